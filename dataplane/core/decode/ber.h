@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ASN.1 BER tag-length-value reader (ITU-T X.690 §8.1) for TCAP and MAP. */
+#ifndef SF_BER_H
+#define SF_BER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sf_bytes.h"
+#include "sf_err.h"
+
+/* Deepest nesting an indefinite-length search will follow. TCAP+MAP need
+ * about 8; anything deeper is hostile. */
+#define BER_MAX_DEPTH 16
+
+enum ber_class { BER_UNIVERSAL = 0, BER_APPLICATION = 1, BER_CONTEXT = 2, BER_PRIVATE = 3 };
+
+struct ber_tlv {
+	uint8_t cls;		/* enum ber_class */
+	uint8_t constructed;
+	uint8_t indefinite;	/* X.690 §8.1.3.6: length octet 0x80 */
+	uint8_t id;		/* first identifier octet as on the wire (e.g. 0xA1) */
+	uint32_t tag;		/* tag number (high-tag-number form decoded) */
+	struct sf_bytes value;	/* contents, without end-of-contents octets */
+	size_t total;		/* bytes used: identifier + length + contents (+ EOC) */
+};
+
+/* Decode one TLV at the start of p[0..len). */
+enum sf_err ber_tlv_decode(const uint8_t *p, size_t len, struct ber_tlv *out);
+
+/* Iterate the TLVs inside a constructed value. */
+struct ber_iter {
+	struct sf_bytes buf;
+	size_t off;
+};
+
+static inline void ber_iter_init(struct ber_iter *it, struct sf_bytes b)
+{
+	it->buf = b;
+	it->off = 0;
+}
+
+/* 1 and *out filled: next TLV; 0: end; negative: enum sf_err. A pair of
+ * end-of-contents octets at the very end (inside an indefinite form's
+ * value) ends the iteration. */
+int ber_iter_next(struct ber_iter *it, struct ber_tlv *out);
+
+/* Decode a non-negative or negative INTEGER of 1..4 octets (X.690 §8.3). */
+enum sf_err ber_int32(struct sf_bytes v, int32_t *out);
+
+#endif
