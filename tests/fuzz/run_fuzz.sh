@@ -3,7 +3,7 @@
 # run_fuzz.sh TARGET SEEDS SECONDS: a time-boxed libFuzzer run that keeps
 # new inputs in a scratch corpus beside the build, never in the source tree.
 set -eu
-target=$1 seeds=$2 secs=$3
+target=$1 seeds=$2 secs=${FUZZ_SECONDS:-$3}
 work="${target}.corpus"
 mkdir -p "$work"
 exec "$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \

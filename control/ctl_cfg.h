@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Configuration of smsfw-controld and smsfwctl: an INI-style file
+ * ("[section]" then "key = value" lines, '#' or ';' comments), defaults,
+ * then the environment (SMSFW_REDIS_USER, SMSFW_REDIS_PASSWORD), then the
+ * command line. Errors are "file:line: message". CONTROLD.md lists the keys. */
+#ifndef CTL_CFG_H
+#define CTL_CFG_H
+
+#include <stddef.h>
+
+#define CTL_MAX_PROTECTED 64
+
+struct ctl_redis_opts {
+	char host[256];
+	int port;
+	char user[128];
+	char password[256];
+	unsigned timeout_ms;
+};
+
+struct ctl_config {
+	struct ctl_redis_opts redis;
+	/* [reports] */
+	unsigned window_s;		/* sliding window of distinct reporters */
+	unsigned block_threshold;	/* distinct reporters in window → auto block */
+	unsigned block_ttl_s;		/* TTL of an automatic block entry */
+	unsigned bot_per_hour;		/* a reporter above this per hour is ignored */
+	unsigned sample_texts;		/* reported texts kept per number */
+	unsigned text_ttl_s;		/* retention of reported texts */
+	unsigned report_ttl_s;		/* retention of per-number report records */
+	unsigned fp_ttl_s;		/* retention of per-fingerprint counts */
+	unsigned event_id_ttl_s;	/* how long an applied event id is remembered */
+	/* [fbs] */
+	char protected_senders[CTL_MAX_PROTECTED][24];
+	unsigned n_protected;
+	unsigned fbs_alert_threshold;	/* qualifying reports in fbs window → alert */
+	unsigned fbs_window_s;
+	unsigned dlv_ttl_s;		/* TTL dataplanes give delivered markers */
+	/* [publish] */
+	unsigned debounce_ms;
+	unsigned keep_generations;
+	/* [events] */
+	char consumer[64];
+	unsigned batch;			/* XREADGROUP COUNT */
+	unsigned block_ms;		/* XREADGROUP BLOCK */
+	unsigned claim_idle_ms;		/* XAUTOCLAIM min-idle-time */
+	unsigned long stream_maxlen;
+	/* [metrics] */
+	char metrics_listen[64];
+	int metrics_port;		/* 0: disabled */
+};
+
+void ctl_config_defaults(struct ctl_config *c);
+/* 0, or -1 with "file:line: message" in err. */
+int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t errlen);
+/* SMSFW_REDIS_USER / SMSFW_REDIS_PASSWORD / SMSFW_REDIS_HOST / SMSFW_REDIS_PORT */
+void ctl_config_env(struct ctl_config *c);
+/* 1 when sender is in the protected list */
+int ctl_config_is_protected(const struct ctl_config *c, const char *sender);
+/* "host:port" → opts; 0 or -1 */
+int ctl_parse_hostport(struct ctl_redis_opts *o, const char *s);
+
+#endif

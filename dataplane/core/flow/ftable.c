@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Fixed-capacity hash table: open addressing with linear probing over
+ * 2×capacity slots (load ≤ 50%), backward-shift deletion, and an
+ * intrusive doubly linked age list for oldest-first eviction and expiry. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow/ftable.h"
+
+#define FT_NIL UINT32_MAX
+
+struct ft_entry {
+	uint64_t key;
+	uint64_t stamp;
+	uint32_t prev, next;	/* age list: head = oldest */
+	uint32_t slot;		/* where the index lives in slots[] */
+	uint32_t used;
+};
+
+struct ftable {
+	unsigned capacity;
+	uint32_t mask;		/* slots - 1 */
+	size_t value_size;
+	uint32_t *slots;	/* entry index or FT_NIL */
+	struct ft_entry *ent;
+	uint8_t *values;
+	uint32_t head, tail, free_head;
+	struct ftable_stats st;
+};
+
+static uint64_t ft_mix(uint64_t k)
+{
+	/* splitmix64 finaliser: keys are often small or structured */
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ULL;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebULL;
+	return k ^ (k >> 31);
+}
+
+struct ftable *ftable_create(unsigned capacity, size_t value_size)
+{
+	struct ftable *t;
+	uint32_t slots = 2;
+
+	if (capacity == 0 || capacity > (1u << 28))
+		return NULL;
+	while (slots < 2u * capacity)
+		slots <<= 1;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->capacity = capacity;
+	t->mask = slots - 1;
+	t->value_size = value_size ? value_size : 1;
+	t->slots = malloc(sizeof(uint32_t) * slots);
+	t->ent = calloc(capacity, sizeof(struct ft_entry));
+	t->values = calloc(capacity, t->value_size);
+	if (!t->slots || !t->ent || !t->values) {
+		ftable_destroy(t);
+		return NULL;
+	}
+	memset(t->slots, 0xFF, sizeof(uint32_t) * slots);
+	for (unsigned i = 0; i < capacity; i++)
+		t->ent[i].next = i + 1 < capacity ? i + 1 : FT_NIL;
+	t->free_head = 0;
+	t->head = t->tail = FT_NIL;
+	t->st.capacity = capacity;
+	return t;
+}
+
+void ftable_destroy(struct ftable *t)
+{
+	if (!t)
+		return;
+	free(t->slots);
+	free(t->ent);
+	free(t->values);
+	free(t);
+}
+
+static void age_unlink(struct ftable *t, uint32_t i)
+{
+	struct ft_entry *e = &t->ent[i];
+
+	if (e->prev != FT_NIL)
+		t->ent[e->prev].next = e->next;
+	else
+		t->head = e->next;
+	if (e->next != FT_NIL)
+		t->ent[e->next].prev = e->prev;
+	else
+		t->tail = e->prev;
+}
+
+static void age_append(struct ftable *t, uint32_t i)
+{
+	struct ft_entry *e = &t->ent[i];
+
+	e->prev = t->tail;
+	e->next = FT_NIL;
+	if (t->tail != FT_NIL)
+		t->ent[t->tail].next = i;
+	else
+		t->head = i;
+	t->tail = i;
+}
+
+static uint32_t ft_lookup_slot(const struct ftable *t, uint64_t key)
+{
+	uint32_t s = (uint32_t)ft_mix(key) & t->mask;
+
+	for (;;) {
+		uint32_t i = t->slots[s];
+
+		if (i == FT_NIL || t->ent[i].key == key)
+			return s;
+		s = (s + 1) & t->mask;
+	}
+}
+
+/* Backward-shift deletion keeps probe sequences intact without tombstones. */
+static void slot_delete(struct ftable *t, uint32_t s)
+{
+	uint32_t j = s;
+
+	t->slots[s] = FT_NIL;
+	for (;;) {
+		uint32_t i, home;
+
+		j = (j + 1) & t->mask;
+		i = t->slots[j];
+		if (i == FT_NIL)
+			return;
+		home = (uint32_t)ft_mix(t->ent[i].key) & t->mask;
+		/* move i back to s unless its home lies cyclically in (s, j] */
+		if ((s <= j) ? (home <= s || home > j) : (home <= s && home > j)) {
+			t->slots[s] = i;
+			t->ent[i].slot = s;
+			t->slots[j] = FT_NIL;
+			s = j;
+		}
+	}
+}
+
+static void entry_free(struct ftable *t, uint32_t i)
+{
+	slot_delete(t, t->ent[i].slot);
+	age_unlink(t, i);
+	t->ent[i].used = 0;
+	t->ent[i].next = t->free_head;
+	t->free_head = i;
+	t->st.in_use--;
+}
+
+void *ftable_find(struct ftable *t, uint64_t key)
+{
+	uint32_t i = t->slots[ft_lookup_slot(t, key)];
+
+	return i == FT_NIL ? NULL : t->values + (size_t)i * t->value_size;
+}
+
+void *ftable_upsert(struct ftable *t, uint64_t key, uint64_t now_ns, int *created)
+{
+	uint32_t s = ft_lookup_slot(t, key), i = t->slots[s];
+
+	if (i != FT_NIL) {
+		if (created)
+			*created = 0;
+		return t->values + (size_t)i * t->value_size;
+	}
+	if (t->free_head == FT_NIL) {
+		entry_free(t, t->head);
+		t->st.evictions++;
+		s = ft_lookup_slot(t, key);	/* deletion may have shifted slots */
+	}
+	i = t->free_head;
+	t->free_head = t->ent[i].next;
+	t->ent[i].key = key;
+	t->ent[i].stamp = now_ns;
+	t->ent[i].slot = s;
+	t->ent[i].used = 1;
+	t->slots[s] = i;
+	age_append(t, i);
+	memset(t->values + (size_t)i * t->value_size, 0, t->value_size);
+	t->st.inserts++;
+	t->st.in_use++;
+	if (created)
+		*created = 1;
+	return t->values + (size_t)i * t->value_size;
+}
+
+void ftable_touch(struct ftable *t, void *value, uint64_t now_ns)
+{
+	uint32_t i = (uint32_t)(((uint8_t *)value - t->values) / t->value_size);
+
+	t->ent[i].stamp = now_ns;
+	age_unlink(t, i);
+	age_append(t, i);
+}
+
+void ftable_remove(struct ftable *t, uint64_t key)
+{
+	uint32_t i = t->slots[ft_lookup_slot(t, key)];
+
+	if (i != FT_NIL)
+		entry_free(t, i);
+}
+
+unsigned ftable_expire(struct ftable *t, uint64_t now_ns, uint64_t max_age_ns, unsigned budget)
+{
+	unsigned n = 0;
+
+	while (n < budget && t->head != FT_NIL &&
+	       now_ns > t->ent[t->head].stamp &&
+	       now_ns - t->ent[t->head].stamp > max_age_ns) {
+		entry_free(t, t->head);
+		n++;
+	}
+	t->st.expirations += n;
+	return n;
+}
+
+void ftable_stats(const struct ftable *t, struct ftable_stats *out)
+{
+	*out = t->st;
+}

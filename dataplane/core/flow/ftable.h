@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Fixed-capacity hash table of 64-bit keys to fixed-size values for
+ * per-thread flow state (associations, TCAP dialogues). All memory is
+ * allocated at creation; when full the oldest entry (by insertion) is
+ * evicted and counted; entries older than a timeout can be expired in
+ * bounded steps. Single writer, no locks. */
+#ifndef SF_FTABLE_H
+#define SF_FTABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ftable;
+
+struct ftable_stats {
+	uint64_t inserts, evictions, expirations, in_use, capacity;
+};
+
+/* capacity: entries kept at most; value_size: bytes per value (zeroed on
+ * insert). NULL on allocation failure or a zero capacity. */
+struct ftable *ftable_create(unsigned capacity, size_t value_size);
+void ftable_destroy(struct ftable *t);
+
+/* The value for key, or NULL. */
+void *ftable_find(struct ftable *t, uint64_t key);
+
+/* The value for key, inserted (zeroed, *created = 1) when absent, evicting
+ * the oldest entry if the table is full. now_ns stamps the entry. Never
+ * NULL for a table that was created. */
+void *ftable_upsert(struct ftable *t, uint64_t key, uint64_t now_ns, int *created);
+
+/* Mark an entry as used at now_ns (moves it to the young end). */
+void ftable_touch(struct ftable *t, void *value, uint64_t now_ns);
+
+void ftable_remove(struct ftable *t, uint64_t key);
+
+/* Expire at most budget entries last touched before now_ns - max_age_ns;
+ * returns how many were expired. */
+unsigned ftable_expire(struct ftable *t, uint64_t now_ns, uint64_t max_age_ns, unsigned budget);
+
+void ftable_stats(const struct ftable *t, struct ftable_stats *out);
+
+#endif

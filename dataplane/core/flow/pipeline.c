@@ -1,0 +1,660 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Packet → SCTP → M3UA → SCCP → TCAP → MAP → TPDU → text, with the state
+ * that spans packets: association TSN windows (RFC 9260 §6.2: a TSN seen
+ * before is a retransmission), DATA reassembly (§6.9), XUDT segment
+ * reassembly (Q.714 §4.1.1.2) and TCAP dialogues (Q.774: the application
+ * context of a dialogue is given once, in its Begin or first Continue). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/l2l3.h"
+#include "decode/m3ua.h"
+#include "decode/map.h"
+#include "decode/sccp.h"
+#include "decode/sctp.h"
+#include "decode/tcap.h"
+#include "decode/tpdu.h"
+#include "flow/ftable.h"
+#include "flow/pipeline.h"
+#include "flow/sccp_reasm.h"
+#include "flow/sctp_reasm.h"
+#include "sf_crc32c.h"
+#include "sf_wire.h"
+
+#define PL_TSN_WINDOW 1024		/* TSNs remembered per association-direction */
+#define PL_DLG_INVOKES 4		/* invoke id → opcode pairs per dialogue */
+#define PL_TEXT_MAX 2048		/* ≥ 160 septets or 140 octets as UTF-8 */
+#define M3UA_SCTP_PORT 2905		/* RFC 4666 §1.4.8 registered port */
+
+struct pl_assoc {
+	uint32_t hi;			/* highest TSN seen */
+	uint8_t have;
+	uint64_t seen[PL_TSN_WINDOW / 64];	/* bit (tsn % WINDOW) */
+};
+
+struct pl_dialogue {
+	uint8_t map_version;		/* 0 unknown */
+	uint8_t map_ac;
+	uint8_t n_inv;
+	struct {
+		int32_t id, opcode;
+	} inv[PL_DLG_INVOKES];
+};
+
+struct sf_pipeline {
+	struct sf_pipeline_config cfg;
+	struct ftable *assocs;
+	struct ftable *dialogues;
+	struct sctp_reasm *sctp_reasm;
+	struct sccp_reasm *sccp_reasm;
+	struct sf_pipeline_stats st;
+	char text[PL_TEXT_MAX];
+};
+
+/* Per-packet context handed down the layers. */
+struct pl_pkt {
+	uint64_t frame, ts_ns, assoc_id;
+	uint8_t ip_version, src[16], dst[16];
+	uint32_t tsn;
+	uint16_t sid;
+	uint8_t retrans;
+	uint32_t opc, dpc;
+	uint8_t sls;
+	const struct sf_pipeline_sink *sink;
+	int n_sms;
+};
+
+void sf_pipeline_config_default(struct sf_pipeline_config *c)
+{
+	c->max_assocs = 4096;
+	c->max_dialogues = 65536;
+	c->max_reasm = 1024;
+	c->max_reasm_len = 65536;
+	c->dialogue_timeout_ns = 60ull * 1000000000ull;
+	c->reasm_timeout_ns = 10ull * 1000000000ull;
+	c->verify_checksum = 1;
+}
+
+struct sf_pipeline *sf_pipeline_create(const struct sf_pipeline_config *cfg)
+{
+	struct sf_pipeline *pl = calloc(1, sizeof(*pl));
+
+	if (!pl)
+		return NULL;
+	pl->cfg = *cfg;
+	pl->assocs = ftable_create(cfg->max_assocs, sizeof(struct pl_assoc));
+	pl->dialogues = ftable_create(cfg->max_dialogues, sizeof(struct pl_dialogue));
+	pl->sctp_reasm = sctp_reasm_create(cfg->max_reasm, cfg->max_reasm_len);
+	pl->sccp_reasm = sccp_reasm_create(cfg->max_reasm, cfg->max_reasm_len);
+	if (!pl->assocs || !pl->dialogues || !pl->sctp_reasm || !pl->sccp_reasm) {
+		sf_pipeline_destroy(pl);
+		return NULL;
+	}
+	return pl;
+}
+
+void sf_pipeline_destroy(struct sf_pipeline *pl)
+{
+	if (!pl)
+		return;
+	ftable_destroy(pl->assocs);
+	ftable_destroy(pl->dialogues);
+	sctp_reasm_destroy(pl->sctp_reasm);
+	sccp_reasm_destroy(pl->sccp_reasm);
+	free(pl);
+}
+
+const struct sf_pipeline_stats *sf_pipeline_stats(const struct sf_pipeline *pl)
+{
+	struct sf_pipeline_stats *st = (struct sf_pipeline_stats *)&pl->st;
+	struct ftable_stats fs;
+
+	ftable_stats(pl->assocs, &fs);
+	st->assoc_evictions = fs.evictions;
+	ftable_stats(pl->dialogues, &fs);
+	st->dialogue_evictions = fs.evictions;
+	return st;
+}
+
+void sf_pipeline_expire(struct sf_pipeline *pl, uint64_t now_ns, unsigned budget)
+{
+	ftable_expire(pl->dialogues, now_ns, pl->cfg.dialogue_timeout_ns, budget);
+	ftable_expire(pl->assocs, now_ns, 10 * pl->cfg.dialogue_timeout_ns, budget);
+	sctp_reasm_expire(pl->sctp_reasm, now_ns, pl->cfg.reasm_timeout_ns);
+	sccp_reasm_expire(pl->sccp_reasm, now_ns, pl->cfg.reasm_timeout_ns);
+}
+
+static inline void pl_err(struct sf_pipeline *pl, int e)
+{
+	if (e < 0)
+		sf_err_count(&pl->st.err, (enum sf_err)e);
+}
+
+/* FNV-1a, 64-bit: keys for the flow tables. */
+static uint64_t pl_hash(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+#define PL_HASH_INIT 0xcbf29ce484222325ULL
+
+/* RFC 9260 §1.6 serial number arithmetic on the TSN window. Returns 1 if
+ * the TSN was seen before (a retransmission), recording it otherwise. */
+static int assoc_tsn_seen(struct pl_assoc *a, uint32_t tsn)
+{
+	int32_t d;
+
+	if (!a->have) {
+		a->have = 1;
+		a->hi = tsn;
+		memset(a->seen, 0, sizeof(a->seen));
+		a->seen[(tsn % PL_TSN_WINDOW) / 64] |= 1ull << (tsn % 64);
+		return 0;
+	}
+	d = (int32_t)(tsn - a->hi);
+	if (d > 0) {
+		if (d >= PL_TSN_WINDOW) {
+			memset(a->seen, 0, sizeof(a->seen));
+		} else {
+			for (uint32_t t = a->hi + 1; t != tsn; t++)
+				a->seen[(t % PL_TSN_WINDOW) / 64] &= ~(1ull << (t % 64));
+		}
+		a->hi = tsn;
+		a->seen[(tsn % PL_TSN_WINDOW) / 64] |= 1ull << (tsn % 64);
+		return 0;
+	}
+	if (-(int64_t)d >= PL_TSN_WINDOW)
+		return 1;	/* older than the window: can only be a resend */
+	if (a->seen[(tsn % PL_TSN_WINDOW) / 64] & (1ull << (tsn % 64)))
+		return 1;
+	a->seen[(tsn % PL_TSN_WINDOW) / 64] |= 1ull << (tsn % 64);
+	return 0;
+}
+
+static uint64_t dlg_key(uint32_t pc, const uint8_t *tid, uint8_t tid_len)
+{
+	uint64_t h = pl_hash(PL_HASH_INIT, &pc, sizeof(pc));
+
+	return pl_hash(h, tid, tid_len) ^ tid_len;
+}
+
+static void copy_digits(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+static void dlg_note_invoke(struct pl_dialogue *d, int32_t id, int32_t opcode)
+{
+	unsigned i = d->n_inv < PL_DLG_INVOKES ? d->n_inv++ : (unsigned)(id & (PL_DLG_INVOKES - 1));
+
+	d->inv[i].id = id;
+	d->inv[i].opcode = opcode;
+}
+
+static int32_t dlg_invoke_opcode(const struct pl_dialogue *d, int32_t id)
+{
+	for (unsigned i = 0; i < d->n_inv; i++)
+		if (d->inv[i].id == id)
+			return d->inv[i].opcode;
+	return -1;
+}
+
+static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
+		     const struct sccp_view *sc, const struct tcap_view *tc,
+		     const struct tcap_component *comp, int version)
+{
+	struct map_forward_sm fs;
+	struct tpdu_view tv;
+	struct sf_sms s;
+	enum sf_err e;
+	int n;
+
+	e = map_forward_sm_decode(comp->param.p, comp->param.len, &fs);
+	if (e) {
+		pl_err(pl, e);
+		return;
+	}
+	memset(&s, 0, sizeof(s));
+	s.frame = pk->frame;
+	s.ts_ns = pk->ts_ns;
+	s.assoc_id = pk->assoc_id;
+	s.tsn = pk->tsn;
+	s.stream = pk->sid;
+	s.retransmission = pk->retrans;
+	s.ip_version = pk->ip_version;
+	memcpy(s.src_ip, pk->src, 16);
+	memcpy(s.dst_ip, pk->dst, 16);
+	s.opc = pk->opc;
+	s.dpc = pk->dpc;
+	s.sls = pk->sls;
+	s.calling_ssn = sc->calling.ssn;
+	s.called_ssn = sc->called.ssn;
+	copy_digits(s.calling_gt, sizeof(s.calling_gt), sc->calling.gt.digits);
+	copy_digits(s.called_gt, sizeof(s.called_gt), sc->called.gt.digits);
+	s.tcap_type = tc->type;
+	s.has_otid = tc->has_otid;
+	s.has_dtid = tc->has_dtid;
+	s.otid = tc->otid_u32;
+	s.dtid = tc->dtid_u32;
+	s.invoke_id = comp->invoke_id;
+
+	s.map_version = (uint8_t)version;
+	if (version == 3)
+		s.op = comp->opcode == SF_MAP_OP_MT_FORWARD_SM ? SF_OP_MT_FORWARD_SM : SF_OP_MO_FORWARD_SM;
+	else
+		s.op = SF_OP_FORWARD_SM;
+	s.direction = (uint8_t)map_forward_sm_direction(comp->opcode, version, &fs);
+	s.da_type = fs.da_type;
+	s.oa_type = fs.oa_type;
+	copy_digits(s.sm_rp_da, sizeof(s.sm_rp_da), fs.da);
+	copy_digits(s.sm_rp_oa, sizeof(s.sm_rp_oa), fs.oa);
+
+	e = tpdu_decode(fs.sm_rp_ui.p, fs.sm_rp_ui.len,
+			s.direction == SF_DIR_MT ? SF_DIR_MT : SF_DIR_MO, &tv);
+	if (e) {
+		pl_err(pl, e);
+		return;
+	}
+	s.mti = tv.mti;
+	s.tp_first_octet = tv.first_octet;
+	s.tp_mr = tv.mr;
+	s.tp_pid = tv.pid;
+	s.tp_dcs = tv.dcs;
+	s.charset = tv.charset;
+	s.srr = tv.srr;
+	s.tp_addr_alnum = tv.addr.alnum;
+	s.tp_addr_ton = tv.addr.ton;
+	s.tp_addr_npi = tv.addr.npi;
+	if (tv.mti == SF_TP_MTI_DELIVER && s.direction == SF_DIR_MT)
+		copy_digits(s.tp_oa, sizeof(s.tp_oa), tv.addr.text);
+	else if (tv.mti == SF_TP_MTI_SUBMIT && s.direction == SF_DIR_MO)
+		copy_digits(s.tp_da, sizeof(s.tp_da), tv.addr.text);
+	s.has_concat = tv.has_concat;
+	s.concat_ref = tv.concat_ref;
+	s.concat_ref16 = tv.concat_ref16;
+	s.concat_total = tv.concat_total;
+	s.concat_seq = tv.concat_seq;
+	s.has_ports = tv.has_ports;
+	s.dst_port = tv.dst_port;
+	s.src_port = tv.src_port;
+	s.data = tv.text_bytes.p;
+	s.data_len = tv.text_bytes.len;
+
+	n = tpdu_text_utf8(&tv, pl->text, sizeof(pl->text), &s.text_replaced);
+	if (n >= 0) {
+		s.text = pl->text;
+		s.text_len = (size_t)n;
+	} else if (n != SF_E_TPDU_BINARY) {
+		pl_err(pl, n);
+	}
+	pl->st.text_replaced += s.text_replaced;
+	pl->st.sms_parts++;
+	pl->st.sms_by_op[s.op & 3]++;
+	pl->st.sms_by_charset[s.charset & 3]++;
+	pk->n_sms++;
+	if (pk->sink && pk->sink->on_sms)
+		pk->sink->on_sms(pk->sink->ctx, &s);
+}
+
+static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
+			   const struct sccp_view *sc, int opcode, int is_result,
+			   const struct tcap_component *comp)
+{
+	struct sf_map_event ev;
+	enum sf_err e = SF_OK;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.frame = pk->frame;
+	ev.ts_ns = pk->ts_ns;
+	ev.assoc_id = pk->assoc_id;
+	ev.retransmission = pk->retrans;
+	copy_digits(ev.calling_gt, sizeof(ev.calling_gt), sc->calling.gt.digits);
+	if (opcode == SF_MAP_OP_SRI_SM && !is_result) {
+		struct map_sri_sm_arg a;
+
+		e = map_sri_sm_arg_decode(comp->param.p, comp->param.len, &a);
+		ev.kind = SF_MAP_EV_SRI_SM_ARG;
+		if (!e) {
+			copy_digits(ev.msisdn, sizeof(ev.msisdn), a.msisdn.digits);
+			copy_digits(ev.sca, sizeof(ev.sca), a.sca.digits);
+		}
+	} else if (opcode == SF_MAP_OP_SRI_SM) {
+		struct map_sri_sm_res r;
+
+		e = map_sri_sm_res_decode(comp->param.p, comp->param.len, &r);
+		ev.kind = SF_MAP_EV_SRI_SM_RES;
+		if (!e) {
+			copy_digits(ev.imsi, sizeof(ev.imsi), r.imsi);
+			copy_digits(ev.sca, sizeof(ev.sca), r.nnn.digits);
+		}
+	} else if (opcode == SF_MAP_OP_REPORT_SM_DELIVERY && !is_result) {
+		struct map_report_sm_ds_arg a;
+
+		e = map_report_sm_ds_arg_decode(comp->param.p, comp->param.len, &a);
+		ev.kind = SF_MAP_EV_REPORT_SM_DS;
+		if (!e) {
+			copy_digits(ev.msisdn, sizeof(ev.msisdn), a.msisdn.digits);
+			copy_digits(ev.sca, sizeof(ev.sca), a.sca.digits);
+		}
+	} else if (opcode == SF_MAP_OP_ALERT_SC && !is_result) {
+		struct map_alert_sc_arg a;
+
+		e = map_alert_sc_arg_decode(comp->param.p, comp->param.len, &a);
+		ev.kind = SF_MAP_EV_ALERT_SC;
+		if (!e) {
+			copy_digits(ev.msisdn, sizeof(ev.msisdn), a.msisdn.digits);
+			copy_digits(ev.sca, sizeof(ev.sca), a.sca.digits);
+		}
+	} else {
+		return;
+	}
+	if (e) {
+		pl_err(pl, e);
+		return;
+	}
+	pl->st.map_events[ev.kind]++;
+	if (pk->sink && pk->sink->on_map_event)
+		pk->sink->on_map_event(pk->sink->ctx, &ev);
+}
+
+/* The dialogue this TCAP message belongs to: registered under (OPC, otid)
+ * by whoever sends it; found by the peer under (DPC, dtid). */
+static struct pl_dialogue *dialogue_for(struct sf_pipeline *pl, struct pl_pkt *pk,
+					const struct tcap_view *tc)
+{
+	struct pl_dialogue *d = NULL, *mine;
+	int created;
+
+	if (tc->type == SF_TCAP_BEGIN || tc->type == SF_TCAP_UNIDIRECTIONAL) {
+		pl->st.tcap_dialogues += tc->type == SF_TCAP_BEGIN;
+		if (!tc->has_otid)
+			return NULL;
+		d = ftable_upsert(pl->dialogues, dlg_key(pk->opc, tc->otid, tc->otid_len),
+				  pk->ts_ns, &created);
+		if (!created && !pk->retrans)
+			memset(d, 0, sizeof(*d));	/* a reused id: a new dialogue */
+		/* Q.773 §3.2.1: no dialogue portion means MAP v1 (TS 29.002 §15.1) */
+		if (!tc->has_ac && d->map_version == 0)
+			d->map_version = 1;
+	} else if (tc->has_dtid) {
+		d = ftable_find(pl->dialogues, dlg_key(pk->dpc, tc->dtid, tc->dtid_len));
+		if (!d)
+			pl->st.tcap_unknown_dialogue++;
+		if (tc->type == SF_TCAP_CONTINUE && tc->has_otid) {
+			mine = ftable_upsert(pl->dialogues, dlg_key(pk->opc, tc->otid, tc->otid_len),
+					     pk->ts_ns, &created);
+			if (d && mine != d && created)
+				*mine = *d;
+			else if (d)
+				ftable_touch(pl->dialogues, d, pk->ts_ns);
+			d = mine;
+		}
+	}
+	if (d && tc->has_ac && tc->ac_is_map) {
+		d->map_ac = tc->map_ac;
+		d->map_version = tc->map_ac_version;
+	}
+	return d;
+}
+
+static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
+		    const struct sccp_view *sc, struct sf_bytes data)
+{
+	struct tcap_view tc;
+	struct tcap_comp_iter it;
+	struct tcap_component comp;
+	struct sf_tcap_event tev;
+	struct pl_dialogue *d;
+	enum sf_err e;
+	int r, version;
+
+	e = tcap_decode(data.p, data.len, &tc);
+	if (e) {
+		pl_err(pl, e);
+		return;
+	}
+	pl->st.tcap_messages++;
+	d = dialogue_for(pl, pk, &tc);
+	version = d ? d->map_version : 0;
+
+	if (pk->sink && pk->sink->on_tcap) {
+		memset(&tev, 0, sizeof(tev));
+		tev.frame = pk->frame;
+		tev.type = tc.type;
+		tev.has_otid = tc.has_otid;
+		tev.has_dtid = tc.has_dtid;
+		tev.otid_len = tc.otid_len;
+		tev.dtid_len = tc.dtid_len;
+		memcpy(tev.otid, tc.otid, 4);
+		memcpy(tev.dtid, tc.dtid, 4);
+		tev.has_ac = tc.has_ac;
+		tev.map_ac = tc.map_ac;
+		tev.map_ac_version = tc.map_ac_version;
+		tev.map_version = (uint8_t)version;
+		copy_digits(tev.calling_gt, sizeof(tev.calling_gt), sc->calling.gt.digits);
+		copy_digits(tev.called_gt, sizeof(tev.called_gt), sc->called.gt.digits);
+	}
+
+	if (tc.has_components) {
+		tcap_comp_iter_init(&it, &tc);
+		while ((r = tcap_comp_next(&it, &comp)) > 0) {
+			int opcode = comp.has_opcode && !comp.opcode_is_global ? comp.opcode : -1;
+
+			pl->st.tcap_components++;
+			if (pk->sink && pk->sink->on_tcap && tev.n_components < SF_TCAP_MAX_COMPONENTS) {
+				unsigned i = tev.n_components++;
+
+				tev.comp[i].type = comp.type;
+				tev.comp[i].has_invoke_id = comp.has_invoke_id;
+				tev.comp[i].invoke_id = comp.invoke_id;
+				tev.comp[i].has_opcode = comp.has_opcode && !comp.opcode_is_global;
+				tev.comp[i].opcode = comp.opcode;
+			}
+			if (comp.type == SF_TCAP_INVOKE) {
+				if (d && comp.has_invoke_id && opcode >= 0)
+					dlg_note_invoke(d, comp.invoke_id, opcode);
+				if (!comp.has_param)
+					continue;
+				if (opcode == SF_MAP_OP_MO_FORWARD_SM || opcode == SF_MAP_OP_MT_FORWARD_SM) {
+					/* mt-forwardSM exists only in v3; 46 without a known
+					 * context is decoded as v1/v2 forwardSM */
+					int v = version ? version : (opcode == SF_MAP_OP_MT_FORWARD_SM ? 3 : 2);
+
+					emit_sms(pl, pk, sc, &tc, &comp, v);
+				} else if (opcode == SF_MAP_OP_SRI_SM || opcode == SF_MAP_OP_REPORT_SM_DELIVERY ||
+					   opcode == SF_MAP_OP_ALERT_SC) {
+					emit_map_event(pl, pk, sc, opcode, 0, &comp);
+				} else {
+					pl->st.map_other_ops++;
+				}
+			} else if ((comp.type == SF_TCAP_RETURN_RESULT_LAST ||
+				    comp.type == SF_TCAP_RETURN_RESULT_NOT_LAST) && comp.has_param) {
+				if (opcode < 0 && d && comp.has_invoke_id)
+					opcode = dlg_invoke_opcode(d, comp.invoke_id);
+				if (opcode == SF_MAP_OP_SRI_SM)
+					emit_map_event(pl, pk, sc, opcode, 1, &comp);
+			}
+		}
+		pl_err(pl, r);
+	}
+	if (pk->sink && pk->sink->on_tcap)
+		pk->sink->on_tcap(pk->sink->ctx, &tev);
+	if (d && (tc.type == SF_TCAP_END || tc.type == SF_TCAP_ABORT) && tc.has_dtid && !pk->retrans)
+		ftable_remove(pl->dialogues, dlg_key(pk->dpc, tc.dtid, tc.dtid_len));
+}
+
+static void do_sccp(struct sf_pipeline *pl, struct pl_pkt *pk, struct sf_bytes ud)
+{
+	struct sccp_view sc;
+	struct sf_bytes whole;
+	enum sf_err e;
+
+	e = sccp_decode(ud.p, ud.len, &sc);
+	if (e) {
+		pl_err(pl, e);
+		return;
+	}
+	pl->st.sccp_messages++;
+	if (sc.type != SF_SCCP_UDT && sc.type != SF_SCCP_XUDT && sc.type != SF_SCCP_LUDT) {
+		pl->st.sccp_other++;	/* UDTS/XUDTS/LUDTS: returned messages */
+		return;
+	}
+	whole = sc.data;
+	/* Q.713 §3.17: a segmentation parameter that is not "first and only" */
+	if (sc.seg.present && !(sc.seg.first && sc.seg.remaining == 0)) {
+		uint64_t key = pl_hash(PL_HASH_INIT, &pk->opc, sizeof(pk->opc));
+
+		key = pl_hash(key, sc.calling.gt.digits, strlen(sc.calling.gt.digits));
+		key = pl_hash(key, &sc.calling.pc, sizeof(sc.calling.pc));
+		key = pl_hash(key, &sc.calling.ssn, 1);
+		pl->st.sccp_segments++;
+		e = sccp_reasm_add(pl->sccp_reasm, key, &sc, pk->ts_ns, &whole);
+		if (e) {
+			pl_err(pl, e);
+			return;
+		}
+		if (!whole.p)
+			return;
+	}
+	do_tcap(pl, pk, &sc, whole);
+}
+
+static void do_m3ua(struct sf_pipeline *pl, struct pl_pkt *pk, struct sf_bytes msg)
+{
+	struct m3ua_view m;
+	enum sf_err e = m3ua_decode(msg.p, msg.len, &m);
+
+	if (e) {
+		pl_err(pl, e);
+		return;
+	}
+	pl->st.m3ua_messages++;
+	if (m.msg_class != SF_M3UA_CLASS_XFER || m.msg_type != SF_M3UA_XFER_DATA || !m.has_pd) {
+		pl->st.m3ua_other_class++;
+		return;
+	}
+	pl->st.m3ua_data++;
+	if (m.si != SF_MTP3_SI_SCCP) {
+		pl->st.m3ua_non_sccp++;
+		return;
+	}
+	pk->opc = m.opc;
+	pk->dpc = m.dpc;
+	pk->sls = m.sls;
+	do_sccp(pl, pk, m.user_data);
+}
+
+int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
+		       int linktype, uint64_t frame, uint64_t ts_ns,
+		       const struct sf_pipeline_sink *sink)
+{
+	struct l2l3_view l3;
+	struct sctp_view sv;
+	struct sctp_chunk_iter it;
+	struct sctp_chunk ch;
+	struct pl_pkt pk;
+	struct pl_assoc *as;
+	enum sf_err e;
+	uint64_t key;
+	int r;
+
+	pl->st.packets++;
+	e = l2l3_decode(p, len, linktype, &l3);
+	if (e) {
+		pl->st.non_ip++;
+		pl_err(pl, e);
+		return 0;
+	}
+	if (l3.is_fragment) {
+		pl->st.ip_fragments++;
+		return 0;
+	}
+	if (l3.l4_proto != SF_IPPROTO_SCTP) {
+		pl->st.non_sctp++;
+		return 0;
+	}
+	e = sctp_decode(l3.l4.p, l3.l4.len, &sv);
+	if (e) {
+		pl_err(pl, e);
+		return 0;
+	}
+	pl->st.sctp_packets++;
+	if (pl->cfg.verify_checksum && !sctp_checksum_ok(l3.l4.p, l3.l4.len)) {
+		pl->st.bad_checksum++;
+		return 0;
+	}
+	memset(&pk, 0, sizeof(pk));
+	pk.frame = frame;
+	pk.ts_ns = ts_ns;
+	pk.sink = sink;
+	pk.ip_version = l3.ip_version;
+	memcpy(pk.src, l3.src, 16);
+	memcpy(pk.dst, l3.dst, 16);
+	/* One association-direction: addresses, ports and the receiver's tag. */
+	key = pl_hash(PL_HASH_INIT, l3.src, 16);
+	key = pl_hash(key, l3.dst, 16);
+	key = pl_hash(key, &sv.sport, 2);
+	key = pl_hash(key, &sv.dport, 2);
+	key = pl_hash(key, &sv.vtag, 4);
+	pk.assoc_id = key;
+	as = NULL;
+
+	sctp_chunk_iter_init(&it, &sv);
+	while ((r = sctp_chunk_next(&it, &ch)) > 0) {
+		struct sctp_data_view dv;
+		struct sf_bytes msg;
+
+		pl->st.chunks++;
+		if (ch.type != SF_SCTP_DATA)
+			continue;
+		e = sctp_data_decode(&ch, &dv);
+		if (e) {
+			pl_err(pl, e);
+			continue;
+		}
+		pl->st.data_chunks++;
+		if (!as) {
+			int created;
+
+			as = ftable_upsert(pl->assocs, key, ts_ns, &created);
+			ftable_touch(pl->assocs, as, ts_ns);
+		}
+		pk.retrans = (uint8_t)assoc_tsn_seen(as, dv.tsn);
+		pl->st.data_retransmissions += pk.retrans;
+		pk.tsn = dv.tsn;
+		pk.sid = dv.sid;
+		if (dv.ppid != SF_SCTP_PPID_M3UA &&
+		    !(dv.ppid == 0 && (sv.sport == M3UA_SCTP_PORT || sv.dport == M3UA_SCTP_PORT))) {
+			pl->st.other_ppid++;
+			continue;
+		}
+		msg = dv.payload;
+		if ((dv.flags & (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E)) !=
+		    (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E)) {
+			pl->st.data_fragments++;
+			if (pk.retrans)
+				continue;	/* its first copy went into the reassembly */
+			e = sctp_reasm_add(pl->sctp_reasm, key ^ dv.sid, &dv, ts_ns, &msg);
+			if (e) {
+				pl_err(pl, e);
+				continue;
+			}
+			if (!msg.p)
+				continue;
+		}
+		do_m3ua(pl, &pk, msg);
+	}
+	pl_err(pl, r);
+	return pk.n_sms;
+}
