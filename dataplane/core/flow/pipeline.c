@@ -39,6 +39,7 @@ struct pl_dialogue {
 	struct {
 		int32_t id, opcode;
 	} inv[PL_DLG_INVOKES];
+	char sri_msisdn[SF_DIGITS_MAX + 1];	/* the SRI-SM asked about, for its result */
 };
 
 struct sf_pipeline {
@@ -309,7 +310,7 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 
 static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 			   const struct sccp_view *sc, int opcode, int is_result,
-			   const struct tcap_component *comp)
+			   const struct tcap_component *comp, struct pl_dialogue *d)
 {
 	struct sf_map_event ev;
 	enum sf_err e = SF_OK;
@@ -328,6 +329,8 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		if (!e) {
 			copy_digits(ev.msisdn, sizeof(ev.msisdn), a.msisdn.digits);
 			copy_digits(ev.sca, sizeof(ev.sca), a.sca.digits);
+			if (d)
+				copy_digits(d->sri_msisdn, sizeof(d->sri_msisdn), a.msisdn.digits);
 		}
 	} else if (opcode == SF_MAP_OP_SRI_SM) {
 		struct map_sri_sm_res r;
@@ -337,6 +340,8 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		if (!e) {
 			copy_digits(ev.imsi, sizeof(ev.imsi), r.imsi);
 			copy_digits(ev.sca, sizeof(ev.sca), r.nnn.digits);
+			if (d)	/* the result does not repeat the MSISDN: the invoke had it */
+				copy_digits(ev.msisdn, sizeof(ev.msisdn), d->sri_msisdn);
 		}
 	} else if (opcode == SF_MAP_OP_REPORT_SM_DELIVERY && !is_result) {
 		struct map_report_sm_ds_arg a;
@@ -474,7 +479,7 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 					emit_sms(pl, pk, sc, &tc, &comp, v);
 				} else if (opcode == SF_MAP_OP_SRI_SM || opcode == SF_MAP_OP_REPORT_SM_DELIVERY ||
 					   opcode == SF_MAP_OP_ALERT_SC) {
-					emit_map_event(pl, pk, sc, opcode, 0, &comp);
+					emit_map_event(pl, pk, sc, opcode, 0, &comp, d);
 				} else {
 					pl->st.map_other_ops++;
 				}
@@ -483,7 +488,7 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 				if (opcode < 0 && d && comp.has_invoke_id)
 					opcode = dlg_invoke_opcode(d, comp.invoke_id);
 				if (opcode == SF_MAP_OP_SRI_SM)
-					emit_map_event(pl, pk, sc, opcode, 1, &comp);
+					emit_map_event(pl, pk, sc, opcode, 1, &comp, d);
 			}
 		}
 		pl_err(pl, r);

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sf_err.h"
 #include "sf_sms.h"
@@ -104,5 +105,8 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 void sf_pipeline_expire(struct sf_pipeline *pl, uint64_t now_ns, unsigned budget);
 
 const struct sf_pipeline_stats *sf_pipeline_stats(const struct sf_pipeline *pl);
+
+/* Print the counters, one line per layer, then every non-zero error. */
+void sf_pipeline_stats_print(FILE *f, const struct sf_pipeline_stats *s);
 
 #endif

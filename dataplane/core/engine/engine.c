@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The per-packet decision: pipeline → normalise → scan → policy. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "text/normalize.h"
+
+#define ENG_TEXT_MAX 2048			/* pipeline's text buffer */
+#define ENG_VCACHE 4096				/* retransmission verdict cache (power of 2) */
+
+struct eng_vcache {
+	uint64_t key;				/* assoc_id ^ tsn ^ part index */
+	struct policy_verdict pv;
+	struct scan_result scan;
+};
+
+struct sf_worker {
+	struct sf_engine_config cfg;
+	struct sf_pipeline *pl;
+	struct scan_scratch *scratch;
+	int scratch_ok;				/* fitted to gen's bundle */
+	struct scan_concat *concat;
+	struct policy_state *pst;
+	struct sf_worker_stats st;
+	/* per packet */
+	const struct sf_gen *gen;
+	const struct sf_engine_sink *sink;
+	int pkt_verdict;
+	struct eng_vcache *vcache;
+	char norm[NORM_CAP(ENG_TEXT_MAX)];
+};
+
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		snprintf(err, errlen, "%s: cannot size", path);
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc((size_t)n + 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		snprintf(err, errlen, "%s: cannot read", path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = 0;
+	*len = (size_t)n;
+	return buf;
+}
+
+struct sf_gen *sf_gen_load(const char *bundle_path, const char *lists_path,
+			   const struct policy_config *policy, int fail_block,
+			   char *err, size_t errlen)
+{
+	struct sf_gen *g = calloc(1, sizeof(*g));
+
+	if (!g) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	g->policy = *policy;
+	g->fail_block = fail_block;
+	if (bundle_path && bundle_path[0]) {
+		char e[512];
+
+		snprintf(g->bundle_path, sizeof(g->bundle_path), "%s", bundle_path);
+		g->bundle = scan_bundle_load_file(bundle_path, e, sizeof(e));
+		if (!g->bundle) {
+			snprintf(err, errlen, "rule bundle %s: %s", bundle_path, e);
+			goto fail;
+		}
+	}
+	if (lists_path && lists_path[0]) {
+		size_t len;
+		char *text;
+
+		snprintf(g->lists_path, sizeof(g->lists_path), "%s", lists_path);
+		text = read_file(lists_path, &len, err, errlen);
+		if (!text)
+			goto fail;
+		g->lists = policy_lists_parse(text, len, lists_path, err, errlen);
+		free(text);
+		if (!g->lists)
+			goto fail;
+	}
+	if (policy->geo_database[0]) {
+		char e[512];
+
+		g->geo = policy_geo_open(policy->geo_database, e, sizeof(e));
+		if (!g->geo) {
+			snprintf(err, errlen, "geo database %s: %s", policy->geo_database, e);
+			goto fail;
+		}
+	}
+	return g;
+fail:
+	sf_gen_free(g);
+	return NULL;
+}
+
+void sf_gen_free(struct sf_gen *g)
+{
+	if (!g)
+		return;
+	scan_bundle_free(g->bundle);
+	policy_lists_free(g->lists);
+	policy_geo_close(g->geo);
+	free(g);
+}
+
+struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struct sf_gen *g,
+				   char *err, size_t errlen)
+{
+	struct sf_worker *w = calloc(1, sizeof(*w));
+
+	if (!w) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	w->cfg = *c;
+	w->pl = sf_pipeline_create(&c->pipe);
+	w->scratch = scan_scratch_create(g ? g->bundle : NULL);
+	w->concat = scan_concat_create(c->concat_max, c->concat_timeout_ns);
+	w->pst = policy_state_create(&g->policy, err, errlen);
+	w->vcache = calloc(ENG_VCACHE, sizeof(*w->vcache));
+	if (!w->pl || !w->scratch || !w->concat || !w->pst || !w->vcache) {
+		if (w->pst)
+			snprintf(err, errlen, "out of memory for the worker's tables");
+		sf_worker_destroy(w);
+		return NULL;
+	}
+	w->scratch_ok = 1;
+	return w;
+}
+
+int sf_worker_adopt(struct sf_worker *w, const struct sf_gen *g)
+{
+	w->scratch_ok = scan_scratch_fit(w->scratch, g->bundle) == 0 &&
+			scan_concat_fit(w->concat, g->bundle) == 0;
+	if (!w->scratch_ok) {
+		w->st.adopt_failures++;
+		return -1;
+	}
+	/* verdicts cached for retransmissions came from the old rules */
+	memset(w->vcache, 0, ENG_VCACHE * sizeof(*w->vcache));
+	return 0;
+}
+
+void sf_worker_destroy(struct sf_worker *w)
+{
+	if (!w)
+		return;
+	sf_pipeline_destroy(w->pl);
+	scan_scratch_free(w->scratch);
+	scan_concat_free(w->concat);
+	policy_state_free(w->pst);
+	free(w->vcache);
+	free(w);
+}
+
+static uint64_t mix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	return k ^ (k >> 33);
+}
+
+static uint64_t str_hash(uint64_t h, const char *s)
+{
+	while (*s) {
+		h ^= (uint8_t)*s++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* Scan one part: streamed across the parts of a concatenated message. */
+static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sender,
+		    const char *recipient, size_t nlen, struct scan_result *res, int *failed)
+{
+	enum sf_err e;
+
+	memset(res, 0, sizeof(*res));
+	*failed = 0;
+	if (!w->gen->bundle)
+		return;
+	if (!w->scratch_ok) {
+		*failed = 1;
+		w->st.scan_fail_mode++;
+		return;
+	}
+	if (s->has_concat && s->concat_total > 1) {
+		uint64_t key = str_hash(0xcbf29ce484222325ULL, sender);
+
+		key = str_hash(key, "|");
+		key = str_hash(key, recipient);
+		key = mix64(key ^ ((uint64_t)s->concat_ref << 8) ^ s->concat_total ^
+			    ((uint64_t)s->concat_ref16 << 40));
+		e = scan_concat_part(w->concat, w->gen->bundle, w->scratch, key, s->concat_seq,
+				     s->concat_total, w->norm, nlen, sender, s->ts_ns, res);
+	} else {
+		e = scan_block(w->gen->bundle, w->scratch, w->norm, nlen, sender, res);
+	}
+	if (e) {
+		w->st.scan_errors++;
+		*failed = 1;
+	}
+}
+
+static void on_sms(void *ctx, const struct sf_sms *s)
+{
+	struct sf_worker *w = ctx;
+	struct sf_part_verdict pv;
+	struct policy_scan ps;
+	struct policy_event ev;
+	struct policy_env env;
+	struct eng_vcache *vc;
+	uint64_t vkey;
+	const char *sender, *recipient;
+	size_t nlen = 0;
+	int failed;
+	enum sf_err e;
+
+	memset(&pv, 0, sizeof(pv));
+	memset(&ev, 0, sizeof(ev));
+	pv.sms = s;
+	w->st.parts++;
+	vkey = mix64(s->assoc_id ^ ((uint64_t)s->tsn << 16));
+	vc = &w->vcache[vkey & (ENG_VCACHE - 1)];
+
+	if (s->text) {
+		size_t in = s->text_len;
+
+		nlen = norm_text(s->text, in, w->norm, sizeof(w->norm), NULL);
+	} else {
+		w->norm[0] = 0;
+	}
+	pv.norm = w->norm;
+	pv.norm_len = nlen;
+	pv.text_fp = nlen ? policy_fingerprint(w->norm, nlen) : 0;
+
+	if (s->retransmission && vc->key == vkey) {
+		/* the first copy was decided: same verdict, nothing counted again */
+		pv.pv = vc->pv;
+		pv.scan = vc->scan;
+		w->st.retrans_cached++;
+	} else {
+		sender = s->direction == SF_DIR_MO ? s->sm_rp_oa : s->tp_oa;
+		recipient = s->direction == SF_DIR_MO ? s->tp_da : s->sm_rp_da;
+		do_scan(w, s, sender, recipient, nlen, &pv.scan, &failed);
+		memset(&ps, 0, sizeof(ps));
+		ps.action = pv.scan.action == SF_ACT_SCORE ? SF_ACT_NONE : pv.scan.action;
+		ps.class_id = pv.scan.class_id;
+		ps.failed = (uint8_t)failed;
+		ps.rule_id = pv.scan.rule_id;
+		ps.score = pv.scan.score > 0 ? (uint32_t)pv.scan.score : 0;
+		ps.n_hits = pv.scan.n_hits_total;
+		ps.fp = pv.text_fp;
+		ps.text = w->norm;
+		ps.text_len = nlen;
+		env.cfg = &w->gen->policy;
+		env.lists = w->gen->lists;
+		env.geo = w->gen->geo;
+		e = policy_evaluate(&env, w->pst, s, &ps, s->ts_ns, &pv.pv, &ev);
+		if (e)
+			w->st.policy_errors++;
+		if (failed && w->gen->fail_block && pv.pv.verdict == SF_VERDICT_PASS) {
+			pv.pv.verdict = SF_VERDICT_BLOCK;
+			snprintf(pv.pv.reason, sizeof(pv.pv.reason), "scan failed, fail mode closed");
+		}
+		vc->key = vkey;
+		vc->pv = pv.pv;
+		vc->scan = pv.scan;
+		if (ev.type != POLICY_EVENT_NONE) {
+			if (ev.type == POLICY_EVENT_REPORT)
+				w->st.reports++;
+			else if (ev.type == POLICY_EVENT_SHIELD)
+				w->st.shields++;
+			else
+				w->st.unshields++;
+			if (w->sink && w->sink->on_event)
+				w->sink->on_event(w->sink->ctx, &ev, s);
+		}
+	}
+	w->st.verdicts[pv.pv.verdict < 3 ? pv.pv.verdict : 0]++;
+	if (pv.pv.verdict != SF_VERDICT_PASS && pv.pv.class_id < SF_CLASS__COUNT)
+		w->st.by_class[pv.pv.class_id]++;
+	if (pv.pv.verdict > w->pkt_verdict)
+		w->pkt_verdict = pv.pv.verdict;
+	if (w->sink && w->sink->on_part)
+		w->sink->on_part(w->sink->ctx, &pv);
+}
+
+static void on_map_event(void *ctx, const struct sf_map_event *ev)
+{
+	struct sf_worker *w = ctx;
+
+	if (ev->kind == SF_MAP_EV_SRI_SM_RES && ev->imsi[0] && ev->msisdn[0] && !ev->retransmission)
+		policy_learn_sri(w->pst, ev->imsi, ev->msisdn, ev->ts_ns);
+}
+
+int sf_worker_packet(struct sf_worker *w, const struct sf_gen *g,
+		     const uint8_t *p, size_t len, int linktype,
+		     uint64_t frame, uint64_t ts_ns, const struct sf_engine_sink *sink)
+{
+	struct sf_pipeline_sink ps = { w, on_sms, on_map_event, NULL };
+
+	w->gen = g;
+	w->sink = sink;
+	w->pkt_verdict = SF_VERDICT_PASS;
+	w->st.packets++;
+	sf_pipeline_packet(w->pl, p, len, linktype, frame, ts_ns, &ps);
+	return w->pkt_verdict;
+}
+
+void sf_worker_tick(struct sf_worker *w, uint64_t now_ns)
+{
+	sf_pipeline_expire(w->pl, now_ns, 32);
+	scan_concat_expire(w->concat, now_ns, 32);
+}
+
+const struct sf_worker_stats *sf_worker_stats(const struct sf_worker *w)
+{
+	return &w->st;
+}
+
+const struct sf_pipeline_stats *sf_worker_pipeline_stats(const struct sf_worker *w)
+{
+	return sf_pipeline_stats(w->pl);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The whole decision for a packet, without DPDK: decode (flow/pipeline),
+ * normalise, scan (Hyperscan bundle), policy → a verdict per SMS part and
+ * a forward/drop decision per packet. The DPDK dataplane, the offline
+ * tests and the benchmarks all call this.
+ *
+ * Ownership: a generation (struct sf_gen) is immutable once built and is
+ * shared by all workers; it is freed by whoever published it, after every
+ * worker has moved on (RCU in the dataplane). A worker is owned by one
+ * thread. */
+#ifndef SF_ENGINE_H
+#define SF_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow/pipeline.h"
+#include "policy/policy.h"
+#include "scan/scan.h"
+#include "sf_verdict.h"
+
+/* Immutable state that reloads replace as a whole. */
+struct sf_gen {
+	uint64_t version;			/* set by the publisher */
+	struct scan_bundle *bundle;		/* NULL: no content rules */
+	struct policy_lists *lists;		/* NULL: empty lists */
+	struct policy_geo *geo;			/* NULL: no geo checks */
+	struct policy_config policy;
+	int fail_block;				/* scan error → block (else pass) */
+	char bundle_path[512], lists_path[512];
+};
+
+/* Build a generation from files (bundle and lists may be NULL or ""). NULL
+ * with the reason on any error: the caller keeps its old generation. */
+struct sf_gen *sf_gen_load(const char *bundle_path, const char *lists_path,
+			   const struct policy_config *policy, int fail_block,
+			   char *err, size_t errlen);
+void sf_gen_free(struct sf_gen *g);
+
+struct sf_engine_config {
+	struct sf_pipeline_config pipe;
+	unsigned concat_max;
+	uint64_t concat_timeout_ns;
+};
+
+/* One SMS part with everything that was decided about it. Valid only
+ * during the sink call. */
+struct sf_part_verdict {
+	const struct sf_sms *sms;
+	const char *norm;		/* normalised text ("" for data) */
+	size_t norm_len;
+	struct scan_result scan;
+	struct policy_verdict pv;	/* verdict, class, rule/policy id, reason */
+	uint64_t text_fp;		/* fingerprint of the normalised text */
+};
+
+struct sf_engine_sink {
+	void *ctx;
+	void (*on_part)(void *ctx, const struct sf_part_verdict *v);
+	void (*on_event)(void *ctx, const struct policy_event *ev, const struct sf_sms *sms);
+};
+
+struct sf_worker_stats {
+	uint64_t packets, packets_dropped;
+	uint64_t parts, verdicts[3];		/* by enum sf_verdict_kind */
+	uint64_t by_class[SF_CLASS__COUNT];	/* tagged or blocked parts by class */
+	uint64_t scan_errors, scan_fail_mode;
+	uint64_t reports, shields, unshields;
+	uint64_t norm_truncated;
+	uint64_t retrans_cached;		/* retransmissions answered from the verdict cache */
+	uint64_t policy_errors;
+	uint64_t adopt_failures;		/* scratch could not be fitted to a generation */
+};
+
+struct sf_worker;
+
+struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struct sf_gen *g,
+				   char *err, size_t errlen);
+/* Fit the worker's per-thread resources (Hyperscan scratch) to g before
+ * its first use; 0 or -1 (then keep using the old generation). */
+int sf_worker_adopt(struct sf_worker *w, const struct sf_gen *g);
+void sf_worker_destroy(struct sf_worker *w);
+
+/* Decide one packet. Returns its verdict: the strongest over the SMS parts
+ * it carries (SF_VERDICT_PASS when none). A retransmitted DATA chunk gets
+ * the same decision as its first copy would (it is decided again but not
+ * counted twice by behaviour tracking). */
+int sf_worker_packet(struct sf_worker *w, const struct sf_gen *g,
+		     const uint8_t *p, size_t len, int linktype,
+		     uint64_t frame, uint64_t ts_ns, const struct sf_engine_sink *sink);
+
+/* Bounded housekeeping (table expiry); call between bursts. */
+void sf_worker_tick(struct sf_worker *w, uint64_t now_ns);
+
+const struct sf_worker_stats *sf_worker_stats(const struct sf_worker *w);
+const struct sf_pipeline_stats *sf_worker_pipeline_stats(const struct sf_worker *w);
+
+#endif

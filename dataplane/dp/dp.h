@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The smsfw DPDK application: shared context of the main lcore, the worker
+ * lcores, the log writer and the control thread. */
+#ifndef DP_H
+#define DP_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "dp_config.h"
+#include "engine/engine.h"
+
+#define DP_MAX_WORKERS 64
+#define DP_LOG_JSON_MAX 3072
+#define DP_LOG_PKT_MAX 4096
+#define DP_LOG_COMMENT_MAX 512
+
+/* Per-mbuf private area: what the RX side knows about a packet. */
+struct dp_mbuf_priv {
+	uint64_t frame;		/* 1-based receive order (= frame number offline) */
+	uint64_t ts_ns;
+	uint16_t in_port;
+};
+
+/* A record for the log writer, from a lcore's mempool. */
+enum dp_logrec_kind { DP_LOG_VERDICT = 1, DP_LOG_EVENT, DP_LOG_PACKET };
+struct dp_logrec {
+	uint8_t kind;
+	uint16_t json_len;
+	uint32_t caplen, origlen;
+	uint64_t ts_ns;
+	char json[DP_LOG_JSON_MAX];
+	char comment[DP_LOG_COMMENT_MAX];
+	uint8_t pkt[DP_LOG_PKT_MAX];
+};
+
+/* Counters of one lcore (single writer). */
+struct dp_lcore_stats {
+	uint64_t rx, tx, tx_fail, dropped, bypass, log_lost, ring_full;
+} __rte_cache_aligned;
+
+struct dp_worker {
+	unsigned index;			/* 0..n_workers-1 */
+	unsigned lcore;
+	uint16_t txq;			/* this worker's TX queue on every port */
+	struct rte_ring *ring;		/* from the distributor */
+	struct sf_worker *eng;
+	const struct sf_gen *gen;	/* the generation this worker uses */
+	uint64_t gen_version;		/* its version: acknowledged to the publisher */
+	struct dp_lcore_stats st;
+} __rte_cache_aligned;
+
+struct dp_ctx {
+	struct dp_config cfg;
+	int linktype;			/* SF_DLT_* of the ports (Ethernet) */
+	uint16_t n_ports;
+	uint16_t port_ids[DP_MAX_PORTS];
+	struct rte_mempool *pool;	/* packet mbufs */
+	struct rte_mempool *log_pool;	/* struct dp_logrec */
+	struct rte_ring *log_ring;
+	struct rte_rcu_qsbr *qs;
+	struct sf_gen *gen;		/* published generation (atomic pointer) */
+	struct sf_gen *gen_prev;	/* one not yet freed when a reload met the stop */
+	uint64_t gen_version;
+	unsigned n_workers;
+	unsigned n_threads;		/* RCU threads: workers, or the main lcore alone */
+	struct dp_worker workers[DP_MAX_WORKERS];
+	struct dp_worker main_w;	/* run-to-completion state when n_workers == 0 */
+	uint64_t offline_total;		/* packets in the capture (offline) */
+	volatile int rx_done;
+	volatile int stop;
+	volatile int reload_req;
+	int log_backpressure;		/* offline: wait for the log writer, never lose a record */
+	uint64_t reloads_ok, reloads_failed;
+	struct dp_lcore_stats main_st;
+};
+
+extern struct dp_ctx *dp_global;
+
+/* dp_worker.c */
+int dp_worker_main(void *arg);
+void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf **pkts, unsigned n);
+void dp_worker_sync_gen(struct dp_ctx *ctx, struct dp_worker *w, unsigned rcu_id);
+
+/* dp_log.c */
+int dp_log_start(struct dp_ctx *ctx, char *err, size_t errlen);
+void dp_log_stop(struct dp_ctx *ctx);
+void dp_log_submit(struct dp_ctx *ctx, struct dp_lcore_stats *st, struct dp_logrec *rec);
+struct dp_logrec *dp_log_get(struct dp_ctx *ctx, struct dp_lcore_stats *st);
+
+/* dp_control.c */
+int dp_control_start(struct dp_ctx *ctx);
+void dp_control_stop(struct dp_ctx *ctx);
+int dp_reload(struct dp_ctx *ctx, char *err, size_t errlen);
+void dp_telemetry_register(struct dp_ctx *ctx);
+void dp_print_summary(struct dp_ctx *ctx, FILE *f);
+
+#endif

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The control thread: reloads (SIGHUP) build a new generation aside —
+ * rule bundle, lists, policy thresholds from the config file — publish it
+ * atomically, wait until every worker has adopted it and passed an RCU
+ * quiescent state, then free the old one. A bad file is refused with its
+ * reason and the old generation keeps running. Also: telemetry commands
+ * and the exit summary. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_lcore.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_telemetry.h>
+
+#include "dp.h"
+
+static pthread_t ctl_thread;
+static volatile int ctl_quit;
+
+static void on_sighup(int sig)
+{
+	(void)sig;
+	if (dp_global)
+		dp_global->reload_req = 1;
+}
+
+static void on_sigterm(int sig)
+{
+	(void)sig;
+	if (dp_global)
+		dp_global->stop = 1;
+}
+
+static int workers_acked(struct dp_ctx *ctx, uint64_t version)
+{
+	if (ctx->n_workers == 0)
+		return __atomic_load_n(&ctx->main_w.gen_version, __ATOMIC_ACQUIRE) == version;
+	for (unsigned i = 0; i < ctx->n_workers; i++)
+		if (__atomic_load_n(&ctx->workers[i].gen_version, __ATOMIC_ACQUIRE) != version)
+			return 0;
+	return 1;
+}
+
+int dp_reload(struct dp_ctx *ctx, char *err, size_t errlen)
+{
+	struct dp_config cfg = ctx->cfg;
+	struct sf_gen *g, *old;
+	uint64_t token;
+
+	/* thresholds may change with a reload; ports, lcores and outputs not */
+	if (cfg.path[0]) {
+		struct dp_config fresh;
+
+		dp_config_defaults(&fresh);
+		if (dp_config_load(&fresh, cfg.path, err, errlen) ||
+		    dp_config_check(&fresh, err, errlen)) {
+			ctx->reloads_failed++;
+			return -1;
+		}
+		cfg.policy = fresh.policy;
+		cfg.fail_block = fresh.fail_block;
+		if (fresh.bundle[0])
+			memcpy(cfg.bundle, fresh.bundle, sizeof(cfg.bundle));
+		if (fresh.lists[0])
+			memcpy(cfg.lists, fresh.lists, sizeof(cfg.lists));
+	}
+	g = sf_gen_load(cfg.bundle, cfg.lists, &cfg.policy, cfg.fail_block, err, errlen);
+	if (!g) {
+		ctx->reloads_failed++;
+		return -1;
+	}
+	g->version = ++ctx->gen_version;
+	old = ctx->gen;
+	__atomic_store_n(&ctx->gen, g, __ATOMIC_RELEASE);
+	/* wait for every worker to adopt g (bounded by the run ending) */
+	while (!workers_acked(ctx, g->version) && !ctx->stop && !ctx->rx_done)
+		usleep(100);
+	while (!workers_acked(ctx, g->version) && !ctx->stop)
+		usleep(100);
+	token = rte_rcu_qsbr_start(ctx->qs);
+	while (!ctx->stop && !rte_rcu_qsbr_check(ctx->qs, token, false))
+		usleep(100);
+	if (!ctx->stop)
+		sf_gen_free(old);	/* when stopping, the caller frees after the lcores end */
+	else
+		ctx->gen_prev = old;
+	ctx->cfg.policy = cfg.policy;
+	ctx->reloads_ok++;
+	return 0;
+}
+
+static void *ctl_main(void *arg)
+{
+	struct dp_ctx *ctx = arg;
+	char err[512];
+
+	while (!ctl_quit) {
+		if (ctx->reload_req) {
+			ctx->reload_req = 0;
+			if (dp_reload(ctx, err, sizeof(err)))
+				fprintf(stderr, "smsfw: reload refused, the running rules and lists stay: %s\n", err);
+			else
+				fprintf(stderr, "smsfw: reloaded, generation %llu\n",
+					(unsigned long long)ctx->gen_version);
+		}
+		usleep(1000);
+	}
+	return NULL;
+}
+
+int dp_control_start(struct dp_ctx *ctx)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sighup;
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_sigterm;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ctl_quit = 0;
+	return rte_ctrl_thread_create(&ctl_thread, "smsfw-ctl", NULL, ctl_main, ctx);
+}
+
+void dp_control_stop(struct dp_ctx *ctx)
+{
+	(void)ctx;
+	ctl_quit = 1;
+	pthread_join(ctl_thread, NULL);
+}
+
+/* Sum of the engine counters over all workers. */
+static void sum_stats(struct dp_ctx *ctx, struct sf_worker_stats *ws,
+		      struct sf_pipeline_stats *ps, struct dp_lcore_stats *ls)
+{
+	unsigned n = ctx->n_workers ? ctx->n_workers : 1;
+
+	memset(ws, 0, sizeof(*ws));
+	memset(ps, 0, sizeof(*ps));
+	memset(ls, 0, sizeof(*ls));
+	for (unsigned i = 0; i < n; i++) {
+		struct dp_worker *w = ctx->n_workers ? &ctx->workers[i] : &ctx->main_w;
+		const uint64_t *a;
+		uint64_t *b;
+
+		a = (const uint64_t *)(const void *)sf_worker_stats(w->eng);
+		b = (uint64_t *)(void *)ws;
+		for (size_t k = 0; k < sizeof(*ws) / 8; k++)
+			b[k] += a[k];
+		a = (const uint64_t *)(const void *)sf_worker_pipeline_stats(w->eng);
+		b = (uint64_t *)(void *)ps;
+		for (size_t k = 0; k < sizeof(*ps) / 8; k++)
+			b[k] += a[k];
+		a = (const uint64_t *)(const void *)&w->st;
+		b = (uint64_t *)(void *)ls;
+		for (size_t k = 0; k < sizeof(*ls) / 8; k++)
+			b[k] += a[k];
+	}
+}
+
+void dp_print_summary(struct dp_ctx *ctx, FILE *f)
+{
+	struct sf_worker_stats ws;
+	struct sf_pipeline_stats ps;
+	struct dp_lcore_stats ls;
+
+	sum_stats(ctx, &ws, &ps, &ls);
+	fprintf(f, "smsfw: %s mode, %u worker lcore(s), rules generation %llu (reloads %llu ok, %llu refused)\n",
+		dp_mode_name(ctx->cfg.mode), ctx->n_workers,
+		(unsigned long long)ctx->gen_version, (unsigned long long)ctx->reloads_ok,
+		(unsigned long long)ctx->reloads_failed);
+	fprintf(f, "  received           %llu, forwarded %llu, dropped %llu, tx failed %llu, bypassed (overload) %llu\n",
+		(unsigned long long)(ctx->main_st.rx), (unsigned long long)ls.tx,
+		(unsigned long long)ls.dropped, (unsigned long long)ls.tx_fail,
+		(unsigned long long)ctx->main_st.bypass);
+	sf_pipeline_stats_print(f, &ps);
+	fprintf(f, "  verdicts           pass %llu, tag %llu, block %llu (scan errors %llu)\n",
+		(unsigned long long)ws.verdicts[SF_VERDICT_PASS], (unsigned long long)ws.verdicts[SF_VERDICT_TAG],
+		(unsigned long long)ws.verdicts[SF_VERDICT_BLOCK], (unsigned long long)ws.scan_errors);
+	for (unsigned c = 1; c < SF_CLASS__COUNT; c++)
+		if (ws.by_class[c])
+			fprintf(f, "  flagged %-26s %llu\n", sf_class_name(c), (unsigned long long)ws.by_class[c]);
+	fprintf(f, "  events             reports %llu, shields %llu, unshields %llu\n",
+		(unsigned long long)ws.reports, (unsigned long long)ws.shields,
+		(unsigned long long)ws.unshields);
+	if (ls.log_lost)
+		fprintf(f, "  log records lost   %llu (log writer too slow)\n", (unsigned long long)ls.log_lost);
+}
+
+static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sf_worker_stats ws;
+	struct sf_pipeline_stats ps;
+	struct dp_lcore_stats ls;
+	struct dp_ctx *ctx = dp_global;
+
+	(void)cmd;
+	(void)params;
+	if (!ctx)
+		return -1;
+	sum_stats(ctx, &ws, &ps, &ls);
+	rte_tel_data_start_dict(d);
+#define U(name, v) rte_tel_data_add_dict_u64(d, name, v)
+	U("rx", ctx->main_st.rx);
+	U("tx", ls.tx);
+	U("dropped", ls.dropped);
+	U("tx_fail", ls.tx_fail);
+	U("bypass", ctx->main_st.bypass);
+	U("log_lost", ls.log_lost);
+	U("packets", ps.packets);
+	U("sctp_packets", ps.sctp_packets);
+	U("bad_checksum", ps.bad_checksum);
+	U("chunks", ps.chunks);
+	U("data_chunks", ps.data_chunks);
+	U("data_retransmissions", ps.data_retransmissions);
+	U("m3ua_data", ps.m3ua_data);
+	U("tcap_messages", ps.tcap_messages);
+	U("tcap_dialogues", ps.tcap_dialogues);
+	U("sms_parts", ps.sms_parts);
+	U("sms_mo_forward_sm", ps.sms_by_op[SF_OP_MO_FORWARD_SM]);
+	U("sms_mt_forward_sm", ps.sms_by_op[SF_OP_MT_FORWARD_SM]);
+	U("sms_forward_sm", ps.sms_by_op[SF_OP_FORWARD_SM]);
+	U("sms_gsm7", ps.sms_by_charset[SF_CS_GSM7]);
+	U("sms_ucs2", ps.sms_by_charset[SF_CS_UCS2]);
+	U("sms_8bit", ps.sms_by_charset[SF_CS_8BIT]);
+	U("verdict_pass", ws.verdicts[SF_VERDICT_PASS]);
+	U("verdict_tag", ws.verdicts[SF_VERDICT_TAG]);
+	U("verdict_block", ws.verdicts[SF_VERDICT_BLOCK]);
+	U("scan_errors", ws.scan_errors);
+	U("reports", ws.reports);
+	U("shields", ws.shields);
+	U("assoc_evictions", ps.assoc_evictions);
+	U("dialogue_evictions", ps.dialogue_evictions);
+	U("generation", ctx->gen_version);
+	U("reloads_ok", ctx->reloads_ok);
+	U("reloads_failed", ctx->reloads_failed);
+	for (unsigned c = 1; c < SF_CLASS__COUNT; c++) {
+		char k[64];
+
+		snprintf(k, sizeof(k), "class_%s", sf_class_name(c));
+		U(k, ws.by_class[c]);
+	}
+#undef U
+	return 0;
+}
+
+static int tel_errors(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct sf_worker_stats ws;
+	struct sf_pipeline_stats ps;
+	struct dp_lcore_stats ls;
+
+	(void)cmd;
+	(void)params;
+	if (!dp_global)
+		return -1;
+	sum_stats(dp_global, &ws, &ps, &ls);
+	rte_tel_data_start_dict(d);
+	for (int i = 0; i < SF_ERR__COUNT; i++)
+		if (ps.err.n[i])
+			rte_tel_data_add_dict_u64(d, sf_err_name((enum sf_err)(-i - 1)), ps.err.n[i]);
+	return 0;
+}
+
+void dp_telemetry_register(struct dp_ctx *ctx)
+{
+	(void)ctx;
+	rte_telemetry_register_cmd("/smsfw/stats", tel_stats,
+				   "Packet, SMS, verdict and event counters summed over lcores.");
+	rte_telemetry_register_cmd("/smsfw/errors", tel_errors,
+				   "Every non-zero named decode error counter.");
+}

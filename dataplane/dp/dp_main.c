@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* smsfw: the SMS filtering dataplane. Offline (replay a capture through the
+ * real DPDK path with net_pcap), tap (monitor ports) or inline (bridge
+ * port pairs). The main lcore receives; with worker lcores it hashes each
+ * SCTP association (both directions) to one worker through a ring, so
+ * per-association state needs no locks; with none it runs to completion. */
+#include <errno.h>
+#include <getopt.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+
+#include "decode/l2l3.h"
+#include "decode/sctp.h"
+#include "dp.h"
+#include "sf_wire.h"
+
+struct dp_ctx *dp_global;
+static int ts_dynfield = -1;
+static uint64_t ts_dynflag;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: smsfw [options] [-- EAL options]\n"
+		"       smsfw --offline CAPTURE [--config FILE] [--out DIR] [options]\n"
+		"Filters SMS on SIGTRAN links. See dataplane/CONFIG.md for the configuration.\n"
+		"  --offline CAPTURE   replay a pcap/pcapng through the DPDK path and exit with a summary\n"
+		"  --config FILE       INI configuration (rte_cfgfile)\n"
+		"  --out DIR           output directory (verdicts.jsonl, events.jsonl, flagged.pcapng)\n"
+		"  --bundle FILE       rule bundle (smsfw-rulec compile)\n"
+		"  --lists FILE        block/allow/shield lists\n"
+		"  --workers N         worker lcores (0: run to completion on one lcore)\n"
+		"  --set SEC.KEY=VAL   set any configuration key (repeatable)\n"
+		"  --forward FILE      offline: write the forwarded packets to a pcap\n"
+		"  -h, --help          this text\n"
+		"Without hugepages or NICs, smsfw passes --no-huge --no-pci --in-memory -m <memory_mb> to the EAL.\n");
+}
+
+static uint64_t count_packets(const char *path, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *p = pcap_open_offline(path, ebuf);
+	uint64_t n = 0;
+
+	if (!p) {
+		snprintf(err, errlen, "%s", ebuf);
+		return UINT64_MAX;
+	}
+	while (pcap_next_ex(p, &h, &d) == 1)
+		n++;
+	pcap_close(p);
+	return n;
+}
+
+/* Symmetric hash of an SCTP association (both directions alike). */
+static uint32_t assoc_hash(const uint8_t *p, size_t len, int lt)
+{
+	struct l2l3_view v;
+	uint32_t h = 2166136261u;
+	const uint8_t *a, *b;
+	uint16_t pa, pb;
+
+	if (l2l3_decode(p, len, lt, &v) || v.l4_proto != SF_IPPROTO_SCTP || v.l4.len < 4)
+		return 0;
+	a = v.src;
+	b = v.dst;
+	pa = sf_rd16(v.l4.p);
+	pb = sf_rd16(v.l4.p + 2);
+	if (memcmp(a, b, 16) > 0 || (memcmp(a, b, 16) == 0 && pa > pb)) {
+		const uint8_t *t = a;
+		uint16_t tp = pa;
+
+		a = b;
+		b = t;
+		pa = pb;
+		pb = tp;
+	}
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a[i]) * 16777619u;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ b[i]) * 16777619u;
+	h = (h ^ pa) * 16777619u;
+	h = (h ^ pb) * 16777619u;
+	return h ^ (h >> 16);
+}
+
+static int port_setup(struct dp_ctx *ctx, uint16_t port, uint16_t ntx, char *err, size_t errlen)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	int r;
+
+	memset(&conf, 0, sizeof(conf));
+	r = rte_eth_dev_info_get(port, &info);
+	if (r) {
+		snprintf(err, errlen, "port %u: %s", port, strerror(-r));
+		return -1;
+	}
+	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP)
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
+	if (ntx > info.max_tx_queues)
+		ntx = info.max_tx_queues;
+	r = rte_eth_dev_configure(port, 1, ntx, &conf);
+	if (!r)
+		r = rte_eth_rx_queue_setup(port, 0, 1024, rte_eth_dev_socket_id(port), NULL, ctx->pool);
+	for (uint16_t q = 0; !r && q < ntx; q++)
+		r = rte_eth_tx_queue_setup(port, q, 1024, rte_eth_dev_socket_id(port), NULL);
+	if (!r)
+		r = rte_eth_dev_start(port);
+	if (!r && ctx->cfg.mode != DP_MODE_OFFLINE)
+		rte_eth_promiscuous_enable(port);
+	if (r) {
+		snprintf(err, errlen, "port %u: %s", port, strerror(r < 0 ? -r : r));
+		return -1;
+	}
+	return 0;
+}
+
+static uint64_t mbuf_ts(struct rte_mbuf *m)
+{
+	if (ts_dynfield >= 0 && (m->ol_flags & ts_dynflag))
+		/* net_pcap stores the capture time in microseconds */
+		return *RTE_MBUF_DYNFIELD(m, ts_dynfield, rte_mbuf_timestamp_t *) * 1000ull;
+	return 0;
+}
+
+/* The main lcore: receive, stamp, and process or distribute. */
+static void rx_loop(struct dp_ctx *ctx)
+{
+	struct rte_mbuf *pkts[512];
+	uint64_t frame = 0;
+	unsigned burst = ctx->cfg.burst;
+	struct dp_worker *w0 = &ctx->main_w;
+
+	if (ctx->n_workers == 0) {
+		rte_rcu_qsbr_thread_register(ctx->qs, 0);
+		rte_rcu_qsbr_thread_online(ctx->qs, 0);
+	}
+	while (!ctx->stop) {
+		int got = 0;
+
+		if (ctx->n_workers == 0)
+			dp_worker_sync_gen(ctx, w0, 0);
+		for (uint16_t pi = 0; pi < ctx->n_ports; pi++) {
+			uint16_t n = rte_eth_rx_burst(ctx->port_ids[pi], 0, pkts, (uint16_t)burst);
+
+			if (!n)
+				continue;
+			got = 1;
+			ctx->main_st.rx += n;
+			for (uint16_t i = 0; i < n; i++) {
+				struct dp_mbuf_priv *pv = rte_mbuf_to_priv(pkts[i]);
+
+				pv->frame = ++frame;
+				pv->ts_ns = mbuf_ts(pkts[i]);
+				pv->in_port = pi;
+			}
+			if (ctx->n_workers == 0) {
+				w0->st.rx += n;
+				dp_process_burst(ctx, w0, pkts, n);
+				continue;
+			}
+			for (uint16_t i = 0; i < n; i++) {
+				struct rte_mbuf *m = pkts[i];
+				uint32_t h = assoc_hash(rte_pktmbuf_mtod(m, const uint8_t *),
+							rte_pktmbuf_data_len(m), ctx->linktype);
+				struct dp_worker *w = &ctx->workers[h % ctx->n_workers];
+
+				while (rte_ring_sp_enqueue(w->ring, m) != 0) {
+					if (ctx->cfg.mode != DP_MODE_OFFLINE) {
+						/* never hold live traffic: pass it unfiltered */
+						int peer = ctx->cfg.mode == DP_MODE_INLINE ? ctx->cfg.peer[pi] : -1;
+
+						ctx->main_st.bypass++;
+						if (peer < 0 || rte_eth_tx_burst(ctx->port_ids[peer], (uint16_t)ctx->n_workers, &m, 1) != 1)
+							rte_pktmbuf_free(m);
+						break;
+					}
+					ctx->main_st.ring_full++;
+					rte_pause();
+				}
+			}
+		}
+		if (ctx->n_workers == 0)
+			rte_rcu_qsbr_quiescent(ctx->qs, 0);
+		if (ctx->cfg.mode == DP_MODE_OFFLINE && ctx->main_st.rx >= ctx->offline_total)
+			break;
+		if (!got)
+			rte_pause();
+	}
+	ctx->rx_done = 1;
+	if (ctx->n_workers == 0) {
+		rte_rcu_qsbr_thread_offline(ctx->qs, 0);
+		rte_rcu_qsbr_thread_unregister(ctx->qs, 0);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "offline", required_argument, NULL, 'o' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'O' },
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "lists", required_argument, NULL, 'l' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "set", required_argument, NULL, 's' },
+		{ "forward", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct dp_ctx ctx_s;
+	struct dp_ctx *ctx = &ctx_s;
+	const char *offline = NULL, *config = NULL, *forward = NULL;
+	char *sets[64];
+	unsigned n_sets = 0;
+	char err[1024];
+	char *eal_argv[64];
+	char eal_buf[16][DP_PATH_MAX + 64];
+	int eal_argc = 0, c, rc = 0;
+	unsigned nb = 0;
+	struct sf_engine_config ec;
+
+	dp_config_defaults(&ctx->cfg);
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': offline = optarg; break;
+		case 'c': config = optarg; break;
+		case 'f': forward = optarg; break;
+		case 's':
+			if (n_sets < 64)
+				sets[n_sets++] = optarg;
+			break;
+		case 'O': case 'b': case 'l': case 'w':
+			if (n_sets < 64) {
+				static char buf[4][DP_PATH_MAX + 32];
+				const char *key = c == 'O' ? "output.dir" : c == 'b' ? "rules.bundle" :
+						  c == 'l' ? "rules.lists" : "dataplane.workers";
+				int slot = c == 'O' ? 0 : c == 'b' ? 1 : c == 'l' ? 2 : 3;
+
+				snprintf(buf[slot], sizeof(buf[slot]), "%s=%s", key, optarg);
+				sets[n_sets++] = buf[slot];
+			}
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (config && dp_config_load(&ctx->cfg, config, err, sizeof(err))) {
+		fprintf(stderr, "smsfw: %s\n", err);
+		return 1;
+	}
+	for (unsigned i = 0; i < n_sets; i++) {
+		char sec[64], *dot = strchr(sets[i], '.'), *eq = strchr(sets[i], '=');
+
+		if (!dot || !eq || dot > eq || (size_t)(dot - sets[i]) >= sizeof(sec)) {
+			fprintf(stderr, "smsfw: --set %s: expected SECTION.KEY=VALUE\n", sets[i]);
+			return 1;
+		}
+		memcpy(sec, sets[i], (size_t)(dot - sets[i]));
+		sec[dot - sets[i]] = 0;
+		*eq = 0;
+		if (dp_config_set(&ctx->cfg, sec, dot + 1, eq + 1, "--set", i + 1, err, sizeof(err))) {
+			fprintf(stderr, "smsfw: %s\n", err);
+			return 1;
+		}
+		*eq = '=';
+	}
+	if (offline)
+		ctx->cfg.mode = DP_MODE_OFFLINE;
+	if (ctx->cfg.mode == DP_MODE_OFFLINE && !offline) {
+		fprintf(stderr, "smsfw: offline mode needs --offline CAPTURE (or set dataplane.mode)\n");
+		return 1;
+	}
+	if (dp_config_check(&ctx->cfg, err, sizeof(err))) {
+		fprintf(stderr, "smsfw: %s\n", err);
+		return 1;
+	}
+	if (ctx->cfg.workers > DP_MAX_WORKERS - 1)
+		ctx->cfg.workers = DP_MAX_WORKERS - 1;
+
+	/* EAL arguments for a machine without hugepages or NICs */
+	eal_argv[eal_argc++] = argv[0];
+	eal_argv[eal_argc++] = "--no-huge";
+	eal_argv[eal_argc++] = "--no-pci";
+	eal_argv[eal_argc++] = "--in-memory";
+	eal_argv[eal_argc++] = "--log-level=lib.eal:error";
+	snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "-m%u", ctx->cfg.memory_mb);
+	eal_argv[eal_argc++] = eal_buf[nb++];
+	snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "-l0-%u", ctx->cfg.workers);
+	eal_argv[eal_argc++] = eal_buf[nb++];
+	if (offline) {
+		if (access(offline, R_OK)) {
+			fprintf(stderr, "smsfw: %s: %s\n", offline, strerror(errno));
+			return 1;
+		}
+		ctx->offline_total = count_packets(offline, err, sizeof(err));
+		if (ctx->offline_total == UINT64_MAX) {
+			fprintf(stderr, "smsfw: %s: %s\n", offline, err);
+			return 1;
+		}
+		eal_argv[eal_argc++] = "--vdev";
+		snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "net_pcap0,rx_pcap=%s,tx_pcap=%s", offline,
+			 forward ? forward : "/dev/null");
+		eal_argv[eal_argc++] = eal_buf[nb++];
+	} else {
+		for (unsigned i = 0; i < ctx->cfg.n_ports && nb < 16; i++) {
+			if (!ctx->cfg.port[i][0])
+				continue;
+			eal_argv[eal_argc++] = "--vdev";
+			snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "%s", ctx->cfg.port[i]);
+			eal_argv[eal_argc++] = eal_buf[nb++];
+		}
+	}
+	if (ctx->cfg.eal_args[0]) {
+		char *save, *tok = strtok_r(ctx->cfg.eal_args, " ", &save);
+
+		while (tok && eal_argc < 60) {
+			eal_argv[eal_argc++] = tok;
+			tok = strtok_r(NULL, " ", &save);
+		}
+	}
+	for (int i = optind; i < argc && eal_argc < 63; i++)
+		eal_argv[eal_argc++] = argv[i];
+	eal_argv[eal_argc] = NULL;
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "smsfw: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	dp_global = ctx;
+	ctx->linktype = SF_DLT_EN10MB;
+	ctx->log_backpressure = ctx->cfg.mode == DP_MODE_OFFLINE;
+	ctx->n_workers = ctx->cfg.workers;
+	if (rte_lcore_count() < ctx->n_workers + 1) {
+		fprintf(stderr, "smsfw: %u worker lcores asked, %u lcores available\n",
+			ctx->n_workers, rte_lcore_count());
+		rc = 1;
+		goto out_eal;
+	}
+	ts_dynfield = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, NULL);
+	if (ts_dynfield >= 0) {
+		int bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
+
+		ts_dynflag = bit >= 0 ? 1ull << bit : 0;
+	}
+	ctx->pool = rte_pktmbuf_pool_create("smsfw_mbufs", ctx->cfg.mbufs, 256,
+					    RTE_ALIGN(sizeof(struct dp_mbuf_priv), RTE_MBUF_PRIV_ALIGN),
+					    RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
+	if (!ctx->pool) {
+		fprintf(stderr, "smsfw: cannot create the mbuf pool: %s\n", rte_strerror(rte_errno));
+		rc = 1;
+		goto out_eal;
+	}
+	{
+		uint16_t pid;
+
+		RTE_ETH_FOREACH_DEV(pid) {
+			if (ctx->n_ports >= DP_MAX_PORTS)
+				break;
+			ctx->port_ids[ctx->n_ports++] = pid;
+		}
+	}
+	if (ctx->n_ports == 0) {
+		fprintf(stderr, "smsfw: no ports\n");
+		rc = 1;
+		goto out_eal;
+	}
+	for (uint16_t i = 0; i < ctx->n_ports; i++)
+		if (port_setup(ctx, ctx->port_ids[i], (uint16_t)(ctx->n_workers + 1), err, sizeof(err))) {
+			fprintf(stderr, "smsfw: %s\n", err);
+			rc = 1;
+			goto out_eal;
+		}
+	/* ts dynfield is registered by the PMD when the offload is configured */
+	ts_dynfield = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, NULL);
+	if (ts_dynfield >= 0) {
+		int bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
+
+		ts_dynflag = bit >= 0 ? 1ull << bit : 0;
+	}
+
+	/* the first generation: a bad bundle or list stops start-up */
+	ctx->gen = sf_gen_load(ctx->cfg.bundle, ctx->cfg.lists, &ctx->cfg.policy,
+			       ctx->cfg.fail_block, err, sizeof(err));
+	if (!ctx->gen) {
+		fprintf(stderr, "smsfw: %s\n", err);
+		rc = 1;
+		goto out_eal;
+	}
+	ctx->gen->version = ctx->gen_version = 1;
+	ctx->n_threads = ctx->n_workers ? ctx->n_workers : 1;
+	ctx->qs = rte_zmalloc("smsfw_qsbr", rte_rcu_qsbr_get_memsize(ctx->n_threads), RTE_CACHE_LINE_SIZE);
+	if (!ctx->qs || rte_rcu_qsbr_init(ctx->qs, ctx->n_threads)) {
+		fprintf(stderr, "smsfw: cannot set up RCU\n");
+		rc = 1;
+		goto out_eal;
+	}
+	ec.pipe = ctx->cfg.pipe;
+	ec.concat_max = ctx->cfg.concat_max;
+	ec.concat_timeout_ns = ctx->cfg.concat_timeout_ns;
+	for (unsigned i = 0; i < (ctx->n_workers ? ctx->n_workers : 1); i++) {
+		struct dp_worker *w = ctx->n_workers ? &ctx->workers[i] : &ctx->main_w;
+		char name[32];
+
+		w->index = i;
+		w->txq = (uint16_t)i;
+		w->eng = sf_worker_create(&ec, ctx->gen, err, sizeof(err));
+		if (!w->eng) {
+			fprintf(stderr, "smsfw: worker %u: %s\n", i, err);
+			rc = 1;
+			goto out_eal;
+		}
+		w->gen = ctx->gen;
+		w->gen_version = ctx->gen->version;
+		if (ctx->n_workers) {
+			snprintf(name, sizeof(name), "smsfw_w%u", i);
+			w->ring = rte_ring_create(name, 4096, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+			if (!w->ring) {
+				fprintf(stderr, "smsfw: cannot create ring %s\n", name);
+				rc = 1;
+				goto out_eal;
+			}
+		}
+	}
+	if (dp_log_start(ctx, err, sizeof(err))) {
+		fprintf(stderr, "smsfw: %s\n", err);
+		rc = 1;
+		goto out_eal;
+	}
+	dp_telemetry_register(ctx);
+	dp_control_start(ctx);
+
+	{
+		unsigned lc, i = 0;
+
+		RTE_LCORE_FOREACH_WORKER(lc) {
+			if (i >= ctx->n_workers)
+				break;
+			ctx->workers[i].lcore = lc;
+			rte_eal_remote_launch(dp_worker_main, &ctx->workers[i], lc);
+			i++;
+		}
+	}
+	rx_loop(ctx);
+	rte_eal_mp_wait_lcore();
+	dp_control_stop(ctx);
+	dp_log_stop(ctx);
+	dp_print_summary(ctx, stderr);
+
+	for (unsigned i = 0; i < (ctx->n_workers ? ctx->n_workers : 1); i++) {
+		struct dp_worker *w = ctx->n_workers ? &ctx->workers[i] : &ctx->main_w;
+
+		sf_worker_destroy(w->eng);
+		rte_ring_free(w->ring);
+	}
+	sf_gen_free(ctx->gen);
+	sf_gen_free(ctx->gen_prev);
+	for (uint16_t i = 0; i < ctx->n_ports; i++) {
+		rte_eth_dev_stop(ctx->port_ids[i]);
+		rte_eth_dev_close(ctx->port_ids[i]);
+	}
+out_eal:
+	rte_eal_cleanup();
+	return rc;
+}

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Worker lcores: take bursts from the distributor (or the port, when the
+ * main lcore runs to completion), decide every packet with the engine,
+ * forward or drop, hand verdict records to the log writer, and report a
+ * quiescent state to RCU after every burst. No allocation, no locks, no
+ * system calls on this path. */
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "dp.h"
+#include "engine/engine_json.h"
+
+struct dp_sink_ctx {
+	struct dp_ctx *ctx;
+	struct dp_worker *w;
+	char comment[DP_LOG_COMMENT_MAX];
+	size_t clen;
+};
+
+static void sink_part(void *arg, const struct sf_part_verdict *v)
+{
+	struct dp_sink_ctx *s = arg;
+	struct dp_logrec *rec;
+	int n;
+
+	if (v->pv.verdict != SF_VERDICT_PASS && s->clen < sizeof(s->comment) - 1) {
+		n = sf_engine_verdict_comment(v, s->comment + s->clen, sizeof(s->comment) - s->clen);
+		if (n > 0)
+			s->clen += (size_t)n;
+	}
+	if (!s->ctx->cfg.verdicts[0])
+		return;
+	if (v->pv.verdict == SF_VERDICT_PASS && !s->ctx->cfg.log_pass)
+		return;
+	rec = dp_log_get(s->ctx, &s->w->st);
+	if (!rec)
+		return;
+	rec->kind = DP_LOG_VERDICT;
+	n = sf_engine_verdict_json(v, 1, rec->json, sizeof(rec->json));
+	if (n <= 0) {
+		rte_mempool_put(s->ctx->log_pool, rec);
+		s->w->st.log_lost++;
+		return;
+	}
+	rec->json_len = (uint16_t)n;
+	dp_log_submit(s->ctx, &s->w->st, rec);
+}
+
+static void sink_event(void *arg, const struct policy_event *ev, const struct sf_sms *sms)
+{
+	struct dp_sink_ctx *s = arg;
+	struct dp_logrec *rec;
+	int n;
+
+	if (!s->ctx->cfg.events[0])
+		return;
+	rec = dp_log_get(s->ctx, &s->w->st);
+	if (!rec)
+		return;
+	rec->kind = DP_LOG_EVENT;
+	n = sf_engine_event_json(ev, sms, s->ctx->cfg.id, rec->json, sizeof(rec->json));
+	if (n <= 0) {
+		rte_mempool_put(s->ctx->log_pool, rec);
+		s->w->st.log_lost++;
+		return;
+	}
+	rec->json_len = (uint16_t)n;
+	dp_log_submit(s->ctx, &s->w->st, rec);
+}
+
+/* A copy of a flagged packet for the pcapng, with the verdicts as comment. */
+static void log_packet(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *m,
+		       const struct dp_mbuf_priv *pv, struct dp_sink_ctx *s)
+{
+	struct dp_logrec *rec;
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+
+	if (!ctx->cfg.pcapng[0])
+		return;
+	rec = dp_log_get(ctx, &w->st);
+	if (!rec)
+		return;
+	rec->kind = DP_LOG_PACKET;
+	rec->origlen = len;
+	rec->caplen = len < DP_LOG_PKT_MAX ? len : DP_LOG_PKT_MAX;
+	rec->ts_ns = pv->ts_ns;
+	{
+		const void *d = rte_pktmbuf_read(m, 0, rec->caplen, rec->pkt);
+
+		if (d && d != (const void *)rec->pkt)
+			memcpy(rec->pkt, d, rec->caplen);
+	}
+	memcpy(rec->comment, s->comment, s->clen);
+	rec->comment[s->clen] = 0;
+	dp_log_submit(ctx, &w->st, rec);
+}
+
+void dp_worker_sync_gen(struct dp_ctx *ctx, struct dp_worker *w, unsigned rcu_id)
+{
+	const struct sf_gen *g = __atomic_load_n(&ctx->gen, __ATOMIC_ACQUIRE);
+
+	(void)rcu_id;
+	/* Compare versions, not pointers: a freed generation's address can
+	 * come back. The publisher frees the old generation only after every
+	 * worker acknowledged the new one here and passed a quiescent state,
+	 * so adopting (which drops state tied to the old rules) is safe. */
+	if (g->version != w->gen_version) {
+		/* fit scratch before first use; on failure the engine scans
+		 * nothing and applies the fail mode */
+		sf_worker_adopt(w->eng, g);
+		w->gen = g;
+		__atomic_store_n(&w->gen_version, g->version, __ATOMIC_RELEASE);
+	}
+}
+
+void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf **pkts, unsigned n)
+{
+	struct sf_engine_sink sink;
+	struct dp_sink_ctx sc;
+	struct rte_mbuf *out[DP_MAX_PORTS][512];
+	unsigned n_out[DP_MAX_PORTS] = { 0 };
+	uint64_t last_ts = 0;
+	unsigned i;
+
+	sc.ctx = ctx;
+	sc.w = w;
+	sink.ctx = &sc;
+	sink.on_part = sink_part;
+	sink.on_event = sink_event;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct dp_mbuf_priv *pv = rte_mbuf_to_priv(m);
+		const uint8_t *data;
+		uint8_t flat[DP_LOG_PKT_MAX];
+		uint32_t len = rte_pktmbuf_pkt_len(m);
+		int verdict, peer;
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		sc.clen = 0;
+		sc.comment[0] = 0;
+		last_ts = pv->ts_ns;
+		data = rte_pktmbuf_read(m, 0, len < sizeof(flat) ? len : sizeof(flat), flat);
+		verdict = sf_worker_packet(w->eng, w->gen, data, len < sizeof(flat) ? len : sizeof(flat),
+					   ctx->linktype, pv->frame, pv->ts_ns, &sink);
+		if (verdict != SF_VERDICT_PASS)
+			log_packet(ctx, w, m, pv, &sc);
+
+		/* forward: offline → the port's own TX (the replay's output);
+		 * tap → nothing; inline → the peer, unless enforcement drops it */
+		if (ctx->cfg.mode == DP_MODE_TAP) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (ctx->cfg.mode == DP_MODE_INLINE && verdict == SF_VERDICT_BLOCK &&
+		    ctx->cfg.enforcement == DP_ENFORCE_DROP) {
+			w->st.dropped++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		peer = ctx->cfg.mode == DP_MODE_INLINE ? ctx->cfg.peer[pv->in_port] : pv->in_port;
+		if (peer < 0 || peer >= ctx->n_ports) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		out[peer][n_out[peer]++] = m;
+	}
+	if (n)
+		sf_worker_tick(w->eng, last_ts);	/* bounded expiry, packet clock */
+	for (unsigned p = 0; p < ctx->n_ports; p++) {
+		uint16_t sent;
+
+		if (!n_out[p])
+			continue;
+		sent = rte_eth_tx_burst(ctx->port_ids[p], w->txq, out[p], (uint16_t)n_out[p]);
+		w->st.tx += sent;
+		if (sent < n_out[p]) {
+			w->st.tx_fail += n_out[p] - sent;
+			rte_pktmbuf_free_bulk(out[p] + sent, n_out[p] - sent);
+		}
+	}
+}
+
+int dp_worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+	struct dp_ctx *ctx = dp_global;
+	struct rte_mbuf *pkts[512];
+	unsigned burst = ctx->cfg.burst;
+
+	rte_rcu_qsbr_thread_register(ctx->qs, w->index);
+	rte_rcu_qsbr_thread_online(ctx->qs, w->index);
+	for (;;) {
+		unsigned n;
+
+		dp_worker_sync_gen(ctx, w, w->index);
+		n = rte_ring_dequeue_burst(w->ring, (void **)pkts, burst, NULL);
+		if (n) {
+			w->st.rx += n;
+			dp_process_burst(ctx, w, pkts, n);
+		} else {
+			if (ctx->rx_done && rte_ring_empty(w->ring))
+				break;
+			if (ctx->stop)
+				break;
+			rte_pause();
+		}
+		rte_rcu_qsbr_quiescent(ctx->qs, w->index);
+	}
+	rte_rcu_qsbr_thread_offline(ctx->qs, w->index);
+	rte_rcu_qsbr_thread_unregister(ctx->qs, w->index);
+	return 0;
+}
