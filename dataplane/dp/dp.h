@@ -19,6 +19,7 @@
 #define DP_LOG_JSON_MAX 3072
 #define DP_LOG_PKT_MAX 4096
 #define DP_LOG_COMMENT_MAX 512
+#define DP_RING_SIZE 4096		/* distributor → worker ring (power of 2) */
 
 /* Per-mbuf private area: what the RX side knows about a packet. */
 struct dp_mbuf_priv {
@@ -49,6 +50,11 @@ struct dp_worker {
 	unsigned lcore;
 	uint16_t txq;			/* this worker's TX queue on every port */
 	struct rte_ring *ring;		/* from the distributor */
+	struct rte_ring *inbox;		/* struct sf_fact from other workers (MP/SC) */
+	uint64_t processed;		/* packets done: published for the causal replay */
+	uint64_t dispatched;		/* packets given to it (main lcore only) */
+	uint64_t *disp_ts;		/* capture time of dispatched packets, by sequence (main lcore) */
+	uint64_t facts_lost;
 	struct sf_worker *eng;
 	const struct sf_gen *gen;	/* the generation this worker uses */
 	uint64_t gen_version;		/* its version: acknowledged to the publisher */
@@ -60,6 +66,8 @@ struct dp_ctx {
 	int linktype;			/* SF_DLT_* of the ports (Ethernet) */
 	uint16_t n_ports;
 	uint16_t port_ids[DP_MAX_PORTS];
+	uint16_t port_ntxq[DP_MAX_PORTS];	/* TX queues each port really has */
+	uint16_t n_ports_set;
 	struct rte_mempool *pool;	/* packet mbufs */
 	struct rte_mempool *log_pool;	/* struct dp_logrec */
 	struct rte_ring *log_ring;

@@ -32,6 +32,7 @@ void dp_config_defaults(struct dp_config *c)
 	sf_pipeline_config_default(&c->pipe);
 	c->concat_max = 16384;
 	c->concat_timeout_ns = 60ull * 1000000000ull;
+	c->replay_guard_ns = 100000;	/* 100 µs */
 	snprintf(c->out_dir, sizeof(c->out_dir), "out");
 	snprintf(c->verdicts, sizeof(c->verdicts), "verdicts.jsonl");
 	snprintf(c->events, sizeof(c->events), "events.jsonl");
@@ -41,6 +42,12 @@ void dp_config_defaults(struct dp_config *c)
 	c->log_pass = 1;
 	c->log_queue = 8192;
 	policy_config_defaults(&c->policy);
+	for (unsigned i = 0; i < SF_CLASS__COUNT; i++)
+		c->block_action[i] = DP_BLOCK_DROP;
+	c->reject_error = 32;	/* TS 29.002 §17.6.6: sm-DeliveryFailure */
+	c->enforce_assocs = 4096;
+	c->redis_port = 6379;
+	c->heartbeat_s = 1;
 }
 
 static int parse_u64(const char *v, uint64_t min, uint64_t max, uint64_t *out)
@@ -107,7 +114,8 @@ int dp_config_set(struct dp_config *c, const char *sec, const char *key,
 		} else if (!strcmp(key, "enforcement")) {
 			if (!strcmp(v, "monitor")) c->enforcement = DP_ENFORCE_MONITOR;
 			else if (!strcmp(v, "drop")) c->enforcement = DP_ENFORCE_DROP;
-			else FAIL("dataplane.enforcement: '%s' is not monitor or drop", v);
+			else if (!strcmp(v, "sctp")) c->enforcement = DP_ENFORCE_SCTP;
+			else FAIL("dataplane.enforcement: '%s' is not monitor, drop or sctp", v);
 		} else if (!strcmp(key, "workers")) {
 			if (parse_u64(v, 0, 64, &u)) FAIL("dataplane.workers: '%s' is not 0..64", v);
 			c->workers = (unsigned)u;
@@ -197,6 +205,9 @@ int dp_config_set(struct dp_config *c, const char *sec, const char *key,
 		} else if (!strcmp(key, "concat_timeout_s")) {
 			if (parse_u64(v, 1, 86400, &u)) FAIL("flow.concat_timeout_s: '%s' is not 1..86400", v);
 			c->concat_timeout_ns = u * 1000000000ull;
+		} else if (!strcmp(key, "replay_guard_us")) {
+			if (parse_u64(v, 0, 10000000, &u)) FAIL("flow.replay_guard_us: '%s' is not 0..10000000", v);
+			c->replay_guard_ns = u * 1000;
 		} else if (!strcmp(key, "verify_checksum")) {
 			if (parse_bool(v, &b)) FAIL("flow.verify_checksum: '%s' is not yes or no", v);
 			c->pipe.verify_checksum = b;
@@ -228,6 +239,55 @@ int dp_config_set(struct dp_config *c, const char *sec, const char *key,
 			c->log_queue = (unsigned)u;
 		} else {
 			FAIL("unknown key '%s' in [output]", key);
+		}
+		return 0;
+	}
+	if (!strcmp(sec, "enforcement")) {
+		if (!strncmp(key, "action.", 7)) {
+			unsigned cl;
+			uint8_t a;
+
+			for (cl = 1; cl < SF_CLASS__COUNT; cl++)
+				if (!strcmp(key + 7, sf_class_name(cl)))
+					break;
+			if (cl >= SF_CLASS__COUNT && strcmp(key + 7, "default"))
+				FAIL("enforcement.%s: '%s' is not a class", key, key + 7);
+			if (!strcmp(v, "drop")) a = DP_BLOCK_DROP;
+			else if (!strcmp(v, "reject")) a = DP_BLOCK_REJECT;
+			else if (!strcmp(v, "fake-ack")) a = DP_BLOCK_FAKE_ACK;
+			else FAIL("enforcement.%s: '%s' is not drop, reject or fake-ack", key, v);
+			if (cl >= SF_CLASS__COUNT) {
+				for (cl = 0; cl < SF_CLASS__COUNT; cl++)
+					c->block_action[cl] = a;
+			} else {
+				c->block_action[cl] = a;
+			}
+		} else if (!strcmp(key, "reject_error")) {
+			if (parse_u64(v, 0, 255, &u)) FAIL("enforcement.reject_error: '%s' is not a MAP error code 0..255", v);
+			c->reject_error = (uint32_t)u;
+		} else if (!strcmp(key, "associations")) {
+			if (parse_u64(v, 16, 1u << 24, &u)) FAIL("enforcement.associations: '%s' is not 16..16777216", v);
+			c->enforce_assocs = (unsigned)u;
+		} else {
+			FAIL("unknown key '%s' in [enforcement]", key);
+		}
+		return 0;
+	}
+	if (!strcmp(sec, "control")) {
+		if (!strcmp(key, "redis_host")) {
+			if (set_str(c->redis_host, sizeof(c->redis_host), v)) FAIL("control.redis_host: too long");
+		} else if (!strcmp(key, "redis_port")) {
+			if (parse_u64(v, 1, 65535, &u)) FAIL("control.redis_port: '%s' is not 1..65535", v);
+			c->redis_port = (unsigned)u;
+		} else if (!strcmp(key, "redis_user")) {
+			if (set_str(c->redis_user, sizeof(c->redis_user), v)) FAIL("control.redis_user: too long");
+		} else if (!strcmp(key, "redis_password")) {
+			if (set_str(c->redis_password, sizeof(c->redis_password), v)) FAIL("control.redis_password: too long");
+		} else if (!strcmp(key, "heartbeat_s")) {
+			if (parse_u64(v, 1, 3600, &u)) FAIL("control.heartbeat_s: '%s' is not 1..3600", v);
+			c->heartbeat_s = (unsigned)u;
+		} else {
+			FAIL("unknown key '%s' in [control]", key);
 		}
 		return 0;
 	}
@@ -358,7 +418,8 @@ int dp_config_load(struct dp_config *c, const char *path, char *err, size_t errl
 			rte_cfgfile_section_entries(cf, ptrs[i], ents, ne);
 			if (ne == 0 && !policy_config_owns_section(ptrs[i]) &&
 			    strcmp(ptrs[i], "dataplane") && strcmp(ptrs[i], "ports") &&
-			    strcmp(ptrs[i], "rules") && strcmp(ptrs[i], "flow") && strcmp(ptrs[i], "output")) {
+			    strcmp(ptrs[i], "rules") && strcmp(ptrs[i], "flow") && strcmp(ptrs[i], "output") &&
+			    strcmp(ptrs[i], "enforcement") && strcmp(ptrs[i], "control")) {
 				snprintf(err, errlen, "%s:%u: unknown section [%s]", path,
 					 find_line(text, ptrs[i], NULL), ptrs[i]);
 				free(ents);

@@ -15,7 +15,9 @@
 #define DP_PATH_MAX 512
 
 enum dp_mode { DP_MODE_OFFLINE = 0, DP_MODE_TAP, DP_MODE_INLINE };
-enum dp_enforce { DP_ENFORCE_MONITOR = 0, DP_ENFORCE_DROP };
+enum dp_enforce { DP_ENFORCE_MONITOR = 0, DP_ENFORCE_DROP, DP_ENFORCE_SCTP };
+/* What SCTP-safe enforcement does with a blocked message (issue 8). */
+enum dp_block_action { DP_BLOCK_DROP = 0, DP_BLOCK_REJECT, DP_BLOCK_FAKE_ACK };
 
 struct dp_config {
 	/* [dataplane] */
@@ -39,6 +41,7 @@ struct dp_config {
 	struct sf_pipeline_config pipe;
 	unsigned concat_max;
 	uint64_t concat_timeout_ns;
+	uint64_t replay_guard_ns;	/* offline causal replay window */
 	/* [output] */
 	char out_dir[DP_PATH_MAX];
 	char verdicts[DP_PATH_MAX];	/* file name in out_dir; "" = none */
@@ -48,6 +51,16 @@ struct dp_config {
 	unsigned rotate_keep;
 	int log_pass;			/* write pass verdicts (masked) */
 	unsigned log_queue;		/* records in flight to the log writer */
+	/* [enforcement] (inline mode with enforcement = sctp) */
+	uint8_t block_action[SF_CLASS__COUNT];	/* enum dp_block_action per class */
+	uint32_t reject_error;			/* MAP error code in injected ReturnError */
+	unsigned enforce_assocs;		/* associations tracked per worker */
+	/* [control] (Redis control plane; host "" = none) */
+	char redis_host[256];
+	unsigned redis_port;
+	char redis_user[64];
+	char redis_password[256];
+	unsigned heartbeat_s;
 	/* policy sections */
 	struct policy_config policy;
 	/* where it came from */

@@ -14,6 +14,7 @@
 
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_ring_elem.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -43,7 +44,7 @@ static void usage(FILE *f)
 		"  --set SEC.KEY=VAL   set any configuration key (repeatable)\n"
 		"  --forward FILE      offline: write the forwarded packets to a pcap\n"
 		"  -h, --help          this text\n"
-		"Without hugepages or NICs, smsfw passes --no-huge --no-pci --in-memory -m <memory_mb> to the EAL.\n");
+		"Without hugepages or NICs, smsfw passes --no-huge --no-pci --no-shconf -m <memory_mb> to the EAL.\n");
 }
 
 static uint64_t count_packets(const char *path, char *err, size_t errlen)
@@ -112,6 +113,7 @@ static int port_setup(struct dp_ctx *ctx, uint16_t port, uint16_t ntx, char *err
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
 	if (ntx > info.max_tx_queues)
 		ntx = info.max_tx_queues;
+	ctx->port_ntxq[ctx->n_ports_set++] = ntx;
 	r = rte_eth_dev_configure(port, 1, ntx, &conf);
 	if (!r)
 		r = rte_eth_rx_queue_setup(port, 0, 1024, rte_eth_dev_socket_id(port), NULL, ctx->pool);
@@ -134,6 +136,29 @@ static uint64_t mbuf_ts(struct rte_mbuf *m)
 		/* net_pcap stores the capture time in microseconds */
 		return *RTE_MBUF_DYNFIELD(m, ts_dynfield, rte_mbuf_timestamp_t *) * 1000ull;
 	return 0;
+}
+
+/* Offline with workers: hold a packet back while a worker still has a
+ * packet older than it by more than the guard, so that what one worker
+ * learns (an SRI-SM result, a shield) reaches the others before a later
+ * packet that depends on it — as on a live link, where they are
+ * milliseconds apart. Then N workers give the verdicts one gives. */
+static void causal_gate(struct dp_ctx *ctx, uint64_t ts)
+{
+	uint64_t guard = ctx->cfg.replay_guard_ns;
+
+	for (unsigned i = 0; i < ctx->n_workers; i++) {
+		struct dp_worker *w = &ctx->workers[i];
+
+		for (;;) {
+			uint64_t done = __atomic_load_n(&w->processed, __ATOMIC_ACQUIRE);
+
+			if (done >= w->dispatched ||
+			    w->disp_ts[done & (DP_RING_SIZE - 1)] + guard >= ts)
+				break;
+			rte_pause();
+		}
+	}
 }
 
 /* The main lcore: receive, stamp, and process or distribute. */
@@ -178,6 +203,15 @@ static void rx_loop(struct dp_ctx *ctx)
 							rte_pktmbuf_data_len(m), ctx->linktype);
 				struct dp_worker *w = &ctx->workers[h % ctx->n_workers];
 
+				if (ctx->cfg.mode == DP_MODE_OFFLINE) {
+					struct dp_mbuf_priv *pv = rte_mbuf_to_priv(m);
+
+					causal_gate(ctx, pv->ts_ns);
+					/* the ring holds fewer than DP_RING_SIZE, so this slot is free */
+					while (w->dispatched - __atomic_load_n(&w->processed, __ATOMIC_ACQUIRE) >= DP_RING_SIZE - 1)
+						rte_pause();
+					w->disp_ts[w->dispatched & (DP_RING_SIZE - 1)] = pv->ts_ns;
+				}
 				while (rte_ring_sp_enqueue(w->ring, m) != 0) {
 					if (ctx->cfg.mode != DP_MODE_OFFLINE) {
 						/* never hold live traffic: pass it unfiltered */
@@ -191,6 +225,7 @@ static void rx_loop(struct dp_ctx *ctx)
 					ctx->main_st.ring_full++;
 					rte_pause();
 				}
+				w->dispatched++;
 			}
 		}
 		if (ctx->n_workers == 0)
@@ -295,12 +330,26 @@ int main(int argc, char **argv)
 	eal_argv[eal_argc++] = argv[0];
 	eal_argv[eal_argc++] = "--no-huge";
 	eal_argv[eal_argc++] = "--no-pci";
-	eal_argv[eal_argc++] = "--in-memory";
+	eal_argv[eal_argc++] = "--no-shconf";
+	/* a prefix of our own, so that several instances (tests) can run */
+	snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "--file-prefix=smsfw-%d", (int)getpid());
+	eal_argv[eal_argc++] = eal_buf[nb++];
 	eal_argv[eal_argc++] = "--log-level=lib.eal:error";
 	snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "-m%u", ctx->cfg.memory_mb);
 	eal_argv[eal_argc++] = eal_buf[nb++];
-	snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "-l0-%u", ctx->cfg.workers);
-	eal_argv[eal_argc++] = eal_buf[nb++];
+	{
+		/* lcores 0..workers, spread over the CPUs we may run on: a test
+		 * or a small machine may ask for more workers than it has cores */
+		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		size_t off = (size_t)snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "--lcores=");
+
+		if (ncpu < 1)
+			ncpu = 1;
+		for (unsigned i = 0; i <= ctx->cfg.workers && off < sizeof(eal_buf[nb]) - 16; i++)
+			off += (size_t)snprintf(eal_buf[nb] + off, sizeof(eal_buf[nb]) - off, "%s%u@%ld",
+						i ? "," : "", i, (long)(i % (unsigned long)ncpu));
+		eal_argv[eal_argc++] = eal_buf[nb++];
+	}
 	if (offline) {
 		if (access(offline, R_OK)) {
 			fprintf(stderr, "smsfw: %s: %s\n", offline, strerror(errno));
@@ -311,9 +360,19 @@ int main(int argc, char **argv)
 			fprintf(stderr, "smsfw: %s: %s\n", offline, err);
 			return 1;
 		}
+		if (forward && ctx->cfg.workers) {
+			fprintf(stderr, "smsfw: --forward needs workers = 0, so that frames keep capture order\n");
+			return 1;
+		}
+		/* net_pcap has one TX queue per tx_pcap: one per lcore */
 		eal_argv[eal_argc++] = "--vdev";
-		snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "net_pcap0,rx_pcap=%s,tx_pcap=%s", offline,
-			 forward ? forward : "/dev/null");
+		{
+			size_t off = (size_t)snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "net_pcap0,rx_pcap=%s", offline);
+
+			for (unsigned i = 0; i <= ctx->cfg.workers && off < sizeof(eal_buf[nb]) - 32; i++)
+				off += (size_t)snprintf(eal_buf[nb] + off, sizeof(eal_buf[nb]) - off, ",tx_pcap=%s",
+							forward ? forward : "/dev/null");
+		}
 		eal_argv[eal_argc++] = eal_buf[nb++];
 	} else {
 		for (unsigned i = 0; i < ctx->cfg.n_ports && nb < 16; i++) {
@@ -426,8 +485,11 @@ int main(int argc, char **argv)
 		w->gen_version = ctx->gen->version;
 		if (ctx->n_workers) {
 			snprintf(name, sizeof(name), "smsfw_w%u", i);
-			w->ring = rte_ring_create(name, 4096, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-			if (!w->ring) {
+			w->ring = rte_ring_create(name, DP_RING_SIZE, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+			snprintf(name, sizeof(name), "smsfw_in%u", i);
+			w->inbox = rte_ring_create_elem(name, sizeof(struct sf_fact), 16384, rte_socket_id(), RING_F_SC_DEQ);
+			w->disp_ts = rte_zmalloc("smsfw_dts", DP_RING_SIZE * sizeof(uint64_t), 0);
+			if (!w->ring || !w->inbox || !w->disp_ts) {
 				fprintf(stderr, "smsfw: cannot create ring %s\n", name);
 				rc = 1;
 				goto out_eal;
@@ -464,6 +526,8 @@ int main(int argc, char **argv)
 
 		sf_worker_destroy(w->eng);
 		rte_ring_free(w->ring);
+		rte_ring_free(w->inbox);
+		rte_free(w->disp_ts);
 	}
 	sf_gen_free(ctx->gen);
 	sf_gen_free(ctx->gen_prev);

@@ -73,6 +73,35 @@ static void sink_event(void *arg, const struct policy_event *ev, const struct sf
 	dp_log_submit(s->ctx, &s->w->st, rec);
 }
 
+/* A fact for every other worker's inbox; facts are rare (SRI-SM results,
+ * shields), so a full inbox loses it with a count rather than waiting. */
+static void sink_fact(void *arg, const struct sf_fact *f)
+{
+	struct dp_sink_ctx *s = arg;
+	struct dp_ctx *ctx = s->ctx;
+
+	for (unsigned i = 0; i < ctx->n_workers; i++) {
+		struct dp_worker *o = &ctx->workers[i];
+
+		if (o == s->w)
+			continue;
+		if (rte_ring_mp_enqueue_elem(o->inbox, (void *)(uintptr_t)f, sizeof(*f)) != 0)
+			s->w->facts_lost++;
+	}
+}
+
+static void drain_inbox(struct dp_worker *w)
+{
+	struct sf_fact facts[16];
+	unsigned n;
+
+	if (!w->inbox)
+		return;
+	while ((n = rte_ring_sc_dequeue_burst_elem(w->inbox, facts, sizeof(facts[0]), 16, NULL)) > 0)
+		for (unsigned i = 0; i < n; i++)
+			sf_worker_apply_fact(w->eng, &facts[i]);
+}
+
 /* A copy of a flagged packet for the pcapng, with the verdicts as comment. */
 static void log_packet(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *m,
 		       const struct dp_mbuf_priv *pv, struct dp_sink_ctx *s)
@@ -132,6 +161,7 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 	sink.ctx = &sc;
 	sink.on_part = sink_part;
 	sink.on_event = sink_event;
+	sink.on_fact = ctx->n_workers > 1 ? sink_fact : NULL;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -178,6 +208,12 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 
 		if (!n_out[p])
 			continue;
+		if (w->txq >= ctx->port_ntxq[p]) {
+			/* a port with fewer TX queues than lcores (never shared) */
+			w->st.tx_fail += n_out[p];
+			rte_pktmbuf_free_bulk(out[p], n_out[p]);
+			continue;
+		}
 		sent = rte_eth_tx_burst(ctx->port_ids[p], w->txq, out[p], (uint16_t)n_out[p]);
 		w->st.tx += sent;
 		if (sent < n_out[p]) {
@@ -201,9 +237,13 @@ int dp_worker_main(void *arg)
 
 		dp_worker_sync_gen(ctx, w, w->index);
 		n = rte_ring_dequeue_burst(w->ring, (void **)pkts, burst, NULL);
+		/* after the dequeue: a fact pushed before one of these packets
+		 * was dispatched is in the inbox by now */
+		drain_inbox(w);
 		if (n) {
 			w->st.rx += n;
 			dp_process_burst(ctx, w, pkts, n);
+			__atomic_store_n(&w->processed, w->processed + n, __ATOMIC_RELEASE);
 		} else {
 			if (ctx->rx_done && rte_ring_empty(w->ring))
 				break;

@@ -295,6 +295,17 @@ static void on_sms(void *ctx, const struct sf_sms *s)
 				w->st.unshields++;
 			if (w->sink && w->sink->on_event)
 				w->sink->on_event(w->sink->ctx, &ev, s);
+			if (ev.type != POLICY_EVENT_REPORT && w->sink && w->sink->on_fact) {
+				struct sf_fact f;
+
+				memset(&f, 0, sizeof(f));
+				f.kind = ev.type == POLICY_EVENT_SHIELD ? SF_FACT_SHIELD : SF_FACT_UNSHIELD;
+				f.ts_ns = s->ts_ns;
+				snprintf(f.a, sizeof(f.a), "%s", ev.shield.subscriber);
+				snprintf(f.b, sizeof(f.b), "%s", ev.shield.port);
+				w->st.facts_sent++;
+				w->sink->on_fact(w->sink->ctx, &f);
+			}
 		}
 	}
 	w->st.verdicts[pv.pv.verdict < 3 ? pv.pv.verdict : 0]++;
@@ -310,8 +321,29 @@ static void on_map_event(void *ctx, const struct sf_map_event *ev)
 {
 	struct sf_worker *w = ctx;
 
-	if (ev->kind == SF_MAP_EV_SRI_SM_RES && ev->imsi[0] && ev->msisdn[0] && !ev->retransmission)
+	if (ev->kind == SF_MAP_EV_SRI_SM_RES && ev->imsi[0] && ev->msisdn[0] && !ev->retransmission) {
 		policy_learn_sri(w->pst, ev->imsi, ev->msisdn, ev->ts_ns);
+		if (w->sink && w->sink->on_fact) {
+			struct sf_fact f;
+
+			memset(&f, 0, sizeof(f));
+			f.kind = SF_FACT_IMSI;
+			f.ts_ns = ev->ts_ns;
+			snprintf(f.a, sizeof(f.a), "%s", ev->imsi);
+			snprintf(f.b, sizeof(f.b), "%s", ev->msisdn);
+			w->st.facts_sent++;
+			w->sink->on_fact(w->sink->ctx, &f);
+		}
+	}
+}
+
+void sf_worker_apply_fact(struct sf_worker *w, const struct sf_fact *f)
+{
+	w->st.facts_applied++;
+	if (f->kind == SF_FACT_IMSI)
+		policy_learn_sri(w->pst, f->a, f->b, f->ts_ns);
+	else
+		policy_state_shield(w->pst, f->kind == SF_FACT_SHIELD, f->a, f->b, f->ts_ns);
 }
 
 int sf_worker_packet(struct sf_worker *w, const struct sf_gen *g,

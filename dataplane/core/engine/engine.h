@@ -54,10 +54,25 @@ struct sf_part_verdict {
 	uint64_t text_fp;		/* fingerprint of the normalised text */
 };
 
+struct sf_fact;
+
 struct sf_engine_sink {
 	void *ctx;
 	void (*on_part)(void *ctx, const struct sf_part_verdict *v);
 	void (*on_event)(void *ctx, const struct policy_event *ev, const struct sf_sms *sms);
+	/* a fact for the other workers (NULL with a single worker) */
+	void (*on_fact)(void *ctx, const struct sf_fact *f);
+};
+
+/* A fact one worker learned that others need: SMS of one subscriber cross
+ * associations (SRI-SM via the HLR link, MT via the MSC link; "00000" MO
+ * and the later MT delivery), and associations are spread over workers. */
+enum sf_fact_kind { SF_FACT_IMSI = 1, SF_FACT_SHIELD, SF_FACT_UNSHIELD };
+struct sf_fact {
+	uint8_t kind;
+	uint64_t ts_ns;
+	char a[SF_TPADDR_MAX + 1];	/* IMSI, or the shielding subscriber */
+	char b[SF_TPADDR_MAX + 1];	/* MSISDN, or the port */
 };
 
 struct sf_worker_stats {
@@ -70,6 +85,7 @@ struct sf_worker_stats {
 	uint64_t retrans_cached;		/* retransmissions answered from the verdict cache */
 	uint64_t policy_errors;
 	uint64_t adopt_failures;		/* scratch could not be fitted to a generation */
+	uint64_t facts_sent, facts_applied;
 };
 
 struct sf_worker;
@@ -88,6 +104,9 @@ void sf_worker_destroy(struct sf_worker *w);
 int sf_worker_packet(struct sf_worker *w, const struct sf_gen *g,
 		     const uint8_t *p, size_t len, int linktype,
 		     uint64_t frame, uint64_t ts_ns, const struct sf_engine_sink *sink);
+
+/* Apply a fact another worker learned. */
+void sf_worker_apply_fact(struct sf_worker *w, const struct sf_fact *f);
 
 /* Bounded housekeeping (table expiry); call between bursts. */
 void sf_worker_tick(struct sf_worker *w, uint64_t now_ns);

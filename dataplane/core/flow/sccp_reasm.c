@@ -175,7 +175,7 @@ enum sf_err sccp_reasm_add(struct sccp_reasm *r, uint64_t key, const struct sccp
 	i = reasm_find(r, key, sg->local_ref);
 	if (sg->first) {
 		if (i != NIL) {
-			/* Q.714 §4.1.1.2.3: a new first segment: the old message is lost */
+			/* Q.714 §4.1.1.2: a new first segment: the old message is lost */
 			reasm_release(r, i);
 			r->st.errors++;
 		}
@@ -197,7 +197,7 @@ enum sf_err sccp_reasm_add(struct sccp_reasm *r, uint64_t key, const struct sccp
 	if (i == NIL)
 		return reasm_fail(r, NIL, SF_E_SCCP_REASM_UNEXPECTED);
 	s = &r->slot[i];
-	/* Q.714 §4.1.1.2.3: 'remaining segments' counts down by one */
+	/* Q.714 §4.1.1.2: 'remaining segments' counts down by one */
 	if (sg->remaining != s->expect)
 		return reasm_fail(r, i, SF_E_SCCP_REASM_SEQUENCE);
 	if (r->max_msg_len - s->len < v->data.len)
@@ -214,6 +214,35 @@ enum sf_err sccp_reasm_add(struct sccp_reasm *r, uint64_t key, const struct sccp
 	}
 	s->expect--;
 	return SF_OK;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001B3ull;
+	}
+	return h;
+}
+
+uint64_t sccp_reasm_key(uint32_t opc, const struct sccp_addr *calling)
+{
+	const struct sccp_gt *gt = &calling->gt;
+	uint8_t f[12];
+	uint64_t h = 0xCBF29CE484222325ull;
+
+	sf_wr32(f, opc);
+	f[4] = calling->ai;
+	sf_wr16(f + 5, calling->pc);
+	f[7] = calling->ssn;
+	f[8] = gt->tt;
+	f[9] = (uint8_t)(gt->np << 4 | gt->es);
+	f[10] = gt->nai;
+	f[11] = gt->n_digits;
+	h = fnv1a(h, f, sizeof(f));
+	return fnv1a(h, gt->raw.p ? gt->raw.p : f, gt->raw.p ? gt->raw.len : 0);
 }
 
 void sccp_reasm_expire(struct sccp_reasm *r, uint64_t now_ns, uint64_t max_age_ns)

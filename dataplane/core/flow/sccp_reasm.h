@@ -41,8 +41,12 @@ void sccp_reasm_destroy(struct sccp_reasm *r);
 enum sf_err sccp_reasm_add(struct sccp_reasm *r, uint64_t key, const struct sccp_view *v,
 			   uint64_t now_ns, struct sf_bytes *out);
 
+/* A key for sccp_reasm_add: FNV-1a over the OPC and the calling party
+ * address as decoded (indicator, PC, SSN, GT header fields and digits). */
+uint64_t sccp_reasm_key(uint32_t opc, const struct sccp_addr *calling);
+
 /* Drop messages whose first segment is more than max_age_ns old (Q.714
- * §4.1.1.2.3 reassembly timer). Only expired entries are visited. */
+ * §4.1.1.2 reassembly timer). Only expired entries are visited. */
 void sccp_reasm_expire(struct sccp_reasm *r, uint64_t now_ns, uint64_t max_age_ns);
 
 struct sccp_reasm_stats {

@@ -6,6 +6,7 @@
  * eviction and expiry. */
 #include "flow/sctp_reasm.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,13 +73,17 @@ struct sctp_reasm *sctp_reasm_create(unsigned max_msgs, size_t max_msg_len)
 	uint32_t nb = 1;
 
 	if (max_msgs == 0 || max_msgs > (1u << 24) || max_msg_len == 0 ||
-	    max_msg_len > UINT32_MAX || max_msg_len > SIZE_MAX / max_msgs)
+	    max_msg_len > UINT32_MAX || max_msg_len > SIZE_MAX / max_msgs) {
+		errno = EINVAL;
 		return NULL;
+	}
 	while (nb < max_msgs * 2u)
 		nb <<= 1;
 	r = calloc(1, sizeof(*r));
-	if (!r)
+	if (!r) {
+		errno = ENOMEM;
 		return NULL;
+	}
 	r->max_msgs = max_msgs;
 	r->max_msg_len = max_msg_len;
 	r->hmask = nb - 1;
@@ -88,6 +93,7 @@ struct sctp_reasm *sctp_reasm_create(unsigned max_msgs, size_t max_msg_len)
 	r->out = malloc(max_msg_len);
 	if (!r->heads || !r->slots || !r->bufs || !r->out) {
 		sctp_reasm_destroy(r);
+		errno = ENOMEM;
 		return NULL;
 	}
 	for (uint32_t i = 0; i < nb; i++)

@@ -17,8 +17,10 @@
 
 struct sctp_reasm;
 
-/* max_msgs messages in progress at once, each at most max_msg_len bytes.
- * NULL when an argument is 0 or out of range, or memory is short. */
+/* max_msgs messages in progress at once, each at most max_msg_len bytes;
+ * allocates about max_msgs * (max_msg_len + 870) + max_msg_len bytes.
+ * NULL with errno EINVAL (an argument 0 or out of range: max_msgs <= 2^24,
+ * max_msg_len <= 2^32 - 1) or ENOMEM. */
 struct sctp_reasm *sctp_reasm_create(unsigned max_msgs, size_t max_msg_len);
 void sctp_reasm_destroy(struct sctp_reasm *r);
 

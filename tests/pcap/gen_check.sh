@@ -1,0 +1,14 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# gen_check.sh PCAPGEN DECODE ORACLE WORKDIR NAME [pcapgen options...]
+# Generates a capture, then checks smsfw-decode against tshark and against
+# the generator's ground truth. Ends with "N passed, M failed".
+set -u
+gen=$1 dec=$2 oracle=$3 work=$4 name=$5
+shift 5
+mkdir -p "$work"
+"$gen" --quiet --out "$work/$name" "$@" || { echo "0 passed, 1 failed"; exit 1; }
+rc=0
+python3 "$oracle" --decode "$dec" --capture "$work/$name.pcap" --mode sms || rc=1
+python3 "$oracle" --decode "$dec" --capture "$work/$name.pcap" --mode truth --truth "$work/$name.truth.jsonl" || rc=1
+exit $rc
