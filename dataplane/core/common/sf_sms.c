@@ -6,6 +6,7 @@
 
 #include "sf_sms.h"
 #include "sf_sms_json.h"
+#include "sf_wire.h"
 
 const char *sf_sms_op_name(enum sf_sms_op op)
 {
@@ -56,8 +57,8 @@ void sf_sms_json_fields(struct sf_json *j, const struct sf_sms *s)
 	sf_json_str(j, "sm_rp_da_type", sf_da_type_name((enum sf_da_type)s->da_type));
 	sf_json_str(j, "sm_rp_da", s->sm_rp_da);
 	sf_json_str(j, "sm_rp_oa", s->sm_rp_oa);
-	sf_json_str(j, "tp_oa", s->direction == SF_DIR_MT && s->mti == 0 ? s->tp_oa : NULL);
-	sf_json_str(j, "tp_da", s->direction == SF_DIR_MO && s->mti == 1 ? s->tp_da : NULL);
+	sf_json_str(j, "tp_oa", s->mti == SF_TP_MTI_DELIVER && s->direction == SF_DIR_MT ? s->tp_oa : NULL);
+	sf_json_str(j, "tp_da", s->mti == SF_TP_MTI_SUBMIT && s->direction == SF_DIR_MO ? s->tp_da : NULL);
 	sf_json_int(j, "dcs", s->tp_dcs);
 	if (s->text) {
 		sf_json_strn(j, "text", s->text, s->text_len);

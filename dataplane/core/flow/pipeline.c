@@ -22,6 +22,10 @@
 #include "sf_wire.h"
 
 #define PL_TSN_WINDOW 1024		/* TSNs remembered per association-direction */
+/* RFC 9260 §6.2: a receiver drops DATA beyond its window. No real sender
+ * runs 2^16 TSNs ahead of what it sent before; such a chunk is forged or
+ * corrupt and must not touch reassembly or dialogue state. */
+#define PL_TSN_AHEAD_MAX 65536
 #define PL_DLG_INVOKES 4		/* invoke id → opcode pairs per dialogue */
 #define PL_TEXT_MAX 2048		/* ≥ 160 septets or 140 octets as UTF-8 */
 #define M3UA_SCTP_PORT 2905		/* RFC 4666 §1.4.8 registered port */
@@ -146,7 +150,8 @@ static uint64_t pl_hash(uint64_t h, const void *p, size_t n)
 #define PL_HASH_INIT 0xcbf29ce484222325ULL
 
 /* RFC 9260 §1.6 serial number arithmetic on the TSN window. Returns 1 if
- * the TSN was seen before (a retransmission), recording it otherwise. */
+ * the TSN was seen before (a retransmission), 2 if it lies implausibly far
+ * ahead (not recorded), 0 otherwise (recorded). */
 static int assoc_tsn_seen(struct pl_assoc *a, uint32_t tsn)
 {
 	int32_t d;
@@ -159,6 +164,8 @@ static int assoc_tsn_seen(struct pl_assoc *a, uint32_t tsn)
 		return 0;
 	}
 	d = (int32_t)(tsn - a->hi);
+	if (d > PL_TSN_AHEAD_MAX)
+		return 2;
 	if (d > 0) {
 		if (d >= PL_TSN_WINDOW) {
 			memset(a->seen, 0, sizeof(a->seen));
@@ -277,10 +284,14 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	s.tp_addr_alnum = tv.addr.alnum;
 	s.tp_addr_ton = tv.addr.ton;
 	s.tp_addr_npi = tv.addr.npi;
-	if (tv.mti == SF_TP_MTI_DELIVER && s.direction == SF_DIR_MT)
+	/* by TPDU type, not MTI: an MT TPDU with reserved MTI 3 is a
+	 * DELIVER (TS 23.040 §9.2.3.1) */
+	if (tv.type == TPDU_DELIVER)
 		copy_digits(s.tp_oa, sizeof(s.tp_oa), tv.addr.text);
-	else if (tv.mti == SF_TP_MTI_SUBMIT && s.direction == SF_DIR_MO)
+	else if (tv.type == TPDU_SUBMIT)
 		copy_digits(s.tp_da, sizeof(s.tp_da), tv.addr.text);
+	if (tv.type == TPDU_DELIVER)
+		s.mti = SF_TP_MTI_DELIVER;
 	s.has_concat = tv.has_concat;
 	s.concat_ref = tv.concat_ref;
 	s.concat_ref16 = tv.concat_ref16;
@@ -296,8 +307,10 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	if (n >= 0) {
 		s.text = pl->text;
 		s.text_len = (size_t)n;
-	} else if (n != SF_E_TPDU_BINARY) {
-		pl_err(pl, n);
+		if (tv.nl_unknown)	/* characters of an unknown table are U+FFFD */
+			pl_err(pl, SF_E_TEXT_NL_UNKNOWN);
+	} else if (n != SF_E_TPDU_BINARY && n != SF_E_TPDU_COMPRESSED) {
+		pl_err(pl, n);	/* compressed (TS 23.042) is reported as data, like 8-bit */
 	}
 	pl->st.text_replaced += s.text_replaced;
 	pl->st.sms_parts++;
@@ -329,7 +342,7 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		if (!e) {
 			copy_digits(ev.msisdn, sizeof(ev.msisdn), a.msisdn.digits);
 			copy_digits(ev.sca, sizeof(ev.sca), a.sca.digits);
-			if (d)
+			if (d && !pk->retrans)
 				copy_digits(d->sri_msisdn, sizeof(d->sri_msisdn), a.msisdn.digits);
 		}
 	} else if (opcode == SF_MAP_OP_SRI_SM) {
@@ -381,13 +394,23 @@ static struct pl_dialogue *dialogue_for(struct sf_pipeline *pl, struct pl_pkt *p
 	struct pl_dialogue *d = NULL, *mine;
 	int created;
 
+	if (pk->retrans) {
+		/* a resent message: read the dialogue its first copy made, but
+		 * change nothing (a corrupt or forged resend must not reset it) */
+		if (tc->type == SF_TCAP_BEGIN || tc->type == SF_TCAP_UNIDIRECTIONAL)
+			return tc->has_otid ? ftable_find(pl->dialogues, dlg_key(pk->opc, tc->otid, tc->otid_len)) : NULL;
+		if (tc->type == SF_TCAP_CONTINUE && tc->has_otid &&
+		    (d = ftable_find(pl->dialogues, dlg_key(pk->opc, tc->otid, tc->otid_len))))
+			return d;
+		return tc->has_dtid ? ftable_find(pl->dialogues, dlg_key(pk->dpc, tc->dtid, tc->dtid_len)) : NULL;
+	}
 	if (tc->type == SF_TCAP_BEGIN || tc->type == SF_TCAP_UNIDIRECTIONAL) {
 		pl->st.tcap_dialogues += tc->type == SF_TCAP_BEGIN;
 		if (!tc->has_otid)
 			return NULL;
 		d = ftable_upsert(pl->dialogues, dlg_key(pk->opc, tc->otid, tc->otid_len),
 				  pk->ts_ns, &created);
-		if (!created && !pk->retrans)
+		if (!created)
 			memset(d, 0, sizeof(*d));	/* a reused id: a new dialogue */
 		/* Q.773 §3.2.1: no dialogue portion means MAP v1 (TS 29.002 §15.1) */
 		if (!tc->has_ac && d->map_version == 0)
@@ -406,7 +429,7 @@ static struct pl_dialogue *dialogue_for(struct sf_pipeline *pl, struct pl_pkt *p
 			d = mine;
 		}
 	}
-	if (d && tc->has_ac && tc->ac_is_map) {
+	if (d && tc->has_ac && tc->ac_is_map) {	/* not reached for resends */
 		d->map_ac = tc->map_ac;
 		d->map_version = tc->map_ac_version;
 	}
@@ -467,7 +490,7 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 				tev.comp[i].opcode = comp.opcode;
 			}
 			if (comp.type == SF_TCAP_INVOKE) {
-				if (d && comp.has_invoke_id && opcode >= 0)
+				if (d && comp.has_invoke_id && opcode >= 0 && !pk->retrans)
 					dlg_note_invoke(d, comp.invoke_id, opcode);
 				if (!comp.has_param)
 					continue;
@@ -518,11 +541,8 @@ static void do_sccp(struct sf_pipeline *pl, struct pl_pkt *pk, struct sf_bytes u
 	whole = sc.data;
 	/* Q.713 §3.17: a segmentation parameter that is not "first and only" */
 	if (sc.seg.present && !(sc.seg.first && sc.seg.remaining == 0)) {
-		uint64_t key = pl_hash(PL_HASH_INIT, &pk->opc, sizeof(pk->opc));
+		uint64_t key = sccp_reasm_key(pk->opc, &sc.calling);
 
-		key = pl_hash(key, sc.calling.gt.digits, strlen(sc.calling.gt.digits));
-		key = pl_hash(key, &sc.calling.pc, sizeof(sc.calling.pc));
-		key = pl_hash(key, &sc.calling.ssn, 1);
 		pl->st.sccp_segments++;
 		e = sccp_reasm_add(pl->sccp_reasm, key, &sc, pk->ts_ns, &whole);
 		if (e) {
@@ -635,7 +655,12 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 			as = ftable_upsert(pl->assocs, key, ts_ns, &created);
 			ftable_touch(pl->assocs, as, ts_ns);
 		}
-		pk.retrans = (uint8_t)assoc_tsn_seen(as, dv.tsn);
+		r = assoc_tsn_seen(as, dv.tsn);
+		if (r == 2) {
+			pl_err(pl, SF_E_FLOW_TSN_OUT_OF_WINDOW);
+			continue;
+		}
+		pk.retrans = (uint8_t)r;
 		pl->st.data_retransmissions += pk.retrans;
 		pk.tsn = dv.tsn;
 		pk.sid = dv.sid;
