@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* TCAP message and component decoder (ITU-T Q.773 §4, BER per X.690):
+ * transaction portion, dialogue portion (DialoguePDUs) and components. */
+#ifndef SF_TCAP_H
+#define SF_TCAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/ber.h"
+#include "sf_bytes.h"
+#include "sf_err.h"
+
+/* Q.773 UnidialoguePDUs: AUDT shares AARQ's tag, inside uniDialogue-as-id */
+#define TCAP_DLG_AUDT 0x60
+
+struct tcap_view {
+	uint8_t type;		/* SF_TCAP_BEGIN/CONTINUE/END/ABORT/UNIDIRECTIONAL */
+	uint8_t has_otid, has_dtid, otid_len, dtid_len;
+	uint8_t otid[4], dtid[4];
+	uint32_t otid_u32, dtid_u32;	/* 1..4 octets, big-endian value */
+	uint8_t has_dialogue;
+	uint8_t dlg_pdu;	/* SF_TCAP_DLG_AARQ/AARE/ABRT, TCAP_DLG_AUDT; 0 in an
+				 * Abort carrying user-defined abort information */
+	uint8_t dlg_unidirectional;	/* OID was uniDialogue-as-id */
+	uint8_t has_ac;
+	struct sf_bytes ac_oid;	/* application-context-name OID contents */
+	uint8_t ac_is_map, map_ac, map_ac_version;	/* OID 04 00 00 01 00 ac ver */
+	uint8_t has_dlg_result, dlg_result;	/* AARE result: 0 accepted, 1 reject */
+	uint8_t has_abort_source, abort_source;	/* ABRT abort-source */
+	uint8_t has_user_info;
+	struct sf_bytes user_info;	/* contents of user-information [30] */
+	uint8_t has_pabort, pabort_cause;
+	uint8_t has_components;
+	uint8_t n_components;	/* component TLVs in the portion (saturates at 255) */
+	struct sf_bytes components;	/* contents of the component portion */
+};
+
+/* Decode one TCAP message at p[0..len). Bytes after the message are
+ * ignored. The component portion is checked for framing and known
+ * component tags; tcap_comp_next decodes each component. */
+enum sf_err tcap_decode(const uint8_t *p, size_t len, struct tcap_view *out);
+
+struct tcap_component {
+	uint8_t type;	/* SF_TCAP_INVOKE, RETURN_RESULT_LAST, RETURN_RESULT_NOT_LAST, RETURN_ERROR, REJECT */
+	uint8_t has_invoke_id;
+	int32_t invoke_id;
+	uint8_t has_linked_id;
+	int32_t linked_id;
+	uint8_t has_opcode, opcode_is_global;
+	int32_t opcode;			/* Invoke, and ReturnResult's resultretres */
+	struct sf_bytes opcode_oid;
+	uint8_t has_error, error_is_global;
+	int32_t error_code;
+	struct sf_bytes error_oid;
+	uint8_t has_problem, problem_tag;	/* Reject: 0x80 general .. 0x83 returnError */
+	int32_t problem;
+	uint8_t has_param;
+	struct sf_bytes param;		/* the WHOLE parameter TLV, for the MAP decoder */
+};
+
+struct tcap_comp_iter {
+	struct ber_iter it;
+};
+
+void tcap_comp_iter_init(struct tcap_comp_iter *ci, const struct tcap_view *v);
+
+/* 1 and *out filled; 0 at the end; negative enum sf_err (then the
+ * iteration is over). */
+int tcap_comp_next(struct tcap_comp_iter *ci, struct tcap_component *out);
+
+/* Decode one component TLV's contents (tag = its identifier octet). */
+enum sf_err tcap_component_decode(uint8_t tag, struct sf_bytes contents, struct tcap_component *out);
+
+#endif
