@@ -1,1 +1,92 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* UCS-2 SMS text as UTF-16BE (3GPP TS 23.038 §6.2.3; surrogates per
+ * ISO/IEC 10646 / RFC 2781) to and from UTF-8 (RFC 3629). */
+#include "text/ucs2.h"
+
+static void ucs2_terminate(char *out, size_t cap, size_t o)
+{
+	if (cap > 0)
+		out[o < cap ? o : cap - 1] = '\0';
+}
+
+int ucs2_decode(const uint8_t *p, size_t len, char *out, size_t cap, uint32_t *replaced)
+{
+	uint32_t bad = 0;
+	size_t o = 0, i = 0;
+	int e;
+
+	ucs2_terminate(out, cap, 0);
+	while (len - i >= 2) {
+		uint32_t u = sf_rd16(p + i);
+		uint32_t cp = u;
+
+		i += 2;
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			/* RFC 2781 §2.2: a high surrogate needs a low one next */
+			if (len - i >= 2) {
+				uint32_t lo = sf_rd16(p + i);
+
+				if (lo >= 0xDC00 && lo <= 0xDFFF) {
+					cp = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+					i += 2;
+				} else {
+					cp = UCS2_REPLACEMENT;
+				}
+			} else {
+				cp = UCS2_REPLACEMENT;
+			}
+		} else if (u >= 0xDC00 && u <= 0xDFFF) {
+			cp = UCS2_REPLACEMENT;	/* low surrogate without a high one */
+		} else if (u == 0) {
+			cp = UCS2_REPLACEMENT;	/* NUL would end the C string */
+		}
+		if (cp == UCS2_REPLACEMENT && u != UCS2_REPLACEMENT)
+			bad++;
+		e = ucs2_utf8_put(out, cap, &o, cp);
+		if (e) {
+			ucs2_terminate(out, cap, o);
+			return e;
+		}
+	}
+	if (i < len) {
+		/* TS 23.038 §6.2.3: characters are 16 bits; an odd octet is garbage */
+		e = ucs2_utf8_put(out, cap, &o, UCS2_REPLACEMENT);
+		if (e) {
+			ucs2_terminate(out, cap, o);
+			return e;
+		}
+		bad++;
+	}
+	ucs2_terminate(out, cap, o);
+	if (replaced)
+		*replaced += bad;
+	return (int)o;
+}
+
+int ucs2_from_utf8(const char *s, size_t len, uint8_t *out, size_t cap)
+{
+	size_t off = 0, o = 0;
+
+	while (off < len) {
+		int32_t cp = ucs2_utf8_next(s, len, &off);
+
+		if (cp < 0)
+			return SF_E_TEXT_UTF8_INVALID;
+		if (cp >= 0x10000) {
+			uint32_t v = (uint32_t)cp - 0x10000;
+
+			if (cap - o < 4)
+				return SF_E_NO_SPACE;
+			out[o++] = (uint8_t)(0xD8 | (v >> 18));
+			out[o++] = (uint8_t)(v >> 10);
+			out[o++] = (uint8_t)(0xDC | ((v >> 8) & 0x03));
+			out[o++] = (uint8_t)v;
+		} else {
+			if (cap - o < 2)
+				return SF_E_NO_SPACE;
+			out[o++] = (uint8_t)(cp >> 8);
+			out[o++] = (uint8_t)cp;
+		}
+	}
+	return (int)o;
+}

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* GSM 7-bit (TS 23.038 §6.2.1, Annex A) and UCS-2 (§6.2.3) text: tables,
+ * packing with fill bits, UTF-8 round trips and U+FFFD accounting. */
+#include "sf_test.h"
+#include "sf_wire.h"
+#include "text/gsm7.h"
+#include "text/ucs2.h"
+
+/* Every character of the default alphabet (§6.2.1) in code order, ESC
+ * (0x1B) left out; the UTF-8 text of septets 0x00..0x7F. */
+static const char default_table_utf8[] =
+	"@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ" /* 0x1B ESC */ "ÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+	"¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+
+static void test_default_table_round_trip(void)
+{
+	uint8_t sep[160], packed[160];
+	char out[512];
+	uint32_t bad = 0;
+	int n, k, m;
+
+	n = gsm7_from_utf8(default_table_utf8, strlen(default_table_utf8), sep, sizeof sep);
+	CHECK_INT(n, 127);
+	for (int i = 0, c = 0; i < 128; i++) {
+		if (i == 0x1B)
+			continue;
+		if (sep[c] != i)
+			CHECK_INT(sep[c], i);
+		c++;
+	}
+	/* §6.1.2.1.1: 127 septets = 889 bits = 112 octets */
+	k = gsm7_pack(sep, (size_t)n, 0, packed, sizeof packed);
+	CHECK_INT(k, 112);
+	m = gsm7_decode(packed, (size_t)k, 0, (unsigned)n, 0, 0, out, sizeof out, &bad);
+	CHECK_INT(m, (int)strlen(default_table_utf8));
+	CHECK_STR(out, default_table_utf8);
+	CHECK_INT(bad, 0);
+}
+
+static void test_extension_round_trip(void)
+{
+	static const char s[] = "€[]{}~\\^|\f";
+	static const uint8_t want[] = {
+		0x1B, 0x65, 0x1B, 0x3C, 0x1B, 0x3E, 0x1B, 0x28, 0x1B, 0x29,	/* € [ ] { } */
+		0x1B, 0x3D, 0x1B, 0x2F, 0x1B, 0x14, 0x1B, 0x40, 0x1B, 0x0A,	/* ~ \ ^ | FF */
+	};
+	uint8_t sep[32], packed[32];
+	char out[64];
+	int n, k;
+
+	n = gsm7_from_utf8(s, strlen(s), sep, sizeof sep);
+	CHECK_INT(n, 20);
+	CHECK_MEM(sep, want, sizeof want);
+	k = gsm7_pack(sep, 20, 0, packed, sizeof packed);
+	CHECK_INT(k, 18);
+	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 20, 0, 0, out, sizeof out, NULL), (int)strlen(s));
+	CHECK_STR(out, s);
+}
+
+/* The classic example of §6.1.2.1.1: "hellohello" packs to E8 32 9B FD 46 97 D9 EC 37 */
+static void test_pack_hellohello(void)
+{
+	static const uint8_t want[] = { 0xE8, 0x32, 0x9B, 0xFD, 0x46, 0x97, 0xD9, 0xEC, 0x37 };
+	uint8_t sep[16], packed[16];
+	char out[32];
+	int n = gsm7_from_utf8("hellohello", 10, sep, sizeof sep);
+
+	CHECK_INT(n, 10);
+	CHECK_INT(gsm7_pack(sep, 10, 0, packed, sizeof packed), 9);
+	CHECK_MEM(packed, want, sizeof want);
+	CHECK_INT(gsm7_decode(want, sizeof want, 0, 10, 0, 0, out, sizeof out, NULL), 10);
+	CHECK_STR(out, "hellohello");
+}
+
+/* Fill bits 0..6 (TS 23.040 §9.2.3.24): each packs into the expected bytes
+ * and decodes back; the fill bits themselves are zero. */
+static void test_fill_bits_every_value(void)
+{
+	uint8_t sep[8] = { 'A', 'B', 'C', 0x7F, 0x00, 0x1C, 'z', '1' };
+	for (unsigned fill = 0; fill <= 6; fill++) {
+		uint8_t packed[16];
+		char out[64];
+		int k = gsm7_pack(sep, 8, fill, packed, sizeof packed);
+
+		CHECK_INT(k, (int)((fill + 56 + 7) / 8));
+		CHECK_INT(packed[0] & ((1u << fill) - 1), 0);
+		CHECK_INT(gsm7_decode(packed, (size_t)k, fill, 8, 0, 0, out, sizeof out, NULL), 10);
+		CHECK_STR(out, "ABCà@Æz1");
+	}
+	/* one septet after 1 fill bit: 'A' = 0x41 << 1 = 0x82 */
+	{
+		uint8_t a = 'A', b[2];
+
+		CHECK_INT(gsm7_pack(&a, 1, 1, b, sizeof b), 1);
+		CHECK_INT(b[0], 0x82);
+		/* after 2 fill bits the septet crosses into a second octet */
+		CHECK_INT(gsm7_pack(&a, 1, 2, b, sizeof b), 2);
+		CHECK_INT(b[0], 0x04);
+		CHECK_INT(b[1], 0x01);
+	}
+}
+
+static void test_gsm7_errors(void)
+{
+	uint8_t sep[4], b[4] = { 0 };
+	char out[8];
+
+	CHECK_INT(gsm7_from_utf8("中", 3, sep, sizeof sep), SF_E_TEXT_UNREPRESENTABLE);
+	CHECK_INT(gsm7_from_utf8("ç", 2, sep, sizeof sep), SF_E_TEXT_UNREPRESENTABLE);	/* only Ç is in §6.2.1 */
+	CHECK_INT(gsm7_from_utf8("\xC3", 1, sep, sizeof sep), SF_E_TEXT_UTF8_INVALID);
+	CHECK_INT(gsm7_from_utf8("\xC0\x80", 2, sep, sizeof sep), SF_E_TEXT_UTF8_INVALID);	/* overlong NUL */
+	CHECK_INT(gsm7_from_utf8("\xED\xA0\x80", 3, sep, sizeof sep), SF_E_TEXT_UTF8_INVALID);	/* surrogate */
+	CHECK_INT(gsm7_from_utf8("abcde", 5, sep, 4), SF_E_NO_SPACE);
+	CHECK_INT(gsm7_from_utf8("abc€", 6, sep, 4), SF_E_NO_SPACE);	/* € needs ESC + 0x65 */
+	CHECK_INT(gsm7_pack(sep, 1, 7, b, sizeof b), SF_E_TEXT_FILL_BITS_INVALID);
+	sep[0] = 0x80;
+	CHECK_INT(gsm7_pack(sep, 1, 0, b, sizeof b), SF_E_TEXT_UNREPRESENTABLE);
+	CHECK_INT(gsm7_pack(sep, 8, 0, b, sizeof b), SF_E_NO_SPACE);
+	CHECK_INT(gsm7_decode(b, 1, 7, 1, 0, 0, out, sizeof out, NULL), SF_E_TEXT_FILL_BITS_INVALID);
+	/* 2 octets hold two septets, not three; with 3 fill bits only one */
+	CHECK_INT(gsm7_decode(b, 2, 0, 3, 0, 0, out, sizeof out, NULL), SF_E_TEXT_SEPTETS_BEYOND_DATA);
+	CHECK_INT(gsm7_decode(b, 2, 3, 2, 0, 0, out, sizeof out, NULL), SF_E_TEXT_SEPTETS_BEYOND_DATA);
+	CHECK_INT(gsm7_decode(b, 2, 2, 2, 0, 0, out, sizeof out, NULL), 2);
+	CHECK_INT(gsm7_decode(b, 0, 0, 0, 0, 0, out, sizeof out, NULL), 0);
+	CHECK_STR(out, "");
+	/* "@@@" needs 4 bytes with its NUL */
+	CHECK_INT(gsm7_decode(b, 4, 0, 3, 0, 0, out, 3, NULL), SF_E_NO_SPACE);
+}
+
+/* ESC rules of §6.2.1.1: ESC ESC is a space, an undefined escape shows the
+ * main table character, a trailing ESC is U+FFFD (counted). */
+static void test_escape_rules(void)
+{
+	uint8_t sep[] = { 0x1B, 0x1B, 'a', 0x1B, 'b', 0x1B };
+	uint8_t packed[8];
+	char out[32];
+	uint32_t bad = 0;
+	int k = gsm7_pack(sep, sizeof sep, 0, packed, sizeof packed);
+
+	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, sizeof sep, 0, 0, out, sizeof out, &bad), 6);
+	CHECK_STR(out, " ab\xEF\xBF\xBD");
+	CHECK_INT(bad, 1);
+}
+
+/* Annex A: Turkish locking + single shift, Spanish single shift, Portuguese
+ * locking + single shift; characters chosen where they differ from §6.2.1. */
+static void test_national_tables(void)
+{
+	static const struct {
+		uint8_t lock, single;
+		const char *text;
+		uint8_t sep[12];
+		int n;
+	} v[] = {
+		/* Turkish locking: 0x07 ı, 0x0B Ğ, 0x0C ğ, 0x1C Ş, 0x1D ş, 0x40 İ, 0x60 ç, 0x04 € */
+		{ 1, 0, "ıĞğŞşİç€", { 0x07, 0x0B, 0x0C, 0x1C, 0x1D, 0x40, 0x60, 0x04 }, 8 },
+		/* default locking + Turkish single shift: ESC 0x47 Ğ, ESC 0x69 ı, ESC 0x73 ş */
+		{ 0, 1, "ĞışÇ", { 0x1B, 0x47, 0x1B, 0x69, 0x1B, 0x73, 0x09 }, 7 },
+		/* default locking + Spanish single shift: ESC 0x41 Á, ESC 0x75 ú, ESC 0x09 ç */
+		{ 0, 2, "Áúç€", { 0x1B, 0x41, 0x1B, 0x75, 0x1B, 0x09, 0x1B, 0x65 }, 8 },
+		/* Portuguese locking: 0x04 ê, 0x15 ∞, 0x24 º, 0x60 ~, 0x7D ` , 0x18 € */
+		{ 3, 0, "ê∞º~`€", { 0x04, 0x15, 0x24, 0x60, 0x7D, 0x18 }, 6 },
+		/* Portuguese locking + single: ESC 0x12 Φ, ESC 0x7F â is in both (locking 0x1D wins) */
+		{ 3, 3, "ΦâÕ{", { 0x1B, 0x12, 0x1D, 0x5C, 0x1B, 0x28 }, 6 },
+	};
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		uint8_t sep[32], packed[32];
+		char out[64];
+		uint32_t bad = 0;
+		int n = gsm7_from_utf8_nl(v[i].text, strlen(v[i].text), v[i].lock, v[i].single, sep, sizeof sep);
+		int k;
+
+		CHECK_INT(n, v[i].n);
+		CHECK_MEM(sep, v[i].sep, (size_t)v[i].n);
+		k = gsm7_pack(v[i].sep, (size_t)v[i].n, 3, packed, sizeof packed);
+		CHECK_INT(gsm7_decode(packed, (size_t)k, 3, (unsigned)v[i].n, v[i].lock, v[i].single,
+				      out, sizeof out, &bad), (int)strlen(v[i].text));
+		CHECK_STR(out, v[i].text);
+		CHECK_INT(bad, 0);
+	}
+	/* Portuguese single shift decoded by hand: ESC 0x7F = â, ESC 0x5B = Ã */
+	{
+		uint8_t sep[] = { 0x1B, 0x7F, 0x1B, 0x5B }, packed[8];
+		char out[16];
+		int k = gsm7_pack(sep, 4, 0, packed, sizeof packed);
+
+		CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 4, 0, 3, out, sizeof out, NULL), 4);
+		CHECK_STR(out, "âÃ");
+	}
+	CHECK_INT(gsm7_nl_supported(1, SF_NL_SPANISH), 0);	/* no Spanish locking table exists */
+	CHECK_INT(gsm7_nl_supported(0, SF_NL_SPANISH), 1);
+	CHECK_INT(gsm7_nl_supported(1, SF_NL_TURKISH), 1);
+	CHECK_INT(gsm7_nl_supported(1, SF_NL_PORTUGUESE), 1);
+	CHECK_INT(gsm7_nl_supported(0, 4), 0);	/* Bengali: not carried */
+	CHECK_INT(gsm7_locking_cp(1, 0x07), 0x0131);
+	CHECK_INT(gsm7_single_cp(2, 0x41), 0x00C1);
+	CHECK_INT(gsm7_single_cp(0, 0x41), 0);
+}
+
+/* Every code of every carried table: decode one septet (or ESC + code) to
+ * UTF-8, encode it back with the same tables, decode again: same text, and
+ * the code itself comes back unless the character also sits in the locking
+ * table (which the encoder prefers). */
+static void test_every_table_code_round_trips(void)
+{
+	static const uint8_t lock_ids[] = { 0, SF_NL_TURKISH, SF_NL_PORTUGUESE };
+	static const uint8_t single_ids[] = { 0, SF_NL_TURKISH, SF_NL_SPANISH, SF_NL_PORTUGUESE };
+	int singles = 0;
+
+	for (size_t l = 0; l < sizeof lock_ids; l++) {
+		for (size_t s = 0; s < sizeof single_ids; s++) {
+			for (unsigned c = 0; c < 128; c++) {
+				for (int esc = 0; esc < 2; esc++) {
+					uint8_t in[2], sep[4], packed[8];
+					char a[16], b[16];
+					unsigned n = esc ? 2 : 1;
+					int k, m;
+
+					if (c == GSM7_ESC || (esc && gsm7_single_cp(single_ids[s], (uint8_t)c) == 0))
+						continue;
+					in[0] = esc ? GSM7_ESC : (uint8_t)c;
+					in[1] = (uint8_t)c;
+					k = gsm7_pack(in, n, 0, packed, sizeof packed);
+					CHECK_INT(gsm7_decode(packed, (size_t)k, 0, n, lock_ids[l], single_ids[s],
+							      a, sizeof a, NULL) > 0, 1);
+					m = gsm7_from_utf8_nl(a, strlen(a), lock_ids[l], single_ids[s], sep, sizeof sep);
+					CHECK(m == 1 || m == 2);
+					if (m == 2) {
+						CHECK_INT(sep[0], GSM7_ESC);
+						CHECK_INT(sep[1], c);
+						singles++;
+					} else if (!esc) {
+						CHECK_INT(sep[0], c);
+					}
+					k = gsm7_pack(sep, (size_t)m, 0, packed, sizeof packed);
+					CHECK_INT(gsm7_decode(packed, (size_t)k, 0, (unsigned)m, lock_ids[l], single_ids[s],
+							      b, sizeof b, NULL) > 0, 1);
+					CHECK_STR(b, a);
+				}
+			}
+		}
+	}
+	CHECK(singles > 0);
+	/* defined single shift codes per table (§6.2.1.1, A.2.1, A.2.2, A.2.3) */
+	{
+		static const int want[4] = { 10, 17, 19, 37 };
+
+		for (size_t s = 0; s < sizeof single_ids; s++) {
+			int defined = 0;
+
+			for (unsigned c = 0; c < 128; c++)
+				defined += gsm7_single_cp(single_ids[s], (uint8_t)c) != 0;
+			CHECK_INT(defined, want[s]);
+		}
+	}
+}
+
+/* An unknown locking table: every character is U+FFFD; an unknown single
+ * shift table: only the escaped ones. */
+static void test_national_unknown(void)
+{
+	uint8_t sep[] = { 'a', 0x1B, 0x65, 'b' }, packed[8];
+	char out[32];
+	uint32_t bad = 0;
+	int k = gsm7_pack(sep, 4, 0, packed, sizeof packed);
+
+	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 4, 9, 0, out, sizeof out, &bad), 9);
+	CHECK_STR(out, "\xEF\xBF\xBD€\xEF\xBF\xBD");	/* the escape uses the (known) default extension */
+	CHECK_INT(bad, 2);
+	bad = 0;
+	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 4, 0, 14, out, sizeof out, &bad), 5);
+	CHECK_STR(out, "a\xEF\xBF\xBD" "b");
+	CHECK_INT(bad, 1);
+	CHECK_INT(gsm7_from_utf8_nl("a", 1, 2, 0, sep, sizeof sep), SF_E_TEXT_NL_UNKNOWN);
+	CHECK_INT(gsm7_from_utf8_nl("a", 1, 0, 13, sep, sizeof sep), SF_E_TEXT_NL_UNKNOWN);
+}
+
+/* UCS-2 / UTF-16BE (§6.2.3): Chinese, a surrogate pair (emoji), round trips */
+static void test_ucs2_round_trip(void)
+{
+	static const char s[] = "您好，银行😀A";
+	static const uint8_t want[] = {
+		0x60, 0xA8, 0x59, 0x7D, 0xFF, 0x0C,	/* 您 好 ， */
+		0x94, 0xF6, 0x88, 0x4C,			/* 银 行 */
+		0xD8, 0x3D, 0xDE, 0x00,			/* U+1F600 as a surrogate pair */
+		0x00, 0x41,				/* A */
+	};
+	uint8_t b[64];
+	char out[64];
+	uint32_t bad = 0;
+	int n = ucs2_from_utf8(s, strlen(s), b, sizeof b);
+
+	CHECK_INT(n, (int)sizeof want);
+	CHECK_MEM(b, want, sizeof want);
+	CHECK_INT(ucs2_decode(want, sizeof want, out, sizeof out, &bad), (int)strlen(s));
+	CHECK_STR(out, s);
+	CHECK_INT(bad, 0);
+	CHECK_INT(ucs2_from_utf8(s, strlen(s), b, 15), SF_E_NO_SPACE);
+	CHECK_INT(ucs2_from_utf8("\xF4\x90\x80\x80", 4, b, sizeof b), SF_E_TEXT_UTF8_INVALID);	/* > U+10FFFF */
+	CHECK_INT(ucs2_from_utf8("\xE0\x80\xAF", 3, b, sizeof b), SF_E_TEXT_UTF8_INVALID);	/* overlong */
+}
+
+/* Invalid UTF-16: each lone surrogate, an odd trailing byte and U+0000 is
+ * one U+FFFD; a real U+FFFD in the input is not counted. */
+static void test_ucs2_invalid(void)
+{
+	static const uint8_t in[] = {
+		0xD8, 0x3D, 0x00, 0x41,	/* high surrogate then 'A': FFFD A */
+		0xDE, 0x00,		/* lone low surrogate: FFFD */
+		0x00, 0x00,		/* U+0000: FFFD */
+		0xFF, 0xFD,		/* literal U+FFFD: not counted */
+		0xD8, 0x3D,		/* high surrogate at the end: FFFD */
+		0x42,			/* odd byte: FFFD */
+	};
+	char out[64];
+	uint32_t bad = 0;
+	int n = ucs2_decode(in, sizeof in, out, sizeof out, &bad);
+
+	CHECK_INT(n, 19);
+	CHECK_STR(out, "\xEF\xBF\xBD" "A" "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+	CHECK_INT(bad, 5);
+	CHECK_INT(ucs2_decode(in, 4, out, 4, NULL), SF_E_NO_SPACE);	/* FFFD A needs 5 bytes */
+	CHECK_INT(ucs2_decode(in, 0, out, 1, NULL), 0);
+	CHECK_STR(out, "");
+}
+
+int main(void)
+{
+	RUN(test_default_table_round_trip);
+	RUN(test_extension_round_trip);
+	RUN(test_pack_hellohello);
+	RUN(test_fill_bits_every_value);
+	RUN(test_gsm7_errors);
+	RUN(test_escape_rules);
+	RUN(test_national_tables);
+	RUN(test_every_table_code_round_trips);
+	RUN(test_national_unknown);
+	RUN(test_ucs2_round_trip);
+	RUN(test_ucs2_invalid);
+	return TEST_SUMMARY();
+}
