@@ -1,0 +1,644 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Policy evaluation in the order of issue 5 "Policy engine" (service
+ * messages of DOMAIN.md §3 first): each step may add a reason and tag, and
+ * the first allow or block decides. Policy ids in policy_ids.h, config in
+ * POLICY.md. */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "policy.h"
+#include "policy_util.h"
+#include "sf_wire.h"
+
+#define NS 1000000000ULL
+
+const char *policy_event_type_name(unsigned type)
+{
+	switch (type) {
+	case POLICY_EVENT_REPORT: return "report";
+	case POLICY_EVENT_SHIELD: return "shield";
+	case POLICY_EVENT_UNSHIELD: return "unshield";
+	}
+	return NULL;
+}
+
+int policy_in_quiet_hours(const struct policy_config *cfg, uint64_t now_ns)
+{
+	int64_t local = (int64_t)(now_ns / NS) + (int64_t)cfg->utc_offset_min * 60;
+	int64_t day = 86400;
+	unsigned m = (unsigned)(((local % day) + day) % day / 60);
+
+	if (!cfg->quiet_enabled)
+		return 0;
+	if (cfg->quiet_start_min < cfg->quiet_end_min)
+		return m >= cfg->quiet_start_min && m < cfg->quiet_end_min;
+	return m >= cfg->quiet_start_min || m < cfg->quiet_end_min;
+}
+
+/* ---- verdict building ---- */
+
+struct eval {
+	const struct policy_env *env;
+	const struct policy_config *cfg;
+	struct policy_state *st;
+	const struct sf_sms *sms;
+	const struct policy_scan *scan;
+	uint64_t now_ns;
+	struct policy_verdict *v;
+	enum sf_err err;
+	int mt, mo, alnum;
+	int tagged;
+	int is_ad;
+	int care;
+	char imsi[SF_DIGITS_MAX + 1];
+};
+
+static void add_reason(struct policy_verdict *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add_reason(struct policy_verdict *v, const char *fmt, ...)
+{
+	size_t len = strlen(v->reason);
+	va_list ap;
+
+	v->n_reasons++;		/* counted even when the text no longer fits */
+	if (len + 1 >= sizeof(v->reason))
+		return;
+	if (v->n_reasons > 1) {
+		snprintf(v->reason + len, sizeof(v->reason) - len, "; ");
+		len = strlen(v->reason);
+	}
+	va_start(ap, fmt);
+	vsnprintf(v->reason + len, sizeof(v->reason) - len, fmt, ap);
+	va_end(ap);
+}
+
+static void note_err(struct eval *e, enum sf_err err)
+{
+	if (err != SF_OK && e->err == SF_OK)
+		e->err = err;
+}
+
+/* A decisive result: returns 1 (stop). */
+static int decide(struct eval *e, enum sf_verdict_kind kind, unsigned cls, uint32_t pid,
+		  uint32_t rule, enum policy_step step)
+{
+	struct policy_verdict *v = e->v;
+
+	v->verdict = (uint8_t)kind;
+	v->class_id = (uint8_t)cls;
+	v->policy_id = pid;
+	v->rule_id = rule;
+	v->step = (uint8_t)step;
+	v->steps |= 1u << step;
+	return 1;
+}
+
+static void tag(struct eval *e, unsigned cls, uint32_t pid, uint32_t rule, enum policy_step step)
+{
+	struct policy_verdict *v = e->v;
+
+	v->steps |= 1u << step;
+	if (e->tagged)
+		return;
+	e->tagged = 1;
+	v->verdict = SF_VERDICT_TAG;
+	v->class_id = (uint8_t)cls;
+	v->policy_id = pid;
+	v->rule_id = rule;
+	v->step = (uint8_t)step;
+}
+
+/* Apply a classed finding with the requested action, capped by the
+ * operator's action for the class ([actions]). 1 if decisive. */
+static int finding(struct eval *e, unsigned cls, unsigned want, uint32_t pid, uint32_t rule,
+		   enum policy_step step)
+{
+	unsigned act = want;
+
+	if (cls < SF_CLASS__COUNT && e->cfg->class_action[cls] < act)
+		act = e->cfg->class_action[cls];
+	if (act == SF_ACT_BLOCK)
+		return decide(e, SF_VERDICT_BLOCK, cls, pid, rule, step);
+	if (act == SF_ACT_TAG)
+		tag(e, cls, pid, rule, step);
+	return 0;
+}
+
+/* ---- helpers ---- */
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Same sender: ASCII case-insensitive, or equal canonical numbers. */
+static int same_sender(const char *a, const char *b)
+{
+	char ca[SF_TPADDR_MAX + 1], cb[SF_TPADDR_MAX + 1];
+	size_t i;
+
+	for (i = 0; a[i] && b[i]; i++)
+		if (pu_upper((unsigned char)a[i]) != pu_upper((unsigned char)b[i]))
+			break;
+	if (!a[i] && !b[i])
+		return 1;
+	return policy_canon_number(a, strlen(a), ca, sizeof(ca)) >= 0 &&
+	       policy_canon_number(b, strlen(b), cb, sizeof(cb)) >= 0 && strcmp(ca, cb) == 0;
+}
+
+static const struct policy_protected *protected_entry(const struct policy_config *c,
+						      const char *sender)
+{
+	for (uint32_t i = 0; i < c->n_protected; i++)
+		if (same_sender(sender, c->protected_senders[i].sender))
+			return &c->protected_senders[i];
+	return NULL;
+}
+
+static int gt_allowed(const struct policy_protected *p, const char *gt)
+{
+	for (unsigned i = 0; i < p->n_gt; i++)
+		if (starts_with(gt, p->gt[i]))
+			return 1;
+	return 0;
+}
+
+static int rate_exempt(const struct eval *e, const char *sender)
+{
+	const struct policy_config *c = e->cfg;
+
+	if (e->alnum || e->care || protected_entry(c, sender))
+		return 1;
+	for (uint32_t i = 0; i < c->n_rate_exempt; i++)
+		if (starts_with(sender, c->rate_exempt[i]))
+			return 1;
+	return 0;
+}
+
+static const char *list_type_name(unsigned t)
+{
+	static const char *const n[] = { "number", "prefix", "sender", "gt", "shield" };
+
+	return t < 5 ? n[t] : "?";
+}
+
+/* ---- steps ---- */
+
+static int step_service(struct eval *e, struct policy_event *ev)
+{
+	const struct sf_sms *sms = e->sms;
+	const struct policy_config *c = e->cfg;
+	char da[SF_TPADDR_MAX + 1], rn[POLICY_NUM_MAX + 4];
+	struct policy_event tmp, *out = ev ? ev : &tmp;
+	enum sf_err err;
+
+	if (!e->mo || !sms->tp_da[0] || sms->tp_addr_alnum ||
+	    policy_canon_number(sms->tp_da, strlen(sms->tp_da), da, sizeof(da)) < 0)
+		return 0;
+
+	/* DOMAIN.md §3: MO to 10086999 is a spam report; it always goes through */
+	if (policy_canon_number(c->report_number, strlen(c->report_number), rn, sizeof(rn)) >= 0 &&
+	    strcmp(da, rn) == 0) {
+		err = policy_parse_report(sms->text, sms->text ? sms->text_len : 0,
+					  e->v->sender, &out->report);
+		note_err(e, err);
+		if (err == SF_OK) {
+			out->type = POLICY_EVENT_REPORT;
+			if (e->scan && (e->scan->action == SF_ACT_BLOCK || e->scan->action == SF_ACT_TAG))
+				out->class_id = e->scan->class_id;
+			add_reason(e->v, "report of %s", out->report.reported[0] ? out->report.reported : "text");
+		} else {
+			add_reason(e->v, "report: %s", sf_err_name(err));
+		}
+		return decide(e, SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_REPORT, 0,
+			      POLICY_STEP_SERVICE);
+	}
+
+	/* DOMAIN.md §3: "00000" to an industry port (106…) shields it */
+	if (starts_with(da, c->industry_prefix) && sms->text && sms->text_len <= 64) {
+		err = policy_parse_shield(sms->text, sms->text_len, e->v->sender, da, c, &out->shield);
+		note_err(e, err);
+		if (err != SF_OK || out->shield.type == POLICY_SHIELD_NONE)
+			return 0;
+		policy_state_shield(e->st, out->shield.type == POLICY_SHIELD_ADD,
+				    out->shield.subscriber, out->shield.port, e->now_ns);
+		if (out->shield.type == POLICY_SHIELD_ADD) {
+			out->type = POLICY_EVENT_SHIELD;
+			add_reason(e->v, "shield %s", out->shield.port);
+			return decide(e, SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_SHIELD, 0,
+				      POLICY_STEP_SERVICE);
+		}
+		out->type = POLICY_EVENT_UNSHIELD;
+		add_reason(e->v, "unshield %s", out->shield.port);
+		return decide(e, SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_UNSHIELD, 0,
+			      POLICY_STEP_SERVICE);
+	}
+	return 0;
+}
+
+/* Steps 1 and 2: sender and calling GT against the allow or block list. */
+static int step_lists(struct eval *e, enum policy_list which)
+{
+	const struct policy_lists *l = e->env->lists;
+	struct policy_list_match m;
+	const char *sender = e->v->sender;
+	int allow = which == POLICY_LIST_ALLOW;
+	enum policy_step step = allow ? POLICY_STEP_ALLOW : POLICY_STEP_BLOCK;
+	uint32_t base = allow ? POLICY_ID_ALLOW_NUMBER : POLICY_ID_BLOCK_NUMBER;
+	int hit = 0;
+
+	if (allow && e->scan && e->scan->action == SF_ACT_ALLOW) {
+		add_reason(e->v, "allow rule %u", e->scan->rule_id);
+		return decide(e, SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_RULE,
+			      e->scan->rule_id, step);
+	}
+	if (!l)
+		return 0;
+	if (sender[0])
+		hit = e->alnum ? policy_lists_sender(l, which, sender, &m)
+			       : policy_lists_number(l, which, sender, &m);
+	if (!hit && e->sms->calling_gt[0])
+		hit = policy_lists_gt(l, which, e->sms->calling_gt, &m);
+	if (!hit)
+		return 0;
+	add_reason(e->v, "%s %s %s%s%s", allow ? "allow" : "block", list_type_name(m.type), m.key,
+		   m.reason ? ": " : "", m.reason ? m.reason : "");
+	return decide(e, allow ? SF_VERDICT_PASS : SF_VERDICT_BLOCK,
+		      allow ? SF_CLASS_ALLOW : SF_CLASS_NONE, base + m.type, 0, step);
+}
+
+static int step_shield(struct eval *e)
+{
+	struct policy_list_match m;
+	const char *sub = e->v->recipient, *snd = e->v->sender;
+	int local;
+
+	if (!e->mt || !sub[0] || !snd[0] || e->alnum)
+		return 0;
+	local = policy_state_shielded(e->st, e->cfg, sub, snd, e->now_ns);
+	if (local > 0) {
+		add_reason(e->v, "shielded by %s (local)", sub);
+		return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL, 0,
+			      POLICY_STEP_SHIELD);
+	}
+	if (local < 0)
+		return 0;	/* cancelled on the wire after the last lists generation */
+	if (policy_lists_shielded(e->env->lists, sub, snd, &m)) {
+		add_reason(e->v, "shielded by %s", sub);
+		return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LIST, 0,
+			      POLICY_STEP_SHIELD);
+	}
+	return 0;
+}
+
+static int step_spoof(struct eval *e)
+{
+	const struct sf_sms *sms = e->sms;
+	const struct policy_config *c = e->cfg;
+	const struct policy_protected *p;
+	const char *sca = sms->oa_type == SF_OA_SCA ? sms->sm_rp_oa : "";
+
+	if (!e->mt)
+		return 0;
+	/* a protected sender must come from one of its own SMSC GTs (SCCP
+	 * calling GT and the sm-RP-OA service centre address, when present) */
+	p = e->v->sender[0] ? protected_entry(c, e->v->sender) : NULL;
+	if (p) {
+		const char *bad = NULL;
+
+		if (sms->calling_gt[0] && !gt_allowed(p, sms->calling_gt))
+			bad = sms->calling_gt;
+		else if (sca[0] && !gt_allowed(p, sca))
+			bad = sca;
+		if (bad) {
+			add_reason(e->v, "spoof: %s from gt %s", p->sender, bad);
+			if (finding(e, SF_CLASS_FAKE_BASE_STATION, SF_ACT_BLOCK,
+				    POLICY_ID_SPOOF_PROTECTED, 0, POLICY_STEP_SPOOF))
+				return 1;
+		}
+	}
+	/* TS 29.002 §12.9: on MT the sm-RP-OA is the sending service centre;
+	 * its SCCP calling GT should be the same node */
+	if (c->sca_mismatch_action != SF_ACT_NONE && sms->calling_gt[0] && sca[0]) {
+		size_t n = c->sca_compare_digits;
+		int differ = n ? strncmp(sms->calling_gt, sca, n) != 0 || strlen(sca) < n ||
+				 strlen(sms->calling_gt) < n
+			       : strcmp(sms->calling_gt, sca) != 0;
+
+		if (differ) {
+			add_reason(e->v, "spoof: gt %s != sca %s", sms->calling_gt, sca);
+			if (finding(e, SF_CLASS_FAKE_BASE_STATION, c->sca_mismatch_action,
+				    POLICY_ID_SPOOF_SCA, 0, POLICY_STEP_SPOOF))
+				return 1;
+		}
+	}
+	/* an MT addressed by IMSI normally follows an SRI-SM for that IMSI */
+	if (c->unsolicited_action == SF_ACT_TAG && sms->da_type == SF_DA_IMSI && e->imsi[0]) {
+		uint64_t age = 0;
+		const char *m = policy_state_imsi(e->st, c, e->imsi, e->now_ns, &age);
+
+		if (!m || age > (uint64_t)c->sri_window_s * NS) {
+			add_reason(e->v, "unsolicited: no sri-sm");
+			tag(e, SF_CLASS_NONE, POLICY_ID_UNSOLICITED, 0, POLICY_STEP_SPOOF);
+		}
+	}
+	return 0;
+}
+
+static int step_content(struct eval *e)
+{
+	const struct policy_scan *s = e->scan;
+	unsigned cls, act;
+
+	if (!s)
+		return 0;
+	if (s->failed) {
+		note_err(e, SF_E_POLICY_SCAN_FAILED);
+		if (e->cfg->fail_closed) {
+			add_reason(e->v, "scan failed (fail closed)");
+			return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_CONTENT_SCAN_FAILED,
+				      0, POLICY_STEP_CONTENT);
+		}
+		add_reason(e->v, "scan failed (fail open)");
+		return 0;
+	}
+	act = s->action;
+	cls = s->class_id;
+	if ((act != SF_ACT_BLOCK && act != SF_ACT_TAG) || cls >= SF_CLASS__COUNT)
+		return 0;
+	if (cls == SF_CLASS_COMMERCIAL_AD) {
+		e->is_ad = 1;
+		if (e->care) {
+			/* DOMAIN.md §2: the operator's own customer-care port is exempt
+			 * from the ad rules (but not from quiet hours) */
+			add_reason(e->v, "rule %u commercial_ad: care sender exempt", s->rule_id);
+			e->v->steps |= 1u << POLICY_STEP_CONTENT;
+			return 0;
+		}
+	}
+	add_reason(e->v, "rule %u %s", s->rule_id, sf_class_name(cls));
+	return finding(e, cls, act, POLICY_ID_CONTENT_RULE, s->rule_id, POLICY_STEP_CONTENT);
+}
+
+static int step_behaviour(struct eval *e)
+{
+	struct policy_behaviour b;
+	const char *sender = e->v->sender;
+
+	if (!e->st || !sender[0] || rate_exempt(e, sender))
+		return 0;
+	if (!policy_state_behaviour(e->st, e->cfg, sender, e->v->recipient,
+				    e->scan ? e->scan->fp : 0, e->now_ns, &b))
+		return 0;
+	add_reason(e->v, "%s %u > %u", policy_id_name(b.policy_id), b.count, b.limit);
+	return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
+}
+
+static int step_quiet(struct eval *e)
+{
+	const struct policy_config *c = e->cfg;
+
+	if (!e->is_ad || c->class_action[SF_CLASS_COMMERCIAL_AD] == SF_ACT_NONE ||
+	    !policy_in_quiet_hours(c, e->now_ns))
+		return 0;
+	add_reason(e->v, "quiet hours %02u:%02u-%02u:%02u", c->quiet_start_min / 60,
+		   c->quiet_start_min % 60, c->quiet_end_min / 60, c->quiet_end_min % 60);
+	return decide(e, SF_VERDICT_BLOCK, SF_CLASS_COMMERCIAL_AD, POLICY_ID_QUIET_HOURS,
+		      e->scan ? e->scan->rule_id : 0, POLICY_STEP_QUIET);
+}
+
+static int country_in(const char (*list)[3], uint32_t n, const char *cc)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (list[i][0] == cc[0] && list[i][1] == cc[1])
+			return 1;
+	return 0;
+}
+
+/* One address: 1 if it decided (blocked). */
+static int geo_one(struct eval *e, int family, const uint8_t *addr, int url)
+{
+	const struct policy_config *c = e->cfg;
+	char cc[3], txt[INET6_ADDRSTRLEN];
+	int rc = policy_geo_country(e->env->geo, family, addr, cc);
+
+	if (rc < 0)
+		note_err(e, SF_E_POLICY_GEO_LOOKUP);
+	if (rc <= 0)
+		return 0;
+	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, txt, sizeof(txt));
+	if (country_in(c->geo_blocked, c->n_geo_blocked, cc)) {
+		add_reason(e->v, "geo %s %s %s blocked", url ? "url" : "peer", txt, cc);
+		return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE,
+			      url ? POLICY_ID_GEO_URL_BLOCKED : POLICY_ID_GEO_PEER_BLOCKED, 0,
+			      POLICY_STEP_GEO);
+	}
+	if (country_in(c->geo_suspicious, c->n_geo_suspicious, cc)) {
+		add_reason(e->v, "geo %s %s %s suspicious", url ? "url" : "peer", txt, cc);
+		tag(e, SF_CLASS_NONE, url ? POLICY_ID_GEO_URL_SUSPICIOUS : POLICY_ID_GEO_PEER_SUSPICIOUS,
+		    0, POLICY_STEP_GEO);
+	}
+	return 0;
+}
+
+#define URL_HOSTS_MAX 4
+
+/* IP-literal hosts in text: dotted-quad IPv4 (RFC 3986 §3.2.2
+ * IPv4address) not part of a longer digit/dot run, and bracketed IPv6
+ * ("[2001:db8::1]", IP-literal). */
+static int url_hosts(const char *t, size_t len, uint8_t out[][16], int *fam)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < len && n < URL_HOSTS_MAX; i++) {
+		if (t[i] == '[') {
+			char buf[INET6_ADDRSTRLEN];
+			size_t k = 0, j = i + 1;
+
+			while (j < len && k < sizeof(buf) - 1 && t[j] != ']' &&
+			       (pu_is_digit(t[j]) || t[j] == ':' || t[j] == '.' ||
+				((t[j] | 32) >= 'a' && (t[j] | 32) <= 'f')))
+				buf[k++] = t[j++];
+			buf[k] = 0;
+			if (j < len && t[j] == ']' && inet_pton(AF_INET6, buf, out[n]) == 1) {
+				fam[n++] = 6;
+				i = j;
+			}
+			continue;
+		}
+		if (!pu_is_digit(t[i]) || (i > 0 && (pu_is_digit(t[i - 1]) || t[i - 1] == '.')))
+			continue;
+		{
+			size_t j = i;
+			unsigned oct[4];
+			int k;
+
+			for (k = 0; k < 4; k++) {
+				unsigned v = 0, d = 0;
+
+				while (j < len && pu_is_digit(t[j]) && d < 4) {
+					v = v * 10 + (unsigned)(t[j++] - '0');
+					d++;
+				}
+				if (d == 0 || d > 3 || v > 255)
+					break;
+				oct[k] = v;
+				if (k < 3) {
+					if (j >= len || t[j] != '.')
+						break;
+					j++;
+				}
+			}
+			if (k == 4 && !(j < len && (pu_is_digit(t[j]) ||
+				     (t[j] == '.' && j + 1 < len && pu_is_digit(t[j + 1]))))) {
+				memset(out[n], 0, 16);
+				for (k = 0; k < 4; k++)
+					out[n][k] = (uint8_t)oct[k];
+				fam[n++] = 4;
+			}
+			while (i + 1 < len && (pu_is_digit(t[i + 1]) || t[i + 1] == '.'))
+				i++;
+		}
+	}
+	return n;
+}
+
+static int step_geo(struct eval *e)
+{
+	const struct policy_config *c = e->cfg;
+	const struct sf_sms *sms = e->sms;
+	uint8_t hosts[URL_HOSTS_MAX][16];
+	int fam[URL_HOSTS_MAX], n;
+	const char *t = e->scan && e->scan->text ? e->scan->text : sms->text;
+	size_t tl = e->scan && e->scan->text ? e->scan->text_len : sms->text_len;
+
+	if (!e->env->geo || (!c->n_geo_blocked && !c->n_geo_suspicious))
+		return 0;
+	n = t ? url_hosts(t, tl, hosts, fam) : 0;
+	for (int i = 0; i < n; i++)
+		if (geo_one(e, fam[i], hosts[i], 1))
+			return 1;
+	if (sms->ip_version == 4 || sms->ip_version == 6) {
+		if (geo_one(e, sms->ip_version, sms->src_ip, 0) ||
+		    geo_one(e, sms->ip_version, sms->dst_ip, 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- entry point ---- */
+
+static void set_parties(struct eval *e)
+{
+	const struct sf_sms *sms = e->sms;
+	struct policy_verdict *v = e->v;
+	const char *snd = "", *rcp = "";
+
+	if (e->mo) {
+		if (sms->oa_type == SF_OA_MSISDN || sms->oa_type == SF_OA_NONE)
+			snd = sms->sm_rp_oa;
+		rcp = sms->tp_da;
+	} else if (e->mt) {
+		snd = sms->tp_oa;
+		e->alnum = sms->tp_addr_alnum;
+		if (sms->da_type == SF_DA_IMSI && strlen(sms->sm_rp_da) < sizeof(e->imsi)) {
+			strcpy(e->imsi, sms->sm_rp_da);
+			rcp = policy_state_imsi(e->st, e->cfg, e->imsi, e->now_ns, NULL);
+			if (!rcp)
+				rcp = policy_lists_imsi(e->env->lists, e->imsi);
+			if (!rcp)
+				rcp = "";
+		}
+	}
+	if (e->alnum) {
+		size_t i;
+
+		for (i = 0; snd[i] && i < sizeof(v->sender) - 1; i++)
+			v->sender[i] = (char)pu_upper((unsigned char)snd[i]);
+		v->sender[i] = 0;
+	} else if (policy_canon_number(snd, strlen(snd), v->sender, sizeof(v->sender)) < 0) {
+		v->sender[0] = 0;
+	}
+	if (policy_canon_number(rcp, strlen(rcp), v->recipient, sizeof(v->recipient)) < 0)
+		v->recipient[0] = 0;
+}
+
+enum sf_err policy_evaluate(const struct policy_env *env, struct policy_state *st,
+			    const struct sf_sms *sms, const struct policy_scan *scan,
+			    uint64_t now_ns, struct policy_verdict *v, struct policy_event *ev)
+{
+	struct eval e = { .env = env, .cfg = env->cfg, .st = st, .sms = sms, .scan = scan,
+			  .now_ns = now_ns, .v = v, .err = SF_OK };
+
+	memset(v, 0, sizeof(*v));
+	v->step = POLICY_STEP_NONE;
+	if (ev)
+		memset(ev, 0, sizeof(*ev));
+	/* the MAP layer's direction; for forwardSM (v1/v2) without one, the
+	 * TPDU type: SMS-SUBMIT is MO, SMS-DELIVER is MT (TS 23.040 §9.2.3.1) */
+	e.mo = sms->direction == SF_DIR_MO ||
+	       (sms->direction == SF_DIR_NONE && sms->op != SF_OP_NONE &&
+		sms->mti == SF_TP_MTI_SUBMIT);
+	e.mt = sms->direction == SF_DIR_MT ||
+	       (sms->direction == SF_DIR_NONE && sms->op != SF_OP_NONE &&
+		sms->mti == SF_TP_MTI_DELIVER);
+	set_parties(&e);
+	if (!v->sender[0])
+		note_err(&e, SF_E_POLICY_NO_SENDER);
+	e.care = v->sender[0] && !e.alnum && strcmp(v->sender, e.cfg->care_sender) == 0;
+
+	if (step_service(&e, ev) ||
+	    step_lists(&e, POLICY_LIST_ALLOW) ||
+	    step_lists(&e, POLICY_LIST_BLOCK) ||
+	    step_shield(&e) ||
+	    step_spoof(&e) ||
+	    step_content(&e) ||
+	    step_behaviour(&e) ||
+	    step_quiet(&e) ||
+	    step_geo(&e))
+		return e.err;
+	return e.err;
+}
+
+/* ---- JSON ---- */
+
+void policy_verdict_json(struct sf_json *j, const struct policy_verdict *v, int mask)
+{
+	char ms[SF_TPADDR_MAX + 1], mr[SF_TPADDR_MAX + 1];
+
+	sf_json_str(j, "verdict", sf_verdict_name(v->verdict));
+	sf_json_str(j, "class", sf_class_name(v->class_id));
+	sf_json_uint(j, "rule", v->rule_id);
+	sf_json_uint(j, "policy", v->policy_id);
+	sf_json_str(j, "policy_name", policy_id_name(v->policy_id));
+	sf_json_str(j, "reason", v->reason);
+	if (mask && policy_mask_number(v->sender, ms, sizeof(ms)) >= 0 &&
+	    policy_mask_number(v->recipient, mr, sizeof(mr)) >= 0) {
+		sf_json_str(j, "sender", ms);
+		sf_json_str(j, "recipient", mr);
+	} else {
+		sf_json_str(j, "sender", v->sender);
+		sf_json_str(j, "recipient", v->recipient);
+	}
+}
+
+void policy_event_json(struct sf_json *j, const struct policy_event *ev)
+{
+	char fp[17];
+
+	sf_json_str(j, "type", policy_event_type_name(ev->type));
+	if (ev->type == POLICY_EVENT_REPORT) {
+		snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)ev->report.fp);
+		sf_json_str(j, "reporter", ev->report.reporter);
+		sf_json_str(j, "reported", ev->report.reported);
+		sf_json_str(j, "fp", fp);
+		sf_json_strn(j, "text", ev->report.text ? ev->report.text : "", ev->report.text_len);
+		sf_json_str(j, "class", ev->class_id ? sf_class_name(ev->class_id) : "");
+	} else if (ev->type == POLICY_EVENT_SHIELD || ev->type == POLICY_EVENT_UNSHIELD) {
+		sf_json_str(j, "subscriber", ev->shield.subscriber);
+		sf_json_str(j, "port", ev->shield.port);
+	}
+}

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Report (10086999) and shield ("00000") parsing, number canonicalisation,
+ * text fingerprints and number masking (DOMAIN.md §3; event fields as in
+ * LISTS_SPEC.md). Pure functions over the caller's text. */
+#include <string.h>
+
+#include "policy_report.h"
+#include "policy_util.h"
+
+#define CANON_DIGITS_MAX 20
+
+int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
+{
+	char d[CANON_DIGITS_MAX + 1];
+	size_t nd = 0, i = 0;
+	int plus = 0, last_digit = 0;
+	const char *s = d;
+
+	if (!in)
+		return -1;
+	while (i < len) {
+		uint32_t c = pu_fold_width(pu_utf8_next(in, len, &i));
+
+		if (c == '+' && nd == 0 && !plus) {
+			plus = 1;
+			last_digit = 0;
+			continue;
+		}
+		if (c >= '0' && c <= '9') {
+			if (nd >= CANON_DIGITS_MAX)
+				return -1;
+			d[nd++] = (char)c;
+			last_digit = 1;
+			continue;
+		}
+		/* a separator inside the number: "138-0000-0000", "+86 138..." */
+		if ((c == '-' || c == ' ') && nd > 0 && last_digit) {
+			last_digit = 0;
+			continue;
+		}
+		return -1;
+	}
+	if (nd == 0 || !last_digit)
+		return -1;
+	d[nd] = 0;
+	/* ITU-T E.164 international prefix "00" in front of a country code */
+	if (!plus && nd >= 9 && d[0] == '0' && d[1] == '0') {
+		s += 2;
+		nd -= 2;
+	}
+	/* Chinese mobile numbers in national form: 1[3-9] + 9 digits */
+	if (nd == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9') {
+		if (cap < nd + 3)
+			return -1;
+		out[0] = '8';
+		out[1] = '6';
+		memcpy(out + 2, s, nd + 1);
+		return (int)nd + 2;
+	}
+	if (cap < nd + 1)
+		return -1;
+	memmove(out, s, nd + 1);
+	return (int)nd;
+}
+
+const char *policy_national(const char *canon)
+{
+	if (canon && canon[0] == '8' && canon[1] == '6' && strlen(canon) == 13 &&
+	    canon[2] == '1' && canon[3] >= '3' && canon[3] <= '9')
+		return canon + 2;
+	return NULL;
+}
+
+static int fp_skip(uint32_t c)
+{
+	if (c < 0x80)
+		return !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+			 (c >= 'A' && c <= 'Z') || c >= 0x80);
+	return pu_is_space(c) || (c >= 0x3000 && c <= 0x303F) || c == 0xFFFD ||
+	       (c >= 0x200B && c <= 0x200F) || (c >= 0x2060 && c <= 0x2064) ||
+	       c == 0xFEFF;
+}
+
+uint64_t policy_fingerprint(const char *text, size_t len)
+{
+	uint64_t h = PU_FNV_OFFSET;
+	size_t i = 0, n = 0;
+
+	if (!text)
+		return 0;
+	while (i < len) {
+		uint32_t c = pu_fold_width(pu_utf8_next(text, len, &i));
+
+		if (fp_skip(c))
+			continue;
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		h = pu_fnv_step(h, (uint8_t)(c >> 16));
+		h = pu_fnv_step(h, (uint8_t)(c >> 8));
+		h = pu_fnv_step(h, (uint8_t)c);
+		n++;
+	}
+	if (n == 0)
+		return 0;
+	h = pu_mix64(h);
+	return h ? h : 1;
+}
+
+int policy_mask_number(const char *in, char *out, size_t cap)
+{
+	size_t n = strlen(in);
+	int number = n > 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!pu_is_digit(in[i]) && !(i == 0 && in[i] == '+'))
+			number = 0;
+	if (cap < n + 1)
+		return -1;
+	memcpy(out, in, n + 1);
+	if (number && n > 5)
+		memset(out + 3, '*', n - 5);
+	return (int)n;
+}
+
+/* Separators between a reported number or sender id and the text:
+ * 1 = whitespace, 2 = an explicit separator, 0 = none. */
+static int sep_kind(uint32_t c)
+{
+	if (pu_is_space(c))
+		return 1;
+	switch (c) {
+	case '*': case ':': case '#': case ',': case ';': case '/': case '|':
+	case '=': case '>':
+	case 0x3001:	/* 、 ideographic comma */
+	case 0x3002:	/* 。 ideographic full stop */
+		return 2;
+	}
+	return 0;
+}
+
+static uint32_t peek(const char *t, size_t len, size_t i)
+{
+	return i < len ? pu_fold_width(pu_utf8_next(t, len, &i)) : 0;
+}
+
+/* Skip a run of separators from i; *explicit_sep is set if the run holds
+ * an explicit one. Returns the position after the run. */
+static size_t skip_seps(const char *t, size_t len, size_t i, int *explicit_sep)
+{
+	*explicit_sep = 0;
+	while (i < len) {
+		size_t j = i;
+		int k = sep_kind(pu_fold_width(pu_utf8_next(t, len, &j)));
+
+		if (!k)
+			break;
+		if (k == 2)
+			*explicit_sep = 1;
+		i = j;
+	}
+	return i;
+}
+
+/* Try a phone number at i; on success fill out->reported and return the
+ * position after it (before any separator), else 0. */
+static size_t try_number(const char *t, size_t len, size_t i, struct policy_report *out)
+{
+	char d[CANON_DIGITS_MAX + 2];
+	size_t nd = 0, end;
+	int plus = 0;
+	uint32_t c, next;
+
+	if (peek(t, len, i) == '+') {
+		pu_utf8_next(t, len, &i);
+		plus = 1;
+	}
+	for (;;) {
+		size_t j = i;
+
+		if (i >= len)
+			break;
+		c = pu_fold_width(pu_utf8_next(t, len, &j));
+		if (c >= '0' && c <= '9') {
+			if (nd >= CANON_DIGITS_MAX)
+				return 0;
+			d[nd++] = (char)c;
+			i = j;
+			continue;
+		}
+		/* "138-0000-0000"; "+86 138…" (a space only after the country code) */
+		next = peek(t, len, j);
+		if (nd > 0 && next >= '0' && next <= '9' &&
+		    (c == '-' || (c == ' ' && plus && nd == 2 && d[0] == '8' && d[1] == '6'))) {
+			i = j;
+			continue;
+		}
+		break;
+	}
+	end = i;
+	if (nd < 3)
+		return 0;
+	next = peek(t, len, end);
+	/* A number must be followed by a separator or the end; a phone-length
+	 * one may run straight into CJK text ("13800000000发来的诈骗"). */
+	if (end < len && !sep_kind(next) && !(nd >= 7 && next >= 0x80))
+		return 0;
+	d[nd] = 0;
+	{
+		char tmp[CANON_DIGITS_MAX + 4];
+		size_t k = 0;
+
+		if (plus)
+			tmp[k++] = '+';
+		memcpy(tmp + k, d, nd + 1);
+		if (policy_canon_number(tmp, k + nd, out->reported, sizeof(out->reported)) < 0)
+			return 0;
+	}
+	out->reported_kind = POLICY_REPORTED_NUMBER;
+	return end;
+}
+
+static int alnum_id_char(uint32_t c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       c == '-' || c == '_' || c == '.' || c == '&';
+}
+
+/* Try an alphanumeric sender id at i (1-11 characters of [A-Za-z0-9-_.&]
+ * with a letter, TS 23.040 §9.1.2.5 alphanumeric address); returns the
+ * position after it, or 0. */
+static size_t try_sender(const char *t, size_t len, size_t i, struct policy_report *out)
+{
+	char id[12];
+	size_t n = 0, end, after;
+	int letters = 0, lower = 0, explicit_sep;
+
+	while (i < len) {
+		size_t j = i;
+		uint32_t c = pu_fold_width(pu_utf8_next(t, len, &j));
+
+		if (!alnum_id_char(c))
+			break;
+		if (n >= 11)
+			return 0;
+		letters += (c | 32) >= 'a' && (c | 32) <= 'z';
+		lower += c >= 'a' && c <= 'z';
+		id[n++] = (char)pu_upper((int)c);
+		i = j;
+	}
+	end = i;
+	if (n == 0 || !letters || end >= len)
+		return 0;
+	if (!sep_kind(peek(t, len, end)))
+		return 0;
+	after = skip_seps(t, len, end, &explicit_sep);
+	if (after >= len)
+		return 0;
+	/* "ICBC*text" always; "ICBC text" only for an id written like one
+	 * (no lower-case letters, 2+ characters), so "Hello world" stays text */
+	if (!explicit_sep && (lower || n < 2))
+		return 0;
+	id[n] = 0;
+	memcpy(out->reported, id, n + 1);
+	out->reported_kind = POLICY_REPORTED_SENDER;
+	return end;
+}
+
+enum sf_err policy_parse_report(const char *text, size_t len, const char *reporter,
+				struct policy_report *out)
+{
+	size_t i = 0, end;
+	int explicit_sep;
+
+	memset(out, 0, sizeof(*out));
+	if (!reporter || policy_canon_number(reporter, strlen(reporter), out->reporter,
+					     sizeof(out->reporter)) < 0)
+		return SF_E_POLICY_REPORT_NO_REPORTER;
+	if (!text)
+		len = 0;
+
+	/* leading whitespace */
+	while (i < len) {
+		size_t j = i;
+
+		if (!pu_is_space(pu_fold_width(pu_utf8_next(text, len, &j))))
+			break;
+		i = j;
+	}
+	end = try_number(text, len, i, out);
+	if (!end)
+		end = try_sender(text, len, i, out);
+	if (end)
+		i = skip_seps(text, len, end, &explicit_sep);
+
+	/* trailing whitespace: ASCII, NBSP (C2 A0), ideographic space (E3 80 80) */
+	while (len > i) {
+		const uint8_t *u = (const uint8_t *)text;
+
+		if (pu_is_space(u[len - 1]) && u[len - 1] < 0x80)
+			len--;
+		else if (len - i >= 2 && u[len - 2] == 0xC2 && u[len - 1] == 0xA0)
+			len -= 2;
+		else if (len - i >= 3 && u[len - 3] == 0xE3 && u[len - 2] == 0x80 && u[len - 1] == 0x80)
+			len -= 3;
+		else
+			break;
+	}
+	out->text = len > i ? text + i : NULL;
+	out->text_len = len > i ? len - i : 0;
+	if (out->text_len > POLICY_REPORT_TEXT_MAX) {
+		size_t n = POLICY_REPORT_TEXT_MAX;
+
+		/* RFC 3629 §3: never cut inside a multi-byte sequence */
+		while (n > 0 && ((const uint8_t *)out->text)[n] >= 0x80 &&
+		       ((const uint8_t *)out->text)[n] < 0xC0)
+			n--;
+		out->text_len = n;
+	}
+	out->fp = policy_fingerprint(out->text, out->text_len);
+	if (out->reported_kind == POLICY_REPORTED_NONE && out->text_len == 0)
+		return SF_E_POLICY_REPORT_EMPTY;
+	return SF_OK;
+}
+
+int policy_text_is_command(const char *text, size_t len, const char *cmd)
+{
+	size_t i = 0, k = 0, cl = strlen(cmd);
+
+	if (!text || cl == 0)
+		return 0;
+	while (i < len) {
+		size_t j = i;
+
+		if (!pu_is_space(pu_fold_width(pu_utf8_next(text, len, &j))))
+			break;
+		i = j;
+	}
+	while (i < len) {
+		uint32_t c = pu_fold_width(pu_utf8_next(text, len, &i));
+
+		if (pu_is_space(c))
+			break;
+		if (k >= cl || c >= 0x80 || pu_upper((int)c) != pu_upper((unsigned char)cmd[k]))
+			return 0;
+		k++;
+	}
+	while (i < len)
+		if (!pu_is_space(pu_fold_width(pu_utf8_next(text, len, &i))))
+			return 0;
+	return k == cl;
+}
+
+enum sf_err policy_parse_shield(const char *text, size_t len, const char *subscriber,
+				const char *port, const struct policy_config *cfg,
+				struct policy_shield *out)
+{
+	size_t pl = strlen(cfg->industry_prefix);
+
+	memset(out, 0, sizeof(*out));
+	if (policy_text_is_command(text, len, cfg->shield_command))
+		out->type = POLICY_SHIELD_ADD;
+	else if (policy_text_is_command(text, len, cfg->unshield_command))
+		out->type = POLICY_SHIELD_REMOVE;
+	else
+		return SF_OK;
+	if (!port || policy_canon_number(port, strlen(port), out->port, sizeof(out->port)) < 0 ||
+	    strncmp(out->port, cfg->industry_prefix, pl) != 0) {
+		out->type = POLICY_SHIELD_NONE;
+		return SF_E_POLICY_SHIELD_NOT_PORT;
+	}
+	if (!subscriber || policy_canon_number(subscriber, strlen(subscriber), out->subscriber,
+					       sizeof(out->subscriber)) < 0) {
+		out->type = POLICY_SHIELD_NONE;
+		return SF_E_POLICY_SHIELD_NO_SUBSCRIBER;
+	}
+	return SF_OK;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Reports and shields seen on the wire (DOMAIN.md §3): parsing the text of
+ * a mobile-originated SMS to the report number (10086999) and of "00000" /
+ * the cancel command to an industry port, number canonicalisation, text
+ * fingerprints and number masking. Pure functions: no allocation, no
+ * state; results point into the caller's input or are small copies. */
+#ifndef POLICY_REPORT_H
+#define POLICY_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sf_err.h"
+#include "sf_sms.h"
+#include "policy_config.h"
+
+#define POLICY_REPORT_TEXT_MAX 1024	/* bytes of reported text kept (LISTS_SPEC) */
+
+/* Canonical number (POLICY.md "Numbers"): ASCII digits only; a leading
+ * '+' or international prefix "00" is dropped; a Chinese mobile number in
+ * national form (11 digits 1[3-9]…) gets country code 86 in front; so
+ * "+86 138-0000-0000", "008613800000000", "13800000000" all become
+ * "8613800000000". Short codes (10086, 95588, 106… ports) stay as they
+ * are. Input: ASCII or full-width digits, '+', and '-' / spaces between
+ * digits. Returns the length written to out (NUL-terminated), or -1 if the
+ * input is not a number of 1..20 digits or does not fit. */
+int policy_canon_number(const char *in, size_t len, char *out, size_t cap);
+
+/* The national form of a canonical Chinese mobile number ("86138…" →
+ * "138…"), or NULL if canon is not one. Points into canon. */
+const char *policy_national(const char *canon);
+
+/* 64-bit fingerprint of a text: FNV-1a over the code points after folding
+ * full-width forms to ASCII and ASCII letters to lower case, skipping
+ * whitespace, ASCII punctuation, CJK punctuation (U+3000-303F), U+FFFD and
+ * zero-width characters (U+200B-200F, U+2060-2064, U+FEFF); finalised with
+ * splitmix64. 0 when nothing is left (empty text); never 0 otherwise.
+ * Feed it normalised text; it is also stable under those foldings. */
+uint64_t policy_fingerprint(const char *text, size_t len);
+
+/* Mask a number for logs of passed messages: keep the first 3 and last 2
+ * characters, '*' for each one between ("13800000000" → "138******00",
+ * "8613800000000" → "861********00"). Strings of 5 characters or fewer
+ * and anything that is not a number (alphanumeric sender ids) are copied
+ * unchanged. Returns the length, or -1 if out (cap bytes) is too small. */
+int policy_mask_number(const char *in, char *out, size_t cap);
+
+enum policy_reported_kind {
+	POLICY_REPORTED_NONE = 0,	/* only forwarded text */
+	POLICY_REPORTED_NUMBER,		/* canonical number */
+	POLICY_REPORTED_SENDER,		/* alphanumeric sender id, upper case */
+};
+
+struct policy_report {
+	char reporter[SF_TPADDR_MAX + 1];	/* canonical MSISDN of the reporter */
+	char reported[SF_TPADDR_MAX + 1];	/* number, sender id, or "" */
+	uint8_t reported_kind;			/* enum policy_reported_kind */
+	const char *text;			/* reported text, points into the input */
+	size_t text_len;			/* ≤ POLICY_REPORT_TEXT_MAX, on a UTF-8 boundary */
+	uint64_t fp;				/* policy_fingerprint(text), 0 if none */
+};
+
+/* Parse the text of an MO SMS to the report number (POLICY.md "Reports"):
+ *   "13800000000*text", "13800000000 text", "+8613800000000：text",
+ *   "１３８００００００００＊text", "10657000123 text", "ICBC*text",
+ *   "PRIZE-CENTER text", or the forwarded text alone.
+ * reporter is the sender's MSISDN (sm-RP-OA), canonicalised into out.
+ * SF_OK; SF_E_POLICY_REPORT_NO_REPORTER if reporter is not a number;
+ * SF_E_POLICY_REPORT_EMPTY if the text holds neither a number nor text. */
+enum sf_err policy_parse_report(const char *text, size_t len, const char *reporter,
+				struct policy_report *out);
+
+enum policy_shield_type {
+	POLICY_SHIELD_NONE = 0,		/* the text is not a shield command */
+	POLICY_SHIELD_ADD,		/* "00000": shield the port */
+	POLICY_SHIELD_REMOVE,		/* "QX00000": cancel the shield */
+};
+
+struct policy_shield {
+	uint8_t type;				/* enum policy_shield_type */
+	char subscriber[SF_TPADDR_MAX + 1];	/* canonical MSISDN (the MO sender) */
+	char port[SF_TPADDR_MAX + 1];		/* the industry port (TP-DA digits) */
+};
+
+/* Recognise cfg->shield_command / cfg->unshield_command in an MO text
+ * (surrounding spaces ignored; full-width characters and letter case
+ * folded). SF_OK with out->type NONE when the text is no command;
+ * SF_E_POLICY_SHIELD_NOT_PORT when it is one but port does not start with
+ * cfg->industry_prefix; SF_E_POLICY_SHIELD_NO_SUBSCRIBER when subscriber
+ * is not a number. */
+enum sf_err policy_parse_shield(const char *text, size_t len, const char *subscriber,
+				const char *port, const struct policy_config *cfg,
+				struct policy_shield *out);
+
+/* True if text (ASCII) equals cmd after the same folding as above. */
+int policy_text_is_command(const char *text, size_t len, const char *cmd);
+
+#endif

@@ -1,0 +1,460 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Per-lcore behaviour and learning state of the policy engine: 8-way
+ * set-associative tables with least-recently-touched eviction, a token
+ * bucket and fixed hour/day windows per sender (the regulator's per-number
+ * caps), per-pair windows, distinct-recipient counting through the pair
+ * table, and a count-min sketch (Cormode & Muthukrishnan 2005) fed through
+ * a Bloom filter for distinct senders/recipients per content fingerprint. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy_report.h"
+#include "policy_state.h"
+#include "policy_util.h"
+
+#define WAYS 8
+#define NS 1000000000ULL
+#define SKETCH_DEPTH 4
+#define SALT_SENDERS 0x5be0cd19137e2179ULL
+#define SALT_RECIPIENTS 0x1f83d9abfb41bd6bULL
+
+struct ent_hdr {
+	uint64_t key;		/* 0 = empty */
+	uint64_t touched_ns;
+};
+
+struct sender_ent {
+	struct ent_hdr h;
+	uint64_t tb_ns;		/* last token-bucket refill */
+	double tokens;
+	uint32_t hour_win, hour_cnt;
+	uint32_t day_win, day_cnt;
+	uint32_t fan_win, fan_cnt;	/* window index + 1, distinct recipients */
+};
+
+struct pair_ent {
+	struct ent_hdr h;
+	uint32_t win, cnt;	/* window index + 1, messages in it */
+	uint32_t fan_mark;	/* sender fan-out window (index + 1) this pair was counted in */
+	uint32_t pad;
+};
+
+struct imsi_ent {
+	struct ent_hdr h;
+	char imsi[16];
+	char msisdn[SF_TPADDR_MAX + 1];
+};
+
+struct shield_ent {
+	struct ent_hdr h;
+	int8_t state;		/* 1 shielded, -1 cancelled */
+};
+
+struct ptab {
+	uint8_t *mem;
+	size_t esz;
+	uint32_t bmask;		/* buckets - 1 */
+	struct policy_table_stats st;
+};
+
+struct policy_state {
+	struct ptab senders, pairs, imsi, shields;
+	uint64_t shield_lenmask;	/* port lengths present in the overlay */
+	uint32_t *cms;			/* SKETCH_DEPTH rows of sketch_width */
+	uint64_t *bloom;		/* sketch_bloom_bits bits */
+	uint32_t cms_mask, bloom_mask;
+	uint64_t content_win;		/* window index + 1 */
+	uint64_t content_windows;
+	uint64_t imsi_ttl_ns, shield_ttl_ns;	/* reuse of timed-out entries (create-time config) */
+};
+
+static int ptab_init(struct ptab *t, uint32_t capacity, size_t esz)
+{
+	uint32_t buckets = 1;
+
+	while ((uint64_t)buckets * WAYS < capacity)
+		buckets *= 2;
+	t->mem = calloc((size_t)buckets * WAYS, esz);
+	if (!t->mem)
+		return -1;
+	t->esz = esz;
+	t->bmask = buckets - 1;
+	t->st.capacity = (uint64_t)buckets * WAYS;
+	return 0;
+}
+
+static inline struct ent_hdr *ptab_at(const struct ptab *t, size_t i)
+{
+	return (struct ent_hdr *)(void *)(t->mem + i * t->esz);
+}
+
+static inline size_t ptab_bucket(const struct ptab *t, uint64_t key)
+{
+	return (size_t)(((key >> 32) ^ key) & t->bmask) * WAYS;
+}
+
+static void *ptab_find(const struct ptab *t, uint64_t key)
+{
+	size_t b = ptab_bucket(t, key);
+
+	for (size_t w = 0; w < WAYS; w++) {
+		struct ent_hdr *e = ptab_at(t, b + w);
+
+		if (e->key == key)
+			return e;
+	}
+	return NULL;
+}
+
+/* Find key or make room for it: an empty way, else a timed-out one (older
+ * than ttl_ns), else the least recently touched (counted as eviction).
+ * *created tells whether the payload was zeroed. */
+static void *ptab_get(struct ptab *t, uint64_t key, uint64_t now_ns, uint64_t ttl_ns, int *created)
+{
+	size_t b = ptab_bucket(t, key);
+	struct ent_hdr *victim = NULL, *empty = NULL;
+
+	for (size_t w = 0; w < WAYS; w++) {
+		struct ent_hdr *e = ptab_at(t, b + w);
+
+		if (e->key == key) {
+			*created = 0;
+			e->touched_ns = now_ns;
+			return e;
+		}
+		if (e->key == 0) {
+			if (!empty)
+				empty = e;
+		} else if (!victim || e->touched_ns < victim->touched_ns) {
+			victim = e;
+		}
+	}
+	if (empty) {
+		t->st.used++;
+		victim = empty;
+	} else if (now_ns >= victim->touched_ns && now_ns - victim->touched_ns > ttl_ns) {
+		t->st.expired++;
+	} else {
+		t->st.evictions++;
+	}
+	t->st.inserts++;
+	memset(victim, 0, t->esz);
+	victim->key = key;
+	victim->touched_ns = now_ns;
+	*created = 1;
+	return victim;
+}
+
+struct policy_state *policy_state_create(const struct policy_config *c, char *err, size_t errlen)
+{
+	struct policy_state *st = calloc(1, sizeof(*st));
+	uint32_t w = 64, bits = 64;
+
+	if (!st)
+		goto oom;
+	while (w < c->sketch_width && w < (1u << 24))
+		w *= 2;
+	while (bits < c->sketch_bloom_bits && bits < (1u << 30))
+		bits *= 2;
+	if (ptab_init(&st->senders, c->senders_max, sizeof(struct sender_ent)) ||
+	    ptab_init(&st->pairs, c->pairs_max, sizeof(struct pair_ent)) ||
+	    ptab_init(&st->imsi, c->imsi_max, sizeof(struct imsi_ent)) ||
+	    ptab_init(&st->shields, c->shields_max, sizeof(struct shield_ent)))
+		goto oom;
+	st->cms = calloc((size_t)SKETCH_DEPTH * w, sizeof(uint32_t));
+	st->bloom = calloc(bits / 64, sizeof(uint64_t));
+	if (!st->cms || !st->bloom)
+		goto oom;
+	st->imsi_ttl_ns = (uint64_t)c->imsi_ttl_s * NS;
+	st->shield_ttl_ns = (uint64_t)c->shield_ttl_s * NS;
+	st->cms_mask = w - 1;
+	st->bloom_mask = bits - 1;
+	return st;
+oom:
+	if (err && errlen)
+		snprintf(err, errlen, "policy state: out of memory");
+	policy_state_free(st);
+	return NULL;
+}
+
+void policy_state_free(struct policy_state *st)
+{
+	if (!st)
+		return;
+	free(st->senders.mem);
+	free(st->pairs.mem);
+	free(st->imsi.mem);
+	free(st->shields.mem);
+	free(st->cms);
+	free(st->bloom);
+	free(st);
+}
+
+void policy_state_stats(const struct policy_state *st, struct policy_state_stats *out)
+{
+	out->senders = st->senders.st;
+	out->pairs = st->pairs.st;
+	out->imsi = st->imsi.st;
+	out->shields = st->shields.st;
+	out->content_windows = st->content_windows;
+}
+
+/* ---- IMSI learned from SRI-SM ---- */
+
+static uint64_t imsi_key(const char *imsi)
+{
+	return pu_hash(imsi, strlen(imsi), 0x494d5349ULL);
+}
+
+void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const char *msisdn,
+			     uint64_t now_ns)
+{
+	char canon[SF_TPADDR_MAX + 1];
+	struct imsi_ent *e;
+	int created;
+	size_t n;
+
+	if (!imsi || !msisdn || (n = strlen(imsi)) == 0 || n >= sizeof(e->imsi))
+		return;
+	if (policy_canon_number(msisdn, strlen(msisdn), canon, sizeof(canon)) < 0)
+		return;
+	e = ptab_get(&st->imsi, imsi_key(imsi), now_ns, st->imsi_ttl_ns, &created);
+	memcpy(e->imsi, imsi, n + 1);
+	strcpy(e->msisdn, canon);
+}
+
+const char *policy_state_imsi(struct policy_state *st, const struct policy_config *c,
+			      const char *imsi, uint64_t now_ns, uint64_t *age_ns)
+{
+	struct imsi_ent *e;
+
+	if (!imsi || !*imsi)
+		return NULL;
+	e = ptab_find(&st->imsi, imsi_key(imsi));
+	if (!e || strcmp(e->imsi, imsi) != 0 || now_ns < e->h.touched_ns ||
+	    now_ns - e->h.touched_ns > (uint64_t)c->imsi_ttl_s * NS)
+		return NULL;
+	if (age_ns)
+		*age_ns = now_ns - e->h.touched_ns;
+	return e->msisdn;
+}
+
+/* ---- local shield overlay ---- */
+
+static uint64_t shield_key(const char *sub, size_t sl, const char *port, size_t pl)
+{
+	uint64_t h = PU_FNV_OFFSET;
+
+	for (size_t i = 0; i < sl; i++)
+		h = pu_fnv_step(h, (uint8_t)sub[i]);
+	h = pu_fnv_step(h, '|');
+	for (size_t i = 0; i < pl; i++)
+		h = pu_fnv_step(h, (uint8_t)port[i]);
+	h = pu_mix64(h);
+	return h ? h : 1;
+}
+
+void policy_state_shield(struct policy_state *st, int add, const char *subscriber,
+			 const char *port, uint64_t now_ns)
+{
+	char sub[SF_TPADDR_MAX + 1], p[SF_TPADDR_MAX + 1];
+	struct shield_ent *e;
+	int sl, pl, created;
+
+	if (!subscriber || !port)
+		return;
+	sl = policy_canon_number(subscriber, strlen(subscriber), sub, sizeof(sub));
+	pl = policy_canon_number(port, strlen(port), p, sizeof(p));
+	if (sl < 0 || pl < 0 || pl >= 64)
+		return;
+	e = ptab_get(&st->shields, shield_key(sub, (size_t)sl, p, (size_t)pl), now_ns,
+		     st->shield_ttl_ns, &created);
+	e->state = add ? 1 : -1;
+	st->shield_lenmask |= 1ULL << pl;
+}
+
+int policy_state_shielded(struct policy_state *st, const struct policy_config *c,
+			  const char *subscriber, const char *sender, uint64_t now_ns)
+{
+	char sub[SF_TPADDR_MAX + 1], snd[SF_TPADDR_MAX + 1];
+	int sl, nl;
+
+	if (!st->shield_lenmask || !subscriber || !sender)
+		return 0;
+	sl = policy_canon_number(subscriber, strlen(subscriber), sub, sizeof(sub));
+	nl = policy_canon_number(sender, strlen(sender), snd, sizeof(snd));
+	if (sl < 0 || nl < 0)
+		return 0;
+	for (int k = nl; k >= 1; k--) {
+		struct shield_ent *e;
+
+		if (k >= 64 || !(st->shield_lenmask & (1ULL << k)))
+			continue;
+		e = ptab_find(&st->shields, shield_key(sub, (size_t)sl, snd, (size_t)k));
+		if (e && now_ns >= e->h.touched_ns &&
+		    now_ns - e->h.touched_ns <= (uint64_t)c->shield_ttl_s * NS)
+			return e->state;
+	}
+	return 0;
+}
+
+/* ---- behaviour ---- */
+
+static uint64_t mix2(uint64_t a, uint64_t b)
+{
+	uint64_t h = pu_mix64(a ^ (b * 0x9e3779b97f4a7c15ULL) ^ (b >> 29));
+
+	return h ? h : 1;
+}
+
+/* Test-and-set two bits of the Bloom filter; 1 if x was (probably) new. */
+static int bloom_add(struct policy_state *st, uint64_t x)
+{
+	uint64_t h = pu_mix64(x);
+	uint32_t b1 = (uint32_t)h & st->bloom_mask, b2 = (uint32_t)(h >> 32) & st->bloom_mask;
+	int seen = (st->bloom[b1 / 64] >> (b1 % 64) & 1) && (st->bloom[b2 / 64] >> (b2 % 64) & 1);
+
+	st->bloom[b1 / 64] |= 1ULL << (b1 % 64);
+	st->bloom[b2 / 64] |= 1ULL << (b2 % 64);
+	return !seen;
+}
+
+/* Count-min sketch: add 1 (if add) and return the minimum over the rows. */
+static uint32_t cms_update(struct policy_state *st, uint64_t x, int add)
+{
+	uint32_t min = UINT32_MAX;
+
+	for (uint32_t r = 0; r < SKETCH_DEPTH; r++) {
+		uint32_t *row = st->cms + (size_t)r * (st->cms_mask + 1);
+		uint32_t i = (uint32_t)pu_mix64(x + (r + 1) * 0x9e3779b97f4a7c15ULL) & st->cms_mask;
+
+		if (add && row[i] < UINT32_MAX)
+			row[i]++;
+		if (row[i] < min)
+			min = row[i];
+	}
+	return min;
+}
+
+static int over(uint32_t limit, uint32_t count, uint32_t id, struct policy_behaviour *out)
+{
+	if (limit && count > limit && !out->policy_id) {
+		out->policy_id = id;
+		out->count = count;
+		out->limit = limit;
+		return 1;
+	}
+	return 0;
+}
+
+uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_config *c,
+				const char *sender, const char *recipient, uint64_t fp,
+				uint64_t now_ns, struct policy_behaviour *out)
+{
+	uint64_t now_s = now_ns / NS, ks, kr = 0;
+	struct sender_ent *s;
+	int created, burst_over = 0;
+	uint32_t hour_win = (uint32_t)(now_s / 3600) + 1;
+	uint32_t day_win = (uint32_t)(((int64_t)now_s + c->utc_offset_min * 60) / 86400) + 1;
+	/* windows of 0 s (a config not built by policy_config_set) act as 1 s */
+	uint32_t pair_w = c->pair_window_s ? c->pair_window_s : 1;
+	uint32_t fan_w = c->fanout_window_s ? c->fanout_window_s : 1;
+	uint32_t content_w = c->content_window_s ? c->content_window_s : 1;
+	uint32_t fan_win = (uint32_t)(now_s / fan_w) + 1;
+	uint32_t senders_n = 0, recipients_n = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!sender || !*sender)
+		return 0;
+	ks = pu_hash(sender, strlen(sender), 0x53454e44ULL);
+	if (recipient && *recipient)
+		kr = pu_hash(recipient, strlen(recipient), 0x52435054ULL);
+
+	/* per sender: token bucket, hour and local-day windows */
+	s = ptab_get(&st->senders, ks, now_ns, 86400ULL * NS, &created);
+	if (created) {
+		s->tokens = c->sender_burst;
+		s->tb_ns = now_ns;
+	}
+	if (c->sender_burst) {
+		if (now_ns > s->tb_ns) {
+			s->tokens += (double)(now_ns - s->tb_ns) / (60.0 * NS) * c->sender_refill_per_min;
+			if (s->tokens > c->sender_burst)
+				s->tokens = c->sender_burst;
+		}
+		s->tb_ns = now_ns;
+		if (s->tokens >= 1.0)
+			s->tokens -= 1.0;
+		else
+			burst_over = 1;
+	}
+	if (s->hour_win != hour_win) {
+		s->hour_win = hour_win;
+		s->hour_cnt = 0;
+	}
+	if (s->day_win != day_win) {
+		s->day_win = day_win;
+		s->day_cnt = 0;
+	}
+	if (s->fan_win != fan_win) {
+		s->fan_win = fan_win;
+		s->fan_cnt = 0;
+	}
+	s->hour_cnt++;
+	s->day_cnt++;
+
+	/* per (sender, recipient): window count; a pair new in the sender's
+	 * fan-out window adds one distinct recipient */
+	if (kr) {
+		uint32_t pair_win = (uint32_t)(now_s / pair_w) + 1;
+		uint64_t ttl = (uint64_t)(pair_w > fan_w ? pair_w : fan_w) * NS;
+		struct pair_ent *p = ptab_get(&st->pairs, mix2(ks, kr), now_ns, ttl, &created);
+
+		if (p->win != pair_win) {
+			p->win = pair_win;
+			p->cnt = 0;
+		}
+		p->cnt++;
+		if (p->fan_mark != fan_win) {
+			p->fan_mark = fan_win;
+			s->fan_cnt++;
+		}
+		if (burst_over)
+			over(1, 2, POLICY_ID_RATE_BUCKET, out);
+		over(c->sender_per_hour, s->hour_cnt, POLICY_ID_RATE_HOUR, out);
+		over(c->sender_per_day, s->day_cnt, POLICY_ID_RATE_DAY, out);
+		over(c->pair_max, p->cnt, POLICY_ID_RATE_PAIR, out);
+		over(c->fanout_max, s->fan_cnt, POLICY_ID_RATE_FANOUT, out);
+	} else {
+		if (burst_over)
+			over(1, 2, POLICY_ID_RATE_BUCKET, out);
+		over(c->sender_per_hour, s->hour_cnt, POLICY_ID_RATE_HOUR, out);
+		over(c->sender_per_day, s->day_cnt, POLICY_ID_RATE_DAY, out);
+	}
+	if (out->policy_id == POLICY_ID_RATE_BUCKET) {
+		out->count = c->sender_burst + 1;
+		out->limit = c->sender_burst;
+	}
+
+	/* same text from many senders / to many recipients */
+	if (fp) {
+		uint64_t win = now_s / content_w + 1;
+
+		if (st->content_win != win) {
+			memset(st->cms, 0, (size_t)SKETCH_DEPTH * (st->cms_mask + 1) * sizeof(uint32_t));
+			memset(st->bloom, 0, ((size_t)st->bloom_mask + 1) / 8);
+			if (st->content_win)
+				st->content_windows++;
+			st->content_win = win;
+		}
+		senders_n = cms_update(st, fp ^ SALT_SENDERS,
+				       bloom_add(st, mix2(fp ^ SALT_SENDERS, ks)));
+		if (kr)
+			recipients_n = cms_update(st, fp ^ SALT_RECIPIENTS,
+						  bloom_add(st, mix2(fp ^ SALT_RECIPIENTS, kr)));
+		over(c->content_senders_max, senders_n, POLICY_ID_CONTENT_SENDERS, out);
+		over(c->content_recipients_max, recipients_n, POLICY_ID_CONTENT_RECIPIENTS, out);
+	}
+	return out->policy_id;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Per-lcore mutable policy state (single writer, no locks): behaviour
+ * counters (per-sender token bucket and hour/day counts, per-pair windows,
+ * distinct recipients per sender, a count-min sketch of distinct senders
+ * and recipients per content fingerprint), IMSI → MSISDN learned from
+ * SRI-SM, and the local shield overlay from "00000" seen on the wire.
+ * Every table has a fixed capacity allocated at create time; a full
+ * bucket evicts its least recently touched entry and counts it. */
+#ifndef POLICY_STATE_H
+#define POLICY_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy_config.h"
+#include "policy_ids.h"
+
+struct policy_state;
+
+struct policy_table_stats {
+	uint64_t capacity;	/* entries */
+	uint64_t used;		/* occupied slots */
+	uint64_t inserts;	/* new entries */
+	uint64_t evictions;	/* live entries dropped because the bucket was full */
+	uint64_t expired;	/* timed-out entries reused */
+};
+
+struct policy_state_stats {
+	struct policy_table_stats senders, pairs, imsi, shields;
+	uint64_t content_windows;	/* sketch resets (window rollovers) */
+};
+
+/* Tables sized from c (tables.*): capacities are rounded up to a power of
+ * two ≥ 8. NULL with a message on allocation failure. */
+struct policy_state *policy_state_create(const struct policy_config *c, char *err, size_t errlen);
+void policy_state_free(struct policy_state *st);
+void policy_state_stats(const struct policy_state *st, struct policy_state_stats *out);
+
+/* An SRI-SM exchange mapped imsi to msisdn (any number form) at now_ns. */
+void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const char *msisdn,
+			     uint64_t now_ns);
+/* The canonical MSISDN learned for imsi within c->imsi_ttl_s, or NULL;
+ * *age_ns (may be NULL) gets the time since it was learned. The pointer
+ * is valid until the next call that modifies st. */
+const char *policy_state_imsi(struct policy_state *st, const struct policy_config *c,
+			      const char *imsi, uint64_t now_ns, uint64_t *age_ns);
+
+/* Apply a shield (add != 0) or cancel it, seen on the wire, until the
+ * control plane's next lists generation carries it (c->shield_ttl_s). */
+void policy_state_shield(struct policy_state *st, int add, const char *subscriber,
+			 const char *port, uint64_t now_ns);
+/* Local overlay for (subscriber, sender), longest port prefix first:
+ * 1 shielded, -1 shield cancelled locally, 0 no live local entry. */
+int policy_state_shielded(struct policy_state *st, const struct policy_config *c,
+			  const char *subscriber, const char *sender, uint64_t now_ns);
+
+/* The behaviour check that fired. */
+struct policy_behaviour {
+	uint32_t policy_id;	/* POLICY_ID_RATE_* / CONTENT_SENDERS / _RECIPIENTS, 0 = none */
+	uint32_t count;		/* the count that went over */
+	uint32_t limit;		/* the configured limit */
+};
+
+/* Count one message from sender to recipient (canonical numbers or ids;
+ * recipient may be "" when unknown) with content fingerprint fp (0 = no
+ * text) at now_ns, then test the thresholds in order: burst, hour, day,
+ * pair, fan-out, same text from many senders, same text to many
+ * recipients. Returns the first exceeded policy id (0 if none) and fills
+ * out. A threshold of 0 disables its check. Every message is counted,
+ * including the ones that go over. */
+uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_config *c,
+				const char *sender, const char *recipient, uint64_t fp,
+				uint64_t now_ns, struct policy_behaviour *out);
+
+#endif

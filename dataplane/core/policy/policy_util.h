@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Private helpers of the policy engine: UTF-8 stepping (RFC 3629),
+ * full-width → ASCII folding (Unicode Halfwidth and Fullwidth Forms block),
+ * 64-bit hashing. Not part of the public API. */
+#ifndef POLICY_UTIL_H
+#define POLICY_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decode one code point at s[*i] (RFC 3629 §3: shortest form, no
+ * surrogates, ≤ U+10FFFF); advances *i by the bytes used (1 for garbage)
+ * and returns 0xFFFD for invalid input. Caller ensures *i < len. */
+static inline uint32_t pu_utf8_next(const char *s, size_t len, size_t *i)
+{
+	const uint8_t *p = (const uint8_t *)s + *i;
+	size_t rem = len - *i;
+	uint32_t c = p[0], min;
+	size_t n;
+
+	if (c < 0x80) {
+		*i += 1;
+		return c;
+	}
+	if ((c & 0xE0) == 0xC0) { n = 2; c &= 0x1F; min = 0x80; }
+	else if ((c & 0xF0) == 0xE0) { n = 3; c &= 0x0F; min = 0x800; }
+	else if ((c & 0xF8) == 0xF0) { n = 4; c &= 0x07; min = 0x10000; }
+	else { *i += 1; return 0xFFFD; }
+	if (rem < n) {
+		*i += 1;
+		return 0xFFFD;
+	}
+	for (size_t k = 1; k < n; k++) {
+		if ((p[k] & 0xC0) != 0x80) {
+			*i += 1;
+			return 0xFFFD;
+		}
+		c = (c << 6) | (p[k] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+		*i += 1;
+		return 0xFFFD;
+	}
+	*i += n;
+	return c;
+}
+
+/* Full-width ASCII variants U+FF01..U+FF5E → U+0021..U+007E, the
+ * ideographic space U+3000 → ' ', other code points unchanged. */
+static inline uint32_t pu_fold_width(uint32_t c)
+{
+	if (c >= 0xFF01 && c <= 0xFF5E)
+		return c - 0xFEE0;
+	if (c == 0x3000)
+		return ' ';
+	return c;
+}
+
+static inline int pu_is_space(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+	       c == '\v' || c == '\f' || c == 0xA0 || c == 0x3000;
+}
+
+static inline int pu_is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static inline int pu_upper(int c)
+{
+	return c >= 'a' && c <= 'z' ? c - 32 : c;
+}
+
+/* A 64-bit finaliser (splitmix64) so that FNV-1a's weak low bits spread. */
+static inline uint64_t pu_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+#define PU_FNV_OFFSET 0xcbf29ce484222325ULL
+#define PU_FNV_PRIME 0x100000001b3ULL
+
+static inline uint64_t pu_fnv_step(uint64_t h, uint8_t b)
+{
+	return (h ^ b) * PU_FNV_PRIME;
+}
+
+/* Hash of a byte string, never 0 (0 marks empty table slots). */
+static inline uint64_t pu_hash(const void *p, size_t n, uint64_t seed)
+{
+	const uint8_t *b = p;
+	uint64_t h = PU_FNV_OFFSET ^ seed;
+
+	for (size_t i = 0; i < n; i++)
+		h = pu_fnv_step(h, b[i]);
+	h = pu_mix64(h);
+	return h ? h : 1;
+}
+
+#endif

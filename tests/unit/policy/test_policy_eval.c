@@ -1,0 +1,763 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The policy engine's evaluation order (issue 5 "Policy engine"), one case
+ * per step with exact verdict, class, policy id and reason: allow beats
+ * block; block lists; shields (by MSISDN learned from SRI-SM and by the
+ * provisioned IMSI map); spoofing; content and fail mode; behaviour
+ * thresholds at exactly N / N+1 with a controlled clock; quiet-hours
+ * boundaries; reports and shields on the wire; table eviction. */
+#include "sf_test.h"
+#include "sf_wire.h"
+#include "policy.h"
+
+#define NS 1000000000ULL
+/* 2026-11-22 00:00:00 UTC = 08:00 local (UTC+8, the default offset) */
+#define DAY0 1795305600ULL
+#define AT(h, m) ((DAY0 + (uint64_t)(((h) + 24 - 8) % 24) * 3600 + (uint64_t)(m) * 60) * NS)
+#define T0 AT(12, 0)
+
+static struct policy_config cfg;
+static struct policy_lists *lists;
+static struct policy_state *st;
+static struct policy_env env;
+
+static const char lists_text[] =
+	"version 7\n"
+	"block number 8613912345678 reason=reported\n"
+	"allow number 8613912345678\n"		/* allow beats block */
+	"block number 8613911111111\n"
+	"block prefix 170\n"
+	"block sender PRIZE-CENTER\n"
+	"block gt 8613999\n"
+	"allow gt 8613888\n"
+	"block number 8613922222222\n"
+	"shield 8613700000001 106575\n"
+	"imsi 460000000000002 8613700000002\n"
+	"shield 8613700000002 106575\n";
+
+static void setup(void)
+{
+	char err[256];
+
+	policy_config_defaults(&cfg);
+	CHECK_INT(policy_config_set(&cfg, "policy", "protected",
+				    "95588:8613800;8613801, 10086:8613800", err, sizeof(err)), 0);
+	/* small tables: the tests use a few hundred entries */
+	cfg.senders_max = cfg.pairs_max = cfg.imsi_max = 4096;
+	cfg.sketch_width = 4096;
+	cfg.sketch_bloom_bits = 1u << 16;
+	policy_lists_free(lists);
+	lists = policy_lists_parse_at(lists_text, strlen(lists_text), "t", 0, err, sizeof(err));
+	CHECK(lists != NULL);
+	policy_state_free(st);
+	st = policy_state_create(&cfg, err, sizeof(err));
+	CHECK(st != NULL);
+	env.cfg = &cfg;
+	env.lists = lists;
+	env.geo = NULL;
+}
+
+/* An MT-forwardSM (SMS-DELIVER) from oa to an IMSI, sent by the SMSC sca
+ * with SCCP calling GT gt. */
+static struct sf_sms mt(const char *oa, const char *imsi, const char *gt, const char *sca)
+{
+	struct sf_sms s;
+
+	memset(&s, 0, sizeof(s));
+	s.op = SF_OP_MT_FORWARD_SM;
+	s.direction = SF_DIR_MT;
+	s.mti = SF_TP_MTI_DELIVER;
+	s.da_type = SF_DA_IMSI;
+	s.oa_type = SF_OA_SCA;
+	snprintf(s.sm_rp_da, sizeof(s.sm_rp_da), "%s", imsi);
+	snprintf(s.sm_rp_oa, sizeof(s.sm_rp_oa), "%s", sca);
+	snprintf(s.calling_gt, sizeof(s.calling_gt), "%s", gt);
+	snprintf(s.tp_oa, sizeof(s.tp_oa), "%s", oa);
+	s.text = "hello";
+	s.text_len = 5;
+	return s;
+}
+
+/* An MO-forwardSM (SMS-SUBMIT) from msisdn to da. */
+static struct sf_sms mo(const char *msisdn, const char *da, const char *text)
+{
+	struct sf_sms s;
+
+	memset(&s, 0, sizeof(s));
+	s.op = SF_OP_MO_FORWARD_SM;
+	s.direction = SF_DIR_MO;
+	s.mti = SF_TP_MTI_SUBMIT;
+	s.da_type = SF_DA_SCA;
+	s.oa_type = SF_OA_MSISDN;
+	strcpy(s.sm_rp_da, "8613800000001");
+	snprintf(s.sm_rp_oa, sizeof(s.sm_rp_oa), "%s", msisdn);
+	strcpy(s.calling_gt, "8613900000009");
+	snprintf(s.tp_da, sizeof(s.tp_da), "%s", da);
+	s.text = text;
+	s.text_len = strlen(text);
+	return s;
+}
+
+static struct policy_verdict v;
+
+static void eval(const struct sf_sms *s, const struct policy_scan *scan, uint64_t now)
+{
+	policy_evaluate(&env, st, s, scan, now, &v, NULL);
+}
+
+#define VERDICT(kind, cls, pid) do { \
+	CHECK_STR(sf_verdict_name(v.verdict), sf_verdict_name(kind)); \
+	CHECK_STR(sf_class_name(v.class_id), sf_class_name(cls)); \
+	CHECK_INT(v.policy_id, pid); \
+} while (0)
+
+static void allow_beats_block(void)
+{
+	struct sf_sms s;
+
+	setup();
+	s = mo("8613912345678", "8613800000000", "hi");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_NUMBER);
+	CHECK_STR(v.reason, "allow number 8613912345678");
+	CHECK_INT(v.step, POLICY_STEP_ALLOW);
+	/* an allowed GT lets a blocked sender through */
+	s = mo("8613911111111", "8613800000000", "hi");
+	strcpy(s.calling_gt, "8613888000001");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_GT);
+	CHECK_STR(v.reason, "allow gt 8613888");
+	/* an allow rule beats a block list */
+	{
+		struct policy_scan sc = { .action = SF_ACT_ALLOW, .class_id = SF_CLASS_ALLOW, .rule_id = 9001 };
+
+		s = mo("8613911111111", "8613800000000", "您的验证码是123456");
+		eval(&s, &sc, T0);
+		VERDICT(SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_RULE);
+		CHECK_INT(v.rule_id, 9001);
+		CHECK_STR(v.reason, "allow rule 9001");
+	}
+}
+
+static void block_lists(void)
+{
+	struct sf_sms s;
+
+	setup();
+	s = mo("13911111111", "8613800000000", "hi");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_BLOCK_NUMBER);
+	CHECK_STR(v.reason, "block number 8613911111111");
+	CHECK_STR(v.sender, "8613911111111");
+	CHECK_STR(v.recipient, "8613800000000");
+	CHECK_INT(v.step, POLICY_STEP_BLOCK);
+
+	s = mo("17012345678", "8613800000000", "hi");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_BLOCK_PREFIX);
+	CHECK_STR(v.reason, "block prefix 170");
+
+	s = mt("prize-center", "460000000000009", "8613800000001", "8613800000001");
+	s.tp_addr_alnum = 1;
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_BLOCK_SENDER);
+	CHECK_STR(v.reason, "block sender PRIZE-CENTER");
+	CHECK_STR(v.sender, "PRIZE-CENTER");
+
+	s = mt("8613633333333", "460000000000009", "8613999000001", "8613999000001");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_BLOCK_GT);
+	CHECK_STR(v.reason, "block gt 8613999");
+
+	/* no lists generation: nothing listed */
+	env.lists = NULL;
+	s = mo("13911111111", "8613800000000", "hi");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	CHECK_INT(v.step, POLICY_STEP_NONE);
+	CHECK_STR(v.reason, "");
+	env.lists = lists;
+}
+
+static void shields(void)
+{
+	struct sf_sms s;
+
+	setup();
+	/* the MT is addressed by IMSI; an SRI-SM taught us its MSISDN */
+	policy_learn_sri(st, "460000000000001", "+8613700000001", T0 - 5 * NS);
+	s = mt("1065751234", "460000000000001", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LIST);
+	CHECK_STR(v.recipient, "8613700000001");
+	CHECK_STR(v.reason, "shielded by 8613700000001");
+	/* another port to the same subscriber passes */
+	s = mt("1065761234", "460000000000001", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	/* the provisioned IMSI map (no SRI-SM seen: also tagged unsolicited) */
+	s = mt("106575", "460000000000002", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LIST);
+	CHECK_STR(v.recipient, "8613700000002");
+	CHECK_STR(v.reason, "shielded by 8613700000002");
+	/* the same port to an unknown subscriber passes (tagged unsolicited) */
+	s = mt("106575", "460000000000003", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_NONE, POLICY_ID_UNSOLICITED);
+	CHECK_STR(v.recipient, "");
+	/* learned entries time out after tables.imsi_ttl_s */
+	s = mt("1065751234", "460000000000001", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0 - 5 * NS + (uint64_t)cfg.imsi_ttl_s * NS + 1);
+	CHECK_STR(v.recipient, "");
+	CHECK(v.verdict != SF_VERDICT_BLOCK);
+}
+
+static void shields_on_the_wire(void)
+{
+	struct sf_sms s;
+	struct policy_event ev;
+	struct policy_scan ad = { .action = SF_ACT_BLOCK, .class_id = SF_CLASS_COMMERCIAL_AD, .rule_id = 7 };
+	char buf[512];
+	struct sf_json j;
+
+	setup();
+	policy_learn_sri(st, "460000000000005", "8613700000005", T0);
+	/* before: the port's MT passes */
+	s = mt("1069000", "460000000000005", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0 + NS);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	/* "00000" to the port: shield event, applied locally at once; the
+	 * command itself always goes through (even if it scanned as an ad) */
+	s = mo("13700000005", "1069000", " ００００ ０");
+	policy_evaluate(&env, st, &s, &ad, T0 + 2 * NS, &v, &ev);
+	CHECK_INT(ev.type, POLICY_EVENT_NONE);	/* "００００ ０" is not the command */
+	s = mo("13700000005", "1069000", " ０００００ ");
+	CHECK_INT(policy_evaluate(&env, st, &s, &ad, T0 + 2 * NS, &v, &ev), SF_OK);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_SHIELD);
+	CHECK_STR(v.reason, "shield 1069000");
+	CHECK_INT(ev.type, POLICY_EVENT_SHIELD);
+	CHECK_STR(ev.shield.subscriber, "8613700000005");
+	CHECK_STR(ev.shield.port, "1069000");
+	sf_json_init(&j, buf, sizeof(buf));
+	sf_json_begin(&j);
+	policy_event_json(&j, &ev);
+	sf_json_end(&j);
+	CHECK_STR(buf, "{\"type\":\"shield\",\"subscriber\":\"8613700000005\",\"port\":\"1069000\"}");
+	/* after: MT from the port (and its sub-ports) to that subscriber is dropped */
+	s = mt("1069000", "460000000000005", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0 + 3 * NS);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL);
+	CHECK_STR(v.reason, "shielded by 8613700000005 (local)");
+	s = mt("106900012", "460000000000005", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0 + 3 * NS);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL);
+	/* to another subscriber it passes */
+	policy_learn_sri(st, "460000000000006", "8613700000006", T0);
+	s = mt("1069000", "460000000000006", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0 + 3 * NS);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	/* the cancel command removes it */
+	s = mo("8613700000005", "1069000", "qx00000");
+	policy_evaluate(&env, st, &s, NULL, T0 + 4 * NS, &v, &ev);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_UNSHIELD);
+	CHECK_INT(ev.type, POLICY_EVENT_UNSHIELD);
+	s = mt("1069000", "460000000000005", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0 + 5 * NS);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	/* a local cancel also overrides the published list's shield */
+	policy_learn_sri(st, "460000000000001", "8613700000001", T0);
+	s = mo("8613700000001", "106575", "QX00000");
+	policy_evaluate(&env, st, &s, NULL, T0 + 6 * NS, &v, &ev);
+	s = mt("106575", "460000000000001", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0 + 7 * NS);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	/* "00000" to a number that is not an industry port: no event, normal evaluation */
+	s = mo("8613700000005", "8613800000000", "00000");
+	CHECK_INT(policy_evaluate(&env, st, &s, NULL, T0 + 8 * NS, &v, &ev), SF_OK);
+	CHECK_INT(ev.type, POLICY_EVENT_NONE);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+}
+
+static void reports(void)
+{
+	struct sf_sms s;
+	struct policy_event ev;
+	struct policy_scan sc = { .action = SF_ACT_BLOCK, .class_id = SF_CLASS_FAKE_OFFER, .rule_id = 4001 };
+	char buf[512], want[512];
+	struct sf_json j;
+
+	setup();
+	/* the reporter is on the block list: the report still goes through */
+	s = mo("13911111111", "10086999", "13800000000*恭喜您中奖");
+	CHECK_INT(policy_evaluate(&env, st, &s, &sc, T0, &v, &ev), SF_OK);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_REPORT);
+	CHECK_STR(v.reason, "report of 8613800000000");
+	CHECK_INT(ev.type, POLICY_EVENT_REPORT);
+	CHECK_STR(ev.report.reporter, "8613911111111");
+	CHECK_STR(ev.report.reported, "8613800000000");
+	CHECK_INT(ev.class_id, SF_CLASS_FAKE_OFFER);
+	sf_json_init(&j, buf, sizeof(buf));
+	sf_json_begin(&j);
+	policy_event_json(&j, &ev);
+	sf_json_end(&j);
+	snprintf(want, sizeof(want), "{\"type\":\"report\",\"reporter\":\"8613911111111\","
+		 "\"reported\":\"8613800000000\",\"fp\":\"%016llx\",\"text\":\"恭喜您中奖\","
+		 "\"class\":\"fake_offer\"}",
+		 (unsigned long long)policy_fingerprint("恭喜您中奖", strlen("恭喜您中奖")));
+	CHECK_STR(buf, want);
+	/* an empty report: passes, counted error, no event */
+	s = mo("13911111111", "+8610086999", "   ");
+	s.tp_da[0] = 0;
+	strcpy(s.tp_da, "10086999");
+	CHECK_INT(policy_evaluate(&env, st, &s, NULL, T0, &v, &ev), SF_E_POLICY_REPORT_EMPTY);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_REPORT);
+	CHECK_INT(ev.type, POLICY_EVENT_NONE);
+	CHECK_STR(v.reason, "report: policy.report_empty");
+}
+
+static void spoofing(void)
+{
+	struct sf_sms s;
+
+	setup();
+	policy_learn_sri(st, "460000000000001", "8613700000001", T0);
+	/* 95588 from a GT that is not one of its SMSCs */
+	s = mt("95588", "460000000000001", "8613555000001", "8613555000001");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_FAKE_BASE_STATION, POLICY_ID_SPOOF_PROTECTED);
+	CHECK_STR(v.reason, "spoof: 95588 from gt 8613555000001");
+	CHECK_INT(v.step, POLICY_STEP_SPOOF);
+	/* the genuine GT passes */
+	s = mt("95588", "460000000000001", "8613801000007", "8613801000007");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	/* genuine SCCP GT but a foreign service centre in sm-RP-OA */
+	s = mt("+8695588", "460000000000001", "8613800000001", "8613555000001");
+	strcpy(s.tp_oa, "95588");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_FAKE_BASE_STATION, POLICY_ID_SPOOF_PROTECTED);
+	CHECK_STR(v.reason, "spoof: 95588 from gt 8613555000001");
+	/* [actions] fake_base_station = tag turns it into a tag */
+	cfg.class_action[SF_CLASS_FAKE_BASE_STATION] = SF_ACT_TAG;
+	s = mt("95588", "460000000000001", "8613555000001", "8613555000001");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_FAKE_BASE_STATION, POLICY_ID_SPOOF_PROTECTED);
+	cfg.class_action[SF_CLASS_FAKE_BASE_STATION] = SF_ACT_BLOCK;
+	/* a protected sender on MO (a subscriber's own number) is not judged */
+	s = mo("8613700000001", "95588", "查询余额");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+}
+
+static void gt_sca_mismatch(void)
+{
+	struct sf_sms s;
+	char err[128];
+
+	setup();
+	policy_learn_sri(st, "460000000000001", "8613700000001", T0);
+	s = mt("8613633333333", "460000000000001", "8613800000111", "8613800000222");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_FAKE_BASE_STATION, POLICY_ID_SPOOF_SCA);
+	CHECK_STR(v.reason, "spoof: gt 8613800000111 != sca 8613800000222");
+	/* same node prefix when only 10 digits are compared */
+	CHECK_INT(policy_config_set(&cfg, "policy", "sca_compare_digits", "10", err, sizeof(err)), 0);
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	CHECK_INT(policy_config_set(&cfg, "policy", "sca_compare_digits", "0", err, sizeof(err)), 0);
+	CHECK_INT(policy_config_set(&cfg, "policy", "sca_mismatch", "tag", err, sizeof(err)), 0);
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_FAKE_BASE_STATION, POLICY_ID_SPOOF_SCA);
+	CHECK_INT(policy_config_set(&cfg, "policy", "sca_mismatch", "off", err, sizeof(err)), 0);
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+}
+
+static void unsolicited(void)
+{
+	struct sf_sms s;
+
+	setup();
+	s = mt("8613633333333", "460000000000001", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_NONE, POLICY_ID_UNSOLICITED);
+	CHECK_STR(v.reason, "unsolicited: no sri-sm");
+	/* SRI-SM 60 s before (tables.sri_window_s): solicited */
+	policy_learn_sri(st, "460000000000001", "8613700000001", T0);
+	eval(&s, NULL, T0 + 60 * NS);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	eval(&s, NULL, T0 + 60 * NS + 1);
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_NONE, POLICY_ID_UNSOLICITED);
+	/* a tag does not stop the later steps: content still blocks */
+	{
+		struct policy_scan sc = { .action = SF_ACT_BLOCK, .class_id = SF_CLASS_FRAUD_IMPERSONATION,
+					  .rule_id = 1001 };
+
+		eval(&s, &sc, T0 + 61 * NS);
+		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_FRAUD_IMPERSONATION, POLICY_ID_CONTENT_RULE);
+		CHECK_STR(v.reason, "unsolicited: no sri-sm; rule 1001 fraud_impersonation");
+		CHECK_INT(v.n_reasons, 2);
+		CHECK_INT(v.steps, (1u << POLICY_STEP_SPOOF) | (1u << POLICY_STEP_CONTENT));
+	}
+	cfg.unsolicited_action = SF_ACT_NONE;
+	eval(&s, NULL, T0 + 61 * NS);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+}
+
+static void content(void)
+{
+	struct sf_sms s;
+	struct policy_scan sc = { .action = SF_ACT_BLOCK, .class_id = SF_CLASS_FRAUD_IMPERSONATION,
+				  .rule_id = 1001, .n_hits = 1 };
+
+	setup();
+	s = mo("8613633333333", "8613800000000", "您的银行卡已被冻结");
+	eval(&s, &sc, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_FRAUD_IMPERSONATION, POLICY_ID_CONTENT_RULE);
+	CHECK_INT(v.rule_id, 1001);
+	CHECK_STR(v.reason, "rule 1001 fraud_impersonation");
+	CHECK_INT(v.step, POLICY_STEP_CONTENT);
+	sc.action = SF_ACT_TAG;
+	eval(&s, &sc, T0);
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_FRAUD_IMPERSONATION, POLICY_ID_CONTENT_RULE);
+	/* [actions] caps a class: fraud_impersonation = tag */
+	sc.action = SF_ACT_BLOCK;
+	cfg.class_action[SF_CLASS_FRAUD_IMPERSONATION] = SF_ACT_TAG;
+	eval(&s, &sc, T0);
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_FRAUD_IMPERSONATION, POLICY_ID_CONTENT_RULE);
+	cfg.class_action[SF_CLASS_FRAUD_IMPERSONATION] = SF_ACT_NONE;
+	eval(&s, &sc, T0);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	cfg.class_action[SF_CLASS_FRAUD_IMPERSONATION] = SF_ACT_BLOCK;
+	/* a list block wins before content is looked at */
+	s = mo("8613911111111", "8613800000000", "x");
+	eval(&s, &sc, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_BLOCK_NUMBER);
+	CHECK_INT(v.rule_id, 0);
+	/* fail mode */
+	{
+		struct policy_scan bad = { .failed = 1 };
+		struct policy_event ev;
+
+		s = mo("8613633333333", "8613800000000", "x");
+		CHECK_INT(policy_evaluate(&env, st, &s, &bad, T0, &v, &ev), SF_E_POLICY_SCAN_FAILED);
+		VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+		CHECK_STR(v.reason, "scan failed (fail open)");
+		cfg.fail_closed = 1;
+		CHECK_INT(policy_evaluate(&env, st, &s, &bad, T0, &v, &ev), SF_E_POLICY_SCAN_FAILED);
+		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_CONTENT_SCAN_FAILED);
+		cfg.fail_closed = 0;
+	}
+}
+
+/* Send n messages from sender to "to" (or, with to == NULL, to n
+ * distinct recipients 8613500000000 + i); returns how many passed. */
+static int send_n(int n, const char *sender, const char *rcpt, uint64_t t,
+		  uint64_t step_ns, const struct policy_scan *sc)
+{
+	int passed = 0;
+
+	for (int i = 0; i < n; i++) {
+		char to[32];
+		struct sf_sms s;
+
+		if (rcpt)
+			snprintf(to, sizeof(to), "%s", rcpt);
+		else
+			snprintf(to, sizeof(to), "86135%08d", i);
+		s = mo(sender, to, "hi");
+		eval(&s, sc, t + (uint64_t)i * step_ns);
+		passed += v.verdict == SF_VERDICT_PASS;
+	}
+	return passed;
+}
+
+static void rates(void)
+{
+	setup();
+	cfg.sender_burst = 0;
+	cfg.sender_refill_per_min = 0;
+	cfg.pair_max = 0;
+	cfg.fanout_max = 0;
+	/* 200 an hour: 200 pass, the 201st blocks */
+	CHECK_INT(send_n(200, "8613600000001", "8613500000000", T0, NS, NULL), 200);
+	send_n(1, "8613600000001", "8613500000000", T0 + 200 * NS, NS, NULL);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_RATE_HOUR);
+	CHECK_STR(v.reason, "behaviour.sender_hour 201 > 200");
+	CHECK_INT(v.step, POLICY_STEP_BEHAVIOUR);
+	/* the next hour starts afresh (T0 is 12:00 local, a whole hour) */
+	send_n(1, "8613600000001", "8613500000000", T0 + 3600 * NS, NS, NULL);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	/* industry ports are exempt (rate_exempt = 106) */
+	CHECK_INT(send_n(300, "10657000001", "8613500000000", T0, NS, NULL), 300);
+
+	/* 1000 a (local) day */
+	setup();
+	cfg.sender_burst = 0;
+	cfg.sender_refill_per_min = 0;
+	cfg.pair_max = 0;
+	cfg.fanout_max = 0;
+	cfg.sender_per_hour = 0;
+	CHECK_INT(send_n(1000, "8613600000002", "8613500000000", AT(8, 0), 30 * NS, NULL), 1000);
+	send_n(1, "8613600000002", "8613500000000", AT(23, 59), NS, NULL);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_RATE_DAY);
+	CHECK_STR(v.reason, "behaviour.sender_day 1001 > 1000");
+	/* local midnight (16:00 UTC) resets the day */
+	send_n(1, "8613600000002", "8613500000000", AT(23, 59) + 60 * NS, NS, NULL);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+
+	/* token bucket: burst 5, refill one a second */
+	setup();
+	cfg.sender_burst = 5;
+	cfg.sender_refill_per_min = 60;
+	CHECK_INT(send_n(5, "8613600000003", NULL, T0, 0, NULL), 5);
+	send_n(1, "8613600000003", NULL, T0, 0, NULL);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_RATE_BUCKET);
+	CHECK_STR(v.reason, "behaviour.sender_burst 6 > 5");
+	send_n(1, "8613600000003", NULL, T0 + NS, 0, NULL);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	send_n(1, "8613600000003", NULL, T0 + NS, 0, NULL);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_RATE_BUCKET);
+	/* [actions] harassment = tag */
+	cfg.class_action[SF_CLASS_HARASSMENT] = SF_ACT_TAG;
+	send_n(1, "8613600000003", NULL, T0 + NS, 0, NULL);
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_HARASSMENT, POLICY_ID_RATE_BUCKET);
+}
+
+static void pairs_fanout(void)
+{
+	setup();
+	cfg.pair_max = 3;
+	CHECK_INT(send_n(3, "8613600000004", "8613500000001", T0, NS, NULL), 3);
+	send_n(1, "8613600000004", "8613500000001", T0 + 3 * NS, NS, NULL);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_RATE_PAIR);
+	CHECK_STR(v.reason, "behaviour.pair 4 > 3");
+	/* another recipient is fine */
+	send_n(1, "8613600000004", "8613500000002", T0 + 4 * NS, NS, NULL);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	/* the next pair window (pair_window_s = 3600) */
+	send_n(1, "8613600000004", "8613500000001", T0 + 3600 * NS, NS, NULL);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+
+	setup();
+	cfg.fanout_max = 3;
+	CHECK_INT(send_n(3, "8613600000005", NULL, T0, NS, NULL), 3);
+	/* repeats to the same recipients do not count as new ones */
+	CHECK_INT(send_n(3, "8613600000005", NULL, T0 + 10 * NS, NS, NULL), 3);
+	send_n(1, "8613600000005", "8613599999999", T0 + 20 * NS, NS, NULL);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_RATE_FANOUT);
+	CHECK_STR(v.reason, "behaviour.fanout 4 > 3");
+}
+
+static void same_text(void)
+{
+	struct policy_scan sc = { .fp = 0x1234567890abcdefULL };
+	int passed = 0;
+
+	setup();
+	cfg.content_senders_max = 3;
+	for (int i = 0; i < 3; i++) {
+		char from[32];
+		struct sf_sms s;
+
+		snprintf(from, sizeof(from), "86136000001%02d", i);
+		s = mo(from, "8613500000001", "same");
+		eval(&s, &sc, T0 + (uint64_t)i * NS);
+		passed += v.verdict == SF_VERDICT_PASS;
+		/* a sender repeating itself is not a new sender */
+		eval(&s, &sc, T0 + (uint64_t)i * NS);
+		passed += v.verdict == SF_VERDICT_PASS;
+	}
+	CHECK_INT(passed, 6);
+	{
+		struct sf_sms s = mo("8613600000199", "8613500000001", "same");
+		struct policy_scan other = { .fp = 0x1234567890abcdeeULL };
+
+		eval(&s, &sc, T0 + 10 * NS);
+		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
+		CHECK_STR(v.reason, "behaviour.same_text_senders 4 > 3");
+		/* other text from the same sender passes */
+		eval(&s, &other, T0 + 11 * NS);
+		VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+		/* the next content window (600 s) starts afresh */
+		eval(&s, &sc, T0 + 600 * NS);
+		VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	}
+	/* to many recipients: 3 pass, the 4th distinct recipient blocks */
+	setup();
+	cfg.content_recipients_max = 3;
+	cfg.content_senders_max = 0;
+	passed = 0;
+	for (int i = 0; i < 4; i++) {
+		char from[32], to[32];
+		struct sf_sms s;
+
+		snprintf(from, sizeof(from), "86136000002%02d", i);
+		snprintf(to, sizeof(to), "86135000002%02d", i);
+		s = mo(from, to, "same");
+		eval(&s, &sc, T0 + (uint64_t)i * NS);
+		passed += v.verdict == SF_VERDICT_PASS;
+	}
+	CHECK_INT(passed, 3);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_RECIPIENTS);
+	CHECK_STR(v.reason, "behaviour.same_text_recipients 4 > 3");
+}
+
+static void quiet_hours(void)
+{
+	struct policy_scan ad = { .action = SF_ACT_TAG, .class_id = SF_CLASS_COMMERCIAL_AD, .rule_id = 6001 };
+	struct policy_scan fraud = { .action = SF_ACT_TAG, .class_id = SF_CLASS_FAKE_OFFER, .rule_id = 4002 };
+	struct sf_sms s;
+
+	setup();
+	policy_learn_sri(st, "460000000000001", "8613700000001", AT(21, 0));
+	s = mt("10657000001", "460000000000001", "8613800000001", "8613800000001");
+	CHECK(!policy_in_quiet_hours(&cfg, AT(21, 59)));
+	CHECK(policy_in_quiet_hours(&cfg, AT(22, 0)));
+	CHECK(policy_in_quiet_hours(&cfg, AT(6, 59)));
+	CHECK(!policy_in_quiet_hours(&cfg, AT(7, 0)));
+
+	policy_learn_sri(st, "460000000000001", "8613700000001", AT(21, 59));
+	eval(&s, &ad, AT(21, 59));
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_COMMERCIAL_AD, POLICY_ID_CONTENT_RULE);
+	CHECK_STR(v.reason, "rule 6001 commercial_ad");
+	policy_learn_sri(st, "460000000000001", "8613700000001", AT(22, 0));
+	eval(&s, &ad, AT(22, 0));
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_COMMERCIAL_AD, POLICY_ID_QUIET_HOURS);
+	CHECK_STR(v.reason, "rule 6001 commercial_ad; quiet hours 22:00-07:00");
+	CHECK_INT(v.rule_id, 6001);
+	policy_learn_sri(st, "460000000000001", "8613700000001", AT(6, 59));
+	eval(&s, &ad, AT(6, 59));
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_COMMERCIAL_AD, POLICY_ID_QUIET_HOURS);
+	policy_learn_sri(st, "460000000000001", "8613700000001", AT(7, 0));
+	eval(&s, &ad, AT(7, 0));
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_COMMERCIAL_AD, POLICY_ID_CONTENT_RULE);
+	/* other classes are not affected by quiet hours */
+	policy_learn_sri(st, "460000000000001", "8613700000001", AT(23, 0));
+	eval(&s, &fraud, AT(23, 0));
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_FAKE_OFFER, POLICY_ID_CONTENT_RULE);
+	/* 10086 customer care: exempt from the ad rules, not from quiet hours */
+	s = mt("10086", "460000000000001", "8613800000001", "8613800000001");
+	policy_learn_sri(st, "460000000000001", "8613700000001", AT(21, 59));
+	eval(&s, &ad, AT(21, 59));
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	CHECK_STR(v.reason, "rule 6001 commercial_ad: care sender exempt");
+	policy_learn_sri(st, "460000000000001", "8613700000001", AT(22, 0));
+	eval(&s, &ad, AT(22, 0));
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_COMMERCIAL_AD, POLICY_ID_QUIET_HOURS);
+	/* a 10086 notice that is not an ad passes at night */
+	eval(&s, NULL, AT(22, 0));
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	/* quiet hours off */
+	cfg.quiet_enabled = 0;
+	s = mt("10657000001", "460000000000001", "8613800000001", "8613800000001");
+	eval(&s, &ad, AT(22, 0));
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_COMMERCIAL_AD, POLICY_ID_CONTENT_RULE);
+}
+
+static void eviction(void)
+{
+	char err[128];
+	struct policy_state_stats ss;
+
+	setup();
+	CHECK_INT(policy_config_set(&cfg, "tables", "senders_max", "8", err, sizeof(err)), 0);
+	CHECK_INT(policy_config_set(&cfg, "tables", "pairs_max", "8", err, sizeof(err)), 0);
+	CHECK_INT(policy_config_set(&cfg, "tables", "imsi_max", "8", err, sizeof(err)), 0);
+	CHECK_INT(policy_config_set(&cfg, "tables", "shields_max", "8", err, sizeof(err)), 0);
+	policy_state_free(st);
+	st = policy_state_create(&cfg, err, sizeof(err));
+	CHECK(st != NULL);
+	for (int i = 0; i < 10; i++) {
+		char from[32], imsi[32];
+
+		snprintf(from, sizeof(from), "86136000003%02d", i);
+		send_n(1, from, "8613500000001", T0 + (uint64_t)i * NS, NS, NULL);
+		snprintf(imsi, sizeof(imsi), "4600000000001%02d", i);
+		policy_learn_sri(st, imsi, from, T0 + (uint64_t)i * NS);
+	}
+	policy_state_stats(st, &ss);
+	CHECK_INT(ss.senders.capacity, 8);
+	CHECK_INT(ss.senders.used, 8);
+	CHECK_INT(ss.senders.inserts, 10);
+	CHECK_INT(ss.senders.evictions, 2);
+	CHECK_INT(ss.pairs.evictions, 2);
+	CHECK_INT(ss.imsi.evictions, 2);
+	CHECK_INT(ss.imsi.used, 8);
+	/* the two oldest IMSIs are gone, the newest are there */
+	CHECK(policy_state_imsi(st, &cfg, "460000000000100", T0 + 10 * NS, NULL) == NULL);
+	CHECK(policy_state_imsi(st, &cfg, "460000000000101", T0 + 10 * NS, NULL) == NULL);
+	CHECK_STR(policy_state_imsi(st, &cfg, "460000000000102", T0 + 10 * NS, NULL), "8613600000302");
+	CHECK_STR(policy_state_imsi(st, &cfg, "460000000000109", T0 + 10 * NS, NULL), "8613600000309");
+	/* timed-out entries are reused without counting as evictions */
+	send_n(1, "8613600000399", "8613500000001", T0 + 2 * 86400 * NS, NS, NULL);
+	policy_state_stats(st, &ss);
+	CHECK_INT(ss.senders.evictions, 2);
+	CHECK_INT(ss.senders.expired, 1);
+}
+
+static void verdict_json(void)
+{
+	struct sf_sms s;
+	char buf[512];
+	struct sf_json j;
+
+	setup();
+	s = mo("8613633333333", "8613500000001", "hi");
+	eval(&s, NULL, T0);
+	sf_json_init(&j, buf, sizeof(buf));
+	sf_json_begin(&j);
+	policy_verdict_json(&j, &v, 1);
+	sf_json_end(&j);
+	CHECK_STR(buf, "{\"verdict\":\"pass\",\"class\":\"none\",\"rule\":0,\"policy\":0,"
+		  "\"policy_name\":\"none\",\"reason\":\"\",\"sender\":\"861********33\","
+		  "\"recipient\":\"861********01\"}");
+	s = mo("8613911111111", "8613500000001", "hi");
+	eval(&s, NULL, T0);
+	sf_json_init(&j, buf, sizeof(buf));
+	sf_json_begin(&j);
+	policy_verdict_json(&j, &v, 0);
+	sf_json_end(&j);
+	CHECK_STR(buf, "{\"verdict\":\"block\",\"class\":\"none\",\"rule\":0,\"policy\":2001,"
+		  "\"policy_name\":\"block.number\",\"reason\":\"block number 8613911111111\","
+		  "\"sender\":\"8613911111111\",\"recipient\":\"8613500000001\"}");
+}
+
+/* The reason buffer is cut, never overrun. */
+static void reason_overflow(void)
+{
+	struct sf_sms s;
+	struct policy_scan sc = { .action = SF_ACT_TAG, .class_id = SF_CLASS_OBSCENE_VIOLENT, .rule_id = 4294967295u };
+
+	setup();
+	cfg.class_action[SF_CLASS_FAKE_BASE_STATION] = SF_ACT_TAG;
+	s = mt("95588", "460000000000001", "86135550000011234567890123456789",
+	       "86135550000021234567890123456789");
+	eval(&s, &sc, T0);
+	CHECK_INT(strlen(v.reason), POLICY_REASON_MAX - 1);
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_FAKE_BASE_STATION, POLICY_ID_SPOOF_PROTECTED);
+	CHECK_INT(v.n_reasons, 4);
+}
+
+int main(void)
+{
+	RUN(allow_beats_block);
+	RUN(block_lists);
+	RUN(shields);
+	RUN(shields_on_the_wire);
+	RUN(reports);
+	RUN(spoofing);
+	RUN(gt_sca_mismatch);
+	RUN(unsolicited);
+	RUN(content);
+	RUN(rates);
+	RUN(pairs_fanout);
+	RUN(same_text);
+	RUN(quiet_hours);
+	RUN(eviction);
+	RUN(verdict_json);
+	RUN(reason_overflow);
+	policy_lists_free(lists);
+	policy_state_free(st);
+	return TEST_SUMMARY();
+}

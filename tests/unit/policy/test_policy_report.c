@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Reports to 10086999 and "00000" shields as subscribers type them
+ * (DOMAIN.md §3), number canonicalisation, fingerprints and masking:
+ * every form gives exact reporter / reported / text. */
+#include "sf_test.h"
+#include "policy_config.h"
+#include "policy_report.h"
+
+struct report_case {
+	const char *in;
+	int kind;
+	const char *reported;
+	const char *text;	/* NULL: no text */
+};
+
+static const struct report_case report_cases[] = {
+	{ "13800000000*您的银行卡已冻结", POLICY_REPORTED_NUMBER, "8613800000000", "您的银行卡已冻结" },
+	{ "13800000000 您中奖了", POLICY_REPORTED_NUMBER, "8613800000000", "您中奖了" },
+	{ "+8613800000000：点击领取", POLICY_REPORTED_NUMBER, "8613800000000", "点击领取" },
+	{ "8613800000000:text", POLICY_REPORTED_NUMBER, "8613800000000", "text" },
+	{ "008613800000000,text", POLICY_REPORTED_NUMBER, "8613800000000", "text" },
+	{ "+86 13800000000 text", POLICY_REPORTED_NUMBER, "8613800000000", "text" },
+	{ "138-0000-0000 text", POLICY_REPORTED_NUMBER, "8613800000000", "text" },
+	/* full-width digits and asterisk (U+FF11.., U+FF0A) */
+	{ "\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90"
+	  "\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xef\xbc\x8a中奖", POLICY_REPORTED_NUMBER,
+	  "8613800000000", "中奖" },
+	/* ideographic space U+3000 as the separator */
+	{ "13800000000\xe3\x80\x80加微信", POLICY_REPORTED_NUMBER, "8613800000000", "加微信" },
+	/* full-width colon U+FF1A after spaces */
+	{ "  13800000000 \xef\xbc\x9a text  ", POLICY_REPORTED_NUMBER, "8613800000000", "text" },
+	{ "10657000123 您的订阅", POLICY_REPORTED_NUMBER, "10657000123", "您的订阅" },
+	{ "95588*您的账户异常", POLICY_REPORTED_NUMBER, "95588", "您的账户异常" },
+	{ "13800000000发来诈骗短信", POLICY_REPORTED_NUMBER, "8613800000000", "发来诈骗短信" },
+	{ "13800000000", POLICY_REPORTED_NUMBER, "8613800000000", NULL },
+	{ "ICBC*您的账户", POLICY_REPORTED_SENDER, "ICBC", "您的账户" },
+	{ "win-prize: you won", POLICY_REPORTED_SENDER, "WIN-PRIZE", "you won" },
+	{ "WIN-PRIZE 恭喜中奖", POLICY_REPORTED_SENDER, "WIN-PRIZE", "恭喜中奖" },
+	/* TS 23.040 §9.1.2.5: an alphanumeric address has at most 11 characters */
+	{ "PRIZE-CENTER*恭喜中奖", POLICY_REPORTED_NONE, "", "PRIZE-CENTER*恭喜中奖" },
+	/* full-width letters ＪＤ + full-width asterisk */
+	{ "\xef\xbc\xaa\xef\xbc\xa4\xef\xbc\x8a优惠", POLICY_REPORTED_SENDER, "JD", "优惠" },
+	{ "Hello world", POLICY_REPORTED_NONE, "", "Hello world" },
+	{ "您的银行卡已冻结，请登录www.abc.cc", POLICY_REPORTED_NONE, "", "您的银行卡已冻结，请登录www.abc.cc" },
+	{ "12306提醒您", POLICY_REPORTED_NONE, "", "12306提醒您" },
+	{ "12 text", POLICY_REPORTED_NONE, "", "12 text" },
+	{ "ICBC", POLICY_REPORTED_NONE, "", "ICBC" },
+};
+
+static void report_table(void)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < sizeof(report_cases) / sizeof(report_cases[0]); i++) {
+		const struct report_case *c = &report_cases[i];
+		struct policy_report r;
+		enum sf_err e = policy_parse_report(c->in, strlen(c->in), "13912345678", &r);
+		char text[256] = "";
+
+		if (r.text)
+			snprintf(text, sizeof(text), "%.*s", (int)r.text_len, r.text);
+		CHECK_INT(e, SF_OK);
+		CHECK_STR(r.reporter, "8613912345678");
+		CHECK_INT(r.reported_kind, c->kind);
+		CHECK_STR(r.reported, c->reported);
+		CHECK_STR(r.text ? text : NULL, c->text);
+		CHECK_INT(r.fp, c->text ? policy_fingerprint(c->text, strlen(c->text)) : 0);
+		if (sf_t_fail_case) {
+			fprintf(stderr, "  case %zu: \"%s\"\n", i, c->in);
+			sf_t_fail_case = 0;
+			any = 1;
+		}
+	}
+	sf_t_fail_case = any;
+}
+
+static void report_errors(void)
+{
+	struct policy_report r;
+
+	CHECK_INT(policy_parse_report("", 0, "8613912345678", &r), SF_E_POLICY_REPORT_EMPTY);
+	CHECK_INT(policy_parse_report(" \xe3\x80\x80 ", 5, "8613912345678", &r), SF_E_POLICY_REPORT_EMPTY);
+	CHECK_INT(policy_parse_report(NULL, 0, "8613912345678", &r), SF_E_POLICY_REPORT_EMPTY);
+	CHECK_INT(policy_parse_report("x", 1, "ICBC", &r), SF_E_POLICY_REPORT_NO_REPORTER);
+	CHECK_INT(policy_parse_report("x", 1, NULL, &r), SF_E_POLICY_REPORT_NO_REPORTER);
+	CHECK_INT(policy_parse_report("x", 1, "", &r), SF_E_POLICY_REPORT_NO_REPORTER);
+}
+
+/* Reported text is cut at 1024 bytes on a UTF-8 boundary. */
+static void report_text_cap(void)
+{
+	char buf[1300];
+	struct policy_report r;
+	size_t n = 0;
+
+	while (n + 3 <= 1200) {
+		memcpy(buf + n, "诈", 3);	/* E8 AF 88 */
+		n += 3;
+	}
+	CHECK_INT(policy_parse_report(buf, n, "8613912345678", &r), SF_OK);
+	CHECK_INT(r.text_len, 1023);
+	CHECK(r.text == buf);
+}
+
+static void canon(void)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "+86 138-0000-0000", "8613800000000" },
+		{ "008613800000000", "8613800000000" },
+		{ "13800000000", "8613800000000" },
+		{ "8613800000000", "8613800000000" },
+		{ "+8613800000000", "8613800000000" },
+		{ "10086", "10086" },
+		{ "10657512345", "10657512345" },
+		{ "12345678901", "12345678901" },
+		{ "00000", "00000" },
+		{ "abc", NULL }, { "", NULL }, { "138-", NULL }, { "+", NULL },
+		{ "1+38", NULL }, { "123456789012345678901", NULL },
+	};
+	char out[32];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int n = policy_canon_number(cases[i].in, strlen(cases[i].in), out, sizeof(out));
+
+		if (!cases[i].out) {
+			CHECK_INT(n, -1);
+		} else {
+			CHECK_INT(n, strlen(cases[i].out));
+			CHECK_STR(out, cases[i].out);
+		}
+	}
+	CHECK_INT(policy_canon_number("13800000000", 11, out, 13), -1);	/* needs 14 */
+	CHECK_STR(policy_national("8613800000000"), "13800000000");
+	CHECK(policy_national("8610086") == NULL);
+}
+
+static void fingerprint(void)
+{
+	uint64_t a = policy_fingerprint("Hello World", 11);
+	const char *fw = "hello\xe3\x80\x80\xef\xbd\x97\xef\xbd\x8f\xef\xbd\x92\xef\xbd\x8c\xef\xbd\x84!";
+
+	CHECK(a != 0);
+	CHECK_INT(policy_fingerprint(fw, strlen(fw)), a);	/* ｗｏｒｌｄ, U+3000, '!' */
+	CHECK(policy_fingerprint("hello", 5) != a);
+	CHECK_INT(policy_fingerprint("  ,. \xe3\x80\x82", 8), 0);
+	CHECK_INT(policy_fingerprint(NULL, 0), 0);
+	CHECK(policy_fingerprint("银 行", 7) == policy_fingerprint("银行", 6));
+}
+
+static void mask(void)
+{
+	char out[32];
+
+	CHECK_INT(policy_mask_number("13800000000", out, sizeof(out)), 11);
+	CHECK_STR(out, "138******00");
+	policy_mask_number("8613800000000", out, sizeof(out));
+	CHECK_STR(out, "861********00");
+	policy_mask_number("+8613800000000", out, sizeof(out));
+	CHECK_STR(out, "+86*********00");
+	policy_mask_number("10086", out, sizeof(out));
+	CHECK_STR(out, "10086");
+	policy_mask_number("106575123", out, sizeof(out));
+	CHECK_STR(out, "106****23");
+	policy_mask_number("ICBC-BANK", out, sizeof(out));
+	CHECK_STR(out, "ICBC-BANK");
+	policy_mask_number("", out, sizeof(out));
+	CHECK_STR(out, "");
+	CHECK_INT(policy_mask_number("13800000000", out, 11), -1);
+}
+
+static void shield(void)
+{
+	struct policy_config c;
+	struct policy_shield s;
+	static const struct { const char *text; int type; } cases[] = {
+		{ "00000", POLICY_SHIELD_ADD },
+		{ "  00000 ", POLICY_SHIELD_ADD },
+		{ "\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90", POLICY_SHIELD_ADD }, /* ０００００ */
+		{ "\xe3\x80\x80" "00000\r\n", POLICY_SHIELD_ADD },
+		{ "QX00000", POLICY_SHIELD_REMOVE },
+		{ "qx00000", POLICY_SHIELD_REMOVE },
+		{ "\xef\xbd\x91\xef\xbd\x98\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90\xef\xbc\x90", POLICY_SHIELD_REMOVE },
+		{ "0000", POLICY_SHIELD_NONE },
+		{ "000000", POLICY_SHIELD_NONE },
+		{ "00000 please", POLICY_SHIELD_NONE },
+		{ "0 0000", POLICY_SHIELD_NONE },
+		{ "", POLICY_SHIELD_NONE },
+	};
+
+	policy_config_defaults(&c);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_INT(policy_parse_shield(cases[i].text, strlen(cases[i].text), "13912345678",
+					      "106575", &c, &s), SF_OK);
+		CHECK_INT(s.type, cases[i].type);
+		if (cases[i].type) {
+			CHECK_STR(s.subscriber, "8613912345678");
+			CHECK_STR(s.port, "106575");
+		}
+	}
+	CHECK_INT(policy_parse_shield("00000", 5, "13912345678", "10086", &c, &s),
+		  SF_E_POLICY_SHIELD_NOT_PORT);
+	CHECK_INT(s.type, POLICY_SHIELD_NONE);
+	CHECK_INT(policy_parse_shield("00000", 5, "ICBC", "106575", &c, &s),
+		  SF_E_POLICY_SHIELD_NO_SUBSCRIBER);
+	CHECK_INT(policy_parse_shield("hello", 5, "ICBC", "10086", &c, &s), SF_OK);
+	CHECK_INT(s.type, POLICY_SHIELD_NONE);
+	/* a configured cancel command */
+	strcpy(c.unshield_command, "11111");
+	CHECK_INT(policy_parse_shield("11111", 5, "13912345678", "1065", &c, &s), SF_OK);
+	CHECK_INT(s.type, POLICY_SHIELD_REMOVE);
+}
+
+int main(void)
+{
+	RUN(report_table);
+	RUN(report_errors);
+	RUN(report_text_cap);
+	RUN(canon);
+	RUN(fingerprint);
+	RUN(mask);
+	RUN(shield);
+	return TEST_SUMMARY();
+}
