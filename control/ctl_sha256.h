@@ -7,6 +7,6 @@
 #include <stdint.h>
 
 /* hex: 65 bytes, lowercase, NUL-terminated */
-void sha256_hex(const void *data, size_t len, char hex[65]);
+void ctl_sha256_hex(const void *data, size_t len, char hex[65]);
 
 #endif

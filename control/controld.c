@@ -1,0 +1,669 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* smsfw-controld: reads dataplane events from the {smsfw}:events stream
+ * (consumer group, XACK after applying, XAUTOCLAIM for what a crashed
+ * consumer left), applies them idempotently (ctl_apply.c), publishes list
+ * generations (ctl_gen.c) debounced after every change, and serves
+ * Prometheus metrics. One thread owns Redis; the metrics thread only copies
+ * the snapshot the main loop leaves it. Redis layout: control/REDIS.md;
+ * configuration and exit codes: control/CONTROLD.md. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl_apply.h"
+#include "ctl_cfg.h"
+#include "ctl_event.h"
+#include "ctl_gen.h"
+#include "ctl_keys.h"
+#include "ctl_metrics.h"
+#include "ctl_redis.h"
+
+struct counters {
+	unsigned long long read, applied, duplicate, wrongtype, script_errors, claimed;
+	unsigned long long malformed[CTL_EV__ERR_COUNT];
+	unsigned long long redis_errors, connects, generations, gen_build_errors;
+	unsigned long long gen_invalid_entries, gen_expired_entries;
+};
+
+struct daemon {
+	struct ctl_config cfg;
+	redisContext *c;
+	struct ctl_apply apply;
+	struct ctl_metrics *metrics;
+	struct counters n;
+	int verbose;
+	unsigned long long fault_after_apply;	/* SMSFW_CONTROLD_FAULT_AFTER_APPLY, tests only */
+	/* generation state */
+	long long published_rev;	/* rev in the current generation, -1 unknown */
+	char published_sha[65];
+	long long current_version;
+	long long next_expiry;		/* unix s, 0 none */
+	long long dirty_at;		/* monotonic ms when a change was seen, 0 clean */
+	size_t n_block, n_allow, n_shield;
+	long long last_claim, last_snapshot;
+	/* log rate limit */
+	long long log_window;
+	int log_count;
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long long wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Warnings are rate-limited (50 a second) so a flood of bad events cannot
+ * flood the log; they never carry message text or full numbers. */
+__attribute__((format(printf, 2, 3)))
+static void logw(struct daemon *d, const char *fmt, ...)
+{
+	long long now = mono_ms() / 1000;
+	va_list ap;
+
+	if (now != d->log_window) {
+		if (d->log_count > 50)
+			fprintf(stderr, "smsfw-controld: %d messages suppressed\n", d->log_count - 50);
+		d->log_window = now;
+		d->log_count = 0;
+	}
+	if (++d->log_count > 50)
+		return;
+	va_start(ap, fmt);
+	fputs("smsfw-controld: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void disconnect(struct daemon *d)
+{
+	if (d->c)
+		redisFree(d->c);
+	d->c = NULL;
+}
+
+static int setup(struct daemon *d)
+{
+	char err[256];
+	redisReply *r;
+
+	d->c = ctl_redis_connect(&d->cfg.redis, err, sizeof(err));
+	if (!d->c) {
+		logw(d, "%s", err);
+		return -1;
+	}
+	d->n.connects++;
+	if (ctl_apply_load(d->c, &d->apply, err, sizeof(err)) < 0) {
+		logw(d, "%s", err);
+		return -1;
+	}
+	/* Start at 0: events written before the group existed are applied too. */
+	r = redisCommand(d->c, "XGROUP CREATE %s %s 0 MKSTREAM", CTL_K_EVENTS, CTL_GROUP);
+	if (!r || (r->type == REDIS_REPLY_ERROR && strncmp(r->str, "BUSYGROUP", 9))) {
+		logw(d, "XGROUP CREATE %s: %s", CTL_K_EVENTS, r ? r->str : d->c->errstr);
+		if (r)
+			freeReplyObject(r);
+		return -1;
+	}
+	freeReplyObject(r);
+	/* What the current generation holds, so a restart does not republish. */
+	r = redisCommand(d->c, "HMGET %s version rev sha", CTL_K_GEN_META);
+	d->published_rev = -1;
+	d->published_sha[0] = 0;
+	d->current_version = 0;
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 3 && r->element[0]->type == REDIS_REPLY_STRING) {
+		d->current_version = strtoll(r->element[0]->str, NULL, 10);
+		if (r->element[1]->type == REDIS_REPLY_STRING)
+			d->published_rev = strtoll(r->element[1]->str, NULL, 10);
+		ctl_reply_str(r->element[2], d->published_sha, sizeof(d->published_sha));
+	}
+	if (r)
+		freeReplyObject(r);
+	d->dirty_at = 0;
+	d->last_claim = 0;
+	return 0;
+}
+
+static const char *const report_key_role[17] = { "", "event marker", "stats", "report hash",
+	"reporter zset", "text list", "reporter counter", "fingerprint hash", "fingerprint hll",
+	"reports top", "fingerprint top", "block list", "allow list", "lists rev",
+	"delivered marker", "fbs hash", "alerts stream" };
+
+/* Apply the entries of one XREADGROUP/XAUTOCLAIM reply and XACK them.
+ * 0, or -1 on a Redis error (nothing of this batch is acked then; the
+ * entries stay pending and are re-read after the reconnect). */
+static int process_entries(struct daemon *d, const redisReply *entries)
+{
+	size_t n = entries->elements;
+	const char **ack = calloc(n + 3, sizeof(*ack));
+	size_t *ackl = calloc(n + 3, sizeof(*ackl));
+	struct ctl_event *ev = malloc(sizeof(*ev));
+	unsigned char *appended = calloc(n ? n : 1, 1);
+	int rc = -1;
+	size_t nack = 3;
+
+	if (!ack || !ackl || !ev || !appended)
+		goto out;
+	ack[0] = "XACK"; ack[1] = CTL_K_EVENTS; ack[2] = CTL_GROUP;
+	for (int k = 0; k < 3; k++)
+		ackl[k] = strlen(ack[k]);
+	for (size_t i = 0; i < n; i++) {
+		const redisReply *e = entries->element[i], *f;
+		const char *fv[64];
+		size_t fl[64];
+		enum ctl_ev_err err;
+
+		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 || e->element[0]->type != REDIS_REPLY_STRING)
+			continue;
+		d->n.read++;
+		ack[nack] = e->element[0]->str;
+		ackl[nack++] = (size_t)e->element[0]->len;
+		f = e->element[1];
+		if (f->type != REDIS_REPLY_ARRAY) {	/* trimmed away while pending */
+			d->n.malformed[CTL_EV_DELETED]++;
+			continue;
+		}
+		if (f->elements > 64 || f->elements % 2) {
+			err = CTL_EV_OVERSIZE;
+		} else {
+			for (size_t k = 0; k < f->elements; k++) {
+				fv[k] = f->element[k]->str ? f->element[k]->str : "";
+				fl[k] = f->element[k]->str ? (size_t)f->element[k]->len : 0;
+			}
+			err = ctl_event_decode(fv, fl, f->elements / 2, ev);
+		}
+		if (err != CTL_EV_OK) {
+			d->n.malformed[err]++;
+			logw(d, "event %s refused: %s", e->element[0]->str, ctl_ev_err_name(err));
+			continue;
+		}
+		if (ctl_apply_append(d->c, &d->apply, &d->cfg, ev) < 0)
+			goto out;
+		appended[i] = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		redisReply *r;
+		const char *what;
+
+		if (!appended[i])
+			continue;
+		if (redisGetReply(d->c, (void **)&r) != REDIS_OK)
+			goto out;
+		switch (ctl_apply_result(r, &what)) {
+		case CTL_APPLIED:
+			d->n.applied++;
+			break;
+		case CTL_DUPLICATE:
+			d->n.duplicate++;
+			break;
+		case CTL_WRONGTYPE:
+			d->n.wrongtype++;
+			logw(d, "event %s refused: wrong Redis type for the %s key",
+			     entries->element[i]->element[0]->str,
+			     r->elements > 2 && r->element[2]->integer > 0 && r->element[2]->integer < 17 ?
+			     report_key_role[r->element[2]->integer] : "?");
+			break;
+		case CTL_SCRIPT_ERROR:
+			if (r && r->type == REDIS_REPLY_ERROR && !strncmp(r->str, "NOSCRIPT", 8)) {
+				freeReplyObject(r);
+				/* drain the rest of the pipeline, then reconnect (reloads) */
+				for (size_t k = i + 1; k < n; k++)
+					if (appended[k] && redisGetReply(d->c, (void **)&r) == REDIS_OK)
+						freeReplyObject(r);
+				goto out;
+			}
+			d->n.script_errors++;
+			logw(d, "event %s: script error: %s", entries->element[i]->element[0]->str, what);
+			break;
+		}
+		freeReplyObject(r);
+	}
+	/* Fault injection for the crash test: die between apply and XACK. */
+	if (d->fault_after_apply && d->n.applied >= d->fault_after_apply)
+		raise(SIGKILL);
+	if (nack > 3) {
+		redisReply *r = redisCommandArgv(d->c, (int)nack, ack, ackl);
+
+		if (ctl_reply_failed(r)) {
+			if (r)
+				freeReplyObject(r);
+			goto out;
+		}
+		freeReplyObject(r);
+	}
+	rc = 0;
+out:
+	free(ack);
+	free(ackl);
+	free(ev);
+	free(appended);
+	return rc;
+}
+
+/* Own pending entries (ID 0), e.g. after kill -9 with the same consumer name. */
+static int recover_own(struct daemon *d)
+{
+	char start[64] = "0";
+
+	for (;;) {
+		redisReply *r = redisCommand(d->c, "XREADGROUP GROUP %s %s COUNT %u STREAMS %s %s", CTL_GROUP,
+					     d->cfg.consumer, d->cfg.batch, CTL_K_EVENTS, start);
+		const redisReply *entries;
+		int rc;
+
+		if (ctl_reply_failed(r) || r->type != REDIS_REPLY_ARRAY || r->elements != 1) {
+			if (r)
+				freeReplyObject(r);
+			return -1;
+		}
+		entries = r->element[0]->element[1];
+		if (entries->elements == 0) {
+			freeReplyObject(r);
+			return 0;
+		}
+		snprintf(start, sizeof(start), "%s", entries->element[entries->elements - 1]->element[0]->str);
+		rc = process_entries(d, entries);
+		freeReplyObject(r);
+		if (rc < 0)
+			return -1;
+	}
+}
+
+/* Entries other (dead) consumers left pending longer than claim_idle_ms. */
+static int autoclaim(struct daemon *d)
+{
+	char cursor[64] = "0-0";
+
+	for (;;) {
+		redisReply *r = redisCommand(d->c, "XAUTOCLAIM %s %s %s %u %s COUNT %u", CTL_K_EVENTS, CTL_GROUP,
+					     d->cfg.consumer, d->cfg.claim_idle_ms, cursor, d->cfg.batch);
+		int rc;
+
+		if (ctl_reply_failed(r) || r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
+		    ctl_reply_str(r->element[0], cursor, sizeof(cursor))) {
+			logw(d, "XAUTOCLAIM: %s", r && r->type == REDIS_REPLY_ERROR ? r->str : "failed");
+			if (r)
+				freeReplyObject(r);
+			return -1;
+		}
+		d->n.claimed += r->element[1]->elements;
+		rc = process_entries(d, r->element[1]);
+		freeReplyObject(r);
+		if (rc < 0)
+			return -1;
+		if (!strcmp(cursor, "0-0"))
+			return 0;
+	}
+}
+
+static int check_publish(struct daemon *d)
+{
+	long long now = mono_ms(), rev = 0;
+	redisReply *r = redisCommand(d->c, "GET %s", CTL_K_REV);
+	struct ctl_gen_body b;
+	char err[256];
+
+	if (!r)
+		return -1;
+	if (r->type == REDIS_REPLY_STRING)
+		rev = strtoll(r->str, NULL, 10);
+	freeReplyObject(r);
+	if (!d->dirty_at && (rev != d->published_rev || d->current_version == 0 ||
+			     (d->next_expiry && wall_ms() / 1000 >= d->next_expiry)))
+		d->dirty_at = now;
+	if (!d->dirty_at || now < d->dirty_at + (long long)d->cfg.debounce_ms)
+		return 0;
+	d->dirty_at = 0;
+	if (ctl_gen_build(d->c, wall_ms() / 1000, &b, err, sizeof(err)) < 0) {
+		if (d->c->err)
+			return -1;
+		d->n.gen_build_errors++;
+		d->dirty_at = now + 5000;	/* the old generation stays; retry later */
+		logw(d, "generation not built, the current one stays: %s", err);
+		return 0;
+	}
+	d->n.gen_invalid_entries = b.n_invalid;
+	d->n.gen_expired_entries += b.n_expired;
+	if (b.n_invalid)
+		logw(d, "generation: %zu malformed list entries skipped", b.n_invalid);
+	d->next_expiry = b.next_expiry;
+	d->n_block = b.n_block;
+	d->n_allow = b.n_allow;
+	d->n_shield = b.n_shield;
+	if (d->current_version && !strcmp(b.sha, d->published_sha)) {
+		d->published_rev = b.rev;	/* same content: no new generation */
+	} else {
+		long long v = ctl_gen_publish(d->c, &b, d->cfg.keep_generations, wall_ms(), err, sizeof(err));
+
+		if (v < 0) {
+			ctl_gen_free(&b);
+			if (d->c->err)
+				return -1;
+			logw(d, "%s", err);
+			/* another controld published meanwhile: reread meta */
+			d->current_version = 0;
+			d->dirty_at = now;
+			return -1;
+		}
+		d->n.generations++;
+		d->current_version = v;
+		d->published_rev = b.rev;
+		memcpy(d->published_sha, b.sha, sizeof(d->published_sha));
+		if (d->verbose)
+			fprintf(stderr, "smsfw-controld: published generation %lld (%zu block, %zu allow, %zu shield)\n",
+				v, b.n_block, b.n_allow, b.n_shield);
+	}
+	ctl_gen_free(&b);
+	return 0;
+}
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(struct sbuf *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(s->p ? s->p + s->len : NULL, s->p ? s->cap - s->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (s->p && (size_t)n < s->cap - s->len) {
+			s->len += (size_t)n;
+			return;
+		}
+		{
+			size_t ncap = (s->cap ? s->cap * 2 : 4096) + (size_t)n;
+			char *np = realloc(s->p, ncap);
+
+			if (!np)
+				return;
+			s->p = np;
+			s->cap = ncap;
+		}
+	}
+}
+
+/* Label values: dataplane ids and counter names are tokens already; escape anyway. */
+static void sb_label(struct sbuf *s, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			sb_printf(s, "\\%c", *v);
+		else if (*v == '\n')
+			sb_printf(s, "\\n");
+		else
+			sb_printf(s, "%c", *v);
+	}
+}
+
+static void metrics_snapshot(struct daemon *d)
+{
+	struct sbuf s = { 0 };
+	redisReply *r;
+	long long now = wall_ms();
+
+#define M(name, help, type, v) sb_printf(&s, "# HELP smsfw_controld_" name " " help "\n# TYPE smsfw_controld_" \
+					 name " " type "\nsmsfw_controld_" name " %llu\n", (unsigned long long)(v))
+	M("events_read_total", "Stream entries read.", "counter", d->n.read);
+	M("events_applied_total", "Events applied.", "counter", d->n.applied);
+	M("events_duplicate_total", "Events already applied (redelivery).", "counter", d->n.duplicate);
+	M("events_wrongtype_total", "Events refused because a Redis key had the wrong type.", "counter",
+	  d->n.wrongtype);
+	M("events_script_errors_total", "Events whose script failed.", "counter", d->n.script_errors);
+	M("events_claimed_total", "Entries reclaimed with XAUTOCLAIM.", "counter", d->n.claimed);
+	sb_printf(&s, "# HELP smsfw_controld_events_refused_total Events refused by validation.\n"
+		  "# TYPE smsfw_controld_events_refused_total counter\n");
+	for (int i = 1; i < CTL_EV__ERR_COUNT; i++)
+		sb_printf(&s, "smsfw_controld_events_refused_total{reason=\"%s\"} %llu\n",
+			  ctl_ev_err_name((enum ctl_ev_err)i), d->n.malformed[i]);
+	M("redis_connects_total", "Successful Redis connections.", "counter", d->n.connects);
+	M("redis_errors_total", "Redis errors that forced a reconnect.", "counter", d->n.redis_errors);
+	M("generations_published_total", "List generations published.", "counter", d->n.generations);
+	M("generation_build_errors_total", "Generations refused (the old one stays).", "counter",
+	  d->n.gen_build_errors);
+	M("generation_invalid_entries", "Malformed list entries skipped by the last build.", "gauge",
+	  d->n.gen_invalid_entries);
+	M("generation_current", "Version of the current generation.", "gauge", (unsigned long long)d->current_version);
+#undef M
+	sb_printf(&s, "# HELP smsfw_list_entries Entries in the current generation.\n"
+		  "# TYPE smsfw_list_entries gauge\n"
+		  "smsfw_list_entries{list=\"block\"} %zu\nsmsfw_list_entries{list=\"allow\"} %zu\n"
+		  "smsfw_list_entries{list=\"shield\"} %zu\n", d->n_block, d->n_allow, d->n_shield);
+	r = redisCommand(d->c, "HGETALL %s", CTL_K_STATS);
+	if (r && r->type == REDIS_REPLY_ARRAY) {
+		sb_printf(&s, "# HELP smsfw_stat Shared counters in " CTL_K_STATS " (reports, blocks, shields, ...).\n"
+			  "# TYPE smsfw_stat counter\n");
+		for (size_t i = 0; i + 1 < r->elements; i += 2) {
+			sb_printf(&s, "smsfw_stat{name=\"");
+			sb_label(&s, r->element[i]->str);
+			sb_printf(&s, "\"} %lld\n", strtoll(r->element[i + 1]->str, NULL, 10));
+		}
+	}
+	if (r)
+		freeReplyObject(r);
+	r = redisCommand(d->c, "ZRANGE %s 0 999", CTL_K_DPS);
+	if (r && r->type == REDIS_REPLY_ARRAY) {
+		sb_printf(&s, "# HELP smsfw_dataplane_heartbeat_age_seconds Age of the last heartbeat.\n"
+			  "# TYPE smsfw_dataplane_heartbeat_age_seconds gauge\n"
+			  "# HELP smsfw_dataplane_version Generation version the dataplane holds.\n"
+			  "# TYPE smsfw_dataplane_version gauge\n"
+			  "# HELP smsfw_dataplane_counter Counters reported by the dataplane (verdicts, errors).\n"
+			  "# TYPE smsfw_dataplane_counter gauge\n");
+		for (size_t i = 0; i < r->elements; i++) {
+			redisReply *h = redisCommand(d->c, "HGETALL %s%s", CTL_K_DP, r->element[i]->str);
+			long long t = 0, ver = -1;
+
+			if (!h || h->type != REDIS_REPLY_ARRAY || h->elements == 0) {
+				if (h)
+					freeReplyObject(h);
+				continue;
+			}
+			for (size_t k = 0; k + 1 < h->elements; k += 2) {
+				const char *f = h->element[k]->str;
+				long long v = strtoll(h->element[k + 1]->str, NULL, 10);
+
+				if (!strcmp(f, "time"))
+					t = v;
+				else if (!strcmp(f, "version"))
+					ver = v;
+				else if (!strncmp(f, "c.", 2)) {
+					sb_printf(&s, "smsfw_dataplane_counter{dp=\"");
+					sb_label(&s, r->element[i]->str);
+					sb_printf(&s, "\",name=\"");
+					sb_label(&s, f + 2);
+					sb_printf(&s, "\"} %lld\n", v);
+				}
+			}
+			sb_printf(&s, "smsfw_dataplane_heartbeat_age_seconds{dp=\"");
+			sb_label(&s, r->element[i]->str);
+			sb_printf(&s, "\"} %.3f\nsmsfw_dataplane_version{dp=\"", (double)(now - t) / 1000.0);
+			sb_label(&s, r->element[i]->str);
+			sb_printf(&s, "\"} %lld\n", ver);
+			freeReplyObject(h);
+		}
+	}
+	if (r)
+		freeReplyObject(r);
+	if (s.p)
+		ctl_metrics_set(d->metrics, s.p, s.len);
+	free(s.p);
+}
+
+static int run_connected(struct daemon *d)
+{
+	if (recover_own(d) < 0 || autoclaim(d) < 0)
+		return -1;
+	d->last_claim = mono_ms();
+	while (!stop_flag) {
+		long long now = mono_ms();
+		unsigned block = d->cfg.block_ms;
+		redisReply *r;
+		int rc = 0;
+
+		if (d->dirty_at) {
+			long long left = d->dirty_at + d->cfg.debounce_ms - now;
+
+			block = left < 1 ? 1 : left < block ? (unsigned)left : block;
+		}
+		r = redisCommand(d->c, "XREADGROUP GROUP %s %s COUNT %u BLOCK %u STREAMS %s >", CTL_GROUP,
+				 d->cfg.consumer, d->cfg.batch, block, CTL_K_EVENTS);
+		if (!r)
+			return -1;
+		if (r->type == REDIS_REPLY_ERROR) {
+			logw(d, "XREADGROUP: %s", r->str);
+			freeReplyObject(r);
+			return -1;
+		}
+		if (r->type == REDIS_REPLY_ARRAY && r->elements == 1)
+			rc = process_entries(d, r->element[0]->element[1]);
+		freeReplyObject(r);
+		if (rc < 0 || check_publish(d) < 0)
+			return -1;
+		now = mono_ms();
+		if (now - d->last_claim >= 5000) {
+			if (autoclaim(d) < 0)
+				return -1;
+			d->last_claim = now;
+		}
+		if (d->metrics && now - d->last_snapshot >= 1000) {
+			metrics_snapshot(d);
+			d->last_snapshot = now;
+		}
+	}
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: smsfw-controld [-c FILE] [--redis HOST:PORT] [--user USER] [--password PASS]\n"
+		   "                      [--consumer NAME] [--metrics-port N] [--metrics-listen ADDR] [-v]\n"
+		   "Password also from SMSFW_REDIS_PASSWORD (preferred over the command line).\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, 0, 'c' }, { "redis", required_argument, 0, 'r' },
+		{ "user", required_argument, 0, 'u' }, { "password", required_argument, 0, 'p' },
+		{ "consumer", required_argument, 0, 'n' }, { "metrics-port", required_argument, 0, 'm' },
+		{ "metrics-listen", required_argument, 0, 'l' }, { "verbose", no_argument, 0, 'v' },
+		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+	struct daemon *d = calloc(1, sizeof(*d));
+	const char *cfg_path = NULL, *o_redis = NULL, *o_user = NULL, *o_pass = NULL, *o_cons = NULL,
+		   *o_mport = NULL, *o_mlisten = NULL;
+	char err[512];
+	unsigned backoff = 100;
+	int c;
+
+	if (!d)
+		return 1;
+	while ((c = getopt_long(argc, argv, "c:r:u:p:n:m:l:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': cfg_path = optarg; break;
+		case 'r': o_redis = optarg; break;
+		case 'u': o_user = optarg; break;
+		case 'p': o_pass = optarg; break;
+		case 'n': o_cons = optarg; break;
+		case 'm': o_mport = optarg; break;
+		case 'l': o_mlisten = optarg; break;
+		case 'v': d->verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	ctl_config_defaults(&d->cfg);
+	if (cfg_path && ctl_config_load(&d->cfg, cfg_path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "smsfw-controld: %s\n", err);
+		return 3;
+	}
+	ctl_config_env(&d->cfg);
+	if (o_redis && ctl_parse_hostport(&d->cfg.redis, o_redis) < 0) {
+		fprintf(stderr, "smsfw-controld: --redis: expected HOST:PORT\n");
+		return 2;
+	}
+	if (o_user)
+		snprintf(d->cfg.redis.user, sizeof(d->cfg.redis.user), "%s", o_user);
+	if (o_pass)
+		snprintf(d->cfg.redis.password, sizeof(d->cfg.redis.password), "%s", o_pass);
+	if (o_cons)
+		snprintf(d->cfg.consumer, sizeof(d->cfg.consumer), "%s", o_cons);
+	if (o_mlisten)
+		snprintf(d->cfg.metrics_listen, sizeof(d->cfg.metrics_listen), "%s", o_mlisten);
+	if (o_mport) {
+		char *end;
+		long p = strtol(o_mport, &end, 10);
+
+		if (*end || p < 0 || p > 65535) {
+			fprintf(stderr, "smsfw-controld: --metrics-port: expected 0-65535 (0 off)\n");
+			return 2;
+		}
+		d->cfg.metrics_port = (int)p;
+	}
+	if (getenv("SMSFW_CONTROLD_FAULT_AFTER_APPLY"))
+		d->fault_after_apply = strtoull(getenv("SMSFW_CONTROLD_FAULT_AFTER_APPLY"), NULL, 10);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if (d->cfg.metrics_port > 0) {
+		d->metrics = ctl_metrics_start(d->cfg.metrics_listen, d->cfg.metrics_port, err, sizeof(err));
+		if (!d->metrics) {
+			fprintf(stderr, "smsfw-controld: %s\n", err);
+			return 3;
+		}
+	}
+	if (d->verbose)
+		fprintf(stderr, "smsfw-controld: consumer %s, redis %s:%d\n", d->cfg.consumer,
+			d->cfg.redis.host, d->cfg.redis.port);
+	while (!stop_flag) {
+		if (setup(d) == 0) {
+			backoff = 100;
+			if (run_connected(d) == 0)
+				break;
+			d->n.redis_errors++;
+			logw(d, "redis connection lost (%s), reconnecting", d->c && d->c->err ? d->c->errstr : "error");
+		}
+		disconnect(d);
+		for (unsigned slept = 0; slept < backoff && !stop_flag; slept += 50)
+			usleep(50 * 1000);
+		backoff = backoff * 2 > 5000 ? 5000 : backoff * 2;
+	}
+	disconnect(d);
+	ctl_metrics_stop(d->metrics);
+	free(d);
+	return 0;
+}

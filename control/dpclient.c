@@ -1,0 +1,688 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Dataplane control client: SPSC event rings drained by one Redis thread,
+ * generation/rules fetch on SUBSCRIBE, heartbeats. Design and ownership in
+ * dpclient.h; keys in control/REDIS.md; event fields in notes/LISTS_SPEC.md. */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <hiredis/hiredis.h>
+
+#include "ctl_keys.h"
+#include "dpclient.h"
+
+#define SFDP_MAX_PRODUCERS 64
+#define SFDP_TEXT_MAX 1024
+#define SFDP_BATCH 128
+#define SFDP_MAX_COUNTERS 64
+
+enum slot_type { SLOT_REPORT = 1, SLOT_SHIELD, SLOT_UNSHIELD, SLOT_BLOCK, SLOT_DELIVERED };
+
+static const char *const slot_type_name[] = { "", "report", "shield", "unshield", "block", "delivered" };
+
+/* One event as the fast path leaves it; fixed size, copied in place. */
+struct slot {
+	uint8_t type;
+	uint8_t has_fp;
+	uint16_t text_len;
+	uint64_t ts_ms;
+	uint64_t fp;
+	char a[24];		/* reporter | subscriber | sender | recipient */
+	char b[24];		/* reported | port | recipient | sender */
+	char klass[33];
+	char rule[65];
+	char reason[65];
+	char text[SFDP_TEXT_MAX];
+};
+
+struct sfdp_producer {
+	_Alignas(64) _Atomic uint64_t head;	/* written by the producer only */
+	_Alignas(64) _Atomic uint64_t tail;	/* written by the client thread only */
+	_Alignas(64) _Atomic uint64_t dropped;	/* producer writes, others read */
+	_Atomic uint64_t invalid;
+	uint64_t mask;
+	unsigned idx;
+	struct slot *slots;
+};
+
+struct sfdp {
+	char host[256], user[128], password[256], dp_id[65];
+	int port;
+	unsigned hb_ms, hb_ttl, dlv_ttl, timeout_ms, backoff_min, backoff_max;
+	unsigned long maxlen;
+	sfdp_gen_fn on_gen;
+	sfdp_rules_fn on_rules;
+	sfdp_counters_fn counters;
+	void *arg;
+
+	pthread_t thr;
+	_Atomic int stop;
+	uint64_t boot_ms;
+	redisContext *cmd, *sub;
+	struct sfdp_producer *prod[SFDP_MAX_PRODUCERS];
+	_Atomic unsigned nprod;
+	pthread_mutex_t prod_mu;	/* serialises sfdp_producer_new only */
+	char rules_sha[65];
+	long long last_hb;
+
+	_Atomic uint64_t connects, redis_errors, events_sent, generations, heartbeats, refused;
+	_Atomic int connected;
+	_Atomic long long version;
+};
+
+static uint64_t now_ms_coarse(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME_COARSE, &ts);	/* vDSO: no syscall on the fast path */
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int copy_field(char *dst, size_t cap, const char *s, int may_be_empty)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n >= cap || (!n && !may_be_empty))
+		return -1;
+	if (n)
+		memcpy(dst, s, n);
+	dst[n] = 0;
+	return 0;
+}
+
+/* ---- producer side (fast path) ---- */
+
+static struct slot *reserve(struct sfdp_producer *p)
+{
+	uint64_t h = atomic_load_explicit(&p->head, memory_order_relaxed);
+	uint64_t t = atomic_load_explicit(&p->tail, memory_order_acquire);
+
+	if (h - t > p->mask) {
+		atomic_fetch_add_explicit(&p->dropped, 1, memory_order_relaxed);
+		return NULL;
+	}
+	return &p->slots[h & p->mask];
+}
+
+static void commit(struct sfdp_producer *p)
+{
+	uint64_t h = atomic_load_explicit(&p->head, memory_order_relaxed);
+
+	atomic_store_explicit(&p->head, h + 1, memory_order_release);
+}
+
+static int invalid(struct sfdp_producer *p)
+{
+	atomic_fetch_add_explicit(&p->invalid, 1, memory_order_relaxed);
+	return -1;
+}
+
+int sfdp_report(struct sfdp_producer *p, uint64_t ts_ms, const char *reporter, const char *reported,
+		const uint64_t *fp, const char *text, size_t text_len, const char *klass)
+{
+	struct slot *s;
+
+	if (text_len > SFDP_TEXT_MAX || (text_len && !text))
+		return invalid(p);
+	if (!(s = reserve(p)))
+		return -1;
+	if (copy_field(s->a, sizeof(s->a), reporter, 0) || copy_field(s->b, sizeof(s->b), reported, 1) ||
+	    copy_field(s->klass, sizeof(s->klass), klass, 1))
+		return invalid(p);
+	s->type = SLOT_REPORT;
+	s->ts_ms = ts_ms ? ts_ms : now_ms_coarse();
+	s->has_fp = fp != NULL;
+	s->fp = fp ? *fp : 0;
+	s->text_len = (uint16_t)text_len;
+	if (text_len)
+		memcpy(s->text, text, text_len);
+	commit(p);
+	return 0;
+}
+
+int sfdp_shield(struct sfdp_producer *p, uint64_t ts_ms, const char *subscriber, const char *port, int add)
+{
+	struct slot *s = reserve(p);
+
+	if (!s)
+		return -1;
+	if (copy_field(s->a, sizeof(s->a), subscriber, 0) || copy_field(s->b, sizeof(s->b), port, 0))
+		return invalid(p);
+	s->type = add ? SLOT_SHIELD : SLOT_UNSHIELD;
+	s->ts_ms = ts_ms ? ts_ms : now_ms_coarse();
+	commit(p);
+	return 0;
+}
+
+int sfdp_blocked(struct sfdp_producer *p, uint64_t ts_ms, const char *sender, const char *recipient,
+		 const char *klass, const char *rule, const char *reason, const uint64_t *fp)
+{
+	struct slot *s = reserve(p);
+
+	if (!s)
+		return -1;
+	if (copy_field(s->a, sizeof(s->a), sender, 0) || copy_field(s->b, sizeof(s->b), recipient, 1) ||
+	    copy_field(s->klass, sizeof(s->klass), klass, 0) || copy_field(s->rule, sizeof(s->rule), rule, 1) ||
+	    copy_field(s->reason, sizeof(s->reason), reason, 1))
+		return invalid(p);
+	s->type = SLOT_BLOCK;
+	s->ts_ms = ts_ms ? ts_ms : now_ms_coarse();
+	s->has_fp = fp != NULL;
+	s->fp = fp ? *fp : 0;
+	commit(p);
+	return 0;
+}
+
+int sfdp_delivered(struct sfdp_producer *p, const char *recipient, const char *sender)
+{
+	struct slot *s = reserve(p);
+
+	if (!s)
+		return -1;
+	if (copy_field(s->a, sizeof(s->a), recipient, 0) || copy_field(s->b, sizeof(s->b), sender, 0))
+		return invalid(p);
+	s->type = SLOT_DELIVERED;
+	s->ts_ms = now_ms_coarse();
+	commit(p);
+	return 0;
+}
+
+struct sfdp_producer *sfdp_producer_new(struct sfdp *c, unsigned slots)
+{
+	struct sfdp_producer *p;
+	uint64_t n = 1;
+	unsigned idx;
+
+	if (!slots)
+		slots = 1024;
+	while (n < slots)
+		n <<= 1;
+	pthread_mutex_lock(&c->prod_mu);
+	idx = atomic_load(&c->nprod);
+	if (idx == SFDP_MAX_PRODUCERS) {
+		pthread_mutex_unlock(&c->prod_mu);
+		return NULL;
+	}
+	p = aligned_alloc(64, (sizeof(*p) + 63) & ~(size_t)63);
+	if (!p) {
+		pthread_mutex_unlock(&c->prod_mu);
+		return NULL;
+	}
+	memset(p, 0, sizeof(*p));
+	p->slots = calloc(n, sizeof(*p->slots));
+	if (!p->slots) {
+		free(p);
+		pthread_mutex_unlock(&c->prod_mu);
+		return NULL;
+	}
+	p->mask = n - 1;
+	p->idx = idx;
+	c->prod[idx] = p;
+	atomic_store_explicit(&c->nprod, idx + 1, memory_order_release);
+	pthread_mutex_unlock(&c->prod_mu);
+	return p;
+}
+
+/* ---- client thread ---- */
+
+static redisContext *conn(struct sfdp *c)
+{
+	struct timeval tv = { (time_t)(c->timeout_ms / 1000), (suseconds_t)(c->timeout_ms % 1000) * 1000 };
+	redisContext *r = redisConnectWithTimeout(c->host, c->port, tv);
+	redisReply *rep = NULL;
+
+	if (!r || r->err)
+		goto fail;
+	redisSetTimeout(r, tv);
+	redisEnableKeepAlive(r);
+	if (c->user[0])
+		rep = redisCommand(r, "AUTH %s %s", c->user, c->password);
+	else if (c->password[0])
+		rep = redisCommand(r, "AUTH %s", c->password);
+	else
+		rep = redisCommand(r, "PING");
+	if (!rep || rep->type == REDIS_REPLY_ERROR)
+		goto fail;
+	freeReplyObject(rep);
+	return r;
+fail:
+	if (rep)
+		freeReplyObject(rep);
+	if (r)
+		redisFree(r);
+	return NULL;
+}
+
+static void disconnect(struct sfdp *c)
+{
+	if (c->cmd)
+		redisFree(c->cmd);
+	if (c->sub)
+		redisFree(c->sub);
+	c->cmd = c->sub = NULL;
+	atomic_store(&c->connected, 0);
+}
+
+/* GET current; if it differs from what we hold, GET the text and hand it over. */
+static int fetch_generation(struct sfdp *c)
+{
+	for (int attempt = 0; attempt < 3; attempt++) {
+		redisReply *r = redisCommand(c->cmd, "GET %s", CTL_K_GEN_CUR), *t;
+		long long v;
+
+		if (!r)
+			return -1;
+		if (r->type != REDIS_REPLY_STRING) {	/* nothing published yet */
+			freeReplyObject(r);
+			return 0;
+		}
+		v = strtoll(r->str, NULL, 10);
+		freeReplyObject(r);
+		if (v <= 0 || v == atomic_load(&c->version))
+			return 0;
+		t = redisCommand(c->cmd, "GET %s%lld", CTL_K_GEN_N, v);
+		if (!t)
+			return -1;
+		if (t->type == REDIS_REPLY_STRING) {
+			if (c->on_gen)
+				c->on_gen(c->arg, v, t->str, (size_t)t->len);
+			atomic_store(&c->version, v);
+			atomic_fetch_add(&c->generations, 1);
+			freeReplyObject(t);
+			return 0;
+		}
+		freeReplyObject(t);	/* reclaimed meanwhile: a newer one is current */
+	}
+	return 0;
+}
+
+static int fetch_rules(struct sfdp *c)
+{
+	redisReply *r = redisCommand(c->cmd, "GET %s", CTL_K_RULES_CUR), *b;
+	char sha[65];
+
+	if (!r)
+		return -1;
+	if (r->type != REDIS_REPLY_STRING || r->len != 64) {
+		freeReplyObject(r);
+		return 0;
+	}
+	memcpy(sha, r->str, 65);
+	freeReplyObject(r);
+	if (!strcmp(sha, c->rules_sha))
+		return 0;
+	b = redisCommand(c->cmd, "GET %s%s", CTL_K_RULES_N, sha);
+	if (!b)
+		return -1;
+	if (b->type == REDIS_REPLY_STRING) {
+		if (c->on_rules)
+			c->on_rules(c->arg, sha, b->str, (size_t)b->len);
+		memcpy(c->rules_sha, sha, sizeof(sha));
+	}
+	freeReplyObject(b);
+	return 0;
+}
+
+static int do_connect(struct sfdp *c)
+{
+	redisReply *r;
+
+	c->cmd = conn(c);
+	c->sub = c->cmd ? conn(c) : NULL;
+	if (!c->sub)
+		return -1;
+	r = redisCommand(c->sub, "SUBSCRIBE %s %s", CTL_K_GEN, CTL_K_RULES);
+	if (!r || r->type != REDIS_REPLY_ARRAY) {
+		if (r)
+			freeReplyObject(r);
+		return -1;
+	}
+	freeReplyObject(r);
+	if (redisGetReply(c->sub, (void **)&r) != REDIS_OK)	/* second subscribe confirmation */
+		return -1;
+	freeReplyObject(r);
+	/* Subscribed first, then fetched: no publish can fall in between. */
+	if (fetch_generation(c) < 0 || fetch_rules(c) < 0)
+		return -1;
+	atomic_store(&c->connected, 1);
+	atomic_fetch_add(&c->connects, 1);
+	c->last_hb = 0;
+	return 0;
+}
+
+static int handle_message(struct sfdp *c, redisReply *m)
+{
+	int rc = 0;
+
+	if (m->type == REDIS_REPLY_ARRAY && m->elements == 3 && m->element[0]->type == REDIS_REPLY_STRING &&
+	    !strcmp(m->element[0]->str, "message") && m->element[1]->type == REDIS_REPLY_STRING) {
+		if (!strcmp(m->element[1]->str, CTL_K_GEN))
+			rc = fetch_generation(c);
+		else if (!strcmp(m->element[1]->str, CTL_K_RULES))
+			rc = fetch_rules(c);
+	}
+	freeReplyObject(m);
+	return rc;
+}
+
+static int drain_sub(struct sfdp *c)
+{
+	redisReply *m;
+
+	for (;;) {
+		m = NULL;
+		if (redisGetReplyFromReader(c->sub, (void **)&m) != REDIS_OK)
+			return -1;
+		if (!m)
+			return 0;
+		if (handle_message(c, m) < 0)
+			return -1;
+	}
+}
+
+static void append_slot(struct sfdp *c, const struct sfdp_producer *p, uint64_t pos, const struct slot *s)
+{
+	const char *argv[32];
+	size_t argl[32];
+	int n = 0;
+	char id[160], ts[24], maxlen[24], fp[17], key[128];
+
+#define ARG(str, len) (argv[n] = (str), argl[n] = (len), n++)
+#define ARGS(str) ARG((str), strlen(str))
+	if (s->type == SLOT_DELIVERED) {
+		snprintf(key, sizeof(key), "%s%s:%s", CTL_K_DLV, s->a, s->b);
+		snprintf(ts, sizeof(ts), "%llu", (unsigned long long)s->ts_ms);
+		snprintf(maxlen, sizeof(maxlen), "%u", c->dlv_ttl);
+		ARGS("SET"); ARGS(key); ARGS(ts); ARGS("EX"); ARGS(maxlen);
+		redisAppendCommandArgv(c->cmd, n, argv, argl);
+		return;
+	}
+	snprintf(id, sizeof(id), "%s:%llu:%u.%llu", c->dp_id, (unsigned long long)c->boot_ms, p->idx,
+		 (unsigned long long)pos);
+	snprintf(ts, sizeof(ts), "%llu", (unsigned long long)s->ts_ms);
+	snprintf(maxlen, sizeof(maxlen), "%lu", c->maxlen);
+	snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)s->fp);
+	ARGS("XADD"); ARGS(CTL_K_EVENTS); ARGS("MAXLEN"); ARGS("~"); ARGS(maxlen); ARGS("*");
+	ARGS("id"); ARGS(id); ARGS("type"); ARGS(slot_type_name[s->type]);
+	ARGS("ts"); ARGS(ts); ARGS("dp"); ARGS(c->dp_id);
+	switch (s->type) {
+	case SLOT_REPORT:
+		ARGS("reporter"); ARGS(s->a); ARGS("reported"); ARGS(s->b);
+		ARGS("fp"); ARGS(s->has_fp ? fp : "");
+		ARGS("text"); ARG(s->text, s->text_len);
+		ARGS("class"); ARGS(s->klass);
+		break;
+	case SLOT_SHIELD:
+	case SLOT_UNSHIELD:
+		ARGS("subscriber"); ARGS(s->a); ARGS("port"); ARGS(s->b);
+		break;
+	default:
+		ARGS("sender"); ARGS(s->a); ARGS("recipient"); ARGS(s->b);
+		ARGS("class"); ARGS(s->klass); ARGS("rule"); ARGS(s->rule);
+		ARGS("reason"); ARGS(s->reason); ARGS("fp"); ARGS(s->has_fp ? fp : "");
+		break;
+	}
+#undef ARG
+#undef ARGS
+	redisAppendCommandArgv(c->cmd, n, argv, argl);
+}
+
+/* Send what the rings hold; the tail moves only after Redis answered. */
+static int flush_rings(struct sfdp *c)
+{
+	unsigned np = atomic_load_explicit(&c->nprod, memory_order_acquire);
+
+	for (unsigned i = 0; i < np; i++) {
+		struct sfdp_producer *p = c->prod[i];
+
+		for (;;) {
+			uint64_t t = atomic_load_explicit(&p->tail, memory_order_relaxed);
+			uint64_t h = atomic_load_explicit(&p->head, memory_order_acquire);
+			uint64_t n = h - t < SFDP_BATCH ? h - t : SFDP_BATCH;
+
+			if (!n)
+				break;
+			for (uint64_t k = 0; k < n; k++)
+				append_slot(c, p, t + k, &p->slots[(t + k) & p->mask]);
+			for (uint64_t k = 0; k < n; k++) {
+				redisReply *r;
+
+				if (redisGetReply(c->cmd, (void **)&r) != REDIS_OK)
+					return -1;
+				if (r->type == REDIS_REPLY_ERROR)	/* e.g. WRONGTYPE: not retried */
+					atomic_fetch_add(&c->refused, 1);
+				else
+					atomic_fetch_add(&c->events_sent, 1);
+				freeReplyObject(r);
+			}
+			atomic_store_explicit(&p->tail, t + n, memory_order_release);
+		}
+	}
+	return 0;
+}
+
+static int heartbeat(struct sfdp *c)
+{
+	struct sfdp_counter cnt[SFDP_MAX_COUNTERS];
+	size_t nc = c->counters ? c->counters(c->arg, cnt, SFDP_MAX_COUNTERS) : 0;
+	const char *argv[12 + 2 * (SFDP_MAX_COUNTERS + 4)];
+	size_t argl[sizeof(argv) / sizeof(argv[0])];
+	char vals[SFDP_MAX_COUNTERS + 4][24], names[SFDP_MAX_COUNTERS + 4][72], key[128], ttl[16], now[24];
+	char ver[24], boot[24];
+	uint64_t dropped = 0, invalid_n = 0;
+	unsigned np = atomic_load_explicit(&c->nprod, memory_order_acquire);
+	int n = 0, k = 0;
+	long long t = (long long)now_ms_coarse();
+	redisReply *r;
+
+	for (unsigned i = 0; i < np; i++) {
+		dropped += atomic_load_explicit(&c->prod[i]->dropped, memory_order_relaxed);
+		invalid_n += atomic_load_explicit(&c->prod[i]->invalid, memory_order_relaxed);
+	}
+	if (nc > SFDP_MAX_COUNTERS)
+		nc = SFDP_MAX_COUNTERS;
+	snprintf(key, sizeof(key), "%s%s", CTL_K_DP, c->dp_id);
+	snprintf(now, sizeof(now), "%lld", t);
+	snprintf(ver, sizeof(ver), "%lld", atomic_load(&c->version));
+	snprintf(boot, sizeof(boot), "%llu", (unsigned long long)c->boot_ms);
+	argv[n] = "HSET"; argl[n++] = 4;
+	argv[n] = key; argl[n++] = strlen(key);
+	argv[n] = "version"; argl[n++] = 7; argv[n] = ver; argl[n++] = strlen(ver);
+	argv[n] = "time"; argl[n++] = 4; argv[n] = now; argl[n++] = strlen(now);
+	argv[n] = "boot"; argl[n++] = 4; argv[n] = boot; argl[n++] = strlen(boot);
+	for (size_t i = 0; i < nc + 4; i++, k++) {
+		const char *name;
+		uint64_t v;
+
+		if (i < nc) {
+			name = cnt[i].name;
+			v = cnt[i].value;
+		} else {
+			static const char *const own[] = { "dpclient.events_sent", "dpclient.events_dropped",
+							   "dpclient.events_invalid", "dpclient.reconnects" };
+			uint64_t ov[] = { atomic_load(&c->events_sent), dropped, invalid_n,
+					  atomic_load(&c->connects) ? atomic_load(&c->connects) - 1 : 0 };
+
+			name = own[i - nc];
+			v = ov[i - nc];
+		}
+		snprintf(names[k], sizeof(names[k]), "c.%s", name ? name : "?");
+		snprintf(vals[k], sizeof(vals[k]), "%llu", (unsigned long long)v);
+		argv[n] = names[k]; argl[n++] = strlen(names[k]);
+		argv[n] = vals[k]; argl[n++] = strlen(vals[k]);
+	}
+	snprintf(ttl, sizeof(ttl), "%u", c->hb_ttl);
+	redisAppendCommandArgv(c->cmd, n, argv, argl);
+	redisAppendCommand(c->cmd, "EXPIRE %s %s", key, ttl);
+	redisAppendCommand(c->cmd, "ZADD %s %s %s", CTL_K_DPS, now, c->dp_id);
+	for (int i = 0; i < 3; i++) {
+		if (redisGetReply(c->cmd, (void **)&r) != REDIS_OK)
+			return -1;
+		freeReplyObject(r);
+	}
+	atomic_fetch_add(&c->heartbeats, 1);
+	return 0;
+}
+
+static int run_connected(struct sfdp *c)
+{
+	while (!atomic_load(&c->stop)) {
+		struct pollfd pfd = { .fd = c->sub->fd, .events = POLLIN };
+		long long now;
+		int pr;
+
+		if (drain_sub(c) < 0)
+			return -1;
+		pr = poll(&pfd, 1, 10);
+		if (pr < 0 && errno != EINTR)
+			return -1;
+		if (pr > 0) {
+			if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
+				return -1;
+			if (redisBufferRead(c->sub) != REDIS_OK || drain_sub(c) < 0)
+				return -1;
+		}
+		if (flush_rings(c) < 0)
+			return -1;
+		now = mono_ms();
+		if (!c->last_hb || now - c->last_hb >= (long long)c->hb_ms) {
+			if (heartbeat(c) < 0)
+				return -1;
+			c->last_hb = now;
+		}
+	}
+	return 0;
+}
+
+static void *client_thread(void *arg)
+{
+	struct sfdp *c = arg;
+	unsigned backoff = c->backoff_min;
+	unsigned seed = (unsigned)c->boot_ms ^ (unsigned)(uintptr_t)c;
+
+	while (!atomic_load(&c->stop)) {
+		if (do_connect(c) == 0) {
+			backoff = c->backoff_min;
+			if (run_connected(c) == 0)
+				break;
+		}
+		atomic_fetch_add(&c->redis_errors, 1);
+		disconnect(c);
+		/* jittered exponential backoff, interruptible by sfdp_stop */
+		{
+			unsigned wait = backoff / 2 + (unsigned)rand_r(&seed) % (backoff / 2 + 1);
+
+			for (unsigned slept = 0; slept < wait && !atomic_load(&c->stop); slept += 10)
+				usleep(10 * 1000);
+		}
+		backoff = backoff * 2 > c->backoff_max ? c->backoff_max : backoff * 2;
+	}
+	disconnect(c);
+	return NULL;
+}
+
+struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
+{
+	struct sfdp *c;
+
+	if (!cfg->dp_id || !*cfg->dp_id || strlen(cfg->dp_id) > 64 || strpbrk(cfg->dp_id, " :\t\r\n{}")) {
+		snprintf(err, errlen, "dp_id: 1-64 characters, no spaces, ':' or braces");
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (copy_field(c->host, sizeof(c->host), cfg->host ? cfg->host : "127.0.0.1", 0) ||
+	    copy_field(c->user, sizeof(c->user), cfg->user, 1) ||
+	    copy_field(c->password, sizeof(c->password), cfg->password, 1)) {
+		snprintf(err, errlen, "host, user or password too long");
+		free(c);
+		return NULL;
+	}
+	snprintf(c->dp_id, sizeof(c->dp_id), "%s", cfg->dp_id);
+	c->port = cfg->port ? cfg->port : 6379;
+	c->hb_ms = cfg->heartbeat_ms ? cfg->heartbeat_ms : 1000;
+	c->hb_ttl = cfg->heartbeat_ttl_s ? cfg->heartbeat_ttl_s : 10;
+	c->maxlen = cfg->stream_maxlen ? cfg->stream_maxlen : 1000000;
+	c->dlv_ttl = cfg->dlv_ttl_s ? cfg->dlv_ttl_s : 86400;
+	c->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : 1000;
+	c->backoff_min = cfg->backoff_min_ms ? cfg->backoff_min_ms : 100;
+	c->backoff_max = cfg->backoff_max_ms ? cfg->backoff_max_ms : 5000;
+	if (c->backoff_max < c->backoff_min)
+		c->backoff_max = c->backoff_min;
+	c->on_gen = cfg->on_generation;
+	c->on_rules = cfg->on_rules;
+	c->counters = cfg->counters;
+	c->arg = cfg->arg;
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		c->boot_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	}
+	pthread_mutex_init(&c->prod_mu, NULL);
+	if (pthread_create(&c->thr, NULL, client_thread, c)) {
+		snprintf(err, errlen, "cannot start the client thread");
+		pthread_mutex_destroy(&c->prod_mu);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void sfdp_stop(struct sfdp *c)
+{
+	unsigned np;
+
+	if (!c)
+		return;
+	atomic_store(&c->stop, 1);
+	pthread_join(c->thr, NULL);
+	np = atomic_load(&c->nprod);
+	for (unsigned i = 0; i < np; i++) {
+		free(c->prod[i]->slots);
+		free(c->prod[i]);
+	}
+	pthread_mutex_destroy(&c->prod_mu);
+	free(c);
+}
+
+void sfdp_get_stats(struct sfdp *c, struct sfdp_stats *out)
+{
+	unsigned np = atomic_load_explicit(&c->nprod, memory_order_acquire);
+
+	memset(out, 0, sizeof(*out));
+	out->connects = atomic_load(&c->connects);
+	out->redis_errors = atomic_load(&c->redis_errors);
+	out->events_sent = atomic_load(&c->events_sent);
+	out->generations = atomic_load(&c->generations);
+	out->heartbeats = atomic_load(&c->heartbeats);
+	out->connected = atomic_load(&c->connected);
+	out->version = atomic_load(&c->version);
+	for (unsigned i = 0; i < np; i++) {
+		out->events_dropped += atomic_load_explicit(&c->prod[i]->dropped, memory_order_relaxed);
+		out->events_invalid += atomic_load_explicit(&c->prod[i]->invalid, memory_order_relaxed);
+	}
+}
+
+long long sfdp_version(struct sfdp *c)
+{
+	return atomic_load(&c->version);
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The dataplane's side of the control plane: a Redis client that runs in
+ * its own thread (never on an lcore) and
+ *  - appends events to the {smsfw}:events stream (XADD MAXLEN ~), with the
+ *    event id <dp-id>:<boot-ms>:<producer>.<seq> so that a resend after a
+ *    lost reply is recognised by smsfw-controld as the same event;
+ *  - writes delivered markers {smsfw}:dlv:<recipient>:<sender> (SET EX);
+ *  - fetches the committed lists generation on start, on every reconnect
+ *    and on every PUBLISH on {smsfw}:gen, and hands it to on_generation
+ *    (likewise rule bundles via {smsfw}:rules and on_rules);
+ *  - writes a heartbeat hash {smsfw}:dp:<id> (version, time, counters) with
+ *    a TTL;
+ *  - reconnects with exponential backoff; while Redis is away the dataplane
+ *    keeps the last generation it was given (nothing is called).
+ *
+ * Hand-over from the fast path: each producing thread (one per lcore) gets
+ * its own struct sfdp_producer, a lock-free single-producer/single-consumer
+ * ring of fixed-size slots (C11 acquire/release on head and tail, no locks,
+ * no allocation, no syscalls: the timestamp comes from the vDSO clock).
+ * When a ring is full the event is dropped and counted; the fast path never
+ * waits. The client thread peeks at a batch, pipelines the commands, and
+ * advances the tail only after Redis confirmed them, so a connection lost
+ * mid-batch resends the same events (same ids) after reconnecting.
+ *
+ * Ownership: callbacks run on the client thread; text/bundle pointers are
+ * valid only during the callback (copy what you keep). Config strings are
+ * copied by sfdp_start. Producers belong to the client and are freed by
+ * sfdp_stop. Uses the hiredis 0.14 blocking API only. */
+#ifndef SF_DPCLIENT_H
+#define SF_DPCLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sfdp;
+struct sfdp_producer;
+
+struct sfdp_counter {
+	const char *name;	/* [a-z0-9_.]; sent as field "c.<name>" */
+	uint64_t value;
+};
+
+typedef void (*sfdp_gen_fn)(void *arg, long long version, const char *text, size_t len);
+typedef void (*sfdp_rules_fn)(void *arg, const char *sha256_hex, const void *bundle, size_t len);
+/* Fill up to cap counters (e.g. summed per-lcore verdict counters); return how many. */
+typedef size_t (*sfdp_counters_fn)(void *arg, struct sfdp_counter *out, size_t cap);
+
+struct sfdp_config {
+	const char *host;		/* default 127.0.0.1 */
+	int port;			/* default 6379 */
+	const char *user;		/* ACL user, NULL/"" for none */
+	const char *password;		/* NULL/"" for no AUTH */
+	const char *dp_id;		/* required: [A-Za-z0-9._-], 1..64 */
+	unsigned heartbeat_ms;		/* default 1000 */
+	unsigned heartbeat_ttl_s;	/* default 10 */
+	unsigned long stream_maxlen;	/* default 1000000 (XADD MAXLEN ~) */
+	unsigned dlv_ttl_s;		/* delivered marker TTL, default 86400 */
+	unsigned timeout_ms;		/* connect/command timeout, default 1000 */
+	unsigned backoff_min_ms;	/* default 100 */
+	unsigned backoff_max_ms;	/* default 5000 */
+	sfdp_gen_fn on_generation;	/* may be NULL */
+	sfdp_rules_fn on_rules;		/* may be NULL */
+	sfdp_counters_fn counters;	/* may be NULL */
+	void *arg;
+};
+
+struct sfdp_stats {
+	uint64_t connects;		/* successful (re)connections */
+	uint64_t redis_errors;		/* connections lost or refused */
+	uint64_t events_sent;		/* confirmed by Redis */
+	uint64_t events_dropped;	/* ring full */
+	uint64_t events_invalid;	/* refused by the producer API (too long, ...) */
+	uint64_t generations;		/* on_generation calls */
+	uint64_t heartbeats;
+	int connected;
+	long long version;		/* generation version last handed over, 0 none */
+};
+
+/* Start the client thread (it connects in the background). NULL + err. */
+struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen);
+/* Stop and join the thread; unsent events are discarded; frees producers. */
+void sfdp_stop(struct sfdp *c);
+/* A ring for one producing thread; slots rounded up to a power of two
+ * (default 1024 when 0). Call off the fast path. At most 64. NULL if none left. */
+struct sfdp_producer *sfdp_producer_new(struct sfdp *c, unsigned slots);
+
+/* Fast-path calls (only from the producer's own thread). 0 queued, -1
+ * dropped (ring full, or a field too long/empty: counted). ts_ms 0: now. */
+int sfdp_report(struct sfdp_producer *p, uint64_t ts_ms, const char *reporter, const char *reported,
+		const uint64_t *fp, const char *text, size_t text_len, const char *klass);
+int sfdp_shield(struct sfdp_producer *p, uint64_t ts_ms, const char *subscriber, const char *port,
+		int add);
+int sfdp_blocked(struct sfdp_producer *p, uint64_t ts_ms, const char *sender, const char *recipient,
+		 const char *klass, const char *rule, const char *reason, const uint64_t *fp);
+int sfdp_delivered(struct sfdp_producer *p, const char *recipient, const char *sender);
+
+void sfdp_get_stats(struct sfdp *c, struct sfdp_stats *out);
+long long sfdp_version(struct sfdp *c);
+
+#endif
