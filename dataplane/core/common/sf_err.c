@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Printable names for the named error registry (include/errs/*.def). */
+/* Printable names for the named error registry (include/errs/<layer>.def). */
 #include "sf_err.h"
 
 static const char *const sf_err_names[SF_ERR__COUNT] = {
