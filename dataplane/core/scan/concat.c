@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Concatenated SMS (3GPP TS 23.040 §9.2.3.24.1: parts 1..total of one
+ * reference) scanned as one Hyperscan stream, so phrases split between parts
+ * are found. Per-message state is kept compressed (hs_compress_stream) in a
+ * fixed table; the thread's one working stream is expanded into for each
+ * part (hs_reset_and_expand_stream), so the hot path does not allocate. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_verdict.h"
+#include "scan/scan.h"
+#include "scan/scan_int.h"
+
+#define CONCAT_WAYS 8
+#define CONCAT_PART_MAX 640	/* normalised bytes buffered per early part */
+#define CONCAT_STATE_SLACK 256	/* compressed state may carry a small header */
+
+struct pend {
+	uint32_t next;		/* pool index + 1; 0 = end */
+	uint16_t len;
+	uint8_t seq;
+	char text[CONCAT_PART_MAX];
+};
+
+struct centry {
+	uint64_t key;
+	uint64_t last_ns;
+	uint64_t gen;		/* bundle generation of the stream state */
+	uint8_t used;
+	uint8_t total;
+	uint8_t next_seq;	/* next part to stream, 1-based; total + 1 = done */
+	uint8_t has_state;
+	uint8_t broken;		/* streaming given up: parts are scanned alone */
+	uint8_t has_sender;
+	char sender[BUNDLE_SENDER_MAX + 1];
+	uint32_t pending;	/* chain of early parts sorted by seq */
+	size_t state_len;
+	struct scan_acc acc;	/* hits of the message so far */
+};
+
+struct scan_concat {
+	unsigned nbuckets;	/* power of two */
+	unsigned capacity;	/* nbuckets * CONCAT_WAYS */
+	uint64_t timeout_ns;
+	struct centry *e;
+	uint8_t *states;	/* capacity * state_slot bytes */
+	size_t state_slot;
+	struct pend *pool;
+	uint32_t pool_free;	/* free list head, index + 1 */
+	unsigned active;
+	unsigned cursor;	/* expire sweep position */
+	struct scan_concat_stats st;
+};
+
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9E3779B97F4A7C15ull;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+	return x ^ (x >> 31);
+}
+
+struct scan_concat *scan_concat_create(unsigned capacity, uint64_t timeout_ns)
+{
+	struct scan_concat *c = calloc(1, sizeof *c);
+	unsigned nb = 1;
+
+	if (!c)
+		return NULL;
+	if (capacity < CONCAT_WAYS)
+		capacity = CONCAT_WAYS;
+	if (capacity > (1u << 24))
+		capacity = 1u << 24;
+	while (nb * CONCAT_WAYS < capacity)
+		nb <<= 1;
+	c->nbuckets = nb;
+	c->capacity = nb * CONCAT_WAYS;
+	c->timeout_ns = timeout_ns;
+	c->e = calloc(c->capacity, sizeof *c->e);
+	c->pool = calloc(c->capacity, sizeof *c->pool);
+	if (!c->e || !c->pool) {
+		scan_concat_free(c);
+		return NULL;
+	}
+	for (unsigned i = 0; i < c->capacity; i++)
+		c->pool[i].next = i + 2 <= c->capacity ? i + 2 : 0;
+	c->pool_free = 1;
+	return c;
+}
+
+void scan_concat_free(struct scan_concat *c)
+{
+	if (!c)
+		return;
+	free(c->e);
+	free(c->states);
+	free(c->pool);
+	free(c);
+}
+
+static void entry_release(struct scan_concat *c, struct centry *e)
+{
+	uint32_t p = e->pending;
+
+	while (p) {
+		uint32_t nx = c->pool[p - 1].next;
+
+		c->pool[p - 1].next = c->pool_free;
+		c->pool_free = p;
+		p = nx;
+	}
+	if (e->used)
+		c->active--;
+	memset(e, 0, sizeof *e);
+}
+
+int scan_concat_fit(struct scan_concat *c, const struct scan_bundle *b)
+{
+	size_t slot;
+	uint8_t *ns;
+
+	if (!b || !b->stream_db || c->state_slot >= b->stream_size + CONCAT_STATE_SLACK)
+		return 0;
+	slot = (b->stream_size + CONCAT_STATE_SLACK + 63) & ~(size_t)63;
+	ns = malloc((size_t)c->capacity * slot);
+	if (!ns)
+		return -1;
+	/* old states are unusable in new slots: every message restarts */
+	for (unsigned i = 0; i < c->capacity; i++) {
+		if (c->e[i].used) {
+			c->st.reload_resets++;
+			entry_release(c, &c->e[i]);
+		}
+	}
+	free(c->states);
+	c->states = ns;
+	c->state_slot = slot;
+	return 0;
+}
+
+static int expired(const struct scan_concat *c, const struct centry *e, uint64_t now)
+{
+	return now >= e->last_ns && now - e->last_ns > c->timeout_ns;
+}
+
+unsigned scan_concat_expire(struct scan_concat *c, uint64_t now_ns, unsigned budget)
+{
+	unsigned n = 0;
+
+	for (unsigned k = 0; k < budget && k < c->capacity; k++) {
+		struct centry *e = &c->e[c->cursor];
+
+		c->cursor = (c->cursor + 1) % c->capacity;
+		if (e->used && expired(c, e, now_ns)) {
+			c->st.timeouts++;
+			entry_release(c, e);
+			n++;
+		}
+	}
+	return n;
+}
+
+unsigned scan_concat_active(const struct scan_concat *c)
+{
+	return c->active;
+}
+
+void scan_concat_get_stats(const struct scan_concat *c, struct scan_concat_stats *out)
+{
+	*out = c->st;
+}
+
+/* Find the message's entry or make one (evicting the bucket's LRU). */
+static struct centry *entry_get(struct scan_concat *c, const struct scan_bundle *b,
+				uint64_t key, uint8_t total, const char *sender, uint64_t now)
+{
+	struct centry *bucket = &c->e[(mix64(key) & (c->nbuckets - 1)) * CONCAT_WAYS];
+	struct centry *e = NULL, *victim = NULL;
+	unsigned w;
+
+	for (w = 0; w < CONCAT_WAYS; w++) {
+		struct centry *x = &bucket[w];
+
+		if (!x->used)
+			continue;
+		if (expired(c, x, now)) {
+			c->st.timeouts++;
+			entry_release(c, x);
+			continue;
+		}
+		if (x->key == key) {
+			e = x;
+			break;
+		}
+	}
+	if (e && (e->total != total || e->gen != b->gen)) {
+		if (e->gen != b->gen)
+			c->st.reload_resets++;
+		else
+			c->st.restarts++;	/* reference reused for another message */
+		entry_release(c, e);
+		e = NULL;
+	}
+	if (e)
+		return e;
+	for (w = 0; w < CONCAT_WAYS; w++) {
+		struct centry *x = &bucket[w];
+
+		if (!x->used) {
+			victim = x;
+			break;
+		}
+		if (!victim || x->last_ns < victim->last_ns)
+			victim = x;
+	}
+	if (victim->used) {
+		c->st.evictions++;
+		entry_release(c, victim);
+	}
+	victim->used = 1;
+	victim->key = key;
+	victim->total = total;
+	victim->next_seq = 1;
+	victim->gen = b->gen;
+	victim->last_ns = now;
+	victim->has_sender = sender != NULL;
+	if (sender)
+		memcpy(victim->sender, sender, strlen(sender) + 1);
+	scan_acc_init(&victim->acc);
+	c->active++;
+	return victim;
+}
+
+static uint8_t *entry_state(struct scan_concat *c, const struct centry *e)
+{
+	return c->states + (size_t)(e - c->e) * c->state_slot;
+}
+
+/* Block scan of one part alone, into acc. */
+static enum sf_err scan_alone(const struct scan_bundle *b, struct scan_scratch *s,
+			      const char *norm, size_t len, const char *sender,
+			      struct scan_acc *acc)
+{
+	struct scan_ctx ctx = { b, acc, sender };
+
+	if (len > UINT32_MAX)
+		return SF_E_RULES_TOO_LONG;
+	if (hs_scan(b->block_db, norm, (unsigned)len, 0, s->hs, scan_on_match, &ctx) != HS_SUCCESS)
+		return SF_E_RULES_SCAN;
+	return SF_OK;
+}
+
+/* Stream the part seq (= e->next_seq) and any buffered successors. */
+static enum sf_err stream_parts(struct scan_concat *c, const struct scan_bundle *b,
+				struct scan_scratch *s, struct centry *e,
+				const char *norm, size_t len)
+{
+	struct scan_ctx ctx = { b, &e->acc, e->has_sender ? e->sender : NULL };
+	uint8_t *state = entry_state(c, e);
+	hs_error_t r;
+
+	if (e->has_state)
+		r = hs_reset_and_expand_stream(s->stream, (const char *)state, e->state_len,
+					       NULL, NULL, NULL);
+	else
+		r = hs_reset_stream(s->stream, 0, NULL, NULL, NULL);
+	if (r != HS_SUCCESS)
+		return SF_E_RULES_CONCAT_STREAM;
+	if (len > UINT32_MAX)
+		return SF_E_RULES_TOO_LONG;
+	if (hs_scan_stream(s->stream, norm, (unsigned)len, 0, s->hs, scan_on_match, &ctx) != HS_SUCCESS)
+		return SF_E_RULES_SCAN;
+	e->next_seq++;
+	c->st.streamed++;
+	while (e->pending && c->pool[e->pending - 1].seq == e->next_seq) {
+		uint32_t p = e->pending;
+		struct pend *pp = &c->pool[p - 1];
+
+		if (hs_scan_stream(s->stream, pp->text, pp->len, 0, s->hs, scan_on_match, &ctx) != HS_SUCCESS)
+			return SF_E_RULES_SCAN;
+		e->pending = pp->next;
+		pp->next = c->pool_free;
+		c->pool_free = p;
+		e->next_seq++;
+		c->st.streamed++;
+	}
+	if (e->next_seq > e->total) {
+		/* the message is complete: end of data, so end-anchored rules report */
+		if (hs_reset_stream(s->stream, 0, s->hs, scan_on_match, &ctx) != HS_SUCCESS)
+			return SF_E_RULES_SCAN;
+		e->has_state = 0;
+		return SF_OK;
+	}
+	if (hs_compress_stream(s->stream, (char *)state, c->state_slot, &e->state_len) != HS_SUCCESS)
+		return SF_E_RULES_CONCAT_STREAM;
+	e->has_state = 1;
+	return SF_OK;
+}
+
+static int pend_has(const struct scan_concat *c, const struct centry *e, uint8_t seq)
+{
+	for (uint32_t p = e->pending; p; p = c->pool[p - 1].next)
+		if (c->pool[p - 1].seq == seq)
+			return 1;
+	return 0;
+}
+
+/* Buffer an early part; 0 or -1 (no room). */
+static int pend_add(struct scan_concat *c, struct centry *e, uint8_t seq,
+		    const char *norm, size_t len)
+{
+	uint32_t p = c->pool_free, *link = &e->pending;
+	struct pend *pp;
+
+	if (len > CONCAT_PART_MAX) {
+		c->st.too_long++;
+		return -1;
+	}
+	if (!p) {
+		c->st.pool_full++;
+		return -1;
+	}
+	pp = &c->pool[p - 1];
+	c->pool_free = pp->next;
+	pp->seq = seq;
+	pp->len = (uint16_t)len;
+	if (len)
+		memcpy(pp->text, norm, len);
+	while (*link && c->pool[*link - 1].seq < seq)
+		link = &c->pool[*link - 1].next;
+	pp->next = *link;
+	*link = p;
+	return 0;
+}
+
+/* Give up streaming a message: buffered parts are scanned alone into the
+ * message's hits and released; later parts are scanned alone too. */
+static void entry_break(struct scan_concat *c, const struct scan_bundle *b,
+			struct scan_scratch *s, struct centry *e)
+{
+	const char *snd = e->has_sender ? e->sender : NULL;
+
+	e->broken = 1;
+	e->has_state = 0;
+	while (e->pending) {
+		uint32_t p = e->pending;
+		struct pend *pp = &c->pool[p - 1];
+
+		(void)scan_alone(b, s, pp->text, pp->len, snd, &e->acc);
+		e->pending = pp->next;
+		pp->next = c->pool_free;
+		c->pool_free = p;
+	}
+}
+
+enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
+			     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
+			     const char *norm, size_t len, const char *sender, uint64_t now_ns,
+			     struct scan_result *out)
+{
+	char canon[BUNDLE_SENDER_MAX + 1];
+	const char *snd = scan_sender_canon(sender, canon) ? canon : NULL;
+	struct scan_acc acc;
+	struct centry *e;
+	enum sf_err err;
+
+	memset(out, 0, sizeof *out);
+	c->st.parts++;
+	if (!b->block_db)
+		return SF_OK;
+	if (!s || !s->hs)
+		return SF_E_RULES_SCRATCH;
+	scan_acc_init(&acc);
+	/* TS 23.040 §9.2.3.24.1: sequence numbers run 1..total, total >= 1 */
+	if (total == 0 || seq == 0 || seq > total) {
+		err = scan_alone(b, s, norm, len, snd, &acc);
+		if (err != SF_OK)
+			return err;
+		scan_acc_result(&acc, b, out);
+		out->flags = SCAN_F_ALONE;
+		c->st.alone++;
+		return SF_E_RULES_CONCAT_PART;
+	}
+	if ((s->stream_gen != b->gen && scan_scratch_fit(s, b) != 0) ||
+	    scan_concat_fit(c, b) != 0 || !s->stream) {
+		err = scan_alone(b, s, norm, len, snd, &acc);	/* out of memory on reload */
+		if (err != SF_OK)
+			return err;
+		scan_acc_result(&acc, b, out);
+		out->flags = SCAN_F_ALONE;
+		c->st.alone++;
+		c->st.stream_errors++;
+		return SF_OK;
+	}
+	e = entry_get(c, b, key, total, snd, now_ns);
+	e->last_ns = now_ns;
+
+	if (seq < e->next_seq || pend_has(c, e, seq)) {
+		/* a retransmitted part: its own verdict plus the message so far */
+		c->st.duplicates++;
+		err = scan_alone(b, s, norm, len, snd, &acc);
+		if (err != SF_OK)
+			return err;
+		scan_acc_merge(&acc, &e->acc, b);
+		scan_acc_result(&acc, b, out);
+		out->flags = SCAN_F_DUPLICATE;
+		return SF_OK;
+	}
+	if (e->broken || (seq > e->next_seq && pend_add(c, e, seq, norm, len) != 0)) {
+		/* cannot stream (or hold) it: scanned alone, hits kept for the message */
+		entry_break(c, b, s, e);
+		c->st.alone++;
+		err = scan_alone(b, s, norm, len, snd, &e->acc);
+		if (err != SF_OK)
+			return err;
+		scan_acc_result(&e->acc, b, out);
+		out->flags = SCAN_F_ALONE;
+		if (seq == total) {
+			out->flags |= SCAN_F_COMPLETE;
+			entry_release(c, e);
+		}
+		return SF_OK;
+	}
+	if (seq > e->next_seq) {
+		/* early: buffered for the stream, judged alone for now */
+		c->st.buffered++;
+		err = scan_alone(b, s, norm, len, snd, &acc);
+		if (err != SF_OK)
+			return err;
+		scan_acc_merge(&acc, &e->acc, b);
+		scan_acc_result(&acc, b, out);
+		out->flags = SCAN_F_BUFFERED;
+		return SF_OK;
+	}
+	err = stream_parts(c, b, s, e, norm, len);
+	if (err != SF_OK) {
+		/* keep what the stream found; later parts go alone */
+		c->st.stream_errors++;
+		entry_break(c, b, s, e);
+		err = scan_alone(b, s, norm, len, snd, &e->acc);
+		if (err != SF_OK)
+			return err;
+		scan_acc_result(&e->acc, b, out);
+		out->flags = SCAN_F_ALONE;
+		return SF_OK;
+	}
+	scan_acc_result(&e->acc, b, out);
+	out->flags = SCAN_F_STREAMED;
+	if (e->next_seq > e->total) {
+		out->flags |= SCAN_F_COMPLETE;
+		c->st.completed++;
+		entry_release(c, e);
+	}
+	return SF_OK;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The content engine the dataplane calls: one Hyperscan block-mode scan per
+ * SMS over its normalised text, with per-thread scratch, giving the action,
+ * class and rule ids. Decision order (rules/FORMAT.md "Decision"): any allow
+ * rule wins; else any block rule (class of the lowest id); else the class
+ * whose summed scores reach the threshold; else any tag rule. */
+#ifndef SF_SCAN_H
+#define SF_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sf_err.h"
+#include "scan/bundle.h"
+
+#define SCAN_MAX_HITS 16
+
+struct scan_result {
+	uint8_t action;		/* enum sf_action: NONE, TAG, BLOCK, ALLOW */
+	uint8_t class_id;	/* class of the decision; for NONE the class with the highest score, or 0 */
+	uint32_t rule_id;	/* the deciding rule, 0 for NONE without scores */
+	int32_t score;		/* highest per-class score sum */
+	uint16_t n_hits;	/* rule ids in hits[], ascending */
+	uint32_t hits[SCAN_MAX_HITS];
+	uint16_t n_hits_total;	/* all hits, including those beyond SCAN_MAX_HITS */
+	uint8_t flags;		/* SCAN_F_* (concatenated messages) */
+};
+
+#define SCAN_F_STREAMED	0x01	/* part went through the message's stream */
+#define SCAN_F_BUFFERED	0x02	/* out of order: held until the gap fills */
+#define SCAN_F_ALONE	0x04	/* could not join the stream: scanned alone */
+#define SCAN_F_COMPLETE	0x08	/* the last part: the message is finished */
+#define SCAN_F_DUPLICATE 0x10	/* a part already seen */
+
+struct scan_scratch;
+
+/* Per-thread scratch fitted to b (b may be NULL: fit later). NULL on error. */
+struct scan_scratch *scan_scratch_create(const struct scan_bundle *b);
+/* Grow for a new bundle (reload, before the thread sees it): 0/-1. The
+ * scratch stays valid for bundles it was fitted to before. */
+int scan_scratch_fit(struct scan_scratch *s, const struct scan_bundle *b);
+void scan_scratch_free(struct scan_scratch *s);
+
+/* Scan normalised text (valid UTF-8, as norm_text writes it). sender is the
+ * TP-OA/sender id (any spelling, see scan_sender_canon) or NULL if unknown:
+ * a rule with a sender condition never counts without a sender. On error
+ * *out is cleared (action NONE) and the named error is returned; the caller
+ * counts it and applies its fail mode. Allocation-free. */
+enum sf_err scan_block(const struct scan_bundle *b, struct scan_scratch *s,
+		       const char *norm, size_t len, const char *sender,
+		       struct scan_result *out);
+
+/* Every match of every rule, for tools (rulec test/explain), not the hot
+ * path: fn gets the rule, the match end offset and whether the rule's
+ * sender condition holds. Rules are compiled single-match, so each rule is
+ * reported once, at its first match end. */
+typedef void (*scan_hit_fn)(void *arg, const struct rule_info *r, unsigned long long end,
+			    int sender_ok);
+enum sf_err scan_block_hits(const struct scan_bundle *b, struct scan_scratch *s,
+			    const char *norm, size_t len, const char *sender,
+			    scan_hit_fn fn, void *arg);
+
+/* ---- concatenated SMS (concat.c) ----
+ * Parts of one message are scanned as one Hyperscan stream, in order, so a
+ * phrase split between parts is found. State per message lives in a
+ * bounded table keyed by the caller's 64-bit key (e.g. hash of association,
+ * sender and reference); a part arriving early is scanned alone for its own
+ * verdict and its text buffered (bounded pool) until the gap fills; idle
+ * messages time out; when the table is full the least recently used message
+ * of the bucket is evicted. The result for a part covers the whole message
+ * so far: hits of earlier parts and hits spanning parts. One table per
+ * thread, used with that thread's scratch. */
+struct scan_concat;
+
+struct scan_concat_stats {
+	uint64_t parts, streamed, buffered, alone, duplicates, completed;
+	uint64_t evictions, timeouts, pool_full, too_long, reload_resets, restarts;
+	uint64_t stream_errors;
+};
+
+struct scan_concat *scan_concat_create(unsigned capacity, uint64_t timeout_ns);
+void scan_concat_free(struct scan_concat *c);
+/* Size the table's stream-state slots for b (reload, off the hot path);
+ * scan_concat_part does it itself when needed. 0/-1. */
+int scan_concat_fit(struct scan_concat *c, const struct scan_bundle *b);
+enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
+			     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
+			     const char *norm, size_t len, const char *sender, uint64_t now_ns,
+			     struct scan_result *out);
+/* Drop up to budget timed-out messages (call now and then from the loop). */
+unsigned scan_concat_expire(struct scan_concat *c, uint64_t now_ns, unsigned budget);
+unsigned scan_concat_active(const struct scan_concat *c);
+void scan_concat_get_stats(const struct scan_concat *c, struct scan_concat_stats *out);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Internals shared by bundle.c, scan.c and concat.c: the loaded bundle, the
+ * per-thread scratch and the hit accumulator behind every decision. */
+#ifndef SF_SCAN_INT_H
+#define SF_SCAN_INT_H
+
+#include <hs/hs.h>
+
+#include "sf_verdict.h"
+#include "scan/bundle.h"
+#include "scan/scan.h"
+
+struct sender_entry {
+	char v[BUNDLE_SENDER_MAX + 1];
+	uint8_t len;
+	uint8_t prefix;
+};
+
+struct sender_set {
+	const char *name;
+	unsigned n;
+	struct sender_entry *e;
+};
+
+struct scan_bundle {
+	uint64_t gen;
+	hs_database_t *block_db;	/* NULL when there are no rules */
+	hs_database_t *stream_db;
+	size_t stream_size;
+	uint32_t threshold;
+	unsigned n_rules;
+	struct rule_info *rules;
+	unsigned n_sets;
+	struct sender_set *sets;
+	struct sender_entry *entries;
+	char *strings;
+	size_t strings_len;
+	uint8_t src_digest[32];
+};
+
+struct scan_scratch {
+	hs_scratch_t *hs;
+	hs_stream_t *stream;	/* working stream for concatenated messages */
+	uint64_t stream_gen;	/* bundle generation the stream belongs to */
+};
+
+/* The hits of one scan (or one concatenated message so far). */
+struct scan_acc {
+	uint32_t allow_idx, block_idx, tag_idx;	/* lowest-id rule index + 1, 0 = none */
+	int32_t score[SF_CLASS__COUNT];
+	uint32_t score_idx[SF_CLASS__COUNT];	/* highest-scoring rule index + 1 */
+	uint16_t n_hits;
+	uint32_t hits[SCAN_MAX_HITS];		/* rule indexes */
+};
+
+/* Match-callback context. */
+struct scan_ctx {
+	const struct scan_bundle *b;
+	struct scan_acc *acc;
+	const char *sender;	/* canonical, NULL when unknown */
+};
+
+void scan_acc_init(struct scan_acc *a);
+/* Add rule index idx if its sender condition holds; no-op if already hit. */
+void scan_acc_add(struct scan_acc *a, const struct scan_bundle *b, uint32_t idx, const char *sender);
+void scan_acc_merge(struct scan_acc *dst, const struct scan_acc *src, const struct scan_bundle *b);
+void scan_acc_result(const struct scan_acc *a, const struct scan_bundle *b, struct scan_result *out);
+int scan_on_match(unsigned int id, unsigned long long from, unsigned long long to,
+		  unsigned int flags, void *ctx);
+
+#endif

@@ -1,0 +1,17 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# tool_golden.sh RULEC: compile tests/engine, then run explain and eval on
+# fixed inputs; the output is compared with tool_golden.expected by
+# expect.sh. Run from rules/ (meson sets workdir).
+set -e
+rulec=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$rulec" compile tests/engine -o "$tmp/e.bundle" >/dev/null
+echo "== explain (traditional, spaced, full-width, protected sender)"
+"$rulec" explain --bundle "$tmp/e.bundle" --sender +8695588 \
+	"您的積分即將清零，請兌換：ＷＡＰ．10086-xx.cc 並轉 賬到安全賬戶"
+echo "== explain (sender condition fails)"
+"$rulec" explain --bundle "$tmp/e.bundle" --sender 95588 "您的网银需要升级"
+echo "== eval"
+"$rulec" eval --bundle "$tmp/e.bundle" --tsv tests/eval.tsv --group-col 2 | sed "s|$tmp|BUNDLE|"

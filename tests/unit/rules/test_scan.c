@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The scan engine over rules/tests/engine: decision order (allow wins,
+ * block, scores reaching the threshold, tag), sender conditions, and
+ * concatenated messages streamed across parts (split phrases, out-of-order
+ * parts, end anchors, duplicates, timeouts, evictions, reload).
+ * Spec: rules/FORMAT.md "Decision" and "Concatenated messages". */
+#include <string.h>
+
+#include "sf_test.h"
+#include "sf_verdict.h"
+#include "scan/scan.h"
+#include "text/normalize.h"
+#include "engine_bundle.h"
+
+static const char *rules_dir;
+static struct scan_bundle *b;
+static struct scan_scratch *s;
+static uint8_t *img;
+static size_t img_len;
+
+static struct scan_result run(const char *text, const char *sender)
+{
+	char norm[1024];
+	size_t n = norm_text(text, strlen(text), norm, sizeof norm, NULL);
+	struct scan_result r;
+	enum sf_err e = scan_block(b, s, norm, n, sender, &r);
+
+	CHECK_INT(e, SF_OK);
+	return r;
+}
+
+static int has_hit(const struct scan_result *r, uint32_t id)
+{
+	for (unsigned i = 0; i < r->n_hits; i++)
+		if (r->hits[i] == id)
+			return 1;
+	return 0;
+}
+
+static void test_allow_wins(void)
+{
+	struct scan_result r = run("您的验证码是123456，银行卡已冻结，请转账到安全账户", NULL);
+
+	CHECK_INT(r.action, SF_ACT_ALLOW);
+	CHECK_INT(r.class_id, SF_CLASS_ALLOW);
+	CHECK_INT(r.rule_id, 9001);
+	CHECK_INT(r.n_hits, 4);		/* every hit is still recorded, ascending */
+	CHECK_INT(r.hits[0], 1001);
+	CHECK_INT(r.hits[1], 1002);
+	CHECK_INT(r.hits[2], 1003);
+	CHECK_INT(r.hits[3], 9001);
+	CHECK_INT(r.n_hits_total, 4);
+	CHECK_INT(r.score, 110);
+}
+
+static void test_block(void)
+{
+	struct scan_result r = run("您的銀 行 卡已被凍結", NULL);
+
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.class_id, SF_CLASS_FRAUD_IMPERSONATION);
+	CHECK_INT(r.rule_id, 1001);
+	CHECK_INT(r.n_hits, 1);
+	r = run("客服提醒：您的银行卡已冻结", NULL);	/* block beats tag */
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.rule_id, 1001);
+	CHECK(has_hit(&r, 1004));
+}
+
+static void test_scores(void)
+{
+	struct scan_result r = run("请转账到安全账户", NULL);	/* 60 + 50 >= 100 */
+
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.class_id, SF_CLASS_FRAUD_IMPERSONATION);
+	CHECK_INT(r.rule_id, 1002);	/* the highest-scoring rule of the class */
+	CHECK_INT(r.score, 110);
+	r = run("请转账", NULL);		/* 50 < 100: no action, score reported */
+	CHECK_INT(r.action, SF_ACT_NONE);
+	CHECK_INT(r.class_id, SF_CLASS_FRAUD_IMPERSONATION);
+	CHECK_INT(r.rule_id, 1003);
+	CHECK_INT(r.score, 50);
+	r = run("我是客服，请转账", NULL);	/* below threshold: the tag decides */
+	CHECK_INT(r.action, SF_ACT_TAG);
+	CHECK_INT(r.rule_id, 1004);
+	CHECK_INT(r.score, 50);
+}
+
+static void test_tag_and_none(void)
+{
+	struct scan_result r = run("我是客服小王", NULL);
+
+	CHECK_INT(r.action, SF_ACT_TAG);
+	CHECK_INT(r.class_id, SF_CLASS_FRAUD_IMPERSONATION);
+	CHECK_INT(r.rule_id, 1004);
+	r = run("今晚一起吃饭吗", NULL);
+	CHECK_INT(r.action, SF_ACT_NONE);
+	CHECK_INT(r.class_id, 0);
+	CHECK_INT(r.rule_id, 0);
+	CHECK_INT(r.n_hits, 0);
+	CHECK_INT(r.score, 0);
+}
+
+static void test_sender_sets(void)
+{
+	const char *t = "您的积分即将清零，请兑换：wap.10086-xx.cc";
+	struct scan_result r;
+
+	r = run(t, "95588");
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.class_id, SF_CLASS_FAKE_BASE_STATION);
+	CHECK_INT(r.rule_id, 7001);
+	r = run(t, "+8610086");	/* country code removed */
+	CHECK_INT(r.rule_id, 7001);
+	r = run(t, "10690001234");	/* prefix entry 106* */
+	CHECK_INT(r.rule_id, 7001);
+	r = run(t, "13800000000");
+	CHECK_INT(r.action, SF_ACT_NONE);
+	CHECK_INT(r.n_hits, 0);
+	r = run(t, NULL);		/* unknown sender: the condition cannot hold */
+	CHECK_INT(r.action, SF_ACT_NONE);
+	/* negated inline list: "!95588 95533" */
+	r = run("您的网银需要升级", "13800000000");
+	CHECK_INT(r.rule_id, 7002);
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	r = run("您的网银需要升级", "95533");
+	CHECK_INT(r.action, SF_ACT_NONE);
+	r = run("您的网银需要升级", NULL);
+	CHECK_INT(r.action, SF_ACT_NONE);
+}
+
+static void test_rule_table(void)
+{
+	const struct rule_info *ri = scan_bundle_rule(b, 1002);
+
+	CHECK(ri != NULL);
+	if (!ri)
+		return;
+	CHECK_INT(ri->action, SF_ACT_SCORE);
+	CHECK_INT(ri->score, 60);
+	CHECK_STR(ri->desc, "Safe account");
+	CHECK_STR(ri->pattern, "安全账户");
+	CHECK(scan_bundle_rule(b, 12345) == NULL);
+	CHECK_INT(scan_bundle_rule_count(b), 9);
+	CHECK_INT(scan_bundle_threshold(b), 100);
+	ri = scan_bundle_rule(b, 7001);
+	CHECK(ri && ri->sender_set != 0 && !ri->sender_neg);
+	if (ri)
+		CHECK_STR(scan_bundle_sender_set_name(b, ri->sender_set), "PROTECTED");
+	ri = scan_bundle_rule(b, 7002);
+	CHECK(ri && ri->sender_neg == 1);
+	/* the pattern was expanded from {BANK} */
+	ri = scan_bundle_rule(b, 1001);
+	CHECK(ri && strncmp(ri->pattern, "(?:(?:银行|", 13) == 0);
+}
+
+static void test_scratch_unfit(void)
+{
+	struct scan_scratch *empty = scan_scratch_create(NULL);
+	struct scan_result r;
+
+	CHECK(empty != NULL);
+	CHECK_INT(scan_block(b, empty, "abc", 3, NULL, &r), SF_E_RULES_SCRATCH);
+	CHECK_INT(r.action, SF_ACT_NONE);
+	CHECK_INT(scan_scratch_fit(empty, b), 0);
+	CHECK_INT(scan_block(b, empty, "abc", 3, NULL, &r), SF_OK);
+	scan_scratch_free(empty);
+}
+
+/* ---- concatenated messages ---- */
+
+static struct scan_result part(struct scan_concat *c, const struct scan_bundle *bb, uint64_t key,
+			       uint8_t seq, uint8_t total, const char *text, uint64_t now,
+			       enum sf_err want)
+{
+	char norm[1024];
+	size_t n = norm_text(text, strlen(text), norm, sizeof norm, NULL);
+	struct scan_result r;
+
+	CHECK_INT(scan_concat_part(c, bb, s, key, seq, total, norm, n, "13800000000", now, &r), want);
+	return r;
+}
+
+static void test_concat_split_phrase(void)
+{
+	struct scan_concat *c = scan_concat_create(64, 1000);
+	struct scan_result r;
+	struct scan_concat_stats st;
+
+	r = part(c, b, 42, 1, 2, "招聘兼职刷单", 1, SF_OK);
+	CHECK_INT(r.action, SF_ACT_NONE);
+	CHECK_INT(r.flags, SCAN_F_STREAMED);
+	CHECK_INT(scan_concat_active(c), 1);
+	r = part(c, b, 42, 2, 2, "返利日结", 2, SF_OK);
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.class_id, SF_CLASS_FAKE_OFFER);
+	CHECK_INT(r.rule_id, 4001);
+	CHECK_INT(r.flags, SCAN_F_STREAMED | SCAN_F_COMPLETE);
+	CHECK_INT(scan_concat_active(c), 0);
+	scan_concat_get_stats(c, &st);
+	CHECK_INT(st.parts, 2);
+	CHECK_INT(st.streamed, 2);
+	CHECK_INT(st.completed, 1);
+	/* the same two parts scanned alone find nothing */
+	CHECK_INT(run("招聘兼职刷单", NULL).action, SF_ACT_NONE);
+	CHECK_INT(run("返利日结", NULL).action, SF_ACT_NONE);
+	scan_concat_free(c);
+}
+
+static void test_concat_out_of_order(void)
+{
+	struct scan_concat *c = scan_concat_create(64, 1000);
+	struct scan_result r;
+	struct scan_concat_stats st;
+
+	r = part(c, b, 7, 3, 3, "日结", 1, SF_OK);
+	CHECK_INT(r.flags, SCAN_F_BUFFERED);
+	CHECK_INT(r.action, SF_ACT_NONE);
+	r = part(c, b, 7, 2, 3, "返利", 2, SF_OK);
+	CHECK_INT(r.flags, SCAN_F_BUFFERED);
+	r = part(c, b, 7, 1, 3, "兼职刷单", 3, SF_OK);	/* fills the gap: 1, 2, 3 streamed */
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.rule_id, 4001);
+	CHECK_INT(r.flags, SCAN_F_STREAMED | SCAN_F_COMPLETE);
+	scan_concat_get_stats(c, &st);
+	CHECK_INT(st.buffered, 2);
+	CHECK_INT(st.streamed, 3);
+	CHECK_INT(scan_concat_active(c), 0);
+	scan_concat_free(c);
+}
+
+static void test_concat_end_anchor(void)
+{
+	struct scan_concat *c = scan_concat_create(64, 1000);
+	struct scan_result r;
+
+	r = part(c, b, 9, 1, 2, "恭喜中奖，点击", 1, SF_OK);
+	CHECK_INT(r.action, SF_ACT_NONE);
+	r = part(c, b, 9, 2, 2, "领取", 2, SF_OK);	/* "点击领取$" at the message end */
+	CHECK_INT(r.action, SF_ACT_TAG);
+	CHECK_INT(r.rule_id, 4002);
+	/* not at the end of the message: part 1 of 3 ends with it */
+	r = part(c, b, 10, 1, 3, "点击领取", 3, SF_OK);
+	CHECK_INT(r.action, SF_ACT_NONE);
+	r = part(c, b, 10, 2, 3, "奖品", 4, SF_OK);
+	CHECK_INT(r.action, SF_ACT_NONE);
+	scan_concat_free(c);
+}
+
+static void test_concat_cumulative_and_dup(void)
+{
+	struct scan_concat *c = scan_concat_create(64, 1000);
+	struct scan_result r;
+	struct scan_concat_stats st;
+
+	r = part(c, b, 11, 1, 3, "您的银行卡已被冻结", 1, SF_OK);
+	CHECK_INT(r.rule_id, 1001);
+	r = part(c, b, 11, 1, 3, "您的银行卡已被冻结", 2, SF_OK);	/* retransmitted */
+	CHECK_INT(r.flags, SCAN_F_DUPLICATE);
+	CHECK_INT(r.rule_id, 1001);
+	r = part(c, b, 11, 2, 3, "你好", 3, SF_OK);	/* the message is still blocked */
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.rule_id, 1001);
+	CHECK_INT(r.n_hits, 1);
+	scan_concat_get_stats(c, &st);
+	CHECK_INT(st.duplicates, 1);
+	scan_concat_free(c);
+}
+
+static void test_concat_timeout_evict(void)
+{
+	struct scan_concat *c = scan_concat_create(8, 100);	/* one bucket of 8 */
+	struct scan_result r;
+	struct scan_concat_stats st;
+
+	part(c, b, 1, 1, 2, "兼职刷单", 0, SF_OK);
+	r = part(c, b, 1, 2, 2, "返利", 500, SF_OK);	/* too late: a new message */
+	CHECK_INT(r.flags, SCAN_F_BUFFERED);
+	CHECK_INT(r.action, SF_ACT_NONE);
+	scan_concat_get_stats(c, &st);
+	CHECK_INT(st.timeouts, 1);
+	CHECK_INT(scan_concat_expire(c, 10000, 8), 1);
+	CHECK_INT(scan_concat_active(c), 0);
+	for (uint64_t k = 100; k < 109; k++)	/* 9 messages into 8 slots */
+		part(c, b, k, 1, 2, "你好", 20000 + k, SF_OK);
+	scan_concat_get_stats(c, &st);
+	CHECK_INT(st.evictions, 1);
+	CHECK_INT(scan_concat_active(c), 8);
+	/* the evicted one (key 100, oldest) starts over */
+	r = part(c, b, 100, 2, 2, "返利", 20200, SF_OK);
+	CHECK_INT(r.flags, SCAN_F_BUFFERED);
+	scan_concat_free(c);
+}
+
+static void test_concat_bad_part_and_reload(void)
+{
+	struct scan_concat *c = scan_concat_create(64, 1000);
+	struct scan_bundle *b2;
+	struct scan_result r;
+	struct scan_concat_stats st;
+	char err[256];
+
+	r = part(c, b, 5, 0, 2, "您的银行卡已被冻结", 1, SF_E_RULES_CONCAT_PART);
+	CHECK_INT(r.flags, SCAN_F_ALONE);
+	CHECK_INT(r.rule_id, 1001);	/* judged alone all the same */
+	part(c, b, 5, 3, 2, "x", 1, SF_E_RULES_CONCAT_PART);
+	part(c, b, 5, 1, 0, "x", 1, SF_E_RULES_CONCAT_PART);
+
+	b2 = scan_bundle_load(img, img_len, err, sizeof err);	/* a reload */
+	CHECK(b2 != NULL);
+	if (!b2)
+		return;
+	CHECK(scan_bundle_generation(b2) != scan_bundle_generation(b));
+	CHECK_INT(scan_scratch_fit(s, b2), 0);
+	part(c, b, 6, 1, 2, "兼职刷单", 1, SF_OK);
+	r = part(c, b2, 6, 2, 2, "返利", 2, SF_OK);	/* old state unusable: restart */
+	CHECK_INT(r.flags, SCAN_F_BUFFERED);
+	scan_concat_get_stats(c, &st);
+	CHECK_INT(st.reload_resets, 1);
+	r = part(c, b2, 6, 1, 2, "兼职刷单", 3, SF_OK);
+	CHECK_INT(r.rule_id, 4001);
+	scan_concat_free(c);
+	scan_bundle_free(b2);
+	CHECK_INT(scan_scratch_fit(s, b), 0);
+}
+
+static void test_concat_too_long(void)
+{
+	struct scan_concat *c = scan_concat_create(8, 1000);
+	struct scan_result r;
+	struct scan_concat_stats st;
+	char big[800];
+
+	memset(big, 'a', sizeof big - 1);	/* 799 bytes: more than a buffered part may hold */
+	big[sizeof big - 1] = '\0';
+	r = part(c, b, 77, 2, 3, "您的银行卡已被冻结", 1, SF_OK);
+	CHECK_INT(r.flags, SCAN_F_BUFFERED);
+	r = part(c, b, 77, 3, 3, big, 2, SF_OK);	/* cannot be held: streaming given up */
+	CHECK_INT(r.flags, SCAN_F_ALONE | SCAN_F_COMPLETE);
+	CHECK_INT(r.rule_id, 1001);	/* the buffered part's hits joined the message */
+	scan_concat_get_stats(c, &st);
+	CHECK_INT(st.too_long, 1);
+	CHECK_INT(st.alone, 1);
+	CHECK_INT(scan_concat_active(c), 0);
+	r = part(c, b, 78, 1, 2, "兼职刷单", 3, SF_OK);
+	CHECK_INT(r.flags, SCAN_F_STREAMED);	/* the pool slot was given back */
+	scan_concat_free(c);
+}
+
+int main(int argc, char **argv)
+{
+	char err[256];
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: test_scan RULES_DIR\n");
+		return 1;
+	}
+	rules_dir = argv[1];
+	if (engine_bundle(rules_dir, &img, &img_len) != 0) {
+		fprintf(stderr, "cannot compile %s\n", rules_dir);
+		return 1;
+	}
+	b = scan_bundle_load(img, img_len, err, sizeof err);
+	if (!b) {
+		fprintf(stderr, "load: %s\n", err);
+		return 1;
+	}
+	s = scan_scratch_create(b);
+	RUN(test_allow_wins);
+	RUN(test_block);
+	RUN(test_scores);
+	RUN(test_tag_and_none);
+	RUN(test_sender_sets);
+	RUN(test_rule_table);
+	RUN(test_scratch_unfit);
+	RUN(test_concat_split_phrase);
+	RUN(test_concat_out_of_order);
+	RUN(test_concat_end_anchor);
+	RUN(test_concat_cumulative_and_dup);
+	RUN(test_concat_timeout_evict);
+	RUN(test_concat_bad_part_and_reload);
+	RUN(test_concat_too_long);
+	scan_scratch_free(s);
+	scan_bundle_free(b);
+	free(img);
+	return TEST_SUMMARY();
+}
