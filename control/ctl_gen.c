@@ -8,7 +8,7 @@
 #include "ctl_keys.h"
 #include "ctl_lists.h"
 #include "ctl_redis.h"
-#include "ctl_sha256.h"
+#include "sf_sha256.h"
 
 /* Commit: refuse to go backwards (two controld racing), store, point
  * current at it, record meta, announce. KEYS: current, gen:<N>, meta, hist.
@@ -183,7 +183,7 @@ int ctl_gen_build(redisContext *c, long long now_s, struct ctl_gen_body *out,
 		out->len += n;
 	}
 	out->text[out->len] = 0;
-	ctl_sha256_hex(out->text, out->len, out->sha);
+	sha256_hex(out->text, out->len, out->sha);
 	rc = 0;
 out:
 	for (size_t i = 0; i < l.n; i++)

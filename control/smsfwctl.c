@@ -15,7 +15,7 @@
 #include "ctl_keys.h"
 #include "ctl_lists.h"
 #include "ctl_redis.h"
-#include "ctl_sha256.h"
+#include "sf_sha256.h"
 #include "sf_json.h"
 #ifdef SMSFWCTL_HAVE_BUNDLE_LOADER
 #include "scan/bundle.h"
@@ -531,7 +531,7 @@ static int validate_bundle(const unsigned char *p, size_t n, char *err, size_t e
 			 (unsigned long long)rd_be(p + 16, 8));
 		return -1;
 	}
-	ctl_sha256_hex(p, n - 32, hex);
+	sha256_hex(p, n - 32, hex);
 	for (int i = 0; i < 32; i++)
 		snprintf(want + 2 * i, 3, "%02x", p[n - 32 + i]);
 	if (strcmp(hex, want)) {
@@ -595,7 +595,7 @@ static int rules_cmd(struct ctl *x, int argc, char **argv)
 		fprintf(stderr, "smsfwctl: %s: bundle refused: %s\n", argv[1], err);
 		return EX_INVALID;
 	}
-	ctl_sha256_hex(data, (size_t)st.st_size, sha);
+	sha256_hex(data, (size_t)st.st_size, sha);
 	snprintf(key, sizeof(key), "%s%s", CTL_K_RULES_N, sha);
 	av[0] = "EVAL"; av[1] = store_lua; av[2] = "3"; av[3] = key; av[4] = CTL_K_RULES_CUR;
 	av[5] = CTL_K_RULES_HIST; av[6] = (const char *)data; av[7] = sha;

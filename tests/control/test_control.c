@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "ctl_harness.h"
-#include "ctl_sha256.h"
+#include "sf_sha256.h"
 #include "dpclient.h"
 #include "sf_test.h"
 #ifdef CTL_TEST_POLICY
@@ -1063,7 +1063,7 @@ static size_t make_bundle(unsigned char *b, size_t n)
 	b[15] = 160 & 0xff;
 	for (int i = 0; i < 8; i++)
 		b[16 + i] = (unsigned char)((uint64_t)n >> (56 - 8 * i));
-	ctl_sha256_hex(b, n - 32, hex);
+	sha256_hex(b, n - 32, hex);
 	for (int i = 0; i < 32; i++) {
 		unsigned v;
 
@@ -1101,7 +1101,7 @@ static void ctl_rules_reload(void)
 	dp_start(&d, &redis, "dp-r", NULL, NULL);
 	h_sleep_ms(200);
 	make_bundle(b, sizeof(b));
-	ctl_sha256_hex(b, sizeof(b), hex);
+	sha256_hex(b, sizeof(b), hex);
 	p = h_write_file("good.bin", (const char *)b, sizeof(b));
 #ifdef CTL_TEST_BUNDLE_LOADER
 	/* the full loader wants real Hyperscan databases: a header-only bundle
@@ -1122,7 +1122,7 @@ static void ctl_rules_reload(void)
 		if (f)
 			fclose(f);
 		CHECK(n > 0 && n < sizeof(real));
-		ctl_sha256_hex(real, n, hex);
+		sha256_hex(real, n, hex);
 		p = h_bundle;
 		bundle_len = n;
 	}

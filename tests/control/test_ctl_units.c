@@ -8,7 +8,7 @@
 #include "ctl_cfg.h"
 #include "ctl_event.h"
 #include "ctl_lists.h"
-#include "ctl_sha256.h"
+#include "sf_sha256.h"
 #include "sf_test.h"
 
 static const char *tmp_dir;
@@ -194,14 +194,14 @@ static void sha256_vectors(void)
 	char hex[65];
 	static char million[1000000];
 
-	ctl_sha256_hex("abc", 3, hex);
+	sha256_hex("abc", 3, hex);
 	CHECK_STR(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	ctl_sha256_hex("", 0, hex);
+	sha256_hex("", 0, hex);
 	CHECK_STR(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	ctl_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
+	sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
 	CHECK_STR(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	memset(million, 'a', sizeof(million));
-	ctl_sha256_hex(million, sizeof(million), hex);
+	sha256_hex(million, sizeof(million), hex);
 	CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 

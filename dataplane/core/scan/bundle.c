@@ -13,7 +13,7 @@
 #include "sf_bytes.h"
 #include "sf_verdict.h"
 #include "scan/scan_int.h"
-#include "scan/sha256.h"
+#include "sf_sha256.h"
 
 #define BUNDLE_MAX_RULES 1000000u
 #define BUNDLE_MAX_FILE (1u << 30)

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "scan/bundle.h"
-#include "scan/sha256.h"
+#include "sf_sha256.h"
 
 #define RULEFILE_MAX_PATTERN 65536
 #define RULEFILE_DEFAULT_THRESHOLD 100

@@ -11,7 +11,7 @@
 #include "sf_verdict.h"
 #include "scan/bundle.h"
 #include "scan/scan.h"
-#include "scan/sha256.h"
+#include "sf_sha256.h"
 #include "engine_bundle.h"
 
 static uint8_t *img;

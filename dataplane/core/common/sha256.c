@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* SHA-256 as specified in FIPS 180-4 §6.2 (message schedule, 64 rounds)
  * with the padding of §5.1.1. */
-#include "sha256.h"
+#include "sf_sha256.h"
 
 #include <string.h>
 
@@ -106,4 +106,17 @@ void sha256(const void *data, size_t len, uint8_t out[SHA256_LEN])
 	sha256_init(&s);
 	sha256_update(&s, data, len);
 	sha256_final(&s, out);
+}
+
+void sha256_hex(const void *data, size_t len, char hex[2 * SHA256_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	uint8_t d[SHA256_LEN];
+
+	sha256(data, len, d);
+	for (int i = 0; i < SHA256_LEN; i++) {
+		hex[2 * i] = digits[d[i] >> 4];
+		hex[2 * i + 1] = digits[d[i] & 15];
+	}
+	hex[2 * SHA256_LEN] = 0;
 }

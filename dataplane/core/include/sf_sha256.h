@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* SHA-256 (FIPS 180-4) for rule bundle checksums: the source digest in the
- * bundle header and the whole-file trailer. Small and portable, not fast. */
+/* SHA-256 (FIPS 180-4), one implementation for the whole project: rule
+ * bundle checksums, generation and bundle ids in the control plane. */
 #ifndef SF_SHA256_H
 #define SF_SHA256_H
 
@@ -20,5 +20,7 @@ void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *data, size_t len);
 void sha256_final(struct sha256 *s, uint8_t out[SHA256_LEN]);
 void sha256(const void *data, size_t len, uint8_t out[SHA256_LEN]);
+/* The digest as 64 lower-case hex digits and a NUL. */
+void sha256_hex(const void *data, size_t len, char hex[2 * SHA256_LEN + 1]);
 
 #endif
