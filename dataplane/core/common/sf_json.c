@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* JSON object writer (RFC 8259 §7 string escaping). */
-#include <stdio.h>
 #include <string.h>
 
 #include "sf_json.h"
@@ -23,14 +22,25 @@ static void putc1(struct sf_json *j, char c)
 	put(j, &c, 1);
 }
 
+/* Bytes that need escaping (RFC 8259 §7): controls, '"', '\\', DEL. */
+static const uint8_t needs_escape[256] = {
+	[0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1, [0x7F] = 1,
+};
+
 static void put_escaped(struct sf_json *j, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
 
 	putc1(j, '"');
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		if (!needs_escape[c])
+			continue;
+		/* copy the plain bytes before this one in one go */
+		put(j, s + run, i - run);
+		run = i + 1;
 		if (c == '"' || c == '\\') {
 			char e[2] = { '\\', (char)c };
 			put(j, e, 2);
@@ -40,14 +50,25 @@ static void put_escaped(struct sf_json *j, const char *s, size_t n)
 			put(j, "\\r", 2);
 		} else if (c == '\t') {
 			put(j, "\\t", 2);
-		} else if (c < 0x20 || c == 0x7F) {
+		} else {
 			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 			put(j, e, 6);
-		} else {
-			putc1(j, (char)c);
 		}
 	}
+	put(j, s + run, n - run);
 	putc1(j, '"');
+}
+
+/* Decimal digits of v into the end of t[24]; returns where they start. */
+static char *fmt_u64(char t[24], uint64_t v)
+{
+	char *p = t + 24;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
 }
 
 void sf_json_init(struct sf_json *j, char *buf, size_t cap)
@@ -107,20 +128,20 @@ void sf_json_str(struct sf_json *j, const char *key, const char *s)
 
 void sf_json_int(struct sf_json *j, const char *key, int64_t v)
 {
-	char t[24];
-	int n = snprintf(t, sizeof t, "%lld", (long long)v);
+	char t[24], *p = fmt_u64(t, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
 
+	if (v < 0)
+		*--p = '-';
 	sf_json_key(j, key);
-	put(j, t, (size_t)n);
+	put(j, p, (size_t)(t + 24 - p));
 }
 
 void sf_json_uint(struct sf_json *j, const char *key, uint64_t v)
 {
-	char t[24];
-	int n = snprintf(t, sizeof t, "%llu", (unsigned long long)v);
+	char t[24], *p = fmt_u64(t, v);
 
 	sf_json_key(j, key);
-	put(j, t, (size_t)n);
+	put(j, p, (size_t)(t + 24 - p));
 }
 
 void sf_json_bool(struct sf_json *j, const char *key, int v)

@@ -454,7 +454,15 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 	}
 	pl->st.tcap_messages++;
 	d = dialogue_for(pl, pk, &tc);
-	version = d ? d->map_version : 0;
+	/* the MAP version: the message's own application context if it has
+	 * one (AARQ/AARE), v1 for a Begin without a dialogue portion (TS
+	 * 29.002 §15.1), else what its dialogue was given */
+	if (tc.has_ac && tc.ac_is_map)
+		version = tc.map_ac_version;
+	else if (tc.type == SF_TCAP_BEGIN && !tc.has_dialogue)
+		version = 1;
+	else
+		version = d ? d->map_version : 0;
 
 	if (pk->sink && pk->sink->on_tcap) {
 		memset(&tev, 0, sizeof(tev));
