@@ -111,6 +111,43 @@ fail:
 	return NULL;
 }
 
+struct sf_gen *sf_gen_load_source(const struct sf_gen_source *src,
+				  const struct policy_config *policy, int fail_block,
+				  char *err, size_t errlen)
+{
+	struct sf_gen *g;
+	char e[512];
+
+	if (!src->bundle && !src->lists_text)
+		return sf_gen_load(src->bundle_path, src->lists_path, policy, fail_block, err, errlen);
+	g = sf_gen_load(src->bundle ? NULL : src->bundle_path, src->lists_text ? NULL : src->lists_path,
+			policy, fail_block, err, errlen);
+	if (!g)
+		return NULL;
+	if (src->bundle) {
+		const char *origin = src->bundle_origin ? src->bundle_origin : "rule bundle";
+
+		snprintf(g->bundle_path, sizeof(g->bundle_path), "%s", origin);
+		g->bundle = scan_bundle_load(src->bundle, src->bundle_len, e, sizeof(e));
+		if (!g->bundle) {
+			snprintf(err, errlen, "%s: %s", origin, e);
+			goto fail;
+		}
+	}
+	if (src->lists_text) {
+		const char *origin = src->lists_origin ? src->lists_origin : "lists";
+
+		snprintf(g->lists_path, sizeof(g->lists_path), "%s", origin);
+		g->lists = policy_lists_parse(src->lists_text, src->lists_len, origin, err, errlen);
+		if (!g->lists)
+			goto fail;
+	}
+	return g;
+fail:
+	sf_gen_free(g);
+	return NULL;
+}
+
 void sf_gen_free(struct sf_gen *g)
 {
 	if (!g)
@@ -143,6 +180,7 @@ struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struc
 		return NULL;
 	}
 	w->scratch_ok = 1;
+	w->gen = g;
 	return w;
 }
 
@@ -154,8 +192,9 @@ int sf_worker_adopt(struct sf_worker *w, const struct sf_gen *g)
 		w->st.adopt_failures++;
 		return -1;
 	}
-	/* verdicts cached for retransmissions came from the old rules */
-	memset(w->vcache, 0, ENG_VCACHE * sizeof(*w->vcache));
+	/* the retransmission cache stays: a resend gets the verdict its first
+	 * copy got, whatever the rules are now */
+	w->gen = g;
 	return 0;
 }
 
@@ -213,6 +252,27 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 			    ((uint64_t)s->concat_ref16 << 40));
 		e = scan_concat_part(w->concat, w->gen->bundle, w->scratch, key, s->concat_seq,
 				     s->concat_total, w->norm, nlen, sender, s->ts_ns, res);
+		if (w->sink && w->sink->on_fact && !s->retransmission) {
+			/* the next part may reach another worker (another STP link):
+			 * give it this part so its stream holds the message so far */
+			if (nlen <= SF_FACT_TEXT_MAX) {
+				struct sf_fact f;
+
+				f.kind = SF_FACT_CONCAT_PART;
+				f.ts_ns = s->ts_ns;
+				f.key = key;
+				f.seq = s->concat_seq;
+				f.total = s->concat_total;
+				f.len = (uint16_t)nlen;
+				snprintf(f.a, sizeof(f.a), "%s", sender);
+				f.b[0] = 0;
+				memcpy(f.text, w->norm, nlen);
+				w->st.facts_sent++;
+				w->sink->on_fact(w->sink->ctx, &f);
+			} else {
+				w->st.concat_facts_skipped++;
+			}
+		}
 	} else {
 		e = scan_block(w->gen->bundle, w->scratch, w->norm, nlen, sender, res);
 	}
@@ -340,6 +400,16 @@ static void on_map_event(void *ctx, const struct sf_map_event *ev)
 void sf_worker_apply_fact(struct sf_worker *w, const struct sf_fact *f)
 {
 	w->st.facts_applied++;
+	if (f->kind == SF_FACT_CONCAT_PART) {
+		struct scan_result res;
+
+		/* only the stream state matters here; the part's verdict was
+		 * given by the worker that saw it */
+		if (w->gen && w->gen->bundle && w->scratch_ok)
+			scan_concat_part(w->concat, w->gen->bundle, w->scratch, f->key, f->seq, f->total,
+					 f->text, f->len, f->a, f->ts_ns, &res);
+		return;
+	}
 	if (f->kind == SF_FACT_IMSI)
 		policy_learn_sri(w->pst, f->a, f->b, f->ts_ns);
 	else

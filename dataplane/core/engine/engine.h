@@ -37,6 +37,26 @@ struct sf_gen *sf_gen_load(const char *bundle_path, const char *lists_path,
 			   char *err, size_t errlen);
 void sf_gen_free(struct sf_gen *g);
 
+/* Where a generation's parts come from when some arrive in memory (the
+ * control plane's lists text and rule bundle): a buffer, when set, is used
+ * instead of the path; origin names it in errors ("redis generation 42").
+ * The caller keeps the buffers. */
+struct sf_gen_source {
+	const char *bundle_path;
+	const void *bundle;
+	size_t bundle_len;
+	const char *bundle_origin;
+	const char *lists_path;
+	const char *lists_text;
+	size_t lists_len;
+	const char *lists_origin;
+};
+
+/* As sf_gen_load, from a source. NULL with the reason on any error. */
+struct sf_gen *sf_gen_load_source(const struct sf_gen_source *src,
+				  const struct policy_config *policy, int fail_block,
+				  char *err, size_t errlen);
+
 struct sf_engine_config {
 	struct sf_pipeline_config pipe;
 	unsigned concat_max;
@@ -66,13 +86,19 @@ struct sf_engine_sink {
 
 /* A fact one worker learned that others need: SMS of one subscriber cross
  * associations (SRI-SM via the HLR link, MT via the MSC link; "00000" MO
- * and the later MT delivery), and associations are spread over workers. */
-enum sf_fact_kind { SF_FACT_IMSI = 1, SF_FACT_SHIELD, SF_FACT_UNSHIELD };
+ * and the later MT delivery; the parts of one concatenated SMS over two
+ * STP links), and associations are spread over workers. */
+enum sf_fact_kind { SF_FACT_IMSI = 1, SF_FACT_SHIELD, SF_FACT_UNSHIELD, SF_FACT_CONCAT_PART };
+#define SF_FACT_TEXT_MAX 512	/* normalised text of one part (160 GSM chars fit) */
 struct sf_fact {
-	uint8_t kind;
 	uint64_t ts_ns;
-	char a[SF_TPADDR_MAX + 1];	/* IMSI, or the shielding subscriber */
+	uint64_t key;			/* concat: the message's stream key */
+	uint8_t kind;
+	uint8_t seq, total;		/* concat part */
+	uint16_t len;			/* concat: bytes in text */
+	char a[SF_TPADDR_MAX + 1];	/* IMSI, the shielding subscriber, or the concat sender */
 	char b[SF_TPADDR_MAX + 1];	/* MSISDN, or the port */
+	char text[SF_FACT_TEXT_MAX];	/* concat: the part's normalised text */
 };
 
 struct sf_worker_stats {
@@ -86,6 +112,7 @@ struct sf_worker_stats {
 	uint64_t policy_errors;
 	uint64_t adopt_failures;		/* scratch could not be fitted to a generation */
 	uint64_t facts_sent, facts_applied;
+	uint64_t concat_facts_skipped;		/* part too long to share */
 };
 
 struct sf_worker;

@@ -612,6 +612,7 @@ struct scan_bundle *scan_bundle_load(const uint8_t *buf, size_t len, char *err, 
 		}
 	}
 	b->gen = __atomic_fetch_add(&bundle_next_gen, 1, __ATOMIC_RELAXED);
+	memcpy(&b->content_id, buf + len - BUNDLE_TRAILER_LEN, sizeof(b->content_id));
 	return b;
 oom:
 	fail(err, errlen, "out of memory");

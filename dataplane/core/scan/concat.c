@@ -25,7 +25,7 @@ struct pend {
 struct centry {
 	uint64_t key;
 	uint64_t last_ns;
-	uint64_t gen;		/* bundle generation of the stream state */
+	uint64_t gen;		/* content id of the bundle that made the stream state */
 	uint8_t used;
 	uint8_t total;
 	uint8_t next_seq;	/* next part to stream, 1-based; total + 1 = done */
@@ -193,8 +193,8 @@ static struct centry *entry_get(struct scan_concat *c, const struct scan_bundle 
 			break;
 		}
 	}
-	if (e && (e->total != total || e->gen != b->gen)) {
-		if (e->gen != b->gen)
+	if (e && (e->total != total || e->gen != b->content_id)) {
+		if (e->gen != b->content_id)
 			c->st.reload_resets++;
 		else
 			c->st.restarts++;	/* reference reused for another message */
@@ -221,7 +221,7 @@ static struct centry *entry_get(struct scan_concat *c, const struct scan_bundle 
 	victim->key = key;
 	victim->total = total;
 	victim->next_seq = 1;
-	victim->gen = b->gen;
+	victim->gen = b->content_id;
 	victim->last_ns = now;
 	victim->has_sender = sender != NULL;
 	if (sender)

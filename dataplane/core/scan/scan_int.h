@@ -24,6 +24,8 @@ struct sender_set {
 
 struct scan_bundle {
 	uint64_t gen;
+	uint64_t content_id;	/* from the file's SHA-256: equal for identical bundles, so compressed
+				 * concat stream states survive a reload of the same rules */
 	hs_database_t *block_db;	/* NULL when there are no rules */
 	hs_database_t *stream_db;
 	size_t stream_size;
