@@ -59,6 +59,8 @@ struct dp_worker {
 	const struct sf_gen *gen;	/* the generation this worker uses */
 	uint64_t gen_version;		/* its version: acknowledged to the publisher */
 	struct dp_lcore_stats st;
+	struct dp_enf *enf;		/* SCTP-aware enforcement (inline, enforcement = sctp) */
+	int enf_failed;			/* could not be created: forward unchanged */
 } __rte_cache_aligned;
 
 struct dp_ctx {
@@ -86,6 +88,7 @@ struct dp_ctx {
 	int log_backpressure;		/* offline: wait for the log writer, never lose a record */
 	uint64_t reloads_ok, reloads_failed;
 	struct dp_lcore_stats main_st;
+	struct dp_redis *redis;		/* control-plane link (dp_redis.h); NULL without Redis */
 };
 
 extern struct dp_ctx *dp_global;

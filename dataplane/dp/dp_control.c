@@ -15,6 +15,7 @@
 #include <rte_telemetry.h>
 
 #include "dp.h"
+#include "dp_redis.h"
 
 static pthread_t ctl_thread;
 static volatile int ctl_quit;
@@ -46,6 +47,7 @@ static int workers_acked(struct dp_ctx *ctx, uint64_t version)
 int dp_reload(struct dp_ctx *ctx, char *err, size_t errlen)
 {
 	struct dp_config cfg = ctx->cfg;
+	struct sf_gen_source src;
 	struct sf_gen *g, *old;
 	uint64_t token;
 
@@ -66,7 +68,10 @@ int dp_reload(struct dp_ctx *ctx, char *err, size_t errlen)
 		if (fresh.lists[0])
 			memcpy(cfg.lists, fresh.lists, sizeof(cfg.lists));
 	}
-	g = sf_gen_load(cfg.bundle, cfg.lists, &cfg.policy, cfg.fail_block, err, errlen);
+	/* the files, or what the control plane published instead (dp_redis.c) */
+	dp_redis_source(ctx, &cfg, &src);
+	g = sf_gen_load_source(&src, &cfg.policy, cfg.fail_block, err, errlen);
+	dp_redis_source_done(ctx, g != NULL);
 	if (!g) {
 		ctx->reloads_failed++;
 		return -1;
@@ -104,6 +109,16 @@ static void *ctl_main(void *arg)
 			else
 				fprintf(stderr, "smsfw: reloaded, generation %llu\n",
 					(unsigned long long)ctx->gen_version);
+		}
+		/* a lists generation or rule bundle from the control plane:
+		 * the same build-aside/publish/RCU path as SIGHUP */
+		if (dp_redis_update_pending(ctx)) {
+			if (dp_reload(ctx, err, sizeof(err)))
+				fprintf(stderr, "smsfw: control plane update refused, the running rules and lists stay: %s\n",
+					err);
+			else
+				fprintf(stderr, "smsfw: reloaded from the control plane, generation %llu (lists generation %lld)\n",
+					(unsigned long long)ctx->gen_version, dp_redis_lists_version(ctx));
 		}
 		usleep(1000);
 	}
@@ -187,6 +202,49 @@ void dp_print_summary(struct dp_ctx *ctx, FILE *f)
 		(unsigned long long)ws.unshields);
 	if (ls.log_lost)
 		fprintf(f, "  log records lost   %llu (log writer too slow)\n", (unsigned long long)ls.log_lost);
+}
+
+/* Heartbeat counters for the control plane (dpclient thread): the same
+ * sums as the summary; names as in /smsfw/stats. */
+size_t dp_control_counters(void *arg, struct sfdp_counter *out, size_t cap)
+{
+	static __thread char names[SF_CLASS__COUNT][40];
+	struct sf_worker_stats ws;
+	struct sf_pipeline_stats ps;
+	struct dp_lcore_stats ls;
+	struct dp_ctx *ctx = dp_global;
+	size_t n = 0;
+
+	(void)arg;
+	if (!ctx)
+		return 0;
+	/* the client starts before the workers exist: no counters until all do */
+	for (unsigned i = 0; i < (ctx->n_workers ? ctx->n_workers : 1); i++)
+		if (!__atomic_load_n(ctx->n_workers ? &ctx->workers[i].eng : &ctx->main_w.eng, __ATOMIC_ACQUIRE))
+			return 0;
+	sum_stats(ctx, &ws, &ps, &ls);
+#define C(nm, v) do { if (n < cap) { out[n].name = (nm); out[n].value = (v); n++; } } while (0)
+	C("rx", ctx->main_st.rx);
+	C("tx", ls.tx);
+	C("dropped", ls.dropped);
+	C("packets", ps.packets);
+	C("sms_parts", ps.sms_parts);
+	C("verdict_pass", ws.verdicts[SF_VERDICT_PASS]);
+	C("verdict_tag", ws.verdicts[SF_VERDICT_TAG]);
+	C("verdict_block", ws.verdicts[SF_VERDICT_BLOCK]);
+	C("scan_errors", ws.scan_errors);
+	C("reports", ws.reports);
+	C("shields", ws.shields);
+	C("unshields", ws.unshields);
+	C("generation", ctx->gen_version);
+	C("reloads_ok", ctx->reloads_ok);
+	C("reloads_failed", ctx->reloads_failed);
+	for (unsigned c = 1; c < SF_CLASS__COUNT; c++) {
+		snprintf(names[c], sizeof(names[c]), "class.%s", sf_class_name(c));
+		C(names[c], ws.by_class[c]);
+	}
+#undef C
+	return n;
 }
 
 static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)

@@ -23,6 +23,7 @@
 #include "decode/l2l3.h"
 #include "decode/sctp.h"
 #include "dp.h"
+#include "dp_redis.h"
 #include "sf_wire.h"
 
 struct dp_ctx *dp_global;
@@ -450,9 +451,21 @@ int main(int argc, char **argv)
 		ts_dynflag = bit >= 0 ? 1ull << bit : 0;
 	}
 
+	/* the control plane first: its committed lists generation and rule
+	 * bundle, when it has them, replace the files in the first generation */
+	if (dp_redis_start(ctx, 2000, err, sizeof(err))) {
+		fprintf(stderr, "smsfw: %s\n", err);
+		rc = 1;
+		goto out_eal;
+	}
 	/* the first generation: a bad bundle or list stops start-up */
-	ctx->gen = sf_gen_load(ctx->cfg.bundle, ctx->cfg.lists, &ctx->cfg.policy,
-			       ctx->cfg.fail_block, err, sizeof(err));
+	{
+		struct sf_gen_source src;
+
+		dp_redis_source(ctx, &ctx->cfg, &src);
+		ctx->gen = sf_gen_load_source(&src, &ctx->cfg.policy, ctx->cfg.fail_block, err, sizeof(err));
+		dp_redis_source_done(ctx, ctx->gen != NULL);
+	}
 	if (!ctx->gen) {
 		fprintf(stderr, "smsfw: %s\n", err);
 		rc = 1;
@@ -520,6 +533,7 @@ int main(int argc, char **argv)
 	dp_control_stop(ctx);
 	dp_log_stop(ctx);
 	dp_print_summary(ctx, stderr);
+	dp_redis_stop(ctx, 3000);	/* delivers what the lcores queued */
 
 	for (unsigned i = 0; i < (ctx->n_workers ? ctx->n_workers : 1); i++) {
 		struct dp_worker *w = ctx->n_workers ? &ctx->workers[i] : &ctx->main_w;
@@ -536,6 +550,7 @@ int main(int argc, char **argv)
 		rte_eth_dev_close(ctx->port_ids[i]);
 	}
 out_eal:
+	dp_redis_stop(ctx, 0);
 	rte_eal_cleanup();
 	return rc;
 }

@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The dataplane's control-plane link: dpclient thread, per-lcore event
+ * producers, lists generations and rule bundles from Redis handed to the
+ * reload path (issue 6 "Pushing to dataplanes"; control/REDIS.md). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE		/* pthread_{get,set}affinity_np, CPU_SET */
+#endif
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dp_redis.h"
+
+/* One piece of state from Redis (a lists text or a rule bundle). */
+struct dp_redis_blob {
+	char *buf;		/* malloc'd; lists text is NUL-terminated */
+	size_t len;
+	long long version;	/* lists generation */
+	char sha[65];		/* rule bundle */
+};
+
+struct dp_redis {
+	struct sfdp *client;
+	unsigned n_prod;
+	struct sfdp_producer *prod[DP_MAX_WORKERS];
+	/* events each producer was asked to queue (written by its lcore) */
+	uint64_t attempted[DP_MAX_WORKERS];
+	pthread_mutex_t mu;
+	/* incoming: written by the dpclient thread under mu; taken and cur:
+	 * the control thread's (taken between dp_redis_source and _done) */
+	struct dp_redis_blob in_lists, in_bundle;
+	struct dp_redis_blob taken_lists, taken_bundle;
+	struct dp_redis_blob cur_lists, cur_bundle;
+	char origin_lists[96], origin_bundle[96];
+	int pending;		/* an update arrived (atomic) */
+};
+
+static void blob_free(struct dp_redis_blob *b)
+{
+	free(b->buf);
+	memset(b, 0, sizeof(*b));
+}
+
+/* dpclient thread: keep a copy of the newest committed generation. */
+static void on_generation(void *arg, long long version, const char *text, size_t len)
+{
+	struct dp_redis *r = arg;
+	char *copy = malloc(len + 1);
+
+	if (!copy) {
+		fprintf(stderr, "smsfw: control plane generation %lld: out of memory, not applied\n", version);
+		return;
+	}
+	memcpy(copy, text, len);
+	copy[len] = 0;
+	pthread_mutex_lock(&r->mu);
+	blob_free(&r->in_lists);
+	r->in_lists.buf = copy;
+	r->in_lists.len = len;
+	r->in_lists.version = version;
+	__atomic_store_n(&r->pending, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* dpclient thread: a rule bundle published with `smsfwctl rules reload`. */
+static void on_rules(void *arg, const char *sha256_hex, const void *bundle, size_t len)
+{
+	struct dp_redis *r = arg;
+	char *copy = malloc(len ? len : 1);
+
+	if (!copy) {
+		fprintf(stderr, "smsfw: control plane rule bundle %.12s: out of memory, not applied\n", sha256_hex);
+		return;
+	}
+	memcpy(copy, bundle, len);
+	pthread_mutex_lock(&r->mu);
+	blob_free(&r->in_bundle);
+	r->in_bundle.buf = copy;
+	r->in_bundle.len = len;
+	snprintf(r->in_bundle.sha, sizeof(r->in_bundle.sha), "%s", sha256_hex);
+	__atomic_store_n(&r->pending, 1, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* The main lcore is pinned to one CPU where it busy-polls; a thread it
+ * creates inherits that. Start the client thread with every CPU allowed so
+ * the scheduler keeps it off the polling lcores. */
+static struct sfdp *start_off_lcores(const struct sfdp_config *sc, char *err, size_t errlen)
+{
+	cpu_set_t saved, all;
+	struct sfdp *c;
+	int restore;
+
+	restore = pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved) == 0;
+	CPU_ZERO(&all);
+	for (long i = 0, n = sysconf(_SC_NPROCESSORS_ONLN); i < n && i < CPU_SETSIZE; i++)
+		CPU_SET((int)i, &all);
+	if (restore)
+		pthread_setaffinity_np(pthread_self(), sizeof(all), &all);
+	c = sfdp_start(sc, err, errlen);
+	if (restore)
+		pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
+	return c;
+}
+
+int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errlen)
+{
+	struct sfdp_config sc;
+	struct sfdp_stats st;
+	struct dp_redis *r;
+	char e[256];
+
+	ctx->redis = NULL;
+	if (!ctx->cfg.redis_host[0])
+		return 0;
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		snprintf(err, errlen, "control plane: out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&r->mu, NULL);
+	memset(&sc, 0, sizeof(sc));
+	sc.host = ctx->cfg.redis_host;
+	sc.port = (int)ctx->cfg.redis_port;
+	sc.user = ctx->cfg.redis_user;
+	sc.password = ctx->cfg.redis_password;
+	sc.dp_id = ctx->cfg.id;
+	sc.heartbeat_ms = ctx->cfg.heartbeat_s * 1000;
+	sc.heartbeat_ttl_s = ctx->cfg.heartbeat_s * 10 > 10 ? ctx->cfg.heartbeat_s * 10 : 10;
+	sc.on_generation = on_generation;
+	sc.on_rules = on_rules;
+	sc.counters = dp_control_counters;
+	sc.arg = r;
+	/* dp_control_counters reads dp_global; arg is only ours */
+	r->client = start_off_lcores(&sc, e, sizeof(e));
+	if (!r->client) {
+		snprintf(err, errlen, "control plane %s:%u: %s", ctx->cfg.redis_host, ctx->cfg.redis_port, e);
+		pthread_mutex_destroy(&r->mu);
+		free(r);
+		return -1;
+	}
+	r->n_prod = ctx->n_workers ? ctx->n_workers : 1;
+	for (unsigned i = 0; i < r->n_prod; i++) {
+		r->prod[i] = sfdp_producer_new(r->client, 4096);
+		if (!r->prod[i]) {
+			snprintf(err, errlen, "control plane: no event producer for worker %u", i);
+			sfdp_stop(r->client);
+			pthread_mutex_destroy(&r->mu);
+			free(r);
+			return -1;
+		}
+	}
+	ctx->redis = r;
+	for (unsigned waited = 0; waited < wait_ms; waited += 5) {
+		sfdp_get_stats(r->client, &st);
+		if (st.connected)
+			return 0;
+		usleep(5000);
+	}
+	fprintf(stderr, "smsfw: control plane %s:%u not reachable yet; filtering with the local files, retrying\n",
+		ctx->cfg.redis_host, ctx->cfg.redis_port);
+	return 0;
+}
+
+static void print_summary(struct dp_ctx *ctx, FILE *f);
+
+void dp_redis_stop(struct dp_ctx *ctx, unsigned wait_ms)
+{
+	struct dp_redis *r = ctx->redis;
+	struct sfdp_stats st;
+
+	if (!r)
+		return;
+	/* Flush: every event the workers queued is confirmed by Redis, or
+	 * counted as dropped/invalid, or the time is up (Redis away). The
+	 * lcores have stopped, so attempted[] is final. */
+	for (unsigned waited = 0;; waited += 5) {
+		uint64_t want = 0;
+
+		for (unsigned i = 0; i < r->n_prod; i++)
+			want += r->attempted[i];
+		sfdp_get_stats(r->client, &st);
+		if (st.events_sent + st.events_dropped + st.events_invalid >= want)
+			break;
+		if (waited >= wait_ms) {
+			fprintf(stderr, "smsfw: control plane: %llu event(s) not delivered at exit\n",
+				(unsigned long long)(want - st.events_sent - st.events_dropped - st.events_invalid));
+			break;
+		}
+		usleep(5000);
+	}
+	if (wait_ms)
+		print_summary(ctx, stderr);
+	sfdp_stop(r->client);
+	blob_free(&r->in_lists);
+	blob_free(&r->in_bundle);
+	blob_free(&r->taken_lists);
+	blob_free(&r->taken_bundle);
+	blob_free(&r->cur_lists);
+	blob_free(&r->cur_bundle);
+	pthread_mutex_destroy(&r->mu);
+	free(r);
+	ctx->redis = NULL;
+}
+
+int dp_redis_update_pending(struct dp_ctx *ctx)
+{
+	/* once per handover: if the reload fails before taking it (the config
+	 * file is bad), the update waits for the next SIGHUP or publish
+	 * instead of being retried in a loop */
+	return ctx->redis && __atomic_exchange_n(&ctx->redis->pending, 0, __ATOMIC_ACQ_REL);
+}
+
+void dp_redis_source(struct dp_ctx *ctx, const struct dp_config *cfg, struct sf_gen_source *src)
+{
+	struct dp_redis *r = ctx->redis;
+	const struct dp_redis_blob *l, *b;
+
+	memset(src, 0, sizeof(*src));
+	src->bundle_path = cfg->bundle;
+	src->lists_path = cfg->lists;
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->taken_lists = r->in_lists;
+	r->taken_bundle = r->in_bundle;
+	memset(&r->in_lists, 0, sizeof(r->in_lists));
+	memset(&r->in_bundle, 0, sizeof(r->in_bundle));
+	__atomic_store_n(&r->pending, 0, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&r->mu);
+	/* Redis's lists generation replaces the lists file, its rule bundle
+	 * the configured one: the control plane is the source of truth */
+	l = r->taken_lists.buf ? &r->taken_lists : &r->cur_lists;
+	b = r->taken_bundle.buf ? &r->taken_bundle : &r->cur_bundle;
+	if (l->buf) {
+		snprintf(r->origin_lists, sizeof(r->origin_lists), "redis lists generation %lld", l->version);
+		src->lists_text = l->buf;
+		src->lists_len = l->len;
+		src->lists_origin = r->origin_lists;
+	}
+	if (b->buf) {
+		snprintf(r->origin_bundle, sizeof(r->origin_bundle), "redis rule bundle %.12s", b->sha);
+		src->bundle = b->buf;
+		src->bundle_len = b->len;
+		src->bundle_origin = r->origin_bundle;
+	}
+}
+
+void dp_redis_source_done(struct dp_ctx *ctx, int ok)
+{
+	struct dp_redis *r = ctx->redis;
+
+	if (!r)
+		return;
+	if (ok && r->taken_lists.buf) {
+		blob_free(&r->cur_lists);
+		r->cur_lists = r->taken_lists;
+		memset(&r->taken_lists, 0, sizeof(r->taken_lists));
+	}
+	if (ok && r->taken_bundle.buf) {
+		blob_free(&r->cur_bundle);
+		r->cur_bundle = r->taken_bundle;
+		memset(&r->taken_bundle, 0, sizeof(r->taken_bundle));
+	}
+	blob_free(&r->taken_lists);	/* refused: the current ones stay */
+	blob_free(&r->taken_bundle);
+}
+
+long long dp_redis_lists_version(struct dp_ctx *ctx)
+{
+	return ctx->redis ? ctx->redis->cur_lists.version : 0;
+}
+
+static struct sfdp_producer *producer(struct dp_ctx *ctx, unsigned wi)
+{
+	struct dp_redis *r = ctx->redis;
+
+	if (!r || wi >= r->n_prod)
+		return NULL;
+	r->attempted[wi]++;
+	return r->prod[wi];
+}
+
+void dp_redis_event(struct dp_ctx *ctx, unsigned worker_index, const struct policy_event *ev,
+		    const struct sf_sms *sms)
+{
+	struct sfdp_producer *p;
+
+	(void)sms;
+	if (!ctx->redis || (ev->type != POLICY_EVENT_REPORT && ev->type != POLICY_EVENT_SHIELD &&
+			    ev->type != POLICY_EVENT_UNSHIELD))
+		return;
+	p = producer(ctx, worker_index);
+	if (!p)
+		return;
+	/* ts 0: the wall clock, as Redis windows and block TTLs are wall
+	 * time (a replayed capture's timestamps may be months old) */
+	if (ev->type == POLICY_EVENT_REPORT) {
+		const char *klass = ev->class_id ? sf_class_name(ev->class_id) : "";
+
+		sfdp_report(p, 0, ev->report.reporter, ev->report.reported,
+			    ev->report.fp ? &ev->report.fp : NULL, ev->report.text, ev->report.text_len,
+			    klass ? klass : "");
+	} else {
+		sfdp_shield(p, 0, ev->shield.subscriber, ev->shield.port, ev->type == POLICY_EVENT_SHIELD);
+	}
+}
+
+/* Cut s to at most cap-1 bytes on a UTF-8 character boundary. */
+static void copy_utf8(char *dst, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= cap) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, s, n);
+	dst[n] = 0;
+}
+
+void dp_redis_blocked(struct dp_ctx *ctx, unsigned worker_index, const struct sf_part_verdict *v)
+{
+	struct sfdp_producer *p;
+	const char *klass;
+	char rule[40], reason[65];
+
+	if (!ctx->redis || v->pv.verdict != SF_VERDICT_BLOCK || v->sms->retransmission || !v->pv.sender[0])
+		return;
+	p = producer(ctx, worker_index);
+	if (!p)
+		return;
+	klass = sf_class_name(v->pv.class_id);
+	if (v->pv.rule_id)
+		snprintf(rule, sizeof(rule), "%u", v->pv.rule_id);
+	else
+		snprintf(rule, sizeof(rule), "%s", policy_id_name(v->pv.policy_id) ? policy_id_name(v->pv.policy_id) : "");
+	copy_utf8(reason, sizeof(reason), v->pv.reason);	/* dpclient keeps 64 bytes */
+	sfdp_blocked(p, 0, v->pv.sender, v->pv.recipient, klass ? klass : "none", rule, reason,
+		     v->text_fp ? &v->text_fp : NULL);
+}
+
+void dp_redis_delivered(struct dp_ctx *ctx, unsigned worker_index, const struct sf_part_verdict *v)
+{
+	struct sfdp_producer *p;
+
+	if (!ctx->redis || v->pv.verdict == SF_VERDICT_BLOCK || v->sms->retransmission ||
+	    v->sms->direction != SF_DIR_MT || !v->pv.recipient[0] || !v->pv.sender[0])
+		return;
+	p = producer(ctx, worker_index);
+	if (p)
+		sfdp_delivered(p, v->pv.recipient, v->pv.sender);
+}
+
+static void print_summary(struct dp_ctx *ctx, FILE *f)
+{
+	struct sfdp_stats st;
+	uint64_t want = 0;
+
+	if (!ctx->redis)
+		return;
+	for (unsigned i = 0; i < ctx->redis->n_prod; i++)
+		want += ctx->redis->attempted[i];
+	sfdp_get_stats(ctx->redis->client, &st);
+	fprintf(f, "  control plane      %s:%u %s, lists generation %lld, events queued %llu, sent %llu, "
+		"dropped %llu, invalid %llu, connects %llu, errors %llu\n",
+		ctx->cfg.redis_host, ctx->cfg.redis_port, st.connected ? "connected" : "not connected",
+		dp_redis_lists_version(ctx), (unsigned long long)want,
+		(unsigned long long)st.events_sent, (unsigned long long)st.events_dropped,
+		(unsigned long long)st.events_invalid, (unsigned long long)st.connects,
+		(unsigned long long)st.redis_errors);
+}

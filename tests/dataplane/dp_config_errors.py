@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Start-up configuration errors (issue 5 "Running it", CONFIG.md): a bad
+section, key or value stops smsfw with exit code 1 and exactly
+"smsfw: FILE:LINE: message" on stderr, before any output is written; a
+bad rule bundle or lists file named in the configuration stops it the same
+way (with the loader's reason).
+
+dp_config_errors.py --smsfw BIN --gen PCAPGEN --work DIR"""
+import argparse
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dptest as T  # noqa: E402
+
+# (name, ini text or None, extra args, expected stderr line with {ini} and {work})
+CASES = [
+    ("unknown key", "[dataplane]\nworkers = 1\nbogus = 3\n", [],
+     "smsfw: {ini}:3: unknown key 'bogus' in [dataplane]"),
+    ("unknown section", "# comment\n[nosuch]\nx = 1\n", [],
+     "smsfw: {ini}:3: unknown section [nosuch]"),
+    ("not a number", "[dataplane]\nworkers = many\n", [],
+     "smsfw: {ini}:2: dataplane.workers: 'many' is not 0..64"),
+    ("negative threshold", "[policy]\nreport_number = 10086999\n[rates]\nfanout_max = -4\n", [],
+     "smsfw: {ini}:4: rates.fanout_max: '-4' is not a whole number in 0..100000000"),
+    ("bad quiet hours", "[policy]\nquiet_hours = 25:00-07:00\n", [],
+     "smsfw: {ini}:2: policy.quiet_hours: '25:00-07:00' is not HH:MM-HH:MM (start != end) or off"),
+    ("bad redis port", "[control]\nredis_host = 127.0.0.1\nredis_port = 70000\n", [],
+     "smsfw: {ini}:3: control.redis_port: '70000' is not 1..65535"),
+    ("bad fail mode", "[rules]\nfail_mode = maybe\n", [],
+     "smsfw: {ini}:2: rules.fail_mode: 'maybe' is not open or closed"),
+    ("bad --set", None, ["--set", "dataplane.burst=0"],
+     "smsfw: --set:1: dataplane.burst: '0' is not 1..512"),
+    ("missing config file", None, ["--config", "{work}/absent.ini"],
+     "smsfw: {work}/absent.ini: No such file or directory"),
+    ("missing bundle", "[rules]\nbundle = {work}/absent.bundle\n", [],
+     "smsfw: rule bundle {work}/absent.bundle: {work}/absent.bundle: No such file or directory"),
+    ("bad lists line", "[rules]\nlists = {work}/bad.lists\n", [],
+     "smsfw: {work}/bad.lists:2: block: expected number, prefix, sender or gt, got 'bogus'"),
+]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--smsfw", required=True)
+    ap.add_argument("--gen", required=True)
+    ap.add_argument("--work", required=True)
+    a = ap.parse_args()
+    work = T.fresh_dir(a.work)
+    with open(os.path.join(work, "bad.lists"), "w") as f:
+        f.write("block number 8613800000000\nblock bogus 123\n")
+    pcap, _ = T.gen(a.gen, os.path.join(work, "small"), ["--messages", "10", "--seed", "5"])
+    for i, (name, text, extra, want) in enumerate(CASES):
+        ini = os.path.join(work, "case%d.ini" % i)
+        args = ["--offline", pcap]
+        if text is not None:
+            with open(ini, "w") as f:
+                f.write(text.format(work=work))
+            args += ["--config", ini]
+        args += [x.format(work=work) for x in extra]
+        out = os.path.join(work, "out%d" % i)
+        p = subprocess.run([a.smsfw] + args + ["--out", out], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        err = [line for line in p.stderr.decode("utf-8", "replace").splitlines()
+               if line.startswith("smsfw:")]
+        T.check_eq(p.returncode, 1, name + ": exit code")
+        T.check_eq(err, [want.format(ini=ini, work=work)], name + ": message")
+        T.check(not os.path.exists(os.path.join(out, "verdicts.jsonl")), name + ": no output written")
+    T.finish("dp-config-errors")
+
+
+if __name__ == "__main__":
+    main()
