@@ -443,6 +443,8 @@ static void append_slot(struct sfdp *c, const struct sfdp_producer *p, uint64_t 
 }
 
 /* Send what the rings hold; the tail moves only after Redis answered. */
+#define SFDP_BATCHES_PER_PASS 4
+
 static int flush_rings(struct sfdp *c)
 {
 	unsigned np = atomic_load_explicit(&c->nprod, memory_order_acquire);
@@ -450,7 +452,10 @@ static int flush_rings(struct sfdp *c)
 	for (unsigned i = 0; i < np; i++) {
 		struct sfdp_producer *p = c->prod[i];
 
-		for (;;) {
+		/* a bounded number of batches per pass: a busy dataplane must not
+		 * keep this thread from its subscription (new generations) and
+		 * heartbeats */
+		for (unsigned b = 0; b < SFDP_BATCHES_PER_PASS; b++) {
 			uint64_t t = atomic_load_explicit(&p->tail, memory_order_relaxed);
 			uint64_t h = atomic_load_explicit(&p->head, memory_order_acquire);
 			uint64_t n = h - t < SFDP_BATCH ? h - t : SFDP_BATCH;
