@@ -45,7 +45,7 @@ void dp_config_defaults(struct dp_config *c)
 	for (unsigned i = 0; i < SF_CLASS__COUNT; i++)
 		c->block_action[i] = DP_BLOCK_DROP;
 	c->reject_error = 32;	/* TS 29.002 §17.6.6: sm-DeliveryFailure */
-	c->enforce_assocs = 4096;
+	c->enforce_assocs = 1024;	/* ~74 MB of TSN maps per worker, touched only when used */
 	c->redis_port = 6379;
 	c->heartbeat_s = 1;
 }

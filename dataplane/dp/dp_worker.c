@@ -4,6 +4,7 @@
  * forward or drop, hand verdict records to the log writer, and report a
  * quiescent state to RCU after every burst. No allocation, no locks, no
  * system calls on this path. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -13,6 +14,8 @@
 #include <rte_prefetch.h>
 
 #include "dp.h"
+#include "dp_redis.h"
+#include "dp_enforce.h"
 #include "engine/engine_json.h"
 
 struct dp_sink_ctx {
@@ -28,6 +31,16 @@ static void sink_part(void *arg, const struct sf_part_verdict *v)
 	struct dp_logrec *rec;
 	int n;
 
+	if (s->ctx->redis) {
+		/* blocks feed the control plane; deliveries let it tell a
+		 * fake-base-station report from a real message */
+		if (v->pv.verdict == SF_VERDICT_BLOCK)
+			dp_redis_blocked(s->ctx, s->w->index, v);
+		else
+			dp_redis_delivered(s->ctx, s->w->index, v);
+	}
+	if (s->w->enf)
+		dp_enforce_note_part(s->w->enf, s->ctx, v);
 	if (v->pv.verdict != SF_VERDICT_PASS && s->clen < sizeof(s->comment) - 1) {
 		n = sf_engine_verdict_comment(v, s->comment + s->clen, sizeof(s->comment) - s->clen);
 		if (n > 0)
@@ -57,6 +70,7 @@ static void sink_event(void *arg, const struct policy_event *ev, const struct sf
 	struct dp_logrec *rec;
 	int n;
 
+	dp_redis_event(s->ctx, s->w->index, ev, sms);
 	if (!s->ctx->cfg.events[0])
 		return;
 	rec = dp_log_get(s->ctx, &s->w->st);
@@ -147,12 +161,88 @@ void dp_worker_sync_gen(struct dp_ctx *ctx, struct dp_worker *w, unsigned rcu_id
 	}
 }
 
+/* Per-port output of a burst; a full array is sent at once. */
+struct dp_txbuf {
+	struct dp_ctx *ctx;
+	struct dp_worker *w;
+	unsigned n[DP_MAX_PORTS];
+	struct rte_mbuf *m[DP_MAX_PORTS][512];
+};
+
+static void tx_flush_port(struct dp_txbuf *tb, unsigned p)
+{
+	struct dp_ctx *ctx = tb->ctx;
+	struct dp_worker *w = tb->w;
+	uint16_t sent;
+
+	if (!tb->n[p])
+		return;
+	if (w->txq >= ctx->port_ntxq[p]) {
+		/* a port with fewer TX queues than lcores (never shared) */
+		w->st.tx_fail += tb->n[p];
+		rte_pktmbuf_free_bulk(tb->m[p], tb->n[p]);
+		tb->n[p] = 0;
+		return;
+	}
+	sent = rte_eth_tx_burst(ctx->port_ids[p], w->txq, tb->m[p], (uint16_t)tb->n[p]);
+	w->st.tx += sent;
+	if (sent < tb->n[p]) {
+		w->st.tx_fail += tb->n[p] - sent;
+		rte_pktmbuf_free_bulk(tb->m[p] + sent, tb->n[p] - sent);
+	}
+	tb->n[p] = 0;
+}
+
+static void tx_push(void *arg, uint16_t port, struct rte_mbuf *m)
+{
+	struct dp_txbuf *tb = arg;
+
+	if (port >= tb->ctx->n_ports) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (tb->n[port] == RTE_DIM(tb->m[port]))
+		tx_flush_port(tb, port);
+	tb->m[port][tb->n[port]++] = m;
+}
+
+/* Enforcement tables of the main lcore (run to completion), whose
+ * counters are printed at exit; workers print theirs when they stop. */
+static struct dp_enf *main_enf;
+
+static void print_main_enforce(void)
+{
+	if (main_enf)
+		dp_enforce_print(main_enf, 0, stderr);
+}
+
+/* The worker's enforcement table, made on first use (once per worker). */
+static struct dp_enf *worker_enforce(struct dp_ctx *ctx, struct dp_worker *w)
+{
+	char err[256];
+
+	if (ctx->cfg.mode != DP_MODE_INLINE || ctx->cfg.enforcement != DP_ENFORCE_SCTP)
+		return NULL;
+	if (!w->enf && !w->enf_failed) {
+		w->enf = dp_enforce_create(ctx, w->index, err, sizeof(err));
+		if (!w->enf) {
+			/* fail open: forward everything unchanged */
+			fprintf(stderr, "smsfw: worker %u: %s\n", w->index, err);
+			w->enf_failed = 1;
+		} else if (w == &ctx->main_w) {
+			main_enf = w->enf;
+			atexit(print_main_enforce);
+		}
+	}
+	return w->enf;
+}
+
 void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf **pkts, unsigned n)
 {
 	struct sf_engine_sink sink;
 	struct dp_sink_ctx sc;
-	struct rte_mbuf *out[DP_MAX_PORTS][512];
-	unsigned n_out[DP_MAX_PORTS] = { 0 };
+	static __thread struct dp_txbuf tb;
+	struct dp_enf *enf = worker_enforce(ctx, w);
 	uint64_t last_ts = 0;
 	unsigned i;
 
@@ -162,6 +252,8 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 	sink.on_part = sink_part;
 	sink.on_event = sink_event;
 	sink.on_fact = ctx->n_workers > 1 ? sink_fact : NULL;
+	tb.ctx = ctx;
+	tb.w = w;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -176,6 +268,8 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		sc.clen = 0;
 		sc.comment[0] = 0;
 		last_ts = pv->ts_ns;
+		if (enf)
+			dp_enforce_begin(enf);
 		data = rte_pktmbuf_read(m, 0, len < sizeof(flat) ? len : sizeof(flat), flat);
 		verdict = sf_worker_packet(w->eng, w->gen, data, len < sizeof(flat) ? len : sizeof(flat),
 					   ctx->linktype, pv->frame, pv->ts_ns, &sink);
@@ -199,28 +293,25 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		out[peer][n_out[peer]++] = m;
+		if (enf) {
+			/* SCTP-aware: remove blocked chunks, renumber, translate,
+			 * inject SACKs and answers (issue 8) */
+			m = dp_enforce_packet(enf, ctx, m, data, len, pv->in_port, (uint16_t)peer,
+					      tx_push, &tb);
+			if (!m) {
+				if (verdict == SF_VERDICT_BLOCK)
+					w->st.dropped++;
+				continue;
+			}
+		}
+		tx_push(&tb, (uint16_t)peer, m);
 	}
 	if (n)
 		sf_worker_tick(w->eng, last_ts);	/* bounded expiry, packet clock */
-	for (unsigned p = 0; p < ctx->n_ports; p++) {
-		uint16_t sent;
-
-		if (!n_out[p])
-			continue;
-		if (w->txq >= ctx->port_ntxq[p]) {
-			/* a port with fewer TX queues than lcores (never shared) */
-			w->st.tx_fail += n_out[p];
-			rte_pktmbuf_free_bulk(out[p], n_out[p]);
-			continue;
-		}
-		sent = rte_eth_tx_burst(ctx->port_ids[p], w->txq, out[p], (uint16_t)n_out[p]);
-		w->st.tx += sent;
-		if (sent < n_out[p]) {
-			w->st.tx_fail += n_out[p] - sent;
-			rte_pktmbuf_free_bulk(out[p] + sent, n_out[p] - sent);
-		}
-	}
+	if (enf)
+		dp_enforce_tick(enf, ctx, tx_push, &tb);
+	for (unsigned p = 0; p < ctx->n_ports; p++)
+		tx_flush_port(&tb, p);
 }
 
 int dp_worker_main(void *arg)
@@ -249,11 +340,18 @@ int dp_worker_main(void *arg)
 				break;
 			if (ctx->stop)
 				break;
+			if (w->enf)
+				dp_process_burst(ctx, w, pkts, 0);	/* answer retransmission timers */
 			rte_pause();
 		}
 		rte_rcu_qsbr_quiescent(ctx->qs, w->index);
 	}
 	rte_rcu_qsbr_thread_offline(ctx->qs, w->index);
 	rte_rcu_qsbr_thread_unregister(ctx->qs, w->index);
+	if (w->enf) {
+		dp_enforce_print(w->enf, w->index, stderr);
+		dp_enforce_destroy(w->enf);
+		w->enf = NULL;
+	}
 	return 0;
 }
