@@ -394,6 +394,13 @@ static int step_behaviour(struct eval *e)
 				    e->scan ? e->scan->fp : 0, e->now_ns, &b))
 		return 0;
 	add_reason(e->v, "%s %u > %u", policy_id_name(b.policy_id), b.count, b.limit);
+	/* One text from many senders, or to many recipients, is a campaign
+	 * only if the text itself is suspect: identical ham is common
+	 * (holiday greetings, "收到"), and a false positive costs more than a
+	 * miss. Without any content hit it is tagged for the analysts. */
+	if ((b.policy_id == POLICY_ID_CONTENT_SENDERS || b.policy_id == POLICY_ID_CONTENT_RECIPIENTS) &&
+	    !(e->scan && (e->scan->n_hits || e->scan->score)))
+		return finding(e, SF_CLASS_HARASSMENT, SF_ACT_TAG, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
 	return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
 }
 

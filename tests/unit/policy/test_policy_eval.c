@@ -573,9 +573,19 @@ static void same_text(void)
 		struct sf_sms s = mo("8613600000199", "8613500000001", "same");
 		struct policy_scan other = { .fp = 0x1234567890abcdeeULL };
 
+		struct sf_sms s5 = mo("8613600000198", "8613500000001", "same");
+		struct policy_scan hit = sc;
+
+		/* no rule hit the text: a campaign of identical ham is tagged */
 		eval(&s, &sc, T0 + 10 * NS);
-		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
+		VERDICT(SF_VERDICT_TAG, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
 		CHECK_STR(v.reason, "behaviour.same_text_senders 4 > 3");
+		/* the text also scored under a rule (below the threshold): blocked */
+		hit.n_hits = 1;
+		hit.score = 40;
+		eval(&s5, &hit, T0 + 10 * NS);
+		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
+		CHECK_STR(v.reason, "behaviour.same_text_senders 5 > 3");
 		/* other text from the same sender passes */
 		eval(&s, &other, T0 + 11 * NS);
 		VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
@@ -599,8 +609,17 @@ static void same_text(void)
 		passed += v.verdict == SF_VERDICT_PASS;
 	}
 	CHECK_INT(passed, 3);
-	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_RECIPIENTS);
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_RECIPIENTS);
 	CHECK_STR(v.reason, "behaviour.same_text_recipients 4 > 3");
+	{
+		struct sf_sms s = mo("8613600000299", "8613500000299", "same");
+		struct policy_scan hit = sc;
+
+		hit.n_hits = 1;
+		eval(&s, &hit, T0 + 5 * NS);
+		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_RECIPIENTS);
+		CHECK_STR(v.reason, "behaviour.same_text_recipients 5 > 3");
+	}
 }
 
 static void quiet_hours(void)
