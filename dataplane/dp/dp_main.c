@@ -4,7 +4,9 @@
  * port pairs). The main lcore receives; with worker lcores it hashes each
  * SCTP association (both directions) to one worker through a ring, so
  * per-association state needs no locks; with none it runs to completion. */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -64,6 +66,26 @@ static uint64_t count_packets(const char *path, char *err, size_t errlen)
 		n++;
 	pcap_close(p);
 	return n;
+}
+
+/* Remove the files of the EAL runtime directory, then the directory. */
+static void remove_runtime_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char p[PATH_MAX + 256];
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
 }
 
 /* Symmetric hash of an SCTP association (both directions alike). */
@@ -551,6 +573,15 @@ int main(int argc, char **argv)
 	}
 out_eal:
 	dp_redis_stop(ctx, 0);
-	rte_eal_cleanup();
+	{
+		/* the EAL leaves its per-process runtime directory (telemetry
+		 * socket, config) behind; ours has a per-pid prefix, so remove
+		 * it or every run leaves one */
+		char dir[PATH_MAX];
+
+		snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+		rte_eal_cleanup();
+		remove_runtime_dir(dir);
+	}
 	return rc;
 }
