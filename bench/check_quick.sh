@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# The CI check of smsfw-bench (suite 'bench'): run the quick mode and check
+# that it produced every figure with a number, the ratios and the plot data.
+# Never a timed assertion: how fast is not checked, only that it measured.
+set -eu
+bench=$1
+out=$2
+rm -rf "$out"
+mkdir -p "$out"
+"$bench" --quick --out "$out" --workdir "$out/work" --no-plots > "$out/stdout.txt"
+tsv="$out/results.tsv"
+fail=0
+keys_tshark=""
+if command -v tshark > /dev/null 2>&1; then
+	keys_tshark="tshark.sms_per_s tshark.secs_capture_est ratio.smsfw_over_tshark ratio.tshark_time_over_smsfw"
+fi
+for key in $keys_tshark capture.frames capture.sms_parts full.sms_per_s full.pkts_per_s full.gbit_per_s \
+    full.ns_per_sms full.lat_p50 full.lat_p99 full.lat_p999 full.vmrss full.vmhwm \
+    io.pkts_per_s io.gbit_per_s decode.sms_per_s stage.decode_ns stage.normalise_ns \
+    stage.scan_ns stage.policy_ns stage.engine_ns tables.senders rawhs.texts_per_s \
+    scanblock.texts_per_s scale.1.sms_per_s rules.30.sms_per_s rules.100.sms_per_s \
+    reload.count reload.lost reload.dip_pct naive.posix.texts_per_s \
+    naive.posix.rules_skipped ratio.full_over_rawhs ratio.full_over_io \
+    ratio.smsfw_over_naive_posix ratio.full_over_decode goal.2M_sms_1core goal.40pct_rawhs \
+    goal.p99_20us stage.verdicts_match stage.dp_overhead_ns; do
+	line=$(grep -P "^\Q$key\E\t" "$tsv" || true)
+	if [ -z "$line" ]; then
+		echo "missing figure: $key"; fail=1; continue
+	fi
+	v=$(printf '%s\n' "$line" | cut -f2)
+	case "$v" in
+	*nan*|*inf*|"") echo "figure $key has no value: $v"; fail=1;;
+	esac
+done
+# every run moved every packet: no loss, with or without reloads
+lost=$(grep -P '^reload\.lost\t' "$tsv" | cut -f2)
+[ "$lost" = "0" ] || { echo "reload lost $lost packets"; fail=1; }
+reloads=$(grep -P '^reload\.count\t' "$tsv" | cut -f2)
+[ "$reloads" -ge 1 ] 2>/dev/null || { echo "no reload happened under load"; fail=1; }
+# the staged replica and the engine agree with the full path
+m=$(grep -P '^stage\.verdicts_match\t' "$tsv" | cut -f2)
+[ "$m" = "1" ] || { echo "stage verdicts differ from the full path: $(grep -P '^stage\.verdicts_match' "$tsv")"; fail=1; }
+for f in scaling.dat rules.dat reload.dat latency.dat results.md; do
+	[ -s "$out/$f" ] || { echo "missing $f"; fail=1; }
+done
+grep -q 'ratio.full_over_rawhs' "$out/stdout.txt" || { echo "table not printed"; fail=1; }
+[ $fail -eq 0 ] && echo "smsfw-bench quick: every figure present"
+exit $fail
