@@ -68,40 +68,6 @@ static void ext_free_noop(void *addr, void *opaque)
 	(void)opaque;
 }
 
-/* The association hash of dp_main.c (symmetric), so that N lcores get the
- * same partition the distributor would give them: a copy, as that one is
- * static to the application's main. */
-static uint32_t assoc_hash(const uint8_t *p, size_t len, int lt)
-{
-	struct l2l3_view v;
-	uint32_t h = 2166136261u;
-	const uint8_t *a, *b;
-	uint16_t pa, pb;
-
-	if (l2l3_decode(p, len, lt, &v) || v.l4_proto != SF_IPPROTO_SCTP || v.l4.len < 4)
-		return 0;
-	a = v.src;
-	b = v.dst;
-	pa = sf_rd16(v.l4.p);
-	pb = sf_rd16(v.l4.p + 2);
-	if (memcmp(a, b, 16) > 0 || (memcmp(a, b, 16) == 0 && pa > pb)) {
-		const uint8_t *t = a;
-		uint16_t tp = pa;
-
-		a = b;
-		b = t;
-		pa = pb;
-		pb = tp;
-	}
-	for (int i = 0; i < 16; i++)
-		h = (h ^ a[i]) * 16777619u;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ b[i]) * 16777619u;
-	h = (h ^ pa) * 16777619u;
-	h = (h ^ pb) * 16777619u;
-	return h ^ (h >> 16);
-}
-
 int bench_dp_init(const struct bench_capture *cap, unsigned lcores, char *err, size_t errlen)
 {
 	char *argv[16], lc[256], mem[32], prefix[64];
@@ -420,7 +386,7 @@ static void refill(unsigned n)
 
 	if (B.part_n != n) {
 		for (size_t i = 0; i < cap->n; i++)
-			B.part_of[i] = n > 1 ? assoc_hash(cap->data + cap->off[i], cap->len[i], SF_DLT_EN10MB) % n : 0;
+			B.part_of[i] = n > 1 ? sf_flow_assoc_hash(cap->data + cap->off[i], cap->len[i], SF_DLT_EN10MB) % n : 0;
 		B.part_n = n;
 	}
 	for (unsigned q = 0; q < B.nq; q++) {

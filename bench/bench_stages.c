@@ -97,24 +97,6 @@ static int texts_add(struct bench_texts *t, const char *s, size_t len, const cha
 	return 0;
 }
 
-static uint64_t mix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	return k ^ (k >> 33);
-}
-
-static uint64_t str_hash(uint64_t h, const char *s)
-{
-	while (*s) {
-		h ^= (uint8_t)*s++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* What engine.c's on_sms does, stage by stage. */
 static void st_on_sms(void *arg, const struct sf_sms *s)
 {
@@ -149,12 +131,7 @@ static void st_on_sms(void *arg, const struct sf_sms *s)
 	memset(&res, 0, sizeof(res));
 	if (c->g->bundle) {
 		if (s->has_concat && s->concat_total > 1) {
-			uint64_t key = str_hash(0xcbf29ce484222325ULL, sender);
-
-			key = str_hash(key, "|");
-			key = str_hash(key, recipient);
-			key = mix64(key ^ ((uint64_t)s->concat_ref << 8) ^ s->concat_total ^
-				    ((uint64_t)s->concat_ref16 << 40));
+			uint64_t key = sf_engine_concat_key(s, sender, recipient);
 			e = scan_concat_part(c->concat, c->g->bundle, c->scratch, key, s->concat_seq,
 					     s->concat_total, c->norm, nlen, sender, s->ts_ns, &res);
 		} else {

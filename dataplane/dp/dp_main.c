@@ -22,8 +22,6 @@
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 
-#include "decode/l2l3.h"
-#include "decode/sctp.h"
 #include "dp.h"
 #include "dp_redis.h"
 #include "sf_wire.h"
@@ -86,38 +84,6 @@ static void remove_runtime_dir(const char *dir)
 	}
 	closedir(d);
 	rmdir(dir);
-}
-
-/* Symmetric hash of an SCTP association (both directions alike). */
-static uint32_t assoc_hash(const uint8_t *p, size_t len, int lt)
-{
-	struct l2l3_view v;
-	uint32_t h = 2166136261u;
-	const uint8_t *a, *b;
-	uint16_t pa, pb;
-
-	if (l2l3_decode(p, len, lt, &v) || v.l4_proto != SF_IPPROTO_SCTP || v.l4.len < 4)
-		return 0;
-	a = v.src;
-	b = v.dst;
-	pa = sf_rd16(v.l4.p);
-	pb = sf_rd16(v.l4.p + 2);
-	if (memcmp(a, b, 16) > 0 || (memcmp(a, b, 16) == 0 && pa > pb)) {
-		const uint8_t *t = a;
-		uint16_t tp = pa;
-
-		a = b;
-		b = t;
-		pa = pb;
-		pb = tp;
-	}
-	for (int i = 0; i < 16; i++)
-		h = (h ^ a[i]) * 16777619u;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ b[i]) * 16777619u;
-	h = (h ^ pa) * 16777619u;
-	h = (h ^ pb) * 16777619u;
-	return h ^ (h >> 16);
 }
 
 static int port_setup(struct dp_ctx *ctx, uint16_t port, uint16_t ntx, char *err, size_t errlen)
@@ -222,7 +188,7 @@ static void rx_loop(struct dp_ctx *ctx)
 			}
 			for (uint16_t i = 0; i < n; i++) {
 				struct rte_mbuf *m = pkts[i];
-				uint32_t h = assoc_hash(rte_pktmbuf_mtod(m, const uint8_t *),
+				uint32_t h = sf_flow_assoc_hash(rte_pktmbuf_mtod(m, const uint8_t *),
 							rte_pktmbuf_data_len(m), ctx->linktype);
 				struct dp_worker *w = &ctx->workers[h % ctx->n_workers];
 

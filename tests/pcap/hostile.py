@@ -22,23 +22,8 @@ import struct
 import subprocess
 import sys
 
-
-def read_pcap(path):
-    data = open(path, "rb").read()
-    hdr, off, pkts = data[:24], 24, []
-    while off + 16 <= len(data):
-        ts, us, cl, ol = struct.unpack("<IIII", data[off:off + 16])
-        pkts.append((ts, us, data[off + 16:off + 16 + cl]))
-        off += 16 + cl
-    return hdr, pkts
-
-
-def write_pcap(path, hdr, pkts):
-    with open(path, "wb") as f:
-        f.write(hdr)
-        for ts, us, p in pkts:
-            f.write(struct.pack("<IIII", ts, us, len(p), len(p)))
-            f.write(p)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "dataplane"))
+from dptest import crc32c, read_pcap, write_pcap  # noqa: E402
 
 
 def sctp_offset(p):
@@ -46,21 +31,6 @@ def sctp_offset(p):
     if len(p) < 34 or p[12:14] != b"\x08\x00" or p[23] != 132:
         return None
     return 14 + (p[14] & 15) * 4
-
-
-CRC_TAB = []
-for i in range(256):
-    c = i
-    for _ in range(8):
-        c = (c >> 1) ^ (0x82F63B78 if c & 1 else 0)
-    CRC_TAB.append(c)
-
-
-def crc32c(b):
-    c = 0xFFFFFFFF
-    for x in b:
-        c = (c >> 8) ^ CRC_TAB[(c ^ x) & 0xFF]
-    return c ^ 0xFFFFFFFF
 
 
 def with_crc(p, s):

@@ -228,6 +228,16 @@ static uint64_t str_hash(uint64_t h, const char *s)
 	return h;
 }
 
+uint64_t sf_engine_concat_key(const struct sf_sms *s, const char *sender, const char *recipient)
+{
+	uint64_t key = str_hash(0xcbf29ce484222325ULL, sender);
+
+	key = str_hash(key, "|");
+	key = str_hash(key, recipient);
+	return mix64(key ^ ((uint64_t)s->concat_ref << 8) ^ s->concat_total ^
+		     ((uint64_t)s->concat_ref16 << 40));
+}
+
 /* Scan one part: streamed across the parts of a concatenated message. */
 static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sender,
 		    const char *recipient, size_t nlen, struct scan_result *res, int *failed)
@@ -244,12 +254,7 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 		return;
 	}
 	if (s->has_concat && s->concat_total > 1) {
-		uint64_t key = str_hash(0xcbf29ce484222325ULL, sender);
-
-		key = str_hash(key, "|");
-		key = str_hash(key, recipient);
-		key = mix64(key ^ ((uint64_t)s->concat_ref << 8) ^ s->concat_total ^
-			    ((uint64_t)s->concat_ref16 << 40));
+		uint64_t key = sf_engine_concat_key(s, sender, recipient);
 		e = scan_concat_part(w->concat, w->gen->bundle, w->scratch, key, s->concat_seq,
 				     s->concat_total, w->norm, nlen, sender, s->ts_ns, res);
 		if (w->sink && w->sink->on_fact && !s->retransmission) {

@@ -135,6 +135,11 @@ int sf_worker_packet(struct sf_worker *w, const struct sf_gen *g,
 /* Apply a fact another worker learned. */
 void sf_worker_apply_fact(struct sf_worker *w, const struct sf_fact *f);
 
+/* The key under which the parts of one concatenated SMS share a scan
+ * stream: sender, recipient, reference and part count (not the SCTP
+ * association: parts may cross links). */
+uint64_t sf_engine_concat_key(const struct sf_sms *s, const char *sender, const char *recipient);
+
 /* Bounded housekeeping (table expiry); call between bursts. */
 void sf_worker_tick(struct sf_worker *w, uint64_t now_ns);
 

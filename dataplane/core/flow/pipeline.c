@@ -696,3 +696,34 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 	pl_err(pl, r);
 	return pk.n_sms;
 }
+
+uint32_t sf_flow_assoc_hash(const uint8_t *p, size_t len, int linktype)
+{
+	struct l2l3_view v;
+	uint32_t h = 2166136261u;
+	const uint8_t *a, *b;
+	uint16_t pa, pb;
+
+	if (l2l3_decode(p, len, linktype, &v) || v.l4_proto != SF_IPPROTO_SCTP || v.l4.len < 4)
+		return 0;
+	a = v.src;
+	b = v.dst;
+	pa = sf_rd16(v.l4.p);
+	pb = sf_rd16(v.l4.p + 2);
+	if (memcmp(a, b, 16) > 0 || (memcmp(a, b, 16) == 0 && pa > pb)) {
+		const uint8_t *t = a;
+		uint16_t tp = pa;
+
+		a = b;
+		b = t;
+		pa = pb;
+		pb = tp;
+	}
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a[i]) * 16777619u;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ b[i]) * 16777619u;
+	h = (h ^ pa) * 16777619u;
+	h = (h ^ pb) * 16777619u;
+	return h ^ (h >> 16);
+}

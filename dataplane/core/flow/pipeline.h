@@ -101,6 +101,11 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 		       int linktype, uint64_t frame, uint64_t ts_ns,
 		       const struct sf_pipeline_sink *sink);
 
+/* A hash of the SCTP association a packet belongs to, the same for both
+ * directions (addresses and ports ordered), 0 for anything else: what the
+ * dataplane distributes packets to workers by. */
+uint32_t sf_flow_assoc_hash(const uint8_t *p, size_t len, int linktype);
+
 /* Expire idle state; bounded work (budget entries per table). */
 void sf_pipeline_expire(struct sf_pipeline *pl, uint64_t now_ns, unsigned budget);
 
