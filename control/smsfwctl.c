@@ -128,6 +128,30 @@ static int cmp_pair(const void *a, const void *b)
 
 /* ---- block / allow ---- */
 
+/* Add (attrs set) or delete an entry of a list hash and bump the lists
+ * revision in one script, so the control daemon republishes; a delete of
+ * an entry that is not there is EX_NOT_FOUND with "<missing>: <field>". */
+static int hash_edit(struct ctl *x, const char *key, const char *field, const char *attrs,
+		     const char *missing)
+{
+	redisReply *r;
+	int rc;
+
+	if (attrs)
+		r = redisCommand(x->c, "EVAL %s 2 %s %s %s %s", "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])"
+				 " return redis.call('INCR', KEYS[2])", key, CTL_K_REV, field, attrs);
+	else
+		r = redisCommand(x->c, "EVAL %s 2 %s %s %s", "if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then"
+				 " return 0 end return redis.call('INCR', KEYS[2])", key, CTL_K_REV, field);
+	if ((rc = check(x, r)))
+		return rc;
+	rc = r->type == REDIS_REPLY_INTEGER && r->integer == 0 ? EX_NOT_FOUND : EX_OK;
+	freeReplyObject(r);
+	if (rc == EX_NOT_FOUND)
+		return fail(EX_NOT_FOUND, "%s: %s", missing, field);
+	return EX_OK;
+}
+
 static int list_cmd(struct ctl *x, const char *list, int argc, char **argv)
 {
 	const char *key = !strcmp(list, "block") ? CTL_K_BLOCK : CTL_K_ALLOW;
@@ -209,18 +233,12 @@ static int list_cmd(struct ctl *x, const char *list, int argc, char **argv)
 				return fail(EX_INVALID, "--ttl: expected seconds > 0, got \"%s\"", x->ttl);
 			snprintf(attrs + n, sizeof(attrs) - n, " expires=%lld", now_s() + t);
 		}
-		r = redisCommand(x->c, "EVAL %s 2 %s %s %s %s", "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])"
-				 " return redis.call('INCR', KEYS[2])", key, CTL_K_REV, field, attrs);
+		rc = hash_edit(x, key, field, attrs, "not in the list");
 	} else {
-		r = redisCommand(x->c, "EVAL %s 2 %s %s %s", "if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then"
-				 " return 0 end return redis.call('INCR', KEYS[2])", key, CTL_K_REV, field);
+		rc = hash_edit(x, key, field, NULL, "not in the list");
 	}
-	if ((rc = check(x, r)))
+	if (rc)
 		return rc;
-	rc = r->type == REDIS_REPLY_INTEGER && r->integer == 0 ? EX_NOT_FOUND : EX_OK;
-	freeReplyObject(r);
-	if (rc == EX_NOT_FOUND)
-		return fail(EX_NOT_FOUND, "not in the list: %s", field);
 	if (x->json) {
 		char buf[512];
 		struct sf_json j;
@@ -305,18 +323,12 @@ static int shield_cmd(struct ctl *x, int argc, char **argv)
 	snprintf(field, sizeof(field), "%s %s", argv[1] + (argv[1][0] == '+'), argv[2]);
 	if (!strcmp(argv[0], "add")) {
 		snprintf(attrs, sizeof(attrs), "source=manual added=%lld", now_s());
-		r = redisCommand(x->c, "EVAL %s 2 %s %s %s %s", "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])"
-				 " return redis.call('INCR', KEYS[2])", CTL_K_SHIELD, CTL_K_REV, field, attrs);
+		rc = hash_edit(x, CTL_K_SHIELD, field, attrs, "no such shield");
 	} else {
-		r = redisCommand(x->c, "EVAL %s 2 %s %s %s", "if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then"
-				 " return 0 end return redis.call('INCR', KEYS[2])", CTL_K_SHIELD, CTL_K_REV, field);
+		rc = hash_edit(x, CTL_K_SHIELD, field, NULL, "no such shield");
 	}
-	if ((rc = check(x, r)))
+	if (rc)
 		return rc;
-	rc = r->type == REDIS_REPLY_INTEGER && r->integer == 0 ? EX_NOT_FOUND : EX_OK;
-	freeReplyObject(r);
-	if (rc == EX_NOT_FOUND)
-		return fail(EX_NOT_FOUND, "no such shield: %s", field);
 	if (x->json) {
 		char buf[256];
 		struct sf_json j;
