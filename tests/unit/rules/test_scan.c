@@ -306,19 +306,45 @@ static void test_concat_bad_part_and_reload(void)
 	part(c, b, 5, 3, 2, "x", 1, SF_E_RULES_CONCAT_PART);
 	part(c, b, 5, 1, 0, "x", 1, SF_E_RULES_CONCAT_PART);
 
-	b2 = scan_bundle_load(img, img_len, err, sizeof err);	/* a reload */
+	b2 = scan_bundle_load(img, img_len, err, sizeof err);	/* a reload of the same rules */
 	CHECK(b2 != NULL);
 	if (!b2)
 		return;
 	CHECK(scan_bundle_generation(b2) != scan_bundle_generation(b));
 	CHECK_INT(scan_scratch_fit(s, b2), 0);
 	part(c, b, 6, 1, 2, "兼职刷单", 1, SF_OK);
-	r = part(c, b2, 6, 2, 2, "返利", 2, SF_OK);	/* old state unusable: restart */
-	CHECK_INT(r.flags, SCAN_F_BUFFERED);
-	scan_concat_get_stats(c, &st);
-	CHECK_INT(st.reload_resets, 1);
-	r = part(c, b2, 6, 1, 2, "兼职刷单", 3, SF_OK);
+	/* identical bundle bytes: the compressed stream state stays valid and
+	 * the message goes on across the reload */
+	r = part(c, b2, 6, 2, 2, "返利", 2, SF_OK);
 	CHECK_INT(r.rule_id, 4001);
+	scan_concat_get_stats(c, &st);
+	CHECK_INT(st.reload_resets, 0);
+	{
+		/* other rules (here: another source digest, resealed) restart it */
+		uint8_t *img3 = malloc(img_len);
+		struct scan_bundle *b3;
+
+		CHECK(img3 != NULL);
+		if (!img3)
+			return;
+		memcpy(img3, img, img_len);
+		img3[100] ^= 1;
+		scan_bundle_seal(img3, img_len);
+		b3 = scan_bundle_load(img3, img_len, err, sizeof err);
+		CHECK(b3 != NULL);
+		if (b3) {
+			CHECK_INT(scan_scratch_fit(s, b3), 0);
+			part(c, b2, 7, 1, 2, "兼职刷单", 3, SF_OK);
+			r = part(c, b3, 7, 2, 2, "返利", 4, SF_OK);	/* old state unusable: restart */
+			CHECK_INT(r.flags, SCAN_F_BUFFERED);
+			scan_concat_get_stats(c, &st);
+			CHECK_INT(st.reload_resets, 1);
+			r = part(c, b3, 7, 1, 2, "兼职刷单", 5, SF_OK);
+			CHECK_INT(r.rule_id, 4001);
+			scan_bundle_free(b3);
+		}
+		free(img3);
+	}
 	scan_concat_free(c);
 	scan_bundle_free(b2);
 	CHECK_INT(scan_scratch_fit(s, b), 0);
