@@ -564,33 +564,51 @@ static size_t sack_write(struct enf_table *t, struct enf_dir *D, const struct rs
 	return len;
 }
 
+/* Release one R entry whose TSN r the receiver has acked. */
+static void r_release(struct enf_table *t, struct enf_dir *D, struct enf_rrec *rr, uint32_t r)
+{
+	if (rr->r_tsn == r && rr->kind == RR_ORIG) {
+		const struct enf_srec *sr = &D->s[rr->s_tsn & t->wmask];
+
+		if (sr->s_tsn == rr->s_tsn && sr->state == SR_SKIP && D->skips) {
+			D->skips--;
+			t->skip_total--;
+		}
+	}
+	if (rr->r_tsn == r && rr->kind == RR_INJ && rr->slot < ENF_PEND &&
+	    D->pend[rr->slot].state == PD_FLIGHT && D->pend[rr->slot].r_tsn == r) {
+		D->pend[rr->slot].state = PD_FREE;
+		D->n_pend--;
+		t->pend_total--;
+	}
+	rr->kind = RR_NONE;
+}
+
 /* The receiver's cumulative ack (SACK or SHUTDOWN) for direction D: free
- * acked injected answers, release R entries. */
+ * acked injected answers, release R entries. The work is bounded by the
+ * window whatever the ack says: a range longer than the window (a forged
+ * or corrupt SACK, state from mid-association) visits each slot once. */
 static void r_advance(struct enf_table *t, struct enf_dir *D, uint32_t rcum)
 {
 	uint32_t r;
 
 	if (sdiff(rcum, D->r_next) >= 0)
 		rcum = D->r_next - 1;
-	for (r = D->r_lo; sdiff(r, rcum) <= 0; r++) {
-		struct enf_rrec *rr = &D->r[r & t->wmask];
+	if (sdiff(rcum, D->r_lo) < 0)
+		return;
+	if ((uint32_t)sdiff(rcum, D->r_lo) > t->wmask) {
+		for (uint32_t i = 0; i <= t->wmask; i++) {
+			struct enf_rrec *rr = &D->r[i];
 
-		if (rr->r_tsn == r && rr->kind == RR_ORIG) {
-			const struct enf_srec *sr = &D->s[rr->s_tsn & t->wmask];
-
-			if (sr->s_tsn == rr->s_tsn && sr->state == SR_SKIP && D->skips) {
-				D->skips--;
-				t->skip_total--;
-			}
+			if (rr->kind != RR_NONE && sdiff(rr->r_tsn, D->r_lo) >= 0 &&
+			    sdiff(rr->r_tsn, rcum) <= 0)
+				r_release(t, D, rr, rr->r_tsn);
 		}
-		if (rr->r_tsn == r && rr->kind == RR_INJ && rr->slot < ENF_PEND &&
-		    D->pend[rr->slot].state == PD_FLIGHT && D->pend[rr->slot].r_tsn == r) {
-			D->pend[rr->slot].state = PD_FREE;
-			D->n_pend--;
-			t->pend_total--;
-		}
-		rr->kind = RR_NONE;
+		D->r_lo = rcum + 1;
+		return;
 	}
+	for (r = D->r_lo; sdiff(r, rcum) <= 0; r++)
+		r_release(t, D, &D->r[r & t->wmask], r);
 	D->r_lo = r;
 }
 
