@@ -6,5 +6,7 @@ set -eu
 target=$1 seeds=$2 secs=${FUZZ_SECONDS:-$3}
 work="${target}.corpus"
 mkdir -p "$work"
-exec "$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+# a fixed seed by default so that a failure in CI reproduces; FUZZ_SEED
+# picks another (the long runs in the README use random ones)
+exec "$target" -seed="${FUZZ_SEED:-1}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 	-print_final_stats=1 "$work" "$seeds"
