@@ -431,6 +431,30 @@ static int tcap_is_code(uint8_t id)
 	return id == SF_TCAP_LOCAL_OPCODE || id == SF_TCAP_GLOBAL_OPCODE;
 }
 
+/* "opcode OPERATION, parameter ANY OPTIONAL": the tail Invoke and
+ * ReturnResult's resultretres share (Q.773 §4.2.2.1). *r is tcap_next's
+ * result for the element in *t; on return it is the result for the
+ * element after them. */
+static enum sf_err tcap_opcode_param(struct ber_iter *it, struct ber_tlv *t, struct sf_bytes *whole,
+				     int *r, struct tcap_component *out)
+{
+	enum sf_err e;
+
+	if (*r == 0 || !tcap_is_code(t->id))
+		return SF_E_TCAP_MISSING_OPCODE;
+	e = tcap_code(t, &out->opcode_is_global, &out->opcode, &out->opcode_oid);
+	if (e)
+		return e;
+	out->has_opcode = 1;
+	*r = tcap_next(it, t, whole);
+	if (*r == 1) {
+		out->has_param = 1;
+		out->param = *whole;
+		*r = tcap_next(it, t, whole);
+	}
+	return SF_OK;
+}
+
 enum sf_err tcap_component_decode(uint8_t tag, struct sf_bytes c, struct tcap_component *out)
 {
 	struct ber_iter it;
@@ -474,18 +498,9 @@ enum sf_err tcap_component_decode(uint8_t tag, struct sf_bytes c, struct tcap_co
 			if (r < 0)
 				return (enum sf_err)r;
 		}
-		if (r == 0 || !tcap_is_code(t.id))
-			return SF_E_TCAP_MISSING_OPCODE;
-		e = tcap_code(&t, &out->opcode_is_global, &out->opcode, &out->opcode_oid);
+		e = tcap_opcode_param(&it, &t, &whole, &r, out);
 		if (e)
 			return e;
-		out->has_opcode = 1;
-		r = tcap_next(&it, &t, &whole);
-		if (r == 1) {
-			out->has_param = 1;
-			out->param = whole;
-			r = tcap_next(&it, &t, &whole);
-		}
 		break;
 	case SF_TCAP_RETURN_RESULT_LAST:
 	case SF_TCAP_RETURN_RESULT_NOT_LAST:
@@ -500,18 +515,9 @@ enum sf_err tcap_component_decode(uint8_t tag, struct sf_bytes c, struct tcap_co
 			r = tcap_next(&in, &t, &whole);
 			if (r < 0)
 				return (enum sf_err)r;
-			if (r == 0 || !tcap_is_code(t.id))
-				return SF_E_TCAP_MISSING_OPCODE;
-			e = tcap_code(&t, &out->opcode_is_global, &out->opcode, &out->opcode_oid);
+			e = tcap_opcode_param(&in, &t, &whole, &r, out);
 			if (e)
 				return e;
-			out->has_opcode = 1;
-			r = tcap_next(&in, &t, &whole);
-			if (r == 1) {
-				out->has_param = 1;
-				out->param = whole;
-				r = tcap_next(&in, &t, &whole);
-			}
 			if (r < 0)
 				return (enum sf_err)r;
 			if (r == 1)
