@@ -128,6 +128,38 @@ static int cmp_pair(const void *a, const void *b)
 
 /* ---- block / allow ---- */
 
+/* A list hash, entries sorted by field, and (with --json) a JSON buffer
+ * opened with an array named name sized for it. The caller frees *r and
+ * closes the array. */
+static int hash_fetch(struct ctl *x, const char *key, const char *name, redisReply **r,
+		      struct sf_json *j, char **buf)
+{
+	size_t cap = 256;
+	int rc;
+
+	*r = redisCommand(x->c, "HGETALL %s", key);
+	if ((rc = check(x, *r)))
+		return rc;
+	if ((*r)->type != REDIS_REPLY_ARRAY) {
+		freeReplyObject(*r);
+		return fail(EX_REDIS, "%s: unexpected reply", key);
+	}
+	if ((*r)->elements)
+		qsort((*r)->element, (*r)->elements / 2, 2 * sizeof(*(*r)->element), cmp_pair);
+	for (size_t i = 0; i < (*r)->elements; i++)
+		cap += (size_t)(*r)->element[i]->len * 6 + 64;
+	if (x->json) {
+		*buf = json_buf(cap, j);
+		if (!*buf) {
+			freeReplyObject(*r);
+			return fail(EX_REDIS, "%s", "out of memory");
+		}
+		sf_json_begin(j);
+		sf_json_arr_begin(j, name);
+	}
+	return EX_OK;
+}
+
 /* Add (attrs set) or delete an entry of a list hash and bump the lists
  * revision in one script, so the control daemon republishes; a delete of
  * an entry that is not there is EX_NOT_FOUND with "<missing>: <field>". */
@@ -164,28 +196,11 @@ static int list_cmd(struct ctl *x, const char *list, int argc, char **argv)
 	if (!strcmp(argv[0], "list")) {
 		struct sf_json j;
 		char *buf = NULL;
-		size_t cap = 256;
 
 		if (argc != 1)
 			return fail(EX_USAGE, "%s list: no arguments", list);
-		r = redisCommand(x->c, "HGETALL %s", key);
-		if ((rc = check(x, r)))
+		if ((rc = hash_fetch(x, key, list, &r, &j, &buf)))
 			return rc;
-		if (r->type != REDIS_REPLY_ARRAY) {
-			freeReplyObject(r);
-			return fail(EX_REDIS, "%s: unexpected reply", key);
-		}
-		if (r->elements)
-			qsort(r->element, r->elements / 2, 2 * sizeof(*r->element), cmp_pair);
-		for (size_t i = 0; i < r->elements; i++)
-			cap += (size_t)r->element[i]->len * 6 + 64;
-		if (x->json) {
-			buf = json_buf(cap, &j);
-			if (!buf)
-				return fail(EX_REDIS, "%s", "out of memory");
-			sf_json_begin(&j);
-			sf_json_arr_begin(&j, list);
-		}
 		for (size_t i = 0; i + 1 < r->elements; i += 2) {
 			const char *f = r->element[i]->str, *v = r->element[i + 1]->str, *sp = strchr(f, ' ');
 			char shown[64];
@@ -268,28 +283,11 @@ static int shield_cmd(struct ctl *x, int argc, char **argv)
 	if (argc >= 1 && !strcmp(argv[0], "list")) {
 		struct sf_json j;
 		char *buf = NULL;
-		size_t cap = 256;
 
 		if (argc > 2 || (argc == 2 && !ctl_valid_digits(argv[1])))
 			return fail(EX_USAGE, "%s", "shield list [SUBSCRIBER]");
-		r = redisCommand(x->c, "HGETALL %s", CTL_K_SHIELD);
-		if ((rc = check(x, r)))
+		if ((rc = hash_fetch(x, CTL_K_SHIELD, "shield", &r, &j, &buf)))
 			return rc;
-		if (r->type != REDIS_REPLY_ARRAY) {
-			freeReplyObject(r);
-			return fail(EX_REDIS, "%s: unexpected reply", CTL_K_SHIELD);
-		}
-		if (r->elements)
-			qsort(r->element, r->elements / 2, 2 * sizeof(*r->element), cmp_pair);
-		for (size_t i = 0; i < r->elements; i++)
-			cap += (size_t)r->element[i]->len * 6 + 64;
-		if (x->json) {
-			buf = json_buf(cap, &j);
-			if (!buf)
-				return fail(EX_REDIS, "%s", "out of memory");
-			sf_json_begin(&j);
-			sf_json_arr_begin(&j, "shield");
-		}
 		for (size_t i = 0; i + 1 < r->elements; i += 2) {
 			char sub[32], port[32], shown[32];
 
