@@ -130,7 +130,32 @@ static struct socket *make_socket(void)
 	usrsctp_setsockopt(s, IPPROTO_SCTP, SCTP_INITMSG, &im, sizeof(im));
 	usrsctp_setsockopt(s, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on));
 	usrsctp_setsockopt(s, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on));
+	/* the end of the association is seen as notifications (RFC 6458 §6.1) */
+	for (size_t i = 0; i < 2; i++) {
+		struct sctp_event ev = { .se_assoc_id = SCTP_ALL_ASSOC, .se_on = 1,
+					 .se_type = i ? SCTP_SHUTDOWN_EVENT : SCTP_ASSOC_CHANGE };
+
+		usrsctp_setsockopt(s, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof(ev));
+	}
 	return s;
+}
+
+enum { END_NONE, END_PEER_SHUTDOWN, END_CLOSED };
+
+/* What a notification says about the association's end: the peer sent
+ * SHUTDOWN (all its DATA was acknowledged), or the association is gone. */
+static int end_of(const uint8_t *buf, ssize_t n)
+{
+	const union sctp_notification *sn = (const void *)buf;
+
+	if (n < (ssize_t)sizeof(sn->sn_header))
+		return END_NONE;
+	if (sn->sn_header.sn_type == SCTP_SHUTDOWN_EVENT)
+		return END_PEER_SHUTDOWN;
+	if (sn->sn_header.sn_type == SCTP_ASSOC_CHANGE && n >= (ssize_t)sizeof(sn->sn_assoc_change) &&
+	    sn->sn_assoc_change.sac_state != SCTP_COMM_UP && sn->sn_assoc_change.sac_state != SCTP_RESTART)
+		return END_CLOSED;
+	return END_NONE;
 }
 
 static void sin_of(struct sockaddr_in *sa, const char *ip, unsigned port)
@@ -172,6 +197,29 @@ static ssize_t recv_msg(struct socket *s, uint8_t *buf, size_t cap, struct sctp_
 	return usrsctp_recvv(s, buf, cap, (struct sockaddr *)&from, &fl, ri, &il, &it, flags);
 }
 
+/* Read (and drop) until the association is gone or `secs` have passed.
+ * Returns 1 when it is gone. */
+static int wait_closed(struct socket *s, double secs)
+{
+	double end = mono() + secs;
+	uint8_t buf[4096];
+
+	usrsctp_set_non_blocking(s, 1);
+	while (mono() < end) {
+		struct sctp_rcvinfo ri;
+		int flags;
+		ssize_t n = recv_msg(s, buf, sizeof(buf), &ri, &flags);
+
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+			return 1;
+		if (n < 0)
+			usleep(5000);
+		else if (flags & MSG_NOTIFICATION && end_of(buf, n) == END_CLOSED)
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- server (SMSC) ---- */
 static int run_server(void)
 {
@@ -181,6 +229,7 @@ static int run_server(void)
 	uint8_t *seen = calloc(opt.count, 1);
 	int64_t last[MAX_STREAMS];
 	uint32_t received = 0, leaked = 0, dups = 0, out_of_order = 0, unparsed = 0, gaps = 0;
+	int closed = 0;
 	char extra[512];
 
 	for (int i = 0; i < MAX_STREAMS; i++)
@@ -210,10 +259,18 @@ static int run_server(void)
 		uint32_t otid, seq;
 		size_t al;
 
-		if (n <= 0)
+		if (n <= 0) {
+			closed = 1;
 			break;
-		if (flags & MSG_NOTIFICATION)
-			continue;
+		}
+		if (flags & MSG_NOTIFICATION) {
+			int e = end_of(buf, n);
+
+			if (e == END_NONE)
+				continue;
+			closed = e == END_CLOSED;
+			break;
+		}
 		if (parse_tcap(buf, (size_t)n, &type, &otid, &comp) || type != 0x62 || otid == 0 ||
 		    otid > opt.count) {
 			unparsed++;
@@ -239,10 +296,14 @@ static int run_server(void)
 	for (uint32_t i = 0; i < opt.count; i++)
 		if (!blocked(i) && !seen[i])
 			gaps++;
+	/* after the client's SHUTDOWN our SHUTDOWN-ACK leaves once our own
+	 * answers are acknowledged: stay until the association is gone */
+	if (!closed)
+		closed = wait_closed(s, 20.0);
 	snprintf(extra, sizeof(extra),
-		 "received=%u expected=%u leaked_blocked=%u duplicates=%u out_of_order=%u gaps=%u unparsed=%u",
+		 "received=%u expected=%u leaked_blocked=%u duplicates=%u out_of_order=%u gaps=%u unparsed=%u closed=%d",
 		 received, opt.count - opt.count / (opt.block_every ? opt.block_every : opt.count + 1),
-		 leaked, dups, out_of_order, gaps, unparsed);
+		 leaked, dups, out_of_order, gaps, unparsed, closed);
 	stats_line("server", extra);
 	usrsctp_close(s);
 	usrsctp_close(ls);
@@ -284,6 +345,7 @@ static int run_client(void)
 	uint8_t buf[4096];
 	double t0, t1;
 	uint32_t results = 0, errors = 0, missing = 0, wrong = 0, unparsed = 0;
+	int closed;
 	char extra[512];
 
 	answer = calloc(opt.count, 1);
@@ -337,15 +399,22 @@ static int run_client(void)
 		else if (answer[i] == 2)
 			errors++;
 	}
+	/* graceful end across smsfw: SHUTDOWN leaves once all our DATA is
+	 * acknowledged (through smsfw's translated SACKs), and the association
+	 * is gone when the SHUTDOWN-ACK came back. Under loss that takes
+	 * retransmissions: wait for it rather than a fixed time. */
 	usrsctp_shutdown(sock, SHUT_WR);
-	sleep(1);	/* let SHUTDOWN / SHUTDOWN-ACK / COMPLETE cross smsfw */
+	closed = wait_closed(sock, 30.0);
 	snprintf(extra, sizeof(extra),
-		 "sent=%u answered=%u results=%u errors=%u missing=%u wrong_kind=%u dup_answers=%u unparsed=%u seconds=%.2f rate=%.0f",
+		 "sent=%u answered=%u results=%u errors=%u missing=%u wrong_kind=%u dup_answers=%u unparsed=%u closed=%d seconds=%.2f rate=%.0f",
 		 opt.count, atomic_load(&answered), results, errors, missing, wrong,
-		 atomic_load(&dup_answers), unparsed, t1 - t0, (double)opt.count / (t1 - t0));
+		 atomic_load(&dup_answers), unparsed, closed, t1 - t0, (double)opt.count / (t1 - t0));
 	stats_line("client", extra);
+	/* a lost SHUTDOWN-COMPLETE makes the server resend SHUTDOWN-ACK: stay
+	 * to answer it (RFC 9260 §8.4 item 5) */
+	sleep(3);
 	usrsctp_close(sock);
-	return missing || wrong || atomic_load(&dup_answers) || unparsed ? 1 : 0;
+	return missing || wrong || atomic_load(&dup_answers) || unparsed || !closed ? 1 : 0;
 }
 
 static void *watchdog(void *arg)
