@@ -586,6 +586,32 @@ static int to_ere(const char *p, char *out, size_t cap)
 #undef EMITC
 }
 
+/* A rule's parts: its pattern and its "and" lines, which the bundle keeps
+ * as lines of one string. Returns the count (at most max), each a copy. */
+#define RULE_PARTS_MAX 8
+static unsigned rule_parts(const struct rule_info *r, char **part, unsigned max)
+{
+	const char *p = r->pattern;
+	unsigned n = 0;
+
+	while (p && n < max) {
+		const char *nl = strchr(p, '\n');
+
+		part[n] = strndup(p, nl ? (size_t)(nl - p) : strlen(p));
+		if (!part[n])
+			break;
+		n++;
+		p = nl ? nl + 1 : NULL;
+	}
+	return n;
+}
+
+static void free_parts(char **part, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		free(part[i]);
+}
+
 /* Every step-th text, so that the subset has the capture's mix. */
 static size_t subset_step(const struct bench_texts *t, unsigned max_texts, unsigned *n)
 {
@@ -600,8 +626,9 @@ int bench_naive_posix(const char *bundle_path, const struct bench_texts *t, unsi
 {
 	struct scan_bundle *b = scan_bundle_load_file(bundle_path, err, errlen);
 	regex_t *re;
+	unsigned *nparts;	/* per translated rule: its parts, consecutive in re */
 	char ere[16384];
-	unsigned nr, ok = 0;
+	unsigned nr, ok = 0, nre = 0;
 	size_t step;
 	uint64_t t0, t1;
 
@@ -611,8 +638,11 @@ int bench_naive_posix(const char *bundle_path, const struct bench_texts *t, unsi
 	if (!setlocale(LC_CTYPE, "C.UTF-8"))
 		setlocale(LC_CTYPE, "en_US.UTF-8");
 	nr = scan_bundle_rule_count(b);
-	re = calloc(nr ? nr : 1, sizeof(*re));
-	if (!re) {
+	re = calloc((nr ? nr : 1) * RULE_PARTS_MAX, sizeof(*re));
+	nparts = calloc(nr ? nr : 1, sizeof(*nparts));
+	if (!re || !nparts) {
+		free(re);
+		free(nparts);
 		scan_bundle_free(b);
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -621,18 +651,31 @@ int bench_naive_posix(const char *bundle_path, const struct bench_texts *t, unsi
 	for (unsigned i = 0; i < nr; i++) {
 		const struct rule_info *r = scan_bundle_rule_at(b, i);
 		int fl = REG_EXTENDED | REG_NOSUB;
+		char *part[RULE_PARTS_MAX];
+		unsigned np = rule_parts(r, part, RULE_PARTS_MAX), k;
+		int bad = 0;
 
-		if (to_ere(r->pattern, ere, sizeof(ere))) {
-			out->skipped++;
-			continue;
-		}
 		if (r->hs_flags & HS_FLAG_CASELESS)
 			fl |= REG_ICASE;
-		if (regcomp(&re[ok], ere, fl)) {
-			out->compile_failed++;
+		/* a rule with "and" lines: every part its own regex, all must match */
+		for (k = 0; k < np && !bad; k++) {
+			if (to_ere(part[k], ere, sizeof(ere)))
+				bad = 1;
+			else if (regcomp(&re[nre + k], ere, fl))
+				bad = 2;
+		}
+		free_parts(part, np);
+		if (bad) {
+			for (unsigned j = 0; j + 1 < k; j++)
+				regfree(&re[nre + j]);
+			if (bad == 1)
+				out->skipped++;
+			else
+				out->compile_failed++;
 			continue;
 		}
-		ok++;
+		nparts[ok++] = np;
+		nre += np;
 	}
 	out->translated = ok;
 	step = subset_step(t, max_texts, &out->texts);
@@ -640,15 +683,21 @@ int bench_naive_posix(const char *bundle_path, const struct bench_texts *t, unsi
 	for (unsigned k = 0; k < out->texts; k++) {
 		const char *s = t->buf + t->off[k * step];
 
-		for (unsigned i = 0; i < ok; i++)
-			if (regexec(&re[i], s, 0, NULL, 0) == 0)
+		for (unsigned i = 0, at = 0; i < ok; at += nparts[i++]) {
+			unsigned p = 0;
+
+			while (p < nparts[i] && regexec(&re[at + p], s, 0, NULL, 0) == 0)
+				p++;
+			if (p == nparts[i])
 				out->matches++;
+		}
 	}
 	t1 = bench_tsc();
 	out->secs = (double)(t1 - t0) / (double)bench_tsc_hz();
-	for (unsigned i = 0; i < ok; i++)
+	for (unsigned i = 0; i < nre; i++)
 		regfree(&re[i]);
 	free(re);
+	free(nparts);
 	setlocale(LC_CTYPE, "C");
 	scan_bundle_free(b);
 	return 0;
@@ -661,7 +710,8 @@ int bench_naive_pcre2(const char *bundle_path, const struct bench_texts *t, unsi
 	struct scan_bundle *b = scan_bundle_load_file(bundle_path, err, errlen);
 	pcre2_code **re;
 	pcre2_match_data *md;
-	unsigned nr, ok = 0;
+	unsigned *nparts;	/* per compiled rule: its parts, consecutive in re */
+	unsigned nr, ok = 0, nre = 0;
 	size_t step;
 	uint64_t t0, t1;
 
@@ -669,10 +719,12 @@ int bench_naive_pcre2(const char *bundle_path, const struct bench_texts *t, unsi
 	if (!b)
 		return -1;
 	nr = scan_bundle_rule_count(b);
-	re = calloc(nr ? nr : 1, sizeof(*re));
+	re = calloc((nr ? nr : 1) * RULE_PARTS_MAX, sizeof(*re));
+	nparts = calloc(nr ? nr : 1, sizeof(*nparts));
 	md = pcre2_match_data_create(1, NULL);
-	if (!re || !md) {
+	if (!re || !md || !nparts) {
 		free(re);
+		free(nparts);
 		pcre2_match_data_free(md);
 		scan_bundle_free(b);
 		snprintf(err, errlen, "out of memory");
@@ -682,8 +734,9 @@ int bench_naive_pcre2(const char *bundle_path, const struct bench_texts *t, unsi
 	for (unsigned i = 0; i < nr; i++) {
 		const struct rule_info *r = scan_bundle_rule_at(b, i);
 		uint32_t fl = PCRE2_UTF | PCRE2_UCP;
-		int ec;
-		PCRE2_SIZE eo;
+		char *part[RULE_PARTS_MAX];
+		unsigned np = rule_parts(r, part, RULE_PARTS_MAX), k;
+		int bad = 0;
 
 		if (r->hs_flags & HS_FLAG_CASELESS)
 			fl |= PCRE2_CASELESS;
@@ -691,17 +744,25 @@ int bench_naive_pcre2(const char *bundle_path, const struct bench_texts *t, unsi
 			fl |= PCRE2_DOTALL;
 		if (r->hs_flags & HS_FLAG_MULTILINE)
 			fl |= PCRE2_MULTILINE;
-		re[ok] = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED, fl, &ec, &eo, NULL);
-		if (!re[ok]) {
+		for (k = 0; k < np && !bad; k++) {
+			int ec;
+			PCRE2_SIZE eo;
+
+			re[nre + k] = pcre2_compile((PCRE2_SPTR)part[k], PCRE2_ZERO_TERMINATED, fl, &ec,
+						    &eo, NULL);
+			if (!re[nre + k] ||
+			    (jit && pcre2_jit_compile(re[nre + k], PCRE2_JIT_COMPLETE) != 0))
+				bad = 1;
+		}
+		free_parts(part, np);
+		if (bad) {
+			for (unsigned j = 0; j < k; j++)
+				pcre2_code_free(re[nre + j]);
 			out->compile_failed++;
 			continue;
 		}
-		if (jit && pcre2_jit_compile(re[ok], PCRE2_JIT_COMPLETE) != 0) {
-			pcre2_code_free(re[ok]);
-			out->compile_failed++;
-			continue;
-		}
-		ok++;
+		nparts[ok++] = np;
+		nre += np;
 	}
 	out->translated = ok;
 	step = subset_step(t, max_texts, &out->texts);
@@ -710,15 +771,22 @@ int bench_naive_pcre2(const char *bundle_path, const struct bench_texts *t, unsi
 		const char *s = t->buf + t->off[k * step];
 		size_t l = t->len[k * step];
 
-		for (unsigned i = 0; i < ok; i++)
-			if (pcre2_match(re[i], (PCRE2_SPTR)s, l, 0, 0, md, NULL) >= 0)
+		for (unsigned i = 0, at = 0; i < ok; at += nparts[i++]) {
+			unsigned p = 0;
+
+			while (p < nparts[i] &&
+			       pcre2_match(re[at + p], (PCRE2_SPTR)s, l, 0, 0, md, NULL) >= 0)
+				p++;
+			if (p == nparts[i])
 				out->matches++;
+		}
 	}
 	t1 = bench_tsc();
 	out->secs = (double)(t1 - t0) / (double)bench_tsc_hz();
-	for (unsigned i = 0; i < ok; i++)
+	for (unsigned i = 0; i < nre; i++)
 		pcre2_code_free(re[i]);
 	free(re);
+	free(nparts);
 	pcre2_match_data_free(md);
 	scan_bundle_free(b);
 	return 0;
@@ -750,6 +818,36 @@ static int cmp_cost(const void *a, const void *b)
 	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : 0;
 }
 
+/* One rule as the bundle compiles it: its pattern, or its parts (quiet)
+ * and their logical combination. */
+static hs_database_t *compile_alone(const struct rule_info *r)
+{
+	char *part[RULE_PARTS_MAX], comb[RULE_PARTS_MAX * 8];
+	const char *pats[RULE_PARTS_MAX + 1];
+	unsigned fl[RULE_PARTS_MAX + 1], ids[RULE_PARTS_MAX + 1];
+	unsigned np = rule_parts(r, part, RULE_PARTS_MAX);
+	hs_database_t *db = NULL;
+	hs_compile_error_t *ce = NULL;
+	size_t co = 0;
+
+	for (unsigned k = 0; k < np; k++) {
+		pats[k] = part[k];
+		fl[k] = np > 1 ? r->hs_flags | HS_FLAG_QUIET : r->hs_flags;
+		ids[k] = k;
+		co += (size_t)snprintf(comb + co, sizeof(comb) - co, "%s%u", k ? " & " : "", k);
+	}
+	pats[np] = comb;
+	fl[np] = HS_FLAG_COMBINATION | HS_FLAG_SINGLEMATCH;
+	ids[np] = np;
+	if (np && hs_compile_multi(pats, fl, ids, np > 1 ? np + 1 : 1, HS_MODE_BLOCK, NULL, &db,
+				   &ce) != HS_SUCCESS) {
+		hs_free_compile_error(ce);
+		db = NULL;
+	}
+	free_parts(part, np);
+	return db;
+}
+
 int bench_rule_costs(const char *bundle_path, const struct bench_texts *t, unsigned max_texts,
 		     FILE *f, char *err, size_t errlen)
 {
@@ -771,17 +869,15 @@ int bench_rule_costs(const char *bundle_path, const struct bench_texts *t, unsig
 	step = subset_step(t, max_texts, &n);
 	for (unsigned i = 0; i < nr; i++) {
 		const struct rule_info *r = scan_bundle_rule_at(b, i);
-		hs_database_t *db = NULL;
-		hs_compile_error_t *ce = NULL;
+		hs_database_t *db;
 		hs_scratch_t *scr = NULL;
 		uint64_t t0, t1;
 
 		rc[i].idx = i;
 		rc[i].ns = -1;
-		if (hs_compile(r->pattern, r->hs_flags, HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
-			hs_free_compile_error(ce);
+		db = compile_alone(r);
+		if (!db)
 			continue;
-		}
 		if (hs_alloc_scratch(db, &scr) != HS_SUCCESS) {
 			hs_free_database(db);
 			continue;

@@ -563,10 +563,19 @@ static int cmd_eval(int argc, char **argv)
 
 /* ---- explain ---- */
 
+#define XPARTS (RULEFILE_MAX_AND + 1)
+
+struct xspan {
+	unsigned long long from, to;
+	int has_from;
+};
+
 struct xhit {
 	const struct rule_info *r;
-	unsigned long long from, to;
-	int has_from, sender_ok;
+	unsigned long long to;		/* where the scan reported the rule */
+	struct xspan part[XPARTS];	/* where each part matched (SOM) */
+	unsigned n_parts;		/* 1, or 1 + its "and" lines */
+	int sender_ok;
 };
 
 struct xctx {
@@ -586,59 +595,61 @@ static void on_x_hit(void *arg, const struct rule_info *r, unsigned long long en
 	}
 }
 
-struct somctx {
-	struct xctx *x;
-	const struct rule_info *const *byidx;
-};
-
 static int on_som(unsigned int id, unsigned long long from, unsigned long long to,
 		  unsigned int flags, void *ctx)
 {
-	struct somctx *c = ctx;
+	struct xspan *sp = ctx;
 
+	(void)id;
 	(void)flags;
-	for (unsigned i = 0; i < c->x->n; i++) {
-		struct xhit *h = &c->x->h[i];
-
-		/* the leftmost start, with its longest match */
-		if (h->r == c->byidx[id] &&
-		    (!h->has_from || from < h->from || (from == h->from && to > h->to))) {
-			h->from = from;
-			h->to = to;
-			h->has_from = 1;
-		}
+	/* the leftmost start, with its longest match */
+	if (!sp->has_from || from < sp->from || (from == sp->from && to > sp->to)) {
+		sp->from = from;
+		sp->to = to;
+		sp->has_from = 1;
 	}
 	return 0;
 }
 
-/* Find leftmost start offsets: recompile the hit rules with SOM. */
+/* Where one pattern matches: recompiled with SOM. */
+static void part_span(const char *pat, size_t plen, unsigned flags, const char *norm, size_t nl,
+		      struct xspan *sp)
+{
+	unsigned fl = (flags & ~(unsigned)HS_FLAG_SINGLEMATCH) | HS_FLAG_SOM_LEFTMOST;
+	char *p = strndup(pat, plen);
+	hs_database_t *db = NULL;
+	hs_compile_error_t *ce = NULL;
+	hs_scratch_t *sc = NULL;
+
+	sp->has_from = 0;
+	if (!p)
+		return;
+	if (hs_compile(p, fl, HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
+		hs_free_compile_error(ce);	/* SOM unsupported for this pattern: end only */
+	} else if (hs_alloc_scratch(db, &sc) == HS_SUCCESS) {
+		hs_scan(db, norm, (unsigned)nl, 0, sc, on_som, sp);
+	}
+	hs_free_scratch(sc);
+	hs_free_database(db);
+	free(p);
+}
+
+/* Find leftmost start offsets of the hit rules, part by part (the bundle
+ * keeps a rule's "and" parts as lines of its pattern). */
 static void find_starts(struct xctx *x, const char *norm, size_t nl)
 {
 	for (unsigned i = 0; i < x->n; i++) {
 		const struct rule_info *r = x->h[i].r;
-		unsigned fl = (r->hs_flags & ~(unsigned)HS_FLAG_SINGLEMATCH) | HS_FLAG_SOM_LEFTMOST;
-		hs_database_t *db = NULL;
-		hs_compile_error_t *ce = NULL;
-		hs_scratch_t *sc = NULL;
-		const struct rule_info *byidx[1] = { r };
-		struct xctx one = { .n = 1 };
-		struct somctx c = { &one, byidx };
+		const char *p = r->pattern;
 
-		one.h[0] = x->h[i];
-		one.h[0].has_from = 0;
-		if (hs_compile(r->pattern, fl, HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
-			hs_free_compile_error(ce);
-			continue;	/* SOM unsupported for this pattern: end only */
+		x->h[i].n_parts = 0;
+		while (p && x->h[i].n_parts < XPARTS) {
+			const char *nlp = strchr(p, '\n');
+			size_t len = nlp ? (size_t)(nlp - p) : strlen(p);
+
+			part_span(p, len, r->hs_flags, norm, nl, &x->h[i].part[x->h[i].n_parts++]);
+			p = nlp ? nlp + 1 : NULL;
 		}
-		if (hs_alloc_scratch(db, &sc) == HS_SUCCESS &&
-		    hs_scan(db, norm, (unsigned)nl, 0, sc, on_som, &c) == HS_SUCCESS &&
-		    one.h[0].has_from) {
-			x->h[i].from = one.h[0].from;
-			x->h[i].to = one.h[0].to;
-			x->h[i].has_from = 1;
-		}
-		hs_free_scratch(sc);
-		hs_free_database(db);
 	}
 }
 
@@ -737,18 +748,24 @@ static int cmd_explain(int argc, char **argv)
 			snprintf(act, sizeof act, "%s", action_name(ri->action));
 		printf("  rule %-8u %-20s %-10s %s  %s\n", ri->id, sf_class_name(ri->class_id), act,
 		       ri->src, ri->desc);
-		if (h->has_from && h->to <= nl && h->from < h->to) {
-			size_t os = map[h->from], oe = map[h->to - 1];
+		for (unsigned k = 0; k < h->n_parts; k++) {
+			const struct xspan *sp = &h->part[k];
+			const char *what = h->n_parts == 1 ? "" : k ? "and     " : "pattern ";
 
-			oe += utf8_len_at(text, tl, oe);
-			printf("      normalised [%llu,%llu) \"%.*s\"  original [%zu,%zu) \"%.*s\"\n",
-			       h->from, h->to, (int)(h->to - h->from), norm + h->from, os, oe,
-			       (int)(oe - os), text + os);
-		} else if (h->to <= nl && h->to > 0) {
-			size_t oe = map[h->to - 1];
+			if (sp->has_from && sp->to <= nl && sp->from < sp->to) {
+				size_t os = map[sp->from], oe = map[sp->to - 1];
 
-			oe += utf8_len_at(text, tl, oe);
-			printf("      match ends at normalised byte %llu, original byte %zu\n", h->to, oe);
+				oe += utf8_len_at(text, tl, oe);
+				printf("      %snormalised [%llu,%llu) \"%.*s\"  original [%zu,%zu) \"%.*s\"\n",
+				       what, sp->from, sp->to, (int)(sp->to - sp->from), norm + sp->from,
+				       os, oe, (int)(oe - os), text + os);
+			} else if (h->n_parts == 1 && h->to <= nl && h->to > 0) {
+				size_t oe = map[h->to - 1];
+
+				oe += utf8_len_at(text, tl, oe);
+				printf("      match ends at normalised byte %llu, original byte %zu\n",
+				       h->to, oe);
+			}
 		}
 		if (!h->sender_ok) {
 			const char *set = scan_bundle_sender_set_name(b, ri->sender_set);

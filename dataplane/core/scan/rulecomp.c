@@ -121,6 +121,74 @@ static void get_platform(const struct rulecomp_opts *o, hs_platform_info_t *p)
 	}
 }
 
+/* The checks of one pattern (a rule's "pattern" or one of its "and"
+ * lines), reported at its line. */
+static void check_part(struct rulefile *rf, const struct rulefile_rule *r, const char *pat,
+		       unsigned line, const struct rulecomp_opts *o, const hs_platform_info_t *plat)
+{
+	unsigned flags = rulecomp_hs_flags(r);
+	hs_expr_info_t *info = NULL;
+	hs_compile_error_t *ce = NULL;
+	hs_database_t *db = NULL;
+	char rep[64];
+	size_t sz;
+	unsigned long cost;
+
+	cost = repeat_cost(pat, o->max_repeat, rep, sizeof rep);
+	if (rep[0]) {
+		rulefile_error(rf, r->file, line,
+			       "rule %u: bounded repeat %s is above the limit of %u "
+			       "(write a smaller window)", r->id, rep, o->max_repeat);
+		return;
+	}
+	if (cost > o->max_repeat_cost) {
+		rulefile_error(rf, r->file, line,
+			       "rule %u: pattern too expensive: its bounded repeats add up to %lu "
+			       "(limit %lu; a repeated group multiplies its contents)",
+			       r->id, cost, o->max_repeat_cost);
+		return;
+	}
+	if (hs_expression_info(pat, flags | HS_FLAG_ALLOWEMPTY, &info, &ce) != HS_SUCCESS) {
+		rulefile_error(rf, r->file, line, "rule %u: Hyperscan: %s", r->id,
+			       ce && ce->message ? ce->message : "invalid pattern");
+		hs_free_compile_error(ce);
+		return;
+	}
+	if (info->min_width == 0) {
+		rulefile_error(rf, r->file, line, "rule %u: pattern can match the empty string", r->id);
+		free(info);
+		return;
+	}
+	/* a logical combination needs its parts' matches in offset order
+	 * (Hyperscan "unordered match in sub-expressions"): an end anchor
+	 * reports at the end of the data, out of order */
+	if (r->n_and && (info->matches_at_eod || info->matches_only_at_eod)) {
+		rulefile_error(rf, r->file, line,
+			       "rule %u: a pattern joined with \"and\" cannot use an end-of-text "
+			       "anchor ($ or \\z); keep it in a rule of its own", r->id);
+		free(info);
+		return;
+	}
+	free(info);
+	if (o->skip_cost)
+		return;
+	if (hs_compile(pat, flags, HS_MODE_STREAM, plat, &db, &ce) != HS_SUCCESS) {
+		rulefile_error(rf, r->file, line, "rule %u: Hyperscan: %s", r->id,
+			       ce && ce->message ? ce->message : "compile failed");
+		hs_free_compile_error(ce);
+		return;
+	}
+	if (hs_stream_size(db, &sz) == HS_SUCCESS && sz > o->max_stream_state)
+		rulefile_error(rf, r->file, line,
+			       "rule %u: pattern too expensive: %zu bytes of stream state "
+			       "per message (limit %zu)", r->id, sz, o->max_stream_state);
+	else if (hs_database_size(db, &sz) == HS_SUCCESS && sz > o->max_bytecode)
+		rulefile_error(rf, r->file, line,
+			       "rule %u: pattern too expensive: %zu bytes of bytecode (limit %zu)",
+			       r->id, sz, o->max_bytecode);
+	hs_free_database(db);
+}
+
 unsigned rulecomp_check(struct rulefile *rf, const struct rulecomp_opts *o)
 {
 	unsigned before = rf->n_diags;
@@ -129,77 +197,151 @@ unsigned rulecomp_check(struct rulefile *rf, const struct rulecomp_opts *o)
 	get_platform(o, &plat);
 	for (unsigned i = 0; i < rf->n_rules; i++) {
 		struct rulefile_rule *r = &rf->rules[i];
-		unsigned flags = rulecomp_hs_flags(r);
-		hs_expr_info_t *info = NULL;
-		hs_compile_error_t *ce = NULL;
-		hs_database_t *db = NULL;
-		char rep[64];
-		size_t sz;
-		unsigned long cost;
 
-		if (!r->pattern)
-			continue;
-		cost = repeat_cost(r->pattern, o->max_repeat, rep, sizeof rep);
-		if (rep[0]) {
-			rulefile_error(rf, r->file, r->pattern_line,
-				       "rule %u: bounded repeat %s is above the limit of %u "
-				       "(write a smaller window)", r->id, rep, o->max_repeat);
-			continue;
-		}
-		if (cost > o->max_repeat_cost) {
-			rulefile_error(rf, r->file, r->pattern_line,
-				       "rule %u: pattern too expensive: its bounded repeats add up to %lu "
-				       "(limit %lu; a repeated group multiplies its contents)",
-				       r->id, cost, o->max_repeat_cost);
-			continue;
-		}
-		if (hs_expression_info(r->pattern, flags | HS_FLAG_ALLOWEMPTY, &info, &ce) != HS_SUCCESS) {
-			rulefile_error(rf, r->file, r->pattern_line, "rule %u: Hyperscan: %s", r->id,
-				       ce && ce->message ? ce->message : "invalid pattern");
-			hs_free_compile_error(ce);
-			continue;
-		}
-		if (info->min_width == 0) {
-			rulefile_error(rf, r->file, r->pattern_line,
-				       "rule %u: pattern can match the empty string", r->id);
-			free(info);
-			continue;
-		}
-		free(info);
-		if (o->skip_cost)
-			continue;
-		if (hs_compile(r->pattern, flags, HS_MODE_STREAM, &plat, &db, &ce) != HS_SUCCESS) {
-			rulefile_error(rf, r->file, r->pattern_line, "rule %u: Hyperscan: %s", r->id,
-				       ce && ce->message ? ce->message : "compile failed");
-			hs_free_compile_error(ce);
-			continue;
-		}
-		if (hs_stream_size(db, &sz) == HS_SUCCESS && sz > o->max_stream_state)
-			rulefile_error(rf, r->file, r->pattern_line,
-				       "rule %u: pattern too expensive: %zu bytes of stream state "
-				       "per message (limit %zu)", r->id, sz, o->max_stream_state);
-		else if (hs_database_size(db, &sz) == HS_SUCCESS && sz > o->max_bytecode)
-			rulefile_error(rf, r->file, r->pattern_line,
-				       "rule %u: pattern too expensive: %zu bytes of bytecode (limit %zu)",
-				       r->id, sz, o->max_bytecode);
-		hs_free_database(db);
+		if (r->pattern)
+			check_part(rf, r, r->pattern, r->pattern_line, o, &plat);
+		for (unsigned k = 0; k < r->n_and; k++)
+			if (r->and_pat[k])
+				check_part(rf, r, r->and_pat[k], r->and_line[k], o, &plat);
 	}
 	return rf->n_diags - before;
 }
 
-static int compile_mode(struct rulefile *rf, unsigned mode, const char *const *pats,
-			const unsigned *flags, const unsigned *ids, const hs_platform_info_t *plat,
-			char **ser, size_t *serlen, char *err, size_t errlen)
+/* The expressions handed to hs_compile_multi: one per rule (expression id =
+ * the rule's index in the id-sorted table), then the quiet parts of the
+ * rules with "and" lines, shared between rules (id n_rules + k). */
+struct hsx {
+	const char **pats;
+	unsigned *flags, *ids;
+	unsigned n, cap;
+	unsigned *rule, *line;	/* where each expression was written, for errors */
+	char **owned;		/* combination expressions and display strings */
+	unsigned n_owned;
+};
+
+static int grow(void *pp, unsigned cap, size_t esz)
+{
+	void *n = realloc(*(void **)pp, cap * esz);
+
+	if (!n)
+		return -1;
+	*(void **)pp = n;
+	return 0;
+}
+
+static int hsx_add(struct hsx *x, const char *pat, unsigned flags, unsigned rule, unsigned line)
+{
+	if (x->n == x->cap) {
+		unsigned cap = x->cap ? x->cap * 2 : 64;
+
+		if (grow(&x->pats, cap, sizeof *x->pats) || grow(&x->flags, cap, sizeof *x->flags) ||
+		    grow(&x->ids, cap, sizeof *x->ids) || grow(&x->rule, cap, sizeof *x->rule) ||
+		    grow(&x->line, cap, sizeof *x->line))
+			return -1;
+		x->cap = cap;
+	}
+	x->pats[x->n] = pat;
+	x->flags[x->n] = flags;
+	x->ids[x->n] = x->n;
+	x->rule[x->n] = rule;
+	x->line[x->n] = line;
+	x->n++;
+	return 0;
+}
+
+static char *hsx_own(struct hsx *x, char *s)
+{
+	char **o = s ? realloc(x->owned, (x->n_owned + 1) * sizeof *o) : NULL;
+
+	if (!o) {
+		free(s);
+		return NULL;
+	}
+	x->owned = o;
+	x->owned[x->n_owned++] = s;
+	return s;
+}
+
+static void hsx_free(struct hsx *x)
+{
+	for (unsigned i = 0; i < x->n_owned; i++)
+		free(x->owned[i]);
+	free(x->owned);
+	free(x->pats);
+	free(x->flags);
+	free(x->ids);
+	free(x->rule);
+	free(x->line);
+}
+
+/* The id of a quiet part with this pattern and these flags: an existing one
+ * (rules share their parts, so a part is matched once) or a new one. */
+static int part_id(struct hsx *x, unsigned first_part, const char *pat, unsigned flags,
+		   unsigned rule, unsigned line)
+{
+	for (unsigned k = first_part; k < x->n; k++)
+		if (x->flags[k] == flags && strcmp(x->pats[k], pat) == 0)
+			return (int)k;
+	return hsx_add(x, pat, flags, rule, line) ? -1 : (int)x->n - 1;
+}
+
+/* Rule i's expression: its pattern, or for a rule with "and" lines the
+ * logical combination "a & b & ..." of its parts (Hyperscan 5.4
+ * HS_FLAG_COMBINATION). *display gets the parts joined by newlines (the
+ * bundle's pattern string: explain shows where each part hit). */
+static int add_rule_parts(struct hsx *x, const struct rulefile *rf, unsigned first_part,
+			  unsigned i, char **display)
+{
+	const struct rulefile_rule *r = &rf->rules[i];
+	unsigned flags = rulecomp_hs_flags(r) | HS_FLAG_QUIET;
+	const char *parts[RULEFILE_MAX_AND + 1];
+	unsigned lines[RULEFILE_MAX_AND + 1], np = 0;
+	size_t cl = 1, dl = 1;
+	char *comb, *disp;
+
+	parts[np] = r->pattern;
+	lines[np++] = r->pattern_line;
+	for (unsigned k = 0; k < r->n_and; k++) {
+		parts[np] = r->and_pat[k];
+		lines[np++] = r->and_line[k];
+	}
+	for (unsigned k = 0; k < np; k++) {
+		if (!parts[k])
+			return -1;
+		cl += 16;
+		dl += strlen(parts[k]) + 1;
+	}
+	comb = hsx_own(x, malloc(cl));
+	disp = hsx_own(x, malloc(dl));
+	if (!comb || !disp)
+		return -1;
+	comb[0] = disp[0] = '\0';
+	for (unsigned k = 0, co = 0, dof = 0; k < np; k++) {
+		int id = part_id(x, first_part, parts[k], flags, i, lines[k]);
+
+		if (id < 0)
+			return -1;
+		co += (unsigned)snprintf(comb + co, cl - co, "%s%d", k ? " & " : "", id);
+		dof += (unsigned)snprintf(disp + dof, dl - dof, "%s%s", k ? "\n" : "", parts[k]);
+	}
+	x->pats[i] = comb;
+	*display = disp;
+	return 0;
+}
+
+static int compile_mode(struct rulefile *rf, unsigned mode, const struct hsx *x,
+			const hs_platform_info_t *plat, char **ser, size_t *serlen,
+			char *err, size_t errlen)
 {
 	hs_database_t *db = NULL;
 	hs_compile_error_t *ce = NULL;
 
-	if (hs_compile_multi(pats, flags, ids, rf->n_rules, mode, plat, &db, &ce) != HS_SUCCESS) {
-		if (ce && ce->expression >= 0 && (unsigned)ce->expression < rf->n_rules) {
-			struct rulefile_rule *r = &rf->rules[ce->expression];
+	if (hs_compile_multi(x->pats, x->flags, x->ids, x->n, mode, plat, &db, &ce) != HS_SUCCESS) {
+		if (ce && ce->expression >= 0 && (unsigned)ce->expression < x->n) {
+			struct rulefile_rule *r = &rf->rules[x->rule[ce->expression]];
 
-			rulefile_error(rf, r->file, r->pattern_line, "rule %u: Hyperscan: %s", r->id,
-				       ce->message);
+			rulefile_error(rf, r->file, x->line[ce->expression], "rule %u: Hyperscan: %s",
+				       r->id, ce->message);
 		} else {
 			snprintf(err, errlen, "Hyperscan (%s mode): %s",
 				 mode == HS_MODE_BLOCK ? "block" : "stream",
@@ -220,9 +362,7 @@ static int compile_mode(struct rulefile *rf, unsigned mode, const char *const *p
 int rulecomp_build(struct rulefile *rf, const struct rulecomp_opts *o,
 		   uint8_t **out, size_t *outlen, char *err, size_t errlen)
 {
-	const char **pats = calloc(rf->n_rules + 1, sizeof *pats);
-	unsigned *flags = calloc(rf->n_rules + 1, sizeof *flags);
-	unsigned *ids = calloc(rf->n_rules + 1, sizeof *ids);
+	struct hsx x;
 	struct rule_info *ri = calloc(rf->n_rules + 1, sizeof *ri);
 	struct bundle_sender_set *sets = calloc(rf->n_sets + 1, sizeof *sets);
 	struct bundle_build bb;
@@ -230,33 +370,49 @@ int rulecomp_build(struct rulefile *rf, const struct rulecomp_opts *o,
 	size_t blen = 0, slen = 0;
 	int rc = -1;
 
+	memset(&x, 0, sizeof x);
 	err[0] = '\0';
 	*out = NULL;
 	*outlen = 0;
-	if (!pats || !flags || !ids || !ri || !sets) {
+	if (!ri || !sets) {
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
 	for (unsigned i = 0; i < rf->n_rules; i++) {
 		const struct rulefile_rule *r = &rf->rules[i];
+		unsigned flags = rulecomp_hs_flags(r);
 
 		if (!r->pattern || r->class_id == SF_CLASS_NONE || !r->action) {
 			snprintf(err, errlen, "rule %u is incomplete (run check)", r->id);
 			goto done;
 		}
-		pats[i] = r->pattern;
-		flags[i] = rulecomp_hs_flags(r);
-		ids[i] = i;	/* expression id = index in the id-sorted table */
+		/* a combination rule reports once, like the others */
+		if (hsx_add(&x, r->pattern, r->n_and ? HS_FLAG_COMBINATION | HS_FLAG_SINGLEMATCH : flags,
+			    i, r->pattern_line)) {
+			snprintf(err, errlen, "out of memory");
+			goto done;
+		}
 		ri[i].id = r->id;
 		ri[i].class_id = r->class_id;
 		ri[i].action = r->action;
 		ri[i].score = r->action == SF_ACT_SCORE ? r->score : 0;
 		ri[i].sender_set = r->sender_set;
 		ri[i].sender_neg = r->sender_set ? r->sender_neg : 0;
-		ri[i].hs_flags = flags[i];
+		ri[i].hs_flags = flags;
 		ri[i].desc = r->desc;
 		ri[i].pattern = r->pattern;
 		ri[i].src = r->src;
+	}
+	for (unsigned i = 0; i < rf->n_rules; i++) {
+		char *display;
+
+		if (!rf->rules[i].n_and)
+			continue;
+		if (add_rule_parts(&x, rf, rf->n_rules, i, &display)) {
+			snprintf(err, errlen, "rule %u is incomplete (run check)", rf->rules[i].id);
+			goto done;
+		}
+		ri[i].pattern = display;
 	}
 	for (unsigned i = 0; i < rf->n_sets; i++) {
 		sets[i].name = rf->sets[i].name;
@@ -266,10 +422,8 @@ int rulecomp_build(struct rulefile *rf, const struct rulecomp_opts *o,
 	memset(&bb, 0, sizeof bb);
 	get_platform(o, &bb.platform);
 	if (rf->n_rules) {
-		if (compile_mode(rf, HS_MODE_BLOCK, pats, flags, ids, &bb.platform, &bser, &blen,
-				 err, errlen) != 0 ||
-		    compile_mode(rf, HS_MODE_STREAM, pats, flags, ids, &bb.platform, &sser, &slen,
-				 err, errlen) != 0)
+		if (compile_mode(rf, HS_MODE_BLOCK, &x, &bb.platform, &bser, &blen, err, errlen) != 0 ||
+		    compile_mode(rf, HS_MODE_STREAM, &x, &bb.platform, &sser, &slen, err, errlen) != 0)
 			goto done;
 	}
 	rulefile_digest(rf, bb.src_digest);
@@ -286,9 +440,7 @@ int rulecomp_build(struct rulefile *rf, const struct rulecomp_opts *o,
 done:
 	free(bser);
 	free(sser);
-	free(pats);
-	free(flags);
-	free(ids);
+	hsx_free(&x);
 	free(ri);
 	free(sets);
 	return rc;

@@ -72,6 +72,10 @@ void rulefile_free(struct rulefile *rf)
 
 		free(r->pattern_raw);
 		free(r->pattern);
+		for (k = 0; k < r->n_and; k++) {
+			free(r->and_raw[k]);
+			free(r->and_pat[k]);
+		}
 		free(r->desc);
 		free(r->sender_ref);
 		for (k = 0; k < r->n_sender_list; k++)
@@ -302,6 +306,18 @@ static void rule_key(struct rulefile *rf, struct pstate *ps, unsigned line,
 		}
 		r->pattern_raw = xstrdup(v);
 		r->pattern_line = line;
+	} else if (strcmp(key, "and") == 0) {
+		if (r->n_and == RULEFILE_MAX_AND) {
+			rulefile_error(rf, ps->file, line, "rule %u: more than %u \"and\" lines",
+				       r->id, RULEFILE_MAX_AND);
+			return;
+		}
+		if (!*v) {
+			rulefile_error(rf, ps->file, line, "rule %u: empty \"and\" pattern", r->id);
+			return;
+		}
+		r->and_raw[r->n_and] = xstrdup(v);
+		r->and_line[r->n_and++] = line;
 	} else if (strcmp(key, "action") == 0) {
 		unsigned long long sc;
 
@@ -417,7 +433,7 @@ static void rule_key(struct rulefile *rf, struct pstate *ps, unsigned line,
 		ex->text = xstrdup(v);
 	} else {
 		rulefile_error(rf, ps->file, line, "rule %u: unknown key \"%s\" "
-			       "(action, pattern, flags, sender, desc, match, nomatch)", r->id, key);
+			       "(action, pattern, and, flags, sender, desc, match, nomatch)", r->id, key);
 	}
 }
 
@@ -561,7 +577,7 @@ static void top_directive(struct rulefile *rf, struct pstate *ps, unsigned line,
 static int is_rule_key(const char *k)
 {
 	static const char *const keys[] = {
-		"action", "pattern", "flags", "sender", "desc", "match", "nomatch",
+		"action", "pattern", "and", "flags", "sender", "desc", "match", "nomatch",
 	};
 
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
@@ -869,6 +885,10 @@ unsigned rulefile_resolve(struct rulefile *rf)
 		if (r->pattern_raw) {
 			snprintf(what, sizeof what, "rule %u: ", r->id);
 			r->pattern = expand(rf, r->pattern_raw, r->file, r->pattern_line, what, 0);
+		}
+		for (k = 0; k < r->n_and; k++) {
+			snprintf(what, sizeof what, "rule %u: ", r->id);
+			r->and_pat[k] = expand(rf, r->and_raw[k], r->file, r->and_line[k], what, 0);
 		}
 		if (r->sender_ref) {
 			for (k = 0; k < rf->n_sets; k++)

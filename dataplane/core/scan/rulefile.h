@@ -14,6 +14,7 @@
 
 #define RULEFILE_MAX_PATTERN 65536
 #define RULEFILE_DEFAULT_THRESHOLD 100
+#define RULEFILE_MAX_AND 7	/* "and" lines per rule */
 
 struct rulefile_diag {
 	const char *file;
@@ -38,6 +39,12 @@ struct rulefile_rule {
 	uint32_t hs_flags;	/* HS_FLAG_CASELESS/DOTALL/MULTILINE from "flags" */
 	char *pattern_raw;	/* as written */
 	char *pattern;		/* {NAME} expanded (after rulefile_resolve) */
+	/* "and" lines: the rule also needs each of these somewhere in the text,
+	 * in any order (a Hyperscan logical combination) */
+	char *and_raw[RULEFILE_MAX_AND];
+	char *and_pat[RULEFILE_MAX_AND];	/* expanded */
+	unsigned and_line[RULEFILE_MAX_AND];
+	unsigned n_and;
 	char *desc;
 	char *sender_ref;	/* "@SET" name, or NULL */
 	struct bundle_sender_entry *sender_list;	/* inline list */

@@ -157,6 +157,37 @@ static void test_rule_errors(void)
 	rulefile_free(rf);
 }
 
+static void test_and_lines(void)
+{
+	struct rulefile *rf = parse2(
+		"class fake_offer\n"
+		"define QQ = (?:qq|扣扣)\n"
+		"rule 7\n"
+		"  action block\n"
+		"  pattern 兼职\n"
+		"  and     日结 # not a comment\n"
+		"  and     加{QQ}\n"
+		"  desc d\n"
+		"  match 兼职日结加qq\n"
+		"rule 8\n"
+		"  action tag\n"
+		"  pattern a\n"
+		"  and\n"
+		"  and b\n  and c\n  and d\n  and e\n  and f\n  and g\n  and h\n  and i\n"
+		"  desc d\n"
+		"  match abcdefgh\n", NULL);
+
+	check_diag(rf, 0, "a.rules", 13, "rule 8: empty \"and\" pattern");
+	check_diag(rf, 1, "a.rules", 21, "rule 8: more than 7 \"and\" lines");
+	CHECK_INT(rf->n_diags, 2);
+	CHECK_INT(rf->rules[0].n_and, 2);
+	CHECK_STR(rf->rules[0].and_pat[0], "日结 # not a comment");
+	CHECK_STR(rf->rules[0].and_pat[1], "加(?:(?:qq|扣扣))");
+	CHECK_INT(rf->rules[0].and_line[1], 7);
+	CHECK_INT(rf->rules[1].n_and, 7);
+	rulefile_free(rf);
+}
+
 static void test_digest(void)
 {
 	struct rulefile *a = parse2("define X = a\n", NULL);
@@ -178,6 +209,7 @@ int main(void)
 	RUN(test_inline_senders_and_sort);
 	RUN(test_define_errors);
 	RUN(test_rule_errors);
+	RUN(test_and_lines);
 	RUN(test_digest);
 	return TEST_SUMMARY();
 }

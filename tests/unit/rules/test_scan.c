@@ -141,7 +141,12 @@ static void test_rule_table(void)
 	CHECK_STR(ri->desc, "Safe account");
 	CHECK_STR(ri->pattern, "安全账户");
 	CHECK(scan_bundle_rule(b, 12345) == NULL);
-	CHECK_INT(scan_bundle_rule_count(b), 9);
+	/* a rule with "and" lines keeps its parts, one per line, for explain */
+	ri = scan_bundle_rule(b, 4003);
+	CHECK(ri != NULL);
+	if (ri)
+		CHECK_STR(ri->pattern, "兼职打字员\n日结工资\n加qq");
+	CHECK_INT(scan_bundle_rule_count(b), 10);
 	CHECK_INT(scan_bundle_threshold(b), 100);
 	ri = scan_bundle_rule(b, 7001);
 	CHECK(ri && ri->sender_set != 0 && !ri->sender_neg);
@@ -204,6 +209,30 @@ static void test_concat_split_phrase(void)
 	/* the same two parts scanned alone find nothing */
 	CHECK_INT(run("招聘兼职刷单", NULL).action, SF_ACT_NONE);
 	CHECK_INT(run("返利日结", NULL).action, SF_ACT_NONE);
+	scan_concat_free(c);
+}
+
+/* A rule with "and" lines: all parts, any order, anywhere; in a
+ * concatenated message the parts may come in different SMS parts. */
+static void test_and_parts(void)
+{
+	struct scan_concat *c = scan_concat_create(64, 1000);
+	struct scan_result r;
+
+	r = run("日结工资，加qq，兼职打字员", NULL);
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.rule_id, 4003);
+	CHECK_INT(r.n_hits, 1);
+	CHECK_INT(run("兼职打字员，加qq", NULL).action, SF_ACT_NONE);
+	CHECK_INT(run("日结工资", NULL).action, SF_ACT_NONE);
+	r = part(c, b, 77, 1, 3, "加qq了解", 1, SF_OK);
+	CHECK_INT(r.action, SF_ACT_NONE);
+	r = part(c, b, 77, 2, 3, "兼职打字员", 2, SF_OK);
+	CHECK_INT(r.action, SF_ACT_NONE);
+	r = part(c, b, 77, 3, 3, "日结工资", 3, SF_OK);
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.rule_id, 4003);
+	CHECK_INT(r.flags, SCAN_F_STREAMED | SCAN_F_COMPLETE);
 	scan_concat_free(c);
 }
 
@@ -399,6 +428,7 @@ int main(int argc, char **argv)
 	RUN(test_sender_sets);
 	RUN(test_rule_table);
 	RUN(test_scratch_unfit);
+	RUN(test_and_parts);
 	RUN(test_concat_split_phrase);
 	RUN(test_concat_out_of_order);
 	RUN(test_concat_end_anchor);
