@@ -621,13 +621,22 @@ static size_t subset_step(const struct bench_texts *t, unsigned max_texts, unsig
 	return step;
 }
 
-int bench_naive_posix(const char *bundle_path, const struct bench_texts *t, unsigned max_texts,
-		      struct bench_naive *out, char *err, size_t errlen)
+/* A naive matcher: every part of every rule compiled on its own and tried
+ * one by one. compile returns NULL when it cannot (*not_expressible: the
+ * pattern has no translation at all). */
+struct naive_ops {
+	void *(*compile)(const char *pat, unsigned hs_flags, int jit, int *not_expressible);
+	int (*match)(void *re, const char *s, size_t len, void *md);
+	void (*free)(void *re);
+};
+
+static int naive_run(const char *bundle_path, const struct bench_texts *t, unsigned max_texts,
+		     const struct naive_ops *ops, int jit, void *md, struct bench_naive *out,
+		     char *err, size_t errlen)
 {
 	struct scan_bundle *b = scan_bundle_load_file(bundle_path, err, errlen);
-	regex_t *re;
-	unsigned *nparts;	/* per translated rule: its parts, consecutive in re */
-	char ere[16384];
+	void **re;
+	unsigned *nparts;	/* per compiled rule: its parts, consecutive in re */
 	unsigned nr, ok = 0, nre = 0;
 	size_t step;
 	uint64_t t0, t1;
@@ -635,8 +644,6 @@ int bench_naive_posix(const char *bundle_path, const struct bench_texts *t, unsi
 	memset(out, 0, sizeof(*out));
 	if (!b)
 		return -1;
-	if (!setlocale(LC_CTYPE, "C.UTF-8"))
-		setlocale(LC_CTYPE, "en_US.UTF-8");
 	nr = scan_bundle_rule_count(b);
 	re = calloc((nr ? nr : 1) * RULE_PARTS_MAX, sizeof(*re));
 	nparts = calloc(nr ? nr : 1, sizeof(*nparts));
@@ -650,115 +657,23 @@ int bench_naive_posix(const char *bundle_path, const struct bench_texts *t, unsi
 	out->rules = nr;
 	for (unsigned i = 0; i < nr; i++) {
 		const struct rule_info *r = scan_bundle_rule_at(b, i);
-		int fl = REG_EXTENDED | REG_NOSUB;
 		char *part[RULE_PARTS_MAX];
 		unsigned np = rule_parts(r, part, RULE_PARTS_MAX), k;
-		int bad = 0;
+		int skip = 0, bad = 0;
 
-		if (r->hs_flags & HS_FLAG_CASELESS)
-			fl |= REG_ICASE;
 		/* a rule with "and" lines: every part its own regex, all must match */
 		for (k = 0; k < np && !bad; k++) {
-			if (to_ere(part[k], ere, sizeof(ere)))
-				bad = 1;
-			else if (regcomp(&re[nre + k], ere, fl))
-				bad = 2;
+			re[nre + k] = ops->compile(part[k], r->hs_flags, jit, &skip);
+			bad = !re[nre + k];
 		}
 		free_parts(part, np);
 		if (bad) {
 			for (unsigned j = 0; j + 1 < k; j++)
-				regfree(&re[nre + j]);
-			if (bad == 1)
+				ops->free(re[nre + j]);
+			if (skip)
 				out->skipped++;
 			else
 				out->compile_failed++;
-			continue;
-		}
-		nparts[ok++] = np;
-		nre += np;
-	}
-	out->translated = ok;
-	step = subset_step(t, max_texts, &out->texts);
-	t0 = bench_tsc();
-	for (unsigned k = 0; k < out->texts; k++) {
-		const char *s = t->buf + t->off[k * step];
-
-		for (unsigned i = 0, at = 0; i < ok; at += nparts[i++]) {
-			unsigned p = 0;
-
-			while (p < nparts[i] && regexec(&re[at + p], s, 0, NULL, 0) == 0)
-				p++;
-			if (p == nparts[i])
-				out->matches++;
-		}
-	}
-	t1 = bench_tsc();
-	out->secs = (double)(t1 - t0) / (double)bench_tsc_hz();
-	for (unsigned i = 0; i < nre; i++)
-		regfree(&re[i]);
-	free(re);
-	free(nparts);
-	setlocale(LC_CTYPE, "C");
-	scan_bundle_free(b);
-	return 0;
-}
-
-#ifdef BENCH_HAVE_PCRE2
-int bench_naive_pcre2(const char *bundle_path, const struct bench_texts *t, unsigned max_texts,
-		      int jit, struct bench_naive *out, char *err, size_t errlen)
-{
-	struct scan_bundle *b = scan_bundle_load_file(bundle_path, err, errlen);
-	pcre2_code **re;
-	pcre2_match_data *md;
-	unsigned *nparts;	/* per compiled rule: its parts, consecutive in re */
-	unsigned nr, ok = 0, nre = 0;
-	size_t step;
-	uint64_t t0, t1;
-
-	memset(out, 0, sizeof(*out));
-	if (!b)
-		return -1;
-	nr = scan_bundle_rule_count(b);
-	re = calloc((nr ? nr : 1) * RULE_PARTS_MAX, sizeof(*re));
-	nparts = calloc(nr ? nr : 1, sizeof(*nparts));
-	md = pcre2_match_data_create(1, NULL);
-	if (!re || !md || !nparts) {
-		free(re);
-		free(nparts);
-		pcre2_match_data_free(md);
-		scan_bundle_free(b);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	out->rules = nr;
-	for (unsigned i = 0; i < nr; i++) {
-		const struct rule_info *r = scan_bundle_rule_at(b, i);
-		uint32_t fl = PCRE2_UTF | PCRE2_UCP;
-		char *part[RULE_PARTS_MAX];
-		unsigned np = rule_parts(r, part, RULE_PARTS_MAX), k;
-		int bad = 0;
-
-		if (r->hs_flags & HS_FLAG_CASELESS)
-			fl |= PCRE2_CASELESS;
-		if (r->hs_flags & HS_FLAG_DOTALL)
-			fl |= PCRE2_DOTALL;
-		if (r->hs_flags & HS_FLAG_MULTILINE)
-			fl |= PCRE2_MULTILINE;
-		for (k = 0; k < np && !bad; k++) {
-			int ec;
-			PCRE2_SIZE eo;
-
-			re[nre + k] = pcre2_compile((PCRE2_SPTR)part[k], PCRE2_ZERO_TERMINATED, fl, &ec,
-						    &eo, NULL);
-			if (!re[nre + k] ||
-			    (jit && pcre2_jit_compile(re[nre + k], PCRE2_JIT_COMPLETE) != 0))
-				bad = 1;
-		}
-		free_parts(part, np);
-		if (bad) {
-			for (unsigned j = 0; j < k; j++)
-				pcre2_code_free(re[nre + j]);
-			out->compile_failed++;
 			continue;
 		}
 		nparts[ok++] = np;
@@ -774,8 +689,7 @@ int bench_naive_pcre2(const char *bundle_path, const struct bench_texts *t, unsi
 		for (unsigned i = 0, at = 0; i < ok; at += nparts[i++]) {
 			unsigned p = 0;
 
-			while (p < nparts[i] &&
-			       pcre2_match(re[at + p], (PCRE2_SPTR)s, l, 0, 0, md, NULL) >= 0)
+			while (p < nparts[i] && ops->match(re[at + p], s, l, md))
 				p++;
 			if (p == nparts[i])
 				out->matches++;
@@ -784,12 +698,106 @@ int bench_naive_pcre2(const char *bundle_path, const struct bench_texts *t, unsi
 	t1 = bench_tsc();
 	out->secs = (double)(t1 - t0) / (double)bench_tsc_hz();
 	for (unsigned i = 0; i < nre; i++)
-		pcre2_code_free(re[i]);
+		ops->free(re[i]);
 	free(re);
 	free(nparts);
-	pcre2_match_data_free(md);
 	scan_bundle_free(b);
 	return 0;
+}
+
+static void *posix_compile(const char *pat, unsigned hs_flags, int jit, int *not_expressible)
+{
+	char ere[16384];
+	regex_t *re;
+
+	(void)jit;
+	if (to_ere(pat, ere, sizeof(ere))) {
+		*not_expressible = 1;
+		return NULL;
+	}
+	re = malloc(sizeof(*re));
+	if (re && regcomp(re, ere, REG_EXTENDED | REG_NOSUB |
+			  (hs_flags & HS_FLAG_CASELESS ? REG_ICASE : 0))) {
+		free(re);
+		re = NULL;
+	}
+	return re;
+}
+
+static int posix_match(void *re, const char *s, size_t len, void *md)
+{
+	(void)len;
+	(void)md;
+	return regexec(re, s, 0, NULL, 0) == 0;
+}
+
+static void posix_free(void *re)
+{
+	regfree(re);
+	free(re);
+}
+
+int bench_naive_posix(const char *bundle_path, const struct bench_texts *t, unsigned max_texts,
+		      struct bench_naive *out, char *err, size_t errlen)
+{
+	static const struct naive_ops ops = { posix_compile, posix_match, posix_free };
+	int rc;
+
+	/* "." is a character, as in Hyperscan's UTF-8 mode */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		setlocale(LC_CTYPE, "en_US.UTF-8");
+	rc = naive_run(bundle_path, t, max_texts, &ops, 0, NULL, out, err, errlen);
+	setlocale(LC_CTYPE, "C");
+	return rc;
+}
+
+#ifdef BENCH_HAVE_PCRE2
+static void *pcre_compile_part(const char *pat, unsigned hs_flags, int jit, int *not_expressible)
+{
+	uint32_t fl = PCRE2_UTF | PCRE2_UCP;
+	pcre2_code *re;
+	int ec;
+	PCRE2_SIZE eo;
+
+	(void)not_expressible;
+	if (hs_flags & HS_FLAG_CASELESS)
+		fl |= PCRE2_CASELESS;
+	if (hs_flags & HS_FLAG_DOTALL)
+		fl |= PCRE2_DOTALL;
+	if (hs_flags & HS_FLAG_MULTILINE)
+		fl |= PCRE2_MULTILINE;
+	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, fl, &ec, &eo, NULL);
+	if (re && jit && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0) {
+		pcre2_code_free(re);
+		re = NULL;
+	}
+	return re;
+}
+
+static int pcre_match(void *re, const char *s, size_t len, void *md)
+{
+	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL) >= 0;
+}
+
+static void pcre_free(void *re)
+{
+	pcre2_code_free(re);
+}
+
+int bench_naive_pcre2(const char *bundle_path, const struct bench_texts *t, unsigned max_texts,
+		      int jit, struct bench_naive *out, char *err, size_t errlen)
+{
+	static const struct naive_ops ops = { pcre_compile_part, pcre_match, pcre_free };
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int rc;
+
+	if (!md) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rc = naive_run(bundle_path, t, max_texts, &ops, jit, md, out, err, errlen);
+	pcre2_match_data_free(md);
+	return rc;
 }
 #else
 int bench_naive_pcre2(const char *bundle_path, const struct bench_texts *t, unsigned max_texts,
