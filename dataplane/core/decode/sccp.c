@@ -7,10 +7,16 @@
 #include "sf_wire.h"
 
 /* Q.713 §3.4.2.3.1 address signals, spelled as Wireshark's SCCP dissector
- * spells them (the tshark oracle compares these strings). */
-static const char *const sccp_signal[16] = {
-	"0", "1", "2", "3", "4", "5", "6", "7", "8", "9",
-	"(spare)", "11", "12", "(spare)", "(spare)", "ST",
+ * spells them (the tshark oracle compares these strings), with their
+ * lengths so that the digit loop needs no strlen. */
+static const struct {
+	uint8_t len;
+	char s[8];
+} sccp_signal[16] = {
+	{ 1, "0" }, { 1, "1" }, { 1, "2" }, { 1, "3" }, { 1, "4" },
+	{ 1, "5" }, { 1, "6" }, { 1, "7" }, { 1, "8" }, { 1, "9" },
+	{ 7, "(spare)" }, { 2, "11" }, { 2, "12" }, { 7, "(spare)" }, { 7, "(spare)" },
+	{ 2, "ST" },
 };
 
 static void sccp_gt_digits(struct sccp_gt *gt, const uint8_t *p, size_t n)
@@ -21,15 +27,17 @@ static void sccp_gt_digits(struct sccp_gt *gt, const uint8_t *p, size_t n)
 	nibbles = n * 2 - (gt->odd && n ? 1 : 0);
 	for (i = 0; i < nibbles; i++) {
 		uint8_t nib = (i & 1) ? p[i / 2] >> 4 : p[i / 2] & 0x0F;
-		const char *s = sccp_signal[nib];
-		size_t sl = strlen(s);
+		size_t sl = sccp_signal[nib].len;
 
 		if (i >= SF_DIGITS_MAX || SF_DIGITS_MAX - pos < sl) {
 			/* Q.713 sets no limit; we keep what fits and say so */
 			gt->truncated = 1;
 			break;
 		}
-		memcpy(gt->digits + pos, s, sl);
+		if (sl == 1)
+			gt->digits[pos] = sccp_signal[nib].s[0];	/* 0-9: one char */
+		else
+			memcpy(gt->digits + pos, sccp_signal[nib].s, sl);
 		pos += sl;
 	}
 	gt->digits[pos] = '\0';

@@ -2,7 +2,9 @@
 /* Text normalisation for content matching and URL extraction over the
  * result. Spec: rules/FORMAT.md "Normalisation" (steps 1-6 below); UTF-8
  * decoding per Unicode 15 §3.9 (maximal subpart → one U+FFFD); the
- * traditional→simplified table is generated from Unihan (t2s_table.h). */
+ * traditional→simplified table is generated from Unihan (t2s_table.h).
+ * map_char defines steps 2-4; the hot loop reads it from direct-index
+ * tables built from it once per process (see "Direct-index tables"). */
 #include "normalize.h"
 
 #include <string.h>
@@ -82,7 +84,7 @@ static size_t utf8_decode(const uint8_t *in, size_t len, uint32_t *cp)
 	return n;
 }
 
-static size_t utf8_encode(uint32_t c, char *o)
+static inline size_t utf8_encode(uint32_t c, char *o)
 {
 	if (c < 0x80) {
 		o[0] = (char)c;
@@ -360,28 +362,214 @@ static void map_char(uint32_t c, struct nmap *m)
 	m->kind = is_sym(c) ? NK_SYM : NK_WORD;
 }
 
-size_t norm_text(const char *in, size_t len, char *out, size_t cap, uint32_t *map)
+/* ---- Direct-index tables (the fast path) -------------------------------
+ * map_char above is the definition of steps 2-4. For the hot path it is
+ * tabulated once per process for the whole BMP: stage1[c >> 8] names one
+ * of a few distinct 256-entry pages, whose entry packs map_char's result
+ * (kind, n, a[0], a[1]); a CJK entry stands for cp = t2s(c), found through
+ * a bitmap of t2s_table's sources plus a rank per 64-bit word instead of
+ * a binary search. The builder checks that every entry reproduces
+ * map_char exactly and leaves the fast path off otherwise, so the tables
+ * can never change the output; code points above U+FFFF, and any call
+ * made before the tables are ready, use map_char itself. */
+
+#define NORM_PAGES_MAX 64	/* distinct pages; the BMP needs 25 today */
+
+struct norm_tables {
+	uint8_t stage1[256];		/* c >> 8 → page */
+	uint16_t t2s_rank[1024];	/* t2s_table entries before bitmap word w */
+	uint64_t t2s_bits[1024];	/* bit c: t2s_table has a source c */
+	uint32_t page[NORM_PAGES_MAX][256];	/* kind | n << 8 | a[0] << 16 | a[1] << 24 */
+};
+
+static struct norm_tables norm_tab;
+static int norm_tab_state;	/* 0 unbuilt, 1 building, 2 ready, 3 unusable */
+
+static inline unsigned popcount64(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* t2s() for c <= 0xFFFF by bitmap and rank. */
+static inline uint32_t t2s_fast(const struct norm_tables *t, uint32_t c)
+{
+	uint64_t w = t->t2s_bits[c >> 6], bit = 1ULL << (c & 63);
+
+	if (!(w & bit))
+		return c;
+	return t2s_table[t->t2s_rank[c >> 6] + popcount64(w & (bit - 1))][1];
+}
+
+static uint32_t norm_pack(const struct nmap *m)
+{
+	uint32_t e = m->kind | (uint32_t)m->n << 8;
+
+	if (m->n >= 1)
+		e |= (uint32_t)(uint8_t)m->a[0] << 16;
+	if (m->n >= 2)
+		e |= (uint32_t)(uint8_t)m->a[1] << 24;
+	return e;
+}
+
+static int norm_tables_build(struct norm_tables *t)
+{
+	unsigned npages = 0, pg, lo, w, rank = 0;
+	uint32_t tmp[256];
+
+	memset(t, 0, sizeof(*t));
+	for (size_t k = 0; k < T2S_TABLE_LEN; k++) {
+		uint16_t src = t2s_table[k][0];
+
+		if (k > 0 && src <= t2s_table[k - 1][0])
+			return -1;	/* the rank needs sorted, unique sources */
+		t->t2s_bits[src >> 6] |= 1ULL << (src & 63);
+	}
+	for (w = 0; w < 1024; w++) {
+		t->t2s_rank[w] = (uint16_t)rank;
+		rank += popcount64(t->t2s_bits[w]);
+	}
+	for (pg = 0; pg < 256; pg++) {
+		unsigned k;
+
+		for (lo = 0; lo < 256; lo++) {
+			uint32_t c = pg << 8 | lo;
+			struct nmap m;
+
+			map_char(c, &m);
+			/* at most two ASCII bytes; one for ASCII (copied in runs)
+			 * and for the separators */
+			if (m.n > 2 || ((c < 0x80 || m.kind == NK_SPACE || m.kind == NK_URL) &&
+					m.n != 1))
+				return -1;
+			/* an entry with n == 0 stands for c, or t2s(c) for CJK */
+			if (m.n == 0 && m.cp != (m.kind == NK_CJK ? t2s_fast(t, c) : c))
+				return -1;
+			tmp[lo] = norm_pack(&m);
+		}
+		for (k = 0; k < npages; k++)
+			if (memcmp(t->page[k], tmp, sizeof(tmp)) == 0)
+				break;
+		if (k == npages) {
+			if (npages == NORM_PAGES_MAX)
+				return -1;
+			memcpy(t->page[npages++], tmp, sizeof(tmp));
+		}
+		t->stage1[pg] = (uint8_t)k;
+	}
+	return 0;
+}
+
+/* The tables, or NULL while another thread builds them (or if they could
+ * not reproduce map_char): the caller then uses map_char. Built at most
+ * once, by the one thread that moves the state from 0 to 1. */
+static const struct norm_tables *norm_tables(void)
+{
+	int s = __atomic_load_n(&norm_tab_state, __ATOMIC_ACQUIRE);
+
+	if (s == 2)
+		return &norm_tab;
+	if (s == 0 && __atomic_compare_exchange_n(&norm_tab_state, &s, 1, 0,
+						  __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		s = norm_tables_build(&norm_tab) == 0 ? 2 : 3;
+		__atomic_store_n(&norm_tab_state, s, __ATOMIC_RELEASE);
+		return s == 2 ? &norm_tab : NULL;
+	}
+	return NULL;
+}
+
+/* Build the tables at load time, before any lcore runs. */
+__attribute__((constructor)) static void norm_tables_init(void)
+{
+	(void)norm_tables();
+}
+
+/* utf8_decode with the well-formed 2- and 3-byte sequences (Latin, Greek,
+ * Cyrillic, CJK, full-width forms) decoded inline; everything else,
+ * including every invalid or truncated sequence, goes to utf8_decode. */
+static inline __attribute__((always_inline))
+size_t utf8_next(const uint8_t *s, size_t rem, uint32_t *cp)
+{
+	uint8_t b0 = s[0];
+
+	if (b0 >= 0xE1 && b0 != 0xED && b0 <= 0xEF && rem >= 3 &&
+	    (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(b0 & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+		return 3;
+	}
+	if (b0 >= 0xC2 && b0 <= 0xDF && rem >= 2 && (s[1] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(b0 & 0x1F) << 6 | (s[1] & 0x3F);
+		return 2;
+	}
+	return utf8_decode(s, rem, cp);
+}
+
+/* Bytes utf8_encode writes for c. */
+static inline size_t utf8_len(uint32_t c)
+{
+	return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+}
+
+/* The body of norm_text; with_map is a constant at each call so that the
+ * engine's map-less call carries no per-byte map test. Characters are
+ * written straight into out (no staging buffer). */
+static inline __attribute__((always_inline))
+size_t norm_text_run(const char *in, size_t len, char *out, size_t cap, uint32_t *map,
+		     const int with_map)
 {
 	const uint8_t *p = (const uint8_t *)in;
+	const struct norm_tables *t = norm_tables();
+	const uint32_t *page0 = t ? t->page[t->stage1[0]] : NULL;
 	size_t i = 0, o = 0, run_start = 0;
+	size_t room = cap - 1;	/* output bytes before the NUL */
 	int prev = NK_SPACE;	/* kind of the last emitted character; start of text */
 	int in_run = 0, run_emit = 0;
 
-	if (cap == 0)
-		return 0;
 	while (i < len) {
-		struct nmap m;
-		uint32_t c;
-		size_t used = utf8_decode(p + i, len - i, &c);
-		size_t at = i;
-		char enc[4];
-		size_t n;
+		uint32_t c, cp, e;
+		size_t at = i, n;
+		unsigned kind;
 
-		i += used;
-		map_char(c, &m);
-		if (m.kind == NK_DROP)
+		if (p[i] < 0x80 && t) {
+			e = page0[p[i]];
+			kind = e & 0xFF;
+			if (kind == NK_WORD) {
+				/* a run of ASCII letters and digits, one byte each
+				 * (ends a separator run without rolling it back) */
+				in_run = 0;
+				do {
+					if (o == room)
+						goto full;
+					if (with_map)
+						map[o] = (uint32_t)i;
+					out[o++] = (char)(e >> 16);
+					i++;
+				} while (i < len && p[i] < 0x80 &&
+					 ((e = page0[p[i]]) & 0xFF) == NK_WORD);
+				prev = NK_WORD;
+				continue;
+			}
+			cp = c = p[i++];
+		} else {
+			i += utf8_next(p + i, len - i, &c);
+			if (t && c <= 0xFFFF) {
+				e = t->page[t->stage1[c >> 8]][c & 0xFF];
+				kind = e & 0xFF;
+				cp = kind == NK_CJK ? t2s_fast(t, c) : c;
+			} else {
+				struct nmap m;
+
+				map_char(c, &m);
+				e = norm_pack(&m);
+				kind = m.kind;
+				cp = m.cp;
+			}
+		}
+		if (kind == NK_DROP)
 			continue;
-		if (m.kind == NK_SPACE || m.kind == NK_URL || m.kind == NK_SYM) {
+		if (kind == NK_SPACE || kind == NK_URL || kind == NK_SYM) {
 			/* Step 6: a separator run; its fate depends on what follows.
 			 * After CJK it is dropped; otherwise it is written tentatively
 			 * and rolled back if a CJK character follows. */
@@ -390,43 +578,58 @@ size_t norm_text(const char *in, size_t len, char *out, size_t cap, uint32_t *ma
 				run_start = o;
 				run_emit = prev != NK_CJK;
 			}
-			if (!run_emit || m.kind == NK_SYM)
+			if (!run_emit || kind == NK_SYM)
 				continue;
-			if (m.kind == NK_SPACE && (o == 0 || out[o - 1] == ' '))
+			if (kind == NK_SPACE && (o == 0 || out[o - 1] == ' '))
 				continue;
-			if (cap - 1 - o < 1)
+			if (o == room)
 				break;
-			if (map)
+			if (with_map)
 				map[o] = (uint32_t)at;
-			out[o++] = m.a[0];
+			out[o++] = (char)(e >> 16);
 			continue;
 		}
 		if (in_run) {
 			in_run = 0;
-			if (m.kind == NK_CJK)
+			if (kind == NK_CJK)
 				o = run_start;
 		}
-		if (m.n) {
-			memcpy(enc, m.a, m.n);
-			n = m.n;
+		n = (e >> 8) & 0xFF;
+		if (n == 0) {
+			/* the character itself, or its simplified form */
+			n = utf8_len(cp);
+			if (room - o < n)
+				break;
+			utf8_encode(cp, out + o);
 		} else {
-			n = utf8_encode(m.cp, enc);
+			if (room - o < n)
+				break;
+			out[o] = (char)(e >> 16);
+			if (n == 2)
+				out[o + 1] = (char)(e >> 24);
 		}
-		if (cap - 1 - o < n)
-			break;
-		for (size_t k = 0; k < n; k++) {
-			if (map)
-				map[o] = (uint32_t)at;
-			out[o++] = enc[k];
-		}
-		prev = m.kind;
+		if (with_map)
+			for (size_t k = 0; k < n; k++)
+				map[o + k] = (uint32_t)at;
+		o += n;
+		prev = (int)kind;
 	}
+full:
 	while (o > 0 && out[o - 1] == ' ')	/* no trailing space */
 		o--;
 	out[o] = '\0';
-	if (map)
+	if (with_map)
 		map[o] = (uint32_t)len;
 	return o;
+}
+
+size_t norm_text(const char *in, size_t len, char *out, size_t cap, uint32_t *map)
+{
+	if (cap == 0)
+		return 0;
+	if (map)
+		return norm_text_run(in, len, out, cap, map, 1);
+	return norm_text_run(in, len, out, cap, NULL, 0);
 }
 
 size_t norm_text_out(const char *in, size_t len, struct norm_out *o)
