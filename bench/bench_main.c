@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <malloc.h>
 #include <math.h>
 #include <pcap/pcap.h>
@@ -300,6 +301,21 @@ static time_t rules_mtime(const char *dir)
 	return t;
 }
 
+/* A tag of the starter set's directory for the names of cached bundles and
+ * generated sets: --quick (the engine test rules) and a full run (rules/set)
+ * share a --workdir without reusing each other's bundles. FNV-1a of the
+ * real path. */
+static unsigned set_tag(const char *dir)
+{
+	char real[PATH_MAX];
+	const char *p = realpath(dir, real) ? real : dir;
+	uint32_t h = 2166136261u;
+
+	for (; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	return h;
+}
+
 /* Compile dir into bundle unless the bundle is newer than every rule file
  * of src_dir (Hyperscan compilation of the starter set takes tens of
  * seconds; it is not what is measured). *secs = compile time, or -1 when
@@ -575,7 +591,7 @@ int main(int argc, char **argv)
 	note("loaded %zu frames (%.1f MB) in %.1f s", cap.n, (double)cap.bytes / 1e6, now_s() - t0);
 
 	/* 2. the starter bundle */
-	snprintf(O.bundle, sizeof(O.bundle), "%s/starter.bundle", O.workdir);
+	snprintf(O.bundle, sizeof(O.bundle), "%s/starter-%08x.bundle", O.workdir, set_tag(O.rules_dir));
 	compile_rules(O.rules_dir, O.rules_dir, O.bundle, &secs, NULL, 0);
 	if (secs >= 0)
 		note("starter bundle compiled in %.1f s", secs);
@@ -835,8 +851,9 @@ int main(int argc, char **argv)
 			char csb[32];
 			uint64_t m;
 
-			snprintf(dir, sizeof(dir), "%s/rules-%u", O.workdir, n);
-			snprintf(bundle, sizeof(bundle), "%s/rules-%u.bundle", O.workdir, n);
+			snprintf(dir, sizeof(dir), "%s/rules-%u-%08x", O.workdir, n, set_tag(O.rules_dir));
+			snprintf(bundle, sizeof(bundle), "%s/rules-%u-%08x.bundle", O.workdir, n,
+				 set_tag(O.rules_dir));
 			compile_rules(dir, O.rules_dir, bundle, &cs, bench_rulegen, n);
 			rc.bundle = bundle;
 			note("rule-set size %u (best of %d)", n, FULL_REPS);
