@@ -22,6 +22,8 @@
 #include "scan/rulefile.h"
 #include "scan/scan.h"
 #include "text/normalize.h"
+#include "score/score.h"
+#include "rulec/train.h"
 
 static void usage(FILE *f)
 {
@@ -29,7 +31,8 @@ static void usage(FILE *f)
 		"usage: smsfw-rulec COMMAND ...\n"
 		"  check [--fast] FILES|DIRS...          report every mistake as file:line\n"
 		"  test [--sender N] FILES|DIRS...        run every match/nomatch example\n"
-		"  compile FILES|DIRS... -o BUNDLE [--platform host|generic] [--depfile F]\n"
+		"  compile FILES|DIRS... -o BUNDLE [--model M] [--platform host|generic] [--depfile F]\n"
+		"  train SPEC -o MODEL [--data DIR]     train the content model (rules/FORMAT.md)\n"
 		"  eval --bundle B --tsv FILE [--label-col N] [--group-col N] [--sender N]\n"
 		"       [--summary-only] [--count-tag]    score a labelled corpus\n"
 		"  explain --bundle B [--sender N] TEXT   what hits TEXT and where ('-': stdin)\n"
@@ -272,14 +275,35 @@ static void depfile_escape(FILE *f, const char *s)
 	}
 }
 
+static uint8_t *read_model_image(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && n < (64L << 20) &&
+	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc(n ? (size_t)n : 1)) &&
+	    fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		*len = (size_t)n;
+	} else {
+		free(buf);
+		buf = NULL;
+		errno = errno ? errno : EIO;
+	}
+	fclose(f);
+	return buf;
+}
+
 static int cmd_compile(int argc, char **argv)
 {
 	struct rulecomp_opts o;
 	struct rulefile *rf;
 	char **paths = argv;	/* compacted in place: n <= i */
-	const char *outp = NULL, *dep = NULL;
+	const char *outp = NULL, *dep = NULL, *model_path = NULL;
 	int n = 0;
-	uint8_t *img;
+	uint8_t *img, *model = NULL;
 	size_t len;
 
 	rulecomp_default_opts(&o);
@@ -288,6 +312,8 @@ static int cmd_compile(int argc, char **argv)
 			outp = argv[++i];
 		} else if (strcmp(argv[i], "--depfile") == 0 && i + 1 < argc) {
 			dep = argv[++i];
+		} else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
+			model_path = argv[++i];
 		} else if (strcmp(argv[i], "--platform") == 0 && i + 1 < argc) {
 			i++;
 			if (strcmp(argv[i], "generic") == 0) {
@@ -304,13 +330,32 @@ static int cmd_compile(int argc, char **argv)
 		fprintf(stderr, "compile: -o BUNDLE is required\n");
 		return 2;
 	}
+	if (model_path) {
+		/* validated like the loader will, before it goes into the bundle */
+		char merr[256];
+		struct score_model *sm;
+
+		model = read_model_image(model_path, &o.model_len);
+		sm = model ? score_model_load(model, o.model_len, merr, sizeof merr) : NULL;
+		if (!sm) {
+			fprintf(stderr, "%s: %s\n", model_path, model ? merr : strerror(errno));
+			free(model);
+			return 1;
+		}
+		score_model_free(sm);
+		o.model = model;
+	}
 	rf = load_rules(paths, n, &o);
-	if (!rf)
-		return 1;
-	if (build(rf, &o, &img, &len) != 0) {
-		rulefile_free(rf);
+	if (!rf) {
+		free(model);
 		return 1;
 	}
+	if (build(rf, &o, &img, &len) != 0) {
+		rulefile_free(rf);
+		free(model);
+		return 1;
+	}
+	free(model);
 	if (write_file_atomic(outp, img, len) != 0) {
 		free(img);
 		rulefile_free(rf);
@@ -330,12 +375,17 @@ static int cmd_compile(int argc, char **argv)
 				fputc(' ', f);
 				depfile_escape(f, rf->files[i]);
 			}
+			if (model_path) {
+				fputc(' ', f);
+				depfile_escape(f, model_path);
+			}
 			fputc('\n', f);
 			fclose(f);
 		}
 	}
-	printf("wrote %s: %u rules from %u files, %zu bytes%s\n", outp, rf->n_rules,
-	       rf->n_files, len, o.generic_platform ? " (generic platform)" : "");
+	printf("wrote %s: %u rules from %u files, %zu bytes%s%s\n", outp, rf->n_rules,
+	       rf->n_files, len, o.generic_platform ? " (generic platform)" : "",
+	       model_path ? ", with the content model" : "");
 	free(img);
 	rulefile_free(rf);
 	return 0;
@@ -378,6 +428,68 @@ static void print_cm_row(const char *name, const struct cm *m, int full)
 		       ratio(m->tp, m->tp + m->fn), ratio(m->fp, m->fp + m->tn));
 }
 
+struct mscore {
+	int32_t s[SCORE_MAX_CLASSES];
+	uint8_t pos;
+};
+
+static int cmp_desc_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The model's part in an eval: what it decided, and per class the recall
+ * of the file's positives at the bundle's thresholds and at fixed false-
+ * positive rates of its negatives (ROC points). */
+static void eval_model_report(const struct score_model *m, const struct mscore *ms, size_t n,
+			      unsigned long m_block, unsigned long m_tag, unsigned long m_raise)
+{
+	static const double fprs[] = { 0.0, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05 };
+	int32_t *neg = malloc((n ? n : 1) * sizeof *neg);
+
+	if (!neg)
+		abort();
+	printf("model %08x: %lu blocked and %lu tagged by the model alone, %lu rule scores raised\n",
+	       m->version, m_block, m_tag, m_raise);
+	for (unsigned c = 0; c < m->n_classes; c++) {
+		const struct score_class *k = &m->cls[c];
+		size_t nn = 0, np = 0, pb = 0, pt = 0, fb = 0, ft = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			int b = k->block_thr != SCORE_NEVER && ms[i].s[c] >= k->block_thr;
+			int t = b || (k->tag_thr != SCORE_NEVER && ms[i].s[c] >= k->tag_thr);
+
+			if (ms[i].pos) {
+				np++;
+				pb += b;
+				pt += t;
+			} else {
+				neg[nn++] = ms[i].s[c];
+				fb += b;
+				ft += t;
+			}
+		}
+		printf("  model class %s (%s): block >= %d: recall %.2f%% FP rate %.3f%%; "
+		       "block or tag (>= %d): recall %.2f%% FP rate %.3f%%\n", k->name,
+		       sf_class_name(k->sf_class), k->block_thr, ratio(pb, np), ratio(fb, nn),
+		       k->tag_thr, ratio(pt, np), ratio(ft, nn));
+		qsort(neg, nn, sizeof *neg, cmp_desc_i32);
+		printf("    ROC:");
+		for (unsigned r = 0; r < sizeof fprs / sizeof fprs[0]; r++) {
+			size_t kk = (size_t)(fprs[r] * (double)nn), hit = 0;
+			int32_t t = nn == 0 ? INT32_MIN : kk >= nn ? neg[nn - 1] : neg[kk] == INT32_MAX ? INT32_MAX : neg[kk] + 1;
+
+			for (size_t i = 0; i < n; i++)
+				hit += ms[i].pos && ms[i].s[c] >= t;
+			printf(" FPR %.2f%% recall %.2f%%%s", 100.0 * (double)kk / (double)(nn ? nn : 1),
+			       ratio(hit, np), r + 1 < sizeof fprs / sizeof fprs[0] ? "," : "\n");
+		}
+	}
+	free(neg);
+}
+
 static int cmd_eval(int argc, char **argv)
 {
 	const char *bundle = NULL, *tsv = NULL, *dflt_sender = NULL;
@@ -395,6 +507,10 @@ static int cmd_eval(int argc, char **argv)
 	int group_col = 0;
 	struct group { char name[64]; unsigned long lines, pos, caught, neg, hit; } groups[64];
 	unsigned n_groups = 0;
+	const struct score_model *model;
+	unsigned long m_block = 0, m_tag = 0, m_raise = 0;
+	struct mscore *ms = NULL;	/* per labelled line: model scores, for ROC */
+	size_t n_ms = 0, ms_cap = 0;
 
 	memset(cls, 0, sizeof cls);
 	for (int i = 0; i < argc; i++) {
@@ -426,6 +542,7 @@ static int cmd_eval(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", bundle, err);
 		return 1;
 	}
+	model = scan_bundle_model(b);
 	s = scan_scratch_create(b);
 	f = strcmp(tsv, "-") ? fopen(tsv, "r") : stdin;
 	if (!s || !f) {
@@ -469,6 +586,25 @@ static int cmd_eval(int argc, char **argv)
 			tagged++;
 		if (r.action == SF_ACT_ALLOW)
 			allowed++;
+		if (r.flags & SCAN_F_MODEL) {
+			if (r.rule_id == 0 && r.action == SF_ACT_BLOCK)
+				m_block++;
+			else if (r.rule_id == 0 && r.action == SF_ACT_TAG)
+				m_tag++;
+			else
+				m_raise++;
+		}
+		if (model && nf >= 2) {
+			if (n_ms == ms_cap) {
+				ms_cap = ms_cap ? 2 * ms_cap : 4096;
+				ms = realloc(ms, ms_cap * sizeof *ms);
+				if (!ms)
+					abort();
+			}
+			score_text(model, norm, nl, ms[n_ms].s);
+			ms[n_ms].pos = (uint8_t)!label_negative(label);
+			n_ms++;
+		}
 		lab_cls = class_of_label(label);
 		if (lab_cls > 0)
 			multiclass = 1;
@@ -523,6 +659,12 @@ static int cmd_eval(int argc, char **argv)
 		sf_json_str(&j, "action", action_name(r.action));
 		if (r.score)
 			sf_json_int(&j, "score", r.score);
+		if (r.model_version) {
+			sf_json_str(&j, "model_class", sf_class_name(r.model_class));
+			sf_json_int(&j, "model_score", r.model_score);
+			if (r.flags & SCAN_F_MODEL)
+				sf_json_str(&j, "by", r.rule_id ? "rule raised by the model" : "model");
+		}
 		sf_json_arr_begin(&j, "rules");
 		for (unsigned k = 0; k < r.n_hits; k++)
 			sf_json_uint(&j, NULL, r.hits[k]);
@@ -554,6 +696,9 @@ static int cmd_eval(int argc, char **argv)
 			       groups[k].pos, ratio(groups[k].caught, groups[k].pos), groups[k].neg,
 			       ratio(groups[k].hit, groups[k].neg));
 	}
+	if (model)
+		eval_model_report(model, ms, n_ms, m_block, m_tag, m_raise);
+	free(ms);
 	free(line);
 	free(norm);
 	scan_scratch_free(s);
@@ -659,6 +804,40 @@ static size_t utf8_len_at(const char *s, size_t len, size_t at)
 	size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
 
 	return at + n <= len ? n : len - at;
+}
+
+/* The model's scores and the n-grams that made them. */
+static void explain_model(const struct score_model *m, const char *norm, size_t nl)
+{
+	int32_t sc[SCORE_MAX_CLASSES];
+	unsigned cls, act;
+	size_t nf = score_text(m, norm, nl, sc);
+	struct score_contrib top[8];
+
+	act = score_decide(m, sc, &cls);
+	printf("model:      %08x, %zu features; alone it would %s", m->version, nf,
+	       act == SF_ACT_BLOCK ? "block" : act == SF_ACT_TAG ? "tag" : "pass");
+	if (act != SF_ACT_NONE)
+		printf(" as %s", sf_class_name(m->cls[cls].sf_class));
+	printf("\n");
+	for (unsigned c = 0; c < m->n_classes; c++) {
+		const struct score_class *k = &m->cls[c];
+		unsigned n = score_top_contrib(m, c, norm, nl, top, 8);
+
+		printf("  class %-8s score %6d  (bias %d; block >= ", k->name, sc[c], k->bias);
+		if (k->block_thr == SCORE_NEVER)
+			printf("never");
+		else
+			printf("%d", k->block_thr);
+		printf(", tag >= ");
+		if (k->tag_thr == SCORE_NEVER)
+			printf("never)\n");
+		else
+			printf("%d)\n", k->tag_thr);
+		for (unsigned i = 0; i < n; i++)
+			printf("      %+6d  \"%.*s\"%s x%u\n", top[i].milli, top[i].len, norm + top[i].off,
+			       top[i].off == 0 && top[i].len < 9 ? " (at start)" : "", top[i].count);
+	}
 }
 
 static int cmd_explain(int argc, char **argv)
@@ -780,6 +959,8 @@ static int cmd_explain(int argc, char **argv)
 				       ri->sender_neg ? "is in" : "is not in", set ? set : "?");
 		}
 	}
+	if (scan_bundle_model(b))
+		explain_model(scan_bundle_model(b), norm, nl);
 	nu = norm_urls(norm, nl, urls, 16);
 	for (unsigned i = 0; i < nu; i++) {
 		if (i == 0)
@@ -816,6 +997,8 @@ int main(int argc, char **argv)
 		return cmd_eval(argc - 2, argv + 2);
 	if (strcmp(argv[1], "explain") == 0)
 		return cmd_explain(argc - 2, argv + 2);
+	if (strcmp(argv[1], "train") == 0)
+		return cmd_train(argc - 2, argv + 2);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(stdout);
 		return 0;

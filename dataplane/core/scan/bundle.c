@@ -14,6 +14,7 @@
 #include "sf_verdict.h"
 #include "scan/scan_int.h"
 #include "sf_sha256.h"
+#include "score/score.h"
 
 #define BUNDLE_MAX_RULES 1000000u
 #define BUNDLE_MAX_FILE (1u << 30)
@@ -153,9 +154,9 @@ int scan_bundle_write(const struct bundle_build *in, uint8_t **out, size_t *outl
 		      char *err, size_t errlen)
 {
 	struct wbuf f = { 0 }, rules = { 0 }, senders = { 0 }, strs = { 0 };
-	struct { uint32_t type; const void *p; size_t len; } sec[5];
+	struct { uint32_t type; const void *p; size_t len; } sec[BUNDLE_SEC_MAX];
 	uint8_t hdr[BUNDLE_HEADER_LEN];
-	unsigned i, k, nsec = 5;
+	unsigned i, k, nsec = in->model ? 6 : 5;
 	const char *hv = hs_version();
 
 	*out = NULL;
@@ -203,6 +204,7 @@ int scan_bundle_write(const struct bundle_build *in, uint8_t **out, size_t *outl
 	sec[2].type = BUNDLE_SEC_RULES; sec[2].p = rules.p; sec[2].len = rules.len;
 	sec[3].type = BUNDLE_SEC_SENDERS; sec[3].p = senders.p; sec[3].len = senders.len;
 	sec[4].type = BUNDLE_SEC_STRINGS; sec[4].p = strs.p; sec[4].len = strs.len;
+	sec[5].type = BUNDLE_SEC_MODEL; sec[5].p = in->model; sec[5].len = in->model_len;
 
 	memset(hdr, 0, sizeof hdr);
 	memcpy(hdr, BUNDLE_MAGIC, 8);
@@ -316,6 +318,7 @@ void scan_bundle_free(struct scan_bundle *b)
 		return;
 	hs_free_database(b->block_db);
 	hs_free_database(b->stream_db);
+	score_model_free(b->model);
 	free(b->rules);
 	free(b->sets);
 	free(b->entries);
@@ -341,8 +344,8 @@ static int valid_action(const struct rule_info *r)
 struct scan_bundle *scan_bundle_load(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
 	struct scan_bundle *b = NULL;
-	const uint8_t *sec_p[6] = { 0 };
-	size_t sec_len[6] = { 0 }, sec_off[6] = { 0 };
+	const uint8_t *sec_p[BUNDLE_SEC_MAX + 1] = { 0 };
+	size_t sec_len[BUNDLE_SEC_MAX + 1] = { 0 }, sec_off[BUNDLE_SEC_MAX + 1] = { 0 };
 	uint8_t digest[32];
 	char hv[65], fb[64], fh[64];
 	uint64_t total;
@@ -422,7 +425,7 @@ struct scan_bundle *scan_bundle_load(const uint8_t *buf, size_t len, char *err, 
 		const uint8_t *e = buf + BUNDLE_HEADER_LEN + 12 * i;
 		uint32_t type = sf_rd32(e), off = sf_rd32(e + 4), slen = sf_rd32(e + 8);
 
-		if (type < 1 || type > 5 || sec_off[type]) {
+		if (type < 1 || type > BUNDLE_SEC_MAX || sec_off[type]) {
 			fail(err, errlen, "section %u: unknown or repeated type %u", i, type);
 			return NULL;
 		}
@@ -432,7 +435,7 @@ struct scan_bundle *scan_bundle_load(const uint8_t *buf, size_t len, char *err, 
 			     i, type, off, slen, len);
 			return NULL;
 		}
-		for (uint32_t t = 1; t <= 5; t++) {
+		for (uint32_t t = 1; t <= BUNDLE_SEC_MAX; t++) {
 			if (!sec_off[t] || !sec_len[t] || !slen)
 				continue;
 			if (off < sec_off[t] + sec_len[t] && sec_off[t] < (size_t)off + slen) {
@@ -611,6 +614,16 @@ struct scan_bundle *scan_bundle_load(const uint8_t *buf, size_t len, char *err, 
 			goto bad;
 		}
 	}
+	if (sec_off[BUNDLE_SEC_MODEL]) {
+		char me[256];
+
+		b->model = score_model_load(sec_p[BUNDLE_SEC_MODEL], sec_len[BUNDLE_SEC_MODEL],
+					    me, sizeof me);
+		if (!b->model) {
+			fail(err, errlen, "model section: %s", me);
+			goto bad;
+		}
+	}
 	b->gen = __atomic_fetch_add(&bundle_next_gen, 1, __ATOMIC_RELAXED);
 	memcpy(&b->content_id, buf + len - BUNDLE_TRAILER_LEN, sizeof(b->content_id));
 	return b;
@@ -691,6 +704,11 @@ const uint8_t *scan_bundle_source_digest(const struct scan_bundle *b)
 uint64_t scan_bundle_generation(const struct scan_bundle *b)
 {
 	return b->gen;
+}
+
+const struct score_model *scan_bundle_model(const struct scan_bundle *b)
+{
+	return b->model;
 }
 
 size_t scan_bundle_stream_size(const struct scan_bundle *b)

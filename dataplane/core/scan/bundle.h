@@ -24,7 +24,10 @@
  *       database output; empty when there are no rules), RULES (32 bytes per
  *       rule, sorted by id; the rule's index is its Hyperscan expression
  *       id), SENDERS (per set: name offset u32, entry count u32, entries
- *       {len u8, prefix u8, bytes}), STRINGS (NUL-terminated, offset 0 = "").
+ *       {len u8, prefix u8, bytes}), STRINGS (NUL-terminated, offset 0 = ""),
+ *       and optionally MODEL (the trained content scorer: a model image as
+ *       score/score.h describes it, with its own format version, feature
+ *       settings, training-data digests and cross-validated figures).
  *   end-32  SHA-256 of every byte before it                     32
  */
 #ifndef SF_SCAN_BUNDLE_H
@@ -49,7 +52,11 @@ enum bundle_section {
 	BUNDLE_SEC_RULES = 3,
 	BUNDLE_SEC_SENDERS = 4,
 	BUNDLE_SEC_STRINGS = 5,
+	BUNDLE_SEC_MODEL = 6,	/* optional */
 };
+#define BUNDLE_SEC_MAX 6
+
+struct score_model;
 
 /* One rule as the engine sees it. Strings live inside the bundle. */
 struct rule_info {
@@ -87,6 +94,8 @@ uint64_t scan_bundle_generation(const struct scan_bundle *b);
 const char *scan_bundle_sender_set_name(const struct scan_bundle *b, unsigned sender_set);
 /* Is the canonical sender (scan_sender_canon) in set sender_set (1-based)? */
 int scan_bundle_sender_in_set(const struct scan_bundle *b, unsigned sender_set, const char *canon);
+/* The trained content model the bundle carries, or NULL. */
+const struct score_model *scan_bundle_model(const struct scan_bundle *b);
 /* Bytes of Hyperscan stream state per concatenated message (0: no rules). */
 size_t scan_bundle_stream_size(const struct scan_bundle *b);
 
@@ -121,6 +130,8 @@ struct bundle_build {
 	const struct rule_info *rules;
 	unsigned n_sets;
 	const struct bundle_sender_set *sets;
+	const uint8_t *model;	/* model image (score_model_write), NULL for none */
+	size_t model_len;
 };
 
 /* Serialise a bundle into a malloc'd image; 0 or -1 + reason. */

@@ -353,10 +353,10 @@ static void entry_break(struct scan_concat *c, const struct scan_bundle *b,
 	}
 }
 
-enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
-			     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
-			     const char *norm, size_t len, const char *sender, uint64_t now_ns,
-			     struct scan_result *out)
+static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bundle *b,
+				     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
+				     const char *norm, size_t len, const char *sender, uint64_t now_ns,
+				     struct scan_result *out)
 {
 	char canon[BUNDLE_SENDER_MAX + 1];
 	const char *snd = scan_sender_canon(sender, canon) ? canon : NULL;
@@ -452,4 +452,17 @@ enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
 		entry_release(c, e);
 	}
 	return SF_OK;
+}
+
+/* The rules see the message so far; the model scores this part's text. */
+enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
+			     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
+			     const char *norm, size_t len, const char *sender, uint64_t now_ns,
+			     struct scan_result *out)
+{
+	enum sf_err e = concat_part_rules(c, b, s, key, seq, total, norm, len, sender, now_ns, out);
+
+	if (e == SF_OK)
+		scan_model_apply(b, norm, len, out);
+	return e;
 }

@@ -436,6 +436,8 @@ int rulecomp_build(struct rulefile *rf, const struct rulecomp_opts *o,
 	bb.rules = ri;
 	bb.n_sets = rf->n_sets;
 	bb.sets = sets;
+	bb.model = o->model;
+	bb.model_len = o->model_len;
 	rc = scan_bundle_write(&bb, out, outlen, err, errlen);
 done:
 	free(bser);

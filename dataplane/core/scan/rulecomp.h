@@ -25,6 +25,8 @@ struct rulecomp_opts {
 	size_t max_stream_state;	/* default 4096 */
 	size_t max_bytecode;		/* default 1 MiB */
 	int skip_cost;			/* skip the per-pattern compile (faster check) */
+	const uint8_t *model;		/* model image to carry in the bundle, or NULL */
+	size_t model_len;
 };
 
 void rulecomp_default_opts(struct rulecomp_opts *o);

@@ -10,6 +10,7 @@
 
 #include "sf_verdict.h"
 #include "scan/scan_int.h"
+#include "score/score.h"
 
 void scan_acc_init(struct scan_acc *a)
 {
@@ -198,8 +199,10 @@ enum sf_err scan_block(const struct scan_bundle *b, struct scan_scratch *s,
 	char canon[BUNDLE_SENDER_MAX + 1];
 
 	memset(out, 0, sizeof *out);
-	if (!b->block_db)
-		return SF_OK;	/* an empty rule set hits nothing */
+	if (!b->block_db) {
+		scan_model_apply(b, norm, len, out);	/* an empty rule set hits nothing */
+		return SF_OK;
+	}
 	if (len > UINT_MAX)
 		return SF_E_RULES_TOO_LONG;
 	if (!s || !s->hs)
@@ -211,7 +214,57 @@ enum sf_err scan_block(const struct scan_bundle *b, struct scan_scratch *s,
 	if (hs_scan(b->block_db, norm, (unsigned)len, 0, s->hs, scan_on_match, &ctx) != HS_SUCCESS)
 		return SF_E_RULES_SCAN;
 	scan_acc_result(&acc, b, out);
+	scan_model_apply(b, norm, len, out);
 	return SF_OK;
+}
+
+void scan_model_apply(const struct scan_bundle *b, const char *norm, size_t len,
+		      struct scan_result *out)
+{
+	const struct score_model *m = b->model;
+	int32_t s[SCORE_MAX_CLASSES];
+	unsigned c, act;
+
+	if (!m)
+		return;
+	score_text(m, norm, len, s);
+	act = score_decide(m, s, &c);
+	out->model_action = (uint8_t)act;
+	out->model_class = m->cls[c].sf_class;
+	out->model_score = s[c];
+	out->model_version = m->version;
+	if (out->action == SF_ACT_ALLOW || out->action == SF_ACT_BLOCK)
+		return;		/* allow rules win; a rule's block decides its class */
+	if (act == SF_ACT_BLOCK) {
+		out->action = SF_ACT_BLOCK;
+		out->class_id = m->cls[c].sf_class;
+		out->rule_id = 0;
+		out->flags |= SCAN_F_MODEL;
+		return;
+	}
+	if (out->score > 0 && out->class_id) {
+		/* below its block threshold the model raises a score rule's sum */
+		for (unsigned k = 0; k < m->n_classes; k++) {
+			const struct score_class *sc = &m->cls[k];
+
+			if (sc->sf_class != out->class_id || !sc->raise || sc->tag_thr == SCORE_NEVER ||
+			    s[k] < sc->tag_thr)
+				continue;
+			out->score += sc->raise;
+			out->flags |= SCAN_F_MODEL;
+			if (out->score >= (int32_t)b->threshold) {
+				out->action = SF_ACT_BLOCK;	/* rule_id: the class's top score rule */
+				return;
+			}
+			break;
+		}
+	}
+	if (act == SF_ACT_TAG && out->action == SF_ACT_NONE) {
+		out->action = SF_ACT_TAG;
+		out->class_id = m->cls[c].sf_class;
+		out->rule_id = 0;
+		out->flags |= SCAN_F_MODEL;
+	}
 }
 
 struct hits_ctx {

@@ -23,7 +23,12 @@ struct scan_result {
 	uint16_t n_hits;	/* rule ids in hits[], ascending */
 	uint32_t hits[SCAN_MAX_HITS];
 	uint16_t n_hits_total;	/* all hits, including those beyond SCAN_MAX_HITS */
-	uint8_t flags;		/* SCAN_F_* (concatenated messages) */
+	uint8_t flags;		/* SCAN_F_* (concatenated messages, model) */
+	/* the trained content model (score/), when the bundle has one */
+	uint8_t model_action;	/* what the model alone says: NONE, TAG or BLOCK */
+	uint8_t model_class;	/* enum sf_class of its strongest class, 0 without a model */
+	int32_t model_score;	/* that class's score, milli-logits */
+	uint32_t model_version;	/* 0 without a model */
 };
 
 #define SCAN_F_STREAMED	0x01	/* part went through the message's stream */
@@ -31,6 +36,7 @@ struct scan_result {
 #define SCAN_F_ALONE	0x04	/* could not join the stream: scanned alone */
 #define SCAN_F_COMPLETE	0x08	/* the last part: the message is finished */
 #define SCAN_F_DUPLICATE 0x10	/* a part already seen */
+#define SCAN_F_MODEL	0x20	/* the model decided the action (rule_id 0) or raised a rule's score */
 
 struct scan_scratch;
 
@@ -49,6 +55,16 @@ void scan_scratch_free(struct scan_scratch *s);
 enum sf_err scan_block(const struct scan_bundle *b, struct scan_scratch *s,
 		       const char *norm, size_t len, const char *sender,
 		       struct scan_result *out);
+
+/* Apply the bundle's model (if any) to a rule decision over the same
+ * normalised text (rules/FORMAT.md "Decision"): allow and block decisions
+ * of rules stand; a model class at or above its block threshold blocks
+ * (rule_id 0); at or above its tag threshold it raises a same-class rule
+ * score sum by the class's raise, which may reach the threshold and block;
+ * else it tags a message no rule decided. scan_block and scan_concat_part
+ * call it; allocation-free. */
+void scan_model_apply(const struct scan_bundle *b, const char *norm, size_t len,
+		      struct scan_result *out);
 
 /* Every match of every rule, for tools (rulec test/explain), not the hot
  * path: fn gets the rule, the match end offset and whether the rule's

@@ -38,6 +38,7 @@ struct scan_bundle {
 	char *strings;
 	size_t strings_len;
 	uint8_t src_digest[32];
+	struct score_model *model;	/* trained content scorer, NULL for none */
 };
 
 struct scan_scratch {
