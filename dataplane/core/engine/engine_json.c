@@ -51,6 +51,14 @@ int sf_engine_verdict_json(const struct sf_part_verdict *v, int mask_pass, char 
 	sf_json_arr_end(&j);
 	if (v->scan.score)
 		sf_json_int(&j, "score", v->scan.score);
+	if (v->scan.model_version) {	/* the trained content model's opinion */
+		snprintf(hex, sizeof(hex), "%08x", (unsigned)v->scan.model_version);
+		sf_json_str(&j, "model", hex);
+		sf_json_str(&j, "model_class", sf_class_name(v->scan.model_class));
+		sf_json_int(&j, "model_score", v->scan.model_score);
+		if (v->scan.flags & SCAN_F_MODEL)
+			sf_json_bool(&j, "model_decided", 1);
+	}
 	if (!mask && v->text_fp) {
 		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)v->text_fp);
 		sf_json_str(&j, "fp", hex);

@@ -379,7 +379,10 @@ static int step_content(struct eval *e)
 			return 0;
 		}
 	}
-	add_reason(e->v, "rule %u %s", s->rule_id, sf_class_name(cls));
+	if (s->rule_id)
+		add_reason(e->v, "rule %u %s", s->rule_id, sf_class_name(cls));
+	else	/* the trained content model decided alone (scan_model_apply) */
+		add_reason(e->v, "model %s", sf_class_name(cls));
 	return finding(e, cls, act, POLICY_ID_CONTENT_RULE, s->rule_id, POLICY_STEP_CONTENT);
 }
 
