@@ -13,6 +13,8 @@
 #define MAP_IMSI_MIN		3	/* §17.7.8 IMSI ::= TBCD-STRING (SIZE (3..8)) */
 #define MAP_IMSI_MAX		8
 #define MAP_LMSI_LEN		4	/* §17.7.8 LMSI ::= OCTET STRING (SIZE (4)) */
+#define MAP_UI_DEPTH		4	/* constructed OCTET STRING nesting followed */
+#define SF_BER_OCTET_STRING_CONS 0x24	/* X.690 §8.7.3: constructed form */
 
 /* Context tags of the SM arguments (implicit tagging, §17.7.6) */
 #define MAP_TAG_CTX_PRIM(n)	(0x80 | (n))
@@ -162,6 +164,35 @@ static enum sf_err map_sm_rp_oa(const struct ber_tlv *t, struct map_forward_sm *
 	}
 }
 
+/* X.690 §8.7.3.2: the contents of a constructed OCTET STRING are the
+ * concatenation of its primitive (or again constructed) OCTET STRING
+ * segments; copied into buf (MAP_UI_BUF_MAX), *n bytes so far. */
+static enum sf_err map_ui_segments(struct sf_bytes v, uint8_t *buf, size_t *n, unsigned depth)
+{
+	struct ber_iter it;
+	struct ber_tlv s;
+	enum sf_err e;
+	int r;
+
+	if (depth >= MAP_UI_DEPTH)
+		return SF_E_MAP_SM_RP_UI_INVALID;
+	ber_iter_init(&it, v);
+	while ((r = ber_iter_next(&it, &s)) == 1) {
+		if (s.id == SF_BER_OCTET_STRING_CONS) {
+			if ((e = map_ui_segments(s.value, buf, n, depth + 1)) != SF_OK)
+				return e;
+			continue;
+		}
+		if (s.id != SF_BER_OCTET_STRING)
+			return SF_E_MAP_SM_RP_UI_INVALID;
+		if (MAP_UI_BUF_MAX - *n < s.value.len)
+			return SF_E_MAP_SM_RP_UI_INVALID;
+		memcpy(buf + *n, s.value.p, s.value.len);
+		*n += s.value.len;
+	}
+	return r < 0 ? (enum sf_err)r : SF_OK;
+}
+
 /* §17.7.6 MO-ForwardSM-Arg / MT-ForwardSM-Arg / ForwardSM-Arg (v1, v2):
  * SEQUENCE { sm-RP-DA, sm-RP-OA, sm-RP-UI SignalInfo,
  *   [MT, v2] moreMessagesToSend NULL OPTIONAL, extensionContainer OPTIONAL, ...,
@@ -186,10 +217,25 @@ enum sf_err map_forward_sm_decode(const uint8_t *p, size_t len, struct map_forwa
 		return e;
 	if ((e = map_next_mandatory(&it, &t)) != SF_OK)
 		return e;
-	/* §17.7.8 SignalInfo ::= OCTET STRING (SIZE (1..maxSignalInfoLength)) */
-	if (t.id != SF_BER_OCTET_STRING || t.value.len < 1 || t.value.len > MAP_MAX_SIGNAL_INFO_LEN)
+	/* §17.7.8 SignalInfo ::= OCTET STRING (SIZE (1..maxSignalInfoLength)).
+	 * Receivers take the constructed form (legal BER) and longer values
+	 * too: decode them, flagged as anomalies. */
+	if (t.id == SF_BER_OCTET_STRING_CONS) {
+		size_t n = 0;
+
+		if ((e = map_ui_segments(t.value, out->ui_buf, &n, 0)) != SF_OK)
+			return e;
+		out->sm_rp_ui = sf_bytes_make(out->ui_buf, n);
+		out->anomalies |= MAP_ANOM_UI_CONSTRUCTED;
+	} else if (t.id == SF_BER_OCTET_STRING) {
+		out->sm_rp_ui = t.value;
+	} else {
 		return SF_E_MAP_SM_RP_UI_INVALID;
-	out->sm_rp_ui = t.value;
+	}
+	if (out->sm_rp_ui.len < 1)
+		return SF_E_MAP_SM_RP_UI_INVALID;
+	if (out->sm_rp_ui.len > MAP_MAX_SIGNAL_INFO_LEN)
+		out->anomalies |= MAP_ANOM_UI_OVERSIZE;
 	while ((r = ber_iter_next(&it, &t)) == 1) {
 		if (t.id == MAP_TAG_NULL) {
 			if (t.value.len != 0)

@@ -29,11 +29,18 @@ int map_tbcd_digits(const uint8_t *p, size_t len, char *out, size_t cap);
  * SF_E_MAP_ADDRESS_INVALID when empty or longer than maxAddressLength. */
 enum sf_err map_address_decode(const uint8_t *p, size_t len, struct map_address *out);
 
+/* sm-RP-UI out of spec but decoded, as receivers do */
+#define MAP_ANOM_UI_OVERSIZE	0x01	/* above maxSignalInfoLength (200): count SF_E_MAP_SM_RP_UI_OVERSIZE */
+#define MAP_ANOM_UI_CONSTRUCTED	0x02	/* constructed OCTET STRING: count SF_E_MAP_SM_RP_UI_CONSTRUCTED */
+#define MAP_UI_BUF_MAX		1024	/* a constructed sm-RP-UI is joined here */
+
 struct map_forward_sm {
 	uint8_t da_type; char da[SF_DIGITS_MAX + 1]; uint8_t da_ton_npi;	/* enum sf_da_type; IMSI digits, SCA digits, LMSI as 8 hex chars */
 	uint8_t oa_type; char oa[SF_DIGITS_MAX + 1]; uint8_t oa_ton_npi;	/* enum sf_oa_type; MSISDN or SCA digits */
-	struct sf_bytes sm_rp_ui;						/* the TPDU */
+	struct sf_bytes sm_rp_ui;						/* the TPDU (into the packet, or ui_buf) */
+	uint8_t anomalies;							/* MAP_ANOM_* */
 	uint8_t has_more_messages; uint8_t has_imsi; char imsi[SF_DIGITS_MAX + 1];
+	uint8_t ui_buf[MAP_UI_BUF_MAX];						/* a constructed sm-RP-UI, joined */
 };
 
 /* p/len: the whole Invoke parameter TLV (SEQUENCE 0x30) of mo-forwardSM

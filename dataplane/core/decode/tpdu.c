@@ -178,10 +178,14 @@ static enum sf_err tpdu_udh_decode(struct tpdu_view *v)
 	return SF_OK;
 }
 
-/* TP-UDL and TP-UD (§9.2.3.16, §9.2.3.24) at p[off]; PID/DCS already read */
+/* TP-UDL and TP-UD (§9.2.3.16, §9.2.3.24) at p[off]; PID/DCS already read.
+ * Lenient as handsets are: a UDL above 160 septets / 140 octets, or one
+ * that promises more bytes than are present, decodes what is there and
+ * sets an anomaly bit instead of refusing the message (a filter that
+ * refuses it passes it unscanned while the receiver shows it). */
 static enum sf_err tpdu_ud_decode(const uint8_t *p, size_t len, size_t off, struct tpdu_view *v)
 {
-	size_t nbytes, hdr = 0;
+	size_t nbytes, hdr = 0, avail;
 	int septets = tpdu_is_septets(v);
 	enum sf_err e;
 
@@ -191,10 +195,13 @@ static enum sf_err tpdu_ud_decode(const uint8_t *p, size_t len, size_t off, stru
 	v->udl = p[off++];
 	/* §9.2.3.16: at most 160 septets or 140 octets */
 	if (v->udl > (septets ? TPDU_UDL_MAX_SEPTETS : TPDU_UDL_MAX_OCTETS))
-		return SF_E_TPDU_UDL_TOO_LONG;
+		v->anomalies |= TPDU_ANOM_UDL_OVER_MAX;
 	nbytes = septets ? ((size_t)v->udl * 7 + 7) / 8 : v->udl;
-	if (!sf_has(len, off, nbytes))
-		return SF_E_TPDU_UD_SHORT;
+	avail = len - off;
+	if (avail < nbytes) {
+		v->anomalies |= TPDU_ANOM_UD_SHORT;
+		nbytes = avail;
+	}
 	v->ud = sf_bytes_make(p + off, nbytes);
 	if (v->udhi) {
 		/* §9.2.3.24: TP-UDHL counts the octets after itself */
@@ -205,11 +212,14 @@ static enum sf_err tpdu_ud_decode(const uint8_t *p, size_t len, size_t off, stru
 	if (septets) {
 		/* §9.2.3.24: the text starts on the septet boundary after the header */
 		size_t hdr_septets = (hdr * 8 + 6) / 7;
+		size_t have = nbytes * 8 / 7;	/* whole septets present */
 
-		if (hdr_septets > v->udl)
+		if (hdr_septets > v->udl || hdr_septets > have)
 			return SF_E_TPDU_UDHL_EXCEEDS_UD;
 		v->fill_bits = (uint8_t)(hdr_septets * 7 - hdr * 8);
 		v->text_septets = (uint16_t)(v->udl - hdr_septets);
+		if (have - hdr_septets < v->text_septets)
+			v->text_septets = (uint16_t)(have - hdr_septets);
 	}
 	if (hdr) {
 		v->udh = sf_bytes_make(p + off + 1, hdr - 1);
@@ -340,13 +350,16 @@ static enum sf_err tpdu_command(const uint8_t *p, size_t len, struct tpdu_view *
 		return e;
 	if ((e = tpdu_fixed(p, len, &off, 1, &v->udl)) != SF_OK)	/* TP-CDL */
 		return e;
-	/* §9.2.3.20: TP-CD at most 157 octets */
+	/* §9.2.3.20: TP-CD at most 157 octets; more, or fewer present: as for UD */
 	if (v->udl > 157)
-		return SF_E_TPDU_UDL_TOO_LONG;
-	if (!sf_has(len, off, v->udl))
-		return SF_E_TPDU_UD_SHORT;
+		v->anomalies |= TPDU_ANOM_UDL_OVER_MAX;
 	v->charset = SF_CS_8BIT;
-	v->ud = sf_bytes_make(p + off, v->udl);
+	if (len - off < v->udl) {
+		v->anomalies |= TPDU_ANOM_UD_SHORT;
+		v->ud = sf_bytes_make(p + off, len - off);
+	} else {
+		v->ud = sf_bytes_make(p + off, v->udl);
+	}
 	v->text_bytes = v->ud;
 	return SF_OK;
 }

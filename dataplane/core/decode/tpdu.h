@@ -35,6 +35,10 @@ struct tpdu_addr {
 	char text[SF_TPADDR_MAX + 1];
 };
 
+/* Out-of-spec user data that receivers still show (decoded, flagged) */
+#define TPDU_ANOM_UDL_OVER_MAX	0x01	/* UDL > 160 septets / 140 octets: count SF_E_TPDU_UDL_TOO_LONG */
+#define TPDU_ANOM_UD_SHORT	0x02	/* fewer bytes than UDL: count SF_E_TPDU_UD_SHORT */
+
 struct tpdu_view {
 	uint8_t type;		/* enum tpdu_type */
 	uint8_t mti; uint8_t first_octet; uint8_t mr;
@@ -58,6 +62,7 @@ struct tpdu_view {
 	uint8_t nl_single, nl_locking;		/* national language ids from the UDH, 0 none */
 	uint8_t nl_unknown;			/* a UDH table id this build cannot decode:
 						 * count SF_E_TEXT_NL_UNKNOWN */
+	uint8_t anomalies;			/* TPDU_ANOM_*: out of spec, decoded anyway */
 	uint8_t udh_ies, udh_ignored;		/* IEs seen; IEs ignored as malformed (§9.2.3.24) */
 	/* the text */
 	uint8_t fill_bits; uint16_t text_septets;	/* GSM 7-bit: fill bits after the UDH, septets of text */

@@ -274,6 +274,23 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 		pl_err(pl, e);
 		return;
 	}
+	/* out of spec, shown by receivers: decoded, scanned, counted, flagged */
+	if (fs.anomalies & MAP_ANOM_UI_OVERSIZE) {
+		s.anomalies |= SF_ANOM_UI_OVERSIZE;
+		pl_err(pl, SF_E_MAP_SM_RP_UI_OVERSIZE);
+	}
+	if (fs.anomalies & MAP_ANOM_UI_CONSTRUCTED) {
+		s.anomalies |= SF_ANOM_UI_CONSTRUCTED;
+		pl_err(pl, SF_E_MAP_SM_RP_UI_CONSTRUCTED);
+	}
+	if (tv.anomalies & TPDU_ANOM_UDL_OVER_MAX) {
+		s.anomalies |= SF_ANOM_UDL_OVER_MAX;
+		pl_err(pl, SF_E_TPDU_UDL_TOO_LONG);
+	}
+	if (tv.anomalies & TPDU_ANOM_UD_SHORT) {
+		s.anomalies |= SF_ANOM_UD_SHORT;
+		pl_err(pl, SF_E_TPDU_UD_SHORT);
+	}
 	s.mti = tv.mti;
 	s.tp_first_octet = tv.first_octet;
 	s.tp_mr = tv.mr;

@@ -27,6 +27,17 @@ enum sf_oa_type { SF_OA_NONE = 0, SF_OA_MSISDN, SF_OA_SCA };
 
 enum sf_charset { SF_CS_GSM7 = 0, SF_CS_8BIT, SF_CS_UCS2, SF_CS_RESERVED };
 
+/* Out-of-spec encodings a receiver still shows: the part was decoded and
+ * scanned anyway; the policy's "anomaly" input (POLICY.md). Each bit is
+ * also counted under the named error given. */
+enum sf_anomaly {
+	SF_ANOM_UDL_OVER_MAX = 1u << 0,		/* tpdu.udl_too_long */
+	SF_ANOM_UD_SHORT = 1u << 1,		/* tpdu.ud_shorter_than_udl */
+	SF_ANOM_UI_OVERSIZE = 1u << 2,		/* map.sm_rp_ui_oversize */
+	SF_ANOM_UI_CONSTRUCTED = 1u << 3,	/* map.sm_rp_ui_constructed */
+	SF_ANOM_DATA_TEXT = 1u << 4,		/* tpdu.data_as_text: 8-bit data that reads as text */
+};
+
 struct sf_sms {
 	/* where it was seen */
 	uint64_t frame;			/* 1-based capture record number */
@@ -82,6 +93,7 @@ struct sf_sms {
 	const uint8_t *data;		/* user data after the UDH (8-bit data) */
 	size_t data_len;
 	uint32_t text_replaced;		/* characters decoded as U+FFFD */
+	uint32_t anomalies;		/* enum sf_anomaly bits */
 };
 
 const char *sf_sms_op_name(enum sf_sms_op op);		/* "mo-forwardSM", ... */

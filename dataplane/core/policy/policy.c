@@ -386,6 +386,28 @@ static int step_content(struct eval *e)
 	return finding(e, cls, act, POLICY_ID_CONTENT_RULE, s->rule_id, POLICY_STEP_CONTENT);
 }
 
+/* The part was decoded although out of spec (sf_sms.anomalies): a
+ * receiver shows it, so it was scanned; the operator chooses what the
+ * oddity itself is worth. After the content step: a content block wins. */
+static int step_anomaly(struct eval *e)
+{
+	static const char *const names[] = { "udl_too_long", "ud_short", "ui_oversize",
+					     "ui_constructed", "data_as_text" };
+	uint32_t a = e->sms->anomalies;
+	unsigned act = e->cfg->anomaly_action;
+
+	if (!a || act == SF_ACT_NONE)
+		return 0;
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (a & (1u << i))
+			add_reason(e->v, "anomaly %s", names[i]);
+	if (act == SF_ACT_BLOCK)
+		return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_CONTENT_ANOMALY, 0,
+			      POLICY_STEP_CONTENT);
+	tag(e, SF_CLASS_NONE, POLICY_ID_CONTENT_ANOMALY, 0, POLICY_STEP_CONTENT);
+	return 0;
+}
+
 static int step_behaviour(struct eval *e)
 {
 	struct policy_behaviour b;
@@ -606,6 +628,7 @@ enum sf_err policy_evaluate(const struct policy_env *env, struct policy_state *s
 	    step_shield(&e) ||
 	    step_spoof(&e) ||
 	    step_content(&e) ||
+	    step_anomaly(&e) ||
 	    step_behaviour(&e) ||
 	    step_quiet(&e) ||
 	    step_geo(&e))

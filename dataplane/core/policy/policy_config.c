@@ -27,6 +27,7 @@ void policy_config_defaults(struct policy_config *c)
 	c->sca_mismatch_action = SF_ACT_BLOCK;
 	c->sca_compare_digits = 0;
 	c->unsolicited_action = SF_ACT_TAG;
+	c->anomaly_action = SF_ACT_TAG;
 	c->n_rate_exempt = 1;
 	strcpy(c->rate_exempt[0], "106");
 
@@ -403,6 +404,11 @@ int policy_config_set(struct policy_config *c, const char *section,
 			if (parse_u32(value, SF_DIGITS_MAX, &x))
 				FAIL("%s: '%s' is not a whole number in 0..%d", name, value, SF_DIGITS_MAX);
 			c->sca_compare_digits = (uint8_t)x;
+			return 0;
+		}
+		if (strcmp(key, "anomaly") == 0) {
+			if (parse_action(value, 1, &c->anomaly_action))
+				FAIL("%s: '%s' is not block, tag or off", name, value);
 			return 0;
 		}
 		if (strcmp(key, "unsolicited") == 0) {

@@ -41,6 +41,7 @@ struct policy_config {
 	uint8_t sca_mismatch_action;		/* enum sf_action: NONE (off), TAG, BLOCK */
 	uint8_t sca_compare_digits;		/* 0 = whole number */
 	uint8_t unsolicited_action;		/* NONE (off) or TAG */
+	uint8_t anomaly_action;			/* out-of-spec encoding decoded anyway: NONE (off), TAG, BLOCK */
 	uint32_t n_rate_exempt;
 	char rate_exempt[POLICY_EXEMPT_MAX][SF_DIGITS_MAX + 1];
 

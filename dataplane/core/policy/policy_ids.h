@@ -27,6 +27,7 @@
 	X(UNSOLICITED, 4003, "spoof.unsolicited") \
 	X(CONTENT_RULE, 5001, "content.rule") \
 	X(CONTENT_SCAN_FAILED, 5002, "content.scan_failed") \
+	X(CONTENT_ANOMALY, 5003, "content.anomaly") \
 	X(RATE_BUCKET, 6001, "behaviour.sender_burst") \
 	X(RATE_HOUR, 6002, "behaviour.sender_hour") \
 	X(RATE_DAY, 6003, "behaviour.sender_day") \

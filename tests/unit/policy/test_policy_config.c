@@ -110,6 +110,7 @@ static void bad_values(void)
 		{ "policy", "fail_mode", "maybe", "policy.fail_mode: 'maybe' is not open or closed" },
 		{ "policy", "sca_mismatch", "drop", "policy.sca_mismatch: 'drop' is not block, tag or off" },
 		{ "policy", "unsolicited", "block", "policy.unsolicited: 'block' is not tag or off" },
+		{ "policy", "anomaly", "drop", "policy.anomaly: 'drop' is not block, tag or off" },
 		{ "policy", "report_number", "1008a", "policy.report_number: '1008a' is not a number" },
 		{ "policy", "shield_command", "00 000", "policy.shield_command: '00 000' must be printable ASCII without spaces" },
 		{ "policy", "shield_command", "", "policy.shield_command: '' must be 1-23 characters" },

@@ -450,6 +450,36 @@ static void content(void)
 	}
 }
 
+/* The anomaly input (issue 15 item 6): tag by default, configurable;
+ * a content block wins over it. */
+static void anomaly(void)
+{
+	struct sf_sms s;
+	struct policy_scan none = { 0 };
+	struct policy_scan sc = { .action = SF_ACT_BLOCK, .class_id = SF_CLASS_FRAUD_IMPERSONATION,
+				  .rule_id = 1002, .n_hits = 1 };
+
+	setup();
+	s = mo("8613644444444", "8613800000000", "hello");
+	s.anomalies = SF_ANOM_UDL_OVER_MAX | SF_ANOM_UI_CONSTRUCTED;
+	eval(&s, &none, T0);
+	VERDICT(SF_VERDICT_TAG, SF_CLASS_NONE, POLICY_ID_CONTENT_ANOMALY);
+	CHECK_STR(v.reason, "anomaly udl_too_long; anomaly ui_constructed");
+	eval(&s, &sc, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_FRAUD_IMPERSONATION, POLICY_ID_CONTENT_RULE);
+	CHECK_INT(v.rule_id, 1002);
+	cfg.anomaly_action = SF_ACT_BLOCK;
+	eval(&s, &none, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_CONTENT_ANOMALY);
+	cfg.anomaly_action = SF_ACT_NONE;
+	eval(&s, &none, T0);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+	cfg.anomaly_action = SF_ACT_TAG;
+	s.anomalies = 0;
+	eval(&s, &none, T0);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
+}
+
 /* Send n messages from sender to "to" (or, with to == NULL, to n
  * distinct recipients 8613500000000 + i); returns how many passed. */
 static int send_n(int n, const char *sender, const char *rcpt, uint64_t t,
@@ -769,6 +799,7 @@ int main(void)
 	RUN(gt_sca_mismatch);
 	RUN(unsolicited);
 	RUN(content);
+	RUN(anomaly);
 	RUN(rates);
 	RUN(pairs_fanout);
 	RUN(same_text);

@@ -237,10 +237,14 @@ static void test_malformed(void)
 		memset(b + n, 0, 201);
 		n += 201;
 		b[3] = (uint8_t)(n - 4);
-		CHECK_INT(map_forward_sm_decode(b, n, &fs), SF_E_MAP_SM_RP_UI_INVALID);
+		/* decoded as receivers do, flagged oversize (issue 15 item 6) */
+		CHECK_INT(map_forward_sm_decode(b, n, &fs), SF_OK);
+		CHECK_INT(fs.sm_rp_ui.len, 201);
+		CHECK_INT(fs.anomalies, MAP_ANOM_UI_OVERSIZE);
 		b[3]--, b[26]--;
 		CHECK_INT(map_forward_sm_decode(b, n - 1, &fs), SF_OK);
 		CHECK_INT(fs.sm_rp_ui.len, 200);
+		CHECK_INT(fs.anomalies, 0);
 	}
 	/* IMSI of 2 octets; LMSI of 3 octets; a 21-octet address */
 	{
@@ -337,6 +341,46 @@ static void test_truncated_everywhere(void)
 	}
 }
 
+/* X.690 §8.7.3: sm-RP-UI as a constructed OCTET STRING is legal BER and
+ * receivers join its segments: decoded, flagged (issue 15 item 6) */
+static void test_sm_rp_ui_constructed(void)
+{
+	static const uint8_t v[] = {
+		0x30, 0x36,			/* MO-ForwardSM-Arg SEQUENCE, 54 octets */
+		0x84, 0x08,			/* sm-RP-DA serviceCentreAddressDA [4] */
+		0x91, 0x68, 0x31, 0x08, 0x10, 0x00, 0x05, 0xF0,
+		0x82, 0x08,			/* sm-RP-OA msisdn [2] */
+		0x91, 0x68, 0x31, 0x19, 0x32, 0x54, 0x76, 0xF8,
+		0x24, 0x80,			/* sm-RP-UI, constructed, indefinite length */
+		0x04, 0x05,			/*   segment 1: 5 octets */
+		0x11, 0x2A, 0x08, 0x81, 0x01,
+		0x24, 0x0D,			/*   segment 2: constructed again, 13 octets */
+		0x04, 0x0B,			/*     11 octets */
+		0x80, 0x96, 0x99, 0x00, 0x08, 0xA7, 0x0A, 0x60, 0xA8, 0x59, 0x7D,
+		0x04, 0x06,			/*   segment 3: 6 octets */
+		0xFF, 0x0C, 0x94, 0xF6, 0x88, 0x4C,
+		0x00, 0x00,			/* end of contents */
+	};
+	struct map_forward_sm fs;
+	uint8_t b[sizeof v];
+
+	CHECK_INT(map_forward_sm_decode(v, sizeof v, &fs), SF_OK);
+	CHECK_INT(fs.anomalies, MAP_ANOM_UI_CONSTRUCTED);
+	CHECK_INT(fs.sm_rp_ui.len, 22);
+	CHECK(memcmp(fs.sm_rp_ui.p, v_map_mo_fsm_v3 + 24, 22) == 0);	/* v_submit_ucs2 */
+	/* a segment that is not an OCTET STRING */
+	memcpy(b, v, sizeof v);
+	b[24] = 0x05;
+	CHECK_INT(map_forward_sm_decode(b, sizeof v, &fs), SF_E_MAP_SM_RP_UI_INVALID);
+	/* an empty constructed string */
+	{
+		static const uint8_t e[] = { 0x30, 0x16, 0x84, 0x08, 0x91, 0x68, 0x31, 0x08, 0x10, 0x00, 0x05, 0xF0,
+					     0x82, 0x08, 0x91, 0x68, 0x31, 0x19, 0x32, 0x54, 0x76, 0xF8, 0x24, 0x00 };
+
+		CHECK_INT(map_forward_sm_decode(e, sizeof e, &fs), SF_E_MAP_SM_RP_UI_INVALID);
+	}
+}
+
 int main(void)
 {
 	RUN(test_tbcd);
@@ -348,6 +392,7 @@ int main(void)
 	RUN(test_sri_sm);
 	RUN(test_report_and_alert);
 	RUN(test_malformed);
+	RUN(test_sm_rp_ui_constructed);
 	RUN(test_truncated_everywhere);
 	return TEST_SUMMARY();
 }

@@ -494,19 +494,39 @@ static void test_malformed_user_data(void)
 	uint8_t b[200];
 	struct tpdu_view v;
 
-	/* UDL above 160 septets */
+	char text[64];
+
+	/* Lenient as receivers (issue 15 item 6): out-of-spec lengths decode
+	 * what is present and set an anomaly bit. UDL above 160 septets, and
+	 * beyond the 5 bytes present: the 5 septets there */
 	memcpy(b, v_submit_hello, sizeof v_submit_hello);
 	b[13] = 161;
-	CHECK_INT(tpdu_decode(b, sizeof v_submit_hello, SF_DIR_MO, &v), SF_E_TPDU_UDL_TOO_LONG);
+	CHECK_INT(tpdu_decode(b, sizeof v_submit_hello, SF_DIR_MO, &v), SF_OK);
+	CHECK_INT(v.anomalies, TPDU_ANOM_UDL_OVER_MAX | TPDU_ANOM_UD_SHORT);
+	CHECK_INT(v.text_septets, 5);	/* 40 bits hold 5 whole septets */
+	CHECK_INT(tpdu_text_utf8(&v, text, sizeof text, NULL), 5);
+	CHECK_STR(text, "hello");
 	b[13] = 160;
-	CHECK_INT(tpdu_decode(b, sizeof v_submit_hello, SF_DIR_MO, &v), SF_E_TPDU_UD_SHORT);
+	CHECK_INT(tpdu_decode(b, sizeof v_submit_hello, SF_DIR_MO, &v), SF_OK);
+	CHECK_INT(v.anomalies, TPDU_ANOM_UD_SHORT);
+	CHECK_INT(v.udl, 160);
 	/* UDL above 140 octets */
 	memcpy(b, v_submit_ucs2, sizeof v_submit_ucs2);
 	b[11] = 141;
-	CHECK_INT(tpdu_decode(b, sizeof v_submit_ucs2, SF_DIR_MO, &v), SF_E_TPDU_UDL_TOO_LONG);
+	CHECK_INT(tpdu_decode(b, sizeof v_submit_ucs2, SF_DIR_MO, &v), SF_OK);
+	CHECK_INT(v.anomalies, TPDU_ANOM_UDL_OVER_MAX | TPDU_ANOM_UD_SHORT);
+	CHECK_INT(v.text_bytes.len, 10);
+	CHECK_INT(tpdu_text_utf8(&v, text, sizeof text, NULL), 15);
+	CHECK_STR(text, "您好，银行");
 	/* UDL says 11 octets, 10 present */
 	b[11] = 11;
-	CHECK_INT(tpdu_decode(b, sizeof v_submit_ucs2, SF_DIR_MO, &v), SF_E_TPDU_UD_SHORT);
+	CHECK_INT(tpdu_decode(b, sizeof v_submit_ucs2, SF_DIR_MO, &v), SF_OK);
+	CHECK_INT(v.anomalies, TPDU_ANOM_UD_SHORT);
+	CHECK_INT(v.ud.len, 10);
+	/* in spec: no anomaly */
+	b[11] = 10;
+	CHECK_INT(tpdu_decode(b, sizeof v_submit_ucs2, SF_DIR_MO, &v), SF_OK);
+	CHECK_INT(v.anomalies, 0);
 	/* UDHL beyond the user data */
 	memcpy(b, v_deliver_concat8, sizeof v_deliver_concat8);
 	b[19] = 14;	/* 15 octets of header in 14 octets of UD */
@@ -588,9 +608,10 @@ static void test_text_replacements(void)
 	}
 }
 
-/* Every truncation of every vector has one exact error: SF_E_TPDU_EMPTY at
- * 0, SF_E_TRUNCATED up to and including the length octet of the user data,
- * SF_E_TPDU_UD_SHORT after it. */
+/* Every truncation of every vector has one exact outcome: SF_E_TPDU_EMPTY
+ * at 0, SF_E_TRUNCATED up to and including the length octet of the user
+ * data; after it the part decodes what is there with the UD-short anomaly
+ * (or, for a header cut short, SF_E_TPDU_UDHL_EXCEEDS_UD). */
 static void test_truncated_everywhere(void)
 {
 	static const struct { const char *name; const uint8_t *p; size_t len; enum sf_dir dir; size_t udl_off; } t[] = {
@@ -608,8 +629,21 @@ static void test_truncated_everywhere(void)
 
 		CHECK_INT(tpdu_decode(t[i].p, t[i].len, t[i].dir, &v), SF_OK);
 		for (size_t k = 0; k < t[i].len; k++) {
-			int want = k == 0 ? SF_E_TPDU_EMPTY : k <= t[i].udl_off ? SF_E_TRUNCATED : SF_E_TPDU_UD_SHORT;
+			int want = k == 0 ? SF_E_TPDU_EMPTY : k <= t[i].udl_off ? SF_E_TRUNCATED : SF_OK;
 			int got = tpdu_decode(t[i].p, k, t[i].dir, &v);
+
+			/* a UDH longer than the bytes left is refused: no text to
+			 * show (GSM 7-bit: longer than the whole septets left) */
+			if (want == SF_OK && (t[i].p[0] & 0x40)) {
+				size_t rem = k - t[i].udl_off - 1, h = (size_t)t[i].p[t[i].udl_off + 1] + 1;
+
+				if (rem < h || (got == SF_E_TPDU_UDHL_EXCEEDS_UD && (h * 8 + 6) / 7 > rem * 8 / 7))
+					want = SF_E_TPDU_UDHL_EXCEEDS_UD;
+			}
+			if (want == SF_OK && got == SF_OK && !(v.anomalies & TPDU_ANOM_UD_SHORT)) {
+				fprintf(stderr, "%s cut at %zu: no ud-short anomaly\n", t[i].name, k);
+				sf_t_fail_case = 1;
+			}
 
 			if (got != want) {
 				fprintf(stderr, "%s cut at %zu: %s, want %s\n", t[i].name, k,
