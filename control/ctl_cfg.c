@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ctl_cfg.h"
+#include "sf_ini.h"
 
 void ctl_config_defaults(struct ctl_config *c)
 {
@@ -197,6 +198,37 @@ static int apply_kv(struct ctl_config *c, const char *sec, const char *key, char
 	return -1;
 }
 
+/* The whole file through sf_ini_lint (NUL bytes, duplicate keys), then
+ * back to its start for the line parser. */
+static int lint_file(FILE *f, const char *path, char *err, size_t errlen)
+{
+	char *text = NULL;
+	size_t len = 0, cap = 0, got;
+	int rc;
+
+	do {
+		if (cap - len < 4096) {
+			char *nt = realloc(text, cap + 65536);
+
+			if (!nt) {
+				free(text);
+				snprintf(err, errlen, "%s: out of memory", path);
+				return -1;
+			}
+			text = nt;
+			cap += 65536;
+		}
+		got = fread(text + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	rc = ferror(f) ? -1 : sf_ini_lint(text, len, path, err, errlen);
+	if (ferror(f))
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	free(text);
+	rewind(f);
+	return rc;
+}
+
 int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
@@ -207,6 +239,8 @@ int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t er
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (lint_file(f, path, err, errlen) < 0)
+		goto fail;
 	while (fgets(line, sizeof(line), f)) {
 		char *s, *eq;
 

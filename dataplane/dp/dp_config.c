@@ -11,6 +11,7 @@
 #include <rte_cfgfile.h>
 
 #include "dp_config.h"
+#include "sf_ini.h"
 
 const char *dp_mode_name(enum dp_mode m)
 {
@@ -361,6 +362,12 @@ int dp_config_load(struct dp_config *c, const char *path, char *err, size_t errl
 		return -1;
 	}
 	fclose(f);
+	/* rte_cfgfile would cut a value at a NUL and let a repeated key win
+	 * silently: refuse both, with the line */
+	if (sf_ini_lint(text, (size_t)(n > 0 ? n : 0), path, err, errlen)) {
+		free(text);
+		return -1;
+	}
 
 	cf = rte_cfgfile_load_with_params(path, 0, &params);
 	if (!cf) {

@@ -186,6 +186,20 @@ static void config_errors(void)
 	CHECK_INT(ctl_config_load(&c, path, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:1: key outside of a [section]", path);
 	CHECK_STR(err, want);
+	/* a key given twice in one section, even across a reopened section */
+	f = fopen(path, "w");
+	fputs("[redis]\nhost = a\n[reports]\nwindow_s = 60\n[redis]\n host= b\n", f);
+	fclose(f);
+	CHECK_INT(ctl_config_load(&c, path, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:6: duplicate key 'host' in [redis] (first set on line 2)", path);
+	CHECK_STR(err, want);
+	/* a NUL inside a value would cut it: "10.0.0.1\0garbage" */
+	f = fopen(path, "w");
+	fwrite("[redis]\nport = 6380\nhost = 10.0.0.1\0garbage\n", 1, 44, f);
+	fclose(f);
+	CHECK_INT(ctl_config_load(&c, path, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:3: NUL byte in the line (a value would be cut at it)", path);
+	CHECK_STR(err, want);
 	remove(path);
 }
 
