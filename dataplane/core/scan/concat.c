@@ -377,7 +377,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		if (err != SF_OK)
 			return err;
 		scan_acc_result(&acc, b, out);
-		out->flags = SCAN_F_ALONE;
+		out->flags |= SCAN_F_ALONE;
 		c->st.alone++;
 		return SF_E_RULES_CONCAT_PART;
 	}
@@ -387,7 +387,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		if (err != SF_OK)
 			return err;
 		scan_acc_result(&acc, b, out);
-		out->flags = SCAN_F_ALONE;
+		out->flags |= SCAN_F_ALONE;
 		c->st.alone++;
 		c->st.stream_errors++;
 		return SF_OK;
@@ -403,7 +403,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 			return err;
 		scan_acc_merge(&acc, &e->acc, b);
 		scan_acc_result(&acc, b, out);
-		out->flags = SCAN_F_DUPLICATE;
+		out->flags |= SCAN_F_DUPLICATE;
 		return SF_OK;
 	}
 	if (e->broken || (seq > e->next_seq && pend_add(c, e, seq, norm, len) != 0)) {
@@ -414,7 +414,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		if (err != SF_OK)
 			return err;
 		scan_acc_result(&e->acc, b, out);
-		out->flags = SCAN_F_ALONE;
+		out->flags |= SCAN_F_ALONE;
 		if (seq == total) {
 			out->flags |= SCAN_F_COMPLETE;
 			entry_release(c, e);
@@ -429,7 +429,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 			return err;
 		scan_acc_merge(&acc, &e->acc, b);
 		scan_acc_result(&acc, b, out);
-		out->flags = SCAN_F_BUFFERED;
+		out->flags |= SCAN_F_BUFFERED;
 		return SF_OK;
 	}
 	err = stream_parts(c, b, s, e, norm, len);
@@ -441,11 +441,11 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		if (err != SF_OK)
 			return err;
 		scan_acc_result(&e->acc, b, out);
-		out->flags = SCAN_F_ALONE;
+		out->flags |= SCAN_F_ALONE;
 		return SF_OK;
 	}
 	scan_acc_result(&e->acc, b, out);
-	out->flags = SCAN_F_STREAMED;
+	out->flags |= SCAN_F_STREAMED;
 	if (e->next_seq > e->total) {
 		out->flags |= SCAN_F_COMPLETE;
 		c->st.completed++;

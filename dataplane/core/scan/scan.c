@@ -38,6 +38,11 @@ static void acc_put(struct scan_acc *a, const struct scan_bundle *b, uint32_t id
 	case SF_ACT_ALLOW:
 		if (!a->allow_idx || idx + 1 < a->allow_idx)
 			a->allow_idx = idx + 1;
+		/* an allow rule tied to a sender set (positive) is entitled: the
+		 * hit was only counted because the sender is registered for it */
+		if (r->sender_set && !r->sender_neg &&
+		    (!a->allow_sender_idx || idx + 1 < a->allow_sender_idx))
+			a->allow_sender_idx = idx + 1;
 		break;
 	case SF_ACT_BLOCK:
 		if (!a->block_idx || idx + 1 < a->block_idx)
@@ -102,10 +107,16 @@ void scan_acc_result(const struct scan_acc *a, const struct scan_bundle *b, stru
 		}
 	}
 	out->score = best_score;
-	if (a->allow_idx) {
+	/* rules/FORMAT.md "Decision": an allow rule tied to the sender (a
+	 * registered OTP/notice sender, whose spoofing the policy checks) wins;
+	 * a shape-only allow (no sender condition) exempts benign content but
+	 * never block-class evidence: a block rule or a class score reaching
+	 * the threshold blocks, so an OTP appended to a fraud text is no pass. */
+	if (a->allow_sender_idx) {
 		out->action = SF_ACT_ALLOW;
 		out->class_id = SF_CLASS_ALLOW;
-		out->rule_id = b->rules[a->allow_idx - 1].id;
+		out->rule_id = b->rules[a->allow_sender_idx - 1].id;
+		out->flags |= SCAN_F_ALLOW_SENDER;
 	} else if (a->block_idx) {
 		out->action = SF_ACT_BLOCK;
 		out->class_id = b->rules[a->block_idx - 1].class_id;
@@ -114,6 +125,10 @@ void scan_acc_result(const struct scan_acc *a, const struct scan_bundle *b, stru
 		out->action = SF_ACT_BLOCK;
 		out->class_id = (uint8_t)best;
 		out->rule_id = b->rules[a->score_idx[best] - 1].id;
+	} else if (a->allow_idx) {
+		out->action = SF_ACT_ALLOW;
+		out->class_id = SF_CLASS_ALLOW;
+		out->rule_id = b->rules[a->allow_idx - 1].id;
 	} else if (a->tag_idx) {
 		out->action = SF_ACT_TAG;
 		out->class_id = b->rules[a->tag_idx - 1].class_id;
@@ -233,8 +248,11 @@ void scan_model_apply(const struct scan_bundle *b, const char *norm, size_t len,
 	out->model_class = m->cls[c].sf_class;
 	out->model_score = s[c];
 	out->model_version = m->version;
-	if (out->action == SF_ACT_ALLOW || out->action == SF_ACT_BLOCK)
-		return;		/* allow rules win; a rule's block decides its class */
+	if (out->action == SF_ACT_BLOCK ||
+	    (out->action == SF_ACT_ALLOW && (out->flags & SCAN_F_ALLOW_SENDER)))
+		return;		/* sender-tied allows win; a rule's block decides its class */
+	/* a shape-only allow exempts benign content, never block-class
+	 * evidence (rules/FORMAT.md "Decision"): the model's block is such */
 	if (act == SF_ACT_BLOCK) {
 		out->action = SF_ACT_BLOCK;
 		out->class_id = m->cls[c].sf_class;

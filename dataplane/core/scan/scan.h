@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The content engine the dataplane calls: one Hyperscan block-mode scan per
  * SMS over its normalised text, with per-thread scratch, giving the action,
- * class and rule ids. Decision order (rules/FORMAT.md "Decision"): any allow
- * rule wins; else any block rule (class of the lowest id); else the class
- * whose summed scores reach the threshold; else any tag rule. */
+ * class and rule ids. Decision order (rules/FORMAT.md "Decision"): an allow
+ * rule tied to the sender's set (registered senders); else any block
+ * rule (class of the lowest id); else the class whose summed scores reach
+ * the threshold; else any allow rule; else any tag rule. Appending an
+ * allowed shape to a fraud text never makes it pass. */
 #ifndef SF_SCAN_H
 #define SF_SCAN_H
 
@@ -37,6 +39,7 @@ struct scan_result {
 #define SCAN_F_COMPLETE	0x08	/* the last part: the message is finished */
 #define SCAN_F_DUPLICATE 0x10	/* a part already seen */
 #define SCAN_F_MODEL	0x20	/* the model decided the action (rule_id 0) or raised a rule's score */
+#define SCAN_F_ALLOW_SENDER 0x40 /* allowed by a rule tied to the sender's set */
 
 struct scan_scratch;
 

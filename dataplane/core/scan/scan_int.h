@@ -50,6 +50,7 @@ struct scan_scratch {
 /* The hits of one scan (or one concatenated message so far). */
 struct scan_acc {
 	uint32_t allow_idx, block_idx, tag_idx;	/* lowest-id rule index + 1, 0 = none */
+	uint32_t allow_sender_idx;	/* lowest allow rule whose sender set held, + 1 */
 	int32_t score[SF_CLASS__COUNT];
 	uint32_t score_idx[SF_CLASS__COUNT];	/* highest-scoring rule index + 1 */
 	uint16_t n_hits;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The scan engine over rules/tests/engine: decision order (allow wins,
+/* The scan engine over rules/tests/engine: decision order (allow never
+ * exempts block evidence,
  * block, scores reaching the threshold, tag), sender conditions, and
  * concatenated messages streamed across parts (split phrases, out-of-order
  * parts, end anchors, duplicates, timeouts, evictions, reload).
@@ -37,13 +38,16 @@ static int has_hit(const struct scan_result *r, uint32_t id)
 	return 0;
 }
 
-static void test_allow_wins(void)
+/* Issue 15 item 10: an allow hit exempts benign content, never block-class
+ * evidence elsewhere in the text. */
+static void test_allow_never_exempts_block(void)
 {
+	/* fraud text + an OTP: the block rule decides, every hit recorded */
 	struct scan_result r = run("您的验证码是123456，银行卡已冻结，请转账到安全账户", NULL);
 
-	CHECK_INT(r.action, SF_ACT_ALLOW);
-	CHECK_INT(r.class_id, SF_CLASS_ALLOW);
-	CHECK_INT(r.rule_id, 9001);
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.class_id, SF_CLASS_FRAUD_IMPERSONATION);
+	CHECK_INT(r.rule_id, 1001);
 	CHECK_INT(r.n_hits, 4);		/* every hit is still recorded, ascending */
 	CHECK_INT(r.hits[0], 1001);
 	CHECK_INT(r.hits[1], 1002);
@@ -51,6 +55,58 @@ static void test_allow_wins(void)
 	CHECK_INT(r.hits[3], 9001);
 	CHECK_INT(r.n_hits_total, 4);
 	CHECK_INT(r.score, 110);
+	CHECK_INT(r.flags, 0);
+	/* ... from any sender: rule 9001 is not tied to a sender set */
+	r = run("您的验证码是123456，银行卡已冻结", "95588");
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.rule_id, 1001);
+	/* scores at the threshold beat a shape-only allow */
+	r = run("验证码是482913，请转账到安全账户", NULL);
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.rule_id, 1002);
+	CHECK_INT(r.score, 110);
+	/* below the threshold the allow rule decides (tag and score exempt) */
+	r = run("我是客服，您的验证码是123456，请勿转账", NULL);
+	CHECK_INT(r.action, SF_ACT_ALLOW);
+	CHECK_INT(r.class_id, SF_CLASS_ALLOW);
+	CHECK_INT(r.rule_id, 9001);
+	CHECK_INT(r.score, 50);
+	CHECK_INT(r.flags, 0);
+	/* plain OTP from an unregistered sender: allowed by its shape */
+	r = run("您的验证码是123456，请勿泄露", "13800000000");
+	CHECK_INT(r.action, SF_ACT_ALLOW);
+	CHECK_INT(r.rule_id, 9001);
+}
+
+/* An allow rule tied to a sender set holds only for registered senders,
+ * and then outranks every content rule: a real bank's OTP quoting scam
+ * vocabulary in its warning is never blocked (spoofing is policy's job). */
+static void test_allow_registered_sender(void)
+{
+	const char *t = "您的动态码是123456，请勿转账给陌生人或告知安全账户";
+	struct scan_result r = run(t, "+8695588");
+
+	CHECK_INT(r.action, SF_ACT_ALLOW);
+	CHECK_INT(r.class_id, SF_CLASS_ALLOW);
+	CHECK_INT(r.rule_id, 9002);
+	CHECK_INT(r.score, 110);
+	CHECK_INT(r.flags, SCAN_F_ALLOW_SENDER);
+	r = run(t, "10690001");	/* prefix entry 1069* */
+	CHECK_INT(r.action, SF_ACT_ALLOW);
+	CHECK_INT(r.rule_id, 9002);
+	r = run(t, "13800000000");	/* not registered: the scores decide */
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.rule_id, 1002);
+	CHECK(!has_hit(&r, 9002));
+	r = run(t, NULL);
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	r = run("您的动态码是123456，银行卡已冻结", "95588");	/* block rule too */
+	CHECK_INT(r.action, SF_ACT_ALLOW);
+	CHECK_INT(r.rule_id, 9002);
+	CHECK(has_hit(&r, 1001));
+	r = run("您的动态码是123456，银行卡已冻结", "13800000000");
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.rule_id, 1001);
 }
 
 static void test_block(void)
@@ -146,7 +202,7 @@ static void test_rule_table(void)
 	CHECK(ri != NULL);
 	if (ri)
 		CHECK_STR(ri->pattern, "兼职打字员\n日结工资\n加qq");
-	CHECK_INT(scan_bundle_rule_count(b), 10);
+	CHECK_INT(scan_bundle_rule_count(b), 11);
 	CHECK_INT(scan_bundle_threshold(b), 100);
 	ri = scan_bundle_rule(b, 7001);
 	CHECK(ri && ri->sender_set != 0 && !ri->sender_neg);
@@ -421,7 +477,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	s = scan_scratch_create(b);
-	RUN(test_allow_wins);
+	RUN(test_allow_never_exempts_block);
+	RUN(test_allow_registered_sender);
 	RUN(test_block);
 	RUN(test_scores);
 	RUN(test_tag_and_none);
