@@ -210,7 +210,7 @@ static inline int score_iter_next(struct score_iter *it, uint32_t *idx)
 				continue;
 			}
 			it->state = 2;
-			if ((it->flags & SCORE_F_BOUNDARY) && it->have) {
+			if ((it->flags & SCORE_F_BOUNDARY) && it->end > it->base) {
 				score_iter_push(it, SCORE_CP_END, (uint32_t)(it->p - it->base));
 				continue;
 			}
