@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The trained content scorer: hashed character 1-3-grams of the normalised
  * text (the text the rules see) and one linear model per class, with
- * quantised weights. One feature extractor (score_iter) serves training
+ * quantised weights. One feature extractor (score_extract) serves training
  * (smsfw-rulec train) and scoring (the engine, eval, explain); scoring
  * makes one pass over the text and allocates nothing.
  * Spec: rules/FORMAT.md "Model section".
