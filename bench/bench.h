@@ -122,6 +122,9 @@ struct policy_state_stats;
 int bench_stage_policy_stats(struct policy_state_stats *out);
 int bench_raw_hs(const char *bundle_path, const struct bench_texts *t, double *secs,
 		 uint64_t *matches, char *err, size_t errlen);
+/* The bundle's content model over the texts: -1 without a model. */
+int bench_model_score(const struct sf_gen *g, const struct bench_texts *t, double *secs,
+		      size_t *table_bytes);
 int bench_engine_scan(const struct sf_gen *g, const struct bench_texts *t, double *secs,
 		      char *err, size_t errlen);
 struct bench_naive {

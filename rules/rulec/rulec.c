@@ -471,10 +471,14 @@ static void eval_model_report(const struct score_model *m, const struct mscore *
 				ft += t;
 			}
 		}
-		printf("  model class %s (%s): block >= %d: recall %.2f%% FP rate %.3f%%; "
-		       "block or tag (>= %d): recall %.2f%% FP rate %.3f%%\n", k->name,
-		       sf_class_name(k->sf_class), k->block_thr, ratio(pb, np), ratio(fb, nn),
-		       k->tag_thr, ratio(pt, np), ratio(ft, nn));
+		char bt[16], tt[16];
+
+		snprintf(bt, sizeof bt, k->block_thr == SCORE_NEVER ? "never" : "%d", k->block_thr);
+		snprintf(tt, sizeof tt, k->tag_thr == SCORE_NEVER ? "never" : "%d", k->tag_thr);
+		printf("  model class %s (%s): block >= %s: recall %.2f%% FP rate %.3f%%; "
+		       "block or tag (>= %s): recall %.2f%% FP rate %.3f%%\n", k->name,
+		       sf_class_name(k->sf_class), bt, ratio(pb, np), ratio(fb, nn),
+		       tt, ratio(pt, np), ratio(ft, nn));
 		qsort(neg, nn, sizeof *neg, cmp_desc_i32);
 		printf("    ROC:");
 		for (unsigned r = 0; r < sizeof fprs / sizeof fprs[0]; r++) {

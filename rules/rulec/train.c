@@ -642,9 +642,15 @@ int cmd_train(int argc, char **argv)
 			hit_b += m->cls[c].block_thr != SCORE_NEVER && oof[i * nc + c] >= m->cls[c].block_thr;
 			hit_t += m->cls[c].tag_thr != SCORE_NEVER && oof[i * nc + c] >= m->cls[c].tag_thr;
 		}
+		char bt[16], tt[16];
+
+		snprintf(bt, sizeof bt, m->cls[c].block_thr == SCORE_NEVER ? "never" : "%d",
+			 m->cls[c].block_thr);
+		snprintf(tt, sizeof tt, m->cls[c].tag_thr == SCORE_NEVER ? "never" : "%d",
+			 m->cls[c].tag_thr);
 		rep_add(&rep, "class %s (%s): %zu positive, %zu negative for thresholds; "
-			"block >= %d, tag >= %d (milli-logits)\n", sp.cls[c].name,
-			sf_class_name(sp.cls[c].sf_class), np, nn, m->cls[c].block_thr, m->cls[c].tag_thr);
+			"block >= %s, tag >= %s (milli-logits)\n", sp.cls[c].name,
+			sf_class_name(sp.cls[c].sf_class), np, nn, bt, tt);
 		rep_add(&rep, "  positives caught: block %.2f%%, tag or block %.2f%%\n",
 			pct(hit_b, np), pct(hit_t, np));
 		rep_add(&rep, "  ROC (cross-validated): ");

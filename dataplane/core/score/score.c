@@ -34,49 +34,101 @@ static void fail(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+struct feat_ctx {
+	uint32_t *out;
+	size_t max, n;
+};
+
+static void feat_sink(void *ctx, uint32_t row, unsigned n, uint32_t off, uint32_t end)
+{
+	struct feat_ctx *f = ctx;
+
+	(void)n;
+	(void)off;
+	(void)end;
+	if (f->n < f->max)
+		f->out[f->n] = row;
+	f->n++;
+}
+
 size_t score_features(const struct score_model *m, const char *text, size_t len,
 		      uint32_t *out, size_t max)
 {
-	struct score_iter it;
-	uint32_t idx;
-	size_t n = 0;
+	struct feat_ctx f = { out, max, 0 };
 
-	score_iter_init(&it, text, len, m);
-	while (score_iter_next(&it, &idx)) {
-		if (n < max)
-			out[n] = idx;
-		n++;
+	return score_extract(m, text, len, feat_sink, &f);
+}
+
+/* Two classes (the usual shape): int32 sums, rows of two weights. */
+struct sum2_ctx {
+	const int16_t *w;
+	int32_t s0, s1;
+};
+
+static void sum2_sink(void *ctx, uint32_t row, unsigned n, uint32_t off, uint32_t end)
+{
+	struct sum2_ctx *c = ctx;
+	const int16_t *r = c->w + (size_t)row * 2;
+
+	(void)n;
+	(void)off;
+	(void)end;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	{	/* one load for the row's two weights */
+		uint32_t v;
+
+		memcpy(&v, r, sizeof v);
+		c->s0 += (int16_t)(uint16_t)v;
+		c->s1 += (int16_t)(uint16_t)(v >> 16);
 	}
-	return n;
+#else
+	c->s0 += r[0];
+	c->s1 += r[1];
+#endif
+}
+
+struct sumn_ctx {
+	const int16_t *w;
+	unsigned nc;
+	int64_t s[SCORE_MAX_CLASSES];
+};
+
+static void sumn_sink(void *ctx, uint32_t row, unsigned n, uint32_t off, uint32_t end)
+{
+	struct sumn_ctx *c = ctx;
+	const int16_t *r = c->w + (size_t)row * c->nc;
+
+	(void)n;
+	(void)off;
+	(void)end;
+	for (unsigned k = 0; k < c->nc; k++)
+		c->s[k] += r[k];
 }
 
 size_t score_text(const struct score_model *m, const char *text, size_t len,
 		  int32_t out[SCORE_MAX_CLASSES])
 {
-	struct score_iter it;
 	int64_t sum[SCORE_MAX_CLASSES] = { 0 };
 	unsigned nc = m->n_classes, c;
-	uint32_t idx;
-	size_t n = 0;
+	size_t n;
 	double k;
 
-	score_iter_init(&it, text, len, m);
-	if (nc == 2) {		/* the usual shape, unrolled */
-		while (score_iter_next(&it, &idx)) {
-			const int16_t *w = m->w + (size_t)idx * 2;
+	/* int32 sums hold: at most 3 features per byte of text, |w| < 2^15,
+	 * so texts below 2^14 bytes; longer ones are summed in int64 */
+	if (nc == 2 && len < (1u << 14)) {
+		struct sum2_ctx x = { m->w, 0, 0 };
 
-			sum[0] += w[0];
-			sum[1] += w[1];
-			n++;
-		}
+		n = score_extract(m, text, len, sum2_sink, &x);
+		sum[0] = x.s0;
+		sum[1] = x.s1;
 	} else {
-		while (score_iter_next(&it, &idx)) {
-			const int16_t *w = m->w + (size_t)idx * nc;
+		struct sumn_ctx x;
 
-			for (c = 0; c < nc; c++)
-				sum[c] += w[c];
-			n++;
-		}
+		memset(&x, 0, sizeof x);
+		x.w = m->w;
+		x.nc = nc;
+		n = score_extract(m, text, len, sumn_sink, &x);
+		memcpy(sum, x.s, sizeof sum);
 	}
 	k = n ? 1000.0 / (ldexp(1.0, m->scale) * sqrt((double)n)) : 0.0;
 	for (c = 0; c < SCORE_MAX_CLASSES; c++) {
@@ -476,60 +528,63 @@ int score_model_write(const struct score_model *m, uint8_t **out, size_t *outlen
 
 /* ---- explain ---- */
 
+struct contrib_ctx {
+	struct score_contrib *all;
+	unsigned na;
+};
+
+static void contrib_sink(void *ctx, uint32_t row, unsigned n, uint32_t off, uint32_t end)
+{
+	struct contrib_ctx *x = ctx;
+	unsigned i;
+
+	(void)n;
+	for (i = 0; i < x->na && x->all[i].idx != row; i++)
+		;
+	if (i == x->na) {
+		x->all[i].idx = row;
+		x->all[i].off = (uint16_t)(off > 65535 ? 65535 : off);
+		x->all[i].len = (uint16_t)(end - off > 65535 ? 65535 : end - off);
+		x->na++;
+	}
+	x->all[i].count++;
+}
+
 unsigned score_top_contrib(const struct score_model *m, unsigned c, const char *text, size_t len,
 			   struct score_contrib *out, unsigned max)
 {
-	struct score_iter it;
-	uint32_t idx;
+	struct contrib_ctx x;
 	unsigned n = 0, i, j;
-	size_t nf = 0;
+	size_t nf;
 	double k;
 	struct score_contrib tmp;
 
 	if (c >= m->n_classes || max == 0)
 		return 0;
-	/* count features first for the 1/sqrt(n) factor */
-	score_iter_init(&it, text, len, m);
-	while (score_iter_next(&it, &idx))
-		nf++;
+	nf = score_features(m, text, len, NULL, 0);
 	if (!nf)
 		return 0;
 	k = 1000.0 / (ldexp(1.0, m->scale) * sqrt((double)nf));
-	/* distinct features, with counts; a small linear table is fine for a tool */
-	{
-		struct score_contrib *all = calloc(nf, sizeof *all);
-		unsigned na = 0;
-
-		if (!all)
-			return 0;
-		score_iter_init(&it, text, len, m);
-		while (score_iter_next(&it, &idx)) {
-			for (i = 0; i < na && all[i].idx != idx; i++)
-				;
-			if (i == na) {
-				all[na].idx = idx;
-				all[na].off = (uint16_t)(it.gram_off > 65535 ? 65535 : it.gram_off);
-				all[na].len = (uint16_t)(it.gram_len > 65535 ? 65535 : it.gram_len);
-				na++;
-			}
-			all[i].count++;
-		}
-		for (i = 0; i < na; i++)
-			all[i].milli = (int32_t)lrint(m->w[(size_t)all[i].idx * m->n_classes + c] *
-						      (double)all[i].count * k);
-		/* by |contribution| descending, then first occurrence */
-		for (i = 1; i < na; i++) {
-			tmp = all[i];
-			for (j = i; j > 0 && (abs(all[j - 1].milli) < abs(tmp.milli) ||
-					      (abs(all[j - 1].milli) == abs(tmp.milli) &&
-					       all[j - 1].off > tmp.off)); j--)
-				all[j] = all[j - 1];
-			all[j] = tmp;
-		}
-		for (i = 0; i < na && n < max; i++)
-			if (all[i].milli)
-				out[n++] = all[i];
-		free(all);
+	x.all = calloc(nf, sizeof *x.all);	/* a tool's function, not the hot path */
+	x.na = 0;
+	if (!x.all)
+		return 0;
+	score_extract(m, text, len, contrib_sink, &x);
+	for (i = 0; i < x.na; i++)
+		x.all[i].milli = (int32_t)lrint(m->w[(size_t)x.all[i].idx * m->n_classes + c] *
+						(double)x.all[i].count * k);
+	/* by |contribution| descending, then first occurrence */
+	for (i = 1; i < x.na; i++) {
+		tmp = x.all[i];
+		for (j = i; j > 0 && (abs(x.all[j - 1].milli) < abs(tmp.milli) ||
+				      (abs(x.all[j - 1].milli) == abs(tmp.milli) &&
+				       x.all[j - 1].off > tmp.off)); j--)
+			x.all[j] = x.all[j - 1];
+		x.all[j] = tmp;
 	}
+	for (i = 0; i < x.na && n < max; i++)
+		if (x.all[i].milli)
+			out[n++] = x.all[i];
+	free(x.all);
 	return n;
 }

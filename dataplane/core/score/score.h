@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The trained content scorer: hashed character 1-3-grams of the normalised
  * text (the text the rules see) and one linear model per class, with
- * quantised weights. One feature extractor (score_iter) serves training
+ * quantised weights. One feature extractor (score_extract) serves training
  * (smsfw-rulec train) and scoring (the engine, eval, explain); scoring
  * makes one pass over the text and allocates nothing.
  * Spec: rules/FORMAT.md "Model section".
@@ -75,21 +75,9 @@ struct score_model {
 
 /* ---- the feature extractor ---- */
 
-struct score_iter {
-	const uint8_t *p, *end;
-	uint32_t cp[3];		/* last code points, cp[2] newest */
-	unsigned have;		/* code points seen (capped at 3) */
-	unsigned n;		/* next n-gram length to emit at this position */
-	uint32_t seed, mask;
-	uint8_t nmin, nmax, flags;
-	uint8_t state;		/* 0 start, 1 text, 2 end marker done */
-	const uint8_t *base;
-	uint32_t start[3];	/* byte offsets of cp[] in the text (markers: 0 or len) */
-	uint32_t gram_off, gram_len;	/* the emitted n-gram's bytes (for explain) */
-};
-
 #define SCORE_CP_BEGIN 0x110001u	/* outside Unicode: cannot collide with text */
 #define SCORE_CP_END 0x110002u
+#define SCORE_CP_MASK 0x1FFFFFull	/* 21 bits */
 
 /* Decode one UTF-8 code point at *pp (< end); invalid bytes give U+FFFD. */
 static inline uint32_t score_utf8_next(const uint8_t **pp, const uint8_t *end)
@@ -100,6 +88,12 @@ static inline uint32_t score_utf8_next(const uint8_t **pp, const uint8_t *end)
 	if (c < 0x80) {
 		*pp = p + 1;
 		return c;
+	}
+	if (c >= 0xE0 && c <= 0xEF && end - p >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+		/* the common case (CJK): three bytes */
+		c = (c & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+		*pp = p + 3;
+		return c < 0x800 || (c >= 0xD800 && c <= 0xDFFF) ? 0xFFFD : c;
 	}
 	if (c >= 0xC2 && c <= 0xDF) { need = 1; c &= 0x1F; min = 0x80; }
 	else if (c >= 0xE0 && c <= 0xEF) { need = 2; c &= 0x0F; min = 0x800; }
@@ -120,13 +114,6 @@ static inline uint32_t score_utf8_next(const uint8_t **pp, const uint8_t *end)
 	return c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ? 0xFFFD : c;
 }
 
-static inline uint32_t score_fold(uint32_t c, uint8_t flags)
-{
-	if ((flags & SCORE_F_DIGIT_FOLD) && ((c >= '0' && c <= '9') || c == 'x'))
-		return '0';
-	return c;
-}
-
 static inline uint64_t score_mix(uint64_t h)
 {
 	h ^= h >> 33;
@@ -137,86 +124,124 @@ static inline uint64_t score_mix(uint64_t h)
 	return h;
 }
 
-/* The hash of an n-gram (n = 1..3) of the newest code points. */
-static inline uint32_t score_gram_hash(const uint32_t cp[3], unsigned n, uint32_t seed)
+/* The salt of n-grams of length n (mixed from the seed). */
+static inline uint64_t score_salt(uint32_t seed, unsigned n)
 {
-	uint64_t h = (uint64_t)seed << 32 | n;
-
-	for (unsigned i = 3 - n; i < 3; i++)
-		h = score_mix(h ^ ((uint64_t)cp[i] << 8 | i));
-	return (uint32_t)h;
+	return score_mix((uint64_t)seed << 8 | n);
 }
 
-static inline void score_iter_init(struct score_iter *it, const char *text, size_t len,
-				   const struct score_model *m)
+/* The row of an n-gram: its code points packed 21 bits each (newest
+ * lowest), xor the salt of its length, times a 64-bit odd constant; the
+ * top bits are the row (multiplicative hashing). */
+static inline uint32_t score_row(uint64_t packed, uint64_t salt, unsigned bits)
 {
-	it->p = (const uint8_t *)text;
-	it->base = it->p;
-	it->end = it->p + len;
-	it->have = 0;
-	it->n = 0;
-	it->seed = m->seed;
-	it->mask = (1u << m->bits) - 1;
-	it->nmin = m->ngram_min;
-	it->nmax = m->ngram_max;
-	it->flags = m->flags;
-	it->state = 0;
-	it->cp[0] = it->cp[1] = it->cp[2] = 0;
+	return (uint32_t)(((packed ^ salt) * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
 }
 
-static inline void score_iter_push(struct score_iter *it, uint32_t c, uint32_t at)
+/* Called for each feature: its row, n-gram length and byte range
+ * [off, end) in the text (the markers have no bytes). */
+typedef void (*score_sink_fn)(void *ctx, uint32_t row, unsigned n, uint32_t off, uint32_t end);
+
+/* THE feature extractor, for training, scoring and explaining alike: every
+ * n-gram (n = ngram_min..ngram_max) of code points ending at each code
+ * point of the text, in text order and then by n, repeats kept; with
+ * SCORE_F_BOUNDARY a begin marker before and an end marker after a
+ * non-empty text take part in n-grams (a marker alone is never a feature);
+ * with SCORE_F_DIGIT_FOLD 0-9 and 'x' are one symbol '0'. Invalid UTF-8 is
+ * U+FFFD. Calls sink per feature (inlined: sink is a constant at every
+ * call site) and returns the count. One pass, no allocation. */
+static inline __attribute__((always_inline)) uint32_t
+score_cp_next(const uint8_t **pp, const uint8_t *e, int fold)
 {
-	it->cp[0] = it->cp[1];
-	it->cp[1] = it->cp[2];
-	it->cp[2] = c;
-	it->start[0] = it->start[1];
-	it->start[1] = it->start[2];
-	it->start[2] = at;
-	if (it->have < 3)
-		it->have++;
-	it->n = it->nmin;
+	uint32_t c = score_utf8_next(pp, e);
+
+	if (fold && ((c - '0') < 10u || c == 'x'))
+		c = '0';
+	return c;
 }
 
-/* The next feature's row index; 0 at the end of the text, 1 with *idx set.
- * Features: every n-gram (n = nmin..nmax) ending at each code point, with
- * the begin marker before the text and the end marker after it (when
- * SCORE_F_BOUNDARY), so n-grams of the markers alone are never emitted. */
-static inline int score_iter_next(struct score_iter *it, uint32_t *idx)
+static inline __attribute__((always_inline)) size_t
+score_extract(const struct score_model *m, const char *text, size_t len, score_sink_fn sink,
+	      void *ctx)
 {
-	for (;;) {
-		if (it->n && it->n <= it->nmax && it->n <= it->have) {
-			unsigned n = it->n++;
+	const uint8_t *p = (const uint8_t *)text, *base = p, *e = p + len;
+	const uint64_t m2 = SCORE_CP_MASK << 21 | SCORE_CP_MASK, m3 = 0x7FFFFFFFFFFFFFFFULL;
+	const unsigned bits = m->bits, nmin = m->ngram_min, nmax = m->ngram_max;
+	const int fold = m->flags & SCORE_F_DIGIT_FOLD, bound = m->flags & SCORE_F_BOUNDARY;
+	uint64_t s1, s2, s3, key = 0;
+	uint32_t st0 = 0, st1 = 0, st2 = 0, at;	/* starts of the last 3 code points, st2 newest */
+	unsigned have = 0;
+	size_t n = 0;
 
-			/* a marker alone is not a feature */
-			if (n == 1 && (it->cp[2] == SCORE_CP_BEGIN || it->cp[2] == SCORE_CP_END))
-				continue;
-			*idx = score_gram_hash(it->cp, n, it->seed) & it->mask;
-			it->gram_off = it->start[3 - n];
-			it->gram_len = (uint32_t)(it->p - it->base) - it->gram_off;
-			return 1;
-		}
-		if (it->state == 0) {
-			it->state = 1;
-			if (it->flags & SCORE_F_BOUNDARY) {
-				score_iter_push(it, SCORE_CP_BEGIN, 0);
-				continue;
-			}
-		}
-		if (it->state == 1) {
-			if (it->p < it->end) {
-				uint32_t at = (uint32_t)(it->p - it->base);
-
-				score_iter_push(it, score_fold(score_utf8_next(&it->p, it->end), it->flags), at);
-				continue;
-			}
-			it->state = 2;
-			if ((it->flags & SCORE_F_BOUNDARY) && it->have) {
-				score_iter_push(it, SCORE_CP_END, (uint32_t)(it->p - it->base));
-				continue;
-			}
-		}
+	if (!len)
 		return 0;
+	s1 = score_salt(m->seed, 1);
+	s2 = score_salt(m->seed, 2);
+	s3 = score_salt(m->seed, 3);
+	if (bound) {
+		key = SCORE_CP_BEGIN;	/* alone: no feature */
+		have = 1;
 	}
+	for (;;) {
+		if (p >= e)
+			break;
+		if (have >= 2 && nmin == 1 && nmax == 3) {
+			/* the usual settings once 3 code points are known: the
+			 * same n-grams as below without the tests */
+			while (p < e) {
+				at = (uint32_t)(p - base);
+				key = (key << 21 | score_cp_next(&p, e, fold)) & m3;
+				st0 = st1;
+				st1 = st2;
+				st2 = at;
+				at = (uint32_t)(p - base);
+				sink(ctx, score_row(key & SCORE_CP_MASK, s1, bits), 1, st2, at);
+				sink(ctx, score_row(key & m2, s2, bits), 2, st1, at);
+				sink(ctx, score_row(key, s3, bits), 3, st0, at);
+				n += 3;
+			}
+			have = 3;
+			break;
+		}
+		at = (uint32_t)(p - base);
+		key = (key << 21 | score_cp_next(&p, e, fold)) & m3;
+		st0 = st1;
+		st1 = st2;
+		st2 = at;
+		if (have < 3)
+			have++;
+		at = (uint32_t)(p - base);
+		if (nmin <= 1) {
+			sink(ctx, score_row(key & SCORE_CP_MASK, s1, bits), 1, st2, at);
+			n++;
+		}
+		if (have >= 2 && nmin <= 2 && nmax >= 2) {
+			sink(ctx, score_row(key & m2, s2, bits), 2, st1, at);
+			n++;
+		}
+		if (have >= 3 && nmax >= 3) {
+			sink(ctx, score_row(key, s3, bits), 3, st0, at);
+			n++;
+		}
+	}
+	if (bound) {
+		at = (uint32_t)len;
+		key = (key << 21 | SCORE_CP_END) & m3;
+		st0 = st1;
+		st1 = st2;
+		st2 = at;
+		if (have < 3)
+			have++;
+		if (have >= 2 && nmin <= 2 && nmax >= 2) {
+			sink(ctx, score_row(key & m2, s2, bits), 2, st1, at);
+			n++;
+		}
+		if (have >= 3 && nmax >= 3) {
+			sink(ctx, score_row(key, s3, bits), 3, st0, at);
+			n++;
+		}
+	}
+	return n;
 }
 
 /* Row indexes of every feature of text, in order (repeats kept): at most
