@@ -40,6 +40,7 @@ struct pair_ent {
 	uint32_t pad;
 };
 
+
 struct imsi_ent {
 	struct ent_hdr h;
 	char imsi[16];
@@ -60,6 +61,8 @@ struct ptab {
 
 struct policy_state {
 	struct ptab senders, pairs, imsi, shields;
+	struct policy_shared *shared;	/* per-recipient counts (bombing) */
+	int own_shared;
 	uint64_t shield_lenmask;	/* port lengths present in the overlay */
 	uint32_t *cms;			/* SKETCH_DEPTH rows of sketch_width */
 	uint64_t *bloom;		/* sketch_bloom_bits bits */
@@ -162,6 +165,10 @@ struct policy_state *policy_state_create(const struct policy_config *c, char *er
 	    ptab_init(&st->imsi, c->imsi_max, sizeof(struct imsi_ent)) ||
 	    ptab_init(&st->shields, c->shields_max, sizeof(struct shield_ent)))
 		goto oom;
+	st->shared = policy_shared_create(c, err, errlen);
+	if (!st->shared)
+		goto oom;
+	st->own_shared = 1;
 	st->cms = calloc((size_t)SKETCH_DEPTH * w, sizeof(uint32_t));
 	st->bloom = calloc(bits / 64, sizeof(uint64_t));
 	if (!st->cms || !st->bloom)
@@ -186,6 +193,8 @@ void policy_state_free(struct policy_state *st)
 	free(st->pairs.mem);
 	free(st->imsi.mem);
 	free(st->shields.mem);
+	if (st->own_shared)
+		policy_shared_free(st->shared);
 	free(st->cms);
 	free(st->bloom);
 	free(st);
@@ -197,6 +206,8 @@ void policy_state_stats(const struct policy_state *st, struct policy_state_stats
 	out->pairs = st->pairs.st;
 	out->imsi = st->imsi.st;
 	out->shields = st->shields.st;
+	if (st->shared)
+		policy_shared_stats(st->shared, &out->recipients, &out->rpairs);
 	out->content_windows = st->content_windows;
 }
 
@@ -457,4 +468,217 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 		over(c->content_recipients_max, recipients_n, POLICY_ID_CONTENT_RECIPIENTS, out);
 	}
 	return out->policy_id;
+}
+
+/* ---- SMS bombing, per recipient, shared by all lcores ----
+ * Two lock-free open-addressing tables with exact 64-bit keys (linear
+ * probing over PROBE slots): recipients with three counters, and
+ * (recipient, sender) pairs with the window they were last counted in.
+ * Every counter carries its window in its upper 32 bits and is updated
+ * with compare-and-swap, so a new window needs no sweep; a slot whose
+ * window has passed is taken over by a new key. A neighbourhood without a
+ * free or stale slot refuses the key (counted): the check is skipped for
+ * it, it never evicts a live count. */
+
+#define PROBE 32
+
+struct rslot {
+	uint64_t key;		/* 0 = free */
+	uint64_t msgs, allowed, senders;	/* (window << 32) | count */
+};
+
+struct pslot {
+	uint64_t key;
+	uint64_t win;		/* window the pair was last counted in */
+};
+
+struct policy_shared {
+	struct rslot *r;
+	struct pslot *p;
+	uint64_t rmask, pmask;
+	struct policy_table_stats rst, pst;	/* updated with atomic adds */
+};
+
+static uint64_t pow2_at_least(uint64_t n)
+{
+	uint64_t x = 64;
+
+	while (x < n)
+		x *= 2;
+	return x;
+}
+
+struct policy_shared *policy_shared_create(const struct policy_config *c, char *err, size_t errlen)
+{
+	struct policy_shared *sh = calloc(1, sizeof(*sh));
+	uint64_t nr = pow2_at_least(c->recipients_max), np = pow2_at_least((uint64_t)c->recipients_max * 2);
+
+	if (sh) {
+		sh->r = calloc(nr, sizeof(*sh->r));
+		sh->p = calloc(np, sizeof(*sh->p));
+	}
+	if (!sh || !sh->r || !sh->p) {
+		if (err && errlen)
+			snprintf(err, errlen, "policy shared state: out of memory");
+		policy_shared_free(sh);
+		return NULL;
+	}
+	sh->rmask = nr - 1;
+	sh->pmask = np - 1;
+	sh->rst.capacity = nr;
+	sh->pst.capacity = np;
+	return sh;
+}
+
+void policy_shared_free(struct policy_shared *sh)
+{
+	if (!sh)
+		return;
+	free(sh->r);
+	free(sh->p);
+	free(sh);
+}
+
+static void stat_add(uint64_t *x)
+{
+	__atomic_fetch_add(x, 1, __ATOMIC_RELAXED);
+}
+
+void policy_shared_stats(const struct policy_shared *sh, struct policy_table_stats *recipients,
+			 struct policy_table_stats *pairs)
+{
+	*recipients = sh->rst;
+	*pairs = sh->pst;
+}
+
+/* The counter's value in window win (0 if it belongs to another one). */
+static uint32_t cell_get(uint64_t *cell, uint32_t win)
+{
+	uint64_t v = __atomic_load_n(cell, __ATOMIC_RELAXED);
+
+	return (uint32_t)(v >> 32) == win ? (uint32_t)v : 0;
+}
+
+/* Add 1 in window win; the new count. */
+static uint32_t cell_inc(uint64_t *cell, uint32_t win)
+{
+	uint64_t old = __atomic_load_n(cell, __ATOMIC_RELAXED), nv;
+
+	do {
+		if ((uint32_t)(old >> 32) != win)
+			nv = (uint64_t)win << 32 | 1;
+		else if ((uint32_t)old == UINT32_MAX)
+			return UINT32_MAX;
+		else
+			nv = old + 1;
+	} while (!__atomic_compare_exchange_n(cell, &old, nv, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return (uint32_t)nv;
+}
+
+/* Find or claim the slot of key (nonzero) among PROBE slots from its home:
+ * the key, else a free slot, else one whose last window is before win.
+ * NULL if the neighbourhood is full of live keys. */
+static void *slot_get(void *base, size_t esz, uint64_t mask, uint64_t key, uint32_t win,
+		      struct policy_table_stats *ts)
+{
+	uint64_t home = key & mask;
+	void *stale = NULL;
+	uint64_t stale_key = 0;
+
+	for (uint64_t i = 0; i < PROBE; i++) {
+		uint64_t *k = (uint64_t *)(void *)((uint8_t *)base + ((home + i) & mask) * esz);
+		uint64_t cur = __atomic_load_n(k, __ATOMIC_ACQUIRE), zero = 0;
+
+		if (cur == key)
+			return k;
+		if (cur == 0) {
+			if (__atomic_compare_exchange_n(k, &zero, key, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+				stat_add(&ts->used);
+				stat_add(&ts->inserts);
+				return k;
+			}
+			if (zero == key)
+				return k;
+			continue;
+		}
+		/* the slot's newest window is in the word after the key */
+		if (!stale && (uint32_t)(__atomic_load_n(k + 1, __ATOMIC_RELAXED) >> 32) < win) {
+			stale = k;
+			stale_key = cur;
+		}
+	}
+	if (stale && __atomic_compare_exchange_n((uint64_t *)stale, &stale_key, key, 0,
+						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		uint64_t *k = stale;
+
+		for (size_t j = 1; j < esz / sizeof(uint64_t); j++)
+			__atomic_store_n(k + j, 0, __ATOMIC_RELAXED);
+		stat_add(&ts->inserts);
+		stat_add(&ts->expired);
+		return k;
+	}
+	stat_add(&ts->evictions);	/* here: refused, nothing was evicted */
+	return NULL;
+}
+
+static uint64_t nz(uint64_t h)
+{
+	return h ? h : 1;
+}
+
+uint32_t policy_state_recipient(struct policy_state *st, const struct policy_config *c,
+				const char *recipient, const char *sender, unsigned flags,
+				uint64_t now_ns, struct policy_behaviour *out)
+{
+	struct policy_shared *sh = st->shared;
+	uint32_t w = c->recipient_window_s ? c->recipient_window_s : 1;
+	uint32_t win = (uint32_t)(now_ns / NS / w) + 1;
+	uint32_t msgs, senders, allowed = 0;
+	uint64_t kr;
+	struct rslot *r;
+
+	memset(out, 0, sizeof(*out));
+	if (!recipient || !*recipient || !sh)
+		return 0;
+	kr = nz(pu_hash(recipient, strlen(recipient), 0x52435054ULL));
+	r = slot_get(sh->r, sizeof(*sh->r), sh->rmask, kr, win, &sh->rst);
+	if (!r)
+		return 0;
+	if (flags & POLICY_RCPT_NEW_MESSAGE) {
+		msgs = cell_inc(&r->msgs, win);
+		if (flags & POLICY_RCPT_ALLOWED)
+			allowed = cell_inc(&r->allowed, win);
+	} else {
+		msgs = cell_get(&r->msgs, win);
+		if (flags & POLICY_RCPT_ALLOWED)
+			allowed = cell_get(&r->allowed, win);
+	}
+	senders = cell_get(&r->senders, win);
+	if (sender && *sender) {
+		uint64_t ks = pu_hash(sender, strlen(sender), 0x53454e44ULL);
+		struct pslot *p = slot_get(sh->p, sizeof(*sh->p), sh->pmask, nz(mix2(ks, kr)), win, &sh->pst);
+
+		if (p) {
+			uint64_t old = __atomic_load_n(&p->win, __ATOMIC_RELAXED);
+
+			/* the first to move the pair into this window counts it */
+			if ((uint32_t)(old >> 32) != win &&
+			    __atomic_compare_exchange_n(&p->win, &old, (uint64_t)win << 32, 0,
+							__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+				senders = cell_inc(&r->senders, win);
+		}
+	}
+	if (flags & POLICY_RCPT_ALLOWED)
+		over(c->recipient_allowed_max, allowed, POLICY_ID_RCPT_ALLOWED, out);
+	over(c->recipient_max, msgs, POLICY_ID_RCPT_FLOOD, out);
+	over(c->recipient_senders_max, senders, POLICY_ID_RCPT_SENDERS, out);
+	return out->policy_id;
+}
+
+void policy_state_attach_shared(struct policy_state *st, struct policy_shared *sh)
+{
+	if (st->own_shared)
+		policy_shared_free(st->shared);
+	st->own_shared = 0;
+	st->shared = sh;
 }

@@ -27,6 +27,9 @@ struct policy_table_stats {
 
 struct policy_state_stats {
 	struct policy_table_stats senders, pairs, imsi, shields;
+	/* the shared per-recipient tables; "evictions" counts refusals (a
+	 * full neighbourhood: the key is not counted, no live count is lost) */
+	struct policy_table_stats recipients, rpairs;
 	uint64_t content_windows;	/* sketch resets (window rollovers) */
 };
 
@@ -70,6 +73,35 @@ struct policy_behaviour {
  * including the ones that go over. */
 uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_config *c,
 				const char *sender, const char *recipient, uint64_t fp,
+				uint64_t now_ns, struct policy_behaviour *out);
+
+/* Per-recipient behaviour shared by every lcore (lock-free, atomic
+ * counters with their window in the word, exact keys), so that the
+ * verdicts do not depend on how packets are spread over lcores. Sized by
+ * [tables] recipients_max (recipients; twice that many recipient-sender
+ * pairs), 32 B per recipient and 16 B per pair. A policy_state makes its
+ * own unless one is attached; the attacher keeps ownership and frees it
+ * after every state that uses it. */
+struct policy_shared;
+struct policy_shared *policy_shared_create(const struct policy_config *c, char *err, size_t errlen);
+void policy_shared_free(struct policy_shared *sh);
+void policy_shared_stats(const struct policy_shared *sh, struct policy_table_stats *recipients,
+			 struct policy_table_stats *pairs);
+void policy_state_attach_shared(struct policy_state *st, struct policy_shared *sh);
+
+/* SMS bombing (many messages to one recipient from one or many senders,
+ * OTP floods through legitimate services included): count one message to
+ * recipient (canonical number, or "imsi:<IMSI>" when unresolved) from
+ * sender at now_ns in the fixed [rates] recipient_window_s window, then test,
+ * in order, recipient_allowed_max (only for a message an allow rule passed),
+ * recipient_max and recipient_senders_max. Flags: POLICY_RCPT_NEW_MESSAGE
+ * counts the message (first part of a concatenated one, or a single part;
+ * later parts are judged on the counts); POLICY_RCPT_ALLOWED marks it as
+ * passed by an allow rule. Returns the first exceeded policy id or 0. */
+#define POLICY_RCPT_NEW_MESSAGE	0x01
+#define POLICY_RCPT_ALLOWED	0x02
+uint32_t policy_state_recipient(struct policy_state *st, const struct policy_config *c,
+				const char *recipient, const char *sender, unsigned flags,
 				uint64_t now_ns, struct policy_behaviour *out);
 
 #endif

@@ -126,15 +126,21 @@ static void allow_beats_block(void)
 	eval(&s, NULL, T0);
 	VERDICT(SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_GT);
 	CHECK_STR(v.reason, "allow gt 8613888");
-	/* an allow rule beats a block list */
+	/* an allow rule exempts the content, not the sender: a block list
+	 * wins over it (issue 15 item 10) */
 	{
 		struct policy_scan sc = { .action = SF_ACT_ALLOW, .class_id = SF_CLASS_ALLOW, .rule_id = 9001 };
 
 		s = mo("8613911111111", "8613800000000", "您的验证码是123456");
 		eval(&s, &sc, T0);
+		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_BLOCK_NUMBER);
+		CHECK_INT(v.rule_id, 0);
+		s = mo("8613933333333", "8613800000000", "您的验证码是123456");
+		eval(&s, &sc, T0);
 		VERDICT(SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_RULE);
 		CHECK_INT(v.rule_id, 9001);
 		CHECK_STR(v.reason, "allow rule 9001");
+		CHECK_INT(v.step, POLICY_STEP_ALLOW);
 	}
 }
 
@@ -475,6 +481,7 @@ static int send_n(int n, const char *sender, const char *rcpt, uint64_t t,
 static void rates(void)
 {
 	setup();
+	cfg.recipient_max = cfg.recipient_senders_max = 0;	/* one recipient: not bombing here */
 	cfg.sender_burst = 0;
 	cfg.sender_refill_per_min = 0;
 	cfg.pair_max = 0;
@@ -493,6 +500,7 @@ static void rates(void)
 
 	/* 1000 a (local) day */
 	setup();
+	cfg.recipient_max = 0;
 	cfg.sender_burst = 0;
 	cfg.sender_refill_per_min = 0;
 	cfg.pair_max = 0;
@@ -580,12 +588,24 @@ static void same_text(void)
 		eval(&s, &sc, T0 + 10 * NS);
 		VERDICT(SF_VERDICT_TAG, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
 		CHECK_STR(v.reason, "behaviour.same_text_senders 4 > 3");
-		/* the text also scored under a rule (below the threshold): blocked */
+		/* a weak score (a meeting notice hitting a score-50 rule) is no
+		 * campaign: tagged (issue 11 item 6) */
 		hit.n_hits = 1;
-		hit.score = 40;
+		hit.score = 50;
+		eval(&s5, &hit, T0 + 10 * NS);
+		VERDICT(SF_VERDICT_TAG, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
+		CHECK_STR(v.reason, "behaviour.same_text_senders 5 > 3");
+		/* content_campaign_score (60) reached: blocked */
+		hit.score = 60;
 		eval(&s5, &hit, T0 + 10 * NS);
 		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
-		CHECK_STR(v.reason, "behaviour.same_text_senders 5 > 3");
+		/* a tag rule's hit with the volume: blocked */
+		hit.score = 0;
+		hit.action = SF_ACT_TAG;
+		hit.class_id = SF_CLASS_FAKE_OFFER;
+		hit.rule_id = 4002;
+		eval(&s5, &hit, T0 + 10 * NS);
+		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
 		/* other text from the same sender passes */
 		eval(&s, &other, T0 + 11 * NS);
 		VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
@@ -616,6 +636,7 @@ static void same_text(void)
 		struct policy_scan hit = sc;
 
 		hit.n_hits = 1;
+		hit.score = 70;
 		eval(&s, &hit, T0 + 5 * NS);
 		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_RECIPIENTS);
 		CHECK_STR(v.reason, "behaviour.same_text_recipients 5 > 3");
