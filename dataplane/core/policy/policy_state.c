@@ -149,6 +149,26 @@ static void *ptab_get(struct ptab *t, uint64_t key, uint64_t now_ns, uint64_t tt
 	return victim;
 }
 
+/* Like ptab_get, but never drops a live entry: NULL (counted as refused)
+ * when every way holds a key touched within ttl_ns. */
+static void *ptab_get_noevict(struct ptab *t, uint64_t key, uint64_t now_ns, uint64_t ttl_ns)
+{
+	size_t b = ptab_bucket(t, key);
+	int room = 0, created;
+
+	for (size_t w = 0; w < WAYS && !room; w++) {
+		struct ent_hdr *e = ptab_at(t, b + w);
+
+		room = e->key == key || e->key == 0 ||
+		       (now_ns >= e->touched_ns && now_ns - e->touched_ns > ttl_ns);
+	}
+	if (!room) {
+		t->st.refused++;
+		return NULL;
+	}
+	return ptab_get(t, key, now_ns, ttl_ns, &created);
+}
+
 struct policy_state *policy_state_create(const struct policy_config *c, char *err, size_t errlen)
 {
 	struct policy_state *st = calloc(1, sizeof(*st));
@@ -253,17 +273,16 @@ const char *policy_state_imsi(struct policy_state *st, const struct policy_confi
 
 /* ---- local shield overlay ---- */
 
+/* Keyed: "00000" senders choose subscriber and port, so they must not be
+ * able to aim at a victim's bucket (issue 15 item 13). */
 static uint64_t shield_key(const char *sub, size_t sl, const char *port, size_t pl)
 {
-	uint64_t h = PU_FNV_OFFSET;
+	char buf[2 * (SF_TPADDR_MAX + 1) + 1];
 
-	for (size_t i = 0; i < sl; i++)
-		h = pu_fnv_step(h, (uint8_t)sub[i]);
-	h = pu_fnv_step(h, '|');
-	for (size_t i = 0; i < pl; i++)
-		h = pu_fnv_step(h, (uint8_t)port[i]);
-	h = pu_mix64(h);
-	return h ? h : 1;
+	memcpy(buf, sub, sl);
+	buf[sl] = '|';
+	memcpy(buf + sl + 1, port, pl);
+	return pu_hash(buf, sl + 1 + pl, 0x5348494cULL);
 }
 
 void policy_state_shield(struct policy_state *st, int add, const char *subscriber,
@@ -271,7 +290,7 @@ void policy_state_shield(struct policy_state *st, int add, const char *subscribe
 {
 	char sub[SF_TPADDR_MAX + 1], p[SF_TPADDR_MAX + 1];
 	struct shield_ent *e;
-	int sl, pl, created;
+	int sl, pl;
 
 	if (!subscriber || !port)
 		return;
@@ -279,8 +298,10 @@ void policy_state_shield(struct policy_state *st, int add, const char *subscribe
 	pl = policy_canon_number(port, strlen(port), p, sizeof(p));
 	if (sl < 0 || pl < 0 || pl >= 64)
 		return;
-	e = ptab_get(&st->shields, shield_key(sub, (size_t)sl, p, (size_t)pl), now_ns,
-		     st->shield_ttl_ns, &created);
+	e = ptab_get_noevict(&st->shields, shield_key(sub, (size_t)sl, p, (size_t)pl), now_ns,
+			     st->shield_ttl_ns);
+	if (!e)
+		return;		/* refused and counted: never evict a live shield */
 	e->state = add ? 1 : -1;
 	st->shield_lenmask |= 1ULL << pl;
 }
@@ -363,7 +384,7 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 				const char *sender, const char *recipient, uint64_t fp,
 				uint64_t now_ns, struct policy_behaviour *out)
 {
-	uint64_t now_s = now_ns / NS, ks, kr = 0;
+	uint64_t now_s = now_ns / NS, ks, kr = 0, ks_stable, kr_stable = 0;
 	struct sender_ent *s;
 	int created, burst_over = 0;
 	uint32_t hour_win = (uint32_t)(now_s / 3600) + 1;
@@ -381,6 +402,10 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 	ks = pu_hash(sender, strlen(sender), 0x53454e44ULL);
 	if (recipient && *recipient)
 		kr = pu_hash(recipient, strlen(recipient), 0x52435054ULL);
+	/* the sketches see secret-free hashes: their estimates decide */
+	ks_stable = pu_hash_stable(sender, strlen(sender), 0x53454e44ULL);
+	if (recipient && *recipient)
+		kr_stable = pu_hash_stable(recipient, strlen(recipient), 0x52435054ULL);
 
 	/* per sender: token bucket, hour and local-day windows */
 	s = ptab_get(&st->senders, ks, now_ns, 86400ULL * NS, &created);
@@ -460,10 +485,10 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 			st->content_win = win;
 		}
 		senders_n = cms_update(st, fp ^ SALT_SENDERS,
-				       bloom_add(st, mix2(fp ^ SALT_SENDERS, ks)));
+				       bloom_add(st, mix2(fp ^ SALT_SENDERS, ks_stable)));
 		if (kr)
 			recipients_n = cms_update(st, fp ^ SALT_RECIPIENTS,
-						  bloom_add(st, mix2(fp ^ SALT_RECIPIENTS, kr)));
+						  bloom_add(st, mix2(fp ^ SALT_RECIPIENTS, kr_stable)));
 		over(c->content_senders_max, senders_n, POLICY_ID_CONTENT_SENDERS, out);
 		over(c->content_recipients_max, recipients_n, POLICY_ID_CONTENT_RECIPIENTS, out);
 	}

@@ -5,7 +5,11 @@
  * and recipients per content fingerprint), IMSI → MSISDN learned from
  * SRI-SM, and the local shield overlay from "00000" seen on the wire.
  * Every table has a fixed capacity allocated at create time; a full
- * bucket evicts its least recently touched entry and counts it. */
+ * bucket evicts its least recently touched entry and counts it, except
+ * the shield overlay, whose live entries decide verdicts: a new shield
+ * into a full bucket is refused and counted (the control plane still gets
+ * the event and publishes it with the next lists generation). Table keys
+ * are keyed hashes (sf_hash.h), so buckets cannot be aimed at. */
 #ifndef POLICY_STATE_H
 #define POLICY_STATE_H
 
@@ -23,6 +27,8 @@ struct policy_table_stats {
 	uint64_t inserts;	/* new entries */
 	uint64_t evictions;	/* live entries dropped because the bucket was full */
 	uint64_t expired;	/* timed-out entries reused */
+	uint64_t refused;	/* new entries refused: every way held live state that
+				 * decides verdicts (shields are never evicted) */
 };
 
 struct policy_state_stats {

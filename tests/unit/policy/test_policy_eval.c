@@ -8,6 +8,7 @@
 #include "sf_test.h"
 #include "sf_wire.h"
 #include "policy.h"
+#include "sf_hash.h"
 
 #define NS 1000000000ULL
 /* 2026-11-22 00:00:00 UTC = 08:00 local (UTC+8, the default offset) */
@@ -736,6 +737,95 @@ static void eviction(void)
 	CHECK_INT(ss.senders.expired, 1);
 }
 
+/* SipHash-2-4 reference vectors (Aumasson & Bernstein, key 00..0f,
+ * message 00..len-1). */
+static void siphash_vectors(void)
+{
+	struct sf_hash_key k = { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL };
+	uint8_t m[64];
+
+	for (unsigned i = 0; i < sizeof(m); i++)
+		m[i] = (uint8_t)i;
+	CHECK(sf_siphash(&k, m, 0) == 0x726fdb47dd0e0e31ULL);
+	CHECK(sf_siphash(&k, m, 7) == 0xab0200f58b01d137ULL);
+	CHECK(sf_siphash(&k, m, 8) == 0x93f5f5799a932462ULL);
+	CHECK(sf_siphash(&k, m, 15) == 0xa129ca6149be45e5ULL);
+	CHECK(sf_siphash(&k, m, 63) == 0x958a324ceb064572ULL);
+}
+
+/* Issue 15 item 13: "00000" from many attackers never evicts a victim's
+ * local shield; the overlay refuses (and counts) new entries instead. */
+static void shield_never_evicted(void)
+{
+	char err[128], sub[32];
+	struct policy_state_stats ss;
+	struct sf_sms s;
+
+	setup();
+	CHECK_INT(policy_config_set(&cfg, "tables", "shields_max", "8", err, sizeof(err)), 0);
+	policy_state_free(st);
+	st = policy_state_create(&cfg, err, sizeof(err));
+	CHECK(st != NULL);
+	policy_state_shield(st, 1, "8613700000009", "1065700", T0);	/* one bucket of 8 */
+	for (int i = 0; i < 20; i++) {
+		snprintf(sub, sizeof(sub), "86136000009%02d", i);
+		policy_state_shield(st, 1, sub, "1065799", T0 + (uint64_t)(i + 1) * NS);
+	}
+	policy_state_stats(st, &ss);
+	CHECK_INT(ss.shields.capacity, 8);
+	CHECK_INT(ss.shields.used, 8);
+	CHECK_INT(ss.shields.evictions, 0);
+	CHECK_INT(ss.shields.refused, 13);
+	CHECK_INT(policy_state_shielded(st, &cfg, "8613700000009", "10657001234", T0 + 30 * NS), 1);
+	/* and the verdict: the victim's MT from the shielded port is blocked */
+	policy_learn_sri(st, "460000000000009", "8613700000009", T0 + 30 * NS);
+	s = mt("10657001234", "460000000000009", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0 + 30 * NS);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL);
+	/* once the attackers' entries time out (shield_ttl_s), room again */
+	policy_state_shield(st, 1, "8613600000999", "1065799", T0 + 3700 * NS);
+	policy_state_stats(st, &ss);
+	CHECK_INT(ss.shields.refused, 13);
+	CHECK_INT(ss.shields.expired, 1);
+}
+
+/* Same messages, two secrets: the same verdicts (keyed hashes only place
+ * exact keys; the sketches use secret-free hashes). */
+static void verdicts_independent_of_secret(void)
+{
+	struct sf_hash_key saved = sf_hash_secret;
+	struct policy_scan sc = { .fp = 0x42, .n_hits = 1, .score = 70 };
+	uint32_t pid[2][200];
+
+	for (int run = 0; run < 2; run++) {
+		sf_hash_set_secret(run ? 0x1111 : 0x2222, run ? 0x3333 : 0x4444);
+		setup();
+		cfg.content_senders_max = 5;
+		cfg.pair_max = 4;
+		cfg.senders_max = cfg.pairs_max = 64;	/* small: evictions happen */
+		policy_state_free(st);
+		{
+			char err[128];
+
+			st = policy_state_create(&cfg, err, sizeof(err));
+		}
+		for (int i = 0; i < 200; i++) {
+			char from[32], to[32];
+			struct sf_sms s;
+
+			snprintf(from, sizeof(from), "86136%08d", i % 37);
+			snprintf(to, sizeof(to), "86135%08d", i % 11);
+			s = mo(from, to, "same");
+			eval(&s, &sc, T0 + (uint64_t)i * NS);
+			pid[run][i] = v.policy_id;
+		}
+	}
+	CHECK(memcmp(pid[0], pid[1], sizeof(pid[0])) == 0);
+	CHECK_INT(pid[0][0], POLICY_ID_NONE);
+	CHECK_INT(pid[0][5], POLICY_ID_CONTENT_SENDERS);
+	sf_hash_set_secret(saved.k0, saved.k1);
+}
+
 static void verdict_json(void)
 {
 	struct sf_sms s;
@@ -795,6 +885,9 @@ int main(void)
 	RUN(same_text);
 	RUN(quiet_hours);
 	RUN(eviction);
+	RUN(siphash_vectors);
+	RUN(shield_never_evicted);
+	RUN(verdicts_independent_of_secret);
 	RUN(verdict_json);
 	RUN(reason_overflow);
 	policy_lists_free(lists);
