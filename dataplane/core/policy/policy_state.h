@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Per-lcore mutable policy state (single writer, no locks): behaviour
+/* Mutable policy state. Per lcore (single writer, no locks): IMSI →
+ * MSISDN learned from SRI-SM and the local shield overlay from "00000"
+ * seen on the wire (both also spread to the other lcores as facts).
+ * Shared by every lcore (struct policy_shared, lock-free): the behaviour
  * counters (per-sender token bucket and hour/day counts, per-pair windows,
- * distinct recipients per sender, a count-min sketch of distinct senders
- * and recipients per content fingerprint), IMSI → MSISDN learned from
- * SRI-SM, and the local shield overlay from "00000" seen on the wire.
- * Every table has a fixed capacity allocated at create time; a full
- * bucket evicts its least recently touched entry and counts it, except
- * the shield overlay, whose live entries decide verdicts: a new shield
- * into a full bucket is refused and counted (the control plane still gets
- * the event and publishes it with the next lists generation). Table keys
- * are keyed hashes (sf_hash.h), so buckets cannot be aimed at. */
+ * distinct recipients per sender, per-recipient counts for SMS bombing,
+ * count-min sketches of distinct senders and recipients per content
+ * fingerprint), so that verdicts do not depend on how packets are spread
+ * over lcores. Every table has a fixed capacity allocated at create time.
+ * The per-lcore IMSI table evicts its least recently touched entry (and
+ * counts it); the shield overlay, whose live entries decide verdicts,
+ * refuses a new shield into a full bucket and counts it (the control plane
+ * still gets the event and publishes it with the next lists generation);
+ * the shared tables reuse stale slots and refuse (counted) when full.
+ * Table keys are keyed hashes (sf_hash.h), so buckets cannot be aimed at. */
 #ifndef POLICY_STATE_H
 #define POLICY_STATE_H
 
@@ -32,10 +36,9 @@ struct policy_table_stats {
 };
 
 struct policy_state_stats {
-	struct policy_table_stats senders, pairs, imsi, shields;
-	/* the shared per-recipient tables; "evictions" counts refusals (a
-	 * full neighbourhood: the key is not counted, no live count is lost) */
-	struct policy_table_stats recipients, rpairs;
+	struct policy_table_stats imsi, shields;	/* this lcore's */
+	/* shared by every lcore (policy_shared): never evict, refuse */
+	struct policy_table_stats senders, pairs, recipients;
 	uint64_t content_windows;	/* sketch resets (window rollovers) */
 };
 
@@ -81,18 +84,18 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 				const char *sender, const char *recipient, uint64_t fp,
 				uint64_t now_ns, struct policy_behaviour *out);
 
-/* Per-recipient behaviour shared by every lcore (lock-free, atomic
- * counters with their window in the word, exact keys), so that the
- * verdicts do not depend on how packets are spread over lcores. Sized by
- * [tables] recipients_max (recipients; twice that many recipient-sender
- * pairs), 32 B per recipient and 16 B per pair. A policy_state makes its
- * own unless one is attached; the attacher keeps ownership and frees it
- * after every state that uses it. */
+/* Behaviour shared by every lcore (lock-free: atomic counters with their
+ * window in the word, exact keys, open addressing over 32 slots), so that
+ * the verdicts do not depend on how packets are spread over lcores. Sized
+ * by [tables]: senders_max (48 B each), pairs_max (40 B), recipients_max
+ * (32 B), sketch_width and sketch_bloom_bits. A policy_state makes its own
+ * unless one is attached; the attacher keeps ownership and frees it after
+ * every state that uses it. */
 struct policy_shared;
 struct policy_shared *policy_shared_create(const struct policy_config *c, char *err, size_t errlen);
 void policy_shared_free(struct policy_shared *sh);
-void policy_shared_stats(const struct policy_shared *sh, struct policy_table_stats *recipients,
-			 struct policy_table_stats *pairs);
+void policy_shared_stats(const struct policy_shared *sh, struct policy_table_stats *senders,
+			 struct policy_table_stats *pairs, struct policy_table_stats *recipients);
 void policy_state_attach_shared(struct policy_state *st, struct policy_shared *sh);
 
 /* SMS bombing (many messages to one recipient from one or many senders,

@@ -331,8 +331,8 @@ static void shared_across_lcores(void)
 	CHECK_INT(v1[12], POLICY_ID_RCPT_SENDERS);	/* 10 senders now */
 	policy_state_stats(lc[0], &ss);
 	CHECK_INT(ss.recipients.inserts, 1);
-	CHECK_INT(ss.rpairs.inserts, 10);
-	CHECK_INT(ss.recipients.evictions, 0);
+	CHECK_INT(ss.pairs.inserts, 10);
+	CHECK_INT(ss.recipients.refused, 0);
 	st = NULL;
 	policy_state_free(one);
 	policy_state_free(lc[0]);
@@ -365,7 +365,7 @@ static void shared_refuses_when_full(void)
 		judge(&s, T0);
 	}
 	policy_state_stats(st, &ss);
-	refused = (int)ss.recipients.evictions;
+	refused = (int)ss.recipients.refused;
 	CHECK_INT(ss.recipients.capacity, 64);
 	CHECK_INT(ss.recipients.used + (uint64_t)refused, 200);
 	CHECK(ss.recipients.used <= 64);
@@ -379,7 +379,7 @@ static void shared_refuses_when_full(void)
 		judge(&s, T0 + 600 * NS);
 		policy_state_stats(st, &s2);
 		CHECK_INT(s2.recipients.inserts, ss.recipients.inserts + 1);
-		CHECK_INT(s2.recipients.evictions, ss.recipients.evictions);
+		CHECK_INT(s2.recipients.refused, ss.recipients.refused);
 		CHECK_INT(s2.recipients.expired + s2.recipients.used, ss.recipients.expired + ss.recipients.used + 1);
 	}
 }

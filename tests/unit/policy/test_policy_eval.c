@@ -718,11 +718,14 @@ static void eviction(void)
 		policy_learn_sri(st, imsi, from, T0 + (uint64_t)i * NS);
 	}
 	policy_state_stats(st, &ss);
-	CHECK_INT(ss.senders.capacity, 8);
-	CHECK_INT(ss.senders.used, 8);
+	/* senders and pairs are shared by all lcores (at least 64 slots each)
+	 * and never evict a live count */
+	CHECK_INT(ss.senders.capacity, 64);
+	CHECK_INT(ss.senders.used, 10);
 	CHECK_INT(ss.senders.inserts, 10);
-	CHECK_INT(ss.senders.evictions, 2);
-	CHECK_INT(ss.pairs.evictions, 2);
+	CHECK_INT(ss.senders.evictions, 0);
+	CHECK_INT(ss.pairs.used, 10);
+	CHECK_INT(ss.pairs.evictions, 0);
 	CHECK_INT(ss.imsi.evictions, 2);
 	CHECK_INT(ss.imsi.used, 8);
 	/* the two oldest IMSIs are gone, the newest are there */
@@ -730,11 +733,31 @@ static void eviction(void)
 	CHECK(policy_state_imsi(st, &cfg, "460000000000101", T0 + 10 * NS, NULL) == NULL);
 	CHECK_STR(policy_state_imsi(st, &cfg, "460000000000102", T0 + 10 * NS, NULL), "8613600000302");
 	CHECK_STR(policy_state_imsi(st, &cfg, "460000000000109", T0 + 10 * NS, NULL), "8613600000309");
-	/* timed-out entries are reused without counting as evictions */
-	send_n(1, "8613600000399", "8613500000001", T0 + 2 * 86400 * NS, NS, NULL);
+	/* 200 more senders in one minute: the shared table fills and refuses
+	 * (counted), it never drops a live sender's counts */
+	cfg.recipient_max = cfg.recipient_senders_max = 0;	/* not bombing here */
+	for (int i = 0; i < 200; i++) {
+		char from[32];
+
+		snprintf(from, sizeof(from), "86137000%05d", i);
+		send_n(1, from, "8613500000001", T0 + 10 * NS, NS, NULL);
+	}
 	policy_state_stats(st, &ss);
-	CHECK_INT(ss.senders.evictions, 2);
-	CHECK_INT(ss.senders.expired, 1);
+	CHECK_INT(ss.senders.inserts + ss.senders.refused, 210);
+	CHECK(ss.senders.refused > 0);
+	CHECK(ss.senders.used <= 64);
+	CHECK_INT(ss.senders.evictions, 0);
+	CHECK_INT(ss.senders.expired, 0);
+	/* two days later every slot is stale: a new sender takes one */
+	{
+		struct policy_state_stats s2;
+
+		send_n(1, "8613600000399", "8613500000001", T0 + 2 * 86400 * NS, NS, NULL);
+		policy_state_stats(st, &s2);
+		CHECK_INT(s2.senders.inserts, ss.senders.inserts + 1);
+		CHECK_INT(s2.senders.refused, ss.senders.refused);
+		CHECK_INT(s2.senders.expired + s2.senders.used, ss.senders.expired + ss.senders.used + 1);
+	}
 }
 
 /* SipHash-2-4 reference vectors (Aumasson & Bernstein, key 00..0f,
