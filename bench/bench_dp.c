@@ -460,6 +460,13 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 	ec.pipe = ctx->cfg.pipe;
 	ec.concat_max = ctx->cfg.concat_max;
 	ec.concat_timeout_ns = ctx->cfg.concat_timeout_ns;
+	ec.policy_shared = NULL;
+	if (rc->mode == BENCH_FULL) {
+		ctx->pshared = policy_shared_create(&ctx->gen->policy, err, errlen);
+		if (!ctx->pshared)
+			goto fail;
+		ec.policy_shared = ctx->pshared;
+	}
 	for (i = 0; i < n; i++) {
 		struct dp_worker *w = n > 1 ? &ctx->workers[i] : &ctx->main_w;
 
@@ -560,6 +567,8 @@ fail:
 		sf_worker_destroy(w->eng);
 		w->eng = NULL;
 	}
+	policy_shared_free(ctx->pshared);
+	ctx->pshared = NULL;
 	sf_gen_free(ctx->gen);
 	sf_gen_free(ctx->gen_prev);
 	ctx->gen = ctx->gen_prev = NULL;

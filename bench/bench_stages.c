@@ -199,6 +199,7 @@ int bench_stage_run(const struct bench_capture *cap, enum bench_stage st, const 
 		ec.pipe = pc;
 		ec.concat_max = 16384;
 		ec.concat_timeout_ns = 60ull * 1000000000ull;
+		ec.policy_shared = NULL;	/* one worker: its own */
 		w = sf_worker_create(&ec, g, err, errlen);
 		if (!w)
 			goto out;

@@ -65,6 +65,7 @@ struct dp_worker {
 
 struct dp_ctx {
 	struct dp_config cfg;
+	struct policy_shared *pshared;	/* per-recipient behaviour, shared by the workers */
 	int linktype;			/* SF_DLT_* of the ports (Ethernet) */
 	uint16_t n_ports;
 	uint16_t port_ids[DP_MAX_PORTS];

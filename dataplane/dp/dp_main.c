@@ -470,6 +470,15 @@ int main(int argc, char **argv)
 	ec.pipe = ctx->cfg.pipe;
 	ec.concat_max = ctx->cfg.concat_max;
 	ec.concat_timeout_ns = ctx->cfg.concat_timeout_ns;
+	/* behaviour per recipient is shared, so verdicts do not depend on how
+	 * associations are spread over workers; sized by the first config */
+	ctx->pshared = policy_shared_create(&ctx->gen->policy, err, sizeof(err));
+	if (!ctx->pshared) {
+		fprintf(stderr, "smsfw: %s\n", err);
+		rc = 1;
+		goto out_eal;
+	}
+	ec.policy_shared = ctx->pshared;
 	for (unsigned i = 0; i < (ctx->n_workers ? ctx->n_workers : 1); i++) {
 		struct dp_worker *w = ctx->n_workers ? &ctx->workers[i] : &ctx->main_w;
 		char name[32];
@@ -531,6 +540,8 @@ int main(int argc, char **argv)
 		rte_ring_free(w->inbox);
 		rte_free(w->disp_ts);
 	}
+	policy_shared_free(ctx->pshared);
+	ctx->pshared = NULL;
 	sf_gen_free(ctx->gen);
 	sf_gen_free(ctx->gen_prev);
 	for (uint16_t i = 0; i < ctx->n_ports; i++) {

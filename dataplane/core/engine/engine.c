@@ -179,6 +179,8 @@ struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struc
 		sf_worker_destroy(w);
 		return NULL;
 	}
+	if (c->policy_shared)
+		policy_state_attach_shared(w->pst, c->policy_shared);
 	w->scratch_ok = 1;
 	w->gen = g;
 	return w;

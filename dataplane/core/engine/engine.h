@@ -61,6 +61,9 @@ struct sf_engine_config {
 	struct sf_pipeline_config pipe;
 	unsigned concat_max;
 	uint64_t concat_timeout_ns;
+	/* per-recipient behaviour shared by every worker (policy_state.h), or
+	 * NULL: the worker keeps its own. Owned by the caller. */
+	struct policy_shared *policy_shared;
 };
 
 /* One SMS part with everything that was decided about it. Valid only

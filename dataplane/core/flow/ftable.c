@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_hash.h"
 #include "flow/ftable.h"
 
 #define FT_NIL UINT32_MAX
@@ -30,12 +31,9 @@ struct ftable {
 
 static uint64_t ft_mix(uint64_t k)
 {
-	/* splitmix64 finaliser: keys are often small or structured */
-	k ^= k >> 30;
-	k *= 0xbf58476d1ce4e5b9ULL;
-	k ^= k >> 27;
-	k *= 0x94d049bb133111ebULL;
-	return k ^ (k >> 31);
+	/* keyed (sf_hash.h): keys come from addresses, ports and transaction
+	 * ids on the wire, so nobody may aim many keys at one home slot */
+	return sf_hash_u64(k);
 }
 
 struct ftable *ftable_create(unsigned capacity, size_t value_size)

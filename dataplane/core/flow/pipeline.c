@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_hash.h"
 #include "decode/l2l3.h"
 #include "decode/m3ua.h"
 #include "decode/map.h"
@@ -135,19 +136,15 @@ static inline void pl_err(struct sf_pipeline *pl, int e)
 		sf_err_count(&pl->st.err, (enum sf_err)e);
 }
 
-/* FNV-1a, 64-bit: keys for the flow tables. */
+/* FNV-1a, 64-bit (sf_hash.h): keys for the flow tables. Unkeyed, so an
+ * association id is the same in every process (it is in every verdict
+ * line); the tables place the keys with the keyed hash. */
 static uint64_t pl_hash(uint64_t h, const void *p, size_t n)
 {
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return sf_fnv1a64(h, p, n);
 }
 
-#define PL_HASH_INIT 0xcbf29ce484222325ULL
+#define PL_HASH_INIT SF_FNV_OFFSET
 
 /* RFC 9260 §1.6 serial number arithmetic on the TSN window. Returns 1 if
  * the TSN was seen before (a retransmission), 2 if it lies implausibly far

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_hash.h"
 #include "flow/sccp_reasm.h"
 
 #define NIL UINT32_MAX
@@ -82,7 +83,8 @@ void sccp_reasm_destroy(struct sccp_reasm *r)
 
 static uint32_t reasm_hash(const struct sccp_reasm *r, uint64_t key, uint32_t lr)
 {
-	uint64_t h = (key ^ ((uint64_t)lr * 0x9E3779B97F4A7C15ull)) * 0xFF51AFD7ED558CCDull;
+	/* keyed: calling GT and local reference come from the wire */
+	uint64_t h = sf_hash_u64(key ^ ((uint64_t)lr * 0x9E3779B97F4A7C15ull));
 
 	return (uint32_t)(h >> 32) & r->bucket_mask;
 }
@@ -218,13 +220,7 @@ enum sf_err sccp_reasm_add(struct sccp_reasm *r, uint64_t key, const struct sccp
 
 static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
 {
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001B3ull;
-	}
-	return h;
+	return sf_fnv1a64(h, p, n);	/* sf_hash.h; placed by a keyed table */
 }
 
 uint64_t sccp_reasm_key(uint32_t opc, const struct sccp_addr *calling)

@@ -4,6 +4,7 @@
  * ordered message) and RFC 8260 §2.1 (I-DATA: MID + FSN). Fixed slots
  * allocated once, a hash on (key, SID) to find them, a FIFO by age for
  * eviction and expiry. */
+#include "sf_hash.h"
 #include "flow/sctp_reasm.h"
 
 #include <errno.h>
@@ -59,11 +60,9 @@ struct sctp_reasm {
 
 static uint32_t bucket_of(const struct sctp_reasm *r, uint64_t key, uint16_t sid)
 {
-	uint64_t h = key ^ ((uint64_t)sid * 0x9E3779B97F4A7C15ull);
+	/* keyed (sf_hash.h): association and stream come from the wire */
+	uint64_t h = sf_hash_u64(key ^ ((uint64_t)sid * 0x9E3779B97F4A7C15ull));
 
-	h ^= h >> 33;
-	h *= 0xFF51AFD7ED558CCDull;
-	h ^= h >> 33;
 	return (uint32_t)h & r->hmask;
 }
 

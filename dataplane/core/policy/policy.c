@@ -52,6 +52,7 @@ struct eval {
 	int tagged;
 	int is_ad;
 	int care;
+	int allowed;		/* the scan's allow rule passed the content */
 	char imsi[SF_DIGITS_MAX + 1];
 };
 
@@ -250,11 +251,6 @@ static int step_lists(struct eval *e, enum policy_list which)
 	uint32_t base = allow ? POLICY_ID_ALLOW_NUMBER : POLICY_ID_BLOCK_NUMBER;
 	int hit = 0;
 
-	if (allow && e->scan && e->scan->action == SF_ACT_ALLOW) {
-		add_reason(e->v, "allow rule %u", e->scan->rule_id);
-		return decide(e, SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_RULE,
-			      e->scan->rule_id, step);
-	}
 	if (!l)
 		return 0;
 	if (sender[0])
@@ -367,6 +363,12 @@ static int step_content(struct eval *e)
 	}
 	act = s->action;
 	cls = s->class_id;
+	if (act == SF_ACT_ALLOW) {
+		/* an allow rule exempts the content, not the sender (lists,
+		 * shields, spoofing came first) nor the volume (step 6) */
+		e->allowed = 1;
+		return 0;
+	}
 	if ((act != SF_ACT_BLOCK && act != SF_ACT_TAG) || cls >= SF_CLASS__COUNT)
 		return 0;
 	if (cls == SF_CLASS_COMMERCIAL_AD) {
@@ -408,12 +410,41 @@ static int step_anomaly(struct eval *e)
 	return 0;
 }
 
+/* SMS bombing: many messages to one recipient, from any sender, exempt
+ * and allowed ones included (an OTP flood goes through real services). */
+static int step_recipient(struct eval *e)
+{
+	struct policy_behaviour b;
+	char key[SF_DIGITS_MAX + 8];
+	const char *rcpt = e->v->recipient;
+	unsigned flags = 0;
+
+	if (!e->st)
+		return 0;
+	if (!rcpt[0] && e->imsi[0]) {
+		snprintf(key, sizeof(key), "imsi:%s", e->imsi);
+		rcpt = key;
+	}
+	if (!rcpt[0])
+		return 0;
+	if (!e->sms->has_concat || e->sms->concat_seq <= 1)
+		flags |= POLICY_RCPT_NEW_MESSAGE;
+	if (e->allowed)
+		flags |= POLICY_RCPT_ALLOWED;
+	if (!policy_state_recipient(e->st, e->cfg, rcpt, e->v->sender, flags, e->now_ns, &b))
+		return 0;
+	add_reason(e->v, "%s %u > %u", policy_id_name(b.policy_id), b.count, b.limit);
+	return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
+}
+
 static int step_behaviour(struct eval *e)
 {
 	struct policy_behaviour b;
 	const char *sender = e->v->sender;
 
-	if (!e->st || !sender[0] || rate_exempt(e, sender))
+	if (step_recipient(e))
+		return 1;
+	if (e->allowed || !e->st || !sender[0] || rate_exempt(e, sender))
 		return 0;
 	if (!policy_state_behaviour(e->st, e->cfg, sender, e->v->recipient,
 				    e->scan ? e->scan->fp : 0, e->now_ns, &b))
@@ -421,10 +452,14 @@ static int step_behaviour(struct eval *e)
 	add_reason(e->v, "%s %u > %u", policy_id_name(b.policy_id), b.count, b.limit);
 	/* One text from many senders, or to many recipients, is a campaign
 	 * only if the text itself is suspect: identical ham is common
-	 * (holiday greetings, "收到"), and a false positive costs more than a
-	 * miss. Without any content hit it is tagged for the analysts. */
+	 * (holiday greetings, meeting notices, "收到"), and a false positive
+	 * costs more than a miss. It blocks on the combination: the volume
+	 * plus a content score of at least content_campaign_score or a tag
+	 * rule's hit; otherwise it is tagged for the analysts. */
 	if ((b.policy_id == POLICY_ID_CONTENT_SENDERS || b.policy_id == POLICY_ID_CONTENT_RECIPIENTS) &&
-	    !(e->scan && (e->scan->n_hits || e->scan->score)))
+	    !(e->scan && (e->scan->action == SF_ACT_TAG ||
+			  (e->cfg->content_campaign_score &&
+			   e->scan->score >= e->cfg->content_campaign_score))))
 		return finding(e, SF_CLASS_HARASSMENT, SF_ACT_TAG, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
 	return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
 }
@@ -561,6 +596,17 @@ static int step_geo(struct eval *e)
 	return 0;
 }
 
+/* The scan's allow rule passed the content and nothing blocked on the
+ * sender or the volume: pass. */
+static int step_allowed(struct eval *e)
+{
+	if (!e->allowed)
+		return 0;
+	add_reason(e->v, "allow rule %u", e->scan->rule_id);
+	return decide(e, SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_RULE, e->scan->rule_id,
+		      POLICY_STEP_ALLOW);
+}
+
 /* ---- entry point ---- */
 
 static void set_parties(struct eval *e)
@@ -630,6 +676,7 @@ enum sf_err policy_evaluate(const struct policy_env *env, struct policy_state *s
 	    step_content(&e) ||
 	    step_anomaly(&e) ||
 	    step_behaviour(&e) ||
+	    step_allowed(&e) ||
 	    step_quiet(&e) ||
 	    step_geo(&e))
 		return e.err;

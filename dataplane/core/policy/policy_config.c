@@ -42,11 +42,17 @@ void policy_config_defaults(struct policy_config *c)
 	c->content_window_s = 600;
 	c->content_senders_max = 20;
 	c->content_recipients_max = 500;
+	c->content_campaign_score = 60;
+	c->recipient_window_s = 600;
+	c->recipient_max = 40;
+	c->recipient_senders_max = 12;
+	c->recipient_allowed_max = 6;
 
-	c->senders_max = 65536;
-	c->pairs_max = 262144;
+	c->senders_max = 1u << 20;	/* shared by every lcore */
+	c->pairs_max = 1u << 21;
 	c->imsi_max = 65536;
 	c->shields_max = 4096;
+	c->recipients_max = 262144;
 	c->sketch_width = 65536;
 	c->sketch_bloom_bits = 1u << 22;
 	c->imsi_ttl_s = 3600;
@@ -318,10 +324,16 @@ static const struct u32_key u32_keys[] = {
 	K("rates", content_window_s, 1, 30 * 86400),
 	K("rates", content_senders_max, 0, 100000000),
 	K("rates", content_recipients_max, 0, 100000000),
+	K("rates", content_campaign_score, 0, 100000000),
+	K("rates", recipient_window_s, 1, 30 * 86400),
+	K("rates", recipient_max, 0, 100000000),
+	K("rates", recipient_senders_max, 0, 100000000),
+	K("rates", recipient_allowed_max, 0, 100000000),
 	K("tables", senders_max, 8, 1u << 26),
 	K("tables", pairs_max, 8, 1u << 26),
 	K("tables", imsi_max, 8, 1u << 26),
 	K("tables", shields_max, 8, 1u << 24),
+	K("tables", recipients_max, 8, 1u << 26),
 	K("tables", sketch_width, 64, 1u << 24),
 	K("tables", sketch_bloom_bits, 64, 1u << 30),
 	K("tables", imsi_ttl_s, 1, 30 * 86400),

@@ -53,9 +53,15 @@ struct policy_config {
 	uint32_t pair_window_s, pair_max;
 	uint32_t fanout_window_s, fanout_max;
 	uint32_t content_window_s, content_senders_max, content_recipients_max;
+	uint32_t content_campaign_score;	/* 60: score that makes a same-text campaign block */
+	/* SMS bombing: per recipient, from any sender (exempt and allowed included) */
+	uint32_t recipient_window_s;		/* 600 */
+	uint32_t recipient_max;			/* 40 messages */
+	uint32_t recipient_senders_max;		/* 12 distinct senders */
+	uint32_t recipient_allowed_max;		/* 6 messages that an allow rule passed (OTPs) */
 
 	/* [tables] */
-	uint32_t senders_max, pairs_max, imsi_max, shields_max;
+	uint32_t senders_max, pairs_max, imsi_max, shields_max, recipients_max;
 	uint32_t sketch_width, sketch_bloom_bits;
 	uint32_t imsi_ttl_s, sri_window_s, shield_ttl_s;
 

@@ -35,6 +35,9 @@
 	X(RATE_FANOUT, 6005, "behaviour.fanout") \
 	X(CONTENT_SENDERS, 6006, "behaviour.same_text_senders") \
 	X(CONTENT_RECIPIENTS, 6007, "behaviour.same_text_recipients") \
+	X(RCPT_FLOOD, 6008, "behaviour.recipient_flood") \
+	X(RCPT_SENDERS, 6009, "behaviour.recipient_senders") \
+	X(RCPT_ALLOWED, 6010, "behaviour.recipient_allowed_flood") \
 	X(QUIET_HOURS, 7001, "quiet_hours.commercial_ad") \
 	X(GEO_URL_BLOCKED, 8001, "geo.url_blocked") \
 	X(GEO_URL_SUSPICIOUS, 8002, "geo.url_suspicious") \

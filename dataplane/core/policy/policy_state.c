@@ -24,22 +24,6 @@ struct ent_hdr {
 	uint64_t touched_ns;
 };
 
-struct sender_ent {
-	struct ent_hdr h;
-	uint64_t tb_ns;		/* last token-bucket refill */
-	double tokens;
-	uint32_t hour_win, hour_cnt;
-	uint32_t day_win, day_cnt;
-	uint32_t fan_win, fan_cnt;	/* window index + 1, distinct recipients */
-};
-
-struct pair_ent {
-	struct ent_hdr h;
-	uint32_t win, cnt;	/* window index + 1, messages in it */
-	uint32_t fan_mark;	/* sender fan-out window (index + 1) this pair was counted in */
-	uint32_t pad;
-};
-
 struct imsi_ent {
 	struct ent_hdr h;
 	char imsi[16];
@@ -59,12 +43,11 @@ struct ptab {
 };
 
 struct policy_state {
-	struct ptab senders, pairs, imsi, shields;
+	struct ptab imsi, shields;
+	struct policy_shared *shared;	/* behaviour counts, shared by every lcore */
+	int own_shared;
 	uint64_t shield_lenmask;	/* port lengths present in the overlay */
-	uint32_t *cms;			/* SKETCH_DEPTH rows of sketch_width */
-	uint64_t *bloom;		/* sketch_bloom_bits bits */
-	uint32_t cms_mask, bloom_mask;
-	uint64_t content_win;		/* window index + 1 */
+	uint64_t content_win;		/* window index + 1 (for the rollover count) */
 	uint64_t content_windows;
 	uint64_t imsi_ttl_ns, shield_ttl_ns;	/* reuse of timed-out entries (create-time config) */
 };
@@ -146,30 +129,41 @@ static void *ptab_get(struct ptab *t, uint64_t key, uint64_t now_ns, uint64_t tt
 	return victim;
 }
 
+/* Like ptab_get, but never drops a live entry: NULL (counted as refused)
+ * when every way holds a key touched within ttl_ns. */
+static void *ptab_get_noevict(struct ptab *t, uint64_t key, uint64_t now_ns, uint64_t ttl_ns)
+{
+	size_t b = ptab_bucket(t, key);
+	int room = 0, created;
+
+	for (size_t w = 0; w < WAYS && !room; w++) {
+		struct ent_hdr *e = ptab_at(t, b + w);
+
+		room = e->key == key || e->key == 0 ||
+		       (now_ns >= e->touched_ns && now_ns - e->touched_ns > ttl_ns);
+	}
+	if (!room) {
+		t->st.refused++;
+		return NULL;
+	}
+	return ptab_get(t, key, now_ns, ttl_ns, &created);
+}
+
 struct policy_state *policy_state_create(const struct policy_config *c, char *err, size_t errlen)
 {
 	struct policy_state *st = calloc(1, sizeof(*st));
-	uint32_t w = 64, bits = 64;
 
 	if (!st)
 		goto oom;
-	while (w < c->sketch_width && w < (1u << 24))
-		w *= 2;
-	while (bits < c->sketch_bloom_bits && bits < (1u << 30))
-		bits *= 2;
-	if (ptab_init(&st->senders, c->senders_max, sizeof(struct sender_ent)) ||
-	    ptab_init(&st->pairs, c->pairs_max, sizeof(struct pair_ent)) ||
-	    ptab_init(&st->imsi, c->imsi_max, sizeof(struct imsi_ent)) ||
+	if (ptab_init(&st->imsi, c->imsi_max, sizeof(struct imsi_ent)) ||
 	    ptab_init(&st->shields, c->shields_max, sizeof(struct shield_ent)))
 		goto oom;
-	st->cms = calloc((size_t)SKETCH_DEPTH * w, sizeof(uint32_t));
-	st->bloom = calloc(bits / 64, sizeof(uint64_t));
-	if (!st->cms || !st->bloom)
+	st->shared = policy_shared_create(c, err, errlen);
+	if (!st->shared)
 		goto oom;
+	st->own_shared = 1;
 	st->imsi_ttl_ns = (uint64_t)c->imsi_ttl_s * NS;
 	st->shield_ttl_ns = (uint64_t)c->shield_ttl_s * NS;
-	st->cms_mask = w - 1;
-	st->bloom_mask = bits - 1;
 	return st;
 oom:
 	if (err && errlen)
@@ -182,21 +176,18 @@ void policy_state_free(struct policy_state *st)
 {
 	if (!st)
 		return;
-	free(st->senders.mem);
-	free(st->pairs.mem);
 	free(st->imsi.mem);
 	free(st->shields.mem);
-	free(st->cms);
-	free(st->bloom);
+	if (st->own_shared)
+		policy_shared_free(st->shared);
 	free(st);
 }
 
 void policy_state_stats(const struct policy_state *st, struct policy_state_stats *out)
 {
-	out->senders = st->senders.st;
-	out->pairs = st->pairs.st;
 	out->imsi = st->imsi.st;
 	out->shields = st->shields.st;
+	policy_shared_stats(st->shared, &out->senders, &out->pairs, &out->recipients);
 	out->content_windows = st->content_windows;
 }
 
@@ -242,17 +233,16 @@ const char *policy_state_imsi(struct policy_state *st, const struct policy_confi
 
 /* ---- local shield overlay ---- */
 
+/* Keyed: "00000" senders choose subscriber and port, so they must not be
+ * able to aim at a victim's bucket (issue 15 item 13). */
 static uint64_t shield_key(const char *sub, size_t sl, const char *port, size_t pl)
 {
-	uint64_t h = PU_FNV_OFFSET;
+	char buf[2 * (SF_TPADDR_MAX + 1) + 1];
 
-	for (size_t i = 0; i < sl; i++)
-		h = pu_fnv_step(h, (uint8_t)sub[i]);
-	h = pu_fnv_step(h, '|');
-	for (size_t i = 0; i < pl; i++)
-		h = pu_fnv_step(h, (uint8_t)port[i]);
-	h = pu_mix64(h);
-	return h ? h : 1;
+	memcpy(buf, sub, sl);
+	buf[sl] = '|';
+	memcpy(buf + sl + 1, port, pl);
+	return pu_hash(buf, sl + 1 + pl, 0x5348494cULL);
 }
 
 void policy_state_shield(struct policy_state *st, int add, const char *subscriber,
@@ -260,7 +250,7 @@ void policy_state_shield(struct policy_state *st, int add, const char *subscribe
 {
 	char sub[SF_TPADDR_MAX + 1], p[SF_TPADDR_MAX + 1];
 	struct shield_ent *e;
-	int sl, pl, created;
+	int sl, pl;
 
 	if (!subscriber || !port)
 		return;
@@ -268,8 +258,10 @@ void policy_state_shield(struct policy_state *st, int add, const char *subscribe
 	pl = policy_canon_number(port, strlen(port), p, sizeof(p));
 	if (sl < 0 || pl < 0 || pl >= 64)
 		return;
-	e = ptab_get(&st->shields, shield_key(sub, (size_t)sl, p, (size_t)pl), now_ns,
-		     st->shield_ttl_ns, &created);
+	e = ptab_get_noevict(&st->shields, shield_key(sub, (size_t)sl, p, (size_t)pl), now_ns,
+			     st->shield_ttl_ns);
+	if (!e)
+		return;		/* refused and counted: never evict a live shield */
 	e->state = add ? 1 : -1;
 	st->shield_lenmask |= 1ULL << pl;
 }
@@ -299,42 +291,251 @@ int policy_state_shielded(struct policy_state *st, const struct policy_config *c
 	return 0;
 }
 
-/* ---- behaviour ---- */
+/* ---- behaviour, shared by all lcores ----
+ * Lock-free open-addressing tables with exact 64-bit keys (keyed hashes,
+ * linear probing over PROBE slots) for senders, (sender, recipient) pairs
+ * and recipients, and two count-min sketches for the same-text checks.
+ * Every counter carries its window in its upper 32 bits and is updated by
+ * compare-and-swap, so a new window needs no sweep and several lcores can
+ * count the same key: the verdicts do not depend on how packets are spread
+ * over lcores. A slot not touched for its table's lifetime is taken over
+ * by a new key (expired); a key whose PROBE slots all hold live keys is
+ * refused and counted (its checks are skipped, no live count is dropped). */
 
-static uint64_t mix2(uint64_t a, uint64_t b)
+#define PROBE 32
+
+struct sslot {			/* a sender */
+	uint64_t key;		/* 0 = free */
+	uint64_t touched;	/* minute of the last message << 32 */
+	uint64_t tat;		/* token bucket: GCRA theoretical arrival time, ns */
+	uint64_t hour, day, fan;	/* (window << 32) | count */
+};
+
+struct pslot {			/* a (sender, recipient) pair */
+	uint64_t key;
+	uint64_t touched;	/* minute << 32 */
+	uint64_t pair;		/* (pair window << 32) | messages */
+	uint64_t fan_mark;	/* fan-out window the pair was counted in, << 32 */
+	uint64_t rcpt_mark;	/* recipient window the pair was counted in, << 32 */
+};
+
+struct rslot {			/* a recipient (SMS bombing) */
+	uint64_t key;
+	uint64_t msgs, allowed, senders;	/* (window << 32) | count; msgs's window ages the slot */
+};
+
+struct policy_shared {
+	struct sslot *s;
+	struct pslot *p;
+	struct rslot *r;
+	uint64_t smask, pmask, rmask;
+	uint64_t *cms, *nov;		/* SKETCH_DEPTH rows each, (window << 32) | count */
+	uint64_t cms_mask, nov_mask;
+	struct policy_table_stats sst, pst, rst;	/* atomic adds */
+};
+
+static uint64_t pow2_at_least(uint64_t n, uint64_t max)
 {
-	uint64_t h = pu_mix64(a ^ (b * 0x9e3779b97f4a7c15ULL) ^ (b >> 29));
+	uint64_t x = 64;
 
+	while (x < n && x < max)
+		x *= 2;
+	return x;
+}
+
+struct policy_shared *policy_shared_create(const struct policy_config *c, char *err, size_t errlen)
+{
+	struct policy_shared *sh = calloc(1, sizeof(*sh));
+	uint64_t ns = pow2_at_least(c->senders_max, 1ULL << 30);
+	uint64_t np = pow2_at_least(c->pairs_max, 1ULL << 30);
+	uint64_t nr = pow2_at_least(c->recipients_max, 1ULL << 30);
+	uint64_t w = pow2_at_least(c->sketch_width, 1ULL << 24);
+	uint64_t nw = pow2_at_least(c->sketch_bloom_bits / 16, 1ULL << 26);
+
+	if (sh) {
+		sh->s = calloc(ns, sizeof(*sh->s));
+		sh->p = calloc(np, sizeof(*sh->p));
+		sh->r = calloc(nr, sizeof(*sh->r));
+		sh->cms = calloc(SKETCH_DEPTH * w, sizeof(uint64_t));
+		sh->nov = calloc(SKETCH_DEPTH * nw, sizeof(uint64_t));
+	}
+	if (!sh || !sh->s || !sh->p || !sh->r || !sh->cms || !sh->nov) {
+		if (err && errlen)
+			snprintf(err, errlen, "policy shared state: out of memory");
+		policy_shared_free(sh);
+		return NULL;
+	}
+	sh->smask = ns - 1;
+	sh->pmask = np - 1;
+	sh->rmask = nr - 1;
+	sh->cms_mask = w - 1;
+	sh->nov_mask = nw - 1;
+	sh->sst.capacity = ns;
+	sh->pst.capacity = np;
+	sh->rst.capacity = nr;
+	return sh;
+}
+
+void policy_shared_free(struct policy_shared *sh)
+{
+	if (!sh)
+		return;
+	free(sh->s);
+	free(sh->p);
+	free(sh->r);
+	free(sh->cms);
+	free(sh->nov);
+	free(sh);
+}
+
+static void stat_add(uint64_t *x)
+{
+	__atomic_fetch_add(x, 1, __ATOMIC_RELAXED);
+}
+
+void policy_shared_stats(const struct policy_shared *sh, struct policy_table_stats *senders,
+			 struct policy_table_stats *pairs, struct policy_table_stats *recipients)
+{
+	*senders = sh->sst;
+	*pairs = sh->pst;
+	*recipients = sh->rst;
+}
+
+void policy_state_attach_shared(struct policy_state *st, struct policy_shared *sh)
+{
+	if (st->own_shared)
+		policy_shared_free(st->shared);
+	st->own_shared = 0;
+	st->shared = sh;
+}
+
+/* The counter's value in window win (0 if it belongs to another one). */
+static uint32_t cell_get(uint64_t *cell, uint32_t win)
+{
+	uint64_t v = __atomic_load_n(cell, __ATOMIC_RELAXED);
+
+	return (uint32_t)(v >> 32) == win ? (uint32_t)v : 0;
+}
+
+/* Add 1 in window win; the new count. */
+static uint32_t cell_inc(uint64_t *cell, uint32_t win)
+{
+	uint64_t old = __atomic_load_n(cell, __ATOMIC_RELAXED), nv;
+
+	do {
+		if ((uint32_t)(old >> 32) != win)
+			nv = (uint64_t)win << 32 | 1;
+		else if ((uint32_t)old == UINT32_MAX)
+			return UINT32_MAX;
+		else
+			nv = old + 1;
+	} while (!__atomic_compare_exchange_n(cell, &old, nv, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return (uint32_t)nv;
+}
+
+/* Mark the cell with window win; 1 if this call moved it there (first). */
+static int mark_once(uint64_t *cell, uint32_t win)
+{
+	uint64_t old = __atomic_load_n(cell, __ATOMIC_RELAXED);
+
+	while ((uint32_t)(old >> 32) != win)
+		if (__atomic_compare_exchange_n(cell, &old, (uint64_t)win << 32, 1,
+						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return 1;
+	return 0;
+}
+
+/* Find or claim the slot of key (nonzero) among PROBE slots from its home:
+ * the key, else a free slot, else one whose age word (the one after the
+ * key: window or minute << 32) is below stale_before. NULL if every slot
+ * holds a live key (counted as refused). */
+static void *slot_get(void *base, size_t esz, uint64_t mask, uint64_t key, uint32_t stale_before,
+		      struct policy_table_stats *ts)
+{
+	uint64_t home = key & mask;
+	uint64_t *stale = NULL;
+	uint64_t stale_key = 0;
+
+	for (uint64_t i = 0; i < PROBE; i++) {
+		uint64_t *k = (uint64_t *)(void *)((uint8_t *)base + ((home + i) & mask) * esz);
+		uint64_t cur = __atomic_load_n(k, __ATOMIC_ACQUIRE), zero = 0;
+
+		if (cur == key)
+			return k;
+		if (cur == 0) {
+			if (__atomic_compare_exchange_n(k, &zero, key, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+				stat_add(&ts->used);
+				stat_add(&ts->inserts);
+				return k;
+			}
+			if (zero == key)
+				return k;
+			continue;
+		}
+		if (!stale && (uint32_t)(__atomic_load_n(k + 1, __ATOMIC_RELAXED) >> 32) < stale_before) {
+			stale = k;
+			stale_key = cur;
+		}
+	}
+	if (stale && __atomic_compare_exchange_n(stale, &stale_key, key, 0,
+						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		for (size_t j = 1; j < esz / sizeof(uint64_t); j++)
+			__atomic_store_n(stale + j, 0, __ATOMIC_RELAXED);
+		stat_add(&ts->inserts);
+		stat_add(&ts->expired);
+		return stale;
+	}
+	stat_add(&ts->refused);
+	return NULL;
+}
+
+static uint64_t nz(uint64_t h)
+{
 	return h ? h : 1;
 }
 
-/* Test-and-set two bits of the Bloom filter; 1 if x was (probably) new. */
-static int bloom_add(struct policy_state *st, uint64_t x)
+static uint64_t mix2(uint64_t a, uint64_t b)
 {
-	uint64_t h = pu_mix64(x);
-	uint32_t b1 = (uint32_t)h & st->bloom_mask, b2 = (uint32_t)(h >> 32) & st->bloom_mask;
-	int seen = (st->bloom[b1 / 64] >> (b1 % 64) & 1) && (st->bloom[b2 / 64] >> (b2 % 64) & 1);
-
-	st->bloom[b1 / 64] |= 1ULL << (b1 % 64);
-	st->bloom[b2 / 64] |= 1ULL << (b2 % 64);
-	return !seen;
+	return nz(pu_mix64(a ^ (b * 0x9e3779b97f4a7c15ULL) ^ (b >> 29)));
 }
 
-/* Count-min sketch: add 1 (if add) and return the minimum over the rows. */
-static uint32_t cms_update(struct policy_state *st, uint64_t x, int add)
+/* Windowed count-min sketch (Cormode & Muthukrishnan 2005) with epoch
+ * cells: add 1 in window win (if add) and return the minimum over the rows
+ * of this window's counts; *before (may be NULL) gets the minimum before
+ * the add (0: x was new in this window). */
+static uint32_t ecms(uint64_t *rows, uint64_t mask, uint64_t x, uint32_t win, int add, uint32_t *before)
 {
-	uint32_t min = UINT32_MAX;
+	uint32_t min = UINT32_MAX, bmin = UINT32_MAX;
 
 	for (uint32_t r = 0; r < SKETCH_DEPTH; r++) {
-		uint32_t *row = st->cms + (size_t)r * (st->cms_mask + 1);
-		uint32_t i = (uint32_t)pu_mix64(x + (r + 1) * 0x9e3779b97f4a7c15ULL) & st->cms_mask;
+		uint64_t *cell = rows + (size_t)r * (mask + 1) +
+				 (pu_mix64(x + (r + 1) * 0x9e3779b97f4a7c15ULL) & mask);
+		uint32_t v = add ? cell_inc(cell, win) : cell_get(cell, win);
+		uint32_t b = add && v != UINT32_MAX ? v - 1 : v;
 
-		if (add && row[i] < UINT32_MAX)
-			row[i]++;
-		if (row[i] < min)
-			min = row[i];
+		if (v < min)
+			min = v;
+		if (b < bmin)
+			bmin = b;
 	}
+	if (before)
+		*before = bmin;
 	return min;
+}
+
+/* Token bucket as GCRA (ITU-T I.371): one word, the theoretical arrival
+ * time; a message conforms if it is at most tau ahead of now. 1 if over. */
+static int gcra_over(uint64_t *tat, uint64_t now, uint64_t t, uint64_t tau)
+{
+	uint64_t old = __atomic_load_n(tat, __ATOMIC_RELAXED), at, nv;
+
+	do {
+		at = old > now ? old : now;
+		if (at - now > tau)
+			return 1;
+		nv = at + t;
+	} while (!__atomic_compare_exchange_n(tat, &old, nv, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+	return 0;
 }
 
 static int over(uint32_t limit, uint32_t count, uint32_t id, struct policy_behaviour *out)
@@ -352,9 +553,11 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 				const char *sender, const char *recipient, uint64_t fp,
 				uint64_t now_ns, struct policy_behaviour *out)
 {
-	uint64_t now_s = now_ns / NS, ks, kr = 0;
-	struct sender_ent *s;
-	int created, burst_over = 0;
+	struct policy_shared *sh = st->shared;
+	uint64_t now_s = now_ns / NS, ks, kr = 0, ks_stable, kr_stable = 0;
+	uint32_t now_min = (uint32_t)(now_s / 60) + 1;
+	struct sslot *s;
+	int burst_over = 0;
 	uint32_t hour_win = (uint32_t)(now_s / 3600) + 1;
 	uint32_t day_win = (uint32_t)(((int64_t)now_s + c->utc_offset_min * 60) / 86400) + 1;
 	/* windows of 0 s (a config not built by policy_config_set) act as 1 s */
@@ -362,7 +565,7 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 	uint32_t fan_w = c->fanout_window_s ? c->fanout_window_s : 1;
 	uint32_t content_w = c->content_window_s ? c->content_window_s : 1;
 	uint32_t fan_win = (uint32_t)(now_s / fan_w) + 1;
-	uint32_t senders_n = 0, recipients_n = 0;
+	uint32_t hour_n, day_n, fan_n;
 
 	memset(out, 0, sizeof(*out));
 	if (!sender || !*sender)
@@ -370,91 +573,131 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 	ks = pu_hash(sender, strlen(sender), 0x53454e44ULL);
 	if (recipient && *recipient)
 		kr = pu_hash(recipient, strlen(recipient), 0x52435054ULL);
+	/* the sketches see secret-free hashes: their estimates decide */
+	ks_stable = pu_hash_stable(sender, strlen(sender), 0x53454e44ULL);
+	if (recipient && *recipient)
+		kr_stable = pu_hash_stable(recipient, strlen(recipient), 0x52435054ULL);
 
-	/* per sender: token bucket, hour and local-day windows */
-	s = ptab_get(&st->senders, ks, now_ns, 86400ULL * NS, &created);
-	if (created) {
-		s->tokens = c->sender_burst;
-		s->tb_ns = now_ns;
-	}
-	if (c->sender_burst) {
-		if (now_ns > s->tb_ns) {
-			s->tokens += (double)(now_ns - s->tb_ns) / (60.0 * NS) * c->sender_refill_per_min;
-			if (s->tokens > c->sender_burst)
-				s->tokens = c->sender_burst;
+	/* per sender: token bucket, hour and local-day windows; a sender idle
+	 * for a day has nothing left to count */
+	s = slot_get(sh->s, sizeof(*sh->s), sh->smask, ks, now_min > 1441 ? now_min - 1441 : 0, &sh->sst);
+	if (s) {
+		__atomic_store_n(&s->touched, (uint64_t)now_min << 32, __ATOMIC_RELAXED);
+		if (c->sender_burst) {
+			/* refill_per_min tokens a minute; none: one a day */
+			uint64_t t = c->sender_refill_per_min ? 60 * NS / c->sender_refill_per_min : 86400 * NS;
+			uint64_t tau = (uint64_t)(c->sender_burst - 1) > UINT64_MAX / t ? UINT64_MAX
+				     : (uint64_t)(c->sender_burst - 1) * t;
+
+			burst_over = gcra_over(&s->tat, now_ns, t, tau);
 		}
-		s->tb_ns = now_ns;
-		if (s->tokens >= 1.0)
-			s->tokens -= 1.0;
-		else
-			burst_over = 1;
-	}
-	if (s->hour_win != hour_win) {
-		s->hour_win = hour_win;
-		s->hour_cnt = 0;
-	}
-	if (s->day_win != day_win) {
-		s->day_win = day_win;
-		s->day_cnt = 0;
-	}
-	if (s->fan_win != fan_win) {
-		s->fan_win = fan_win;
-		s->fan_cnt = 0;
-	}
-	s->hour_cnt++;
-	s->day_cnt++;
+		hour_n = cell_inc(&s->hour, hour_win);
+		day_n = cell_inc(&s->day, day_win);
 
-	/* per (sender, recipient): window count; a pair new in the sender's
-	 * fan-out window adds one distinct recipient */
-	if (kr) {
-		uint32_t pair_win = (uint32_t)(now_s / pair_w) + 1;
-		uint64_t ttl = (uint64_t)(pair_w > fan_w ? pair_w : fan_w) * NS;
-		struct pair_ent *p = ptab_get(&st->pairs, mix2(ks, kr), now_ns, ttl, &created);
+		/* per (sender, recipient): window count; a pair new in the
+		 * sender's fan-out window adds one distinct recipient */
+		if (kr) {
+			uint32_t pair_win = (uint32_t)(now_s / pair_w) + 1;
+			uint32_t ttl_min = (pair_w > fan_w ? pair_w : fan_w) / 60 + 2;
+			struct pslot *p = slot_get(sh->p, sizeof(*sh->p), sh->pmask, mix2(ks, kr),
+						   now_min > ttl_min ? now_min - ttl_min : 0, &sh->pst);
+			uint32_t pair_n = 0;
 
-		if (p->win != pair_win) {
-			p->win = pair_win;
-			p->cnt = 0;
+			fan_n = cell_get(&s->fan, fan_win);
+			if (p) {
+				__atomic_store_n(&p->touched, (uint64_t)now_min << 32, __ATOMIC_RELAXED);
+				pair_n = cell_inc(&p->pair, pair_win);
+				if (mark_once(&p->fan_mark, fan_win))
+					fan_n = cell_inc(&s->fan, fan_win);
+			}
+			if (burst_over)
+				over(1, 2, POLICY_ID_RATE_BUCKET, out);
+			over(c->sender_per_hour, hour_n, POLICY_ID_RATE_HOUR, out);
+			over(c->sender_per_day, day_n, POLICY_ID_RATE_DAY, out);
+			over(c->pair_max, pair_n, POLICY_ID_RATE_PAIR, out);
+			over(c->fanout_max, fan_n, POLICY_ID_RATE_FANOUT, out);
+		} else {
+			if (burst_over)
+				over(1, 2, POLICY_ID_RATE_BUCKET, out);
+			over(c->sender_per_hour, hour_n, POLICY_ID_RATE_HOUR, out);
+			over(c->sender_per_day, day_n, POLICY_ID_RATE_DAY, out);
 		}
-		p->cnt++;
-		if (p->fan_mark != fan_win) {
-			p->fan_mark = fan_win;
-			s->fan_cnt++;
+		if (out->policy_id == POLICY_ID_RATE_BUCKET) {
+			out->count = c->sender_burst + 1;
+			out->limit = c->sender_burst;
 		}
-		if (burst_over)
-			over(1, 2, POLICY_ID_RATE_BUCKET, out);
-		over(c->sender_per_hour, s->hour_cnt, POLICY_ID_RATE_HOUR, out);
-		over(c->sender_per_day, s->day_cnt, POLICY_ID_RATE_DAY, out);
-		over(c->pair_max, p->cnt, POLICY_ID_RATE_PAIR, out);
-		over(c->fanout_max, s->fan_cnt, POLICY_ID_RATE_FANOUT, out);
-	} else {
-		if (burst_over)
-			over(1, 2, POLICY_ID_RATE_BUCKET, out);
-		over(c->sender_per_hour, s->hour_cnt, POLICY_ID_RATE_HOUR, out);
-		over(c->sender_per_day, s->day_cnt, POLICY_ID_RATE_DAY, out);
-	}
-	if (out->policy_id == POLICY_ID_RATE_BUCKET) {
-		out->count = c->sender_burst + 1;
-		out->limit = c->sender_burst;
 	}
 
-	/* same text from many senders / to many recipients */
+	/* same text from many senders / to many recipients: a sketch of
+	 * distinct (text, party) pairs says whether this party is new for the
+	 * text, a second one counts the new ones per text */
 	if (fp) {
-		uint64_t win = now_s / content_w + 1;
+		uint32_t win = (uint32_t)(now_s / content_w) + 1, before, senders_n, recipients_n = 0;
 
 		if (st->content_win != win) {
-			memset(st->cms, 0, (size_t)SKETCH_DEPTH * (st->cms_mask + 1) * sizeof(uint32_t));
-			memset(st->bloom, 0, ((size_t)st->bloom_mask + 1) / 8);
 			if (st->content_win)
 				st->content_windows++;
 			st->content_win = win;
 		}
-		senders_n = cms_update(st, fp ^ SALT_SENDERS,
-				       bloom_add(st, mix2(fp ^ SALT_SENDERS, ks)));
-		if (kr)
-			recipients_n = cms_update(st, fp ^ SALT_RECIPIENTS,
-						  bloom_add(st, mix2(fp ^ SALT_RECIPIENTS, kr)));
+		ecms(sh->nov, sh->nov_mask, mix2(fp ^ SALT_SENDERS, ks_stable), win, 1, &before);
+		senders_n = ecms(sh->cms, sh->cms_mask, fp ^ SALT_SENDERS, win, before == 0, NULL);
+		if (kr) {
+			ecms(sh->nov, sh->nov_mask, mix2(fp ^ SALT_RECIPIENTS, kr_stable), win, 1, &before);
+			recipients_n = ecms(sh->cms, sh->cms_mask, fp ^ SALT_RECIPIENTS, win, before == 0, NULL);
+		}
 		over(c->content_senders_max, senders_n, POLICY_ID_CONTENT_SENDERS, out);
 		over(c->content_recipients_max, recipients_n, POLICY_ID_CONTENT_RECIPIENTS, out);
 	}
+	return out->policy_id;
+}
+
+/* ---- SMS bombing, per recipient ---- */
+
+uint32_t policy_state_recipient(struct policy_state *st, const struct policy_config *c,
+				const char *recipient, const char *sender, unsigned flags,
+				uint64_t now_ns, struct policy_behaviour *out)
+{
+	struct policy_shared *sh = st->shared;
+	uint32_t w = c->recipient_window_s ? c->recipient_window_s : 1;
+	uint32_t win = (uint32_t)(now_ns / NS / w) + 1;
+	uint32_t now_min = (uint32_t)(now_ns / NS / 60) + 1;
+	uint32_t ttl_min = (w > c->pair_window_s ? w : c->pair_window_s) / 60 + 2;
+	uint32_t msgs, senders, allowed = 0;
+	uint64_t kr;
+	struct rslot *r;
+
+	memset(out, 0, sizeof(*out));
+	if (!recipient || !*recipient)
+		return 0;
+	kr = pu_hash(recipient, strlen(recipient), 0x52435054ULL);
+	r = slot_get(sh->r, sizeof(*sh->r), sh->rmask, kr, win, &sh->rst);
+	if (!r)
+		return 0;
+	if (flags & POLICY_RCPT_NEW_MESSAGE) {
+		msgs = cell_inc(&r->msgs, win);
+		if (flags & POLICY_RCPT_ALLOWED)
+			allowed = cell_inc(&r->allowed, win);
+	} else {
+		msgs = cell_get(&r->msgs, win);
+		if (flags & POLICY_RCPT_ALLOWED)
+			allowed = cell_get(&r->allowed, win);
+	}
+	senders = cell_get(&r->senders, win);
+	if (sender && *sender) {
+		uint64_t ks = pu_hash(sender, strlen(sender), 0x53454e44ULL);
+		struct pslot *p = slot_get(sh->p, sizeof(*sh->p), sh->pmask, mix2(ks, kr),
+					   now_min > ttl_min ? now_min - ttl_min : 0, &sh->pst);
+
+		if (p) {
+			__atomic_store_n(&p->touched, (uint64_t)now_min << 32, __ATOMIC_RELAXED);
+			/* the first to move the pair into this window counts it */
+			if (mark_once(&p->rcpt_mark, win))
+				senders = cell_inc(&r->senders, win);
+		}
+	}
+	if (flags & POLICY_RCPT_ALLOWED)
+		over(c->recipient_allowed_max, allowed, POLICY_ID_RCPT_ALLOWED, out);
+	over(c->recipient_max, msgs, POLICY_ID_RCPT_FLOOD, out);
+	over(c->recipient_senders_max, senders, POLICY_ID_RCPT_SENDERS, out);
 	return out->policy_id;
 }

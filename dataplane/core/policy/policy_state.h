@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Per-lcore mutable policy state (single writer, no locks): behaviour
+/* Mutable policy state. Per lcore (single writer, no locks): IMSI →
+ * MSISDN learned from SRI-SM and the local shield overlay from "00000"
+ * seen on the wire (both also spread to the other lcores as facts).
+ * Shared by every lcore (struct policy_shared, lock-free): the behaviour
  * counters (per-sender token bucket and hour/day counts, per-pair windows,
- * distinct recipients per sender, a count-min sketch of distinct senders
- * and recipients per content fingerprint), IMSI → MSISDN learned from
- * SRI-SM, and the local shield overlay from "00000" seen on the wire.
- * Every table has a fixed capacity allocated at create time; a full
- * bucket evicts its least recently touched entry and counts it. */
+ * distinct recipients per sender, per-recipient counts for SMS bombing,
+ * count-min sketches of distinct senders and recipients per content
+ * fingerprint), so that verdicts do not depend on how packets are spread
+ * over lcores. Every table has a fixed capacity allocated at create time.
+ * The per-lcore IMSI table evicts its least recently touched entry (and
+ * counts it); the shield overlay, whose live entries decide verdicts,
+ * refuses a new shield into a full bucket and counts it (the control plane
+ * still gets the event and publishes it with the next lists generation);
+ * the shared tables reuse stale slots and refuse (counted) when full.
+ * Table keys are keyed hashes (sf_hash.h), so buckets cannot be aimed at. */
 #ifndef POLICY_STATE_H
 #define POLICY_STATE_H
 
@@ -23,10 +31,14 @@ struct policy_table_stats {
 	uint64_t inserts;	/* new entries */
 	uint64_t evictions;	/* live entries dropped because the bucket was full */
 	uint64_t expired;	/* timed-out entries reused */
+	uint64_t refused;	/* new entries refused: every way held live state that
+				 * decides verdicts (shields are never evicted) */
 };
 
 struct policy_state_stats {
-	struct policy_table_stats senders, pairs, imsi, shields;
+	struct policy_table_stats imsi, shields;	/* this lcore's */
+	/* shared by every lcore (policy_shared): never evict, refuse */
+	struct policy_table_stats senders, pairs, recipients;
 	uint64_t content_windows;	/* sketch resets (window rollovers) */
 };
 
@@ -70,6 +82,35 @@ struct policy_behaviour {
  * including the ones that go over. */
 uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_config *c,
 				const char *sender, const char *recipient, uint64_t fp,
+				uint64_t now_ns, struct policy_behaviour *out);
+
+/* Behaviour shared by every lcore (lock-free: atomic counters with their
+ * window in the word, exact keys, open addressing over 32 slots), so that
+ * the verdicts do not depend on how packets are spread over lcores. Sized
+ * by [tables]: senders_max (48 B each), pairs_max (40 B), recipients_max
+ * (32 B), sketch_width and sketch_bloom_bits. A policy_state makes its own
+ * unless one is attached; the attacher keeps ownership and frees it after
+ * every state that uses it. */
+struct policy_shared;
+struct policy_shared *policy_shared_create(const struct policy_config *c, char *err, size_t errlen);
+void policy_shared_free(struct policy_shared *sh);
+void policy_shared_stats(const struct policy_shared *sh, struct policy_table_stats *senders,
+			 struct policy_table_stats *pairs, struct policy_table_stats *recipients);
+void policy_state_attach_shared(struct policy_state *st, struct policy_shared *sh);
+
+/* SMS bombing (many messages to one recipient from one or many senders,
+ * OTP floods through legitimate services included): count one message to
+ * recipient (canonical number, or "imsi:<IMSI>" when unresolved) from
+ * sender at now_ns in the fixed [rates] recipient_window_s window, then test,
+ * in order, recipient_allowed_max (only for a message an allow rule passed),
+ * recipient_max and recipient_senders_max. Flags: POLICY_RCPT_NEW_MESSAGE
+ * counts the message (first part of a concatenated one, or a single part;
+ * later parts are judged on the counts); POLICY_RCPT_ALLOWED marks it as
+ * passed by an allow rule. Returns the first exceeded policy id or 0. */
+#define POLICY_RCPT_NEW_MESSAGE	0x01
+#define POLICY_RCPT_ALLOWED	0x02
+uint32_t policy_state_recipient(struct policy_state *st, const struct policy_config *c,
+				const char *recipient, const char *sender, unsigned flags,
 				uint64_t now_ns, struct policy_behaviour *out);
 
 #endif

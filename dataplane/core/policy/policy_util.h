@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sf_hash.h"
+
 /* Decode one code point at s[*i] (RFC 3629 §3: shortest form, no
  * surrogates, ≤ U+10FFFF); advances *i by the bytes used (1 for garbage)
  * and returns 0xFFFD for invalid input. Caller ensures *i < len. */
@@ -72,34 +74,39 @@ static inline int pu_upper(int c)
 	return c >= 'a' && c <= 'z' ? c - 32 : c;
 }
 
-/* A 64-bit finaliser (splitmix64) so that FNV-1a's weak low bits spread. */
+/* Hashes come from sf_hash.h: keyed (per-process secret) for table keys
+ * built from numbers and ids on the wire, unkeyed where every process
+ * must agree (fingerprints, sketch inputs). */
 static inline uint64_t pu_mix64(uint64_t x)
 {
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
+	return sf_mix64(x);
 }
 
-#define PU_FNV_OFFSET 0xcbf29ce484222325ULL
-#define PU_FNV_PRIME 0x100000001b3ULL
+#define PU_FNV_OFFSET SF_FNV_OFFSET
+#define PU_FNV_PRIME SF_FNV_PRIME
 
 static inline uint64_t pu_fnv_step(uint64_t h, uint8_t b)
 {
 	return (h ^ b) * PU_FNV_PRIME;
 }
 
-/* Hash of a byte string, never 0 (0 marks empty table slots). */
+/* Keyed hash of a byte string for table keys, never 0 (0 marks empty
+ * slots): SipHash-2-4 under the process secret, so keys that share a
+ * bucket (or a key) cannot be crafted. */
 static inline uint64_t pu_hash(const void *p, size_t n, uint64_t seed)
 {
-	const uint8_t *b = p;
-	uint64_t h = PU_FNV_OFFSET ^ seed;
+	uint64_t h = sf_hash_bytes(p, n, seed);
 
-	for (size_t i = 0; i < n; i++)
-		h = pu_fnv_step(h, b[i]);
-	h = pu_mix64(h);
+	return h ? h : 1;
+}
+
+/* The same in every process (FNV-1a + splitmix64), never 0: inputs of the
+ * count-min sketch and Bloom filter, whose estimates decide verdicts and so
+ * must not depend on the secret. */
+static inline uint64_t pu_hash_stable(const void *p, size_t n, uint64_t seed)
+{
+	uint64_t h = sf_mix64(sf_fnv1a64(PU_FNV_OFFSET ^ seed, p, n));
+
 	return h ? h : 1;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_hash.h"
 #include "sf_verdict.h"
 #include "scan/scan.h"
 #include "scan/scan_int.h"
@@ -52,13 +53,6 @@ struct scan_concat {
 	struct scan_concat_stats st;
 };
 
-static uint64_t mix64(uint64_t x)
-{
-	x += 0x9E3779B97F4A7C15ull;
-	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-	return x ^ (x >> 31);
-}
 
 struct scan_concat *scan_concat_create(unsigned capacity, uint64_t timeout_ns)
 {
@@ -174,7 +168,10 @@ void scan_concat_get_stats(const struct scan_concat *c, struct scan_concat_stats
 static struct centry *entry_get(struct scan_concat *c, const struct scan_bundle *b,
 				uint64_t key, uint8_t total, const char *sender, uint64_t now)
 {
-	struct centry *bucket = &c->e[(mix64(key) & (c->nbuckets - 1)) * CONCAT_WAYS];
+	/* keyed (sf_hash.h): the caller's key is computable from the wire, the
+	 * bucket is not, so crafted part-1 messages cannot aim at a victim's
+	 * bucket and evict its stream (issue 15 item 13) */
+	struct centry *bucket = &c->e[(sf_hash_u64(key) & (c->nbuckets - 1)) * CONCAT_WAYS];
 	struct centry *e = NULL, *victim = NULL;
 	unsigned w;
 

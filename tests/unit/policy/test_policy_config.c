@@ -29,6 +29,13 @@ static void defaults(void)
 	CHECK_INT(c.class_action[SF_CLASS_FAKE_BASE_STATION], SF_ACT_BLOCK);
 	CHECK_INT(c.n_rate_exempt, 1);
 	CHECK_STR(c.rate_exempt[0], "106");
+	/* SMS bombing and same-text campaigns (issue 11 item 6) */
+	CHECK_INT(c.recipient_window_s, 600);
+	CHECK_INT(c.recipient_max, 40);
+	CHECK_INT(c.recipient_senders_max, 12);
+	CHECK_INT(c.recipient_allowed_max, 6);
+	CHECK_INT(c.content_campaign_score, 60);
+	CHECK_INT(c.recipients_max, 262144);
 	CHECK(policy_config_owns_section("rates"));
 	CHECK(!policy_config_owns_section("ports"));
 	{
@@ -76,6 +83,14 @@ static void good_values(void)
 	CHECK_INT(c.sender_per_hour, 0);
 	CHECK_INT(policy_config_set(&c, "tables", "pairs_max", "1024", err, sizeof(err)), 0);
 	CHECK_INT(c.pairs_max, 1024);
+	CHECK_INT(policy_config_set(&c, "rates", "recipient_allowed_max", "3", err, sizeof(err)), 0);
+	CHECK_INT(c.recipient_allowed_max, 3);
+	CHECK_INT(policy_config_set(&c, "rates", "recipient_window_s", "60", err, sizeof(err)), 0);
+	CHECK_INT(c.recipient_window_s, 60);
+	CHECK_INT(policy_config_set(&c, "rates", "recipient_window_s", "0", err, sizeof(err)), -1);
+	CHECK_STR(err, "rates.recipient_window_s: '0' is not a whole number in 1..2592000");
+	CHECK_INT(policy_config_set(&c, "rates", "content_campaign_score", "0", err, sizeof(err)), 0);
+	CHECK_INT(c.content_campaign_score, 0);
 	CHECK_INT(policy_config_set(&c, "actions", "commercial_ad", "block", err, sizeof(err)), 0);
 	CHECK_INT(c.class_action[SF_CLASS_COMMERCIAL_AD], SF_ACT_BLOCK);
 	CHECK_INT(policy_config_set(&c, "actions", "harassment", "pass", err, sizeof(err)), 0);
@@ -164,14 +179,15 @@ static void state_capacities(void)
 	char err[128];
 
 	policy_config_defaults(&c);
-	c.pairs_max = 1000;	/* rounded up to 8-way buckets, a power of two */
+	c.pairs_max = 1000;	/* rounded up to a power of two */
 	st = policy_state_create(&c, err, sizeof(err));
 	CHECK(st != NULL);
 	if (!st)
 		return;
 	policy_state_stats(st, &ss);
-	CHECK_INT(ss.senders.capacity, 65536);
+	CHECK_INT(ss.senders.capacity, 1048576);	/* shared by every lcore */
 	CHECK_INT(ss.pairs.capacity, 1024);
+	CHECK_INT(ss.recipients.capacity, 262144);
 	CHECK_INT(ss.imsi.capacity, 65536);
 	CHECK_INT(ss.shields.capacity, 4096);
 	CHECK_INT(ss.senders.used, 0);

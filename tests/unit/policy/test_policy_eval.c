@@ -8,6 +8,7 @@
 #include "sf_test.h"
 #include "sf_wire.h"
 #include "policy.h"
+#include "sf_hash.h"
 
 #define NS 1000000000ULL
 /* 2026-11-22 00:00:00 UTC = 08:00 local (UTC+8, the default offset) */
@@ -126,15 +127,21 @@ static void allow_beats_block(void)
 	eval(&s, NULL, T0);
 	VERDICT(SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_GT);
 	CHECK_STR(v.reason, "allow gt 8613888");
-	/* an allow rule beats a block list */
+	/* an allow rule exempts the content, not the sender: a block list
+	 * wins over it (issue 15 item 10) */
 	{
 		struct policy_scan sc = { .action = SF_ACT_ALLOW, .class_id = SF_CLASS_ALLOW, .rule_id = 9001 };
 
 		s = mo("8613911111111", "8613800000000", "您的验证码是123456");
 		eval(&s, &sc, T0);
+		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_BLOCK_NUMBER);
+		CHECK_INT(v.rule_id, 0);
+		s = mo("8613933333333", "8613800000000", "您的验证码是123456");
+		eval(&s, &sc, T0);
 		VERDICT(SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_RULE);
 		CHECK_INT(v.rule_id, 9001);
 		CHECK_STR(v.reason, "allow rule 9001");
+		CHECK_INT(v.step, POLICY_STEP_ALLOW);
 	}
 }
 
@@ -505,6 +512,7 @@ static int send_n(int n, const char *sender, const char *rcpt, uint64_t t,
 static void rates(void)
 {
 	setup();
+	cfg.recipient_max = cfg.recipient_senders_max = 0;	/* one recipient: not bombing here */
 	cfg.sender_burst = 0;
 	cfg.sender_refill_per_min = 0;
 	cfg.pair_max = 0;
@@ -523,6 +531,7 @@ static void rates(void)
 
 	/* 1000 a (local) day */
 	setup();
+	cfg.recipient_max = 0;
 	cfg.sender_burst = 0;
 	cfg.sender_refill_per_min = 0;
 	cfg.pair_max = 0;
@@ -610,12 +619,24 @@ static void same_text(void)
 		eval(&s, &sc, T0 + 10 * NS);
 		VERDICT(SF_VERDICT_TAG, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
 		CHECK_STR(v.reason, "behaviour.same_text_senders 4 > 3");
-		/* the text also scored under a rule (below the threshold): blocked */
+		/* a weak score (a meeting notice hitting a score-50 rule) is no
+		 * campaign: tagged (issue 11 item 6) */
 		hit.n_hits = 1;
-		hit.score = 40;
+		hit.score = 50;
+		eval(&s5, &hit, T0 + 10 * NS);
+		VERDICT(SF_VERDICT_TAG, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
+		CHECK_STR(v.reason, "behaviour.same_text_senders 5 > 3");
+		/* content_campaign_score (60) reached: blocked */
+		hit.score = 60;
 		eval(&s5, &hit, T0 + 10 * NS);
 		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
-		CHECK_STR(v.reason, "behaviour.same_text_senders 5 > 3");
+		/* a tag rule's hit with the volume: blocked */
+		hit.score = 0;
+		hit.action = SF_ACT_TAG;
+		hit.class_id = SF_CLASS_FAKE_OFFER;
+		hit.rule_id = 4002;
+		eval(&s5, &hit, T0 + 10 * NS);
+		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
 		/* other text from the same sender passes */
 		eval(&s, &other, T0 + 11 * NS);
 		VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
@@ -646,6 +667,7 @@ static void same_text(void)
 		struct policy_scan hit = sc;
 
 		hit.n_hits = 1;
+		hit.score = 70;
 		eval(&s, &hit, T0 + 5 * NS);
 		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_RECIPIENTS);
 		CHECK_STR(v.reason, "behaviour.same_text_recipients 5 > 3");
@@ -726,11 +748,14 @@ static void eviction(void)
 		policy_learn_sri(st, imsi, from, T0 + (uint64_t)i * NS);
 	}
 	policy_state_stats(st, &ss);
-	CHECK_INT(ss.senders.capacity, 8);
-	CHECK_INT(ss.senders.used, 8);
+	/* senders and pairs are shared by all lcores (at least 64 slots each)
+	 * and never evict a live count */
+	CHECK_INT(ss.senders.capacity, 64);
+	CHECK_INT(ss.senders.used, 10);
 	CHECK_INT(ss.senders.inserts, 10);
-	CHECK_INT(ss.senders.evictions, 2);
-	CHECK_INT(ss.pairs.evictions, 2);
+	CHECK_INT(ss.senders.evictions, 0);
+	CHECK_INT(ss.pairs.used, 10);
+	CHECK_INT(ss.pairs.evictions, 0);
 	CHECK_INT(ss.imsi.evictions, 2);
 	CHECK_INT(ss.imsi.used, 8);
 	/* the two oldest IMSIs are gone, the newest are there */
@@ -738,11 +763,120 @@ static void eviction(void)
 	CHECK(policy_state_imsi(st, &cfg, "460000000000101", T0 + 10 * NS, NULL) == NULL);
 	CHECK_STR(policy_state_imsi(st, &cfg, "460000000000102", T0 + 10 * NS, NULL), "8613600000302");
 	CHECK_STR(policy_state_imsi(st, &cfg, "460000000000109", T0 + 10 * NS, NULL), "8613600000309");
-	/* timed-out entries are reused without counting as evictions */
-	send_n(1, "8613600000399", "8613500000001", T0 + 2 * 86400 * NS, NS, NULL);
+	/* 200 more senders in one minute: the shared table fills and refuses
+	 * (counted), it never drops a live sender's counts */
+	cfg.recipient_max = cfg.recipient_senders_max = 0;	/* not bombing here */
+	for (int i = 0; i < 200; i++) {
+		char from[32];
+
+		snprintf(from, sizeof(from), "86137000%05d", i);
+		send_n(1, from, "8613500000001", T0 + 10 * NS, NS, NULL);
+	}
 	policy_state_stats(st, &ss);
-	CHECK_INT(ss.senders.evictions, 2);
-	CHECK_INT(ss.senders.expired, 1);
+	CHECK_INT(ss.senders.inserts + ss.senders.refused, 210);
+	CHECK(ss.senders.refused > 0);
+	CHECK(ss.senders.used <= 64);
+	CHECK_INT(ss.senders.evictions, 0);
+	CHECK_INT(ss.senders.expired, 0);
+	/* two days later every slot is stale: a new sender takes one */
+	{
+		struct policy_state_stats s2;
+
+		send_n(1, "8613600000399", "8613500000001", T0 + 2 * 86400 * NS, NS, NULL);
+		policy_state_stats(st, &s2);
+		CHECK_INT(s2.senders.inserts, ss.senders.inserts + 1);
+		CHECK_INT(s2.senders.refused, ss.senders.refused);
+		CHECK_INT(s2.senders.expired + s2.senders.used, ss.senders.expired + ss.senders.used + 1);
+	}
+}
+
+/* SipHash-2-4 reference vectors (Aumasson & Bernstein, key 00..0f,
+ * message 00..len-1). */
+static void siphash_vectors(void)
+{
+	struct sf_hash_key k = { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL };
+	uint8_t m[64];
+
+	for (unsigned i = 0; i < sizeof(m); i++)
+		m[i] = (uint8_t)i;
+	CHECK(sf_siphash(&k, m, 0) == 0x726fdb47dd0e0e31ULL);
+	CHECK(sf_siphash(&k, m, 7) == 0xab0200f58b01d137ULL);
+	CHECK(sf_siphash(&k, m, 8) == 0x93f5f5799a932462ULL);
+	CHECK(sf_siphash(&k, m, 15) == 0xa129ca6149be45e5ULL);
+	CHECK(sf_siphash(&k, m, 63) == 0x958a324ceb064572ULL);
+}
+
+/* Issue 15 item 13: "00000" from many attackers never evicts a victim's
+ * local shield; the overlay refuses (and counts) new entries instead. */
+static void shield_never_evicted(void)
+{
+	char err[128], sub[32];
+	struct policy_state_stats ss;
+	struct sf_sms s;
+
+	setup();
+	CHECK_INT(policy_config_set(&cfg, "tables", "shields_max", "8", err, sizeof(err)), 0);
+	policy_state_free(st);
+	st = policy_state_create(&cfg, err, sizeof(err));
+	CHECK(st != NULL);
+	policy_state_shield(st, 1, "8613700000009", "1065700", T0);	/* one bucket of 8 */
+	for (int i = 0; i < 20; i++) {
+		snprintf(sub, sizeof(sub), "86136000009%02d", i);
+		policy_state_shield(st, 1, sub, "1065799", T0 + (uint64_t)(i + 1) * NS);
+	}
+	policy_state_stats(st, &ss);
+	CHECK_INT(ss.shields.capacity, 8);
+	CHECK_INT(ss.shields.used, 8);
+	CHECK_INT(ss.shields.evictions, 0);
+	CHECK_INT(ss.shields.refused, 13);
+	CHECK_INT(policy_state_shielded(st, &cfg, "8613700000009", "10657001234", T0 + 30 * NS), 1);
+	/* and the verdict: the victim's MT from the shielded port is blocked */
+	policy_learn_sri(st, "460000000000009", "8613700000009", T0 + 30 * NS);
+	s = mt("10657001234", "460000000000009", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0 + 30 * NS);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL);
+	/* once the attackers' entries time out (shield_ttl_s), room again */
+	policy_state_shield(st, 1, "8613600000999", "1065799", T0 + 3700 * NS);
+	policy_state_stats(st, &ss);
+	CHECK_INT(ss.shields.refused, 13);
+	CHECK_INT(ss.shields.expired, 1);
+}
+
+/* Same messages, two secrets: the same verdicts (keyed hashes only place
+ * exact keys; the sketches use secret-free hashes). */
+static void verdicts_independent_of_secret(void)
+{
+	struct sf_hash_key saved = sf_hash_secret;
+	struct policy_scan sc = { .fp = 0x42, .n_hits = 1, .score = 70 };
+	uint32_t pid[2][200];
+
+	for (int run = 0; run < 2; run++) {
+		sf_hash_set_secret(run ? 0x1111 : 0x2222, run ? 0x3333 : 0x4444);
+		setup();
+		cfg.content_senders_max = 5;
+		cfg.pair_max = 4;
+		cfg.senders_max = cfg.pairs_max = 64;	/* small: evictions happen */
+		policy_state_free(st);
+		{
+			char err[128];
+
+			st = policy_state_create(&cfg, err, sizeof(err));
+		}
+		for (int i = 0; i < 200; i++) {
+			char from[32], to[32];
+			struct sf_sms s;
+
+			snprintf(from, sizeof(from), "86136%08d", i % 37);
+			snprintf(to, sizeof(to), "86135%08d", i % 11);
+			s = mo(from, to, "same");
+			eval(&s, &sc, T0 + (uint64_t)i * NS);
+			pid[run][i] = v.policy_id;
+		}
+	}
+	CHECK(memcmp(pid[0], pid[1], sizeof(pid[0])) == 0);
+	CHECK_INT(pid[0][0], POLICY_ID_NONE);
+	CHECK_INT(pid[0][5], POLICY_ID_CONTENT_SENDERS);
+	sf_hash_set_secret(saved.k0, saved.k1);
 }
 
 static void verdict_json(void)
@@ -805,6 +939,9 @@ int main(void)
 	RUN(same_text);
 	RUN(quiet_hours);
 	RUN(eviction);
+	RUN(siphash_vectors);
+	RUN(shield_never_evicted);
+	RUN(verdicts_independent_of_secret);
 	RUN(verdict_json);
 	RUN(reason_overflow);
 	policy_lists_free(lists);

@@ -94,12 +94,12 @@ static void test_good(void)
 	CHECK(x != NULL);
 	if (!x)
 		return;
-	CHECK_INT(scan_bundle_rule_count(x), 10);
+	CHECK_INT(scan_bundle_rule_count(x), 11);
 	CHECK_INT(scan_bundle_threshold(x), 100);
 	CHECK(memcmp(scan_bundle_source_digest(x), zero, 32) != 0);
 	CHECK(scan_bundle_stream_size(x) > 0);
 	CHECK_INT(scan_bundle_rule_at(x, 0)->id, 1001);
-	CHECK(scan_bundle_rule_at(x, 10) == NULL);
+	CHECK(scan_bundle_rule_at(x, 11) == NULL);
 	CHECK_MEM(img, "SMSFWRUL", 8);
 	scan_bundle_free(x);
 }
@@ -203,7 +203,7 @@ static void test_inconsistent_tables(void)
 	uint8_t *c;
 
 	section(img, BUNDLE_SEC_RULES, &off, &len, &ent);
-	CHECK_INT(len, 10 * BUNDLE_RULE_LEN);
+	CHECK_INT(len, 11 * BUNDLE_RULE_LEN);
 
 	c = copy();	/* ids out of order: swap the first two records */
 	{
@@ -224,16 +224,16 @@ static void test_inconsistent_tables(void)
 	CHECK(starts(try_load(c, img_len, err, sizeof err), "rule 1001: bad class 99"));
 	free(c);
 
-	c = copy();	/* block action in class allow (rule 9001 is the last) */
+	c = copy();	/* block action in class allow (rule 9002 is the last) */
 	c[off + (len / BUNDLE_RULE_LEN - 1) * BUNDLE_RULE_LEN + 5] = SF_ACT_BLOCK;
 	scan_bundle_seal(c, img_len);
-	CHECK(starts(try_load(c, img_len, err, sizeof err), "rule 9001: bad class 8 / action 3"));
+	CHECK(starts(try_load(c, img_len, err, sizeof err), "rule 9002: bad class 8 / action 3"));
 	free(c);
 
 	c = copy();	/* sender set beyond the table */
 	sf_wr16(c + off + 8, 50);
 	scan_bundle_seal(c, img_len);
-	CHECK_STR(try_load(c, img_len, err, sizeof err), "rule 1001: sender set 50 of 2");
+	CHECK_STR(try_load(c, img_len, err, sizeof err), "rule 1001: sender set 50 of 3");
 	free(c);
 
 	c = copy();	/* string offset out of range */
@@ -243,9 +243,9 @@ static void test_inconsistent_tables(void)
 	free(c);
 
 	c = copy();	/* header rule count disagrees with the table */
-	sf_wr32(c + 136, 11);
+	sf_wr32(c + 136, 12);
 	scan_bundle_seal(c, img_len);
-	CHECK(starts(try_load(c, img_len, err, sizeof err), "rule table holds 320 bytes, 11 rules need 352"));
+	CHECK(starts(try_load(c, img_len, err, sizeof err), "rule table holds 352 bytes, 12 rules need 384"));
 	free(c);
 
 	c = copy();	/* a section pointing past the end */

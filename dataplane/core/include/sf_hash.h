@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The one hash header: SipHash-2-4 (Aumasson & Bernstein 2012, the
+ * reference's 64-bit output) keyed with a per-process secret for every
+ * table indexed by attacker-controlled input (flow, concatenation and
+ * policy tables), so that nobody can craft keys that share a bucket or
+ * a key; and, unkeyed, FNV-1a and the splitmix64 finaliser for what must
+ * be the same in every process (text fingerprints sent to the control
+ * plane, sketches whose estimates decide verdicts).
+ *
+ * Verdicts never depend on the secret: keyed hashes only place exact keys
+ * in tables (a 64-bit key collision is the only way the secret could show,
+ * 2^-64 per pair). The secret comes from getrandom() before main(); tests
+ * may set it (sf_hash_set_secret). */
+#ifndef SF_HASH_H
+#define SF_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+struct sf_hash_key {
+	uint64_t k0, k1;
+};
+
+/* The per-process secret (sf_hash.c). Read-only after start-up. */
+extern struct sf_hash_key sf_hash_secret;
+
+/* Replace the secret (tests, before any table is built). */
+void sf_hash_set_secret(uint64_t k0, uint64_t k1);
+
+#define SF_ROTL64(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
+#define SF_SIPROUND(v0, v1, v2, v3) do { \
+	v0 += v1; v1 = SF_ROTL64(v1, 13); v1 ^= v0; v0 = SF_ROTL64(v0, 32); \
+	v2 += v3; v3 = SF_ROTL64(v3, 16); v3 ^= v2; \
+	v0 += v3; v3 = SF_ROTL64(v3, 21); v3 ^= v0; \
+	v2 += v1; v1 = SF_ROTL64(v1, 17); v1 ^= v2; v2 = SF_ROTL64(v2, 32); \
+} while (0)
+
+/* SipHash-2-4 of p[0..n) under key k (little-endian words, as the
+ * reference implementation). */
+static inline uint64_t sf_siphash(const struct sf_hash_key *k, const void *p, size_t n)
+{
+	const uint8_t *in = p;
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k->k0, v1 = 0x646f72616e646f6dULL ^ k->k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k->k0, v3 = 0x7465646279746573ULL ^ k->k1;
+	uint64_t b = (uint64_t)n << 56, m;
+	size_t i, left = n & 7;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		m = 0;
+		for (int j = 7; j >= 0; j--)
+			m = m << 8 | in[i + (size_t)j];
+		v3 ^= m;
+		SF_SIPROUND(v0, v1, v2, v3);
+		SF_SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	for (size_t j = 0; j < left; j++)
+		b |= (uint64_t)in[i + j] << (8 * j);
+	v3 ^= b;
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	v0 ^= b;
+	v2 ^= 0xff;
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/* Keyed hash of bytes under the process secret; seed separates uses (and
+ * chains: sf_hash_bytes(b, n, sf_hash_bytes(a, m, s)) hashes a then b). */
+static inline uint64_t sf_hash_bytes(const void *p, size_t n, uint64_t seed)
+{
+	struct sf_hash_key k = { sf_hash_secret.k0 ^ seed, sf_hash_secret.k1 };
+
+	return sf_siphash(&k, p, n);
+}
+
+/* Keyed hash of one 64-bit word (a table's bucket from a key that an
+ * attacker can compute). */
+static inline uint64_t sf_hash_u64(uint64_t x)
+{
+	uint8_t b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(x >> (8 * i));
+	return sf_siphash(&sf_hash_secret, b, sizeof(b));
+}
+
+/* ---- unkeyed: the same in every process ---- */
+
+/* splitmix64's finaliser (Steele, Lea & Flood 2014): spreads structured
+ * keys; not for attacker-controlled table placement. */
+static inline uint64_t sf_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+#define SF_FNV_OFFSET 0xcbf29ce484222325ULL
+#define SF_FNV_PRIME 0x100000001b3ULL
+
+/* FNV-1a, 64-bit, chained from h (SF_FNV_OFFSET to start): stable
+ * fingerprints only. */
+static inline uint64_t sf_fnv1a64(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * SF_FNV_PRIME;
+	return h;
+}
+
+#endif
