@@ -44,12 +44,21 @@ struct pl_dialogue {
 		int32_t id, opcode;
 	} inv[PL_DLG_INVOKES];
 	char sri_msisdn[SF_DIGITS_MAX + 1];	/* the SRI-SM asked about, for its result */
+	char dest_imsi[SF_DIGITS_MAX + 1];	/* MAP-OPEN destination reference (an IMSI) */
 };
+
+/* LMSI → IMSI from SRI-SM results (TS 29.002 §12.1 locationInfoWithLMSI) */
+struct pl_lmsi {
+	uint8_t lmsi[4];
+	char imsi[SF_DIGITS_MAX + 1];
+};
+#define PL_LMSI_MAX 16384
 
 struct sf_pipeline {
 	struct sf_pipeline_config cfg;
 	struct ftable *assocs;
 	struct ftable *dialogues;
+	struct ftable *lmsis;
 	struct sctp_reasm *sctp_reasm;
 	struct sccp_reasm *sccp_reasm;
 	struct sf_pipeline_stats st;
@@ -89,9 +98,10 @@ struct sf_pipeline *sf_pipeline_create(const struct sf_pipeline_config *cfg)
 	pl->cfg = *cfg;
 	pl->assocs = ftable_create(cfg->max_assocs, sizeof(struct pl_assoc));
 	pl->dialogues = ftable_create(cfg->max_dialogues, sizeof(struct pl_dialogue));
+	pl->lmsis = ftable_create(PL_LMSI_MAX, sizeof(struct pl_lmsi));
 	pl->sctp_reasm = sctp_reasm_create(cfg->max_reasm, cfg->max_reasm_len);
 	pl->sccp_reasm = sccp_reasm_create(cfg->max_reasm, cfg->max_reasm_len);
-	if (!pl->assocs || !pl->dialogues || !pl->sctp_reasm || !pl->sccp_reasm) {
+	if (!pl->assocs || !pl->dialogues || !pl->lmsis || !pl->sctp_reasm || !pl->sccp_reasm) {
 		sf_pipeline_destroy(pl);
 		return NULL;
 	}
@@ -104,6 +114,7 @@ void sf_pipeline_destroy(struct sf_pipeline *pl)
 		return;
 	ftable_destroy(pl->assocs);
 	ftable_destroy(pl->dialogues);
+	ftable_destroy(pl->lmsis);
 	sctp_reasm_destroy(pl->sctp_reasm);
 	sccp_reasm_destroy(pl->sccp_reasm);
 	free(pl);
@@ -125,6 +136,7 @@ void sf_pipeline_expire(struct sf_pipeline *pl, uint64_t now_ns, unsigned budget
 {
 	ftable_expire(pl->dialogues, now_ns, pl->cfg.dialogue_timeout_ns, budget);
 	ftable_expire(pl->assocs, now_ns, 10 * pl->cfg.dialogue_timeout_ns, budget);
+	ftable_expire(pl->lmsis, now_ns, 60 * pl->cfg.dialogue_timeout_ns, budget);
 	sctp_reasm_expire(pl->sctp_reasm, now_ns, pl->cfg.reasm_timeout_ns);
 	sccp_reasm_expire(pl->sccp_reasm, now_ns, pl->cfg.reasm_timeout_ns);
 }
@@ -218,9 +230,47 @@ static int32_t dlg_invoke_opcode(const struct pl_dialogue *d, int32_t id)
 	return -1;
 }
 
+static uint64_t lmsi_key(const uint8_t lmsi[4])
+{
+	return pl_hash(PL_HASH_INIT ^ 0x4c4d5349, lmsi, 4);
+}
+
+/* "0a0b0c0d" (sm_rp_da of an LMSI) back to its 4 octets */
+static int lmsi_parse(const char *hex, uint8_t out[4])
+{
+	for (int i = 0; i < 8; i++) {
+		char c = hex[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (v < 0)
+			return -1;
+		out[i / 2] = (uint8_t)((i & 1) ? (out[i / 2] | v) : v << 4);
+	}
+	return hex[8] == 0 ? 0 : -1;
+}
+
+/* The IMSI behind an LMSI-addressed MT: the MAP-OPEN destination reference
+ * of its dialogue (TS 29.002 §12.9), else an SRI-SM result that gave this
+ * LMSI (§12.1 locationInfoWithLMSI). */
+static void resolve_lmsi(struct sf_pipeline *pl, const struct pl_dialogue *d,
+			 const struct map_forward_sm *fs, char *imsi, size_t cap)
+{
+	uint8_t l[4];
+	const struct pl_lmsi *e;
+
+	if (d && d->dest_imsi[0]) {
+		copy_digits(imsi, cap, d->dest_imsi);
+		return;
+	}
+	if (lmsi_parse(fs->da, l) == 0 && (e = ftable_find(pl->lmsis, lmsi_key(l))) &&
+	    memcmp(e->lmsi, l, 4) == 0)
+		copy_digits(imsi, cap, e->imsi);
+}
+
 static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 		     const struct sccp_view *sc, const struct tcap_view *tc,
-		     const struct tcap_component *comp, int version)
+		     const struct tcap_component *comp, int version, const struct pl_dialogue *d)
 {
 	struct map_forward_sm fs;
 	struct tpdu_view tv;
@@ -267,6 +317,8 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	s.oa_type = fs.oa_type;
 	copy_digits(s.sm_rp_da, sizeof(s.sm_rp_da), fs.da);
 	copy_digits(s.sm_rp_oa, sizeof(s.sm_rp_oa), fs.oa);
+	if (fs.da_type == SF_DA_LMSI)
+		resolve_lmsi(pl, d, &fs, s.da_imsi, sizeof(s.da_imsi));
 
 	e = tpdu_decode(fs.sm_rp_ui.p, fs.sm_rp_ui.len,
 			s.direction == SF_DIR_MT ? SF_DIR_MT : SF_DIR_MO, &tv);
@@ -370,6 +422,14 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		if (!e) {
 			copy_digits(ev.imsi, sizeof(ev.imsi), r.imsi);
 			copy_digits(ev.sca, sizeof(ev.sca), r.nnn.digits);
+			if (r.has_lmsi && !pk->retrans) {
+				int created;
+				struct pl_lmsi *l = ftable_upsert(pl->lmsis, lmsi_key(r.lmsi), pk->ts_ns, &created);
+
+				memcpy(l->lmsi, r.lmsi, 4);
+				copy_digits(l->imsi, sizeof(l->imsi), r.imsi);
+				ftable_touch(pl->lmsis, l, pk->ts_ns);
+			}
 			if (d)	/* the result does not repeat the MSISDN: the invoke had it */
 				copy_digits(ev.msisdn, sizeof(ev.msisdn), d->sri_msisdn);
 		}
@@ -450,6 +510,12 @@ static struct pl_dialogue *dialogue_for(struct sf_pipeline *pl, struct pl_pkt *p
 		d->map_ac = tc->map_ac;
 		d->map_version = tc->map_ac_version;
 	}
+	if (d && tc->type == SF_TCAP_BEGIN && tc->has_user_info) {
+		struct map_address a;
+
+		if (map_open_dest_ref(tc->user_info.p, tc->user_info.len, &a) == SF_OK)
+			copy_digits(d->dest_imsi, sizeof(d->dest_imsi), a.digits);
+	}
 	return d;
 }
 
@@ -524,7 +590,7 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 					 * context is decoded as v1/v2 forwardSM */
 					int v = version ? version : (opcode == SF_MAP_OP_MT_FORWARD_SM ? 3 : 2);
 
-					emit_sms(pl, pk, sc, &tc, &comp, v);
+					emit_sms(pl, pk, sc, &tc, &comp, v, d);
 				} else if (opcode == SF_MAP_OP_SRI_SM || opcode == SF_MAP_OP_REPORT_SM_DELIVERY ||
 					   opcode == SF_MAP_OP_ALERT_SC) {
 					emit_map_event(pl, pk, sc, opcode, 0, &comp, d);

@@ -573,8 +573,12 @@ static void set_parties(struct eval *e)
 	} else if (e->mt) {
 		snd = sms->tp_oa;
 		e->alnum = sms->tp_addr_alnum;
-		if (sms->da_type == SF_DA_IMSI && strlen(sms->sm_rp_da) < sizeof(e->imsi)) {
-			strcpy(e->imsi, sms->sm_rp_da);
+		/* an LMSI-addressed MT whose IMSI the signalling gave (sf_sms.da_imsi) */
+		const char *imsi = sms->da_type == SF_DA_IMSI ? sms->sm_rp_da :
+				   sms->da_type == SF_DA_LMSI && sms->da_imsi[0] ? sms->da_imsi : NULL;
+
+		if (imsi && strlen(imsi) < sizeof(e->imsi)) {
+			strcpy(e->imsi, imsi);
 			rcp = policy_state_imsi(e->st, e->cfg, e->imsi, e->now_ns, NULL);
 			if (!rcp)
 				rcp = policy_lists_imsi(e->env->lists, e->imsi);
