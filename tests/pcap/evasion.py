@@ -139,6 +139,54 @@ def case_concat_lmsi_sri():
     return f, ["pass", "block"] + control_and_ham(f, 803, 72), {}
 
 
+# ---- item 1: TSN jumps; item 5: I-DATA and M3UA by its header -------------
+
+def fragments(m, n, tsn, ssn=0, sid=0, ppid=3):
+    """The M3UA message m as n DATA fragments (RFC 9260 §6.9), one per list item."""
+    k = (len(m) + n - 1) // n
+    parts = [m[i:i + k] for i in range(0, len(m), k)]
+    return [st.data_chunk(tsn + i, p, sid=sid, ssn=ssn, ppid=ppid,
+                          flags=(2 if i == 0 else 0) | (1 if i == len(parts) - 1 else 0))
+            for i, p in enumerate(parts)]
+
+
+def case_tsn_jump():
+    """One DATA chunk (PPID 46) 2,000 TSNs ahead, then the fraud text in three fragments below it."""
+    fr = fragments(mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[8], 80), 3, 1001, ssn=1)
+    f = [st.frame([st.data_chunk(1000, mo(st.submit(RCPT, st.ucs2(HAM)), SENDERS[9], 81))]),
+         st.frame([st.data_chunk(3000, b"\x01" * 40, ppid=46, ssn=2)])] + [st.frame([c]) for c in fr]
+    return f, ["pass", "block"] + control_and_ham(f, 1004, 82), {}
+
+
+def case_tsn_jump_hidden():
+    """The jump hidden behind a chunk type (0x3f) a receiver stops the packet at."""
+    fr = fragments(mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[10], 90), 3, 1001, ssn=1)
+    f = [st.frame([st.data_chunk(1000, mo(st.submit(RCPT, st.ucs2(HAM)), SENDERS[11], 91))]),
+         st.frame([st.raw_chunk(0x3F, 0, b"\0" * 4), st.data_chunk(3000, b"\x01" * 40, ppid=46, ssn=2)])] + \
+        [st.frame([c]) for c in fr]
+    return f, ["pass", "block"] + control_and_ham(f, 1004, 92), {"sctp.unknown_chunk_stops_packet": 1}
+
+
+def case_idata():
+    """I-DATA (RFC 8260): the fraud text in three fragments (MID 7, FSN 0..2), and whole."""
+    m = mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[12], 100)
+    k = (len(m) + 2) // 3
+    parts = [m[i:i + k] for i in range(0, len(m), k)]
+    f = [st.frame([st.idata_chunk(2000 + i, p, mid=7, ppid_or_fsn=3 if i == 0 else i,
+                                  flags=(2 if i == 0 else 0) | (1 if i == len(parts) - 1 else 0))])
+         for i, p in enumerate(parts)]
+    f.append(st.frame([st.idata_chunk(2003, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[13], 101), mid=8)]))
+    return f, ["block", "block"] + control_and_ham(f, 2004, 102), {}
+
+
+def case_m3ua_ppid0_port():
+    """M3UA with PPID 0 on port 3000 (not 2905), and with PPID 46 on 2905."""
+    f = [st.frame([st.data_chunk(10, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[14], 110), ppid=0)],
+                  sport=3000, dport=3000),
+         st.frame([st.data_chunk(11, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[15], 111), ppid=46)])]
+    return f, ["block", "block"] + control_and_ham(f, 12, 112), {}
+
+
 CASES = {
     "ucs2-udl-141": case_ucs2_udl_141,
     "udl-beyond-data": case_udl_beyond_data,
@@ -148,12 +196,19 @@ CASES = {
     "concat-national-da": case_concat_national_da,
     "concat-lmsi-dest-ref": case_concat_lmsi_dest_ref,
     "concat-lmsi-sri": case_concat_lmsi_sri,
+    "tsn-jump": case_tsn_jump,
+    "tsn-jump-hidden": case_tsn_jump_hidden,
+    "idata": case_idata,
+    "m3ua-ppid0-port": case_m3ua_ppid0_port,
 }
 
+# what a receiver configured for M3UA on that port decodes
+TSHARK_ARGS = {"m3ua-ppid0-port": ["-d", "sctp.port==3000,m3ua"]}
 
-def tshark_texts(tshark, cap):
+
+def tshark_texts(tshark, cap, extra=()):
     """Frame number → decoded SMS texts, as Wireshark shows them."""
-    p = subprocess.run([tshark, "-r", cap, "-Y", "gsm_sms", "-T", "fields", "-e", "frame.number",
+    p = subprocess.run([tshark, "-r", cap] + list(extra) + ["-Y", "gsm_sms", "-T", "fields", "-e", "frame.number",
                         "-e", "gsm_sms.sms_text"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        timeout=60)
     out = {}
@@ -181,7 +236,7 @@ def main():
         st.write(cap, frames)
         fails = []
         if a.tshark:
-            tt = tshark_texts(a.tshark, cap)
+            tt = tshark_texts(a.tshark, cap, TSHARK_ARGS.get(name, ()))
             # the receiver's view: tshark shows the fraud text (its first
             # clause at least) in the first frame
             shown = "".join(tt.values())

@@ -18,22 +18,15 @@
 #include "flow/pipeline.h"
 #include "flow/sccp_reasm.h"
 #include "flow/sctp_reasm.h"
+#include "flow/tsn_window.h"
 #include "sf_crc32c.h"
 #include "sf_wire.h"
 
-#define PL_TSN_WINDOW 1024		/* TSNs remembered per association-direction */
-/* RFC 9260 §6.2: a receiver drops DATA beyond its window. No real sender
- * runs 2^16 TSNs ahead of what it sent before; such a chunk is forged or
- * corrupt and must not touch reassembly or dialogue state. */
-#define PL_TSN_AHEAD_MAX 65536
 #define PL_DLG_INVOKES 4		/* invoke id → opcode pairs per dialogue */
 #define PL_TEXT_MAX 2048		/* ≥ 160 septets or 140 octets as UTF-8 */
-#define M3UA_SCTP_PORT 2905		/* RFC 4666 §1.4.8 registered port */
 
 struct pl_assoc {
-	uint32_t hi;			/* highest TSN seen */
-	uint8_t have;
-	uint64_t seen[PL_TSN_WINDOW / 64];	/* bit (tsn % WINDOW) */
+	struct tsn_window tsn;		/* RFC 9260 §6.2: what the receiver has seen */
 };
 
 struct pl_dialogue {
@@ -160,42 +153,6 @@ static uint64_t pl_hash(uint64_t h, const void *p, size_t n)
 }
 
 #define PL_HASH_INIT 0xcbf29ce484222325ULL
-
-/* RFC 9260 §1.6 serial number arithmetic on the TSN window. Returns 1 if
- * the TSN was seen before (a retransmission), 2 if it lies implausibly far
- * ahead (not recorded), 0 otherwise (recorded). */
-static int assoc_tsn_seen(struct pl_assoc *a, uint32_t tsn)
-{
-	int32_t d;
-
-	if (!a->have) {
-		a->have = 1;
-		a->hi = tsn;
-		memset(a->seen, 0, sizeof(a->seen));
-		a->seen[(tsn % PL_TSN_WINDOW) / 64] |= 1ull << (tsn % 64);
-		return 0;
-	}
-	d = (int32_t)(tsn - a->hi);
-	if (d > PL_TSN_AHEAD_MAX)
-		return 2;
-	if (d > 0) {
-		if (d >= PL_TSN_WINDOW) {
-			memset(a->seen, 0, sizeof(a->seen));
-		} else {
-			for (uint32_t t = a->hi + 1; t != tsn; t++)
-				a->seen[(t % PL_TSN_WINDOW) / 64] &= ~(1ull << (t % 64));
-		}
-		a->hi = tsn;
-		a->seen[(tsn % PL_TSN_WINDOW) / 64] |= 1ull << (tsn % 64);
-		return 0;
-	}
-	if (-(int64_t)d >= PL_TSN_WINDOW)
-		return 1;	/* older than the window: can only be a resend */
-	if (a->seen[(tsn % PL_TSN_WINDOW) / 64] & (1ull << (tsn % 64)))
-		return 1;
-	a->seen[(tsn % PL_TSN_WINDOW) / 64] |= 1ull << (tsn % 64);
-	return 0;
-}
 
 static uint64_t dlg_key(uint32_t pc, const uint8_t *tid, uint8_t tid_len)
 {
@@ -671,6 +628,17 @@ static void do_m3ua(struct sf_pipeline *pl, struct pl_pkt *pk, struct sf_bytes m
 	do_sccp(pl, pk, m.user_data);
 }
 
+/* M3UA recognised by its header (RFC 4666 §3.1), whatever the PPID or
+ * port: a peer configured for M3UA on an association decodes it so.
+ * Version 1, a transfer DATA message, and (whole) a message length equal
+ * to the user message. PPID 3 messages skip this test (the PPID says it). */
+static int pl_m3ua_head(struct sf_bytes m, int whole)
+{
+	if (m.len < 8 || m.p[0] != 1 || m.p[2] != SF_M3UA_CLASS_XFER || m.p[3] != SF_M3UA_XFER_DATA)
+		return 0;
+	return !whole || sf_rd32(m.p + 4) == m.len;
+}
+
 int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 		       int linktype, uint64_t frame, uint64_t ts_ns,
 		       const struct sf_pipeline_sink *sink)
@@ -732,9 +700,18 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 		struct sf_bytes msg;
 
 		pl->st.chunks++;
-		if (ch.type != SF_SCTP_DATA)
+		if (ch.type != SF_SCTP_DATA && ch.type != SF_SCTP_I_DATA) {
+			/* RFC 9260 §3.2: an unrecognised chunk type whose upper two
+			 * bits are 00 or 01 makes the receiver discard the rest of
+			 * the packet: what follows it must change no state */
+			if (!sctp_chunk_type_known(ch.type) && (ch.type >> 6) < 2) {
+				pl_err(pl, SF_E_SCTP_CHUNK_STOPS_PACKET);
+				break;
+			}
 			continue;
-		e = sctp_data_decode(&ch, &dv);
+		}
+		/* RFC 8260: I-DATA carries user messages as DATA does */
+		e = ch.type == SF_SCTP_DATA ? sctp_data_decode(&ch, &dv) : sctp_idata_decode(&ch, &dv);
 		if (e) {
 			pl_err(pl, e);
 			continue;
@@ -746,23 +723,26 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 			as = ftable_upsert(pl->assocs, key, ts_ns, &created);
 			ftable_touch(pl->assocs, as, ts_ns);
 		}
-		r = assoc_tsn_seen(as, dv.tsn);
-		if (r == 2) {
+		r = tsn_window_add(&as->tsn, dv.tsn, ts_ns);
+		if (r == TSN_FAR) {
 			pl_err(pl, SF_E_FLOW_TSN_OUT_OF_WINDOW);
 			continue;
 		}
-		pk.retrans = (uint8_t)r;
+		pk.retrans = (uint8_t)(r == TSN_DUP);
 		pl->st.data_retransmissions += pk.retrans;
 		pk.tsn = dv.tsn;
 		pk.sid = dv.sid;
-		if (dv.ppid != SF_SCTP_PPID_M3UA &&
-		    !(dv.ppid == 0 && (sv.sport == M3UA_SCTP_PORT || sv.dport == M3UA_SCTP_PORT))) {
-			pl->st.other_ppid++;
-			continue;
-		}
 		msg = dv.payload;
 		if ((dv.flags & (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E)) !=
 		    (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E)) {
+			/* fragments of any PPID: whether the message is M3UA is
+			 * told by the whole message (an I-DATA middle fragment has
+			 * no PPID at all) */
+			if (dv.ppid != SF_SCTP_PPID_M3UA && (dv.flags & SF_SCTP_DATA_FLAG_B) &&
+			    !pl_m3ua_head(dv.payload, 0)) {
+				pl->st.other_ppid++;
+				continue;
+			}
 			pl->st.data_fragments++;
 			if (pk.retrans)
 				continue;	/* its first copy went into the reassembly */
@@ -773,6 +753,15 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 			}
 			if (!msg.p)
 				continue;
+			/* DATA repeats the PPID in every fragment; I-DATA gives it
+			 * only in the first, so the header decides */
+			if (!(dv.type == SF_SCTP_DATA && dv.ppid == SF_SCTP_PPID_M3UA) && !pl_m3ua_head(msg, 1)) {
+				pl->st.other_ppid++;
+				continue;
+			}
+		} else if (dv.ppid != SF_SCTP_PPID_M3UA && !pl_m3ua_head(msg, 1)) {
+			pl->st.other_ppid++;
+			continue;
 		}
 		do_m3ua(pl, &pk, msg);
 	}
