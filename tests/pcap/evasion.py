@@ -187,6 +187,15 @@ def case_m3ua_ppid0_port():
     return f, ["block", "block"] + control_and_ham(f, 12, 112), {}
 
 
+# ---- item 2: reassembly bounded by bytes, not by a count of fragments -----
+
+def case_many_fragments():
+    """The fraud text in 100 DATA fragments of 2-3 bytes each."""
+    m = mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[16], 120)
+    f = [st.frame([c]) for c in fragments(m, 100, 3000, ssn=4)]
+    return f, ["block"] + control_and_ham(f, 3000 + len(f), 121), {}
+
+
 CASES = {
     "ucs2-udl-141": case_ucs2_udl_141,
     "udl-beyond-data": case_udl_beyond_data,
@@ -200,6 +209,7 @@ CASES = {
     "tsn-jump-hidden": case_tsn_jump_hidden,
     "idata": case_idata,
     "m3ua-ppid0-port": case_m3ua_ppid0_port,
+    "many-fragments": case_many_fragments,
 }
 
 # what a receiver configured for M3UA on that port decodes
