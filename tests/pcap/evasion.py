@@ -196,6 +196,26 @@ def case_many_fragments():
     return f, ["block"] + control_and_ham(f, 3000 + len(f), 121), {}
 
 
+# ---- item 11: normalisation ------------------------------------------------
+
+FRAUD_ACCOUNT = "为保护您的资金，请立即将存款转入国家安全账户"	# rule 1001 alone blocks it
+
+
+def case_norm_tricks():
+    """Rule 1001's phrase with a Kangxi radical ⼾ (U+2F3E) for 户, and with a
+    NUL (UCS-2 0x0000), U+17B4 and a musical format control inside it."""
+    t1 = FRAUD_ACCOUNT.replace("户", "\u2f3e")
+    t2 = FRAUD_ACCOUNT.replace("安全账户", "安\x00全账\u17b4\U0001D173户")
+    f = [st.frame([st.data_chunk(4000, mo(st.submit(RCPT, ucs2_sp(t1)), SENDERS[17], 130))]),
+         st.frame([st.data_chunk(4001, mo(st.submit(RCPT, ucs2_sp(t2)), SENDERS[18], 131))])]
+    return f, ["block", "block"] + control_and_ham(f, 4002, 132), {}
+
+
+def ucs2_sp(text):
+    """UTF-16BE (surrogate pairs for supplementary characters)."""
+    return text.encode("utf-16-be")
+
+
 CASES = {
     "ucs2-udl-141": case_ucs2_udl_141,
     "udl-beyond-data": case_udl_beyond_data,
@@ -210,6 +230,7 @@ CASES = {
     "idata": case_idata,
     "m3ua-ppid0-port": case_m3ua_ppid0_port,
     "many-fragments": case_many_fragments,
+    "norm-tricks": case_norm_tricks,
 }
 
 # what a receiver configured for M3UA on that port decodes
@@ -250,7 +271,7 @@ def main():
             # the receiver's view: tshark shows the fraud text (its first
             # clause at least) in the first frame
             shown = "".join(tt.values())
-            if "洗" not in shown or "请配合调查" not in shown:
+            if not ("洗" in shown and "请配合调查" in shown or "账" in shown):
                 fails.append("tshark does not show the fraud text: %r" % tt)
         out = os.path.join(a.work, name + ".out")
         shutil.rmtree(out, ignore_errors=True)

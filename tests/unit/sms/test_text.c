@@ -301,14 +301,15 @@ static void test_ucs2_round_trip(void)
 	CHECK_INT(ucs2_from_utf8("\xE0\x80\xAF", 3, b, sizeof b), SF_E_TEXT_UTF8_INVALID);	/* overlong */
 }
 
-/* Invalid UTF-16: each lone surrogate, an odd trailing byte and U+0000 is
- * one U+FFFD; a real U+FFFD in the input is not counted. */
+/* Invalid UTF-16: each lone surrogate and an odd trailing byte is one
+ * U+FFFD; a real U+FFFD in the input is not counted; U+0000 is shown as
+ * U+2400 (not garbage: it must not split a phrase, issue 15 item 11). */
 static void test_ucs2_invalid(void)
 {
 	static const uint8_t in[] = {
 		0xD8, 0x3D, 0x00, 0x41,	/* high surrogate then 'A': FFFD A */
 		0xDE, 0x00,		/* lone low surrogate: FFFD */
-		0x00, 0x00,		/* U+0000: FFFD */
+		0x00, 0x00,		/* U+0000: 2400 */
 		0xFF, 0xFD,		/* literal U+FFFD: not counted */
 		0xD8, 0x3D,		/* high surrogate at the end: FFFD */
 		0x42,			/* odd byte: FFFD */
@@ -318,8 +319,8 @@ static void test_ucs2_invalid(void)
 	int n = ucs2_decode(in, sizeof in, out, sizeof out, &bad);
 
 	CHECK_INT(n, 19);
-	CHECK_STR(out, "\xEF\xBF\xBD" "A" "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
-	CHECK_INT(bad, 5);
+	CHECK_STR(out, "\xEF\xBF\xBD" "A" "\xEF\xBF\xBD" "\xE2\x90\x80" "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+	CHECK_INT(bad, 4);
 	CHECK_INT(ucs2_decode(in, 4, out, 4, NULL), SF_E_NO_SPACE);	/* FFFD A needs 5 bytes */
 	CHECK_INT(ucs2_decode(in, 0, out, 1, NULL), 0);
 	CHECK_STR(out, "");
