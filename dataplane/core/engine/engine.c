@@ -330,6 +330,8 @@ static void on_sms(void *ctx, const struct sf_sms *s)
 		size_t in = s->text_len;
 
 		nlen = norm_text(s->text, in, w->norm, sizeof(w->norm), NULL);
+	} else if (s->data_text) {	/* 8-bit data that reads as text */
+		nlen = norm_text(s->data_text, s->data_text_len, w->norm, sizeof(w->norm), NULL);
 	} else {
 		w->norm[0] = 0;
 	}

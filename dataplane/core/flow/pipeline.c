@@ -21,6 +21,7 @@
 #include "flow/tsn_window.h"
 #include "sf_crc32c.h"
 #include "sf_wire.h"
+#include "text/data_text.h"
 
 #define PL_DLG_INVOKES 4		/* invoke id → opcode pairs per dialogue */
 #define PL_TEXT_MAX 2048		/* ≥ 160 septets or 140 octets as UTF-8 */
@@ -335,7 +336,16 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 		s.text_len = (size_t)n;
 		if (tv.nl_unknown)	/* characters of an unknown table are U+FFFD */
 			pl_err(pl, SF_E_TEXT_NL_UNKNOWN);
-	} else if (n != SF_E_TPDU_BINARY && n != SF_E_TPDU_COMPRESSED) {
+	} else if (n == SF_E_TPDU_BINARY) {
+		/* 8-bit data that reads as UTF-8 / UTF-16 text: scanned too */
+		int m = data_text_decode(tv.text_bytes.p, tv.text_bytes.len, pl->text, sizeof(pl->text));
+
+		if (m > 0) {
+			s.data_text = pl->text;
+			s.data_text_len = (size_t)m;
+			pl_err(pl, SF_E_TPDU_DATA_AS_TEXT);
+		}
+	} else if (n != SF_E_TPDU_COMPRESSED) {
 		pl_err(pl, n);	/* compressed (TS 23.042) is reported as data, like 8-bit */
 	}
 	pl->st.text_replaced += s.text_replaced;

@@ -389,7 +389,7 @@ static int step_content(struct eval *e)
 static int step_anomaly(struct eval *e)
 {
 	static const char *const names[] = { "udl_too_long", "ud_short", "ui_oversize",
-					     "ui_constructed", "data_as_text" };
+					     "ui_constructed" };
 	uint32_t a = e->sms->anomalies;
 	unsigned act = e->cfg->anomaly_action;
 

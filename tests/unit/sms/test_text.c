@@ -4,6 +4,7 @@
 #include "sf_test.h"
 #include "sf_wire.h"
 #include "text/gsm7.h"
+#include "text/data_text.h"
 #include "text/ucs2.h"
 
 /* Every character of the default alphabet (§6.2.1) in code order, ESC
@@ -326,8 +327,39 @@ static void test_ucs2_invalid(void)
 	CHECK_STR(out, "");
 }
 
+/* 8-bit data read as text (issue 15 item 8) */
+static void test_data_text(void)
+{
+	static const uint8_t utf8[] = { 0xE9, 0x93, 0xB6, 0xE8, 0xA1, 0x8C, 'o', 'k' };	/* 银行ok */
+	static const uint8_t be_bom[] = { 0xFE, 0xFF, 0x94, 0xF6, 0x88, 0x4C };		/* BOM 银行 */
+	static const uint8_t le[] = { 0xF6, 0x94, 0x4C, 0x88, 0x31, 0x00 };		/* 银行1, LE */
+	static const uint8_t be[] = { 0x94, 0xF6, 0x88, 0x4C, 0x00, 0x31 };		/* 银行1, BE */
+	static const uint8_t wsp[] = { 0x01, 0x06, 0x24, 0x61, 0x70, 0x70, 0x00, 0xAF, 0x84 };	/* binary */
+	static const uint8_t one[] = { 'a' };
+	char out[64];
+
+	CHECK_INT(data_text_decode(utf8, sizeof utf8, out, sizeof out), 8);
+	CHECK_STR(out, "银行ok");
+	CHECK_INT(data_text_decode(be_bom, sizeof be_bom, out, sizeof out), 6);
+	CHECK_STR(out, "银行");
+	CHECK_INT(data_text_decode(le, sizeof le, out, sizeof out), 7);
+	CHECK_STR(out, "银行1");
+	CHECK_INT(data_text_decode(be, sizeof be, out, sizeof out), 7);
+	CHECK_STR(out, "银行1");
+	CHECK_INT(data_text_decode(wsp, sizeof wsp, out, sizeof out), -1);
+	CHECK_INT(data_text_decode(one, sizeof one, out, sizeof out), -1);	/* one character */
+	CHECK_INT(data_text_decode(utf8, sizeof utf8, out, 8), -1);		/* no room for the NUL */
+	/* a lone surrogate in either order is not text */
+	{
+		static const uint8_t bad[] = { 0xDC, 0xDC, 0xDC, 0xDC };	/* low surrogates */
+
+		CHECK_INT(data_text_decode(bad, sizeof bad, out, sizeof out), -1);
+	}
+}
+
 int main(void)
 {
+	RUN(test_data_text);
 	RUN(test_default_table_round_trip);
 	RUN(test_extension_round_trip);
 	RUN(test_pack_hellohello);
