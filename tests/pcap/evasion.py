@@ -8,6 +8,7 @@ fraud part, the controls too, pass the ham, and count the named anomaly.
 
 evasion.py --smsfw BIN --bundle B --work DIR [--tshark tshark] [--only NAME]"""
 import argparse
+import json
 import os
 import shutil
 import struct
@@ -231,6 +232,42 @@ def case_data_text():
     return f, ["block", "block", "block", "pass"] + control_and_ham(f, 5004, 144), {"tpdu.data_as_text": 3}
 
 
+# ---- item 7: national language tables ---------------------------------------
+
+def septets_pack(septs, fill):
+    """GSM 7-bit packing (TS 23.038 §6.1.2.1.1) after fill bits."""
+    out, v, nb = bytearray(), 0, fill
+    for x in septs:
+        v |= x << nb
+        nb += 7
+        while nb >= 8:
+            out.append(v & 0xFF)
+            v >>= 8
+            nb -= 8
+    if nb:
+        out.append(v & 0xFF)
+    return bytes(out)
+
+
+NL_TEXT = "Your account is frozen, call 95588 now"
+
+
+def case_nl_tables():
+    """GSM 7-bit text behind national language IEs a receiver may not
+    support: Spanish locking (none exists), Kannada locking (9), an unknown
+    id (14), Urdu single shift (13), Turkish (1/1). Every one decodes as the
+    receiver (tshark) shows it, not as U+FFFD; only the oracle is checked
+    for the text, the verdicts are passes (no shipped rule is English)."""
+    f = []
+    for i, (lk, ss) in enumerate([(2, 0), (9, 0), (14, 0), (0, 13), (1, 1)]):
+        udh = bytes([6, 0x25, 1, lk, 0x24, 1, ss])
+        hs = (len(udh) * 8 + 6) // 7
+        t = st.submit(RCPT, septets_pack([ord(c) for c in NL_TEXT], hs * 7 - len(udh) * 8), dcs=0,
+                      udl=hs + len(NL_TEXT), udh=udh)
+        f.append(st.frame([st.data_chunk(6000 + i, mo(t, SENDERS[30 + i], 150 + i))]))
+    return f, ["pass"] * 5, {"text.nl_table_unknown": 4}
+
+
 CASES = {
     "ucs2-udl-141": case_ucs2_udl_141,
     "udl-beyond-data": case_udl_beyond_data,
@@ -247,10 +284,13 @@ CASES = {
     "many-fragments": case_many_fragments,
     "norm-tricks": case_norm_tricks,
     "data-text": case_data_text,
+    "nl-tables": case_nl_tables,
 }
 
 # cases whose fraud text tshark does not show as text (8-bit data)
 NO_TSHARK_TEXT = {"data-text"}
+# cases whose every part's text must equal tshark's (smsfw-decode's view)
+SAME_TEXT = {"nl-tables"}
 
 # what a receiver configured for M3UA on that port decodes
 TSHARK_ARGS = {"m3ua-ppid0-port": ["-d", "sctp.port==3000,m3ua"]}
@@ -274,6 +314,7 @@ def main():
     ap.add_argument("--bundle", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--tshark", default=shutil.which("tshark"))
+    ap.add_argument("--decode", help="smsfw-decode, for the cases compared with tshark text by text")
     ap.add_argument("--only")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
@@ -285,7 +326,16 @@ def main():
         cap = os.path.join(a.work, name + ".pcap")
         st.write(cap, frames)
         fails = []
-        if a.tshark and name not in NO_TSHARK_TEXT:
+        if a.tshark and name in SAME_TEXT and a.decode:
+            tt = tshark_texts(a.tshark, cap)
+            d = subprocess.run([a.decode, cap], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+            mine = {}
+            for line in d.stdout.decode("utf-8").splitlines():
+                rec = json.loads(line)
+                mine[rec["frame"]] = rec["text"]
+            if mine != tt or any(v != NL_TEXT for v in tt.values()):
+                fails.append("texts differ from tshark: %r vs %r" % (mine, tt))
+        elif a.tshark and name not in NO_TSHARK_TEXT:
             tt = tshark_texts(a.tshark, cap, TSHARK_ARGS.get(name, ()))
             # the receiver's view: tshark shows the fraud text (its first
             # clause at least) in the first frame

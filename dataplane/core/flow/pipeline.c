@@ -334,7 +334,7 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	if (n >= 0) {
 		s.text = pl->text;
 		s.text_len = (size_t)n;
-		if (tv.nl_unknown)	/* characters of an unknown table are U+FFFD */
+		if (tv.nl_unknown)	/* an unknown table: decoded with the default one */
 			pl_err(pl, SF_E_TEXT_NL_UNKNOWN);
 	} else if (n == SF_E_TPDU_BINARY) {
 		/* 8-bit data that reads as UTF-8 / UTF-16 text: scanned too */

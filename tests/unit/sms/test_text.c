@@ -257,8 +257,9 @@ static void test_every_table_code_round_trips(void)
 	}
 }
 
-/* An unknown locking table: every character is U+FFFD; an unknown single
- * shift table: only the escaped ones. */
+/* TS 23.038 §6.2.1.2.4: a receiver that does not support a national
+ * language id uses the default alphabet (locking) and the default
+ * extension table (single shift) instead; nothing is replaced. */
 static void test_national_unknown(void)
 {
 	uint8_t sep[] = { 'a', 0x1B, 0x65, 'b' }, packed[8];
@@ -266,13 +267,14 @@ static void test_national_unknown(void)
 	uint32_t bad = 0;
 	int k = gsm7_pack(sep, 4, 0, packed, sizeof packed);
 
-	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 4, 9, 0, out, sizeof out, &bad), 9);
-	CHECK_STR(out, "\xEF\xBF\xBD€\xEF\xBF\xBD");	/* the escape uses the (known) default extension */
-	CHECK_INT(bad, 2);
-	bad = 0;
+	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 4, 9, 0, out, sizeof out, &bad), 5);
+	CHECK_STR(out, "a€b");
+	CHECK_INT(bad, 0);
 	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 4, 0, 14, out, sizeof out, &bad), 5);
-	CHECK_STR(out, "a\xEF\xBF\xBD" "b");
-	CHECK_INT(bad, 1);
+	CHECK_STR(out, "a€b");
+	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 4, 2, 200, out, sizeof out, &bad), 5);	/* Spanish locking */
+	CHECK_STR(out, "a€b");
+	CHECK_INT(bad, 0);
 	CHECK_INT(gsm7_from_utf8_nl("a", 1, 2, 0, sep, sizeof sep), SF_E_TEXT_NL_UNKNOWN);
 	CHECK_INT(gsm7_from_utf8_nl("a", 1, 0, 13, sep, sizeof sep), SF_E_TEXT_NL_UNKNOWN);
 }
