@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (out.len == 0 || out.len > MAX_LEN ||
 			    sctp_reasm_last(r)->n_frags == 0 ||
-			    sctp_reasm_last(r)->n_frags > SCTP_REASM_MAX_FRAGS)
+			    sctp_reasm_last(r)->n_frags > MAX_LEN / (1 + SCTP_REASM_FRAG_OVERHEAD) + 1)
 				__builtin_trap();
 			for (size_t i = 0; i < out.len; i++)
 				x ^= out.p[i];

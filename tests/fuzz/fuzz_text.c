@@ -2,12 +2,13 @@
 /* Fuzz the GSM 7-bit and UCS-2 text modules (3GPP TS 23.038): decoders on
  * raw bytes, encoders on the input as UTF-8, and the round trips
  * UTF-8 → septets → packed → UTF-8 and UTF-8 → UTF-16BE → UTF-8, which must
- * give back the input exactly. Byte 0: fill bits, byte 1: locking table,
+ * give back the input exactly; 8-bit data read as text (data_text.c). Byte 0: fill bits, byte 1: locking table,
  * byte 2: single shift table; the rest is the data. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "text/data_text.h"
 #include "text/gsm7.h"
 #include "text/ucs2.h"
 
@@ -44,6 +45,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)gsm7_decode(p, n, data[0], (unsigned)n, lock, single, out, 16, &bad);
 	(void)ucs2_decode(p, n, out, sizeof out, &bad);
 	(void)ucs2_decode(p, n, out, 5, &bad);
+	/* 8-bit data read as text: NUL-free UTF-8 of the length returned */
+	m = data_text_decode(p, n, out, sizeof out);
+	if (m >= 0 && strlen(out) != (size_t)m)
+		abort();
+	(void)data_text_decode(p, n, out, 7);
 
 	/* UTF-8 → GSM 7-bit → packed → UTF-8 is the identity */
 	k = gsm7_from_utf8_nl((const char *)p, n, lock, single, sep, sizeof sep);

@@ -8,6 +8,7 @@ fraud part, the controls too, pass the ham, and count the named anomaly.
 
 evasion.py --smsfw BIN --bundle B --work DIR [--tshark tshark] [--only NAME]"""
 import argparse
+import json
 import os
 import shutil
 import struct
@@ -77,17 +78,227 @@ def case_ui_constructed():
     return f, ["block"] + control_and_ham(f, 401, 31), {"map.sm_rp_ui_constructed": 1}
 
 
+# ---- item 12: the concatenation key ---------------------------------------
+# The fraud text split so that neither part blocks alone.
+PART1, PART2 = FRAUD[:18], FRAUD[18:]
+IMSI = "460001234567890"
+LMSI = bytes.fromhex("0a0b0c0d")
+MT_OA = "8613912345001"
+
+
+def mt(tpdu_bytes, da_tlv, otid, dest_ref=None):
+    """One MT-ForwardSM (v3) from the SMSC (calling GT = its address)."""
+    arg = st.mt_fsm_arg(da_tlv, SCA, st.tlv(0x04, tpdu_bytes))
+    return st.m3ua_sms(st.tcap_begin(otid, st.AC_MT_V3, 44, arg, dest_ref=dest_ref), calling=SCA)
+
+
+def case_concat_ref_kinds():
+    """Part 1 with an 8-bit reference 0x34, part 2 with the 16-bit reference 0x0034."""
+    p1 = st.submit(RCPT, st.ucs2(PART1), udh=st.udh_concat(0x34, 2, 1))
+    p2 = st.submit(RCPT, st.ucs2(PART2), udh=st.udh_concat(0x34, 2, 2, ref16=True))
+    f = [st.frame([st.data_chunk(500, mo(p1, SENDERS[5], 40))]),
+         st.frame([st.data_chunk(501, mo(p2, SENDERS[5], 41))])]
+    return f, ["pass", "block"] + control_and_ham(f, 502, 42), {}
+
+
+def case_concat_national_da():
+    """Part 1 to the international form of the recipient, part 2 to its national form."""
+    p1 = st.submit(RCPT, st.ucs2(PART1), udh=st.udh_concat(0x35, 2, 1))
+    p2 = st.submit(RCPT[2:], st.ucs2(PART2), udh=st.udh_concat(0x35, 2, 2))
+    p2 = p2[:2] + bytes([len(RCPT) - 2, 0xA1]) + p2[4:]	# TON 010 national
+    f = [st.frame([st.data_chunk(600, mo(p1, SENDERS[6], 50))]),
+         st.frame([st.data_chunk(601, mo(p2, SENDERS[6], 51))])]
+    return f, ["pass", "block"] + control_and_ham(f, 602, 52), {}
+
+
+def case_concat_lmsi_dest_ref():
+    """MT part 1 to the IMSI, part 2 to an LMSI with the IMSI in the MAP-OPEN destination reference."""
+    p1 = st.deliver(MT_OA, st.ucs2(PART1), udh=st.udh_concat(0x36, 2, 1))
+    p2 = st.deliver(MT_OA, st.ucs2(PART2), udh=st.udh_concat(0x36, 2, 2))
+    f = [st.frame([st.data_chunk(700, mt(p1, st.tlv(0x80, st.tbcd(IMSI)), 60))]),
+         st.frame([st.data_chunk(701, mt(p2, st.tlv(0x81, LMSI), 61,
+                                          dest_ref=st.address_string(IMSI, 0x16)))])]
+    # part 1: an MT to an IMSI with no SRI-SM seen is tagged "unsolicited" (POLICY.md)
+    return f, ["tag", "block"] + control_and_ham(f, 702, 62), {}
+
+
+def case_concat_lmsi_sri():
+    """An SRI-SM result gives IMSI and LMSI; MT part 1 to the IMSI, part 2 to the LMSI."""
+    res = st.tlv(0x30, st.tlv(0x04, st.tbcd(IMSI)) +
+                 st.tlv(0xA0, st.tlv(0x81, st.address_string("8613800999000")) + st.tlv(0x04, LMSI)))
+    arg = st.tlv(0x30, st.tlv(0x80, st.address_string(RCPT)) + st.tlv(0x81, b"\xff") +
+                 st.tlv(0x82, st.address_string(SCA)))
+    sri_q = st.m3ua_sms(st.tcap_begin(0x77, st.AC_SRI_V3, 45, arg), calling=SCA)
+    sri = st.m3ua_sms(st.tcap_end(0x77, st.AC_SRI_V3, 45, res), opc=200, dpc=100,
+                      called=SCA, calling="8613800888000")
+    p1 = st.deliver(MT_OA, st.ucs2(PART1), udh=st.udh_concat(0x37, 2, 1))
+    p2 = st.deliver(MT_OA, st.ucs2(PART2), udh=st.udh_concat(0x37, 2, 2))
+    f = [st.frame([st.data_chunk(799, sri_q)]),
+         st.frame([st.data_chunk(1, sri)], sport=2906, vtag=0x55667788, src=st.DST_IP, dst=st.SRC_IP),
+         st.frame([st.data_chunk(801, mt(p1, st.tlv(0x80, st.tbcd(IMSI)), 70))]),
+         st.frame([st.data_chunk(802, mt(p2, st.tlv(0x81, LMSI), 71))])]
+    return f, ["pass", "block"] + control_and_ham(f, 803, 72), {}
+
+
+# ---- item 1: TSN jumps; item 5: I-DATA and M3UA by its header -------------
+
+def fragments(m, n, tsn, ssn=0, sid=0, ppid=3):
+    """The M3UA message m as n DATA fragments (RFC 9260 §6.9), one per list item."""
+    k = (len(m) + n - 1) // n
+    parts = [m[i:i + k] for i in range(0, len(m), k)]
+    return [st.data_chunk(tsn + i, p, sid=sid, ssn=ssn, ppid=ppid,
+                          flags=(2 if i == 0 else 0) | (1 if i == len(parts) - 1 else 0))
+            for i, p in enumerate(parts)]
+
+
+def case_tsn_jump():
+    """One DATA chunk (PPID 46) 2,000 TSNs ahead, then the fraud text in three fragments below it."""
+    fr = fragments(mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[8], 80), 3, 1001, ssn=1)
+    f = [st.frame([st.data_chunk(1000, mo(st.submit(RCPT, st.ucs2(HAM)), SENDERS[9], 81))]),
+         st.frame([st.data_chunk(3000, b"\x01" * 40, ppid=46, ssn=2)])] + [st.frame([c]) for c in fr]
+    return f, ["pass", "block"] + control_and_ham(f, 1004, 82), {}
+
+
+def case_tsn_jump_hidden():
+    """The jump hidden behind a chunk type (0x3f) a receiver stops the packet at."""
+    fr = fragments(mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[10], 90), 3, 1001, ssn=1)
+    f = [st.frame([st.data_chunk(1000, mo(st.submit(RCPT, st.ucs2(HAM)), SENDERS[11], 91))]),
+         st.frame([st.raw_chunk(0x3F, 0, b"\0" * 4), st.data_chunk(3000, b"\x01" * 40, ppid=46, ssn=2)])] + \
+        [st.frame([c]) for c in fr]
+    return f, ["pass", "block"] + control_and_ham(f, 1004, 92), {"sctp.unknown_chunk_stops_packet": 1}
+
+
+def case_idata():
+    """I-DATA (RFC 8260): the fraud text in three fragments (MID 7, FSN 0..2), and whole."""
+    m = mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[12], 100)
+    k = (len(m) + 2) // 3
+    parts = [m[i:i + k] for i in range(0, len(m), k)]
+    f = [st.frame([st.idata_chunk(2000 + i, p, mid=7, ppid_or_fsn=3 if i == 0 else i,
+                                  flags=(2 if i == 0 else 0) | (1 if i == len(parts) - 1 else 0))])
+         for i, p in enumerate(parts)]
+    f.append(st.frame([st.idata_chunk(2003, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[13], 101), mid=8)]))
+    return f, ["block", "block"] + control_and_ham(f, 2004, 102), {}
+
+
+def case_m3ua_ppid0_port():
+    """M3UA with PPID 0 on port 3000 (not 2905), and with PPID 46 on 2905."""
+    f = [st.frame([st.data_chunk(10, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[14], 110), ppid=0)],
+                  sport=3000, dport=3000),
+         st.frame([st.data_chunk(11, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[15], 111), ppid=46)])]
+    return f, ["block", "block"] + control_and_ham(f, 12, 112), {}
+
+
+# ---- item 2: reassembly bounded by bytes, not by a count of fragments -----
+
+def case_many_fragments():
+    """The fraud text in 100 DATA fragments of 2-3 bytes each."""
+    m = mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[16], 120)
+    f = [st.frame([c]) for c in fragments(m, 100, 3000, ssn=4)]
+    return f, ["block"] + control_and_ham(f, 3000 + len(f), 121), {}
+
+
+# ---- item 11: normalisation ------------------------------------------------
+
+FRAUD_ACCOUNT = "为保护您的资金，请立即将存款转入国家安全账户"	# rule 1001 alone blocks it
+
+
+def case_norm_tricks():
+    """Rule 1001's phrase with a Kangxi radical ⼾ (U+2F3E) for 户, and with a
+    NUL (UCS-2 0x0000), U+17B4 and a musical format control inside it."""
+    t1 = FRAUD_ACCOUNT.replace("户", "\u2f3e")
+    t2 = FRAUD_ACCOUNT.replace("安全账户", "安\x00全账\u17b4\U0001D173户")
+    f = [st.frame([st.data_chunk(4000, mo(st.submit(RCPT, ucs2_sp(t1)), SENDERS[17], 130))]),
+         st.frame([st.data_chunk(4001, mo(st.submit(RCPT, ucs2_sp(t2)), SENDERS[18], 131))])]
+    return f, ["block", "block"] + control_and_ham(f, 4002, 132), {}
+
+
+def ucs2_sp(text):
+    """UTF-16BE (surrogate pairs for supplementary characters)."""
+    return text.encode("utf-16-be")
+
+
+# ---- item 8: 8-bit data carrying text --------------------------------------
+
+def case_data_text():
+    """8-bit data (DCS 0x04, 0xF4, 0x15) carrying the fraud text as UTF-8, as
+    UTF-16LE without a BOM and as UTF-16BE with one. tshark shows 8-bit data
+    as bytes; the application that receives it shows the text."""
+    f = [st.frame([st.data_chunk(5000, mo(st.submit(RCPT, FRAUD.encode("utf-8"), dcs=0x04), SENDERS[19], 140))]),
+         st.frame([st.data_chunk(5001, mo(st.submit(RCPT, FRAUD.encode("utf-16-le"), dcs=0xF4), SENDERS[20], 141))]),
+         st.frame([st.data_chunk(5002, mo(st.submit(RCPT, b"\xfe\xff" + FRAUD.encode("utf-16-be"), dcs=0x15),
+                                          SENDERS[21], 142))]),
+         # binary that is not text (a WAP-push-like WSP header): passes, not read as text
+         st.frame([st.data_chunk(5003, mo(st.submit(RCPT, bytes.fromhex("0106246170706c69636174696f6e2f766e642e7761702e6d6d732d6d65737361676500af84"), dcs=0x04), SENDERS[22], 143))])]
+    return f, ["block", "block", "block", "pass"] + control_and_ham(f, 5004, 144), {"tpdu.data_as_text": 3}
+
+
+# ---- item 7: national language tables ---------------------------------------
+
+def septets_pack(septs, fill):
+    """GSM 7-bit packing (TS 23.038 §6.1.2.1.1) after fill bits."""
+    out, v, nb = bytearray(), 0, fill
+    for x in septs:
+        v |= x << nb
+        nb += 7
+        while nb >= 8:
+            out.append(v & 0xFF)
+            v >>= 8
+            nb -= 8
+    if nb:
+        out.append(v & 0xFF)
+    return bytes(out)
+
+
+NL_TEXT = "Your account is frozen, call 95588 now"
+
+
+def case_nl_tables():
+    """GSM 7-bit text behind national language IEs a receiver may not
+    support: Spanish locking (none exists), Kannada locking (9), an unknown
+    id (14), Urdu single shift (13), Turkish (1/1). Every one decodes as the
+    receiver (tshark) shows it, not as U+FFFD; only the oracle is checked
+    for the text, the verdicts are passes (no shipped rule is English)."""
+    f = []
+    for i, (lk, ss) in enumerate([(2, 0), (9, 0), (14, 0), (0, 13), (1, 1)]):
+        udh = bytes([6, 0x25, 1, lk, 0x24, 1, ss])
+        hs = (len(udh) * 8 + 6) // 7
+        t = st.submit(RCPT, septets_pack([ord(c) for c in NL_TEXT], hs * 7 - len(udh) * 8), dcs=0,
+                      udl=hs + len(NL_TEXT), udh=udh)
+        f.append(st.frame([st.data_chunk(6000 + i, mo(t, SENDERS[30 + i], 150 + i))]))
+    return f, ["pass"] * 5, {"text.nl_table_unknown": 4}
+
+
 CASES = {
     "ucs2-udl-141": case_ucs2_udl_141,
     "udl-beyond-data": case_udl_beyond_data,
     "ui-oversize": case_ui_oversize,
     "ui-constructed": case_ui_constructed,
+    "concat-ref-kinds": case_concat_ref_kinds,
+    "concat-national-da": case_concat_national_da,
+    "concat-lmsi-dest-ref": case_concat_lmsi_dest_ref,
+    "concat-lmsi-sri": case_concat_lmsi_sri,
+    "tsn-jump": case_tsn_jump,
+    "tsn-jump-hidden": case_tsn_jump_hidden,
+    "idata": case_idata,
+    "m3ua-ppid0-port": case_m3ua_ppid0_port,
+    "many-fragments": case_many_fragments,
+    "norm-tricks": case_norm_tricks,
+    "data-text": case_data_text,
+    "nl-tables": case_nl_tables,
 }
 
+# cases whose fraud text tshark does not show as text (8-bit data)
+NO_TSHARK_TEXT = {"data-text"}
+# cases whose every part's text must equal tshark's (smsfw-decode's view)
+SAME_TEXT = {"nl-tables"}
 
-def tshark_texts(tshark, cap):
+# what a receiver configured for M3UA on that port decodes
+TSHARK_ARGS = {"m3ua-ppid0-port": ["-d", "sctp.port==3000,m3ua"]}
+
+
+def tshark_texts(tshark, cap, extra=()):
     """Frame number → decoded SMS texts, as Wireshark shows them."""
-    p = subprocess.run([tshark, "-r", cap, "-Y", "gsm_sms", "-T", "fields", "-e", "frame.number",
+    p = subprocess.run([tshark, "-r", cap] + list(extra) + ["-Y", "gsm_sms", "-T", "fields", "-e", "frame.number",
                         "-e", "gsm_sms.sms_text"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        timeout=60)
     out = {}
@@ -103,6 +314,7 @@ def main():
     ap.add_argument("--bundle", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--tshark", default=shutil.which("tshark"))
+    ap.add_argument("--decode", help="smsfw-decode, for the cases compared with tshark text by text")
     ap.add_argument("--only")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
@@ -114,12 +326,22 @@ def main():
         cap = os.path.join(a.work, name + ".pcap")
         st.write(cap, frames)
         fails = []
-        if a.tshark:
+        if a.tshark and name in SAME_TEXT and a.decode:
             tt = tshark_texts(a.tshark, cap)
+            d = subprocess.run([a.decode, cap], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+            mine = {}
+            for line in d.stdout.decode("utf-8").splitlines():
+                rec = json.loads(line)
+                mine[rec["frame"]] = rec["text"]
+            if mine != tt or any(v != NL_TEXT for v in tt.values()):
+                fails.append("texts differ from tshark: %r vs %r" % (mine, tt))
+        elif a.tshark and name not in NO_TSHARK_TEXT:
+            tt = tshark_texts(a.tshark, cap, TSHARK_ARGS.get(name, ()))
             # the receiver's view: tshark shows the fraud text (its first
             # clause at least) in the first frame
-            if "洗钱" not in tt.get(1, ""):
-                fails.append("tshark does not show the fraud text in frame 1: %r" % tt.get(1))
+            shown = "".join(tt.values())
+            if not ("洗" in shown and "请配合调查" in shown or "账" in shown):
+                fails.append("tshark does not show the fraud text: %r" % tt)
         out = os.path.join(a.work, name + ".out")
         shutil.rmtree(out, ignore_errors=True)
         r = run_smsfw(a.smsfw, ["--offline", cap, "--bundle", a.bundle], out)

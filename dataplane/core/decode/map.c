@@ -362,6 +362,51 @@ enum sf_err map_sri_sm_res_decode(const uint8_t *p, size_t len, struct map_sri_s
 	return r < 0 ? (enum sf_err)r : SF_OK;
 }
 
+/* §17.4 MAP-DialoguePDU in the AARQ user-information [30]: EXTERNAL {
+ * direct-reference map-DialogueAS (0.4.0.0.1.1.1.1), single-ASN1-type [0]
+ * { map-open [0] MAP-OpenInfo { destinationReference [0] AddressString
+ * OPTIONAL, originationReference [1] AddressString OPTIONAL, ... } } } */
+enum sf_err map_open_dest_ref(const uint8_t *p, size_t len, struct map_address *out)
+{
+	static const uint8_t map_dialogue_as[] = { 0x04, 0x00, 0x00, 0x01, 0x01, 0x01, 0x01 };
+	struct ber_iter it, ext, sat, op;
+	struct ber_tlv t, u, w, x;
+	int r;
+
+	memset(out, 0, sizeof *out);
+	ber_iter_init(&it, sf_bytes_make(p, len));
+	while ((r = ber_iter_next(&it, &t)) == 1) {
+		int is_map = 0;
+
+		if (t.id != 0x28)	/* [UNIVERSAL 8] EXTERNAL */
+			continue;
+		ber_iter_init(&ext, t.value);
+		while ((r = ber_iter_next(&ext, &u)) == 1) {
+			if (u.id == 0x06) {
+				is_map = u.value.len == sizeof map_dialogue_as &&
+					 memcmp(u.value.p, map_dialogue_as, sizeof map_dialogue_as) == 0;
+				continue;
+			}
+			if (u.id != MAP_TAG_CTX_CONS(0) || !is_map)
+				continue;
+			ber_iter_init(&sat, u.value);
+			if ((r = ber_iter_next(&sat, &w)) != 1)
+				return r < 0 ? (enum sf_err)r : SF_E_MAP_MISSING_FIELD;
+			if (w.id != MAP_TAG_CTX_CONS(0))	/* not map-open */
+				return SF_E_MAP_MISSING_FIELD;
+			ber_iter_init(&op, w.value);
+			while ((r = ber_iter_next(&op, &x)) == 1) {
+				if (x.id == MAP_TAG_CTX_PRIM(0))
+					return map_address_decode(x.value.p, x.value.len, out);
+			}
+			return r < 0 ? (enum sf_err)r : SF_E_MAP_MISSING_FIELD;
+		}
+		if (r < 0)
+			return (enum sf_err)r;
+	}
+	return r < 0 ? (enum sf_err)r : SF_E_MAP_MISSING_FIELD;
+}
+
 /* The "msisdn, serviceCentreAddress" head shared by ReportSM-DeliveryStatusArg
  * and AlertServiceCentreArg (§17.7.6) */
 static enum sf_err map_msisdn_sca(struct ber_iter *it, struct map_address *msisdn, struct map_address *sca)

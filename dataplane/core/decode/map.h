@@ -52,6 +52,12 @@ enum sf_err map_forward_sm_decode(const uint8_t *p, size_t len, struct map_forwa
  * DA=SCA & OA=MSISDN → MO; DA=IMSI/LMSI & OA=SCA → MT; else SF_DIR_NONE. */
 enum sf_dir map_forward_sm_direction(int opcode, int map_version, const struct map_forward_sm *fs);
 
+/* The destinationReference of a MAP-OPEN (§17.4 MAP-OpenInfo) in the TCAP
+ * dialogue portion's user-information (p/len: its contents, tcap_view
+ * user_info). For an LMSI-addressed MT-ForwardSM it carries the IMSI
+ * (§12.9, TS 29.120 §23.2.1). SF_E_MAP_MISSING_FIELD when absent. */
+enum sf_err map_open_dest_ref(const uint8_t *p, size_t len, struct map_address *out);
+
 /* RoutingInfoForSM-Arg (§12.1) and -Res (networkNode-Number of
  * locationInfoWithLMSI; the v1 msc-Number / roamingNumber choice too). */
 struct map_sri_sm_arg {

@@ -88,6 +88,25 @@ int sctp_chunk_next(struct sctp_chunk_iter *it, struct sctp_chunk *out)
 	return 1;
 }
 
+int sctp_chunk_type_known(uint8_t type)
+{
+	switch (type) {
+	case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7:	/* DATA .. SHUTDOWN */
+	case 8: case 9: case 10: case 11: case 12: case 13: case 14:	/* .. SHUTDOWN COMPLETE */
+	case 15:	/* AUTH */
+	case 64:	/* I-DATA */
+	case 128:	/* ASCONF-ACK */
+	case 130:	/* RE-CONFIG */
+	case 132:	/* PAD */
+	case 192:	/* FORWARD-TSN */
+	case 193:	/* ASCONF */
+	case 194:	/* I-FORWARD-TSN */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 enum sf_err sctp_data_decode(const struct sctp_chunk *c, struct sctp_data_view *out)
 {
 	const uint8_t *v = c->value.p;

@@ -49,6 +49,11 @@ void sctp_chunk_iter_init(struct sctp_chunk_iter *it, const struct sctp_view *v)
  * chunk may lack its padding. */
 int sctp_chunk_next(struct sctp_chunk_iter *it, struct sctp_chunk *out);
 
+/* 1 if a receiver knows the chunk type (RFC 9260 §3.2 and the extensions
+ * registered with IANA: RFC 4895 AUTH, 5061 ASCONF, 3758 FORWARD-TSN,
+ * 6525 RE-CONFIG, 4820 PAD, 8260 I-DATA / I-FORWARD-TSN, 9260 ECNE/CWR). */
+int sctp_chunk_type_known(uint8_t type);
+
 /* DATA (RFC 9260 §3.3.1) or I-DATA (RFC 8260 §2.1). */
 struct sctp_data_view {
 	uint8_t type;		/* SF_SCTP_DATA or SF_SCTP_I_DATA */

@@ -82,7 +82,8 @@ enum sf_err tpdu_decode(const uint8_t *p, size_t len, enum sf_dir dir, struct tp
 
 /* The user text as UTF-8 into out (NUL-terminated); invalid input → U+FFFD
  * counted in *replaced (may be NULL). GSM 7-bit with the UDH's national
- * tables (unknown ones: U+FFFD, and v->nl_unknown is set), UCS-2. 8-bit
+ * tables (unknown ones: the default alphabet, as a receiver that does not
+ * support them, and v->nl_unknown is set), UCS-2. 8-bit
  * data: SF_E_TPDU_BINARY; compressed (TS 23.042): SF_E_TPDU_COMPRESSED
  * (the caller prints hex). Returns bytes written or < 0. */
 int tpdu_text_utf8(const struct tpdu_view *v, char *out, size_t cap, uint32_t *replaced);

@@ -230,14 +230,32 @@ static uint64_t str_hash(uint64_t h, const char *s)
 	return h;
 }
 
+/* One party as the concatenation key sees it: a number in its canonical
+ * international form (national and international forms of one number are
+ * one party), anything else (alphanumeric ids, LMSI hex) upper-cased. */
+static uint64_t party_hash(uint64_t h, const char *p)
+{
+	char c[SF_TPADDR_MAX + 1];
+	size_t i;
+
+	if (policy_canon_number(p, strlen(p), c, sizeof(c)) >= 0)
+		return str_hash(h, c);
+	for (i = 0; p[i] && i < sizeof(c) - 1; i++)
+		c[i] = (char)(p[i] >= 'a' && p[i] <= 'z' ? p[i] - 32 : p[i]);
+	c[i] = 0;
+	return str_hash(h, c);
+}
+
+/* TS 23.040 §9.2.3.24.1/.8: the parts of one message share the parties and
+ * the reference value; whether the reference travels in an 8-bit or a
+ * 16-bit IE is the sender's choice per part and does not split a message. */
 uint64_t sf_engine_concat_key(const struct sf_sms *s, const char *sender, const char *recipient)
 {
-	uint64_t key = str_hash(0xcbf29ce484222325ULL, sender);
+	uint64_t key = party_hash(0xcbf29ce484222325ULL, sender);
 
 	key = str_hash(key, "|");
-	key = str_hash(key, recipient);
-	return mix64(key ^ ((uint64_t)s->concat_ref << 8) ^ s->concat_total ^
-		     ((uint64_t)s->concat_ref16 << 40));
+	key = party_hash(key, recipient);
+	return mix64(key ^ ((uint64_t)s->concat_ref << 8) ^ s->concat_total);
 }
 
 /* Scan one part: streamed across the parts of a concatenated message. */
@@ -314,6 +332,8 @@ static void on_sms(void *ctx, const struct sf_sms *s)
 		size_t in = s->text_len;
 
 		nlen = norm_text(s->text, in, w->norm, sizeof(w->norm), NULL);
+	} else if (s->data_text) {	/* 8-bit data that reads as text */
+		nlen = norm_text(s->data_text, s->data_text_len, w->norm, sizeof(w->norm), NULL);
 	} else {
 		w->norm[0] = 0;
 	}
@@ -328,7 +348,9 @@ static void on_sms(void *ctx, const struct sf_sms *s)
 		w->st.retrans_cached++;
 	} else {
 		sender = s->direction == SF_DIR_MO ? s->sm_rp_oa : s->tp_oa;
-		recipient = s->direction == SF_DIR_MO ? s->tp_da : s->sm_rp_da;
+		/* MT: the IMSI, also when the MT was addressed by LMSI */
+		recipient = s->direction == SF_DIR_MO ? s->tp_da :
+			    s->da_type == SF_DA_LMSI && s->da_imsi[0] ? s->da_imsi : s->sm_rp_da;
 		do_scan(w, s, sender, recipient, nlen, &pv.scan, &failed);
 		memset(&ps, 0, sizeof(ps));
 		ps.action = pv.scan.action == SF_ACT_SCORE ? SF_ACT_NONE : pv.scan.action;

@@ -30,6 +30,7 @@ int sf_engine_verdict_json(const struct sf_part_verdict *v, int mask_pass, char 
 		mask_into(masked.tp_oa, sizeof(masked.tp_oa), s->tp_oa);
 		mask_into(masked.tp_da, sizeof(masked.tp_da), s->tp_da);
 		masked.text = NULL;
+		masked.data_text = NULL;
 		masked.data = NULL;
 		masked.data_len = 0;
 		s = &masked;
@@ -44,6 +45,8 @@ int sf_engine_verdict_json(const struct sf_part_verdict *v, int mask_pass, char 
 	sf_json_str(&j, "assoc", hex);
 	sf_json_uint(&j, "tsn", s->tsn);
 	sf_json_bool(&j, "retransmission", s->retransmission);
+	if (s->data_text)
+		sf_json_strn(&j, "data_text", s->data_text, s->data_text_len);
 	policy_verdict_json(&j, &v->pv, mask);
 	sf_json_arr_begin(&j, "hits");
 	for (unsigned i = 0; i < v->scan.n_hits; i++)

@@ -19,22 +19,16 @@
 #include "flow/pipeline.h"
 #include "flow/sccp_reasm.h"
 #include "flow/sctp_reasm.h"
+#include "flow/tsn_window.h"
 #include "sf_crc32c.h"
 #include "sf_wire.h"
+#include "text/data_text.h"
 
-#define PL_TSN_WINDOW 1024		/* TSNs remembered per association-direction */
-/* RFC 9260 §6.2: a receiver drops DATA beyond its window. No real sender
- * runs 2^16 TSNs ahead of what it sent before; such a chunk is forged or
- * corrupt and must not touch reassembly or dialogue state. */
-#define PL_TSN_AHEAD_MAX 65536
 #define PL_DLG_INVOKES 4		/* invoke id → opcode pairs per dialogue */
 #define PL_TEXT_MAX 2048		/* ≥ 160 septets or 140 octets as UTF-8 */
-#define M3UA_SCTP_PORT 2905		/* RFC 4666 §1.4.8 registered port */
 
 struct pl_assoc {
-	uint32_t hi;			/* highest TSN seen */
-	uint8_t have;
-	uint64_t seen[PL_TSN_WINDOW / 64];	/* bit (tsn % WINDOW) */
+	struct tsn_window tsn;		/* RFC 9260 §6.2: what the receiver has seen */
 };
 
 struct pl_dialogue {
@@ -45,12 +39,21 @@ struct pl_dialogue {
 		int32_t id, opcode;
 	} inv[PL_DLG_INVOKES];
 	char sri_msisdn[SF_DIGITS_MAX + 1];	/* the SRI-SM asked about, for its result */
+	char dest_imsi[SF_DIGITS_MAX + 1];	/* MAP-OPEN destination reference (an IMSI) */
 };
+
+/* LMSI → IMSI from SRI-SM results (TS 29.002 §12.1 locationInfoWithLMSI) */
+struct pl_lmsi {
+	uint8_t lmsi[4];
+	char imsi[SF_DIGITS_MAX + 1];
+};
+#define PL_LMSI_MAX 16384
 
 struct sf_pipeline {
 	struct sf_pipeline_config cfg;
 	struct ftable *assocs;
 	struct ftable *dialogues;
+	struct ftable *lmsis;
 	struct sctp_reasm *sctp_reasm;
 	struct sccp_reasm *sccp_reasm;
 	struct sf_pipeline_stats st;
@@ -90,9 +93,10 @@ struct sf_pipeline *sf_pipeline_create(const struct sf_pipeline_config *cfg)
 	pl->cfg = *cfg;
 	pl->assocs = ftable_create(cfg->max_assocs, sizeof(struct pl_assoc));
 	pl->dialogues = ftable_create(cfg->max_dialogues, sizeof(struct pl_dialogue));
+	pl->lmsis = ftable_create(PL_LMSI_MAX, sizeof(struct pl_lmsi));
 	pl->sctp_reasm = sctp_reasm_create(cfg->max_reasm, cfg->max_reasm_len);
 	pl->sccp_reasm = sccp_reasm_create(cfg->max_reasm, cfg->max_reasm_len);
-	if (!pl->assocs || !pl->dialogues || !pl->sctp_reasm || !pl->sccp_reasm) {
+	if (!pl->assocs || !pl->dialogues || !pl->lmsis || !pl->sctp_reasm || !pl->sccp_reasm) {
 		sf_pipeline_destroy(pl);
 		return NULL;
 	}
@@ -105,6 +109,7 @@ void sf_pipeline_destroy(struct sf_pipeline *pl)
 		return;
 	ftable_destroy(pl->assocs);
 	ftable_destroy(pl->dialogues);
+	ftable_destroy(pl->lmsis);
 	sctp_reasm_destroy(pl->sctp_reasm);
 	sccp_reasm_destroy(pl->sccp_reasm);
 	free(pl);
@@ -126,6 +131,7 @@ void sf_pipeline_expire(struct sf_pipeline *pl, uint64_t now_ns, unsigned budget
 {
 	ftable_expire(pl->dialogues, now_ns, pl->cfg.dialogue_timeout_ns, budget);
 	ftable_expire(pl->assocs, now_ns, 10 * pl->cfg.dialogue_timeout_ns, budget);
+	ftable_expire(pl->lmsis, now_ns, 60 * pl->cfg.dialogue_timeout_ns, budget);
 	sctp_reasm_expire(pl->sctp_reasm, now_ns, pl->cfg.reasm_timeout_ns);
 	sccp_reasm_expire(pl->sccp_reasm, now_ns, pl->cfg.reasm_timeout_ns);
 }
@@ -145,42 +151,6 @@ static uint64_t pl_hash(uint64_t h, const void *p, size_t n)
 }
 
 #define PL_HASH_INIT SF_FNV_OFFSET
-
-/* RFC 9260 §1.6 serial number arithmetic on the TSN window. Returns 1 if
- * the TSN was seen before (a retransmission), 2 if it lies implausibly far
- * ahead (not recorded), 0 otherwise (recorded). */
-static int assoc_tsn_seen(struct pl_assoc *a, uint32_t tsn)
-{
-	int32_t d;
-
-	if (!a->have) {
-		a->have = 1;
-		a->hi = tsn;
-		memset(a->seen, 0, sizeof(a->seen));
-		a->seen[(tsn % PL_TSN_WINDOW) / 64] |= 1ull << (tsn % 64);
-		return 0;
-	}
-	d = (int32_t)(tsn - a->hi);
-	if (d > PL_TSN_AHEAD_MAX)
-		return 2;
-	if (d > 0) {
-		if (d >= PL_TSN_WINDOW) {
-			memset(a->seen, 0, sizeof(a->seen));
-		} else {
-			for (uint32_t t = a->hi + 1; t != tsn; t++)
-				a->seen[(t % PL_TSN_WINDOW) / 64] &= ~(1ull << (t % 64));
-		}
-		a->hi = tsn;
-		a->seen[(tsn % PL_TSN_WINDOW) / 64] |= 1ull << (tsn % 64);
-		return 0;
-	}
-	if (-(int64_t)d >= PL_TSN_WINDOW)
-		return 1;	/* older than the window: can only be a resend */
-	if (a->seen[(tsn % PL_TSN_WINDOW) / 64] & (1ull << (tsn % 64)))
-		return 1;
-	a->seen[(tsn % PL_TSN_WINDOW) / 64] |= 1ull << (tsn % 64);
-	return 0;
-}
 
 static uint64_t dlg_key(uint32_t pc, const uint8_t *tid, uint8_t tid_len)
 {
@@ -215,9 +185,47 @@ static int32_t dlg_invoke_opcode(const struct pl_dialogue *d, int32_t id)
 	return -1;
 }
 
+static uint64_t lmsi_key(const uint8_t lmsi[4])
+{
+	return pl_hash(PL_HASH_INIT ^ 0x4c4d5349, lmsi, 4);
+}
+
+/* "0a0b0c0d" (sm_rp_da of an LMSI) back to its 4 octets */
+static int lmsi_parse(const char *hex, uint8_t out[4])
+{
+	for (int i = 0; i < 8; i++) {
+		char c = hex[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (v < 0)
+			return -1;
+		out[i / 2] = (uint8_t)((i & 1) ? (out[i / 2] | v) : v << 4);
+	}
+	return hex[8] == 0 ? 0 : -1;
+}
+
+/* The IMSI behind an LMSI-addressed MT: the MAP-OPEN destination reference
+ * of its dialogue (TS 29.002 §12.9), else an SRI-SM result that gave this
+ * LMSI (§12.1 locationInfoWithLMSI). */
+static void resolve_lmsi(struct sf_pipeline *pl, const struct pl_dialogue *d,
+			 const struct map_forward_sm *fs, char *imsi, size_t cap)
+{
+	uint8_t l[4];
+	const struct pl_lmsi *e;
+
+	if (d && d->dest_imsi[0]) {
+		copy_digits(imsi, cap, d->dest_imsi);
+		return;
+	}
+	if (lmsi_parse(fs->da, l) == 0 && (e = ftable_find(pl->lmsis, lmsi_key(l))) &&
+	    memcmp(e->lmsi, l, 4) == 0)
+		copy_digits(imsi, cap, e->imsi);
+}
+
 static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 		     const struct sccp_view *sc, const struct tcap_view *tc,
-		     const struct tcap_component *comp, int version)
+		     const struct tcap_component *comp, int version, const struct pl_dialogue *d)
 {
 	struct map_forward_sm fs;
 	struct tpdu_view tv;
@@ -264,6 +272,8 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	s.oa_type = fs.oa_type;
 	copy_digits(s.sm_rp_da, sizeof(s.sm_rp_da), fs.da);
 	copy_digits(s.sm_rp_oa, sizeof(s.sm_rp_oa), fs.oa);
+	if (fs.da_type == SF_DA_LMSI)
+		resolve_lmsi(pl, d, &fs, s.da_imsi, sizeof(s.da_imsi));
 
 	e = tpdu_decode(fs.sm_rp_ui.p, fs.sm_rp_ui.len,
 			s.direction == SF_DIR_MT ? SF_DIR_MT : SF_DIR_MO, &tv);
@@ -321,9 +331,18 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	if (n >= 0) {
 		s.text = pl->text;
 		s.text_len = (size_t)n;
-		if (tv.nl_unknown)	/* characters of an unknown table are U+FFFD */
+		if (tv.nl_unknown)	/* an unknown table: decoded with the default one */
 			pl_err(pl, SF_E_TEXT_NL_UNKNOWN);
-	} else if (n != SF_E_TPDU_BINARY && n != SF_E_TPDU_COMPRESSED) {
+	} else if (n == SF_E_TPDU_BINARY) {
+		/* 8-bit data that reads as UTF-8 / UTF-16 text: scanned too */
+		int m = data_text_decode(tv.text_bytes.p, tv.text_bytes.len, pl->text, sizeof(pl->text));
+
+		if (m > 0) {
+			s.data_text = pl->text;
+			s.data_text_len = (size_t)m;
+			pl_err(pl, SF_E_TPDU_DATA_AS_TEXT);
+		}
+	} else if (n != SF_E_TPDU_COMPRESSED) {
 		pl_err(pl, n);	/* compressed (TS 23.042) is reported as data, like 8-bit */
 	}
 	pl->st.text_replaced += s.text_replaced;
@@ -367,6 +386,14 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		if (!e) {
 			copy_digits(ev.imsi, sizeof(ev.imsi), r.imsi);
 			copy_digits(ev.sca, sizeof(ev.sca), r.nnn.digits);
+			if (r.has_lmsi && !pk->retrans) {
+				int created;
+				struct pl_lmsi *l = ftable_upsert(pl->lmsis, lmsi_key(r.lmsi), pk->ts_ns, &created);
+
+				memcpy(l->lmsi, r.lmsi, 4);
+				copy_digits(l->imsi, sizeof(l->imsi), r.imsi);
+				ftable_touch(pl->lmsis, l, pk->ts_ns);
+			}
 			if (d)	/* the result does not repeat the MSISDN: the invoke had it */
 				copy_digits(ev.msisdn, sizeof(ev.msisdn), d->sri_msisdn);
 		}
@@ -447,6 +474,12 @@ static struct pl_dialogue *dialogue_for(struct sf_pipeline *pl, struct pl_pkt *p
 		d->map_ac = tc->map_ac;
 		d->map_version = tc->map_ac_version;
 	}
+	if (d && tc->type == SF_TCAP_BEGIN && tc->has_user_info) {
+		struct map_address a;
+
+		if (map_open_dest_ref(tc->user_info.p, tc->user_info.len, &a) == SF_OK)
+			copy_digits(d->dest_imsi, sizeof(d->dest_imsi), a.digits);
+	}
 	return d;
 }
 
@@ -521,7 +554,7 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 					 * context is decoded as v1/v2 forwardSM */
 					int v = version ? version : (opcode == SF_MAP_OP_MT_FORWARD_SM ? 3 : 2);
 
-					emit_sms(pl, pk, sc, &tc, &comp, v);
+					emit_sms(pl, pk, sc, &tc, &comp, v, d);
 				} else if (opcode == SF_MAP_OP_SRI_SM || opcode == SF_MAP_OP_REPORT_SM_DELIVERY ||
 					   opcode == SF_MAP_OP_ALERT_SC) {
 					emit_map_event(pl, pk, sc, opcode, 0, &comp, d);
@@ -602,6 +635,17 @@ static void do_m3ua(struct sf_pipeline *pl, struct pl_pkt *pk, struct sf_bytes m
 	do_sccp(pl, pk, m.user_data);
 }
 
+/* M3UA recognised by its header (RFC 4666 §3.1), whatever the PPID or
+ * port: a peer configured for M3UA on an association decodes it so.
+ * Version 1, a transfer DATA message, and (whole) a message length equal
+ * to the user message. PPID 3 messages skip this test (the PPID says it). */
+static int pl_m3ua_head(struct sf_bytes m, int whole)
+{
+	if (m.len < 8 || m.p[0] != 1 || m.p[2] != SF_M3UA_CLASS_XFER || m.p[3] != SF_M3UA_XFER_DATA)
+		return 0;
+	return !whole || sf_rd32(m.p + 4) == m.len;
+}
+
 int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 		       int linktype, uint64_t frame, uint64_t ts_ns,
 		       const struct sf_pipeline_sink *sink)
@@ -663,9 +707,18 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 		struct sf_bytes msg;
 
 		pl->st.chunks++;
-		if (ch.type != SF_SCTP_DATA)
+		if (ch.type != SF_SCTP_DATA && ch.type != SF_SCTP_I_DATA) {
+			/* RFC 9260 §3.2: an unrecognised chunk type whose upper two
+			 * bits are 00 or 01 makes the receiver discard the rest of
+			 * the packet: what follows it must change no state */
+			if (!sctp_chunk_type_known(ch.type) && (ch.type >> 6) < 2) {
+				pl_err(pl, SF_E_SCTP_CHUNK_STOPS_PACKET);
+				break;
+			}
 			continue;
-		e = sctp_data_decode(&ch, &dv);
+		}
+		/* RFC 8260: I-DATA carries user messages as DATA does */
+		e = ch.type == SF_SCTP_DATA ? sctp_data_decode(&ch, &dv) : sctp_idata_decode(&ch, &dv);
 		if (e) {
 			pl_err(pl, e);
 			continue;
@@ -677,23 +730,26 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 			as = ftable_upsert(pl->assocs, key, ts_ns, &created);
 			ftable_touch(pl->assocs, as, ts_ns);
 		}
-		r = assoc_tsn_seen(as, dv.tsn);
-		if (r == 2) {
+		r = tsn_window_add(&as->tsn, dv.tsn, ts_ns);
+		if (r == TSN_FAR) {
 			pl_err(pl, SF_E_FLOW_TSN_OUT_OF_WINDOW);
 			continue;
 		}
-		pk.retrans = (uint8_t)r;
+		pk.retrans = (uint8_t)(r == TSN_DUP);
 		pl->st.data_retransmissions += pk.retrans;
 		pk.tsn = dv.tsn;
 		pk.sid = dv.sid;
-		if (dv.ppid != SF_SCTP_PPID_M3UA &&
-		    !(dv.ppid == 0 && (sv.sport == M3UA_SCTP_PORT || sv.dport == M3UA_SCTP_PORT))) {
-			pl->st.other_ppid++;
-			continue;
-		}
 		msg = dv.payload;
 		if ((dv.flags & (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E)) !=
 		    (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E)) {
+			/* fragments of any PPID: whether the message is M3UA is
+			 * told by the whole message (an I-DATA middle fragment has
+			 * no PPID at all) */
+			if (dv.ppid != SF_SCTP_PPID_M3UA && (dv.flags & SF_SCTP_DATA_FLAG_B) &&
+			    !pl_m3ua_head(dv.payload, 0)) {
+				pl->st.other_ppid++;
+				continue;
+			}
 			pl->st.data_fragments++;
 			if (pk.retrans)
 				continue;	/* its first copy went into the reassembly */
@@ -704,6 +760,15 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 			}
 			if (!msg.p)
 				continue;
+			/* DATA repeats the PPID in every fragment; I-DATA gives it
+			 * only in the first, so the header decides */
+			if (!(dv.type == SF_SCTP_DATA && dv.ppid == SF_SCTP_PPID_M3UA) && !pl_m3ua_head(msg, 1)) {
+				pl->st.other_ppid++;
+				continue;
+			}
+		} else if (dv.ppid != SF_SCTP_PPID_M3UA && !pl_m3ua_head(msg, 1)) {
+			pl->st.other_ppid++;
+			continue;
 		}
 		do_m3ua(pl, &pk, msg);
 	}

@@ -3,7 +3,10 @@
  * (DATA: B/E flags, consecutive TSNs, SSN shared by the fragments of an
  * ordered message) and RFC 8260 §2.1 (I-DATA: MID + FSN). Fixed slots
  * allocated once, a hash on (key, SID) to find them, a FIFO by age for
- * eviction and expiry. */
+ * eviction and expiry. A message is bounded by bytes (and by time, in
+ * sctp_reasm_expire), as a receiver's window bounds it, not by a count of
+ * fragments: each fragment is a record (seq, len, bytes) in its slot's
+ * buffer, and the record headers count against the slot's bytes. */
 #include "sf_hash.h"
 #include "flow/sctp_reasm.h"
 
@@ -20,11 +23,9 @@ enum reasm_mode {
 	MODE_CONTIGUOUS,	/* unordered DATA: a run of consecutive TSNs */
 };
 
-struct reasm_frag {
-	uint32_t seq;		/* TSN, or FSN for I-DATA */
-	uint32_t off;		/* in the slot buffer */
-	uint32_t len;
-};
+/* A fragment in the slot buffer: seq (TSN, or FSN for I-DATA) and len,
+ * 4 octets each in host order, then len bytes. */
+#define REC_HDR SCTP_REASM_FRAG_OVERHEAD
 
 struct reasm_slot {
 	uint64_t key;
@@ -38,9 +39,8 @@ struct reasm_slot {
 	uint32_t b_seq, e_seq;	/* positioned: seq of B and E when seen */
 	uint32_t lo, hi;	/* contiguous: TSN run held */
 	uint32_t ppid, first_tsn;
-	uint32_t used;
-	uint16_t n_frags;
-	struct reasm_frag frags[SCTP_REASM_MAX_FRAGS];
+	uint32_t used;		/* bytes of records in buf */
+	uint32_t n_frags;
 	uint8_t *buf;
 };
 
@@ -54,6 +54,8 @@ struct sctp_reasm {
 	struct reasm_slot *slots;
 	uint8_t *bufs;
 	uint8_t *out;
+	uint32_t max_frags;	/* fragments that fit in one slot: max_msg_len / (REC_HDR + 1) */
+	uint32_t *order;	/* max_frags record offsets, for complete() */
 	struct sctp_reasm_msg last;
 	struct sctp_reasm_stats st;
 };
@@ -90,7 +92,9 @@ struct sctp_reasm *sctp_reasm_create(unsigned max_msgs, size_t max_msg_len)
 	r->slots = calloc(max_msgs, sizeof(*r->slots));
 	r->bufs = malloc(max_msgs * max_msg_len);
 	r->out = malloc(max_msg_len);
-	if (!r->heads || !r->slots || !r->bufs || !r->out) {
+	r->max_frags = (uint32_t)(max_msg_len / (REC_HDR + 1)) + 1;
+	r->order = malloc(r->max_frags * sizeof(*r->order));
+	if (!r->heads || !r->slots || !r->bufs || !r->out || !r->order) {
 		sctp_reasm_destroy(r);
 		errno = ENOMEM;
 		return NULL;
@@ -114,6 +118,7 @@ void sctp_reasm_destroy(struct sctp_reasm *r)
 	free(r->slots);
 	free(r->bufs);
 	free(r->out);
+	free(r->order);
 	free(r);
 }
 
@@ -155,7 +160,7 @@ static int32_t slot_alloc(struct sctp_reasm *r, uint64_t key, const struct sctp_
 	i = r->free_head;
 	s = &r->slots[i];
 	r->free_head = s->newer;
-	memset(s, 0, offsetof(struct reasm_slot, frags));
+	memset(s, 0, offsetof(struct reasm_slot, buf));
 	s->key = key;
 	s->born_ns = now_ns;
 	s->in_use = 1;
@@ -179,16 +184,36 @@ static int32_t slot_alloc(struct sctp_reasm *r, uint64_t key, const struct sctp_
 	return i;
 }
 
-/* Append one fragment's bytes; the caller checked room. */
+static void rec_read(const struct reasm_slot *s, uint32_t off, uint32_t *seq, uint32_t *len)
+{
+	memcpy(seq, s->buf + off, 4);
+	memcpy(len, s->buf + off + 4, 4);
+}
+
+/* Append one fragment as a record; the caller checked room. */
 static void frag_append(struct reasm_slot *s, uint32_t seq, struct sf_bytes pl)
 {
-	struct reasm_frag *f = &s->frags[s->n_frags++];
+	uint32_t len = (uint32_t)pl.len;
 
-	f->seq = seq;
-	f->off = s->used;
-	f->len = (uint32_t)pl.len;
-	memcpy(s->buf + s->used, pl.p, pl.len);
-	s->used += (uint32_t)pl.len;
+	memcpy(s->buf + s->used, &seq, 4);
+	memcpy(s->buf + s->used + 4, &len, 4);
+	memcpy(s->buf + s->used + REC_HDR, pl.p, pl.len);
+	s->used += REC_HDR + len;
+	s->n_frags++;
+}
+
+/* 1 if a fragment with this seq is held */
+static int frag_held(const struct reasm_slot *s, uint32_t seq)
+{
+	for (uint32_t off = 0; off < s->used;) {
+		uint32_t q, n;
+
+		rec_read(s, off, &q, &n);
+		if (q == seq)
+			return 1;
+		off += REC_HDR + n;
+	}
+	return 0;
 }
 
 static enum sf_err drop(struct sctp_reasm *r, int32_t i, enum sf_err e)
@@ -199,25 +224,30 @@ static enum sf_err drop(struct sctp_reasm *r, int32_t i, enum sf_err e)
 }
 
 /* Copy the fragments in sequence order from base into r->out and free the
- * slot. All of base .. base + n_frags - 1 are present (checked). */
+ * slot. All of base .. base + n_frags - 1 are present once (checked). */
 static void complete(struct sctp_reasm *r, int32_t i, uint32_t base, struct sf_bytes *out)
 {
 	struct reasm_slot *s = &r->slots[i];
-	int16_t at[SCTP_REASM_MAX_FRAGS];
 	size_t len = 0;
 
-	for (unsigned k = 0; k < s->n_frags; k++)
-		at[(uint32_t)(s->frags[k].seq - base)] = (int16_t)k;
-	for (unsigned k = 0; k < s->n_frags; k++) {
-		const struct reasm_frag *f = &s->frags[at[k]];
+	for (uint32_t off = 0; off < s->used;) {
+		uint32_t q, n;
 
-		memcpy(r->out + len, s->buf + f->off, f->len);
-		len += f->len;
+		rec_read(s, off, &q, &n);
+		r->order[(uint32_t)(q - base)] = off;
+		off += REC_HDR + n;
+	}
+	for (uint32_t k = 0; k < s->n_frags; k++) {
+		uint32_t q, n;
+
+		rec_read(s, r->order[k], &q, &n);
+		memcpy(r->out + len, s->buf + r->order[k] + REC_HDR, n);
+		len += n;
 	}
 	r->last.type = s->type;
 	r->last.unordered = s->unordered;
 	r->last.sid = s->sid;
-	r->last.n_frags = s->n_frags;
+	r->last.n_frags = s->n_frags > UINT16_MAX ? UINT16_MAX : (uint16_t)s->n_frags;
 	r->last.first_tsn = s->first_tsn;
 	r->last.ppid = s->ppid;
 	out->p = r->out;
@@ -226,9 +256,18 @@ static void complete(struct sctp_reasm *r, int32_t i, uint32_t base, struct sf_b
 	r->st.completed++;
 }
 
+/* The slot's bytes bound the message: payload plus a record header per
+ * fragment (so tiny fragments cost what they take). */
 static int room_for(const struct sctp_reasm *r, const struct reasm_slot *s, size_t n)
 {
-	return s->n_frags < SCTP_REASM_MAX_FRAGS && sf_has(r->max_msg_len, s->used, n);
+	return sf_has(r->max_msg_len, s->used, REC_HDR) && sf_has(r->max_msg_len, s->used + REC_HDR, n);
+}
+
+/* 1 if q lies in the window of seqs a message with the B/E seen can have */
+static int in_window(const struct sctp_reasm *r, const struct reasm_slot *s, uint32_t q)
+{
+	return !((s->has_b && (uint32_t)(q - s->b_seq) >= r->max_frags) ||
+		 (s->has_e && (uint32_t)(s->e_seq - q) >= r->max_frags));
 }
 
 /* Ordered DATA (seq = TSN; same SID + SSN) and I-DATA (seq = FSN; same
@@ -252,12 +291,10 @@ static enum sf_err add_positioned(struct sctp_reasm *r, uint64_t key, const stru
 	if (i == NIL)
 		i = slot_alloc(r, key, d, MODE_POSITIONED, now_ns);
 	s = &r->slots[i];
-	for (unsigned k = 0; k < s->n_frags; k++) {
-		if (s->frags[k].seq == seq) {
-			/* a retransmission: keep what we have */
-			r->st.duplicates++;
-			return SF_E_SCTP_REASM_DUPLICATE;
-		}
+	if (frag_held(s, seq)) {
+		/* a retransmission: keep what we have */
+		r->st.duplicates++;
+		return SF_E_SCTP_REASM_DUPLICATE;
 	}
 	if (d->flags & SF_SCTP_DATA_FLAG_B) {
 		/* RFC 8260 §2.1: the first fragment has FSN 0 */
@@ -275,21 +312,27 @@ static enum sf_err add_positioned(struct sctp_reasm *r, uint64_t key, const stru
 		s->e_seq = seq;
 	}
 	if (!room_for(r, s, d->payload.len))
-		return drop(r, i, s->n_frags >= SCTP_REASM_MAX_FRAGS ?
-			    SF_E_SCTP_REASM_TOO_MANY_FRAGS : SF_E_SCTP_REASM_TOO_LONG);
+		return drop(r, i, SF_E_SCTP_REASM_TOO_LONG);
 	frag_append(s, seq, d->payload);
 	/* RFC 9260 §6.9: the fragments of a message have consecutive TSNs
-	 * from B to E; everything held must lie in that window */
+	 * from B to E; a message longer than the slot's bytes can hold is
+	 * too long, and everything held must lie in that window */
 	if (s->has_b && s->has_e &&
-	    (uint32_t)(s->e_seq - s->b_seq) >= SCTP_REASM_MAX_FRAGS)
+	    (uint32_t)(s->e_seq - s->b_seq) >= r->max_frags)
 		return drop(r, i, (uint32_t)(s->e_seq - s->b_seq) < 0x80000000u ?
-			    SF_E_SCTP_REASM_TOO_MANY_FRAGS : SF_E_SCTP_REASM_BAD_ORDER);
-	for (unsigned k = 0; k < s->n_frags; k++) {
-		uint32_t q = s->frags[k].seq;
+			    SF_E_SCTP_REASM_TOO_LONG : SF_E_SCTP_REASM_BAD_ORDER);
+	if (d->flags & (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E)) {
+		/* the window just narrowed: check every fragment held */
+		for (uint32_t off = 0; off < s->used;) {
+			uint32_t q, n;
 
-		if ((s->has_b && (uint32_t)(q - s->b_seq) >= SCTP_REASM_MAX_FRAGS) ||
-		    (s->has_e && (uint32_t)(s->e_seq - q) >= SCTP_REASM_MAX_FRAGS))
-			return drop(r, i, SF_E_SCTP_REASM_BAD_ORDER);
+			rec_read(s, off, &q, &n);
+			if (!in_window(r, s, q))
+				return drop(r, i, SF_E_SCTP_REASM_BAD_ORDER);
+			off += REC_HDR + n;
+		}
+	} else if (!in_window(r, s, seq)) {
+		return drop(r, i, SF_E_SCTP_REASM_BAD_ORDER);
 	}
 	if (s->has_b && s->has_e && s->n_frags == (uint32_t)(s->e_seq - s->b_seq) + 1)
 		complete(r, i, s->b_seq, out);
@@ -332,15 +375,18 @@ static enum sf_err add_contiguous(struct sctp_reasm *r, uint64_t key, const stru
 			/* t filled the gap between two runs: join them */
 			struct reasm_slot *rs = &r->slots[right];
 
-			for (unsigned k = 0; k < rs->n_frags; k++) {
-				struct sf_bytes pl = sf_bytes_make(rs->buf + rs->frags[k].off,
-								   rs->frags[k].len);
+			for (uint32_t off = 0; off < rs->used;) {
+				uint32_t q, n;
+				struct sf_bytes pl;
 
+				rec_read(rs, off, &q, &n);
+				pl = sf_bytes_make(rs->buf + off + REC_HDR, n);
+				off += REC_HDR + n;
 				if (!room_for(r, s, pl.len)) {
 					drop(r, right, SF_E_SCTP_REASM_TOO_LONG);
 					goto full_left;
 				}
-				frag_append(s, rs->frags[k].seq, pl);
+				frag_append(s, q, pl);
 			}
 			s->hi = rs->hi;
 			s->has_e = rs->has_e;
@@ -350,8 +396,7 @@ static enum sf_err add_contiguous(struct sctp_reasm *r, uint64_t key, const stru
 	} else if (right != NIL) {
 		s = &r->slots[right];
 		if (!room_for(r, s, d->payload.len))
-			return drop(r, right, s->n_frags >= SCTP_REASM_MAX_FRAGS ?
-				    SF_E_SCTP_REASM_TOO_MANY_FRAGS : SF_E_SCTP_REASM_TOO_LONG);
+			return drop(r, right, SF_E_SCTP_REASM_TOO_LONG);
 		frag_append(s, t, d->payload);
 		s->lo = t;
 		if (is_b) {
@@ -379,9 +424,7 @@ static enum sf_err add_contiguous(struct sctp_reasm *r, uint64_t key, const stru
 	return SF_OK;
 
 full_left:
-	s = &r->slots[left];
-	return drop(r, left, s->n_frags >= SCTP_REASM_MAX_FRAGS ?
-		    SF_E_SCTP_REASM_TOO_MANY_FRAGS : SF_E_SCTP_REASM_TOO_LONG);
+	return drop(r, left, SF_E_SCTP_REASM_TOO_LONG);
 }
 
 enum sf_err sctp_reasm_add(struct sctp_reasm *r, uint64_t key, const struct sctp_data_view *d,

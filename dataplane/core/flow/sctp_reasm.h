@@ -12,13 +12,15 @@
 #include "sf_bytes.h"
 #include "sf_err.h"
 
-/* Fragments one message may have; more is refused (hostile tiny chunks). */
-#define SCTP_REASM_MAX_FRAGS 64
+/* Bytes of bookkeeping per fragment held: a message of n fragments and
+ * L bytes needs L + n * SCTP_REASM_FRAG_OVERHEAD <= max_msg_len (the bound
+ * is bytes, as a receiver's window is, not a count of fragments). */
+#define SCTP_REASM_FRAG_OVERHEAD 8
 
 struct sctp_reasm;
 
 /* max_msgs messages in progress at once, each at most max_msg_len bytes;
- * allocates about max_msgs * (max_msg_len + 870) + max_msg_len bytes.
+ * allocates about max_msgs * (max_msg_len + 80) + 1.5 * max_msg_len bytes.
  * NULL with errno EINVAL (an argument 0 or out of range: max_msgs <= 2^24,
  * max_msg_len <= 2^32 - 1) or ENOMEM. */
 struct sctp_reasm *sctp_reasm_create(unsigned max_msgs, size_t max_msg_len);
@@ -33,8 +35,9 @@ void sctp_reasm_destroy(struct sctp_reasm *r);
  *  SF_E_SCTP_REASM_DUPLICATE: this TSN (FSN) is already held; ignored,
  *    the message in progress is kept.
  *  SF_E_SCTP_REASM_EMPTY: no payload; ignored.
- *  SF_E_SCTP_REASM_TOO_LONG, _TOO_MANY_FRAGS, _BAD_ORDER: the message in
- *    progress is dropped (counted in stats.dropped).
+ *  SF_E_SCTP_REASM_TOO_LONG (its bytes and per-fragment overhead above
+ *    max_msg_len), _BAD_ORDER: the message in progress is dropped
+ *    (counted in stats.dropped).
  * Ordered DATA: fragments share SID + SSN and have consecutive TSNs from B
  * to E. Unordered DATA: consecutive TSNs on one SID. I-DATA: fragments
  * share SID, U and MID and are ordered by FSN (B has FSN 0). Fragments may
@@ -52,7 +55,7 @@ struct sctp_reasm_msg {
 	uint8_t type;		/* SF_SCTP_DATA or SF_SCTP_I_DATA */
 	uint8_t unordered;
 	uint16_t sid;
-	uint16_t n_frags;
+	uint16_t n_frags;	/* capped at 65535 */
 	uint32_t first_tsn;	/* TSN of the B fragment */
 	uint32_t ppid;		/* from the B fragment */
 };

@@ -35,7 +35,6 @@ enum sf_anomaly {
 	SF_ANOM_UD_SHORT = 1u << 1,		/* tpdu.ud_shorter_than_udl */
 	SF_ANOM_UI_OVERSIZE = 1u << 2,		/* map.sm_rp_ui_oversize */
 	SF_ANOM_UI_CONSTRUCTED = 1u << 3,	/* map.sm_rp_ui_constructed */
-	SF_ANOM_DATA_TEXT = 1u << 4,		/* tpdu.data_as_text: 8-bit data that reads as text */
 };
 
 struct sf_sms {
@@ -70,6 +69,8 @@ struct sf_sms {
 	uint8_t oa_type;		/* enum sf_oa_type */
 	char sm_rp_da[SF_DIGITS_MAX + 1];	/* IMSI, SCA digits, or LMSI in hex */
 	char sm_rp_oa[SF_DIGITS_MAX + 1];	/* MSISDN or SCA digits */
+	char da_imsi[SF_DIGITS_MAX + 1];	/* LMSI sm-RP-DA: the IMSI behind it (MAP-OPEN
+						 * destination reference or an SRI-SM result), else "" */
 
 	/* TPDU */
 	uint8_t mti;			/* SF_TP_MTI_* */
@@ -93,6 +94,9 @@ struct sf_sms {
 	const uint8_t *data;		/* user data after the UDH (8-bit data) */
 	size_t data_len;
 	uint32_t text_replaced;		/* characters decoded as U+FFFD */
+	const char *data_text;		/* 8-bit data that reads as UTF-8/UTF-16 text, as UTF-8
+					 * (scanned like text; NULL otherwise) */
+	size_t data_text_len;
 	uint32_t anomalies;		/* enum sf_anomaly bits */
 };
 

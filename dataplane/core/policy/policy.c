@@ -394,7 +394,7 @@ static int step_content(struct eval *e)
 static int step_anomaly(struct eval *e)
 {
 	static const char *const names[] = { "udl_too_long", "ud_short", "ui_oversize",
-					     "ui_constructed", "data_as_text" };
+					     "ui_constructed" };
 	uint32_t a = e->sms->anomalies;
 	unsigned act = e->cfg->anomaly_action;
 
@@ -622,8 +622,12 @@ static void set_parties(struct eval *e)
 	} else if (e->mt) {
 		snd = sms->tp_oa;
 		e->alnum = sms->tp_addr_alnum;
-		if (sms->da_type == SF_DA_IMSI && strlen(sms->sm_rp_da) < sizeof(e->imsi)) {
-			strcpy(e->imsi, sms->sm_rp_da);
+		/* an LMSI-addressed MT whose IMSI the signalling gave (sf_sms.da_imsi) */
+		const char *imsi = sms->da_type == SF_DA_IMSI ? sms->sm_rp_da :
+				   sms->da_type == SF_DA_LMSI && sms->da_imsi[0] ? sms->da_imsi : NULL;
+
+		if (imsi && strlen(imsi) < sizeof(e->imsi)) {
+			strcpy(e->imsi, imsi);
 			rcp = policy_state_imsi(e->st, e->cfg, e->imsi, e->now_ns, NULL);
 			if (!rcp)
 				rcp = policy_lists_imsi(e->env->lists, e->imsi);

@@ -237,6 +237,16 @@ int gsm7_decode(const uint8_t *p, size_t len, unsigned fill_bits, unsigned n_sep
 	const uint16_t *over = gsm7_lock_over(nl_locking, &lock_ok);
 	const uint16_t *ext = gsm7_ext_table(nl_single);
 
+	/* TS 23.038 §6.2.1.2.4 / TS 23.040 §9.2.3.24.15-16: a receiver that
+	 * does not support a national language identifier uses the GSM 7 bit
+	 * default alphabet (and its extension table) instead */
+	if (!lock_ok) {
+		over = NULL;
+		lock_ok = 1;
+	}
+	if (!ext)
+		ext = gsm7_default_ext;
+
 	if (cap > 0)
 		out[0] = '\0';
 	/* TS 23.040 §9.2.3.24: at most 6 fill bits bring the text to a septet boundary */

@@ -18,9 +18,12 @@
  * its extension table; ids of §6.2.1.2.4). UTF-8 out, NUL-terminated.
  * - ESC + code not in the single shift table: the locking table's
  *   character for that code (§6.2.1.1 NOTE); ESC ESC: a space (§6.2.1.1).
- * - A lone ESC as the last septet, and every character taken from a table
- *   id this module does not carry (gsm7_nl_supported() == 0), become
- *   U+FFFD and add one to *replaced (may be NULL).
+ * - A table id this module does not carry (gsm7_nl_supported() == 0;
+ *   Spanish has no locking table) is decoded with the default alphabet /
+ *   extension table, as a receiver that does not support it does
+ *   (TS 23.038 §6.2.1.2.4); the caller counts SF_E_TEXT_NL_UNKNOWN.
+ * - A lone ESC as the last septet becomes U+FFFD and adds one to
+ *   *replaced (may be NULL).
  * Returns UTF-8 bytes written (without the NUL), SF_E_TEXT_FILL_BITS_INVALID,
  * SF_E_TEXT_SEPTETS_BEYOND_DATA or SF_E_NO_SPACE. */
 int gsm7_decode(const uint8_t *p, size_t len, unsigned fill_bits, unsigned n_septets,

@@ -2,7 +2,9 @@
 /* Text normalisation for content matching and URL extraction over the
  * result. Spec: rules/FORMAT.md "Normalisation" (steps 1-6 below); UTF-8
  * decoding per Unicode 15 §3.9 (maximal subpart → one U+FFFD); the
- * traditional→simplified table is generated from Unihan (t2s_table.h).
+ * traditional→simplified table is generated from Unihan (t2s_table.h);
+ * the ignorable code points and the radical / compatibility ideograph
+ * folding are generated from the UCD when building (unicode_norm.h). 
  * map_char defines steps 2-4; the hot loop reads it from direct-index
  * tables built from it once per process (see "Direct-index tables"). */
 #include "normalize.h"
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "t2s_table.h"
+#include "unicode_norm.h"	/* generated from the UCD at build time */
 
 /* What one input character becomes. */
 enum nk {
@@ -196,10 +199,44 @@ static uint32_t t2s(uint32_t c)
 	return c;
 }
 
+/* c in a sorted table of [lo, hi] ranges or (lo, value) pairs: its row or -1 */
+static long ucd_find(const uint32_t (*t)[2], size_t n, uint32_t c, int ranges)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c < t[mid][0])
+			hi = mid;
+		else if (ranges ? c > t[mid][1] : c > t[mid][0])
+			lo = mid + 1;
+		else
+			return (long)mid;
+	}
+	return -1;
+}
+
+/* Step 4: a Kangxi or CJK supplement radical, or a compatibility
+ * ideograph, as the unified ideograph it stands for; else c. */
+static uint32_t ideo_fold(uint32_t c)
+{
+	long k;
+
+	if (!((c >= 0x2E80 && c <= 0x2FDF) || (c >= 0xF900 && c <= 0xFAFF) ||
+	      (c >= 0x2F800 && c <= 0x2FA1F)))
+		return c;
+	k = ucd_find(norm_ideo_fold, NORM_IDEO_FOLD_LEN, c, 0);
+	return k < 0 ? c : norm_ideo_fold[k][1];
+}
+
 static int is_drop(uint32_t c)
 {
-	/* Step 5: zero-width, invisible, bidi controls, variation selectors,
-	 * tags, combining marks (strike-through and accents added to letters) */
+	/* Step 5: NUL (a UCS-2 0x0000 inside a phrase), every default
+	 * ignorable, format character and combining mark of the UCD, and
+	 * Hangul fillers */
+	if (c == 0 || ucd_find(norm_ignorable, NORM_IGNORABLE_LEN, c, 1) >= 0)
+		return 1;
 	return c == 0x00AD || c == 0x034F || c == 0x061C || c == 0xFEFF ||
 	       (c >= 0x0300 && c <= 0x036F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
 	       (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x200B && c <= 0x200F) ||
@@ -294,6 +331,10 @@ static void map_char(uint32_t c, struct nmap *m)
 
 	m->n = 0;
 	m->cp = c;
+	if (c == 0) {
+		m->kind = NK_DROP;
+		return;
+	}
 	if (c < 0x80) {
 		map_ascii(c, m);
 		return;
@@ -353,6 +394,13 @@ static void map_char(uint32_t c, struct nmap *m)
 				hi = mid;
 		}
 	}
+	if (ideo_fold(c) != c) {		/* step 4: radicals, compatibility ideographs */
+		uint32_t u = ideo_fold(c);
+
+		m->kind = NK_CJK;
+		m->cp = u <= 0xFFFF ? t2s(u) : u;
+		return;
+	}
 	if (is_cjk(c)) {			/* step 4 */
 		m->kind = NK_CJK;
 		if (c <= 0xFFFF)
@@ -375,10 +423,13 @@ static void map_char(uint32_t c, struct nmap *m)
 
 #define NORM_PAGES_MAX 64	/* distinct pages; the BMP needs 25 today */
 
+#define NORM_CJK_MAP_MAX (T2S_TABLE_LEN + NORM_IDEO_FOLD_LEN)
+
 struct norm_tables {
 	uint8_t stage1[256];		/* c >> 8 → page */
-	uint16_t t2s_rank[1024];	/* t2s_table entries before bitmap word w */
-	uint64_t t2s_bits[1024];	/* bit c: t2s_table has a source c */
+	uint16_t t2s_rank[1024];	/* cjk_map entries before bitmap word w */
+	uint64_t t2s_bits[1024];	/* bit c: cjk_map has a source c */
+	uint32_t cjk_map[NORM_CJK_MAP_MAX][2];	/* BMP CJK c → its output (t2s, radical fold) */
 	uint32_t page[NORM_PAGES_MAX][256];	/* kind | n << 8 | a[0] << 16 | a[1] << 24 */
 };
 
@@ -393,14 +444,15 @@ static inline unsigned popcount64(uint64_t x)
 	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
 }
 
-/* t2s() for c <= 0xFFFF by bitmap and rank. */
+/* A CJK character's output for c <= 0xFFFF (t2s, radical folding) by
+ * bitmap and rank. */
 static inline uint32_t t2s_fast(const struct norm_tables *t, uint32_t c)
 {
 	uint64_t w = t->t2s_bits[c >> 6], bit = 1ULL << (c & 63);
 
 	if (!(w & bit))
 		return c;
-	return t2s_table[t->t2s_rank[c >> 6] + popcount64(w & (bit - 1))][1];
+	return t->cjk_map[t->t2s_rank[c >> 6] + popcount64(w & (bit - 1))][1];
 }
 
 static uint32_t norm_pack(const struct nmap *m)
@@ -419,13 +471,21 @@ static int norm_tables_build(struct norm_tables *t)
 	unsigned npages = 0, pg, lo, w, rank = 0;
 	uint32_t tmp[256];
 
-	memset(t, 0, sizeof(*t));
-	for (size_t k = 0; k < T2S_TABLE_LEN; k++) {
-		uint16_t src = t2s_table[k][0];
+	size_t ncjk = 0;
 
-		if (k > 0 && src <= t2s_table[k - 1][0])
-			return -1;	/* the rank needs sorted, unique sources */
-		t->t2s_bits[src >> 6] |= 1ULL << (src & 63);
+	memset(t, 0, sizeof(*t));
+	/* every BMP CJK character map_char changes, in code point order */
+	for (uint32_t c = 0; c <= 0xFFFF; c++) {
+		struct nmap m;
+
+		map_char(c, &m);
+		if (m.kind != NK_CJK || m.n != 0 || m.cp == c)
+			continue;
+		if (ncjk == NORM_CJK_MAP_MAX)
+			return -1;
+		t->cjk_map[ncjk][0] = c;
+		t->cjk_map[ncjk++][1] = m.cp;
+		t->t2s_bits[c >> 6] |= 1ULL << (c & 63);
 	}
 	for (w = 0; w < 1024; w++) {
 		t->t2s_rank[w] = (uint16_t)rank;
@@ -439,10 +499,10 @@ static int norm_tables_build(struct norm_tables *t)
 			struct nmap m;
 
 			map_char(c, &m);
-			/* at most two ASCII bytes; one for ASCII (copied in runs)
-			 * and for the separators */
+			/* at most two ASCII bytes; one for ASCII (copied in runs,
+			 * NUL dropped) and for the separators */
 			if (m.n > 2 || ((c < 0x80 || m.kind == NK_SPACE || m.kind == NK_URL) &&
-					m.n != 1))
+					m.n != 1 && m.kind != NK_DROP))
 				return -1;
 			/* an entry with n == 0 stands for c, or t2s(c) for CJK */
 			if (m.n == 0 && m.cp != (m.kind == NK_CJK ? t2s_fast(t, c) : c))

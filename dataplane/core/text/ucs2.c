@@ -38,7 +38,10 @@ int ucs2_decode(const uint8_t *p, size_t len, char *out, size_t cap, uint32_t *r
 		} else if (u >= 0xDC00 && u <= 0xDFFF) {
 			cp = UCS2_REPLACEMENT;	/* low surrogate without a high one */
 		} else if (u == 0) {
-			cp = UCS2_REPLACEMENT;	/* NUL would end the C string */
+			/* a NUL would end the C string: shown as ␀ (U+2400), which
+			 * is not garbage and does not split a phrase for the
+			 * normaliser (a symbol between words) */
+			cp = UCS2_NUL_SYMBOL;
 		}
 		if (cp == UCS2_REPLACEMENT && u != UCS2_REPLACEMENT)
 			bad++;

@@ -12,10 +12,12 @@
 #include "sf_err.h"
 
 #define UCS2_REPLACEMENT 0xFFFDu
+#define UCS2_NUL_SYMBOL 0x2400u	/* ␀: what U+0000 is shown as */
 
 /* UTF-16BE (surrogate pairs included) → UTF-8, NUL-terminated. A lone
- * surrogate, a trailing odd byte and U+0000 (which would cut a C string)
- * each become U+FFFD and add one to *replaced (may be NULL). Returns the
+ * surrogate and a trailing odd byte each become U+FFFD and add one to
+ * *replaced (may be NULL); U+0000 (which would cut a C string) is shown
+ * as U+2400 ␀, which the normaliser treats as a symbol. Returns the
  * UTF-8 bytes written (without the NUL) or SF_E_NO_SPACE. */
 int ucs2_decode(const uint8_t *p, size_t len, char *out, size_t cap, uint32_t *replaced);
 

@@ -190,16 +190,17 @@ static void idata_by_fsn(void)
 
 static void bounds_and_order_errors(void)
 {
-	struct sctp_reasm *r = sctp_reasm_create(8, 16);
+	/* 32 bytes: 10-byte fragments cost 10 + SCTP_REASM_FRAG_OVERHEAD each */
+	struct sctp_reasm *r = sctp_reasm_create(8, 32);
 	struct sctp_reasm_stats st;
 	char s[64];
 
 	CHECK(sctp_reasm_create(0, 16) == NULL);
 	CHECK(sctp_reasm_create(4, 0) == NULL);
-	/* longer than max_msg_len: the message is given up */
+	/* longer than max_msg_len (bytes plus overhead): the message is given up */
 	CHECK_INT(feed(r, 1, frag(1, 0, 1, B, "0123456789"), 0, s, sizeof s), SF_OK);
 	CHECK_INT(feed(r, 1, frag(2, 0, 1, 0, "0123456789"), 0, s, sizeof s), SF_E_SCTP_REASM_TOO_LONG);
-	CHECK_INT(feed(r, 1, frag(3, 0, 2, B, "01234567890123456"), 0, s, sizeof s),
+	CHECK_INT(feed(r, 1, frag(3, 0, 2, B, "012345678901234567890123456789012"), 0, s, sizeof s),
 		  SF_E_SCTP_REASM_TOO_LONG);
 	/* a second, different B for the same SID/SSN */
 	CHECK_INT(feed(r, 1, frag(10, 0, 3, B, "a"), 0, s, sizeof s), SF_OK);
@@ -210,10 +211,9 @@ static void bounds_and_order_errors(void)
 	/* E before B in TSN order */
 	CHECK_INT(feed(r, 1, frag(30, 0, 5, E, "a"), 0, s, sizeof s), SF_OK);
 	CHECK_INT(feed(r, 1, frag(31, 0, 5, B, "b"), 0, s, sizeof s), SF_E_SCTP_REASM_BAD_ORDER);
-	/* B and E further apart than SCTP_REASM_MAX_FRAGS */
+	/* B and E further apart than the slot's bytes could hold fragments */
 	CHECK_INT(feed(r, 1, frag(40, 0, 6, B, "a"), 0, s, sizeof s), SF_OK);
-	CHECK_INT(feed(r, 1, frag(40 + SCTP_REASM_MAX_FRAGS, 0, 6, E, "b"), 0, s, sizeof s),
-		  SF_E_SCTP_REASM_TOO_MANY_FRAGS);
+	CHECK_INT(feed(r, 1, frag(40 + 32, 0, 6, E, "b"), 0, s, sizeof s), SF_E_SCTP_REASM_TOO_LONG);
 	/* empty fragment: ignored */
 	CHECK_INT(feed(r, 1, frag(50, 0, 7, B, ""), 0, s, sizeof s), SF_E_SCTP_REASM_EMPTY);
 	sctp_reasm_stats(r, &st);
@@ -223,18 +223,40 @@ static void bounds_and_order_errors(void)
 	sctp_reasm_destroy(r);
 }
 
+/* Issue 15 item 2: bounded by bytes, not by a count of fragments */
 static void too_many_fragments(void)
 {
 	struct sctp_reasm *r = sctp_reasm_create(2, 1024);
-	char s[8];
+	char s[8], want[101];
 	int e = SF_OK;
 	unsigned i;
+	struct sf_bytes out;
 
-	/* middle fragments only, never a B: the 65th is refused */
-	for (i = 0; i <= SCTP_REASM_MAX_FRAGS && e == SF_OK; i++)
+	/* 100 one-byte fragments (900 bytes with their overhead), delivered
+	 * out of order: one message */
+	for (i = 0; i < 100; i++)
+		want[i] = (char)('a' + i % 26);
+	want[100] = 0;
+	for (i = 0; i < 100; i++) {
+		unsigned k = (i * 7) % 100;	/* 7 and 100 are coprime: each once */
+		char c[2] = { want[k], 0 };
+		struct sctp_data_view d = frag(5000 + k, 0, 9, (k == 0 ? B : 0) | (k == 99 ? E : 0), c);
+
+		e = sctp_reasm_add(r, 1, &d, 0, &out);
+		CHECK_INT(e, SF_OK);
+		CHECK(i == 99 ? out.p != NULL : out.p == NULL);
+	}
+	CHECK_INT(out.len, 100);
+	CHECK(out.p && memcmp(out.p, want, 100) == 0);
+	CHECK_INT(sctp_reasm_last(r)->n_frags, 100);
+	CHECK_INT(sctp_reasm_last(r)->first_tsn, 5000);
+	/* middle fragments only, never a B: refused once their bytes and
+	 * overhead pass 1024 (113 * 9 = 1017 fit) */
+	e = SF_OK;
+	for (i = 0; i < 1000 && e == SF_OK; i++)
 		e = feed(r, 1, frag(1000 + i, 0, 1, 0, "m"), 0, s, sizeof s);
-	CHECK_INT(e, SF_E_SCTP_REASM_TOO_MANY_FRAGS);
-	CHECK_INT(i, SCTP_REASM_MAX_FRAGS + 1);
+	CHECK_INT(e, SF_E_SCTP_REASM_TOO_LONG);
+	CHECK_INT(i, 1024 / (1 + SCTP_REASM_FRAG_OVERHEAD) + 1);
 	sctp_reasm_destroy(r);
 }
 

@@ -381,6 +381,37 @@ static void test_sm_rp_ui_constructed(void)
 	}
 }
 
+/* TS 29.002 §17.4 MAP-OpenInfo destinationReference: the IMSI of an
+ * LMSI-addressed MT-ForwardSM (issue 15 item 12) */
+static void test_open_dest_ref(void)
+{
+	static const uint8_t ui[] = {
+		0x28, 0x18,			/* EXTERNAL */
+		0x06, 0x07, 0x04, 0x00, 0x00, 0x01, 0x01, 0x01, 0x01,	/* map-DialogueAS */
+		0xA0, 0x0D,			/* single-ASN1-type [0] */
+		0xA0, 0x0B,			/* map-open [0] MAP-OpenInfo */
+		0x80, 0x09,			/* destinationReference [0] AddressString */
+		0x16,				/* TON 001 international, NPI 0110 E.212 */
+		0x64, 0x00, 0x10, 0x32, 0x54, 0x76, 0x98, 0xF0,	/* 460001234567890 */
+	};
+	struct map_address a;
+	uint8_t b[sizeof ui];
+
+	CHECK_INT(map_open_dest_ref(ui, sizeof ui, &a), SF_OK);
+	CHECK_STR(a.digits, "460001234567890");
+	CHECK_INT(a.ton_npi, 0x16);
+	/* another dialogue AS: not MAP's */
+	memcpy(b, ui, sizeof ui);
+	b[8] = 0x02;
+	CHECK_INT(map_open_dest_ref(b, sizeof b, &a), SF_E_MAP_MISSING_FIELD);
+	/* map-open without a destination reference (originationReference only) */
+	memcpy(b, ui, sizeof ui);
+	b[15] = 0x81;
+	CHECK_INT(map_open_dest_ref(b, sizeof b, &a), SF_E_MAP_MISSING_FIELD);
+	/* cut short */
+	CHECK_INT(map_open_dest_ref(ui, sizeof ui - 3, &a) < 0, 1);
+}
+
 int main(void)
 {
 	RUN(test_tbcd);
@@ -393,6 +424,7 @@ int main(void)
 	RUN(test_report_and_alert);
 	RUN(test_malformed);
 	RUN(test_sm_rp_ui_constructed);
+	RUN(test_open_dest_ref);
 	RUN(test_truncated_everywhere);
 	return TEST_SUMMARY();
 }

@@ -11,6 +11,7 @@
 #include "sf_test.h"
 #include "text/normalize.h"
 #include "text/t2s_table.h"
+#include "unicode_norm.h"	/* generated from the UCD (dataplane/core/scan) */
 
 static size_t enc3(uint32_t c, char *o)
 {
@@ -31,6 +32,8 @@ static void test_t2s_every_entry(void)
 		uint32_t map[16];
 		size_t n;
 
+		if (t2s_table[k][0] >= 0xF900 && t2s_table[k][0] <= 0xFAFF)
+			continue;	/* compatibility ideographs fold first (test_ideo_fold) */
 		enc3(t2s_table[k][0], in);
 		enc3(t2s_table[k][1], want);
 		n = norm_text(in, 3, out, sizeof out, map);
@@ -50,12 +53,14 @@ static void test_t2s_every_entry(void)
 static void test_cjk_not_in_table_kept(void)
 {
 	static const uint32_t ranges[][2] = {
-		{ 0x3400, 0x4DBF }, { 0x4E00, 0x9FFF }, { 0xF900, 0xFAFF },
+		{ 0x3400, 0x4DBF }, { 0x4E00, 0x9FFF },
 	};
 	size_t k = 0;
-	unsigned bad = 0, kept = 0;
+	unsigned bad = 0, kept = 0, in_f9 = 0;
 
-	for (size_t r = 0; r < 3; r++)
+	for (size_t i = 0; i < T2S_TABLE_LEN; i++)
+		in_f9 += t2s_table[i][0] >= 0xF900;
+	for (size_t r = 0; r < 2; r++)
 		for (uint32_t c = ranges[r][0]; c <= ranges[r][1]; c++) {
 			char in[4], out[8];
 
@@ -69,7 +74,95 @@ static void test_cjk_not_in_table_kept(void)
 			kept++;
 		}
 	CHECK_INT(bad, 0);
-	CHECK_INT(kept, 6592 + 20992 + 512 - T2S_TABLE_LEN);
+	CHECK_INT(kept, 6592 + 20992 - (T2S_TABLE_LEN - in_f9));
+}
+
+/* Step 4 (issue 15 item 11): every Kangxi / CJK supplement radical and
+ * compatibility ideograph of the UCD becomes its unified ideograph (then
+ * simplified), alone and between ideographs; e.g. ⾏ U+2F8F → 行. */
+static void test_ideo_fold(void)
+{
+	unsigned bad = 0, bmp = 0;
+
+	for (size_t k = 0; k < NORM_IDEO_FOLD_LEN; k++) {
+		uint32_t c = norm_ideo_fold[k][0], u = norm_ideo_fold[k][1];
+		char in[16], want[16], out[32];
+		size_t lo = 0, hi = T2S_TABLE_LEN;
+
+		if (c > 0xFFFF || u > 0xFFFF)
+			continue;
+		bmp++;
+		while (lo < hi) {	/* the simplified form of u */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (t2s_table[mid][0] < u)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < T2S_TABLE_LEN && t2s_table[lo][0] == u)
+			u = t2s_table[lo][1];
+		enc3(0x4E00, in);
+		enc3(c, in + 3);
+		enc3(0x4E00, in + 6);
+		enc3(0x4E00, want);
+		enc3(u, want + 3);
+		enc3(0x4E00, want + 6);
+		if (norm_text(in, 9, out, sizeof out, NULL) != 9 || memcmp(out, want, 9) != 0)
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+	CHECK(bmp > 500);
+	/* the examples of the issue */
+	{
+		char out[32];
+
+		CHECK_INT(norm_text("\xE2\xBE\x8F", 3, out, sizeof out, NULL), 3);	/* ⾏ */
+		CHECK_STR(out, "行");
+		CHECK_INT(norm_text("\xE2\xBC\xBE", 3, out, sizeof out, NULL), 3);	/* ⼾ */
+		CHECK_STR(out, "户");
+	}
+}
+
+/* Step 5 (issue 15 item 11): default ignorables, format characters and
+ * combining marks inside a phrase vanish; so does a NUL (UCS-2 0x0000). */
+static void test_ignorable(void)
+{
+	static const uint32_t cps[] = { 0x17B4, 0x17B5, 0x1D173, 0x1D17A, 0x1BCA1, 0x0600,
+					0x13437, 0x16FE4, 0x0000, 0x200B, 0xFEFF, 0xE0001 };
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < sizeof cps / sizeof cps[0]; i++) {
+		char in[16], out[32];
+		size_t n = 0;
+		uint32_t c = cps[i];
+
+		n += enc3(0x94F6, in);	/* 银 */
+		if (c < 0x80) {
+			in[n++] = (char)c;
+		} else if (c < 0x800) {
+			in[n++] = (char)(0xC0 | (c >> 6));
+			in[n++] = (char)(0x80 | (c & 0x3F));
+		} else if (c < 0x10000) {
+			n += enc3(c, in + n);
+		} else {
+			in[n++] = (char)(0xF0 | (c >> 18));
+			in[n++] = (char)(0x80 | ((c >> 12) & 0x3F));
+			in[n++] = (char)(0x80 | ((c >> 6) & 0x3F));
+			in[n++] = (char)(0x80 | (c & 0x3F));
+		}
+		n += enc3(0x884C, in + n);	/* 行 */
+		if (norm_text(in, n, out, sizeof out, NULL) != 6 || strcmp(out, "银行") != 0)
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+	/* NUL between ASCII letters too */
+	{
+		char out[16];
+
+		CHECK_INT(norm_text("ba\0nk", 5, out, sizeof out, NULL), 4);
+		CHECK_STR(out, "bank");
+	}
 }
 
 /* Step 1 and the table pages: sequences at the edges of the inline 2- and
@@ -173,6 +266,8 @@ static void test_every_cap(void)
 
 int main(void)
 {
+	RUN(test_ideo_fold);
+	RUN(test_ignorable);
 	RUN(test_t2s_every_entry);
 	RUN(test_cjk_not_in_table_kept);
 	RUN(test_utf8_and_page_edges);

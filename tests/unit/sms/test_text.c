@@ -4,6 +4,7 @@
 #include "sf_test.h"
 #include "sf_wire.h"
 #include "text/gsm7.h"
+#include "text/data_text.h"
 #include "text/ucs2.h"
 
 /* Every character of the default alphabet (§6.2.1) in code order, ESC
@@ -256,8 +257,9 @@ static void test_every_table_code_round_trips(void)
 	}
 }
 
-/* An unknown locking table: every character is U+FFFD; an unknown single
- * shift table: only the escaped ones. */
+/* TS 23.038 §6.2.1.2.4: a receiver that does not support a national
+ * language id uses the default alphabet (locking) and the default
+ * extension table (single shift) instead; nothing is replaced. */
 static void test_national_unknown(void)
 {
 	uint8_t sep[] = { 'a', 0x1B, 0x65, 'b' }, packed[8];
@@ -265,13 +267,14 @@ static void test_national_unknown(void)
 	uint32_t bad = 0;
 	int k = gsm7_pack(sep, 4, 0, packed, sizeof packed);
 
-	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 4, 9, 0, out, sizeof out, &bad), 9);
-	CHECK_STR(out, "\xEF\xBF\xBD€\xEF\xBF\xBD");	/* the escape uses the (known) default extension */
-	CHECK_INT(bad, 2);
-	bad = 0;
+	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 4, 9, 0, out, sizeof out, &bad), 5);
+	CHECK_STR(out, "a€b");
+	CHECK_INT(bad, 0);
 	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 4, 0, 14, out, sizeof out, &bad), 5);
-	CHECK_STR(out, "a\xEF\xBF\xBD" "b");
-	CHECK_INT(bad, 1);
+	CHECK_STR(out, "a€b");
+	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 4, 2, 200, out, sizeof out, &bad), 5);	/* Spanish locking */
+	CHECK_STR(out, "a€b");
+	CHECK_INT(bad, 0);
 	CHECK_INT(gsm7_from_utf8_nl("a", 1, 2, 0, sep, sizeof sep), SF_E_TEXT_NL_UNKNOWN);
 	CHECK_INT(gsm7_from_utf8_nl("a", 1, 0, 13, sep, sizeof sep), SF_E_TEXT_NL_UNKNOWN);
 }
@@ -301,14 +304,15 @@ static void test_ucs2_round_trip(void)
 	CHECK_INT(ucs2_from_utf8("\xE0\x80\xAF", 3, b, sizeof b), SF_E_TEXT_UTF8_INVALID);	/* overlong */
 }
 
-/* Invalid UTF-16: each lone surrogate, an odd trailing byte and U+0000 is
- * one U+FFFD; a real U+FFFD in the input is not counted. */
+/* Invalid UTF-16: each lone surrogate and an odd trailing byte is one
+ * U+FFFD; a real U+FFFD in the input is not counted; U+0000 is shown as
+ * U+2400 (not garbage: it must not split a phrase, issue 15 item 11). */
 static void test_ucs2_invalid(void)
 {
 	static const uint8_t in[] = {
 		0xD8, 0x3D, 0x00, 0x41,	/* high surrogate then 'A': FFFD A */
 		0xDE, 0x00,		/* lone low surrogate: FFFD */
-		0x00, 0x00,		/* U+0000: FFFD */
+		0x00, 0x00,		/* U+0000: 2400 */
 		0xFF, 0xFD,		/* literal U+FFFD: not counted */
 		0xD8, 0x3D,		/* high surrogate at the end: FFFD */
 		0x42,			/* odd byte: FFFD */
@@ -318,15 +322,46 @@ static void test_ucs2_invalid(void)
 	int n = ucs2_decode(in, sizeof in, out, sizeof out, &bad);
 
 	CHECK_INT(n, 19);
-	CHECK_STR(out, "\xEF\xBF\xBD" "A" "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
-	CHECK_INT(bad, 5);
+	CHECK_STR(out, "\xEF\xBF\xBD" "A" "\xEF\xBF\xBD" "\xE2\x90\x80" "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+	CHECK_INT(bad, 4);
 	CHECK_INT(ucs2_decode(in, 4, out, 4, NULL), SF_E_NO_SPACE);	/* FFFD A needs 5 bytes */
 	CHECK_INT(ucs2_decode(in, 0, out, 1, NULL), 0);
 	CHECK_STR(out, "");
 }
 
+/* 8-bit data read as text (issue 15 item 8) */
+static void test_data_text(void)
+{
+	static const uint8_t utf8[] = { 0xE9, 0x93, 0xB6, 0xE8, 0xA1, 0x8C, 'o', 'k' };	/* 银行ok */
+	static const uint8_t be_bom[] = { 0xFE, 0xFF, 0x94, 0xF6, 0x88, 0x4C };		/* BOM 银行 */
+	static const uint8_t le[] = { 0xF6, 0x94, 0x4C, 0x88, 0x31, 0x00 };		/* 银行1, LE */
+	static const uint8_t be[] = { 0x94, 0xF6, 0x88, 0x4C, 0x00, 0x31 };		/* 银行1, BE */
+	static const uint8_t wsp[] = { 0x01, 0x06, 0x24, 0x61, 0x70, 0x70, 0x00, 0xAF, 0x84 };	/* binary */
+	static const uint8_t one[] = { 'a' };
+	char out[64];
+
+	CHECK_INT(data_text_decode(utf8, sizeof utf8, out, sizeof out), 8);
+	CHECK_STR(out, "银行ok");
+	CHECK_INT(data_text_decode(be_bom, sizeof be_bom, out, sizeof out), 6);
+	CHECK_STR(out, "银行");
+	CHECK_INT(data_text_decode(le, sizeof le, out, sizeof out), 7);
+	CHECK_STR(out, "银行1");
+	CHECK_INT(data_text_decode(be, sizeof be, out, sizeof out), 7);
+	CHECK_STR(out, "银行1");
+	CHECK_INT(data_text_decode(wsp, sizeof wsp, out, sizeof out), -1);
+	CHECK_INT(data_text_decode(one, sizeof one, out, sizeof out), -1);	/* one character */
+	CHECK_INT(data_text_decode(utf8, sizeof utf8, out, 8), -1);		/* no room for the NUL */
+	/* a lone surrogate in either order is not text */
+	{
+		static const uint8_t bad[] = { 0xDC, 0xDC, 0xDC, 0xDC };	/* low surrogates */
+
+		CHECK_INT(data_text_decode(bad, sizeof bad, out, sizeof out), -1);
+	}
+}
+
 int main(void)
 {
+	RUN(test_data_text);
 	RUN(test_default_table_round_trip);
 	RUN(test_extension_round_trip);
 	RUN(test_pack_hellohello);
