@@ -517,6 +517,8 @@ int main(int argc, char **argv)
 		}
 	}
 	rx_loop(ctx);
+	if (ctx->n_workers == 0)
+		dp_worker_finish(ctx, &ctx->main_w);
 	rte_eal_mp_wait_lcore();
 	dp_control_stop(ctx);
 	dp_log_stop(ctx);

@@ -306,12 +306,33 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		}
 		tx_push(&tb, (uint16_t)peer, m);
 	}
-	if (n)
+	if (n) {
 		sf_worker_tick(w->eng, last_ts);	/* bounded expiry, packet clock */
+		sf_worker_expire_reports(w->eng, last_ts, &sink);	/* reports whose wait ended */
+	}
 	if (enf)
 		dp_enforce_tick(enf, ctx, tx_push, &tb);
 	for (unsigned p = 0; p < ctx->n_ports; p++)
 		tx_flush_port(&tb, p);
+}
+
+/* The worker stops (end of a capture, shutdown): reports still waiting
+ * for parts are handed on, marked incomplete, rather than lost. */
+void dp_worker_finish(struct dp_ctx *ctx, struct dp_worker *w)
+{
+	struct sf_engine_sink sink;
+	struct dp_sink_ctx sc;
+
+	if (!w->eng)
+		return;
+	memset(&sc, 0, sizeof(sc));
+	sc.ctx = ctx;
+	sc.w = w;
+	memset(&sink, 0, sizeof(sink));
+	sink.ctx = &sc;
+	sink.on_part = sink_part;
+	sink.on_event = sink_event;
+	sf_worker_flush_reports(w->eng, &sink);
 }
 
 int dp_worker_main(void *arg)
@@ -346,6 +367,7 @@ int dp_worker_main(void *arg)
 		}
 		rte_rcu_qsbr_quiescent(ctx->qs, w->index);
 	}
+	dp_worker_finish(ctx, w);
 	rte_rcu_qsbr_thread_offline(ctx->qs, w->index);
 	rte_rcu_qsbr_thread_unregister(ctx->qs, w->index);
 	if (w->enf) {

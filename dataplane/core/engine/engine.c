@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/engine_report.h"
 #include "text/normalize.h"
 
 #define ENG_TEXT_MAX 2048			/* pipeline's text buffer */
@@ -30,8 +31,11 @@ struct sf_worker {
 	const struct sf_engine_sink *sink;
 	int pkt_verdict;
 	struct eng_vcache *vcache;
+	struct eng_reports *reports;		/* reports being assembled (engine_report.c) */
 	char norm[NORM_CAP(ENG_TEXT_MAX)];
 };
+
+#define ENG_REPORT_WAIT_NS (60ull * 1000000000ull)	/* when concat_timeout_ns is 0 */
 
 static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
@@ -173,7 +177,8 @@ struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struc
 	w->concat = scan_concat_create(c->concat_max, c->concat_timeout_ns);
 	w->pst = policy_state_create(&g->policy, err, errlen);
 	w->vcache = calloc(ENG_VCACHE, sizeof(*w->vcache));
-	if (!w->pl || !w->scratch || !w->concat || !w->pst || !w->vcache) {
+	w->reports = eng_reports_create(c->concat_timeout_ns ? c->concat_timeout_ns : ENG_REPORT_WAIT_NS);
+	if (!w->pl || !w->scratch || !w->concat || !w->pst || !w->vcache || !w->reports) {
 		if (w->pst)
 			snprintf(err, errlen, "out of memory for the worker's tables");
 		sf_worker_destroy(w);
@@ -207,6 +212,7 @@ void sf_worker_destroy(struct sf_worker *w)
 	scan_concat_free(w->concat);
 	policy_state_free(w->pst);
 	free(w->vcache);
+	eng_reports_free(w->reports);
 	free(w);
 }
 
@@ -287,6 +293,35 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 	}
 }
 
+static int report_sender_delivered(void *arg, const char *reporter, const char *id)
+{
+	return eng_reports_delivered(arg, reporter, id);
+}
+
+/* A whole report message (or what arrived of it): parsed once, one event. */
+static void report_emit(void *arg, const struct eng_report_msg *m)
+{
+	struct sf_worker *w = arg;
+	struct policy_report_opts o = { m->head_missing, report_sender_delivered, w->reports };
+	struct policy_event ev;
+	enum sf_err e;
+
+	memset(&ev, 0, sizeof(ev));
+	e = policy_parse_report_ex(m->text, m->text_len, m->reporter, &o, &ev.report);
+	if (e) {
+		w->st.policy_errors++;
+		return;
+	}
+	ev.type = POLICY_EVENT_REPORT;
+	ev.class_id = m->class_id;
+	ev.parts = m->parts;
+	ev.parts_total = m->total;
+	ev.incomplete = m->incomplete;
+	w->st.reports++;
+	if (w->sink && w->sink->on_event)
+		w->sink->on_event(w->sink->ctx, &ev, m->sms);
+}
+
 static void on_sms(void *ctx, const struct sf_sms *s)
 {
 	struct sf_worker *w = ctx;
@@ -351,6 +386,19 @@ static void on_sms(void *ctx, const struct sf_sms *s)
 		vc->key = vkey;
 		vc->pv = pv.pv;
 		vc->scan = pv.scan;
+		if (pv.pv.policy_id == POLICY_ID_SERVICE_REPORT && pv.pv.sender[0]) {
+			/* a report is one message, however many parts: the
+			 * assembler hands it on whole (report_emit) */
+			int sev = ps.action == SF_ACT_BLOCK ? 2 : ps.action == SF_ACT_TAG ? 1 : 0;
+
+			if (ev.type == POLICY_EVENT_REPORT)
+				ev.type = POLICY_EVENT_NONE;
+			eng_reports_part(w->reports, s, pv.pv.sender, sev ? ps.class_id : 0, sev,
+					 report_emit, w);
+		} else if (s->direction == SF_DIR_MT && s->tp_addr_alnum && pv.pv.recipient[0] &&
+			   !s->retransmission) {
+			eng_reports_note_delivery(w->reports, pv.pv.recipient, s->tp_oa, s->ts_ns);
+		}
 		if (ev.type != POLICY_EVENT_NONE) {
 			if (ev.type == POLICY_EVENT_REPORT)
 				w->st.reports++;
@@ -433,6 +481,29 @@ int sf_worker_packet(struct sf_worker *w, const struct sf_gen *g,
 	w->st.packets++;
 	sf_pipeline_packet(w->pl, p, len, linktype, frame, ts_ns, &ps);
 	return w->pkt_verdict;
+}
+
+void sf_worker_expire_reports(struct sf_worker *w, uint64_t now_ns, const struct sf_engine_sink *sink)
+{
+	const struct sf_engine_sink *saved = w->sink;
+
+	w->sink = sink;
+	eng_reports_expire(w->reports, now_ns, report_emit, w);
+	w->sink = saved;
+}
+
+void sf_worker_flush_reports(struct sf_worker *w, const struct sf_engine_sink *sink)
+{
+	const struct sf_engine_sink *saved = w->sink;
+
+	w->sink = sink;
+	eng_reports_flush(w->reports, report_emit, w);
+	w->sink = saved;
+}
+
+const struct eng_report_stats *sf_worker_report_stats(const struct sf_worker *w)
+{
+	return eng_reports_stats(w->reports);
 }
 
 void sf_worker_tick(struct sf_worker *w, uint64_t now_ns)

@@ -89,6 +89,9 @@ struct policy_event {
 	uint8_t class_id;		/* report: the scan's class of the reported text, or 0 */
 	struct policy_report report;	/* type REPORT (text points into the SMS) */
 	struct policy_shield shield;	/* type SHIELD / UNSHIELD */
+	uint8_t parts;			/* report: parts assembled (0: not counted) */
+	uint8_t parts_total;		/* report: parts the message announced */
+	uint8_t incomplete;		/* report: the wait ended before every part came */
 };
 
 /* "report", "shield", "unshield", or NULL */
