@@ -27,8 +27,17 @@ struct er_dlv {
 	uint64_t ts;
 };
 
+/* A message that went on: a late copy of one of its parts (resent by the
+ * SMSC with a new TSN) must not start a second report. */
+#define ER_DONE 64
+struct er_done {
+	uint64_t key, ts;
+};
+
 struct eng_reports {
 	uint64_t wait_ns, clock, arrivals;
+	struct er_done done[ER_DONE];
+	unsigned done_next;
 	struct eng_report_stats st;
 	struct er_slot slot[ENG_REPORT_SLOTS];
 	struct er_dlv dlv[ENG_REPORT_DELIVERED];
@@ -59,6 +68,25 @@ static int have_part(const struct er_slot *sl, unsigned seq)
 	return (sl->have[seq >> 6] >> (seq & 63)) & 1;
 }
 
+static uint64_t msg_key(const char *reporter, unsigned ref, unsigned ref16, unsigned total)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (const char *p = reporter; *p; p++)
+		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
+	h ^= ((uint64_t)ref << 24) ^ ((uint64_t)ref16 << 40) ^ total;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 29);
+}
+
+static int recently_done(const struct eng_reports *r, uint64_t k, uint64_t now)
+{
+	for (unsigned i = 0; i < ER_DONE; i++)
+		if (r->done[i].key == k && now >= r->done[i].ts && now - r->done[i].ts <= r->wait_ns)
+			return 1;
+	return 0;
+}
+
 /* Hand on a slot's message and free the slot. */
 static void emit_slot(struct eng_reports *r, struct er_slot *sl, const struct sf_sms *s,
 		      eng_report_emit_fn emit, void *arg)
@@ -73,6 +101,9 @@ static void emit_slot(struct eng_reports *r, struct er_slot *sl, const struct sf
 		o += sl->len[q];
 	}
 	r->out[o] = 0;
+	r->done[r->done_next].key = msg_key(sl->reporter, sl->ref, sl->ref16, sl->total);
+	r->done[r->done_next].ts = r->clock;
+	r->done_next = (r->done_next + 1) % ER_DONE;
 	memset(&m, 0, sizeof(m));
 	m.sms = s ? s : &sl->last;
 	m.reporter = sl->reporter;
@@ -146,6 +177,10 @@ void eng_reports_part(struct eng_reports *r, const struct sf_sms *s, const char 
 			m.class_id = class_id;
 			r->st.messages++;
 			emit(arg, &m);
+			return;
+		}
+		if (recently_done(r, msg_key(reporter, s->concat_ref, s->concat_ref16, total), r->clock)) {
+			r->st.dup_parts++;	/* a late copy of a part of a message that went on */
 			return;
 		}
 		if (!free_sl) {
