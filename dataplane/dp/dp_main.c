@@ -157,6 +157,7 @@ static void rx_loop(struct dp_ctx *ctx)
 	uint64_t frame = 0;
 	unsigned burst = ctx->cfg.burst;
 	struct dp_worker *w0 = &ctx->main_w;
+	uint64_t idle_tsc = 0;
 
 	if (ctx->n_workers == 0) {
 		rte_rcu_qsbr_thread_register(ctx->qs, 0);
@@ -221,8 +222,11 @@ static void rx_loop(struct dp_ctx *ctx)
 			rte_rcu_qsbr_quiescent(ctx->qs, 0);
 		if (ctx->cfg.mode == DP_MODE_OFFLINE && ctx->main_st.rx >= ctx->offline_total)
 			break;
-		if (!got)
+		if (!got) {
+			if (ctx->n_workers == 0)
+				dp_worker_idle(ctx, w0, &idle_tsc);
 			rte_pause();
+		}
 	}
 	ctx->rx_done = 1;
 	if (ctx->n_workers == 0) {

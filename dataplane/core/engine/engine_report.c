@@ -200,7 +200,9 @@ void eng_reports_part(struct eng_reports *r, const struct sf_sms *s, const char 
 		sl->class_id = 0;
 		sl->severity = 0;
 		sl->used_bytes = 0;
-		sl->first_ts = s->ts_ns;
+		/* a link without capture timestamps (ts 0) runs on the clock
+		 * of eng_reports_expire */
+		sl->first_ts = s->ts_ns ? s->ts_ns : r->clock;
 		sl->seq_no = ++r->arrivals;
 		memcpy(sl->reporter, reporter, strnlen(reporter, SF_TPADDR_MAX));
 		sl->reporter[strnlen(reporter, SF_TPADDR_MAX)] = 0;
