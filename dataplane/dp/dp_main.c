@@ -316,6 +316,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smsfw: %s\n", err);
 		return 1;
 	}
+	/* one canonical number form for everything (validated by the parser);
+	 * set before any lcore runs, read-only after; a reload keeps it */
+	policy_numbering_set(ctx->cfg.policy.country_code, ctx->cfg.policy.national_prefix);
 	if (ctx->cfg.workers > DP_MAX_WORKERS - 1)
 		ctx->cfg.workers = DP_MAX_WORKERS - 1;
 

@@ -1017,6 +1017,56 @@ static void ctl_lists_json(void)
 	}
 }
 
+/* One canonical number form through smsfwctl (issue 12 item 7): what is
+ * added in one written form is found and deleted in another. */
+static void ctl_canonical_forms(void)
+{
+	char out[1024], err[512], v[128];
+
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", "13800000009", NULL), 0);
+	CHECK_STR(out, "block add: number 8613800000009\n");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "del", "8613800000009", NULL), 0);
+	CHECK_STR(out, "block del: number 8613800000009\n");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", "+86-139-0000-0002", NULL), 0);
+	CHECK_STR(out, "block add: number 8613900000002\n");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "del", "number", "139 0000 0002",
+			NULL), 0);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", "sender", "icbc-x", NULL), 0);
+	CHECK_STR(out, "block add: sender ICBC-X\n");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "del", "ICBC-X", NULL), 0);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", "13700000003", "--reason",
+			"vip complaint", NULL), 0);
+	{
+		redisReply *r = redisCommand(rc, "HGET {smsfw}:block %s", "number 8613700000003");
+
+		snprintf(v, sizeof(v), "%s", r && r->str ? r->str : "");
+		if (r)
+			freeReplyObject(r);
+	}
+	CHECK_STR(v, "reason=vip complaint source=manual");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", "13700000004", "--reason",
+			"a=b", NULL), 3);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "del", "+8613700000003", NULL), 0);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "shield", "add", "139-3333-4444", "1065900",
+			NULL), 0);
+	CHECK_STR(out, "shield add: 8613933334444 1065900\n");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "shield", "list", "13933334444", NULL), 0);
+	CHECK(!strncmp(out, "8613933334444 1065900 source=manual", 35));
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "shield", "del", "+8613933334444", "1065900",
+			NULL), 0);
+	{
+		redisReply *r = redisCommand(rc, "HLEN {smsfw}:shield");
+
+		CHECK(r && r->integer == 0);	/* one form: nothing left behind */
+		if (r)
+			freeReplyObject(r);
+		r = redisCommand(rc, "HKEYS {smsfw}:block");
+		CHECK(r && r->elements == 2);	/* ctl_lists_json's two entries */
+		if (r)
+			freeReplyObject(r);
+	}
+}
+
 static void ctl_status_json(void)
 {
 	char out[1024], err[256];
@@ -1176,6 +1226,7 @@ static int scenario_ctl(void)
 	rc = h_redis_connect(&redis, NULL, NULL);
 	RUN(ctl_usage_and_values);
 	RUN(ctl_lists_json);
+	RUN(ctl_canonical_forms);
 	RUN(ctl_status_json);
 	RUN(ctl_rules_reload);
 	RUN(ctl_redis_errors);

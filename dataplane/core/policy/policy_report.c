@@ -9,10 +9,49 @@
 
 #define CANON_DIGITS_MAX 20
 
+/* The numbering plan (POLICY.md "Numbers"): set once at start-up, before
+ * any worker runs, then only read. */
+static char num_cc[8] = "86";
+static char num_np[8] = "0";
+
+int policy_numbering_set(const char *country_code, const char *national_prefix)
+{
+	size_t a = country_code ? strlen(country_code) : 0;
+	size_t b = national_prefix ? strlen(national_prefix) : 0;
+
+	if (a < 1 || a > 3 || b < 1 || b > 2 || country_code[0] == '0')
+		return -1;
+	for (size_t i = 0; i < a; i++)
+		if (!pu_is_digit(country_code[i]))
+			return -1;
+	for (size_t i = 0; i < b; i++)
+		if (!pu_is_digit(national_prefix[i]))
+			return -1;
+	memcpy(num_cc, country_code, a + 1);
+	memcpy(num_np, national_prefix, b + 1);
+	return 0;
+}
+
+const char *policy_numbering_cc(void)
+{
+	return num_cc;
+}
+
+const char *policy_numbering_np(void)
+{
+	return num_np;
+}
+
+/* A national mobile number without prefix (China: 1[3-9] + 9 digits). */
+static int national_mobile(const char *s, size_t n)
+{
+	return !strcmp(num_cc, "86") && n == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9';
+}
+
 int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 {
 	char d[CANON_DIGITS_MAX + 1];
-	size_t nd = 0, i = 0;
+	size_t nd = 0, i = 0, ccl = strlen(num_cc), npl = strlen(num_np);
 	int plus = 0, last_digit = 0;
 	const char *s = d;
 
@@ -33,8 +72,14 @@ int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 			last_digit = 1;
 			continue;
 		}
-		/* a separator inside the number: "138-0000-0000", "+86 138..." */
-		if ((c == '-' || c == ' ') && nd > 0 && last_digit) {
+		/* a separator inside the number: "138-0000-0000", "+86 138...",
+		 * "138.0000.0000", "(010)1234-5678" */
+		if ((c == '-' || c == ' ' || c == '.' || c == ')' || c == 0x2013 || c == 0x2014) &&
+		    nd > 0 && last_digit) {
+			last_digit = 0;
+			continue;
+		}
+		if (c == '(' && !last_digit) {
 			last_digit = 0;
 			continue;
 		}
@@ -47,15 +92,19 @@ int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 	if (!plus && nd >= 9 && d[0] == '0' && d[1] == '0') {
 		s += 2;
 		nd -= 2;
+		plus = 1;
 	}
-	/* Chinese mobile numbers in national form: 1[3-9] + 9 digits */
-	if (nd == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9') {
-		if (cap < nd + 3)
+	/* national forms get the country code: mobiles as written, fixed
+	 * lines with the national prefix dropped (E.164 §6: NSN) */
+	if (!plus && (national_mobile(s, nd) ||
+		      (nd >= 10 && nd <= 12 && !strncmp(s, num_np, npl) && s[npl] != '0'))) {
+		size_t skip = national_mobile(s, nd) ? 0 : npl;
+
+		if (cap < ccl + nd - skip + 1)
 			return -1;
-		out[0] = '8';
-		out[1] = '6';
-		memcpy(out + 2, s, nd + 1);
-		return (int)nd + 2;
+		memcpy(out, num_cc, ccl);
+		memmove(out + ccl, s + skip, nd - skip + 1);
+		return (int)(ccl + nd - skip);
 	}
 	if (cap < nd + 1)
 		return -1;
@@ -65,9 +114,10 @@ int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 
 const char *policy_national(const char *canon)
 {
-	if (canon && canon[0] == '8' && canon[1] == '6' && strlen(canon) == 13 &&
-	    canon[2] == '1' && canon[3] >= '3' && canon[3] <= '9')
-		return canon + 2;
+	size_t ccl = strlen(num_cc);
+
+	if (canon && !strncmp(canon, num_cc, ccl) && national_mobile(canon + ccl, strlen(canon + ccl)))
+		return canon + ccl;
 	return NULL;
 }
 

@@ -16,15 +16,26 @@
 
 #define POLICY_REPORT_TEXT_MAX 1024	/* bytes of reported text kept (LISTS_SPEC) */
 
-/* Canonical number (POLICY.md "Numbers"): ASCII digits only; a leading
- * '+' or international prefix "00" is dropped; a Chinese mobile number in
- * national form (11 digits 1[3-9]…) gets country code 86 in front; so
- * "+86 138-0000-0000", "008613800000000", "13800000000" all become
- * "8613800000000". Short codes (10086, 95588, 106… ports) stay as they
- * are. Input: ASCII or full-width digits, '+', and '-' / spaces between
- * digits. Returns the length written to out (NUL-terminated), or -1 if the
- * input is not a number of 1..20 digits or does not fit. */
+/* Canonical number (POLICY.md "Numbers"), the one form the dataplane,
+ * events, lists and smsfwctl use: ASCII digits only; a leading '+' or
+ * international prefix "00" is dropped; a national number gets the
+ * country code: a mobile (country code 86: 11 digits 1[3-9]…) as written,
+ * a fixed line (national prefix + non-zero, 10-12 digits) without its
+ * national prefix; so "+86 138-0000-0000", "008613800000000",
+ * "13800000000" all become "8613800000000" and "010-1234 5678"
+ * "861012345678". Short codes (10086, 95588, 106… ports) stay as they
+ * are. Input: ASCII or full-width digits, '+', and '-' '.' ' ' dashes or
+ * parentheses between digits. Returns the length written to out
+ * (NUL-terminated), or -1 if the input is not a number of 1..20 digits or
+ * does not fit. */
 int policy_canon_number(const char *in, size_t len, char *out, size_t cap);
+
+/* The numbering plan of policy_canon_number: country code (1-3 digits,
+ * default "86") and national prefix (1-2 digits, default "0"). Call once
+ * at start-up before any other thread runs; 0 or -1 (invalid, unchanged). */
+int policy_numbering_set(const char *country_code, const char *national_prefix);
+const char *policy_numbering_cc(void);
+const char *policy_numbering_np(void);
 
 /* The national form of a canonical Chinese mobile number ("86138…" →
  * "138…"), or NULL if canon is not one. Points into canon. */

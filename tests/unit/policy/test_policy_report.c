@@ -58,11 +58,11 @@ static const struct report_case report_cases[] = {
 	{ "86 13800000000 text", POLICY_REPORTED_NUMBER, "8613800000000", "text" },
 	{ "\xef\xbc\x90\xef\xbc\x91\xef\xbc\x90\xef\xbc\x8d\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93"
 	  "\xef\xbc\x94\xef\xbc\x95\xef\xbc\x96\xef\xbc\x97\xef\xbc\x98 发票", POLICY_REPORTED_NUMBER,
-	  "01012345678", "发票" },	/* ０１０－１２３４５６７８ */
-	{ "+86 10 1234 5678：text", POLICY_REPORTED_NUMBER, "01012345678", "text" },
-	{ "0086 10 12345678 text", POLICY_REPORTED_NUMBER, "01012345678", "text" },
-	{ "(010)12345678 text", POLICY_REPORTED_NUMBER, "01012345678", "text" },
-	{ "0755-8888 1234 text", POLICY_REPORTED_NUMBER, "075588881234", "text" },
+	  "861012345678", "发票" },	/* ０１０－１２３４５６７８ */
+	{ "+86 10 1234 5678：text", POLICY_REPORTED_NUMBER, "861012345678", "text" },
+	{ "0086 10 12345678 text", POLICY_REPORTED_NUMBER, "861012345678", "text" },
+	{ "(010)12345678 text", POLICY_REPORTED_NUMBER, "861012345678", "text" },
+	{ "0755-8888 1234 text", POLICY_REPORTED_NUMBER, "8675588881234", "text" },
 	{ "95588 3天内", POLICY_REPORTED_NUMBER, "95588", "3天内" },
 	{ "106 9000 1234 5678 text", POLICY_REPORTED_NUMBER, "106900012345678", "text" },
 	{ "12321 text", POLICY_REPORTED_NUMBER, "12321", "text" },
@@ -180,6 +180,17 @@ static void canon(void)
 		{ "10657512345", "10657512345" },
 		{ "12345678901", "12345678901" },
 		{ "00000", "00000" },
+		/* one form whatever the writing: separators, national prefix */
+		{ "+86-139-0000-0002", "8613900000002" },
+		{ "139.0000.0002", "8613900000002" },
+		{ "\xef\xbc\x91\xef\xbc\x93\xef\xbc\x99 0000 0002", "8613900000002" },	/* １３９ */
+		{ "010-1234 5678", "861012345678" },
+		{ "(010)12345678", "861012345678" },
+		{ "861012345678", "861012345678" },
+		{ "0755 8888 1234", "8675588881234" },
+		{ "106 5751 2345", "10657512345" },
+		{ "95588", "95588" },
+		{ "138--0000", NULL }, { "(", NULL },
 		{ "abc", NULL }, { "", NULL }, { "138-", NULL }, { "+", NULL },
 		{ "1+38", NULL }, { "123456789012345678901", NULL },
 	};
@@ -198,6 +209,20 @@ static void canon(void)
 	CHECK_INT(policy_canon_number("13800000000", 11, out, 13), -1);	/* needs 14 */
 	CHECK_STR(policy_national("8613800000000"), "13800000000");
 	CHECK(policy_national("8610086") == NULL);
+	/* another numbering plan: country code 44, national prefix 0 */
+	CHECK_INT(policy_numbering_set("44", "0"), 0);
+	CHECK_INT(policy_canon_number("07700 900123", 12, out, sizeof(out)), 12);
+	CHECK_STR(out, "447700900123");
+	CHECK_INT(policy_canon_number("13800000000", 11, out, sizeof(out)), 11);
+	CHECK_STR(out, "13800000000");	/* not a mobile of this plan */
+	CHECK_STR(policy_numbering_cc(), "44");
+	CHECK_INT(policy_numbering_set("", "0"), -1);
+	CHECK_INT(policy_numbering_set("0", "0"), -1);
+	CHECK_INT(policy_numbering_set("1234", "0"), -1);
+	CHECK_INT(policy_numbering_set("4a", "0"), -1);
+	CHECK_STR(policy_numbering_cc(), "44");	/* a refused plan changes nothing */
+	CHECK_INT(policy_numbering_set("86", "0"), 0);
+	CHECK_INT(policy_canon_number("13800000000", 11, out, sizeof(out)), 13);
 }
 
 static void fingerprint(void)
