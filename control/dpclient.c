@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,8 @@ struct sfdp_producer {
 	uint64_t mask;
 	unsigned idx;
 	struct slot *slots;
+	struct sfdp *owner;
+	unsigned wait_ms;		/* >0: wait when full (offline replays), see below */
 };
 
 struct sfdp {
@@ -105,6 +108,11 @@ static int copy_field(char *dst, size_t cap, const char *s, int may_be_empty)
 	return 0;
 }
 
+void sfdp_producer_wait_when_full(struct sfdp_producer *p, unsigned max_disconnected_ms)
+{
+	p->wait_ms = max_disconnected_ms;
+}
+
 /* ---- producer side (fast path) ---- */
 
 static struct slot *reserve(struct sfdp_producer *p)
@@ -112,6 +120,21 @@ static struct slot *reserve(struct sfdp_producer *p)
 	uint64_t h = atomic_load_explicit(&p->head, memory_order_relaxed);
 	uint64_t t = atomic_load_explicit(&p->tail, memory_order_acquire);
 
+	if (h - t > p->mask && p->wait_ms) {
+		/* a replay may wait for the client thread, never lose an event
+		 * to its own speed: wait while Redis drains the ring, and give
+		 * up only after wait_ms without a connection */
+		long long since = mono_ms();
+
+		while (h - t > p->mask && !atomic_load(&p->owner->stop)) {
+			if (atomic_load(&p->owner->connected))
+				since = mono_ms();
+			else if (mono_ms() - since > (long long)p->wait_ms)
+				break;
+			sched_yield();
+			t = atomic_load_explicit(&p->tail, memory_order_acquire);
+		}
+	}
 	if (h - t > p->mask) {
 		atomic_fetch_add_explicit(&p->dropped, 1, memory_order_relaxed);
 		return NULL;
@@ -232,6 +255,7 @@ struct sfdp_producer *sfdp_producer_new(struct sfdp *c, unsigned slots)
 	}
 	p->mask = n - 1;
 	p->idx = idx;
+	p->owner = c;
 	c->prod[idx] = p;
 	atomic_store_explicit(&c->nprod, idx + 1, memory_order_release);
 	pthread_mutex_unlock(&c->prod_mu);

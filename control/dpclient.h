@@ -84,6 +84,12 @@ void sfdp_stop(struct sfdp *c);
  * (default 1024 when 0). Call off the fast path. At most 64. NULL if none left. */
 struct sfdp_producer *sfdp_producer_new(struct sfdp *c, unsigned slots);
 
+/* Offline replays only: when the ring is full the producer waits (yields)
+ * for the client thread instead of dropping, as long as Redis is connected
+ * or has been away for less than max_disconnected_ms; then it drops and
+ * counts as before. Never on a live lcore. Call before the first event. */
+void sfdp_producer_wait_when_full(struct sfdp_producer *p, unsigned max_disconnected_ms);
+
 /* Fast-path calls (only from the producer's own thread). 0 queued, -1
  * dropped (ring full, or a field too long/empty: counted). ts_ms 0: now. */
 int sfdp_report(struct sfdp_producer *p, uint64_t ts_ms, const char *reporter, const char *reported,

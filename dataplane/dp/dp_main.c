@@ -530,7 +530,9 @@ int main(int argc, char **argv)
 	dp_control_stop(ctx);
 	dp_log_stop(ctx);
 	dp_print_summary(ctx, stderr);
-	dp_redis_stop(ctx, 3000);	/* delivers what the lcores queued */
+	/* delivers what the lcores queued; a replay waits for the whole
+	 * drain (and says how many are left if Redis never takes them) */
+	dp_redis_stop(ctx, ctx->cfg.mode == DP_MODE_OFFLINE ? 60000 : 3000);
 
 	for (unsigned i = 0; i < (ctx->n_workers ? ctx->n_workers : 1); i++) {
 		struct dp_worker *w = ctx->n_workers ? &ctx->workers[i] : &ctx->main_w;

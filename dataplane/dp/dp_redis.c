@@ -21,6 +21,9 @@ struct dp_redis_blob {
 	char sha[65];		/* rule bundle */
 };
 
+/* Offline: how long a full event ring waits for Redis to come back. */
+#define DP_REDIS_OFFLINE_WAIT_MS 30000
+
 struct dp_redis {
 	struct sfdp *client;
 	unsigned n_prod;
@@ -151,6 +154,11 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 			free(r);
 			return -1;
 		}
+		/* a replay has no deadline: its events wait for Redis rather
+		 * than being dropped because the capture runs faster than the
+		 * network (live lcores never wait) */
+		if (ctx->cfg.mode == DP_MODE_OFFLINE)
+			sfdp_producer_wait_when_full(r->prod[i], DP_REDIS_OFFLINE_WAIT_MS);
 	}
 	ctx->redis = r;
 	for (unsigned waited = 0; waited < wait_ms; waited += 5) {
@@ -347,8 +355,15 @@ void dp_redis_delivered(struct dp_ctx *ctx, unsigned worker_index, const struct 
 {
 	struct sfdp_producer *p;
 
+	const struct sf_gen *g;
+
 	if (!ctx->redis || v->pv.verdict == SF_VERDICT_BLOCK || v->sms->retransmission ||
 	    v->sms->direction != SF_DIR_MT || !v->pv.recipient[0] || !v->pv.sender[0])
+		return;
+	/* only what filtering needs leaves the dataplane: the fake-base-
+	 * station check reads delivery markers of protected senders only */
+	g = __atomic_load_n(&ctx->gen, __ATOMIC_ACQUIRE);
+	if (!g || !policy_is_protected(&g->policy, v->pv.sender))
 		return;
 	p = producer(ctx, worker_index);
 	if (p)

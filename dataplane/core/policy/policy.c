@@ -158,6 +158,11 @@ static const struct policy_protected *protected_entry(const struct policy_config
 	return NULL;
 }
 
+int policy_is_protected(const struct policy_config *c, const char *sender)
+{
+	return protected_entry(c, sender) != NULL;
+}
+
 static int gt_allowed(const struct policy_protected *p, const char *gt)
 {
 	for (unsigned i = 0; i < p->n_gt; i++)

@@ -115,6 +115,10 @@ static inline void policy_learn_sri(struct policy_state *st, const char *imsi,
 	policy_state_learn_imsi(st, imsi, msisdn, now_ns);
 }
 
+/* 1 if sender is one of cfg's protected senders (same canonical number or
+ * the same id in any letter case). */
+int policy_is_protected(const struct policy_config *c, const char *sender);
+
 /* True if the local time (UTC + cfg->utc_offset_min) of now_ns is inside
  * the quiet hours [start, end) (wrapping midnight when start > end). */
 int policy_in_quiet_hours(const struct policy_config *cfg, uint64_t now_ns);
