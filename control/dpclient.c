@@ -63,6 +63,7 @@ struct sfdp {
 	sfdp_gen_fn on_gen;
 	sfdp_rules_fn on_rules;
 	sfdp_counters_fn counters;
+	sfdp_link_fn on_link;
 	void *arg;
 
 	pthread_t thr;
@@ -299,7 +300,8 @@ static void disconnect(struct sfdp *c)
 	if (c->sub)
 		redisFree(c->sub);
 	c->cmd = c->sub = NULL;
-	atomic_store(&c->connected, 0);
+	if (atomic_exchange(&c->connected, 0) && c->on_link && !atomic_load(&c->stop))
+		c->on_link(c->arg, 0, c->host, c->port);	/* lost */
 }
 
 /* GET current; if it differs from what we hold, GET the text and hand it over. */
@@ -385,6 +387,8 @@ static int do_connect(struct sfdp *c)
 		return -1;
 	atomic_store(&c->connected, 1);
 	atomic_fetch_add(&c->connects, 1);
+	if (c->on_link)
+		c->on_link(c->arg, 1, c->host, c->port);	/* (re)gained */
 	c->last_hb = 0;
 	return 0;
 }
@@ -658,6 +662,7 @@ struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
 		c->backoff_max = c->backoff_min;
 	c->on_gen = cfg->on_generation;
 	c->on_rules = cfg->on_rules;
+	c->on_link = cfg->on_link;
 	c->counters = cfg->counters;
 	c->arg = cfg->arg;
 	{

@@ -7,8 +7,10 @@
 #endif
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dp_redis.h"
@@ -108,6 +110,32 @@ static struct sfdp *start_off_lcores(const struct sfdp_config *sc, char *err, si
 	return c;
 }
 
+/* The dataplane says when it loses and regains Redis, with the wall time
+ * and how long it was away (events wait in the rings meanwhile). */
+static void on_link(void *arg, int up, const char *host, int port)
+{
+	static long long down_at_ms;
+	struct timespec ts;
+	struct tm tm;
+	char when[32];
+	long long now_ms;
+
+	(void)arg;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!up) {
+		down_at_ms = now_ms;
+		fprintf(stderr, "smsfw: %s control plane: lost Redis %s:%d; filtering goes on with the "
+			"lists it has, events wait in the rings\n", when, host, port);
+	} else if (down_at_ms) {
+		fprintf(stderr, "smsfw: %s control plane: Redis %s:%d back after %lld ms\n", when, host, port,
+			now_ms - down_at_ms);
+		down_at_ms = 0;
+	}
+}
+
 int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errlen)
 {
 	struct sfdp_config sc;
@@ -135,6 +163,7 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 	sc.on_generation = on_generation;
 	sc.on_rules = on_rules;
 	sc.counters = dp_control_counters;
+	sc.on_link = on_link;
 	sc.arg = r;
 	/* dp_control_counters reads dp_global; arg is only ours */
 	r->client = start_off_lcores(&sc, e, sizeof(e));

@@ -926,6 +926,46 @@ static void malformed_events_skipped(void)
 	CHECK(strncmp(buf, "HTTP/1.0 404", 12) == 0);
 }
 
+static long long metric_value(int port, const char *name)
+{
+	char buf[16384], key[128];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\n%s ", name);
+	if (metrics_get(port, "/metrics", buf, sizeof(buf)) || !(p = strstr(buf, key)))
+		return -1;
+	return atoll(p + strlen(key));
+}
+
+/* Monitoring does not go blind while Redis is away (issue 12 item 8). */
+static void metrics_while_redis_down(void)
+{
+	char port[16];
+	const char *arg[2] = { port, "\nsmsfw_controld_redis_up 1\n" };
+	long long e0, last_ok;
+
+	snprintf(port, sizeof(port), "%d", metrics_port);
+	CHECK(h_wait(metric_line, arg, 3000));
+	last_ok = metric_value(metrics_port, "smsfw_controld_redis_last_success_timestamp_seconds");
+	CHECK(last_ok > 1700000000LL && last_ok <= h_now_ms() / 1000);
+	e0 = metric_value(metrics_port, "smsfw_controld_redis_errors_total");
+	redisFree(rc);
+	rc = NULL;
+	h_redis_kill(&redis);
+	arg[1] = "\nsmsfw_controld_redis_up 0\n";
+	CHECK(h_wait(metric_line, arg, 5000));
+	h_sleep_ms(2500);
+	/* the snapshot keeps changing: errors counted, time down grows */
+	CHECK(metric_value(metrics_port, "smsfw_controld_redis_errors_total") > e0 + 1);
+	CHECK(metric_value(metrics_port, "smsfw_controld_redis_down_seconds") >= 2);
+	CHECK(metric_value(metrics_port, "smsfw_controld_redis_last_success_timestamp_seconds") <= last_ok + 1);
+	CHECK(h_redis_start(&redis) == 0);	/* same port */
+	rc = h_redis_connect(&redis, NULL, NULL);
+	arg[1] = "\nsmsfw_controld_redis_up 1\n";
+	CHECK(h_wait(metric_line, arg, 8000));
+	CHECK_INT(metric_value(metrics_port, "smsfw_controld_redis_down_seconds"), 0);
+}
+
 static int scenario_malformed(void)
 {
 	const char *cfg = write_config("malformed.ini", NULL);
@@ -943,6 +983,7 @@ static int scenario_malformed(void)
 	cmd_ok(rc, "HSET {smsfw}:block %s %s", "number 8612222222222", "reason=manual source=manual");
 	h_controld_start(&redis, cfg, extra);
 	RUN(malformed_events_skipped);
+	RUN(metrics_while_redis_down);
 	return TEST_SUMMARY();
 }
 
