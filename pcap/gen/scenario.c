@@ -139,6 +139,7 @@ struct content {
 	uint16_t ref;
 	uint8_t ports;
 	uint8_t force_ref8;	/* 8-bit reference: part sizes the scenario relies on */
+	uint8_t force_split;	/* >0: parts of this many characters, however short the text */
 	char text[GEN_TEXT_MAX];
 	size_t text_len;
 	uint8_t enc[2048];
@@ -379,6 +380,10 @@ static int content_encode(struct gen_ctx *g, struct content *c, const char *memo
 	}
 	c->enc_len = (size_t)n;
 	c->eoff[0] = c->toff[0] = 0;
+	if (c->force_split) {	/* a short text sent in parts anyway (a handset's odd split) */
+		single = 0;
+		multi = c->kind == CK_GSM7 ? c->force_split : 2u * c->force_split;
+	}
 	if (c->enc_len <= single) {
 		c->nparts = 1;
 		c->eoff[1] = (uint16_t)c->enc_len;
@@ -710,7 +715,7 @@ static void report_tricky(struct gen_ctx *g, struct gen_flow *f)
 	static const char *const ids[] = { "ICBC", "JD", "PRIZE-WIN", "FREE", "BANK-CN" };
 	char num[40], nat[16], buf[GEN_TEXT_MAX];
 	size_t o = 0;
-	unsigned kind = rng_below(&g->rng, 6);
+	unsigned kind = rng_below(&g->rng, 7);
 	int named = rng_permille(&g->rng, 600);
 	struct party p;
 
@@ -780,6 +785,20 @@ static void report_tricky(struct gen_ctx *g, struct gen_flow *f)
 		o = (size_t)snprintf(buf, sizeof(buf), "%s%s", num, named ? " 诈骗短信" : "");
 		scopy(f->reported, sizeof(f->reported), nat);
 		break;
+	case 6: {	/* "00000" to a port, split over two parts or padded oddly */
+		static const char *const forms[] = {
+			"00000", "00000\xe3\x80\x82", "0\xe2\x80\x8b" "0000", " 00000 ", "QX00000",
+		};
+		unsigned fi = rng_below(&g->rng, sizeof(forms) / sizeof(forms[0]));
+		char port[16];
+
+		legit_port(rng_below(&g->rng, 500), port, sizeof(port));
+		scopy(f->mo_da, sizeof(f->mo_da), port);
+		o = (size_t)snprintf(buf, sizeof(buf), "%s", forms[fi]);
+		if (fi == 0 || fi == 4)
+			f->c.force_split = (uint8_t)(2 + rng_below(&g->rng, 2));	/* "00"+"000", "000"+"00" */
+		break;
+	}
 	default: {	/* a sender id in the report service's form */
 		const char *id = ids[rng_below(&g->rng, sizeof(ids) / sizeof(ids[0]))];
 
@@ -809,6 +828,7 @@ static int flow_setup(struct gen_ctx *g, struct gen_flow *f)
 	f->mt_oa_alnum = 0;
 	f->do_mo = f->do_mt = 0;
 	f->c.force_ref8 = 0;
+	f->c.force_split = 0;
 	s = pick_scenario(g);
 	if (s == SCN_SHIELDED && !st->nshield)
 		s = SCN_SHIELD;

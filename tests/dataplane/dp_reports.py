@@ -15,6 +15,9 @@ workers:
     number, the sender id, or nothing for a text-only report;
   - every multi-part report is complete (parts = parts_total), none is
     marked incomplete, except a message the capture cut short at its end.
+"00000" / "QX00000" to 106 ports split over 2-4 parts, or padded
+("00000。", a zero-width space inside, spaces around): exactly one
+shield / unshield event each, for (subscriber, port).
 Capture T without the frames that carry part 1 of every third multi-part
 report: those are still one event each, marked incomplete, with the
 parts that came, and name nothing (the head never arrived)."""
@@ -41,7 +44,7 @@ def messages(truth):
     """Report messages of the truth: key → (reporter, reported, total, parts seen)."""
     msgs = collections.OrderedDict()
     for t in truth:
-        if t["scenario"] != "report_tricky" or t["retransmission"]:
+        if t["scenario"] != "report_tricky" or t["retransmission"] or t["tp_da"] != "10086999":
             continue
         c = t["concat"]
         key = (t["sm_rp_oa"], c["ref"], c["total"]) if c else ("frame", t["frame"], t["sm_rp_oa"])
@@ -49,6 +52,33 @@ def messages(truth):
                                   "total": c["total"] if c else 1, "seqs": set()})
         m["seqs"].add(c["seq"] if c else 1)
     return msgs
+
+
+def shield_messages(truth):
+    """"00000" / "QX00000" to 106 ports, split over parts or padded oddly:
+    Counter of (type, subscriber, port) for the whole messages."""
+    seen, want = set(), collections.Counter()
+    for t in truth:
+        if t["scenario"] != "report_tricky" or t["retransmission"] or not t["tp_da"].startswith("106"):
+            continue
+        c = t["concat"]
+        key = (t["sm_rp_oa"], t["tp_da"], c["ref"] if c else t["frame"])
+        if key in seen:
+            continue
+        seen.add(key)
+        texts = [u["text"] for u in truth if u["scenario"] == "report_tricky" and not u["retransmission"]
+                 and u["sm_rp_oa"] == t["sm_rp_oa"] and u["tp_da"] == t["tp_da"]
+                 and ((u["concat"] or {}).get("ref") == (c or {}).get("ref") if c else u["frame"] == t["frame"])]
+        kind = "unshield" if "QX" in "".join(texts) else "shield"
+        want[(kind, t["sm_rp_oa"], t["tp_da"])] += 1
+    return want
+
+
+def check_shields(events, want, label):
+    got = collections.Counter((e["type"], e["subscriber"], e["port"]) for e in events
+                              if e["type"] in ("shield", "unshield"))
+    T.check_eq(sorted((got - want).items())[:8], [], label + ": shield events no command explains")
+    T.check_eq(sorted((want - got).items())[:8], [], label + ": shield commands without their event")
 
 
 def check_events(events, msgs, label, dropped_heads=frozenset()):
@@ -86,6 +116,9 @@ def main():
                                                          "--retrans", "30",
                                                          "--mix", "report_tricky=8,ham=1,spam=1"])
     msgs = messages(truth)
+    shields = shield_messages(truth)
+    print("T: %d shield commands (split over parts or padded oddly)" % sum(shields.values()))
+    T.check(sum(shields.values()) > 100, "T: capture has shield commands")
     multi = [k for k, m in msgs.items() if m["total"] > 1]
     kinds = collections.Counter("named" if m["reported"] else "text" for m in msgs.values())
     print("T: %d report messages (%d multi-part), %s" % (len(msgs), len(multi), dict(kinds)))
@@ -100,6 +133,7 @@ def main():
         T.check_eq(run.rc, 0, label + ": exit code")
         events = run.events()
         check_events(events, msgs, label)
+        check_shields(events, shields, label)
         T.check_eq(run.summary.get("reports"), len(msgs), label + ": summary reports")
 
     # part 1 of every third multi-part report never arrives
