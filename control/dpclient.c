@@ -516,8 +516,8 @@ static int heartbeat(struct sfdp *c)
 	const char *argv[12 + 2 * (SFDP_MAX_COUNTERS + 4)];
 	size_t argl[sizeof(argv) / sizeof(argv[0])];
 	char vals[SFDP_MAX_COUNTERS + 4][24], names[SFDP_MAX_COUNTERS + 4][72], key[128], ttl[16], now[24];
-	char ver[24], boot[24];
-	uint64_t dropped = 0, invalid_n = 0;
+	char ver[24], boot[24], queue[24];
+	uint64_t dropped = 0, invalid_n = 0, queued = 0;
 	unsigned np = atomic_load_explicit(&c->nprod, memory_order_acquire);
 	int n = 0, k = 0;
 	long long t = (long long)now_ms_coarse();
@@ -526,6 +526,9 @@ static int heartbeat(struct sfdp *c)
 	for (unsigned i = 0; i < np; i++) {
 		dropped += atomic_load_explicit(&c->prod[i]->dropped, memory_order_relaxed);
 		invalid_n += atomic_load_explicit(&c->prod[i]->invalid, memory_order_relaxed);
+		/* events waiting for Redis in this ring */
+		queued += atomic_load_explicit(&c->prod[i]->head, memory_order_acquire) -
+			  atomic_load_explicit(&c->prod[i]->tail, memory_order_relaxed);
 	}
 	if (nc > SFDP_MAX_COUNTERS)
 		nc = SFDP_MAX_COUNTERS;
@@ -538,6 +541,11 @@ static int heartbeat(struct sfdp *c)
 	argv[n] = "version"; argl[n++] = 7; argv[n] = ver; argl[n++] = strlen(ver);
 	argv[n] = "time"; argl[n++] = 4; argv[n] = now; argl[n++] = strlen(now);
 	argv[n] = "boot"; argl[n++] = 4; argv[n] = boot; argl[n++] = strlen(boot);
+	/* what smsfwctl status shows: the rule bundle taken from Redis ("" for
+	 * one from a file) and the events not yet in Redis */
+	snprintf(queue, sizeof(queue), "%llu", (unsigned long long)queued);
+	argv[n] = "bundle"; argl[n++] = 6; argv[n] = c->rules_sha; argl[n++] = strlen(c->rules_sha);
+	argv[n] = "queue"; argl[n++] = 5; argv[n] = queue; argl[n++] = strlen(queue);
 	for (size_t i = 0; i < nc + 4; i++, k++) {
 		const char *name;
 		uint64_t v;
