@@ -47,6 +47,9 @@ struct daemon {
 	long long dirty_at;		/* monotonic ms when a change was seen, 0 clean */
 	size_t n_block, n_allow, n_shield;
 	long long last_claim, last_snapshot;
+	int redis_up;			/* connected and the last command answered */
+	long long last_success_ms;	/* wall time of the last answered XREADGROUP, 0 never */
+	long long down_since_ms;	/* wall time Redis was lost, 0 while up */
 	/* log rate limit */
 	long long log_window;
 	int log_count;
@@ -455,12 +458,19 @@ static void metrics_snapshot(struct daemon *d)
 	M("generation_invalid_entries", "Malformed list entries skipped by the last build.", "gauge",
 	  d->n.gen_invalid_entries);
 	M("generation_current", "Version of the current generation.", "gauge", (unsigned long long)d->current_version);
+	M("redis_up", "1 while Redis answers, 0 while it is away.", "gauge", (unsigned long long)d->redis_up);
+	M("redis_last_success_timestamp_seconds", "Wall time of the last answered Redis command (0 never).",
+	  "gauge", (unsigned long long)(d->last_success_ms / 1000));
+	M("redis_down_seconds", "Seconds since Redis was lost (0 while up).", "gauge",
+	  (unsigned long long)(d->down_since_ms && !d->redis_up ? (now - d->down_since_ms) / 1000 : 0));
 #undef M
 	sb_printf(&s, "# HELP smsfw_list_entries Entries in the current generation.\n"
 		  "# TYPE smsfw_list_entries gauge\n"
 		  "smsfw_list_entries{list=\"block\"} %zu\nsmsfw_list_entries{list=\"allow\"} %zu\n"
 		  "smsfw_list_entries{list=\"shield\"} %zu\n", d->n_block, d->n_allow, d->n_shield);
-	r = redisCommand(d->c, "HGETALL %s", CTL_K_STATS);
+	/* while Redis is away the snapshot still changes: the gauges above
+	 * and the error counter; what lives in Redis is left out */
+	r = d->redis_up ? redisCommand(d->c, "HGETALL %s", CTL_K_STATS) : NULL;
 	if (r && r->type == REDIS_REPLY_ARRAY) {
 		sb_printf(&s, "# HELP smsfw_stat Shared counters in " CTL_K_STATS " (reports, blocks, shields, ...).\n"
 			  "# TYPE smsfw_stat counter\n");
@@ -472,7 +482,7 @@ static void metrics_snapshot(struct daemon *d)
 	}
 	if (r)
 		freeReplyObject(r);
-	r = redisCommand(d->c, "ZRANGE %s 0 999", CTL_K_DPS);
+	r = d->redis_up ? redisCommand(d->c, "ZRANGE %s 0 999", CTL_K_DPS) : NULL;
 	if (r && r->type == REDIS_REPLY_ARRAY) {
 		sb_printf(&s, "# HELP smsfw_dataplane_heartbeat_age_seconds Age of the last heartbeat.\n"
 			  "# TYPE smsfw_dataplane_heartbeat_age_seconds gauge\n"
@@ -540,6 +550,11 @@ static int run_connected(struct daemon *d)
 				 d->cfg.consumer, d->cfg.batch, block, CTL_K_EVENTS);
 		if (!r)
 			return -1;
+		if (!d->redis_up && d->down_since_ms)
+			logw(d, "redis back after %lld ms", wall_ms() - d->down_since_ms);
+		d->redis_up = 1;
+		d->down_since_ms = 0;
+		d->last_success_ms = wall_ms();
 		if (r->type == REDIS_REPLY_ERROR) {
 			logw(d, "XREADGROUP: %s", r->str);
 			freeReplyObject(r);
@@ -656,10 +671,21 @@ int main(int argc, char **argv)
 				break;
 			d->n.redis_errors++;
 			logw(d, "redis connection lost (%s), reconnecting", d->c && d->c->err ? d->c->errstr : "error");
+		} else {
+			d->n.redis_errors++;	/* refused or timed out: counted too */
 		}
+		if (d->redis_up || !d->down_since_ms)
+			d->down_since_ms = wall_ms();
+		d->redis_up = 0;
 		disconnect(d);
-		for (unsigned slept = 0; slept < backoff && !stop_flag; slept += 50)
+		for (unsigned slept = 0; slept < backoff && !stop_flag; slept += 50) {
+			/* /metrics keeps moving while Redis is away */
+			if (d->metrics && mono_ms() - d->last_snapshot >= 1000) {
+				metrics_snapshot(d);
+				d->last_snapshot = mono_ms();
+			}
 			usleep(50 * 1000);
+		}
 		backoff = backoff * 2 > 5000 ? 5000 : backoff * 2;
 	}
 	disconnect(d);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ctl_cfg.h"
+#include "policy_report.h"
 #include "sf_ini.h"
 
 void ctl_config_defaults(struct ctl_config *c)
@@ -186,6 +187,16 @@ static int apply_kv(struct ctl_config *c, const char *sec, const char *key, char
 			return 0;
 		snprintf(msg, msglen, "metrics.listen: invalid address");
 		return -1;
+	} else if (!strcmp(sec, "numbers") && (!strcmp(key, "country_code") || !strcmp(key, "national_prefix"))) {
+		/* the numbering plan of the canonical number form, shared with
+		 * the dataplane (policy_canon_number; POLICY.md "Numbers") */
+		int cc = key[0] == 'c';
+
+		if (!policy_numbering_set(cc ? val : policy_numbering_cc(), cc ? policy_numbering_np() : val))
+			return 0;
+		snprintf(msg, msglen, "numbers.%s: expected %s, got \"%s\"", key,
+			 cc ? "1-3 digits, not starting with 0" : "1-2 digits", val);
+		return -1;
 	} else if (!strcmp(sec, "metrics") && !strcmp(key, "port")) {
 		if (!parse_uint(val, 65535, &x)) {
 			c->metrics_port = (int)x;
@@ -262,7 +273,8 @@ int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t er
 			*e = 0;
 			snprintf(sec, sizeof(sec), "%s", s + 1);
 			if (strcmp(sec, "redis") && strcmp(sec, "reports") && strcmp(sec, "fbs") &&
-			    strcmp(sec, "publish") && strcmp(sec, "events") && strcmp(sec, "metrics")) {
+			    strcmp(sec, "publish") && strcmp(sec, "events") && strcmp(sec, "metrics") &&
+			    strcmp(sec, "numbers")) {
 				snprintf(err, errlen, "%s:%u: unknown section [%s]", path, lineno, sec);
 				goto fail;
 			}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ctl_lists.h"
+#include "policy_report.h"
 
 int ctl_valid_digits(const char *s)
 {
@@ -86,9 +87,45 @@ int ctl_valid_utf8(const char *s, size_t n)
 	return 1;
 }
 
+int ctl_reason_words(const char *in, char *out, size_t cap)
+{
+	size_t o = 0, w = 0;
+
+	for (const char *p = in;; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (!c || c == ' ' || c == '\t') {
+			if (w) {	/* end of a word */
+				if (!ctl_valid_token(out + o - w, 64))
+					return -1;
+				w = 0;
+			}
+			if (!c)
+				break;
+			if (o && out[o - 1] != ' ') {
+				if (o + 1 >= cap)
+					return -1;
+				out[o++] = ' ';
+				out[o] = 0;
+			}
+			continue;
+		}
+		if (o + 1 >= cap || c == '=')
+			return -1;
+		out[o++] = (char)c;
+		out[o] = 0;
+		w++;
+	}
+	if (o && out[o - 1] == ' ')
+		o--;
+	out[o] = 0;
+	return o == 0 || o > 64 ? -1 : (int)o;
+}
+
 int ctl_valid_attrs(const char *s)
 {
 	const char *p = s;
+	int in_reason = 0;	/* a token without '=' continues the reason */
 
 	while (*p) {
 		const char *sp = strchr(p, ' '), *eq;
@@ -100,11 +137,20 @@ int ctl_valid_attrs(const char *s)
 		memcpy(tok, p, n);
 		tok[n] = 0;
 		eq = strchr(tok, '=');
+		if (!eq && in_reason && ctl_valid_token(tok, 64)) {
+			p += n;
+			if (*p == ' ')
+				p++;
+			if (sp && !*p)
+				return 0;
+			continue;
+		}
 		if (!eq || eq == tok || !eq[1])
 			return 0;
 		tok[eq - tok] = 0;
 		if (!ctl_valid_token(tok, 32) || !ctl_valid_token(eq + 1, 64))
 			return 0;
+		in_reason = !strcmp(tok, "reason");
 		p += n;
 		if (*p == ' ')
 			p++;
@@ -120,14 +166,24 @@ int ctl_list_field(const char *kind, const char *value, char *field, size_t cap,
 	char v[64];
 	size_t n;
 
-	if (*value == '+' && (!kind || strcmp(kind, "sender")))
-		value++;
 	n = strlen(value);
 	if (n == 0 || n >= sizeof(v)) {
 		snprintf(err, errlen, "empty or too long value");
 		return -1;
 	}
-	memcpy(v, value, n + 1);
+	/* a number in any common written form ("+86-139-0000-0002",
+	 * "138 0000 0001", "13800000001") is stored in the one canonical
+	 * form the dataplane uses (policy_canon_number) */
+	if ((!kind || !strcmp(kind, "number")) && policy_canon_number(value, n, v, sizeof(v)) > 0) {
+		kind = "number";
+		value = v;
+		n = strlen(v);
+	} else {
+		if (*value == '+' && (!kind || strcmp(kind, "sender")))
+			value++;
+		n = strlen(value);
+		memmove(v, value, n + 1);
+	}
 	if (!kind)
 		kind = ctl_valid_digits(v) ? "number" : "sender";
 	if (!strcmp(kind, "number") || !strcmp(kind, "prefix") || !strcmp(kind, "gt")) {

@@ -20,7 +20,11 @@ int ctl_valid_sender(const char *s);
 int ctl_valid_token(const char *s, size_t max);
 /* 1 if s[0..n) is well-formed UTF-8 without NUL or C0 controls other than \t */
 int ctl_valid_utf8(const char *s, size_t n);
-/* 1 for "k=v k=v" with token keys/values (or ""), as LISTS_SPEC attributes */
+/* A --reason as stored: words of [A-Za-z0-9._:-] joined by single spaces
+ * ("vip complaint"), 1-64 characters, into out. Length, or -1. */
+int ctl_reason_words(const char *in, char *out, size_t cap);
+/* 1 for "k=v k=v" with token keys/values (or ""), as LISTS_SPEC
+ * attributes; words without '=' after reason= continue the reason */
 int ctl_valid_attrs(const char *s);
 
 /* Normalise a block/allow entry into its hash field "<kind> <value>".

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,8 @@ struct sfdp_producer {
 	uint64_t mask;
 	unsigned idx;
 	struct slot *slots;
+	struct sfdp *owner;
+	unsigned wait_ms;		/* >0: wait when full (offline replays), see below */
 };
 
 struct sfdp {
@@ -60,6 +63,7 @@ struct sfdp {
 	sfdp_gen_fn on_gen;
 	sfdp_rules_fn on_rules;
 	sfdp_counters_fn counters;
+	sfdp_link_fn on_link;
 	void *arg;
 
 	pthread_t thr;
@@ -105,6 +109,11 @@ static int copy_field(char *dst, size_t cap, const char *s, int may_be_empty)
 	return 0;
 }
 
+void sfdp_producer_wait_when_full(struct sfdp_producer *p, unsigned max_disconnected_ms)
+{
+	p->wait_ms = max_disconnected_ms;
+}
+
 /* ---- producer side (fast path) ---- */
 
 static struct slot *reserve(struct sfdp_producer *p)
@@ -112,6 +121,21 @@ static struct slot *reserve(struct sfdp_producer *p)
 	uint64_t h = atomic_load_explicit(&p->head, memory_order_relaxed);
 	uint64_t t = atomic_load_explicit(&p->tail, memory_order_acquire);
 
+	if (h - t > p->mask && p->wait_ms) {
+		/* a replay may wait for the client thread, never lose an event
+		 * to its own speed: wait while Redis drains the ring, and give
+		 * up only after wait_ms without a connection */
+		long long since = mono_ms();
+
+		while (h - t > p->mask && !atomic_load(&p->owner->stop)) {
+			if (atomic_load(&p->owner->connected))
+				since = mono_ms();
+			else if (mono_ms() - since > (long long)p->wait_ms)
+				break;
+			sched_yield();
+			t = atomic_load_explicit(&p->tail, memory_order_acquire);
+		}
+	}
 	if (h - t > p->mask) {
 		atomic_fetch_add_explicit(&p->dropped, 1, memory_order_relaxed);
 		return NULL;
@@ -232,6 +256,7 @@ struct sfdp_producer *sfdp_producer_new(struct sfdp *c, unsigned slots)
 	}
 	p->mask = n - 1;
 	p->idx = idx;
+	p->owner = c;
 	c->prod[idx] = p;
 	atomic_store_explicit(&c->nprod, idx + 1, memory_order_release);
 	pthread_mutex_unlock(&c->prod_mu);
@@ -275,7 +300,8 @@ static void disconnect(struct sfdp *c)
 	if (c->sub)
 		redisFree(c->sub);
 	c->cmd = c->sub = NULL;
-	atomic_store(&c->connected, 0);
+	if (atomic_exchange(&c->connected, 0) && c->on_link && !atomic_load(&c->stop))
+		c->on_link(c->arg, 0, c->host, c->port);	/* lost */
 }
 
 /* GET current; if it differs from what we hold, GET the text and hand it over. */
@@ -361,6 +387,8 @@ static int do_connect(struct sfdp *c)
 		return -1;
 	atomic_store(&c->connected, 1);
 	atomic_fetch_add(&c->connects, 1);
+	if (c->on_link)
+		c->on_link(c->arg, 1, c->host, c->port);	/* (re)gained */
 	c->last_hb = 0;
 	return 0;
 }
@@ -488,8 +516,8 @@ static int heartbeat(struct sfdp *c)
 	const char *argv[12 + 2 * (SFDP_MAX_COUNTERS + 4)];
 	size_t argl[sizeof(argv) / sizeof(argv[0])];
 	char vals[SFDP_MAX_COUNTERS + 4][24], names[SFDP_MAX_COUNTERS + 4][72], key[128], ttl[16], now[24];
-	char ver[24], boot[24];
-	uint64_t dropped = 0, invalid_n = 0;
+	char ver[24], boot[24], queue[24];
+	uint64_t dropped = 0, invalid_n = 0, queued = 0;
 	unsigned np = atomic_load_explicit(&c->nprod, memory_order_acquire);
 	int n = 0, k = 0;
 	long long t = (long long)now_ms_coarse();
@@ -498,6 +526,9 @@ static int heartbeat(struct sfdp *c)
 	for (unsigned i = 0; i < np; i++) {
 		dropped += atomic_load_explicit(&c->prod[i]->dropped, memory_order_relaxed);
 		invalid_n += atomic_load_explicit(&c->prod[i]->invalid, memory_order_relaxed);
+		/* events waiting for Redis in this ring */
+		queued += atomic_load_explicit(&c->prod[i]->head, memory_order_acquire) -
+			  atomic_load_explicit(&c->prod[i]->tail, memory_order_relaxed);
 	}
 	if (nc > SFDP_MAX_COUNTERS)
 		nc = SFDP_MAX_COUNTERS;
@@ -510,6 +541,11 @@ static int heartbeat(struct sfdp *c)
 	argv[n] = "version"; argl[n++] = 7; argv[n] = ver; argl[n++] = strlen(ver);
 	argv[n] = "time"; argl[n++] = 4; argv[n] = now; argl[n++] = strlen(now);
 	argv[n] = "boot"; argl[n++] = 4; argv[n] = boot; argl[n++] = strlen(boot);
+	/* what smsfwctl status shows: the rule bundle taken from Redis ("" for
+	 * one from a file) and the events not yet in Redis */
+	snprintf(queue, sizeof(queue), "%llu", (unsigned long long)queued);
+	argv[n] = "bundle"; argl[n++] = 6; argv[n] = c->rules_sha; argl[n++] = strlen(c->rules_sha);
+	argv[n] = "queue"; argl[n++] = 5; argv[n] = queue; argl[n++] = strlen(queue);
 	for (size_t i = 0; i < nc + 4; i++, k++) {
 		const char *name;
 		uint64_t v;
@@ -634,6 +670,7 @@ struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
 		c->backoff_max = c->backoff_min;
 	c->on_gen = cfg->on_generation;
 	c->on_rules = cfg->on_rules;
+	c->on_link = cfg->on_link;
 	c->counters = cfg->counters;
 	c->arg = cfg->arg;
 	{

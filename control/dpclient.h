@@ -44,6 +44,9 @@ typedef void (*sfdp_gen_fn)(void *arg, long long version, const char *text, size
 typedef void (*sfdp_rules_fn)(void *arg, const char *sha256_hex, const void *bundle, size_t len);
 /* Fill up to cap counters (e.g. summed per-lcore verdict counters); return how many. */
 typedef size_t (*sfdp_counters_fn)(void *arg, struct sfdp_counter *out, size_t cap);
+/* The connection to Redis came up (up 1: connected, subscribed, generation
+ * fetched) or was lost (up 0). On the client thread. */
+typedef void (*sfdp_link_fn)(void *arg, int up, const char *host, int port);
 
 struct sfdp_config {
 	const char *host;		/* default 127.0.0.1 */
@@ -61,6 +64,7 @@ struct sfdp_config {
 	sfdp_gen_fn on_generation;	/* may be NULL */
 	sfdp_rules_fn on_rules;		/* may be NULL */
 	sfdp_counters_fn counters;	/* may be NULL */
+	sfdp_link_fn on_link;		/* may be NULL */
 	void *arg;
 };
 
@@ -83,6 +87,12 @@ void sfdp_stop(struct sfdp *c);
 /* A ring for one producing thread; slots rounded up to a power of two
  * (default 1024 when 0). Call off the fast path. At most 64. NULL if none left. */
 struct sfdp_producer *sfdp_producer_new(struct sfdp *c, unsigned slots);
+
+/* Offline replays only: when the ring is full the producer waits (yields)
+ * for the client thread instead of dropping, as long as Redis is connected
+ * or has been away for less than max_disconnected_ms; then it drops and
+ * counts as before. Never on a live lcore. Call before the first event. */
+void sfdp_producer_wait_when_full(struct sfdp_producer *p, unsigned max_disconnected_ms);
 
 /* Fast-path calls (only from the producer's own thread). 0 queued, -1
  * dropped (ring full, or a field too long/empty: counted). ts_ms 0: now. */

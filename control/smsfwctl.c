@@ -15,6 +15,7 @@
 #include "ctl_keys.h"
 #include "ctl_lists.h"
 #include "ctl_redis.h"
+#include "policy_report.h"
 #include "sf_sha256.h"
 #include "sf_json.h"
 #ifdef SMSFWCTL_HAVE_BUNDLE_LOADER
@@ -237,9 +238,14 @@ static int list_cmd(struct ctl *x, const char *list, int argc, char **argv)
 		const char *reason = x->reason ? x->reason : "manual";
 		size_t n;
 
-		if (!ctl_valid_token(reason, 32))
-			return fail(EX_INVALID, "--reason: 1-32 of A-Z a-z 0-9 . _ - :, got \"%s\"", reason);
-		n = (size_t)snprintf(attrs, sizeof(attrs), "reason=%s source=manual", reason);
+		char words[128];
+
+		/* words separated by single spaces ("vip complaint"): the
+		 * lists format continues a reason over tokens without '=' */
+		if (ctl_reason_words(reason, words, sizeof(words)) < 0)
+			return fail(EX_INVALID, "--reason: 1-64 characters, words of A-Z a-z 0-9 . _ - : "
+				    "separated by spaces, got \"%s\"", reason);
+		n = (size_t)snprintf(attrs, sizeof(attrs), "reason=%s source=manual", words);
 		if (x->ttl) {
 			char *end;
 			long long t = strtoll(x->ttl, &end, 10);
@@ -276,7 +282,7 @@ static int list_cmd(struct ctl *x, const char *list, int argc, char **argv)
 
 static int shield_cmd(struct ctl *x, int argc, char **argv)
 {
-	char field[64], attrs[64];
+	char field[64], attrs[64], csub[32], cport[32];
 	redisReply *r;
 	int rc;
 
@@ -284,7 +290,9 @@ static int shield_cmd(struct ctl *x, int argc, char **argv)
 		struct sf_json j;
 		char *buf = NULL;
 
-		if (argc > 2 || (argc == 2 && !ctl_valid_digits(argv[1])))
+		char want[32];
+
+		if (argc > 2 || (argc == 2 && policy_canon_number(argv[1], strlen(argv[1]), want, sizeof(want)) < 0))
 			return fail(EX_USAGE, "%s", "shield list [SUBSCRIBER]");
 		if ((rc = hash_fetch(x, CTL_K_SHIELD, "shield", &r, &j, &buf)))
 			return rc;
@@ -293,7 +301,7 @@ static int shield_cmd(struct ctl *x, int argc, char **argv)
 
 			if (sscanf(r->element[i]->str, "%31s %31s", sub, port) != 2)
 				continue;
-			if (argc == 2 && strcmp(sub, argv[1]))
+			if (argc == 2 && strcmp(sub, want))
 				continue;
 			mask_number(sub, shown, sizeof(shown), x->mask);
 			if (x->json) {
@@ -316,9 +324,11 @@ static int shield_cmd(struct ctl *x, int argc, char **argv)
 	}
 	if (argc != 3 || (strcmp(argv[0], "add") && strcmp(argv[0], "del")))
 		return fail(EX_USAGE, "%s", "shield add|del SUBSCRIBER PORT, shield list [SUBSCRIBER]");
-	if (!ctl_valid_digits(argv[1] + (argv[1][0] == '+')) || !ctl_valid_digits(argv[2]))
+	/* both in the canonical form the dataplane's shield events use */
+	if (policy_canon_number(argv[1], strlen(argv[1]), csub, sizeof(csub)) < 0 ||
+	    policy_canon_number(argv[2], strlen(argv[2]), cport, sizeof(cport)) < 0)
 		return fail(EX_INVALID, "%s", "subscriber and port must be 1-20 digits");
-	snprintf(field, sizeof(field), "%s %s", argv[1] + (argv[1][0] == '+'), argv[2]);
+	snprintf(field, sizeof(field), "%s %s", csub, cport);
 	if (!strcmp(argv[0], "add")) {
 		snprintf(attrs, sizeof(attrs), "source=manual added=%lld", now_s());
 		rc = hash_edit(x, CTL_K_SHIELD, field, attrs, "no such shield");
@@ -336,8 +346,8 @@ static int shield_cmd(struct ctl *x, int argc, char **argv)
 		sf_json_bool(&j, "ok", 1);
 		sf_json_str(&j, "list", "shield");
 		sf_json_str(&j, "action", argv[0]);
-		sf_json_str(&j, "subscriber", argv[1] + (argv[1][0] == '+'));
-		sf_json_str(&j, "port", argv[2]);
+		sf_json_str(&j, "subscriber", csub);
+		sf_json_str(&j, "port", cport);
 		sf_json_end(&j);
 		puts(buf);
 	} else {
@@ -666,9 +676,13 @@ static int status_cmd(struct ctl *x, int argc)
 		printf("generation %lld\n", version);
 	}
 	for (size_t i = 0; dps->type == REDIS_REPLY_ARRAY && i < dps->elements; i++) {
-		redisReply *h = redisCommand(x->c, "HMGET %s%s version time", CTL_K_DP, dps->element[i]->str);
-		int alive = h && h->type == REDIS_REPLY_ARRAY && h->elements == 2 &&
+		redisReply *h = redisCommand(x->c, "HMGET %s%s version time bundle queue", CTL_K_DP,
+					     dps->element[i]->str);
+		int alive = h && h->type == REDIS_REPLY_ARRAY && h->elements == 4 &&
 			    h->element[0]->type == REDIS_REPLY_STRING;
+		const char *bundle = alive && h->element[2]->type == REDIS_REPLY_STRING ? h->element[2]->str : "";
+		long long queue = alive && h->element[3]->type == REDIS_REPLY_STRING ?
+				  strtoll(h->element[3]->str, NULL, 10) : 0;
 		long long v = alive ? strtoll(h->element[0]->str, NULL, 10) : 0;
 		long long t = alive && h->element[1]->type == REDIS_REPLY_STRING ?
 			      strtoll(h->element[1]->str, NULL, 10) : 0;
@@ -685,11 +699,14 @@ static int status_cmd(struct ctl *x, int argc)
 				sf_json_int(&j, "version", v);
 				sf_json_int(&j, "lag", version - v);
 				sf_json_int(&j, "heartbeat_age_ms", now - t);
+				sf_json_str(&j, "bundle", bundle);
+				sf_json_int(&j, "queue", queue);
 			}
 			sf_json_obj_end(&j);
 		} else if (alive) {
-			printf("dataplane %s alive version=%lld lag=%lld heartbeat_age=%.1fs\n", dps->element[i]->str,
-			       v, version - v, (double)(now - t) / 1000.0);
+			printf("dataplane %s alive version=%lld lag=%lld heartbeat_age=%.1fs bundle=%.12s queue=%lld\n",
+			       dps->element[i]->str, v, version - v, (double)(now - t) / 1000.0,
+			       bundle[0] ? bundle : "file", queue);
 		} else {
 			printf("dataplane %s dead\n", dps->element[i]->str);
 		}

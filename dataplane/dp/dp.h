@@ -97,6 +97,10 @@ extern struct dp_ctx *dp_global;
 /* dp_worker.c */
 int dp_worker_main(void *arg);
 void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf **pkts, unsigned n);
+void dp_worker_finish(struct dp_ctx *ctx, struct dp_worker *w);
+/* Between bursts on a live link: at most once a second, reports whose
+ * wait ended go on. *last_tsc is the caller's. */
+void dp_worker_idle(struct dp_ctx *ctx, struct dp_worker *w, uint64_t *last_tsc);
 void dp_worker_sync_gen(struct dp_ctx *ctx, struct dp_worker *w, unsigned rcu_id);
 
 /* dp_log.c */

@@ -157,6 +157,7 @@ static void rx_loop(struct dp_ctx *ctx)
 	uint64_t frame = 0;
 	unsigned burst = ctx->cfg.burst;
 	struct dp_worker *w0 = &ctx->main_w;
+	uint64_t idle_tsc = 0;
 
 	if (ctx->n_workers == 0) {
 		rte_rcu_qsbr_thread_register(ctx->qs, 0);
@@ -221,8 +222,11 @@ static void rx_loop(struct dp_ctx *ctx)
 			rte_rcu_qsbr_quiescent(ctx->qs, 0);
 		if (ctx->cfg.mode == DP_MODE_OFFLINE && ctx->main_st.rx >= ctx->offline_total)
 			break;
-		if (!got)
+		if (!got) {
+			if (ctx->n_workers == 0)
+				dp_worker_idle(ctx, w0, &idle_tsc);
 			rte_pause();
+		}
 	}
 	ctx->rx_done = 1;
 	if (ctx->n_workers == 0) {
@@ -312,6 +316,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "smsfw: %s\n", err);
 		return 1;
 	}
+	/* one canonical number form for everything (validated by the parser);
+	 * set before any lcore runs, read-only after; a reload keeps it */
+	policy_numbering_set(ctx->cfg.policy.country_code, ctx->cfg.policy.national_prefix);
 	if (ctx->cfg.workers > DP_MAX_WORKERS - 1)
 		ctx->cfg.workers = DP_MAX_WORKERS - 1;
 
@@ -526,11 +533,15 @@ int main(int argc, char **argv)
 		}
 	}
 	rx_loop(ctx);
+	if (ctx->n_workers == 0)
+		dp_worker_finish(ctx, &ctx->main_w);
 	rte_eal_mp_wait_lcore();
 	dp_control_stop(ctx);
 	dp_log_stop(ctx);
 	dp_print_summary(ctx, stderr);
-	dp_redis_stop(ctx, 3000);	/* delivers what the lcores queued */
+	/* delivers what the lcores queued; a replay waits for the whole
+	 * drain (and says how many are left if Redis never takes them) */
+	dp_redis_stop(ctx, ctx->cfg.mode == DP_MODE_OFFLINE ? 60000 : 3000);
 
 	for (unsigned i = 0; i < (ctx->n_workers ? ctx->n_workers : 1); i++) {
 		struct dp_worker *w = ctx->n_workers ? &ctx->workers[i] : &ctx->main_w;

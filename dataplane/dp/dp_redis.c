@@ -7,8 +7,10 @@
 #endif
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dp_redis.h"
@@ -20,6 +22,9 @@ struct dp_redis_blob {
 	long long version;	/* lists generation */
 	char sha[65];		/* rule bundle */
 };
+
+/* Offline: how long a full event ring waits for Redis to come back. */
+#define DP_REDIS_OFFLINE_WAIT_MS 30000
 
 struct dp_redis {
 	struct sfdp *client;
@@ -105,6 +110,32 @@ static struct sfdp *start_off_lcores(const struct sfdp_config *sc, char *err, si
 	return c;
 }
 
+/* The dataplane says when it loses and regains Redis, with the wall time
+ * and how long it was away (events wait in the rings meanwhile). */
+static void on_link(void *arg, int up, const char *host, int port)
+{
+	static long long down_at_ms;
+	struct timespec ts;
+	struct tm tm;
+	char when[32];
+	long long now_ms;
+
+	(void)arg;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!up) {
+		down_at_ms = now_ms;
+		fprintf(stderr, "smsfw: %s control plane: lost Redis %s:%d; filtering goes on with the "
+			"lists it has, events wait in the rings\n", when, host, port);
+	} else if (down_at_ms) {
+		fprintf(stderr, "smsfw: %s control plane: Redis %s:%d back after %lld ms\n", when, host, port,
+			now_ms - down_at_ms);
+		down_at_ms = 0;
+	}
+}
+
 int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errlen)
 {
 	struct sfdp_config sc;
@@ -132,6 +163,7 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 	sc.on_generation = on_generation;
 	sc.on_rules = on_rules;
 	sc.counters = dp_control_counters;
+	sc.on_link = on_link;
 	sc.arg = r;
 	/* dp_control_counters reads dp_global; arg is only ours */
 	r->client = start_off_lcores(&sc, e, sizeof(e));
@@ -151,6 +183,11 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 			free(r);
 			return -1;
 		}
+		/* a replay has no deadline: its events wait for Redis rather
+		 * than being dropped because the capture runs faster than the
+		 * network (live lcores never wait) */
+		if (ctx->cfg.mode == DP_MODE_OFFLINE)
+			sfdp_producer_wait_when_full(r->prod[i], DP_REDIS_OFFLINE_WAIT_MS);
 	}
 	ctx->redis = r;
 	for (unsigned waited = 0; waited < wait_ms; waited += 5) {
@@ -347,8 +384,15 @@ void dp_redis_delivered(struct dp_ctx *ctx, unsigned worker_index, const struct 
 {
 	struct sfdp_producer *p;
 
+	const struct sf_gen *g;
+
 	if (!ctx->redis || v->pv.verdict == SF_VERDICT_BLOCK || v->sms->retransmission ||
 	    v->sms->direction != SF_DIR_MT || !v->pv.recipient[0] || !v->pv.sender[0])
+		return;
+	/* only what filtering needs leaves the dataplane: the fake-base-
+	 * station check reads delivery markers of protected senders only */
+	g = __atomic_load_n(&ctx->gen, __ATOMIC_ACQUIRE);
+	if (!g || !policy_is_protected(&g->policy, v->pv.sender))
 		return;
 	p = producer(ctx, worker_index);
 	if (p)

@@ -18,6 +18,14 @@
 #include "dp_enforce.h"
 #include "engine/engine_json.h"
 
+/* Nanoseconds of the TSC: the engine's clock on ports without timestamps. */
+static uint64_t dp_tsc_ns(void)
+{
+	uint64_t c = rte_get_tsc_cycles(), hz = rte_get_tsc_hz();
+
+	return c / hz * 1000000000ull + c % hz * 1000000000ull / hz;
+}
+
 struct dp_sink_ctx {
 	struct dp_ctx *ctx;
 	struct dp_worker *w;
@@ -306,12 +314,54 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		}
 		tx_push(&tb, (uint16_t)peer, m);
 	}
-	if (n)
+	if (n) {
 		sf_worker_tick(w->eng, last_ts);	/* bounded expiry, packet clock */
+		/* reports whose wait ended: packet clock, or the TSC on a
+		 * port without timestamps */
+		sf_worker_expire_reports(w->eng, last_ts ? last_ts : dp_tsc_ns(), &sink);
+	}
 	if (enf)
 		dp_enforce_tick(enf, ctx, tx_push, &tb);
 	for (unsigned p = 0; p < ctx->n_ports; p++)
 		tx_flush_port(&tb, p);
+}
+
+/* Reports waiting for parts, outside a burst: handed on when the worker
+ * stops (end of a capture, shutdown: flush) or, on a live link, when
+ * their wait ends while no packet comes (idle). */
+static void reports_outside_burst(struct dp_ctx *ctx, struct dp_worker *w, int flush)
+{
+	struct sf_engine_sink sink;
+	struct dp_sink_ctx sc;
+
+	if (!w->eng)
+		return;
+	memset(&sc, 0, sizeof(sc));
+	sc.ctx = ctx;
+	sc.w = w;
+	memset(&sink, 0, sizeof(sink));
+	sink.ctx = &sc;
+	sink.on_part = sink_part;
+	sink.on_event = sink_event;
+	if (flush)
+		sf_worker_flush_reports(w->eng, &sink);
+	else
+		sf_worker_expire_reports(w->eng, dp_tsc_ns(), &sink);
+}
+
+void dp_worker_finish(struct dp_ctx *ctx, struct dp_worker *w)
+{
+	reports_outside_burst(ctx, w, 1);
+}
+
+void dp_worker_idle(struct dp_ctx *ctx, struct dp_worker *w, uint64_t *last_tsc)
+{
+	uint64_t now = rte_get_tsc_cycles();
+
+	if (ctx->cfg.mode == DP_MODE_OFFLINE || now - *last_tsc < rte_get_tsc_hz())
+		return;
+	*last_tsc = now;
+	reports_outside_burst(ctx, w, 0);
 }
 
 int dp_worker_main(void *arg)
@@ -320,6 +370,7 @@ int dp_worker_main(void *arg)
 	struct dp_ctx *ctx = dp_global;
 	struct rte_mbuf *pkts[512];
 	unsigned burst = ctx->cfg.burst;
+	uint64_t idle_tsc = 0;
 
 	rte_rcu_qsbr_thread_register(ctx->qs, w->index);
 	rte_rcu_qsbr_thread_online(ctx->qs, w->index);
@@ -342,10 +393,12 @@ int dp_worker_main(void *arg)
 				break;
 			if (w->enf)
 				dp_process_burst(ctx, w, pkts, 0);	/* answer retransmission timers */
+			dp_worker_idle(ctx, w, &idle_tsc);
 			rte_pause();
 		}
 		rte_rcu_qsbr_quiescent(ctx->qs, w->index);
 	}
+	dp_worker_finish(ctx, w);
 	rte_rcu_qsbr_thread_offline(ctx->qs, w->index);
 	rte_rcu_qsbr_thread_unregister(ctx->qs, w->index);
 	if (w->enf) {

@@ -355,7 +355,7 @@ void pcap_record_end(struct gen_file *g, uint64_t ts_ns, size_t n);
 enum gen_scn {
 	SCN_HAM = 0, SCN_SPAM, SCN_FRAUD, SCN_ILLEGAL, SCN_NOTICE, SCN_REPORT,
 	SCN_SHIELD, SCN_SHIELDED, SCN_SPOOF, SCN_FLOOD_FANOUT, SCN_FLOOD_TO_ONE,
-	SCN_FLOOD_SAME_TEXT, SCN_WAP_PUSH, SCN__COUNT
+	SCN_FLOOD_SAME_TEXT, SCN_WAP_PUSH, SCN_REPORT_TRICKY, SCN__COUNT
 };
 
 const char *gen_scn_name(enum gen_scn s);

@@ -138,6 +138,8 @@ struct content {
 	uint8_t kind, dcs, nparts, ref16;
 	uint16_t ref;
 	uint8_t ports;
+	uint8_t force_ref8;	/* 8-bit reference: part sizes the scenario relies on */
+	uint8_t force_split;	/* >0: parts of this many characters, however short the text */
 	char text[GEN_TEXT_MAX];
 	size_t text_len;
 	uint8_t enc[2048];
@@ -335,6 +337,10 @@ static int content_encode(struct gen_ctx *g, struct content *c, const char *memo
 	c->ports = 0;
 	c->ref16 = (uint8_t)rng_permille(&g->rng, 300);
 	c->ref = (uint16_t)(c->ref16 ? rng_below(&g->rng, 65536) : rng_below(&g->rng, 256));
+	if (c->force_ref8) {
+		c->ref16 = 0;
+		c->ref &= 0xFF;
+	}
 	if (m && memo_key && !templ) {
 		k = (uintptr_t)memo_key * 4 + c->ref16;
 		e = memo_find(m, k);
@@ -374,6 +380,10 @@ static int content_encode(struct gen_ctx *g, struct content *c, const char *memo
 	}
 	c->enc_len = (size_t)n;
 	c->eoff[0] = c->toff[0] = 0;
+	if (c->force_split) {	/* a short text sent in parts anyway (a handset's odd split) */
+		single = 0;
+		multi = c->kind == CK_GSM7 ? c->force_split : 2u * c->force_split;
+	}
 	if (c->enc_len <= single) {
 		c->nparts = 1;
 		c->eoff[1] = (uint16_t)c->enc_len;
@@ -615,6 +625,191 @@ static void route_mt_foreign(struct gen_ctx *g, struct gen_flow *f)
 	f->mt_gt = foreign_gt[rng_below(&g->rng, 3)];
 }
 
+/* ---- tricky reports ------------------------------------------------ */
+
+/* How subscribers write a number (DOMAIN.md §5: separators, full width):
+ * national digits nat into out. ascii: GSM 7-bit only (no full width). */
+static void written_number(struct gen_ctx *g, const char *nat, int ascii, char *out, size_t cap)
+{
+	size_t n = strlen(nat), o = 0;
+	int mobile = n == 11;
+	unsigned form = rng_below(&g->rng, ascii ? 6 : 7);
+
+	out[0] = 0;
+	if (form == 3 && mobile)
+		o = (size_t)snprintf(out, cap, "+86 ");
+	else if (form == 4 && mobile)
+		o = (size_t)snprintf(out, cap, "0086");
+	for (size_t i = 0; i < n && o + 4 < cap; i++) {
+		/* groups 3-4-4 for a mobile, 4-4-4 for a port */
+		int brk = i > 0 && (mobile ? (i == 3 || i == 7) : i % 4 == 0);
+
+		if (brk && form == 1)
+			out[o++] = '-';
+		else if (brk && form == 2)
+			out[o++] = ' ';
+		else if (brk && form == 5)
+			out[o++] = '.';
+		if (form == 6) {	/* full-width digit U+FF10 + d */
+			out[o++] = (char)0xEF;
+			out[o++] = (char)0xBC;
+			out[o++] = (char)(0x90 + (nat[i] - '0'));
+		} else {
+			out[o++] = nat[i];
+		}
+	}
+	out[o] = 0;
+}
+
+/* Append to buf (UTF-8) characters of filler until it holds exactly units
+ * UTF-16 code units (UCS-2) or septets (GSM 7-bit, ASCII filler). */
+static size_t fill_units(char *buf, size_t o, size_t cap, size_t have, size_t units, int gsm)
+{
+	static const char zh[] = "您好近期有不法分子冒充客服以退款理赔为由诱导转账请提高警惕切勿泄露验证码";
+	static const char en[] = "Congratulations you have been selected for a cash award of 2000 pounds ";
+	size_t k = 0;
+
+	while (have < units && o + 4 < cap) {
+		if (gsm) {
+			buf[o++] = en[k++ % (sizeof(en) - 1)];
+		} else {
+			size_t at = (k++ * 3) % (sizeof(zh) - 1);
+
+			memcpy(buf + o, zh + at, 3);
+			o += 3;
+		}
+		have++;
+	}
+	buf[o] = 0;
+	return o;
+}
+
+/* Reports that a per-part or over-eager parser gets wrong: multi-part
+ * reports whose later parts start with digits, a valid number or a
+ * capitalised word; text-only reports that start like a number or a
+ * sender id; numbers written with separators or in full width; sender ids
+ * in the report service's "ID*text" form. f->reported is what the report
+ * names (national digits or the sender id), "" for none. */
+static void report_tricky(struct gen_ctx *g, struct gen_flow *f)
+{
+	static const char *const zh_tails[] = {
+		"00-0001，回T退订", "13912345678是客服专线吗请核实", "95588客服提醒您积分即将清零",
+		"FREE领取流量包", "ICBC*积分兑换", "+86 138 0000 0000 加微信领取", "000元红包已到账",
+		"2026-01-01 起生效", "10086 积分兑换", "URGENT: 账户异常",
+	};
+	static const char *const en_tails[] = {
+		"FREE entry in 2 a wkly comp to win FA Cup final tkts",
+		"URGENT: call 09061701461 to claim your prize now",
+		"0800 123 4567 now to claim",
+		"13912345678 is the number to text",
+		"00-0001 STOP to end",
+		"WIN a brand new car today txt WIN to 80082",
+	};
+	static const char *const singles[] = {
+		"FREE entry in 2 a wkly comp to win FA Cup final tkts 21st May 2005",
+		"URGENT: Your account has been suspended", "100元话费已到账点击领取",
+		"2026-01-01 促销活动开始", "00-0001，回T退订", "000 click here",
+		"WINNER!! You have won a prize", "12306提醒您订单异常",
+		"Hello, your parcel is waiting",
+	};
+	static const char *const ids[] = { "ICBC", "JD", "PRIZE-WIN", "FREE", "BANK-CN" };
+	char num[40], nat[16], buf[GEN_TEXT_MAX];
+	size_t o = 0;
+	unsigned kind = rng_below(&g->rng, 7);
+	int named = rng_permille(&g->rng, 600);
+	struct party p;
+
+	random_subscriber(g, &f->from, NULL);
+	f->do_mo = 1;
+	f->mo_node = NODE_SMSC1;
+	scopy(f->mo_da, sizeof(f->mo_da), "10086999");
+	f->mo_da_toa = 0x81;
+	f->c.force_ref8 = 1;
+	f->src = NULL;
+	if (rng_permille(&g->rng, 500)) {
+		spam_port(rng_next(&g->rng) & 0xFFFF, nat, sizeof(nat));
+	} else {
+		random_subscriber(g, &p, NULL);
+		scopy(nat, sizeof(nat), p.national);
+	}
+	buf[0] = 0;
+	switch (kind) {
+	case 0:	/* UCS-2, 2-3 parts, part 2 starts with a tail */
+	case 1: {
+		const char *tail = zh_tails[rng_below(&g->rng, sizeof(zh_tails) / sizeof(zh_tails[0]))];
+		size_t have = 0;
+
+		if (named) {
+			written_number(g, nat, 0, num, sizeof(num));
+			o = (size_t)snprintf(buf, sizeof(buf), "%s%s", num,
+					     rng_permille(&g->rng, 500) ? "*" : "：");
+			for (size_t i = 0; i < o;) {	/* BMP only: one unit per character */
+				ucs2_utf8_next(buf, o, &i);
+				have++;
+			}
+			scopy(f->reported, sizeof(f->reported), nat);
+		}
+		o = fill_units(buf, o, sizeof(buf), have, 67, 0);
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s", tail);
+		if (kind == 1) {	/* a third part that starts with a tail too */
+			size_t tu = 0;
+
+			for (size_t i = 0; tail[i];) {
+				ucs2_utf8_next(tail, strlen(tail), &i);
+				tu++;
+			}
+			o = fill_units(buf, o, sizeof(buf), 67 + tu, 134, 0);
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s",
+					      zh_tails[rng_below(&g->rng, sizeof(zh_tails) / sizeof(zh_tails[0]))]);
+		}
+		break;
+	}
+	case 2: {	/* GSM 7-bit, 2 parts of 153 septets */
+		const char *tail = en_tails[rng_below(&g->rng, sizeof(en_tails) / sizeof(en_tails[0]))];
+
+		if (named) {
+			written_number(g, nat, 1, num, sizeof(num));
+			o = (size_t)snprintf(buf, sizeof(buf), "%s%s", num, rng_permille(&g->rng, 500) ? "*" : " ");
+			scopy(f->reported, sizeof(f->reported), nat);
+		}
+		o = fill_units(buf, o, sizeof(buf), o, 153, 1);
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s", tail);
+		break;
+	}
+	case 3:	/* text only, one part, starts like a number or an id */
+		o = (size_t)snprintf(buf, sizeof(buf), "%s",
+				     singles[rng_below(&g->rng, sizeof(singles) / sizeof(singles[0]))]);
+		break;
+	case 4:	/* the number alone, or with a short text */
+		written_number(g, nat, 0, num, sizeof(num));
+		o = (size_t)snprintf(buf, sizeof(buf), "%s%s", num, named ? " 诈骗短信" : "");
+		scopy(f->reported, sizeof(f->reported), nat);
+		break;
+	case 6: {	/* "00000" to a port, split over two parts or padded oddly */
+		static const char *const forms[] = {
+			"00000", "00000\xe3\x80\x82", "0\xe2\x80\x8b" "0000", " 00000 ", "QX00000",
+		};
+		unsigned fi = rng_below(&g->rng, sizeof(forms) / sizeof(forms[0]));
+		char port[16];
+
+		legit_port(rng_below(&g->rng, 500), port, sizeof(port));
+		scopy(f->mo_da, sizeof(f->mo_da), port);
+		o = (size_t)snprintf(buf, sizeof(buf), "%s", forms[fi]);
+		if (fi == 0 || fi == 4)
+			f->c.force_split = (uint8_t)(2 + rng_below(&g->rng, 2));	/* "00"+"000", "000"+"00" */
+		break;
+	}
+	default: {	/* a sender id in the report service's form */
+		const char *id = ids[rng_below(&g->rng, sizeof(ids) / sizeof(ids[0]))];
+
+		o = (size_t)snprintf(buf, sizeof(buf), "%s*%s", id, "您的积分即将过期请登录兑换");
+		scopy(f->reported, sizeof(f->reported), id);
+		break;
+	}
+	}
+	expand_text(g, &f->c, buf, o);
+}
+
 /* What the flow carries and where; returns 0 or -1 (nothing to send). */
 static int flow_setup(struct gen_ctx *g, struct gen_flow *f)
 {
@@ -632,6 +827,8 @@ static int flow_setup(struct gen_ctx *g, struct gen_flow *f)
 	f->srr = f->flash = 0;
 	f->mt_oa_alnum = 0;
 	f->do_mo = f->do_mt = 0;
+	f->c.force_ref8 = 0;
+	f->c.force_split = 0;
 	s = pick_scenario(g);
 	if (s == SCN_SHIELDED && !st->nshield)
 		s = SCN_SHIELD;
@@ -768,6 +965,9 @@ static int flow_setup(struct gen_ctx *g, struct gen_flow *f)
 		f->src = sp;
 		break;
 	}
+	case SCN_REPORT_TRICKY:
+		report_tricky(g, f);
+		break;
 	case SCN_SHIELD: {
 		static const char shield_text[] = "00000";
 		char port[16];
@@ -991,7 +1191,7 @@ void truth_write(struct gen_ctx *g, const struct truth_rec *t, uint64_t frame, i
 	sf_json_str(&j, "class", t->cls);
 	if (t->s.direction == SF_DIR_MT)
 		sf_json_str(&j, "recipient", t->recipient);
-	if (t->scn == SCN_REPORT)
+	if (t->scn == SCN_REPORT || t->scn == SCN_REPORT_TRICKY)
 		sf_json_str(&j, "reported", t->reported[0] ? t->reported : NULL);
 	if (t->campaign) {
 		sf_json_uint(&j, "campaign", t->campaign);

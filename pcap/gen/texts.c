@@ -269,7 +269,7 @@ static const char *const scn_names[SCN__COUNT] = {
 	[SCN_SHIELD] = "shield", [SCN_SHIELDED] = "shielded_delivery",
 	[SCN_SPOOF] = "spoof", [SCN_FLOOD_FANOUT] = "flood_fanout",
 	[SCN_FLOOD_TO_ONE] = "flood_to_one", [SCN_FLOOD_SAME_TEXT] = "flood_same_text",
-	[SCN_WAP_PUSH] = "wap_push",
+	[SCN_WAP_PUSH] = "wap_push", [SCN_REPORT_TRICKY] = "report_tricky",
 };
 
 const char *gen_scn_name(enum gen_scn s)

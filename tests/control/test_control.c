@@ -926,6 +926,46 @@ static void malformed_events_skipped(void)
 	CHECK(strncmp(buf, "HTTP/1.0 404", 12) == 0);
 }
 
+static long long metric_value(int port, const char *name)
+{
+	char buf[16384], key[128];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\n%s ", name);
+	if (metrics_get(port, "/metrics", buf, sizeof(buf)) || !(p = strstr(buf, key)))
+		return -1;
+	return atoll(p + strlen(key));
+}
+
+/* Monitoring does not go blind while Redis is away (issue 12 item 8). */
+static void metrics_while_redis_down(void)
+{
+	char port[16];
+	const char *arg[2] = { port, "\nsmsfw_controld_redis_up 1\n" };
+	long long e0, last_ok;
+
+	snprintf(port, sizeof(port), "%d", metrics_port);
+	CHECK(h_wait(metric_line, arg, 3000));
+	last_ok = metric_value(metrics_port, "smsfw_controld_redis_last_success_timestamp_seconds");
+	CHECK(last_ok > 1700000000LL && last_ok <= h_now_ms() / 1000);
+	e0 = metric_value(metrics_port, "smsfw_controld_redis_errors_total");
+	redisFree(rc);
+	rc = NULL;
+	h_redis_kill(&redis);
+	arg[1] = "\nsmsfw_controld_redis_up 0\n";
+	CHECK(h_wait(metric_line, arg, 5000));
+	h_sleep_ms(2500);
+	/* the snapshot keeps changing: errors counted, time down grows */
+	CHECK(metric_value(metrics_port, "smsfw_controld_redis_errors_total") > e0 + 1);
+	CHECK(metric_value(metrics_port, "smsfw_controld_redis_down_seconds") >= 2);
+	CHECK(metric_value(metrics_port, "smsfw_controld_redis_last_success_timestamp_seconds") <= last_ok + 1);
+	CHECK(h_redis_start(&redis) == 0);	/* same port */
+	rc = h_redis_connect(&redis, NULL, NULL);
+	arg[1] = "\nsmsfw_controld_redis_up 1\n";
+	CHECK(h_wait(metric_line, arg, 8000));
+	CHECK_INT(metric_value(metrics_port, "smsfw_controld_redis_down_seconds"), 0);
+}
+
 static int scenario_malformed(void)
 {
 	const char *cfg = write_config("malformed.ini", NULL);
@@ -943,6 +983,7 @@ static int scenario_malformed(void)
 	cmd_ok(rc, "HSET {smsfw}:block %s %s", "number 8612222222222", "reason=manual source=manual");
 	h_controld_start(&redis, cfg, extra);
 	RUN(malformed_events_skipped);
+	RUN(metrics_while_redis_down);
 	return TEST_SUMMARY();
 }
 
@@ -1017,6 +1058,56 @@ static void ctl_lists_json(void)
 	}
 }
 
+/* One canonical number form through smsfwctl (issue 12 item 7): what is
+ * added in one written form is found and deleted in another. */
+static void ctl_canonical_forms(void)
+{
+	char out[1024], err[512], v[128];
+
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", "13800000009", NULL), 0);
+	CHECK_STR(out, "block add: number 8613800000009\n");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "del", "8613800000009", NULL), 0);
+	CHECK_STR(out, "block del: number 8613800000009\n");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", "+86-139-0000-0002", NULL), 0);
+	CHECK_STR(out, "block add: number 8613900000002\n");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "del", "number", "139 0000 0002",
+			NULL), 0);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", "sender", "icbc-x", NULL), 0);
+	CHECK_STR(out, "block add: sender ICBC-X\n");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "del", "ICBC-X", NULL), 0);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", "13700000003", "--reason",
+			"vip complaint", NULL), 0);
+	{
+		redisReply *r = redisCommand(rc, "HGET {smsfw}:block %s", "number 8613700000003");
+
+		snprintf(v, sizeof(v), "%s", r && r->str ? r->str : "");
+		if (r)
+			freeReplyObject(r);
+	}
+	CHECK_STR(v, "reason=vip complaint source=manual");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", "13700000004", "--reason",
+			"a=b", NULL), 3);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "del", "+8613700000003", NULL), 0);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "shield", "add", "139-3333-4444", "1065900",
+			NULL), 0);
+	CHECK_STR(out, "shield add: 8613933334444 1065900\n");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "shield", "list", "13933334444", NULL), 0);
+	CHECK(!strncmp(out, "8613933334444 1065900 source=manual", 35));
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "shield", "del", "+8613933334444", "1065900",
+			NULL), 0);
+	{
+		redisReply *r = redisCommand(rc, "HLEN {smsfw}:shield");
+
+		CHECK(r && r->integer == 0);	/* one form: nothing left behind */
+		if (r)
+			freeReplyObject(r);
+		r = redisCommand(rc, "HKEYS {smsfw}:block");
+		CHECK(r && r->elements == 2);	/* ctl_lists_json's two entries */
+		if (r)
+			freeReplyObject(r);
+	}
+}
+
 static void ctl_status_json(void)
 {
 	char out[1024], err[256];
@@ -1035,10 +1126,13 @@ static void ctl_status_json(void)
 	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "--json", "status", NULL), 0);
 	CHECK(!strncmp(out, "{\"generation\":0,\"dataplanes\":[{\"id\":\"dp-7\",\"alive\":true,\"version\":0,"
 		       "\"lag\":0,\"heartbeat_age_ms\":", 95));
-	tail = strrchr(out, ':');
+	tail = strstr(out, "\"heartbeat_age_ms\":");
+	tail = tail ? strchr(tail, ':') : NULL;
 	if (!tail || atoll(tail + 1) < 0 || atoll(tail + 1) >= 2000)
 		fprintf(stderr, "status: %s", out);
-	CHECK(tail && atoll(tail + 1) >= 0 && atoll(tail + 1) < 2000 && strstr(tail, "}]}\n"));
+	CHECK(tail && atoll(tail + 1) >= 0 && atoll(tail + 1) < 2000);
+	/* the bundle it runs ("" : from a file, none from Redis) and its queue */
+	CHECK(strstr(out, ",\"bundle\":\"\",\"queue\":0}]}\n") != NULL);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:dp:dp-7", "c.verdict.block"), 7);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:dp:dp-7", "c.verdict.pass"), 41);
 	{
@@ -1176,6 +1270,7 @@ static int scenario_ctl(void)
 	rc = h_redis_connect(&redis, NULL, NULL);
 	RUN(ctl_usage_and_values);
 	RUN(ctl_lists_json);
+	RUN(ctl_canonical_forms);
 	RUN(ctl_status_json);
 	RUN(ctl_rules_reload);
 	RUN(ctl_redis_errors);

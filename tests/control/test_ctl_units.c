@@ -137,6 +137,33 @@ static void list_fields(void)
 	CHECK_STR(err, "prefix must be 1-20 digits");
 	CHECK_INT(ctl_list_field("number", "123456789012345678901", f, sizeof(f), err, sizeof(err)), -1);
 	CHECK_INT(ctl_list_field("sender", "A B", f, sizeof(f), err, sizeof(err)), -1);
+	/* one canonical number form (policy_canon_number), any written form */
+	CHECK_INT(ctl_list_field(NULL, "13800000001", f, sizeof(f), err, sizeof(err)), 0);
+	CHECK_STR(f, "number 8613800000001");
+	CHECK_INT(ctl_list_field("number", "+86-139-0000-0002", f, sizeof(f), err, sizeof(err)), 0);
+	CHECK_STR(f, "number 8613900000002");
+	CHECK_INT(ctl_list_field(NULL, "010-1234 5678", f, sizeof(f), err, sizeof(err)), 0);
+	CHECK_STR(f, "number 861012345678");
+	CHECK_INT(ctl_list_field(NULL, "\xef\xbc\x91\xef\xbc\x93\xef\xbc\x98 0000 0001", f, sizeof(f), err,
+				 sizeof(err)), 0);	/* full-width １３８ */
+	CHECK_STR(f, "number 8613800000001");
+	CHECK_INT(ctl_list_field(NULL, "Prize-Center", f, sizeof(f), err, sizeof(err)), 0);
+	CHECK_STR(f, "sender PRIZE-CENTER");
+	CHECK_INT(ctl_list_field("prefix", "170", f, sizeof(f), err, sizeof(err)), 0);
+	CHECK_STR(f, "prefix 170");
+	{
+		char w[128];
+
+		CHECK_INT(ctl_reason_words("vip complaint", w, sizeof(w)), 13);
+		CHECK_STR(w, "vip complaint");
+		CHECK_INT(ctl_reason_words("  vip   complaint\t", w, sizeof(w)), 13);
+		CHECK_STR(w, "vip complaint");
+		CHECK_INT(ctl_reason_words("a=b", w, sizeof(w)), -1);
+		CHECK_INT(ctl_reason_words("   ", w, sizeof(w)), -1);
+		CHECK_INT(ctl_reason_words("bad\nline", w, sizeof(w)), -1);
+	}
+	CHECK_INT(ctl_valid_attrs("reason=vip complaint source=manual"), 1);
+	CHECK_INT(ctl_valid_attrs("source=manual vip"), 0);	/* only a reason continues */
 	CHECK_INT(ctl_valid_attrs("reason=reports source=auto expires=1700000000"), 1);
 	CHECK_INT(ctl_valid_attrs(""), 1);
 	CHECK_INT(ctl_valid_attrs("reason=a\nblock"), 0);

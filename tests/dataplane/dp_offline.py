@@ -92,15 +92,9 @@ def canon(number):
     return number
 
 
-def bare_text_id(text):
-    """A forwarded text alone ("FREE entry to ...") that begins like the
-    documented "SENDER text" form (POLICY.md "Reports": 2-11 characters of
-    [A-Za-z0-9-_.&], a letter, no lower case, then a space) is read as a
-    sender id: that is the parser's grammar, the generator means text."""
-    m = re.match(r"([A-Za-z0-9_.&-]{2,11}) ", text or "")
-    if m and re.search(r"[A-Z]", m.group(1)) and not re.search(r"[a-z]", m.group(1)):
-        return m.group(1)
-    return ""
+def report_head(t):
+    """The line that stands for a whole message: its first part."""
+    return t["concat"] is None or t["concat"]["seq"] == 1
 
 
 def lmsi_delivery(t):
@@ -135,14 +129,11 @@ def check_truth(pairs, events, label):
         if not T.check_eq(got, want, "%s: frame %d scenario %s" % (label, t["frame"], sc)):
             continue
         per[sc] += 1
-        if sc == "report" and not t["retransmission"]:
-            # one event per part: the reporter is the sm-RP-OA MSISDN; the
-            # reported number, canonical (POLICY.md "Numbers"), is in the
-            # first part's text only
-            first = t["concat"] is None or t["concat"]["seq"] == 1
-            key = (t["sm_rp_oa"], canon(t["reported"]) if t["reported"] else bare_text_id(t["text"]))
-            if not first:
-                key = (t["sm_rp_oa"], bare_text_id(t["text"]))
+        if sc == "report" and not t["retransmission"] and report_head(t):
+            # one event per report message, however many parts: the
+            # reporter is the sm-RP-OA MSISDN; the reported number,
+            # canonical (POLICY.md "Numbers"), or "" for the bare text
+            key = (t["sm_rp_oa"], canon(t["reported"]) if t["reported"] else "")
             T.check(reports[key] > 0, "%s: frame %d: no report event %r" % (label, t["frame"], key))
             reports[key] -= 1
         if sc == "shield" and not t["retransmission"]:
@@ -167,8 +158,10 @@ def check_counters(run, truth, verdicts, events, frames, label):
     ev = collections.Counter(e["type"] for e in events)
     T.check_eq((s.get("reports"), s.get("shields")), (ev["report"], ev["shield"]),
                label + ": summary events vs events.jsonl")
-    T.check_eq(ev["report"], sum(1 for t in truth if t["scenario"] == "report" and not t["retransmission"]),
-               label + ": report events vs truth")
+    T.check_eq(ev["report"], sum(1 for t in truth if t["scenario"] == "report" and not t["retransmission"]
+                                 and report_head(t)),
+               label + ": report events vs truth report messages")
+    T.check_eq([e for e in events if e.get("incomplete")], [], label + ": incomplete reports")
     T.check_eq(s.get("errors"), {}, label + ": decode errors")
 
 

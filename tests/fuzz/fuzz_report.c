@@ -14,6 +14,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct policy_config cfg;
 static struct policy_state *st;
 
+static int fuzz_delivered(void *arg, const char *reporter, const char *id)
+{
+	(void)arg;
+	(void)reporter;
+	return id[0] == 'A';
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *t = (const char *)data;
@@ -44,6 +51,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (r.fp != policy_fingerprint(r.text, r.text_len))
 			abort();
+	}
+	{
+		/* a report assembled without its first part never names anyone;
+		 * with a delivered-sender oracle that says yes it may */
+		struct policy_report_opts o = { 1, fuzz_delivered, NULL };
+
+		if (policy_parse_report_ex(t, size, "13912345678", &o, &r) == SF_OK &&
+		    (r.reported_kind != POLICY_REPORTED_NONE || r.reported[0]))
+			abort();
+		o.head_missing = 0;
+		if (policy_parse_report_ex(t, size, "13912345678", &o, &r) == SF_OK &&
+		    r.reported_kind == POLICY_REPORTED_NUMBER && (n = (int)strlen(r.reported)) > 0) {
+			for (int i = 0; i < n; i++)
+				if (r.reported[i] < '0' || r.reported[i] > '9')
+					abort();	/* a named number is canonical digits */
+		}
 	}
 	policy_parse_shield(t, size, "13912345678", "106575", &cfg, &sh);
 	n = policy_canon_number(t, size, out, sizeof(out));

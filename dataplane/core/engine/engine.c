@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/engine_report.h"
 #include "text/normalize.h"
 
 #define ENG_TEXT_MAX 2048			/* pipeline's text buffer */
@@ -30,8 +31,12 @@ struct sf_worker {
 	const struct sf_engine_sink *sink;
 	int pkt_verdict;
 	struct eng_vcache *vcache;
+	struct eng_reports *reports;		/* reports being assembled (engine_report.c) */
+	struct eng_reports *commands;		/* "00000" split over parts, being assembled */
 	char norm[NORM_CAP(ENG_TEXT_MAX)];
 };
+
+#define ENG_REPORT_WAIT_NS (60ull * 1000000000ull)	/* when concat_timeout_ns is 0 */
 
 static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
@@ -173,7 +178,9 @@ struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struc
 	w->concat = scan_concat_create(c->concat_max, c->concat_timeout_ns);
 	w->pst = policy_state_create(&g->policy, err, errlen);
 	w->vcache = calloc(ENG_VCACHE, sizeof(*w->vcache));
-	if (!w->pl || !w->scratch || !w->concat || !w->pst || !w->vcache) {
+	w->reports = eng_reports_create(c->concat_timeout_ns ? c->concat_timeout_ns : ENG_REPORT_WAIT_NS);
+	w->commands = eng_reports_create(c->concat_timeout_ns ? c->concat_timeout_ns : ENG_REPORT_WAIT_NS);
+	if (!w->pl || !w->scratch || !w->concat || !w->pst || !w->vcache || !w->reports || !w->commands) {
 		if (w->pst)
 			snprintf(err, errlen, "out of memory for the worker's tables");
 		sf_worker_destroy(w);
@@ -209,6 +216,8 @@ void sf_worker_destroy(struct sf_worker *w)
 	scan_concat_free(w->concat);
 	policy_state_free(w->pst);
 	free(w->vcache);
+	eng_reports_free(w->reports);
+	eng_reports_free(w->commands);
 	free(w);
 }
 
@@ -307,6 +316,97 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 	}
 }
 
+static int report_sender_delivered(void *arg, const char *reporter, const char *id)
+{
+	return eng_reports_delivered(arg, reporter, id);
+}
+
+/* A whole report message (or what arrived of it): parsed once, one event. */
+static void report_emit(void *arg, const struct eng_report_msg *m)
+{
+	struct sf_worker *w = arg;
+	struct policy_report_opts o = { m->head_missing, report_sender_delivered, w->reports };
+	struct policy_event ev;
+	enum sf_err e;
+
+	memset(&ev, 0, sizeof(ev));
+	e = policy_parse_report_ex(m->text, m->text_len, m->reporter, &o, &ev.report);
+	if (e) {
+		w->st.policy_errors++;
+		return;
+	}
+	ev.type = POLICY_EVENT_REPORT;
+	ev.class_id = m->class_id;
+	ev.parts = m->parts;
+	ev.parts_total = m->total;
+	ev.incomplete = m->incomplete;
+	w->st.reports++;
+	if (w->sink && w->sink->on_event)
+		w->sink->on_event(w->sink->ctx, &ev, m->sms);
+}
+
+/* A short MO to an industry port sent in parts ("000" + "00"): whole, it
+ * may be the shield command (DOMAIN.md §3) that no part is on its own. The
+ * assembler's key is "subscriber|port". */
+static void command_emit(void *arg, const struct eng_report_msg *m)
+{
+	struct sf_worker *w = arg;
+	char sub[SF_TPADDR_MAX + 1];
+	const char *bar = strchr(m->reporter, '|');
+	struct policy_event ev;
+	enum sf_err e;
+
+	if (m->incomplete || !bar || !w->gen || (size_t)(bar - m->reporter) >= sizeof(sub))
+		return;		/* part of a command is no command */
+	memcpy(sub, m->reporter, (size_t)(bar - m->reporter));
+	sub[bar - m->reporter] = 0;
+	memset(&ev, 0, sizeof(ev));
+	e = policy_parse_shield(m->text, m->text_len, sub, bar + 1, &w->gen->policy, &ev.shield);
+	if (e) {
+		w->st.policy_errors++;
+		return;
+	}
+	if (ev.shield.type == POLICY_SHIELD_NONE)
+		return;
+	ev.type = ev.shield.type == POLICY_SHIELD_ADD ? POLICY_EVENT_SHIELD : POLICY_EVENT_UNSHIELD;
+	policy_state_shield(w->pst, ev.type == POLICY_EVENT_SHIELD, ev.shield.subscriber, ev.shield.port,
+			    m->sms->ts_ns);
+	if (ev.type == POLICY_EVENT_SHIELD)
+		w->st.shields++;
+	else
+		w->st.unshields++;
+	if (w->sink && w->sink->on_event)
+		w->sink->on_event(w->sink->ctx, &ev, m->sms);
+	if (w->sink && w->sink->on_fact) {
+		struct sf_fact f;
+
+		memset(&f, 0, sizeof(f));
+		f.kind = ev.type == POLICY_EVENT_SHIELD ? SF_FACT_SHIELD : SF_FACT_UNSHIELD;
+		f.ts_ns = m->sms->ts_ns;
+		snprintf(f.a, sizeof(f.a), "%s", ev.shield.subscriber);
+		snprintf(f.b, sizeof(f.b), "%s", ev.shield.port);
+		w->st.facts_sent++;
+		w->sink->on_fact(w->sink->ctx, &f);
+	}
+}
+
+/* An MO part that may be a piece of a split shield command. */
+static void maybe_command_part(struct sf_worker *w, const struct sf_sms *s, const struct policy_verdict *v)
+{
+	char da[SF_TPADDR_MAX + 1], key[SF_TPADDR_MAX + 1];
+	const char *pfx = w->gen->policy.industry_prefix;
+
+	if (s->direction != SF_DIR_MO || !s->has_concat || s->concat_total < 2 || s->concat_total > 8 ||
+	    !s->text || s->text_len > 32 || s->tp_addr_alnum || !v->sender[0] ||
+	    v->policy_id == POLICY_ID_SERVICE_SHIELD || v->policy_id == POLICY_ID_SERVICE_UNSHIELD ||
+	    policy_canon_number(s->tp_da, strlen(s->tp_da), da, sizeof(da)) < 0 ||
+	    strncmp(da, pfx, strlen(pfx)))
+		return;
+	if ((size_t)snprintf(key, sizeof(key), "%s|%s", v->sender, da) >= sizeof(key))
+		return;
+	eng_reports_part(w->commands, s, key, 0, 0, command_emit, w);
+}
+
 static void on_sms(void *ctx, const struct sf_sms *s)
 {
 	struct sf_worker *w = ctx;
@@ -375,6 +475,25 @@ static void on_sms(void *ctx, const struct sf_sms *s)
 		vc->key = vkey;
 		vc->pv = pv.pv;
 		vc->scan = pv.scan;
+		if (pv.pv.policy_id == POLICY_ID_SERVICE_REPORT && pv.pv.sender[0]) {
+			/* a report is one message, however many parts: the
+			 * assembler hands it on whole (report_emit) */
+			int sev = ps.action == SF_ACT_BLOCK ? 2 : ps.action == SF_ACT_TAG ? 1 : 0;
+
+			if (ev.type == POLICY_EVENT_REPORT)
+				ev.type = POLICY_EVENT_NONE;
+			eng_reports_part(w->reports, s, pv.pv.sender, sev ? ps.class_id : 0, sev,
+					 report_emit, w);
+		} else if (s->direction == SF_DIR_MT && s->tp_addr_alnum && pv.pv.recipient[0] &&
+			   !s->retransmission) {
+			eng_reports_note_delivery(w->reports, pv.pv.recipient, s->tp_oa, s->ts_ns);
+		} else if (s->direction == SF_DIR_MO && s->has_concat) {
+			maybe_command_part(w, s, &pv.pv);
+		}
+		/* a retransmission whose verdict fell out of the cache is
+		 * decided again, but its first copy already gave the event */
+		if (s->retransmission)
+			ev.type = POLICY_EVENT_NONE;
 		if (ev.type != POLICY_EVENT_NONE) {
 			if (ev.type == POLICY_EVENT_REPORT)
 				w->st.reports++;
@@ -457,6 +576,31 @@ int sf_worker_packet(struct sf_worker *w, const struct sf_gen *g,
 	w->st.packets++;
 	sf_pipeline_packet(w->pl, p, len, linktype, frame, ts_ns, &ps);
 	return w->pkt_verdict;
+}
+
+void sf_worker_expire_reports(struct sf_worker *w, uint64_t now_ns, const struct sf_engine_sink *sink)
+{
+	const struct sf_engine_sink *saved = w->sink;
+
+	w->sink = sink;
+	eng_reports_expire(w->reports, now_ns, report_emit, w);
+	eng_reports_expire(w->commands, now_ns, command_emit, w);
+	w->sink = saved;
+}
+
+void sf_worker_flush_reports(struct sf_worker *w, const struct sf_engine_sink *sink)
+{
+	const struct sf_engine_sink *saved = w->sink;
+
+	w->sink = sink;
+	eng_reports_flush(w->reports, report_emit, w);
+	eng_reports_flush(w->commands, command_emit, w);
+	w->sink = saved;
+}
+
+const struct eng_report_stats *sf_worker_report_stats(const struct sf_worker *w)
+{
+	return eng_reports_stats(w->reports);
 }
 
 void sf_worker_tick(struct sf_worker *w, uint64_t now_ns)

@@ -143,6 +143,19 @@ void sf_worker_apply_fact(struct sf_worker *w, const struct sf_fact *f);
  * association: parts may cross links). */
 uint64_t sf_engine_concat_key(const struct sf_sms *s, const char *sender, const char *recipient);
 
+/* Reports to the report number are handed on as whole messages
+ * (engine_report.h): a concatenated report's event comes when its last
+ * part arrives, or, marked incomplete, when the wait (concat_timeout_ns,
+ * packet clock) ends: call this between bursts with the sink that should
+ * get those events. */
+void sf_worker_expire_reports(struct sf_worker *w, uint64_t now_ns, const struct sf_engine_sink *sink);
+
+/* Hand on every report still waiting (end of a capture, shutdown). */
+void sf_worker_flush_reports(struct sf_worker *w, const struct sf_engine_sink *sink);
+
+struct eng_report_stats;
+const struct eng_report_stats *sf_worker_report_stats(const struct sf_worker *w);
+
 /* Bounded housekeeping (table expiry); call between bursts. */
 void sf_worker_tick(struct sf_worker *w, uint64_t now_ns);
 

@@ -159,6 +159,11 @@ static const struct policy_protected *protected_entry(const struct policy_config
 	return NULL;
 }
 
+int policy_is_protected(const struct policy_config *c, const char *sender)
+{
+	return protected_entry(c, sender) != NULL;
+}
+
 static int gt_allowed(const struct policy_protected *p, const char *gt)
 {
 	for (unsigned i = 0; i < p->n_gt; i++)
@@ -203,6 +208,14 @@ static int step_service(struct eval *e, struct policy_event *ev)
 	/* DOMAIN.md §3: MO to 10086999 is a spam report; it always goes through */
 	if (policy_canon_number(c->report_number, strlen(c->report_number), rn, sizeof(rn)) >= 0 &&
 	    strcmp(da, rn) == 0) {
+		if (sms->has_concat && sms->concat_total > 1) {
+			/* one part of a longer report: the engine assembles the
+			 * parts and parses the whole message once (a part alone
+			 * names nothing, whatever it starts with) */
+			add_reason(e->v, "report part %u/%u", sms->concat_seq, sms->concat_total);
+			return decide(e, SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_REPORT, 0,
+				      POLICY_STEP_SERVICE);
+		}
 		err = policy_parse_report(sms->text, sms->text ? sms->text_len : 0,
 					  e->v->sender, &out->report);
 		note_err(e, err);
@@ -721,6 +734,12 @@ void policy_event_json(struct sf_json *j, const struct policy_event *ev)
 		sf_json_str(j, "fp", fp);
 		sf_json_strn(j, "text", ev->report.text ? ev->report.text : "", ev->report.text_len);
 		sf_json_str(j, "class", ev->class_id ? sf_class_name(ev->class_id) : "");
+		if (ev->parts_total > 1) {
+			sf_json_uint(j, "parts", ev->parts);
+			sf_json_uint(j, "parts_total", ev->parts_total);
+		}
+		if (ev->incomplete)
+			sf_json_bool(j, "incomplete", 1);
 	} else if (ev->type == POLICY_EVENT_SHIELD || ev->type == POLICY_EVENT_UNSHIELD) {
 		sf_json_str(j, "subscriber", ev->shield.subscriber);
 		sf_json_str(j, "port", ev->shield.port);

@@ -89,6 +89,9 @@ struct policy_event {
 	uint8_t class_id;		/* report: the scan's class of the reported text, or 0 */
 	struct policy_report report;	/* type REPORT (text points into the SMS) */
 	struct policy_shield shield;	/* type SHIELD / UNSHIELD */
+	uint8_t parts;			/* report: parts assembled (0: not counted) */
+	uint8_t parts_total;		/* report: parts the message announced */
+	uint8_t incomplete;		/* report: the wait ended before every part came */
 };
 
 /* "report", "shield", "unshield", or NULL */
@@ -111,6 +114,10 @@ static inline void policy_learn_sri(struct policy_state *st, const char *imsi,
 {
 	policy_state_learn_imsi(st, imsi, msisdn, now_ns);
 }
+
+/* 1 if sender is one of cfg's protected senders (same canonical number or
+ * the same id in any letter case). */
+int policy_is_protected(const struct policy_config *c, const char *sender);
 
 /* True if the local time (UTC + cfg->utc_offset_min) of now_ns is inside
  * the quiet hours [start, end) (wrapping midnight when start > end). */

@@ -18,6 +18,8 @@ void policy_config_defaults(struct policy_config *c)
 	strcpy(c->shield_command, "00000");
 	strcpy(c->unshield_command, "QX00000");
 	strcpy(c->industry_prefix, "106");
+	strcpy(c->country_code, "86");
+	strcpy(c->national_prefix, "0");
 	strcpy(c->care_sender, "10086");
 	c->quiet_enabled = 1;
 	c->quiet_start_min = 22 * 60;
@@ -376,6 +378,16 @@ int policy_config_set(struct policy_config *c, const char *section,
 			return set_short(c->industry_prefix, name, value, 1, err, errlen);
 		if (strcmp(key, "care_sender") == 0)
 			return set_short(c->care_sender, name, value, 0, err, errlen);
+		if (strcmp(key, "country_code") == 0 || strcmp(key, "national_prefix") == 0) {
+			int cc = key[0] == 'c';
+			size_t n = strlen(value);
+
+			if (n < 1 || n > (cc ? 3u : 2u) || !all_digits(value, n) || (cc && value[0] == '0'))
+				FAIL("%s: '%s' is not a %s", name, value,
+				     cc ? "country code (1-3 digits)" : "national prefix (1-2 digits)");
+			memcpy(cc ? c->country_code : c->national_prefix, value, n + 1);
+			return 0;
+		}
 		if (strcmp(key, "quiet_hours") == 0) {
 			char a[8], b[8];
 			int s, e;

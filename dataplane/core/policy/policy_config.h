@@ -34,6 +34,8 @@ struct policy_config {
 	char unshield_command[POLICY_NUM_MAX];	/* "QX00000" (case-insensitive) */
 	char industry_prefix[POLICY_NUM_MAX];	/* "106" */
 	char care_sender[POLICY_NUM_MAX];	/* "10086" */
+	char country_code[8];			/* "86": numbering plan of policy_canon_number */
+	char national_prefix[8];		/* "0" */
 	uint8_t quiet_enabled;			/* quiet_hours != "off" */
 	uint16_t quiet_start_min, quiet_end_min;	/* minutes after local midnight */
 	int16_t utc_offset_min;			/* local time = UTC + offset */

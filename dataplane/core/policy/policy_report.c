@@ -9,10 +9,49 @@
 
 #define CANON_DIGITS_MAX 20
 
+/* The numbering plan (POLICY.md "Numbers"): set once at start-up, before
+ * any worker runs, then only read. */
+static char num_cc[8] = "86";
+static char num_np[8] = "0";
+
+int policy_numbering_set(const char *country_code, const char *national_prefix)
+{
+	size_t a = country_code ? strlen(country_code) : 0;
+	size_t b = national_prefix ? strlen(national_prefix) : 0;
+
+	if (a < 1 || a > 3 || b < 1 || b > 2 || country_code[0] == '0')
+		return -1;
+	for (size_t i = 0; i < a; i++)
+		if (!pu_is_digit(country_code[i]))
+			return -1;
+	for (size_t i = 0; i < b; i++)
+		if (!pu_is_digit(national_prefix[i]))
+			return -1;
+	memcpy(num_cc, country_code, a + 1);
+	memcpy(num_np, national_prefix, b + 1);
+	return 0;
+}
+
+const char *policy_numbering_cc(void)
+{
+	return num_cc;
+}
+
+const char *policy_numbering_np(void)
+{
+	return num_np;
+}
+
+/* A national mobile number without prefix (China: 1[3-9] + 9 digits). */
+static int national_mobile(const char *s, size_t n)
+{
+	return !strcmp(num_cc, "86") && n == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9';
+}
+
 int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 {
 	char d[CANON_DIGITS_MAX + 1];
-	size_t nd = 0, i = 0;
+	size_t nd = 0, i = 0, ccl = strlen(num_cc), npl = strlen(num_np);
 	int plus = 0, last_digit = 0;
 	const char *s = d;
 
@@ -33,8 +72,14 @@ int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 			last_digit = 1;
 			continue;
 		}
-		/* a separator inside the number: "138-0000-0000", "+86 138..." */
-		if ((c == '-' || c == ' ') && nd > 0 && last_digit) {
+		/* a separator inside the number: "138-0000-0000", "+86 138...",
+		 * "138.0000.0000", "(010)1234-5678" */
+		if ((c == '-' || c == ' ' || c == '.' || c == ')' || c == 0x2013 || c == 0x2014) &&
+		    nd > 0 && last_digit) {
+			last_digit = 0;
+			continue;
+		}
+		if (c == '(' && !last_digit) {
 			last_digit = 0;
 			continue;
 		}
@@ -47,15 +92,19 @@ int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 	if (!plus && nd >= 9 && d[0] == '0' && d[1] == '0') {
 		s += 2;
 		nd -= 2;
+		plus = 1;
 	}
-	/* Chinese mobile numbers in national form: 1[3-9] + 9 digits */
-	if (nd == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9') {
-		if (cap < nd + 3)
+	/* national forms get the country code: mobiles as written, fixed
+	 * lines with the national prefix dropped (E.164 §6: NSN) */
+	if (!plus && (national_mobile(s, nd) ||
+		      (nd >= 10 && nd <= 12 && !strncmp(s, num_np, npl) && s[npl] != '0'))) {
+		size_t skip = national_mobile(s, nd) ? 0 : npl;
+
+		if (cap < ccl + nd - skip + 1)
 			return -1;
-		out[0] = '8';
-		out[1] = '6';
-		memcpy(out + 2, s, nd + 1);
-		return (int)nd + 2;
+		memcpy(out, num_cc, ccl);
+		memmove(out + ccl, s + skip, nd - skip + 1);
+		return (int)(ccl + nd - skip);
 	}
 	if (cap < nd + 1)
 		return -1;
@@ -65,9 +114,10 @@ int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 
 const char *policy_national(const char *canon)
 {
-	if (canon && canon[0] == '8' && canon[1] == '6' && strlen(canon) == 13 &&
-	    canon[2] == '1' && canon[3] >= '3' && canon[3] <= '9')
-		return canon + 2;
+	size_t ccl = strlen(num_cc);
+
+	if (canon && !strncmp(canon, num_cc, ccl) && national_mobile(canon + ccl, strlen(canon + ccl)))
+		return canon + ccl;
 	return NULL;
 }
 
@@ -161,24 +211,106 @@ static size_t skip_seps(const char *t, size_t len, size_t i, int *explicit_sep)
 	return i;
 }
 
-/* Try a phone number at i; on success fill out->reported and return the
- * position after it (before any separator), else 0. */
+/* Is d[0..nd) a number as people write one (DOMAIN.md §3, China)?
+ * Fills nat with the form policy_canon_number takes ("+" + digits for a
+ * foreign E.164 number, else the national digits). plus: written with a
+ * leading '+'. Accepted:
+ *   +86 / 0086 / 86 + national number; + / 00 + another country code
+ *   (8-15 digits, ITU-T E.164 §6);
+ *   mobiles 1[3-9] + 9 digits; fixed lines 0 + area code + number
+ *   (10-12 digits, not 00); 106… industry ports (8-20 digits);
+ *   service numbers 95xxx, 100xx, 12xxx (5 digits); 400/800 hotlines
+ *   (10 digits).
+ * Anything else ("000001", "000", "2026", "12") names no number. */
+static int number_valid(const char *d, size_t nd, int plus, char *nat, size_t cap)
+{
+	const char *r = d;
+	size_t nr = nd;
+	int intl = plus;
+
+	if (nd >= CANON_DIGITS_MAX + 1 || cap < nd + 3)
+		return 0;
+	if (!plus && nd > 2 && d[0] == '0' && d[1] == '0') {
+		r += 2;
+		nr -= 2;
+		intl = 1;
+	}
+	if (intl) {
+		if (nr > 2 && r[0] == '8' && r[1] == '6') {
+			r += 2;
+			nr -= 2;
+			/* national significant number: mobile or area code + number */
+			if (nr == 11 && r[0] == '1' && r[1] >= '3' && r[1] <= '9') {
+				memcpy(nat, r, nr);
+				nat[nr] = 0;
+				return 1;
+			}
+			if (nr >= 9 && nr <= 11 && r[0] >= '1' && r[0] <= '9' &&
+			    !(r[0] == '1' && r[1] != '0')) {
+				nat[0] = '0';
+				memcpy(nat + 1, r, nr);
+				nat[nr + 1] = 0;
+				return 1;
+			}
+			return 0;
+		}
+		if (nr >= 8 && nr <= 15 && r[0] != '0') {
+			nat[0] = '+';
+			memcpy(nat + 1, r, nr);
+			nat[nr + 1] = 0;
+			return 1;
+		}
+		return 0;
+	}
+	/* "86" + a mobile written without '+' */
+	if (nd == 13 && d[0] == '8' && d[1] == '6' && d[2] == '1' && d[3] >= '3' && d[3] <= '9')
+		r += 2, nr -= 2;
+	else if (!((nr == 11 && r[0] == '1' && r[1] >= '3' && r[1] <= '9') ||
+		   (nr >= 10 && nr <= 12 && r[0] == '0' && r[1] != '0') ||
+		   (nr >= 8 && r[0] == '1' && r[1] == '0' && r[2] == '6') ||
+		   (nr == 5 && r[0] == '9' && r[1] == '5') ||
+		   (nr == 5 && r[0] == '1' && r[1] == '0' && r[2] == '0') ||
+		   (nr == 5 && r[0] == '1' && r[1] == '2') ||
+		   (nr == 10 && (r[0] == '4' || r[0] == '8') && r[1] == '0' && r[2] == '0')))
+		return 0;
+	memcpy(nat, r, nr);
+	nat[nr] = 0;
+	return 1;
+}
+
+/* A character that may sit between digit groups of one written number:
+ * "138-0000-0000", "138 0000 0000", "138.0000.0000", "(010)12345678",
+ * en/em dashes. */
+static int number_sep(uint32_t c)
+{
+	return c == '-' || c == ' ' || c == '.' || c == '(' || c == ')' ||
+	       c == 0x2013 || c == 0x2014 || c == 0x2212;
+}
+
+#define NUM_GROUPS_MAX 12
+
+/* Try a written number at i; on success fill out->reported and return the
+ * position after it (before any separator), else 0. The digits are read in
+ * groups; the longest run of whole groups that is a valid number wins
+ * ("95588 3 days" names 95588), so a number never swallows what follows. */
 static size_t try_number(const char *t, size_t len, size_t i, struct policy_report *out)
 {
-	char d[CANON_DIGITS_MAX + 2];
-	size_t nd = 0, end;
+	char d[CANON_DIGITS_MAX + 2], nat[CANON_DIGITS_MAX + 4];
+	size_t nd = 0, gend[NUM_GROUPS_MAX], gnd[NUM_GROUPS_MAX];
+	unsigned ng = 0;
 	int plus = 0;
-	uint32_t c, next;
+	uint32_t c;
 
+	if (peek(t, len, i) == '(')
+		pu_utf8_next(t, len, &i);
 	if (peek(t, len, i) == '+') {
 		pu_utf8_next(t, len, &i);
 		plus = 1;
 	}
-	for (;;) {
-		size_t j = i;
+	while (i < len) {
+		size_t j = i, k;
+		unsigned nsep = 0;
 
-		if (i >= len)
-			break;
 		c = pu_fold_width(pu_utf8_next(t, len, &j));
 		if (c >= '0' && c <= '9') {
 			if (nd >= CANON_DIGITS_MAX)
@@ -187,36 +319,53 @@ static size_t try_number(const char *t, size_t len, size_t i, struct policy_repo
 			i = j;
 			continue;
 		}
-		/* "138-0000-0000"; "+86 138…" (a space only after the country code) */
-		next = peek(t, len, j);
-		if (nd > 0 && next >= '0' && next <= '9' &&
-		    (c == '-' || (c == ' ' && plus && nd == 2 && d[0] == '8' && d[1] == '6'))) {
-			i = j;
-			continue;
-		}
-		break;
-	}
-	end = i;
-	if (nd < 3)
-		return 0;
-	next = peek(t, len, end);
-	/* A number must be followed by a separator or the end; a phone-length
-	 * one may run straight into CJK text ("13800000000发来的诈骗"). */
-	if (end < len && !sep_kind(next) && !(nd >= 7 && next >= 0x80))
-		return 0;
-	d[nd] = 0;
-	{
-		char tmp[CANON_DIGITS_MAX + 4];
-		size_t k = 0;
+		if (nd == 0 || ng >= NUM_GROUPS_MAX)
+			break;
+		/* end of a group; separators (at most two) then more digits? */
+		gend[ng] = i;
+		gnd[ng++] = nd;
+		k = i;
+		while (k < len && nsep < 3) {
+			size_t m = k;
+			uint32_t sc = pu_fold_width(pu_utf8_next(t, len, &m));
 
-		if (plus)
-			tmp[k++] = '+';
-		memcpy(tmp + k, d, nd + 1);
-		if (policy_canon_number(tmp, k + nd, out->reported, sizeof(out->reported)) < 0)
-			return 0;
+			if (!number_sep(sc))
+				break;
+			nsep++;
+			k = m;
+		}
+		c = peek(t, len, k);
+		if (nsep == 0 || nsep > 2 || !(c >= '0' && c <= '9'))
+			break;
+		i = k;
 	}
-	out->reported_kind = POLICY_REPORTED_NUMBER;
-	return end;
+	if (nd == 0)
+		return 0;
+	if (ng == 0 || gnd[ng - 1] != nd) {
+		if (ng >= NUM_GROUPS_MAX)
+			return 0;
+		gend[ng] = i;
+		gnd[ng++] = nd;
+	}
+	while (ng > 0) {
+		size_t end = gend[ng - 1], n = gnd[ng - 1];
+		uint32_t next = peek(t, len, end);
+
+		ng--;
+		if (!number_valid(d, n, plus, nat, sizeof(nat)))
+			continue;
+		/* followed by a separator or the end; a phone-length number may
+		 * run straight into CJK text ("13800000000发来的诈骗") */
+		if (end < len && !sep_kind(next) && next != ')' && !(n >= 7 && next >= 0x80))
+			return 0;
+		if (next == ')')
+			pu_utf8_next(t, len, &end);
+		if (policy_canon_number(nat, strlen(nat), out->reported, sizeof(out->reported)) < 0)
+			return 0;
+		out->reported_kind = POLICY_REPORTED_NUMBER;
+		return end;
+	}
+	return 0;
 }
 
 static int alnum_id_char(uint32_t c)
@@ -225,50 +374,66 @@ static int alnum_id_char(uint32_t c)
 	       c == '-' || c == '_' || c == '.' || c == '&';
 }
 
-/* Try an alphanumeric sender id at i (1-11 characters of [A-Za-z0-9-_.&]
+/* Try an alphanumeric sender id at i (2-11 characters of [A-Za-z0-9-_.&]
  * with a letter, TS 23.040 §9.1.2.5 alphanumeric address); returns the
- * position after it, or 0. */
-static size_t try_sender(const char *t, size_t len, size_t i, struct policy_report *out)
+ * position after it, or 0. A word at the start of a text is only a sender
+ * id when the form leaves no doubt: the report service's own separator
+ * '*' ("ICBC*text"), or the network delivered a message from exactly that
+ * id to this reporter recently (opts->sender_delivered). "FREE entry…",
+ * "URGENT: call…" and "Hello world" name nobody. */
+static size_t try_sender(const char *t, size_t len, size_t i, const struct policy_report_opts *o,
+			 struct policy_report *out)
 {
 	char id[12];
-	size_t n = 0, end, after;
-	int letters = 0, lower = 0, explicit_sep;
+	size_t n = 0, end, after, j;
+	int letters = 0, explicit_sep, star = 0;
 
 	while (i < len) {
-		size_t j = i;
-		uint32_t c = pu_fold_width(pu_utf8_next(t, len, &j));
+		size_t j2 = i;
+		uint32_t c = pu_fold_width(pu_utf8_next(t, len, &j2));
 
 		if (!alnum_id_char(c))
 			break;
 		if (n >= 11)
 			return 0;
 		letters += (c | 32) >= 'a' && (c | 32) <= 'z';
-		lower += c >= 'a' && c <= 'z';
 		id[n++] = (char)pu_upper((int)c);
-		i = j;
+		i = j2;
 	}
 	end = i;
-	if (n == 0 || !letters || end >= len)
+	if (n < 2 || !letters || end >= len)
 		return 0;
 	if (!sep_kind(peek(t, len, end)))
 		return 0;
 	after = skip_seps(t, len, end, &explicit_sep);
 	if (after >= len)
 		return 0;
-	/* "ICBC*text" always; "ICBC text" only for an id written like one
-	 * (no lower-case letters, 2+ characters), so "Hello world" stays text */
-	if (!explicit_sep && (lower || n < 2))
-		return 0;
+	for (j = end; j < after;) {
+		if (pu_fold_width(pu_utf8_next(t, len, &j)) == '*')
+			star = 1;
+	}
 	id[n] = 0;
+	if (!star && !(o && o->sender_delivered && o->sender_delivered(o->arg, out->reporter, id)))
+		return 0;
 	memcpy(out->reported, id, n + 1);
 	out->reported_kind = POLICY_REPORTED_SENDER;
 	return end;
 }
 
+/* Words subscribers put before the number they report ("举报13800000000",
+ * "号码：138…"); skipped only when a valid number follows. */
+static const char *const lead_words[] = { "举报号码", "投诉号码", "举报", "投诉", "号码" };
+
 enum sf_err policy_parse_report(const char *text, size_t len, const char *reporter,
 				struct policy_report *out)
 {
-	size_t i = 0, end;
+	return policy_parse_report_ex(text, len, reporter, NULL, out);
+}
+
+enum sf_err policy_parse_report_ex(const char *text, size_t len, const char *reporter,
+				   const struct policy_report_opts *o, struct policy_report *out)
+{
+	size_t i = 0, end = 0;
 	int explicit_sep;
 
 	memset(out, 0, sizeof(*out));
@@ -286,9 +451,21 @@ enum sf_err policy_parse_report(const char *text, size_t len, const char *report
 			break;
 		i = j;
 	}
-	end = try_number(text, len, i, out);
-	if (!end)
-		end = try_sender(text, len, i, out);
+	/* the head of the text names the reported party, unless the part
+	 * that held it never arrived */
+	if (!(o && o->head_missing)) {
+		end = try_number(text, len, i, out);
+		for (size_t w = 0; !end && w < sizeof(lead_words) / sizeof(lead_words[0]); w++) {
+			size_t wl = strlen(lead_words[w]), k;
+
+			if (len - i < wl || memcmp(text + i, lead_words[w], wl))
+				continue;
+			k = skip_seps(text, len, i + wl, &explicit_sep);
+			end = try_number(text, len, k, out);
+		}
+		if (!end)
+			end = try_sender(text, len, i, o, out);
+	}
 	if (end)
 		i = skip_seps(text, len, end, &explicit_sep);
 
@@ -322,31 +499,43 @@ enum sf_err policy_parse_report(const char *text, size_t len, const char *report
 	return SF_OK;
 }
 
+/* Characters a command may carry anywhere without changing it: NUL
+ * (UCS-2 / 8-bit padding) and zero-width characters. */
+static int cmd_invisible(uint32_t c)
+{
+	return c == 0 || (c >= 0x200B && c <= 0x200F) || (c >= 0x2060 && c <= 0x2064) ||
+	       c == 0xFEFF;
+}
+
+static int cmd_trailer(uint32_t c)
+{
+	return c == '.' || c == '!' || c == 0x3002 /* 。 */;
+}
+
 int policy_text_is_command(const char *text, size_t len, const char *cmd)
 {
 	size_t i = 0, k = 0, cl = strlen(cmd);
+	int done = 0;	/* the command's characters have ended (space or trailer) */
 
 	if (!text || cl == 0)
 		return 0;
 	while (i < len) {
-		size_t j = i;
-
-		if (!pu_is_space(pu_fold_width(pu_utf8_next(text, len, &j))))
-			break;
-		i = j;
-	}
-	while (i < len) {
 		uint32_t c = pu_fold_width(pu_utf8_next(text, len, &i));
 
-		if (pu_is_space(c))
-			break;
-		if (k >= cl || c >= 0x80 || pu_upper((int)c) != pu_upper((unsigned char)cmd[k]))
+		if (cmd_invisible(c))
+			continue;
+		if (pu_is_space(c)) {
+			done = k > 0;
+			continue;
+		}
+		if (cmd_trailer(c) && k == cl) {
+			done = 1;
+			continue;
+		}
+		if (done || k >= cl || c >= 0x80 || pu_upper((int)c) != pu_upper((unsigned char)cmd[k]))
 			return 0;
 		k++;
 	}
-	while (i < len)
-		if (!pu_is_space(pu_fold_width(pu_utf8_next(text, len, &i))))
-			return 0;
 	return k == cl;
 }
 

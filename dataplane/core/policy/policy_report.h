@@ -16,15 +16,26 @@
 
 #define POLICY_REPORT_TEXT_MAX 1024	/* bytes of reported text kept (LISTS_SPEC) */
 
-/* Canonical number (POLICY.md "Numbers"): ASCII digits only; a leading
- * '+' or international prefix "00" is dropped; a Chinese mobile number in
- * national form (11 digits 1[3-9]…) gets country code 86 in front; so
- * "+86 138-0000-0000", "008613800000000", "13800000000" all become
- * "8613800000000". Short codes (10086, 95588, 106… ports) stay as they
- * are. Input: ASCII or full-width digits, '+', and '-' / spaces between
- * digits. Returns the length written to out (NUL-terminated), or -1 if the
- * input is not a number of 1..20 digits or does not fit. */
+/* Canonical number (POLICY.md "Numbers"), the one form the dataplane,
+ * events, lists and smsfwctl use: ASCII digits only; a leading '+' or
+ * international prefix "00" is dropped; a national number gets the
+ * country code: a mobile (country code 86: 11 digits 1[3-9]…) as written,
+ * a fixed line (national prefix + non-zero, 10-12 digits) without its
+ * national prefix; so "+86 138-0000-0000", "008613800000000",
+ * "13800000000" all become "8613800000000" and "010-1234 5678"
+ * "861012345678". Short codes (10086, 95588, 106… ports) stay as they
+ * are. Input: ASCII or full-width digits, '+', and '-' '.' ' ' dashes or
+ * parentheses between digits. Returns the length written to out
+ * (NUL-terminated), or -1 if the input is not a number of 1..20 digits or
+ * does not fit. */
 int policy_canon_number(const char *in, size_t len, char *out, size_t cap);
+
+/* The numbering plan of policy_canon_number: country code (1-3 digits,
+ * default "86") and national prefix (1-2 digits, default "0"). Call once
+ * at start-up before any other thread runs; 0 or -1 (invalid, unchanged). */
+int policy_numbering_set(const char *country_code, const char *national_prefix);
+const char *policy_numbering_cc(void);
+const char *policy_numbering_np(void);
 
 /* The national form of a canonical Chinese mobile number ("86138…" →
  * "138…"), or NULL if canon is not one. Points into canon. */
@@ -60,15 +71,39 @@ struct policy_report {
 	uint64_t fp;				/* policy_fingerprint(text), 0 if none */
 };
 
-/* Parse the text of an MO SMS to the report number (POLICY.md "Reports"):
- *   "13800000000*text", "13800000000 text", "+8613800000000：text",
- *   "１３８００００００００＊text", "10657000123 text", "ICBC*text",
- *   "PRIZE-CENTER text", or the forwarded text alone.
+/* Parse the text of a report to the report number (POLICY.md "Reports"):
+ *   "13800000000*text", "13800000000 text", "+86-138-0000-0000：text",
+ *   "１３８００００００００＊text", "10657000123 text", "95588 text",
+ *   "举报13800000000 text", "ICBC*text", or the forwarded text alone.
+ * Only a number written as one at the start names a number: a mobile, a
+ * fixed line, a 106… port, a 95xxx/100xx/12xxx service number, 400/800,
+ * in national or international form (+86, 0086, 86), with spaces, dashes
+ * or dots between digit groups, ASCII or full-width digits. A word names
+ * a sender id only as "ID*text" (or see policy_report_opts). Anything
+ * else names nothing: the report is its text (fingerprint).
  * reporter is the sender's MSISDN (sm-RP-OA), canonicalised into out.
  * SF_OK; SF_E_POLICY_REPORT_NO_REPORTER if reporter is not a number;
  * SF_E_POLICY_REPORT_EMPTY if the text holds neither a number nor text. */
 enum sf_err policy_parse_report(const char *text, size_t len, const char *reporter,
 				struct policy_report *out);
+
+/* What the caller knows beyond the text (a report assembled from its
+ * concatenated parts, POLICY.md "Reports"). */
+struct policy_report_opts {
+	/* the first part never arrived: the start of the text is not the
+	 * start of the report, so it names nobody (a continuation part
+	 * "00-0001，回T退订" or "FREE entry…" is forwarded text) */
+	int head_missing;
+	/* 1 if the network delivered a message from the alphanumeric sender
+	 * id (upper case) to reporter (canonical) recently; then "ID text"
+	 * names it. NULL: only "ID*text" names a sender id. */
+	int (*sender_delivered)(void *arg, const char *reporter, const char *sender_id);
+	void *arg;
+};
+
+/* As policy_parse_report, with opts (may be NULL). */
+enum sf_err policy_parse_report_ex(const char *text, size_t len, const char *reporter,
+				   const struct policy_report_opts *opts, struct policy_report *out);
 
 enum policy_shield_type {
 	POLICY_SHIELD_NONE = 0,		/* the text is not a shield command */
@@ -92,7 +127,10 @@ enum sf_err policy_parse_shield(const char *text, size_t len, const char *subscr
 				const char *port, const struct policy_config *cfg,
 				struct policy_shield *out);
 
-/* True if text (ASCII) equals cmd after the same folding as above. */
+/* True if text equals cmd after the same folding as above: surrounding
+ * whitespace, NUL and zero-width characters anywhere (UCS-2 NUL padding,
+ * "0\u200b0000") and trailing full stops or exclamation marks ("00000。")
+ * are ignored; a space inside ("0 0000") is not the command. */
 int policy_text_is_command(const char *text, size_t len, const char *cmd);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Reports to 10086999 and "00000" shields as subscribers type them
- * (DOMAIN.md §3), number canonicalisation, fingerprints and masking:
+ * (DOMAIN.md \xa73), number canonicalisation, fingerprints and masking:
  * every form gives exact reporter / reported / text. */
 #include "sf_test.h"
 #include "policy_config.h"
@@ -34,9 +34,45 @@ static const struct report_case report_cases[] = {
 	{ "13800000000发来诈骗短信", POLICY_REPORTED_NUMBER, "8613800000000", "发来诈骗短信" },
 	{ "13800000000", POLICY_REPORTED_NUMBER, "8613800000000", NULL },
 	{ "ICBC*您的账户", POLICY_REPORTED_SENDER, "ICBC", "您的账户" },
-	{ "win-prize: you won", POLICY_REPORTED_SENDER, "WIN-PRIZE", "you won" },
-	{ "WIN-PRIZE 恭喜中奖", POLICY_REPORTED_SENDER, "WIN-PRIZE", "恭喜中奖" },
-	/* TS 23.040 §9.1.2.5: an alphanumeric address has at most 11 characters */
+	/* a word names a sender id only as "ID*text" (or when the network
+	 * delivered it to the reporter: report_opts) */
+	{ "win-prize: you won", POLICY_REPORTED_NONE, "", "win-prize: you won" },
+	{ "WIN-PRIZE 恭喜中奖", POLICY_REPORTED_NONE, "", "WIN-PRIZE 恭喜中奖" },
+	{ "FREE entry in 2 a wkly comp to win FA Cup", POLICY_REPORTED_NONE, "",
+	  "FREE entry in 2 a wkly comp to win FA Cup" },
+	{ "URGENT: call 09061701461", POLICY_REPORTED_NONE, "", "URGENT: call 09061701461" },
+	{ "FREE*entry", POLICY_REPORTED_SENDER, "FREE", "entry" },
+	{ "ICBC \xef\xbc\x8a 您的账户", POLICY_REPORTED_SENDER, "ICBC", "您的账户" },
+	/* only numbers written as numbers: what a continuation part or a
+	 * date starts with names nothing */
+	{ "00-0001，回T退订", POLICY_REPORTED_NONE, "", "00-0001，回T退订" },
+	{ "000 text", POLICY_REPORTED_NONE, "", "000 text" },
+	{ "2026-01-01 促销", POLICY_REPORTED_NONE, "", "2026-01-01 促销" },
+	{ "1380000000 text", POLICY_REPORTED_NONE, "", "1380000000 text" },
+	{ "10086999 text", POLICY_REPORTED_NONE, "", "10086999 text" },
+	{ "100元话费 text", POLICY_REPORTED_NONE, "", "100元话费 text" },
+	/* separators, full width, international forms */
+	{ "+86-139-0000-0002 text", POLICY_REPORTED_NUMBER, "8613900000002", "text" },
+	{ "138 0000 0000 加微信", POLICY_REPORTED_NUMBER, "8613800000000", "加微信" },
+	{ "138.0000.0000*x", POLICY_REPORTED_NUMBER, "8613800000000", "x" },
+	{ "86 13800000000 text", POLICY_REPORTED_NUMBER, "8613800000000", "text" },
+	{ "\xef\xbc\x90\xef\xbc\x91\xef\xbc\x90\xef\xbc\x8d\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93"
+	  "\xef\xbc\x94\xef\xbc\x95\xef\xbc\x96\xef\xbc\x97\xef\xbc\x98 发票", POLICY_REPORTED_NUMBER,
+	  "861012345678", "发票" },	/* ０１０－１２３４５６７８ */
+	{ "+86 10 1234 5678：text", POLICY_REPORTED_NUMBER, "861012345678", "text" },
+	{ "0086 10 12345678 text", POLICY_REPORTED_NUMBER, "861012345678", "text" },
+	{ "(010)12345678 text", POLICY_REPORTED_NUMBER, "861012345678", "text" },
+	{ "0755-8888 1234 text", POLICY_REPORTED_NUMBER, "8675588881234", "text" },
+	{ "95588 3天内", POLICY_REPORTED_NUMBER, "95588", "3天内" },
+	{ "106 9000 1234 5678 text", POLICY_REPORTED_NUMBER, "106900012345678", "text" },
+	{ "12321 text", POLICY_REPORTED_NUMBER, "12321", "text" },
+	{ "10010：text", POLICY_REPORTED_NUMBER, "10010", "text" },
+	{ "400-820-8820 text", POLICY_REPORTED_NUMBER, "4008208820", "text" },
+	{ "+852 6123 4567 text", POLICY_REPORTED_NUMBER, "85261234567", "text" },
+	{ "举报13800000000：诈骗", POLICY_REPORTED_NUMBER, "8613800000000", "诈骗" },
+	{ "举报号码 13800000000 诈骗", POLICY_REPORTED_NUMBER, "8613800000000", "诈骗" },
+	{ "举报一条诈骗短信", POLICY_REPORTED_NONE, "", "举报一条诈骗短信" },
+	/* TS 23.040 \xa79.1.2.5: an alphanumeric address has at most 11 characters */
 	{ "PRIZE-CENTER*恭喜中奖", POLICY_REPORTED_NONE, "", "PRIZE-CENTER*恭喜中奖" },
 	/* full-width letters ＪＤ + full-width asterisk */
 	{ "\xef\xbc\xaa\xef\xbc\xa4\xef\xbc\x8a优惠", POLICY_REPORTED_SENDER, "JD", "优惠" },
@@ -72,6 +108,36 @@ static void report_table(void)
 		}
 	}
 	sf_t_fail_case = any;
+}
+
+static int delivered_icbc(void *arg, const char *reporter, const char *id)
+{
+	(void)arg;
+	return !strcmp(reporter, "8613912345678") && !strcmp(id, "ICBC");
+}
+
+/* What the caller knows: a missing first part, recent deliveries. */
+static void report_opts(void)
+{
+	struct policy_report_opts o = { 1, NULL, NULL };
+	struct policy_report r;
+
+	/* the head part never arrived: "13800000000 …" is forwarded text */
+	CHECK_INT(policy_parse_report_ex("13800000000 text", 16, "13912345678", &o, &r), SF_OK);
+	CHECK_INT(r.reported_kind, POLICY_REPORTED_NONE);
+	CHECK_INT((int)r.text_len, 16);
+	o.head_missing = 0;
+	o.sender_delivered = delivered_icbc;
+	CHECK_INT(policy_parse_report_ex("ICBC 您的账户", strlen("ICBC 您的账户"), "13912345678", &o, &r),
+		  SF_OK);
+	CHECK_INT(r.reported_kind, POLICY_REPORTED_SENDER);
+	CHECK_STR(r.reported, "ICBC");
+	/* the same id, delivered to someone else */
+	CHECK_INT(policy_parse_report_ex("ICBC 您的账户", strlen("ICBC 您的账户"), "13912345679", &o, &r),
+		  SF_OK);
+	CHECK_INT(r.reported_kind, POLICY_REPORTED_NONE);
+	CHECK_INT(policy_parse_report_ex("FREE entry", 10, "13912345678", &o, &r), SF_OK);
+	CHECK_INT(r.reported_kind, POLICY_REPORTED_NONE);
 }
 
 static void report_errors(void)
@@ -114,6 +180,17 @@ static void canon(void)
 		{ "10657512345", "10657512345" },
 		{ "12345678901", "12345678901" },
 		{ "00000", "00000" },
+		/* one form whatever the writing: separators, national prefix */
+		{ "+86-139-0000-0002", "8613900000002" },
+		{ "139.0000.0002", "8613900000002" },
+		{ "\xef\xbc\x91\xef\xbc\x93\xef\xbc\x99 0000 0002", "8613900000002" },	/* １３９ */
+		{ "010-1234 5678", "861012345678" },
+		{ "(010)12345678", "861012345678" },
+		{ "861012345678", "861012345678" },
+		{ "0755 8888 1234", "8675588881234" },
+		{ "106 5751 2345", "10657512345" },
+		{ "95588", "95588" },
+		{ "138--0000", NULL }, { "(", NULL },
 		{ "abc", NULL }, { "", NULL }, { "138-", NULL }, { "+", NULL },
 		{ "1+38", NULL }, { "123456789012345678901", NULL },
 	};
@@ -132,6 +209,20 @@ static void canon(void)
 	CHECK_INT(policy_canon_number("13800000000", 11, out, 13), -1);	/* needs 14 */
 	CHECK_STR(policy_national("8613800000000"), "13800000000");
 	CHECK(policy_national("8610086") == NULL);
+	/* another numbering plan: country code 44, national prefix 0 */
+	CHECK_INT(policy_numbering_set("44", "0"), 0);
+	CHECK_INT(policy_canon_number("07700 900123", 12, out, sizeof(out)), 12);
+	CHECK_STR(out, "447700900123");
+	CHECK_INT(policy_canon_number("13800000000", 11, out, sizeof(out)), 11);
+	CHECK_STR(out, "13800000000");	/* not a mobile of this plan */
+	CHECK_STR(policy_numbering_cc(), "44");
+	CHECK_INT(policy_numbering_set("", "0"), -1);
+	CHECK_INT(policy_numbering_set("0", "0"), -1);
+	CHECK_INT(policy_numbering_set("1234", "0"), -1);
+	CHECK_INT(policy_numbering_set("4a", "0"), -1);
+	CHECK_STR(policy_numbering_cc(), "44");	/* a refused plan changes nothing */
+	CHECK_INT(policy_numbering_set("86", "0"), 0);
+	CHECK_INT(policy_canon_number("13800000000", 11, out, sizeof(out)), 13);
 }
 
 static void fingerprint(void)
@@ -184,6 +275,12 @@ static void shield(void)
 		{ "000000", POLICY_SHIELD_NONE },
 		{ "00000 please", POLICY_SHIELD_NONE },
 		{ "0 0000", POLICY_SHIELD_NONE },
+		/* padded oddly: trailing full stop, NUL (UCS-2 padding), zero-width */
+		{ "00000\xe3\x80\x82", POLICY_SHIELD_ADD },	/* 00000。 */
+		{ "00000 .", POLICY_SHIELD_ADD },
+		{ "0\xe2\x80\x8b" "0000", POLICY_SHIELD_ADD },	/* U+200B inside */
+		{ "00.000", POLICY_SHIELD_NONE },
+		{ ".00000", POLICY_SHIELD_NONE },
 		{ "", POLICY_SHIELD_NONE },
 	};
 
@@ -191,6 +288,8 @@ static void shield(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		CHECK_INT(policy_parse_shield(cases[i].text, strlen(cases[i].text), "13912345678",
 					      "106575", &c, &s), SF_OK);
+		if (s.type != cases[i].type)
+			fprintf(stderr, "  case %zu: \"%s\"\n", i, cases[i].text);
 		CHECK_INT(s.type, cases[i].type);
 		if (cases[i].type) {
 			CHECK_STR(s.subscriber, "8613912345678");
@@ -208,12 +307,16 @@ static void shield(void)
 	strcpy(c.unshield_command, "11111");
 	CHECK_INT(policy_parse_shield("11111", 5, "13912345678", "1065", &c, &s), SF_OK);
 	CHECK_INT(s.type, POLICY_SHIELD_REMOVE);
+	/* NUL padding after the command (UCS-2 0x0000 code units) */
+	CHECK_INT(policy_parse_shield("00000\0\0", 7, "13912345678", "106575", &c, &s), SF_OK);
+	CHECK_INT(s.type, POLICY_SHIELD_ADD);
 }
 
 int main(void)
 {
 	RUN(report_table);
 	RUN(report_errors);
+	RUN(report_opts);
 	RUN(report_text_cap);
 	RUN(canon);
 	RUN(fingerprint);
