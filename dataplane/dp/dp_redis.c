@@ -50,7 +50,7 @@ static void on_generation(void *arg, long long version, const char *text, size_t
 	char *copy = malloc(len + 1);
 
 	if (!copy) {
-		fprintf(stderr, "smsfw: control plane generation %lld: out of memory, not applied\n", version);
+		dp_msg(DP_MSG_ERR, "control plane generation %lld: out of memory, not applied", version);
 		return;
 	}
 	memcpy(copy, text, len);
@@ -71,7 +71,7 @@ static void on_rules(void *arg, const char *sha256_hex, const void *bundle, size
 	char *copy = malloc(len ? len : 1);
 
 	if (!copy) {
-		fprintf(stderr, "smsfw: control plane rule bundle %.12s: out of memory, not applied\n", sha256_hex);
+		dp_msg(DP_MSG_ERR, "control plane rule bundle %.12s: out of memory, not applied", sha256_hex);
 		return;
 	}
 	memcpy(copy, bundle, len);
@@ -159,7 +159,7 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 			return 0;
 		usleep(5000);
 	}
-	fprintf(stderr, "smsfw: control plane %s:%u not reachable yet; filtering with the local files, retrying\n",
+	dp_msg(DP_MSG_WARN, "control plane %s:%u not reachable yet; filtering with the local files, retrying",
 		ctx->cfg.redis_host, ctx->cfg.redis_port);
 	return 0;
 }
@@ -185,7 +185,7 @@ void dp_redis_stop(struct dp_ctx *ctx, unsigned wait_ms)
 		if (st.events_sent + st.events_dropped + st.events_invalid >= want)
 			break;
 		if (waited >= wait_ms) {
-			fprintf(stderr, "smsfw: control plane: %llu event(s) not delivered at exit\n",
+			dp_msg(DP_MSG_WARN, "control plane: %llu event(s) not delivered at exit",
 				(unsigned long long)(want - st.events_sent - st.events_dropped - st.events_invalid));
 			break;
 		}

@@ -48,9 +48,9 @@ CASES = [
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--smsfw", required=True)
-    ap.add_argument("--gen", required=True)
-    ap.add_argument("--work", required=True)
+    ap.add_argument("--smsfw", default=T.default_arg("--smsfw", __file__))
+    ap.add_argument("--gen", default=T.default_arg("--gen", __file__))
+    ap.add_argument("--work", default=T.default_arg("--work", __file__))
     a = ap.parse_args()
     work = T.fresh_dir(a.work)
     with open(os.path.join(work, "bad.lists"), "w") as f:
@@ -67,7 +67,11 @@ def main():
         out = os.path.join(work, "out%d" % i)
         p = subprocess.run([a.smsfw] + args + ["--out", out], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=60)
-        err = [line for line in p.stderr.decode("utf-8", "replace").splitlines()
+        raw = p.stderr.decode("utf-8", "replace")
+        T.check(all(T.LOG_PREFIX.match(line) for line in raw.splitlines() if "smsfw: " in line),
+                name + ": every smsfw line has a timestamp and a level: %r" % raw)
+        T.check("error smsfw: " in raw, name + ": logged at level error")
+        err = [line for line in T.strip_log(raw).splitlines()
                if line.startswith("smsfw:")]
         T.check_eq(p.returncode, 1, name + ": exit code")
         T.check_eq(err, [want.format(ini=ini, work=work)], name + ": message")

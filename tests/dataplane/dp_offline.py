@@ -200,10 +200,10 @@ def flood_model(truth):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--smsfw", required=True)
-    ap.add_argument("--gen", required=True)
-    ap.add_argument("--rulec", required=True)
-    ap.add_argument("--work", required=True)
+    ap.add_argument("--smsfw", default=T.default_arg("--smsfw", __file__))
+    ap.add_argument("--gen", default=T.default_arg("--gen", __file__))
+    ap.add_argument("--rulec", default=T.default_arg("--rulec", __file__))
+    ap.add_argument("--work", default=T.default_arg("--work", __file__))
     ap.add_argument("--workers", default="0,1", help="worker counts; the first is the reference")
     ap.add_argument("--floods", action="store_true", help="also run capture F")
     a = ap.parse_args()
