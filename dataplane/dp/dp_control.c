@@ -182,6 +182,7 @@ static void *ctl_main(void *arg)
 		}
 		repeat_tick(&hup);
 		repeat_tick(&cp);
+		dp_redis_watch(ctx);
 		usleep(1000);
 	}
 	repeat_flush(&hup);

@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dp_redis.h"
@@ -35,6 +36,10 @@ struct dp_redis {
 	struct dp_redis_blob cur_lists, cur_bundle;
 	char origin_lists[96], origin_bundle[96];
 	int pending;		/* an update arrived (atomic) */
+	/* dp_redis_watch (control thread) */
+	int was_connected;
+	uint64_t errors_at_loss;
+	time_t lost_at, last_note;
 };
 
 static void blob_free(struct dp_redis_blob *b)
@@ -266,6 +271,41 @@ void dp_redis_source_done(struct dp_ctx *ctx, int ok)
 	}
 	blob_free(&r->taken_lists);	/* refused: the current ones stay */
 	blob_free(&r->taken_bundle);
+}
+
+void dp_redis_watch(struct dp_ctx *ctx)
+{
+	struct dp_redis *r = ctx->redis;
+	struct sfdp_stats st;
+	time_t now;
+
+	if (!r)
+		return;
+	sfdp_get_stats(r->client, &st);
+	now = time(NULL);
+	if (st.connected && !r->was_connected) {
+		if (r->lost_at)
+			dp_msg(DP_MSG_NOTICE, "control plane %s:%u connected again after %llu failed attempt(s) in %lld s",
+			       ctx->cfg.redis_host, ctx->cfg.redis_port,
+			       (unsigned long long)(st.redis_errors - r->errors_at_loss), (long long)(now - r->lost_at));
+		else
+			dp_msg(DP_MSG_NOTICE, "control plane %s:%u connected, lists generation %lld",
+			       ctx->cfg.redis_host, ctx->cfg.redis_port, st.version);
+		r->was_connected = 1;
+		r->lost_at = 0;
+	} else if (!st.connected && (r->was_connected || !r->lost_at)) {
+		if (r->was_connected)
+			dp_msg(DP_MSG_WARN, "control plane %s:%u connection lost; filtering with the "
+			       "last generation, reconnecting", ctx->cfg.redis_host, ctx->cfg.redis_port);
+		r->was_connected = 0;
+		r->lost_at = r->last_note = now;
+		r->errors_at_loss = st.redis_errors;
+	} else if (!st.connected && now - r->last_note >= 60) {
+		dp_msg(DP_MSG_WARN, "control plane %s:%u still unreachable: %llu failed attempt(s) in %lld s",
+		       ctx->cfg.redis_host, ctx->cfg.redis_port,
+		       (unsigned long long)(st.redis_errors - r->errors_at_loss), (long long)(now - r->lost_at));
+		r->last_note = now;
+	}
 }
 
 long long dp_redis_lists_version(struct dp_ctx *ctx)
