@@ -160,6 +160,14 @@ def check_counters(run, truth, verdicts, events, frames, label):
     T.check_eq(s.get("sms_parts"), len(truth), label + ": summary SMS parts")
     T.check_eq((s.get("pass"), s.get("tag"), s.get("block")), (n["pass"], n["tag"], n["block"]),
                label + ": summary verdicts vs lines")
+    # every deciding policy check is in the summary, with the verdict lines' counts
+    by_policy = {}
+    for v in verdicts:
+        c = by_policy.setdefault(v["policy_name"], [0, 0, 0])
+        c[("pass", "tag", "block").index(v["verdict"])] += 1
+    T.check_eq(s.get("policy"), {k: tuple(c) for k, c in by_policy.items()},
+               label + ": summary policy lines vs verdict lines")
+    T.check(s.get("elapsed_s", 0) > 0 and s.get("sms_per_s", 0) > 0, label + ": elapsed time and SMS/s")
     ev = collections.Counter(e["type"] for e in events)
     T.check_eq((s.get("reports"), s.get("shields")), (ev["report"], ev["shield"]),
                label + ": summary events vs events.jsonl")

@@ -216,6 +216,12 @@ def parse_summary(text):
         m = re.search(r"rules generation (\d+) \(reloads (\d+) ok, (\d+) refused\)", line)
         if m:
             s["generation"], s["reloads_ok"], s["reloads_refused"] = map(int, m.groups())
+        m = re.match(r"\s+elapsed\s+([\d.]+) s, (\d+) SMS parts/s, (\d+) packets/s$", line)
+        if m:
+            s["elapsed_s"], s["sms_per_s"] = float(m.group(1)), int(m.group(2))
+        m = re.match(r"\s+policy (\S+)\s+pass (\d+), tag (\d+), block (\d+)$", line)
+        if m:
+            s.setdefault("policy", {})[m.group(1)] = tuple(map(int, m.group(2, 3, 4)))
         m = re.match(r"\s+error (\S+)\s+(\d+)$", line)
         if m:
             s["errors"][m.group(1)] = int(m.group(2))
