@@ -4,8 +4,10 @@
 # that it produced every figure with a number, the ratios and the plot data.
 # Never a timed assertion: how fast is not checked, only that it measured.
 set -eu
-bench=$1
-out=$2
+# bare: this checkout's ./build
+build=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
+bench=${1:-$build/bench/smsfw-bench}
+out=${2:-$build/bench/quick}
 rm -rf "$out"
 mkdir -p "$out"
 "$bench" --quick --out "$out" --workdir "$out/work" --no-plots > "$out/stdout.txt"

@@ -14,6 +14,7 @@
 
 #include "dp_config.h"
 #include "engine/engine.h"
+#include "policy/policy_ids.h"
 
 #define DP_MAX_WORKERS 64
 #define DP_LOG_JSON_MAX 3072
@@ -40,9 +41,30 @@ struct dp_logrec {
 	uint8_t pkt[DP_LOG_PKT_MAX];
 };
 
-/* Counters of one lcore (single writer). */
+/* Verdicts by deciding policy check (policy_ids.h), for the summary: one
+ * slot per id in POLICY_ID_LIST, the last for an id it does not list. */
+enum dp_policy_slot {
+#define DP_PS_X(id, n, name) DP_PSLOT_##id,
+	POLICY_ID_LIST(DP_PS_X)
+#undef DP_PS_X
+	DP_PSLOT_OTHER,
+	DP_PSLOT__COUNT
+};
+
+static inline unsigned dp_policy_slot(uint32_t policy_id)
+{
+	switch (policy_id) {
+#define DP_PS_X(id, n, name) case n: return DP_PSLOT_##id;
+	POLICY_ID_LIST(DP_PS_X)
+#undef DP_PS_X
+	}
+	return DP_PSLOT_OTHER;
+}
+
+/* Counters of one lcore (single writer); all uint64_t (summed as an array). */
 struct dp_lcore_stats {
 	uint64_t rx, tx, tx_fail, dropped, bypass, log_lost, ring_full;
+	uint64_t by_policy[DP_PSLOT__COUNT][3];	/* [slot][enum sf_verdict_kind] */
 } __rte_cache_aligned;
 
 struct dp_worker {
@@ -88,6 +110,7 @@ struct dp_ctx {
 	volatile int reload_req;
 	int log_backpressure;		/* offline: wait for the log writer, never lose a record */
 	uint64_t reloads_ok, reloads_failed;
+	uint64_t run_start_ns, run_end_ns;	/* CLOCK_MONOTONIC around the receive loop */
 	struct dp_lcore_stats main_st;
 	struct dp_redis *redis;		/* control-plane link (dp_redis.h); NULL without Redis */
 };
@@ -104,6 +127,12 @@ void dp_worker_idle(struct dp_ctx *ctx, struct dp_worker *w, uint64_t *last_tsc)
 void dp_worker_sync_gen(struct dp_ctx *ctx, struct dp_worker *w, unsigned rcu_id);
 
 /* dp_log.c */
+/* stderr lines: "2026-01-01T00:00:00.123Z error smsfw: message", one
+ * write per line (threads never interleave inside a line). */
+enum dp_msg_level { DP_MSG_ERR = 0, DP_MSG_WARN, DP_MSG_NOTICE, DP_MSG_INFO };
+void dp_msg(enum dp_msg_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same prefix alone, for a block of lines that follows it (the summary). */
+void dp_msg_prefix(enum dp_msg_level level, char *buf, size_t len);
 int dp_log_start(struct dp_ctx *ctx, char *err, size_t errlen);
 void dp_log_stop(struct dp_ctx *ctx);
 void dp_log_submit(struct dp_ctx *ctx, struct dp_lcore_stats *st, struct dp_logrec *rec);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_lcore.h>
@@ -96,32 +97,96 @@ int dp_reload(struct dp_ctx *ctx, char *err, size_t errlen)
 	return 0;
 }
 
+/* Reloads can come many times a second (a busy control plane, a SIGHUP
+ * loop): the first of a burst is logged as it happens, the rest are
+ * counted and summed up in one line when DP_REPEAT_S pass without one, or
+ * at exit. Refusals are always logged: each has its own reason. */
+#define DP_REPEAT_S 10
+
+struct repeat {
+	const char *what;		/* "reloaded" */
+	uint64_t held;			/* applied since the last line */
+	uint64_t last_gen;
+	long long last_lists;		/* lists generation, or -1 */
+	time_t first_held;
+	time_t last_line;
+};
+
+static void repeat_flush(struct repeat *r)
+{
+	if (!r->held)
+		return;
+	if (r->last_lists >= 0)
+		dp_msg(DP_MSG_INFO, "%s %llu more time(s), generation %llu (lists generation %lld)",
+		       r->what, (unsigned long long)r->held, (unsigned long long)r->last_gen, r->last_lists);
+	else
+		dp_msg(DP_MSG_INFO, "%s %llu more time(s), generation %llu",
+		       r->what, (unsigned long long)r->held, (unsigned long long)r->last_gen);
+	r->held = 0;
+}
+
+static void repeat_note(struct repeat *r, uint64_t gen, long long lists)
+{
+	time_t now = time(NULL);
+
+	if (r->last_line && now - r->last_line < DP_REPEAT_S) {
+		if (!r->held)
+			r->first_held = now;
+		r->held++;
+		r->last_gen = gen;
+		r->last_lists = lists;
+		return;
+	}
+	repeat_flush(r);
+	if (lists >= 0)
+		dp_msg(DP_MSG_INFO, "%s, generation %llu (lists generation %lld)", r->what,
+		       (unsigned long long)gen, lists);
+	else
+		dp_msg(DP_MSG_INFO, "%s, generation %llu", r->what, (unsigned long long)gen);
+	r->last_line = now;
+}
+
+static void repeat_tick(struct repeat *r)
+{
+	time_t now = time(NULL);
+
+	if (r->held && now - r->first_held >= DP_REPEAT_S) {
+		repeat_flush(r);
+		r->last_line = now;
+	}
+}
+
 static void *ctl_main(void *arg)
 {
 	struct dp_ctx *ctx = arg;
 	char err[512];
+	struct repeat hup = { .what = "reloaded", .last_lists = -1 };
+	struct repeat cp = { .what = "reloaded from the control plane" };
 
 	while (!ctl_quit) {
 		if (ctx->reload_req) {
 			ctx->reload_req = 0;
 			if (dp_reload(ctx, err, sizeof(err)))
-				fprintf(stderr, "smsfw: reload refused, the running rules and lists stay: %s\n", err);
+				dp_msg(DP_MSG_WARN, "reload refused, the running rules and lists stay: %s", err);
 			else
-				fprintf(stderr, "smsfw: reloaded, generation %llu\n",
-					(unsigned long long)ctx->gen_version);
+				repeat_note(&hup, ctx->gen_version, -1);
 		}
 		/* a lists generation or rule bundle from the control plane:
 		 * the same build-aside/publish/RCU path as SIGHUP */
 		if (dp_redis_update_pending(ctx)) {
 			if (dp_reload(ctx, err, sizeof(err)))
-				fprintf(stderr, "smsfw: control plane update refused, the running rules and lists stay: %s\n",
-					err);
+				dp_msg(DP_MSG_WARN, "control plane update refused, the running rules and lists stay: %s",
+				       err);
 			else
-				fprintf(stderr, "smsfw: reloaded from the control plane, generation %llu (lists generation %lld)\n",
-					(unsigned long long)ctx->gen_version, dp_redis_lists_version(ctx));
+				repeat_note(&cp, ctx->gen_version, dp_redis_lists_version(ctx));
 		}
+		repeat_tick(&hup);
+		repeat_tick(&cp);
+		dp_redis_watch(ctx);
 		usleep(1000);
 	}
+	repeat_flush(&hup);
+	repeat_flush(&cp);
 	return NULL;
 }
 
@@ -181,9 +246,20 @@ void dp_print_summary(struct dp_ctx *ctx, FILE *f)
 	struct sf_pipeline_stats ps;
 	struct dp_lcore_stats ls;
 
+	static const char *const slot_name[DP_PSLOT__COUNT] = {
+#define DP_PS_X(id, n, name) [DP_PSLOT_##id] = name,
+		POLICY_ID_LIST(DP_PS_X)
+#undef DP_PS_X
+		[DP_PSLOT_OTHER] = "other",
+	};
+	char prefix[96];
+	double secs = ctx->run_end_ns > ctx->run_start_ns ?
+		      (double)(ctx->run_end_ns - ctx->run_start_ns) / 1e9 : 0.0;
+
 	sum_stats(ctx, &ws, &ps, &ls);
-	fprintf(f, "smsfw: %s mode, %u worker lcore(s), rules generation %llu (reloads %llu ok, %llu refused)\n",
-		dp_mode_name(ctx->cfg.mode), ctx->n_workers,
+	dp_msg_prefix(DP_MSG_NOTICE, prefix, sizeof(prefix));
+	fprintf(f, "%s%s mode, %u worker lcore(s), rules generation %llu (reloads %llu ok, %llu refused)\n",
+		prefix, dp_mode_name(ctx->cfg.mode), ctx->n_workers,
 		(unsigned long long)ctx->gen_version, (unsigned long long)ctx->reloads_ok,
 		(unsigned long long)ctx->reloads_failed);
 	fprintf(f, "  received           %llu, forwarded %llu, dropped %llu, tx failed %llu, bypassed (overload) %llu\n",
@@ -194,9 +270,23 @@ void dp_print_summary(struct dp_ctx *ctx, FILE *f)
 	fprintf(f, "  verdicts           pass %llu, tag %llu, block %llu (scan errors %llu)\n",
 		(unsigned long long)ws.verdicts[SF_VERDICT_PASS], (unsigned long long)ws.verdicts[SF_VERDICT_TAG],
 		(unsigned long long)ws.verdicts[SF_VERDICT_BLOCK], (unsigned long long)ws.scan_errors);
+	fprintf(f, "  elapsed            %.3f s, %.0f SMS parts/s, %.0f packets/s\n", secs,
+		secs > 0 ? (double)ps.sms_parts / secs : 0.0,
+		secs > 0 ? (double)ctx->main_st.rx / secs : 0.0);
 	for (unsigned c = 1; c < SF_CLASS__COUNT; c++)
 		if (ws.by_class[c])
 			fprintf(f, "  flagged %-26s %llu\n", sf_class_name(c), (unsigned long long)ws.by_class[c]);
+	/* every deciding check, so that blocks no content class names
+	 * (shields, lists, spoofing, rates) are counted too */
+	for (unsigned k = 0; k < DP_PSLOT__COUNT; k++) {
+		const uint64_t *v = ls.by_policy[k];
+
+		if (v[SF_VERDICT_PASS] + v[SF_VERDICT_TAG] + v[SF_VERDICT_BLOCK] == 0)
+			continue;
+		fprintf(f, "  policy %-27s pass %llu, tag %llu, block %llu\n", slot_name[k],
+			(unsigned long long)v[SF_VERDICT_PASS], (unsigned long long)v[SF_VERDICT_TAG],
+			(unsigned long long)v[SF_VERDICT_BLOCK]);
+	}
 	fprintf(f, "  events             reports %llu, shields %llu, unshields %llu\n",
 		(unsigned long long)ws.reports, (unsigned long long)ws.shields,
 		(unsigned long long)ws.unshields);

@@ -4,12 +4,22 @@
  * events.jsonl and a pcapng of flagged packets, rotating each by size
  * (name, name.1, ... name.N). Lcores never block on it in live modes: when
  * the ring or the record pool is full the record is counted as lost. In
- * offline mode they wait, so that every SMS part is logged. */
+ * offline mode they wait, so that every SMS part is logged.
+ *
+ * What reaches the files is always whole lines (whole pcapng blocks): a
+ * record that would not fit in the stdio buffer flushes it first, so the
+ * buffer only ever goes to the file at a record boundary. The buffers are
+ * flushed whenever the ring is empty and at least every second while it
+ * is not, so `tail -f` is current to the second and never shows half a
+ * JSON object. Also: the timestamped stderr lines of the whole program. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_lcore.h>
@@ -25,7 +35,61 @@ struct rot_file {
 	FILE *f;
 	struct pcapng_out *png;
 	uint64_t bytes;
+	size_t pending;		/* bytes in the stdio buffer (JSON files) */
 };
+
+#define LOG_BUF_BYTES (1u << 20)	/* stdio buffer; a record is at most a few KiB */
+#define LOG_FLUSH_NS 1000000000ull	/* at least once a second while busy */
+
+static const char *const level_name[] = { "error", "warning", "notice", "info" };
+
+void dp_msg_prefix(enum dp_msg_level level, char *buf, size_t len)
+{
+	struct timeval tv;
+	struct tm tm;
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s smsfw: ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (long)(tv.tv_usec / 1000), level_name[level <= DP_MSG_INFO ? level : DP_MSG_INFO]);
+}
+
+void dp_msg(enum dp_msg_level level, const char *fmt, ...)
+{
+	char line[2048];
+	size_t n;
+	va_list ap;
+
+	dp_msg_prefix(level, line, sizeof(line));
+	n = strlen(line);
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	va_end(ap);
+	n = strlen(line);
+	line[n++] = '\n';
+	/* one write: lines of several threads never mix */
+	fwrite(line, 1, n, stderr);
+	fflush(stderr);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void rot_flush(struct rot_file *r)
+{
+	if (r->f && r->pending) {
+		fflush(r->f);
+		r->pending = 0;
+	}
+	if (r->png)
+		pcapng_out_flush(r->png);
+}
 
 static pthread_t log_thread;
 static volatile int log_quit;
@@ -58,7 +122,8 @@ static int rot_open(struct dp_ctx *ctx, struct rot_file *r, int pcapng, char *er
 		snprintf(err, errlen, "%s: %s", r->path, strerror(errno));
 		return -1;
 	}
-	setvbuf(r->f, NULL, _IOFBF, 1 << 20);
+	setvbuf(r->f, NULL, _IOFBF, LOG_BUF_BYTES);
+	r->pending = 0;
 	return 0;
 }
 
@@ -76,7 +141,7 @@ static void rot_maybe(struct dp_ctx *ctx, struct rot_file *r, int pcapng)
 	r->f = NULL;
 	rotate_names(r->path, ctx->cfg.rotate_keep);
 	if (rot_open(ctx, r, pcapng, err, sizeof(err)))
-		fprintf(stderr, "smsfw: log rotation: %s (logging to it stops)\n", err);
+		dp_msg(DP_MSG_ERR, "log rotation: %s (logging to it stops)", err);
 }
 
 static void write_rec(struct dp_ctx *ctx, struct dp_logrec *rec)
@@ -89,8 +154,12 @@ static void write_rec(struct dp_ctx *ctx, struct dp_logrec *rec)
 		r = rec->kind == DP_LOG_VERDICT ? &f_verdicts : &f_events;
 		if (!r->f)
 			return;
+		/* whole lines only: never let stdio cut one at its buffer's end */
+		if (r->pending + rec->json_len + 1u >= LOG_BUF_BYTES)
+			rot_flush(r);
 		fwrite(rec->json, 1, rec->json_len, r->f);
 		fputc('\n', r->f);
+		r->pending += rec->json_len + 1u;
 		r->bytes += rec->json_len + 1u;
 		rot_maybe(ctx, r, 0);
 		break;
@@ -111,18 +180,35 @@ static void *log_main(void *arg)
 {
 	struct dp_ctx *ctx = arg;
 	void *recs[64];
+	uint64_t last_flush = mono_ns();
+	unsigned idle_us = 200;
 
 	for (;;) {
 		unsigned n = rte_ring_sc_dequeue_burst(ctx->log_ring, recs, 64, NULL);
+		uint64_t now;
 
 		for (unsigned i = 0; i < n; i++)
 			write_rec(ctx, recs[i]);
 		if (n)
 			rte_mempool_put_bulk(ctx->log_pool, recs, n);
-		else if (log_quit)
+		now = n ? mono_ns() : 0;
+		if (!n || now - last_flush >= LOG_FLUSH_NS) {
+			/* a quiet moment, or a second of steady writing */
+			rot_flush(&f_verdicts);
+			rot_flush(&f_events);
+			rot_flush(&f_pcapng);
+			last_flush = n ? now : mono_ns();
+		}
+		if (n) {
+			idle_us = 200;
+			continue;
+		}
+		if (log_quit)
 			break;
-		else
-			usleep(200);
+		usleep(idle_us);
+		/* back off while idle (at most 5 ms: a burst of 5 ms fits the ring) */
+		if (idle_us < 5000)
+			idle_us += idle_us / 2;
 	}
 	return NULL;
 }

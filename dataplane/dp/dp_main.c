@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <limits.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -23,6 +25,7 @@
 #include <rte_mbuf_dyn.h>
 
 #include "dp.h"
+#include "dp_idle.h"
 #include "dp_redis.h"
 #include "sf_wire.h"
 
@@ -42,10 +45,77 @@ static void usage(FILE *f)
 		"  --bundle FILE       rule bundle (smsfw-rulec compile)\n"
 		"  --lists FILE        block/allow/shield lists\n"
 		"  --workers N         worker lcores (0: run to completion on one lcore)\n"
+		"  --no-rules          run without a rule bundle (lists and policy only); without\n"
+		"                      it, smsfw refuses to start when it finds no bundle\n"
 		"  --set SEC.KEY=VAL   set any configuration key (repeatable)\n"
 		"  --forward FILE      offline: write the forwarded packets to a pcap\n"
+		"  --log-level LEVEL   DPDK's own log level (EAL --log-level, e.g. info or lib.eal:debug);\n"
+		"                      without it DPDK logs errors only\n"
 		"  -h, --help          this text\n"
 		"Without hugepages or NICs, smsfw passes --no-huge --no-pci --no-shconf -m <memory_mb> to the EAL.\n");
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The starter bundle when the configuration names none: the build tree's
+ * for a binary of that build tree, else the installed one. Left empty when
+ * it is not there (start-up then refuses, unless --no-rules). */
+static void default_bundle(char *out, size_t len)
+{
+	char exe[PATH_MAX], cand[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	size_t bl = strlen(SMSFW_BUILD_ROOT);
+
+	exe[n > 0 ? n : 0] = 0;
+	if (n > 0 && !strncmp(exe, SMSFW_BUILD_ROOT, bl) && exe[bl] == '/')
+		snprintf(cand, sizeof(cand), "%s/rules/smsfw.bundle", SMSFW_BUILD_ROOT);
+	else
+		snprintf(cand, sizeof(cand), "%s/smsfw.bundle", SMSFW_DATA_DIR);
+	if (access(cand, R_OK) == 0 && strlen(cand) < len)
+		snprintf(out, len, "%s", cand);
+}
+
+/* Every configured port must have become an ethdev; for one that did not,
+ * name it, its interface and why (DPDK only says "vdev_probe() failed"). */
+static int check_ports(struct dp_ctx *ctx, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < ctx->cfg.n_ports; i++) {
+		const char *spec = ctx->cfg.port[i], *iface;
+		char name[RTE_ETH_NAME_MAX_LEN], ifn[IF_NAMESIZE + 1];
+		size_t nl = strcspn(spec, ",");
+		uint16_t pid;
+
+		if (!spec[0])
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)nl, spec);
+		if (rte_eth_dev_get_port_by_name(name, &pid) == 0)
+			continue;
+		iface = strstr(spec, "iface=");
+		if (!iface) {
+			snprintf(err, errlen, "port%u (%s) cannot be opened: the DPDK driver refused it "
+				 "(its message is above)", i, spec);
+			return -1;
+		}
+		iface += 6;
+		snprintf(ifn, sizeof(ifn), "%.*s", (int)strcspn(iface, ","), iface);
+		if (if_nametoindex(ifn) == 0)
+			snprintf(err, errlen, "port%u (%s) cannot be opened: interface %s: %s "
+				 "(in this network namespace)", i, spec, ifn, strerror(errno));
+		else if (geteuid() != 0)
+			snprintf(err, errlen, "port%u (%s) cannot be opened: interface %s exists, but raw "
+				 "packet access needs root or CAP_NET_RAW", i, spec, ifn);
+		else
+			snprintf(err, errlen, "port%u (%s) cannot be opened: interface %s exists, but the "
+				 "DPDK driver refused it (its message is above)", i, spec, ifn);
+		return -1;
+	}
+	return 0;
 }
 
 static uint64_t count_packets(const char *path, char *err, size_t errlen)
@@ -113,7 +183,10 @@ static int port_setup(struct dp_ctx *ctx, uint16_t port, uint16_t ntx, char *err
 	if (!r && ctx->cfg.mode != DP_MODE_OFFLINE)
 		rte_eth_promiscuous_enable(port);
 	if (r) {
-		snprintf(err, errlen, "port %u: %s", port, strerror(r < 0 ? -r : r));
+		char pname[RTE_ETH_NAME_MAX_LEN] = "";
+
+		rte_eth_dev_get_name_by_port(port, pname);
+		snprintf(err, errlen, "port %u (%s) cannot be started: %s", port, pname, strerror(r < 0 ? -r : r));
 		return -1;
 	}
 	return 0;
@@ -159,6 +232,9 @@ static void rx_loop(struct dp_ctx *ctx)
 	struct dp_worker *w0 = &ctx->main_w;
 	uint64_t idle_tsc = 0;
 
+	struct dp_idle idle;
+
+	dp_idle_init(&idle, ctx->cfg.mode == DP_MODE_OFFLINE ? 0 : ctx->cfg.idle_sleep_max_us);
 	if (ctx->n_workers == 0) {
 		rte_rcu_qsbr_thread_register(ctx->qs, 0);
 		rte_rcu_qsbr_thread_online(ctx->qs, 0);
@@ -222,10 +298,12 @@ static void rx_loop(struct dp_ctx *ctx)
 			rte_rcu_qsbr_quiescent(ctx->qs, 0);
 		if (ctx->cfg.mode == DP_MODE_OFFLINE && ctx->main_st.rx >= ctx->offline_total)
 			break;
-		if (!got) {
+		if (got) {
+			dp_idle_busy(&idle);
+		} else {
 			if (ctx->n_workers == 0)
 				dp_worker_idle(ctx, w0, &idle_tsc);
-			rte_pause();
+			dp_idle_empty(&idle);
 		}
 	}
 	ctx->rx_done = 1;
@@ -246,18 +324,20 @@ int main(int argc, char **argv)
 		{ "workers", required_argument, NULL, 'w' },
 		{ "set", required_argument, NULL, 's' },
 		{ "forward", required_argument, NULL, 'f' },
+		{ "log-level", required_argument, NULL, 'L' },
+		{ "no-rules", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct dp_ctx ctx_s;
 	struct dp_ctx *ctx = &ctx_s;
-	const char *offline = NULL, *config = NULL, *forward = NULL;
+	const char *offline = NULL, *config = NULL, *forward = NULL, *log_level = NULL;
 	char *sets[64];
 	unsigned n_sets = 0;
 	char err[1024];
 	char *eal_argv[64];
 	char eal_buf[16][DP_PATH_MAX + 64];
-	int eal_argc = 0, c, rc = 0;
+	int eal_argc = 0, c, rc = 0, no_rules = 0;
 	unsigned nb = 0;
 	struct sf_engine_config ec;
 
@@ -267,6 +347,8 @@ int main(int argc, char **argv)
 		case 'o': offline = optarg; break;
 		case 'c': config = optarg; break;
 		case 'f': forward = optarg; break;
+		case 'L': log_level = optarg; break;
+		case 'N': no_rules = 1; break;
 		case 's':
 			if (n_sets < 64)
 				sets[n_sets++] = optarg;
@@ -287,21 +369,21 @@ int main(int argc, char **argv)
 		}
 	}
 	if (config && dp_config_load(&ctx->cfg, config, err, sizeof(err))) {
-		fprintf(stderr, "smsfw: %s\n", err);
+		dp_msg(DP_MSG_ERR, "%s", err);
 		return 1;
 	}
 	for (unsigned i = 0; i < n_sets; i++) {
 		char sec[64], *dot = strchr(sets[i], '.'), *eq = strchr(sets[i], '=');
 
 		if (!dot || !eq || dot > eq || (size_t)(dot - sets[i]) >= sizeof(sec)) {
-			fprintf(stderr, "smsfw: --set %s: expected SECTION.KEY=VALUE\n", sets[i]);
+			dp_msg(DP_MSG_ERR, "--set %s: expected SECTION.KEY=VALUE", sets[i]);
 			return 1;
 		}
 		memcpy(sec, sets[i], (size_t)(dot - sets[i]));
 		sec[dot - sets[i]] = 0;
 		*eq = 0;
 		if (dp_config_set(&ctx->cfg, sec, dot + 1, eq + 1, "--set", i + 1, err, sizeof(err))) {
-			fprintf(stderr, "smsfw: %s\n", err);
+			dp_msg(DP_MSG_ERR, "%s", err);
 			return 1;
 		}
 		*eq = '=';
@@ -309,11 +391,13 @@ int main(int argc, char **argv)
 	if (offline)
 		ctx->cfg.mode = DP_MODE_OFFLINE;
 	if (ctx->cfg.mode == DP_MODE_OFFLINE && !offline) {
-		fprintf(stderr, "smsfw: offline mode needs --offline CAPTURE (or set dataplane.mode)\n");
+		dp_msg(DP_MSG_ERR, "offline mode needs --offline CAPTURE (or set dataplane.mode)");
 		return 1;
 	}
+	if (!ctx->cfg.bundle[0] && !no_rules)
+		default_bundle(ctx->cfg.bundle, sizeof(ctx->cfg.bundle));
 	if (dp_config_check(&ctx->cfg, err, sizeof(err))) {
-		fprintf(stderr, "smsfw: %s\n", err);
+		dp_msg(DP_MSG_ERR, "%s", err);
 		return 1;
 	}
 	/* one canonical number form for everything (validated by the parser);
@@ -330,7 +414,15 @@ int main(int argc, char **argv)
 	/* a prefix of our own, so that several instances (tests) can run */
 	snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "--file-prefix=smsfw-%d", (int)getpid());
 	eal_argv[eal_argc++] = eal_buf[nb++];
-	eal_argv[eal_argc++] = "--log-level=lib.eal:error";
+	if (log_level) {
+		snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "--log-level=%s", log_level);
+		eal_argv[eal_argc++] = eal_buf[nb++];
+	} else {
+		/* DPDK's start-up chatter (EAL, "TELEMETRY: No legacy callbacks")
+		 * only when asked for */
+		eal_argv[eal_argc++] = "--log-level=lib.eal:error";
+		eal_argv[eal_argc++] = "--log-level=lib.telemetry:error";
+	}
 	snprintf(eal_buf[nb], sizeof(eal_buf[nb]), "-m%u", ctx->cfg.memory_mb);
 	eal_argv[eal_argc++] = eal_buf[nb++];
 	{
@@ -348,16 +440,16 @@ int main(int argc, char **argv)
 	}
 	if (offline) {
 		if (access(offline, R_OK)) {
-			fprintf(stderr, "smsfw: %s: %s\n", offline, strerror(errno));
+			dp_msg(DP_MSG_ERR, "%s: %s", offline, strerror(errno));
 			return 1;
 		}
 		ctx->offline_total = count_packets(offline, err, sizeof(err));
 		if (ctx->offline_total == UINT64_MAX) {
-			fprintf(stderr, "smsfw: %s: %s\n", offline, err);
+			dp_msg(DP_MSG_ERR, "%s: %s", offline, err);
 			return 1;
 		}
 		if (forward && ctx->cfg.workers) {
-			fprintf(stderr, "smsfw: --forward needs workers = 0, so that frames keep capture order\n");
+			dp_msg(DP_MSG_ERR, "--forward needs workers = 0, so that frames keep capture order");
 			return 1;
 		}
 		/* net_pcap has one TX queue per tx_pcap: one per lcore */
@@ -391,7 +483,7 @@ int main(int argc, char **argv)
 		eal_argv[eal_argc++] = argv[i];
 	eal_argv[eal_argc] = NULL;
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
-		fprintf(stderr, "smsfw: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		dp_msg(DP_MSG_ERR, "EAL initialisation failed: %s", rte_strerror(rte_errno));
 		return 1;
 	}
 	dp_global = ctx;
@@ -399,7 +491,7 @@ int main(int argc, char **argv)
 	ctx->log_backpressure = ctx->cfg.mode == DP_MODE_OFFLINE;
 	ctx->n_workers = ctx->cfg.workers;
 	if (rte_lcore_count() < ctx->n_workers + 1) {
-		fprintf(stderr, "smsfw: %u worker lcores asked, %u lcores available\n",
+		dp_msg(DP_MSG_ERR, "%u worker lcores asked, %u lcores available",
 			ctx->n_workers, rte_lcore_count());
 		rc = 1;
 		goto out_eal;
@@ -414,7 +506,7 @@ int main(int argc, char **argv)
 					    RTE_ALIGN(sizeof(struct dp_mbuf_priv), RTE_MBUF_PRIV_ALIGN),
 					    RTE_MBUF_DEFAULT_BUF_SIZE, rte_socket_id());
 	if (!ctx->pool) {
-		fprintf(stderr, "smsfw: cannot create the mbuf pool: %s\n", rte_strerror(rte_errno));
+		dp_msg(DP_MSG_ERR, "cannot create the mbuf pool: %s", rte_strerror(rte_errno));
 		rc = 1;
 		goto out_eal;
 	}
@@ -427,14 +519,19 @@ int main(int argc, char **argv)
 			ctx->port_ids[ctx->n_ports++] = pid;
 		}
 	}
+	if (!offline && check_ports(ctx, err, sizeof(err))) {
+		dp_msg(DP_MSG_ERR, "%s", err);
+		rc = 1;
+		goto out_eal;
+	}
 	if (ctx->n_ports == 0) {
-		fprintf(stderr, "smsfw: no ports\n");
+		dp_msg(DP_MSG_ERR, "no ports");
 		rc = 1;
 		goto out_eal;
 	}
 	for (uint16_t i = 0; i < ctx->n_ports; i++)
 		if (port_setup(ctx, ctx->port_ids[i], (uint16_t)(ctx->n_workers + 1), err, sizeof(err))) {
-			fprintf(stderr, "smsfw: %s\n", err);
+			dp_msg(DP_MSG_ERR, "%s", err);
 			rc = 1;
 			goto out_eal;
 		}
@@ -449,7 +546,7 @@ int main(int argc, char **argv)
 	/* the control plane first: its committed lists generation and rule
 	 * bundle, when it has them, replace the files in the first generation */
 	if (dp_redis_start(ctx, 2000, err, sizeof(err))) {
-		fprintf(stderr, "smsfw: %s\n", err);
+		dp_msg(DP_MSG_ERR, "%s", err);
 		rc = 1;
 		goto out_eal;
 	}
@@ -458,11 +555,22 @@ int main(int argc, char **argv)
 		struct sf_gen_source src;
 
 		dp_redis_source(ctx, &ctx->cfg, &src);
+		if (!no_rules && !src.bundle && !(src.bundle_path && src.bundle_path[0])) {
+			/* content rules are most of what smsfw blocks: never run
+			 * without them by mistake */
+			dp_redis_source_done(ctx, 0);
+			dp_msg(DP_MSG_ERR, "no rule bundle: set rules.bundle in the configuration or pass "
+			       "--bundle FILE (the starter bundle is %s/smsfw.bundle), or --no-rules to "
+			       "filter with lists and policy only%s", SMSFW_DATA_DIR,
+			       ctx->redis ? " (the control plane has published none either)" : "");
+			rc = 1;
+			goto out_eal;
+		}
 		ctx->gen = sf_gen_load_source(&src, &ctx->cfg.policy, ctx->cfg.fail_block, err, sizeof(err));
 		dp_redis_source_done(ctx, ctx->gen != NULL);
 	}
 	if (!ctx->gen) {
-		fprintf(stderr, "smsfw: %s\n", err);
+		dp_msg(DP_MSG_ERR, "%s", err);
 		rc = 1;
 		goto out_eal;
 	}
@@ -470,7 +578,7 @@ int main(int argc, char **argv)
 	ctx->n_threads = ctx->n_workers ? ctx->n_workers : 1;
 	ctx->qs = rte_zmalloc("smsfw_qsbr", rte_rcu_qsbr_get_memsize(ctx->n_threads), RTE_CACHE_LINE_SIZE);
 	if (!ctx->qs || rte_rcu_qsbr_init(ctx->qs, ctx->n_threads)) {
-		fprintf(stderr, "smsfw: cannot set up RCU\n");
+		dp_msg(DP_MSG_ERR, "cannot set up RCU");
 		rc = 1;
 		goto out_eal;
 	}
@@ -494,7 +602,7 @@ int main(int argc, char **argv)
 		w->txq = (uint16_t)i;
 		w->eng = sf_worker_create(&ec, ctx->gen, err, sizeof(err));
 		if (!w->eng) {
-			fprintf(stderr, "smsfw: worker %u: %s\n", i, err);
+			dp_msg(DP_MSG_ERR, "worker %u: %s", i, err);
 			rc = 1;
 			goto out_eal;
 		}
@@ -507,14 +615,14 @@ int main(int argc, char **argv)
 			w->inbox = rte_ring_create_elem(name, sizeof(struct sf_fact), 16384, rte_socket_id(), RING_F_SC_DEQ);
 			w->disp_ts = rte_zmalloc("smsfw_dts", DP_RING_SIZE * sizeof(uint64_t), 0);
 			if (!w->ring || !w->inbox || !w->disp_ts) {
-				fprintf(stderr, "smsfw: cannot create ring %s\n", name);
+				dp_msg(DP_MSG_ERR, "cannot create ring %s", name);
 				rc = 1;
 				goto out_eal;
 			}
 		}
 	}
 	if (dp_log_start(ctx, err, sizeof(err))) {
-		fprintf(stderr, "smsfw: %s\n", err);
+		dp_msg(DP_MSG_ERR, "%s", err);
 		rc = 1;
 		goto out_eal;
 	}
@@ -532,10 +640,12 @@ int main(int argc, char **argv)
 			i++;
 		}
 	}
+	ctx->run_start_ns = now_ns();
 	rx_loop(ctx);
 	if (ctx->n_workers == 0)
 		dp_worker_finish(ctx, &ctx->main_w);
 	rte_eal_mp_wait_lcore();
+	ctx->run_end_ns = now_ns();
 	dp_control_stop(ctx);
 	dp_log_stop(ctx);
 	dp_print_summary(ctx, stderr);

@@ -40,6 +40,10 @@ struct dp_redis {
 	struct dp_redis_blob cur_lists, cur_bundle;
 	char origin_lists[96], origin_bundle[96];
 	int pending;		/* an update arrived (atomic) */
+	/* dp_redis_watch (control thread) */
+	int was_connected;
+	uint64_t errors_at_loss;
+	time_t lost_at, last_note;
 };
 
 static void blob_free(struct dp_redis_blob *b)
@@ -55,7 +59,7 @@ static void on_generation(void *arg, long long version, const char *text, size_t
 	char *copy = malloc(len + 1);
 
 	if (!copy) {
-		fprintf(stderr, "smsfw: control plane generation %lld: out of memory, not applied\n", version);
+		dp_msg(DP_MSG_ERR, "control plane generation %lld: out of memory, not applied", version);
 		return;
 	}
 	memcpy(copy, text, len);
@@ -76,7 +80,7 @@ static void on_rules(void *arg, const char *sha256_hex, const void *bundle, size
 	char *copy = malloc(len ? len : 1);
 
 	if (!copy) {
-		fprintf(stderr, "smsfw: control plane rule bundle %.12s: out of memory, not applied\n", sha256_hex);
+		dp_msg(DP_MSG_ERR, "control plane rule bundle %.12s: out of memory, not applied", sha256_hex);
 		return;
 	}
 	memcpy(copy, bundle, len);
@@ -196,7 +200,7 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 			return 0;
 		usleep(5000);
 	}
-	fprintf(stderr, "smsfw: control plane %s:%u not reachable yet; filtering with the local files, retrying\n",
+	dp_msg(DP_MSG_WARN, "control plane %s:%u not reachable yet; filtering with the local files, retrying",
 		ctx->cfg.redis_host, ctx->cfg.redis_port);
 	return 0;
 }
@@ -222,7 +226,7 @@ void dp_redis_stop(struct dp_ctx *ctx, unsigned wait_ms)
 		if (st.events_sent + st.events_dropped + st.events_invalid >= want)
 			break;
 		if (waited >= wait_ms) {
-			fprintf(stderr, "smsfw: control plane: %llu event(s) not delivered at exit\n",
+			dp_msg(DP_MSG_WARN, "control plane: %llu event(s) not delivered at exit",
 				(unsigned long long)(want - st.events_sent - st.events_dropped - st.events_invalid));
 			break;
 		}
@@ -303,6 +307,41 @@ void dp_redis_source_done(struct dp_ctx *ctx, int ok)
 	}
 	blob_free(&r->taken_lists);	/* refused: the current ones stay */
 	blob_free(&r->taken_bundle);
+}
+
+void dp_redis_watch(struct dp_ctx *ctx)
+{
+	struct dp_redis *r = ctx->redis;
+	struct sfdp_stats st;
+	time_t now;
+
+	if (!r)
+		return;
+	sfdp_get_stats(r->client, &st);
+	now = time(NULL);
+	if (st.connected && !r->was_connected) {
+		if (r->lost_at)
+			dp_msg(DP_MSG_NOTICE, "control plane %s:%u connected again after %llu failed attempt(s) in %lld s",
+			       ctx->cfg.redis_host, ctx->cfg.redis_port,
+			       (unsigned long long)(st.redis_errors - r->errors_at_loss), (long long)(now - r->lost_at));
+		else
+			dp_msg(DP_MSG_NOTICE, "control plane %s:%u connected, lists generation %lld",
+			       ctx->cfg.redis_host, ctx->cfg.redis_port, st.version);
+		r->was_connected = 1;
+		r->lost_at = 0;
+	} else if (!st.connected && (r->was_connected || !r->lost_at)) {
+		if (r->was_connected)
+			dp_msg(DP_MSG_WARN, "control plane %s:%u connection lost; filtering with the "
+			       "last generation, reconnecting", ctx->cfg.redis_host, ctx->cfg.redis_port);
+		r->was_connected = 0;
+		r->lost_at = r->last_note = now;
+		r->errors_at_loss = st.redis_errors;
+	} else if (!st.connected && now - r->last_note >= 60) {
+		dp_msg(DP_MSG_WARN, "control plane %s:%u still unreachable: %llu failed attempt(s) in %lld s",
+		       ctx->cfg.redis_host, ctx->cfg.redis_port,
+		       (unsigned long long)(st.redis_errors - r->errors_at_loss), (long long)(now - r->lost_at));
+		r->last_note = now;
+	}
 }
 
 long long dp_redis_lists_version(struct dp_ctx *ctx)

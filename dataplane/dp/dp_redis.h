@@ -48,6 +48,11 @@ int dp_redis_update_pending(struct dp_ctx *ctx);
  * the previous ones stay). */
 void dp_redis_source(struct dp_ctx *ctx, const struct dp_config *cfg, struct sf_gen_source *src);
 void dp_redis_source_done(struct dp_ctx *ctx, int ok);
+/* Control thread, called often: log the connection's changes, one line
+ * each — lost, still away (at most once a minute, with the count of
+ * failed attempts), back (with the attempts and time it took). */
+void dp_redis_watch(struct dp_ctx *ctx);
+
 /* Redis lists generation the current one was built from (0: none). */
 long long dp_redis_lists_version(struct dp_ctx *ctx);
 

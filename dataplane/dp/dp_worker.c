@@ -14,6 +14,7 @@
 #include <rte_prefetch.h>
 
 #include "dp.h"
+#include "dp_idle.h"
 #include "dp_redis.h"
 #include "dp_enforce.h"
 #include "engine/engine_json.h"
@@ -47,6 +48,8 @@ static void sink_part(void *arg, const struct sf_part_verdict *v)
 		else
 			dp_redis_delivered(s->ctx, s->w->index, v);
 	}
+	if (v->pv.verdict <= SF_VERDICT_BLOCK)
+		s->w->st.by_policy[dp_policy_slot(v->pv.policy_id)][v->pv.verdict]++;
 	if (s->w->enf)
 		dp_enforce_note_part(s->w->enf, s->ctx, v);
 	if (v->pv.verdict != SF_VERDICT_PASS && s->clen < sizeof(s->comment) - 1) {
@@ -235,7 +238,7 @@ static struct dp_enf *worker_enforce(struct dp_ctx *ctx, struct dp_worker *w)
 		w->enf = dp_enforce_create(ctx, w->index, err, sizeof(err));
 		if (!w->enf) {
 			/* fail open: forward everything unchanged */
-			fprintf(stderr, "smsfw: worker %u: %s\n", w->index, err);
+			dp_msg(DP_MSG_ERR, "worker %u: %s", w->index, err);
 			w->enf_failed = 1;
 		} else if (w == &ctx->main_w) {
 			main_enf = w->enf;
@@ -371,7 +374,9 @@ int dp_worker_main(void *arg)
 	struct rte_mbuf *pkts[512];
 	unsigned burst = ctx->cfg.burst;
 	uint64_t idle_tsc = 0;
+	struct dp_idle idle;
 
+	dp_idle_init(&idle, ctx->cfg.mode == DP_MODE_OFFLINE ? 0 : ctx->cfg.idle_sleep_max_us);
 	rte_rcu_qsbr_thread_register(ctx->qs, w->index);
 	rte_rcu_qsbr_thread_online(ctx->qs, w->index);
 	for (;;) {
@@ -386,6 +391,7 @@ int dp_worker_main(void *arg)
 			w->st.rx += n;
 			dp_process_burst(ctx, w, pkts, n);
 			__atomic_store_n(&w->processed, w->processed + n, __ATOMIC_RELEASE);
+			dp_idle_busy(&idle);
 		} else {
 			if (ctx->rx_done && rte_ring_empty(w->ring))
 				break;
@@ -394,7 +400,7 @@ int dp_worker_main(void *arg)
 			if (w->enf)
 				dp_process_burst(ctx, w, pkts, 0);	/* answer retransmission timers */
 			dp_worker_idle(ctx, w, &idle_tsc);
-			rte_pause();
+			dp_idle_empty(&idle);
 		}
 		rte_rcu_qsbr_quiescent(ctx->qs, w->index);
 	}

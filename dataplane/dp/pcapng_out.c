@@ -19,9 +19,12 @@
 #define OPT_SHB_USERAPPL 4
 #define OPT_IF_TSRESOL 9
 
+#define PCAPNG_BUF_BYTES (1u << 20)
+
 struct pcapng_out {
 	FILE *f;
 	uint64_t bytes;
+	size_t pending;		/* bytes in the stdio buffer */
 	int error;
 };
 
@@ -76,6 +79,7 @@ struct pcapng_out *pcapng_out_open(const char *path, int linktype, char *err, si
 		free(o);
 		return NULL;
 	}
+	setvbuf(o->f, NULL, _IOFBF, PCAPNG_BUF_BYTES);
 	/* SHB: type, len, BOM, version 1.0, section length, options, len */
 	len = 4 + 4 + 4 + 2 + 2 + 8 + (uint32_t)opt_size(sizeof(app) - 1) + 4 + 4;
 	put32(o, PCAPNG_SHB);
@@ -106,6 +110,7 @@ struct pcapng_out *pcapng_out_open(const char *path, int linktype, char *err, si
 		pcapng_out_close(o);
 		return NULL;
 	}
+	o->pending = (size_t)o->bytes;	/* the headers wait in the buffer too */
 	return o;
 }
 
@@ -120,6 +125,10 @@ int pcapng_out_write(struct pcapng_out *o, uint64_t ts_ns, const uint8_t *p,
 		clen = 65000;
 	len = (uint32_t)(4 + 4 + 4 + 4 + 4 + 4 + 4 + caplen + pad4(caplen) +
 			 (clen ? opt_size(clen) + 4 : 0) + 4);
+	/* whole blocks only reach the file: a reader never sees half of one */
+	if (o->pending + len >= PCAPNG_BUF_BYTES)
+		pcapng_out_flush(o);
+	o->pending += len;
 	put32(o, PCAPNG_EPB);
 	put32(o, len);
 	put32(o, 0);	/* interface 0 */
@@ -135,6 +144,14 @@ int pcapng_out_write(struct pcapng_out *o, uint64_t ts_ns, const uint8_t *p,
 	}
 	put32(o, len);
 	return o->error ? -1 : 0;
+}
+
+void pcapng_out_flush(struct pcapng_out *o)
+{
+	if (o && fflush(o->f))
+		o->error = 1;
+	if (o)
+		o->pending = 0;
 }
 
 uint64_t pcapng_out_bytes(const struct pcapng_out *o)

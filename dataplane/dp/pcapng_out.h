@@ -16,6 +16,8 @@ struct pcapng_out *pcapng_out_open(const char *path, int linktype, char *err, si
 /* 0, or -1 on a write error. */
 int pcapng_out_write(struct pcapng_out *o, uint64_t ts_ns, const uint8_t *p,
 		     uint32_t caplen, uint32_t origlen, const char *comment);
+/* Write what is buffered (whole blocks) to the file. */
+void pcapng_out_flush(struct pcapng_out *o);
 uint64_t pcapng_out_bytes(const struct pcapng_out *o);
 int pcapng_out_close(struct pcapng_out *o);
 

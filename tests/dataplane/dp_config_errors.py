@@ -9,6 +9,8 @@ way (with the loader's reason).
 dp_config_errors.py --smsfw BIN --gen PCAPGEN --work DIR"""
 import argparse
 import os
+import shutil
+import tempfile
 import subprocess
 import sys
 
@@ -35,6 +37,10 @@ CASES = [
      "smsfw: {ini}:6: duplicate key 'workers' in [dataplane] (first set on line 2)"),
     ("NUL in a value", "[rules]\nfail_mode = open\0closed\n", [],
      "smsfw: {ini}:2: NUL byte in the line (a value would be cut at it)"),
+    ("missing interface",
+     "[dataplane]\nmode = tap\n[ports]\nport0 = net_af_packet0,iface=sfnosuch0\n", [],
+     "smsfw: port0 (net_af_packet0,iface=sfnosuch0) cannot be opened: interface sfnosuch0: "
+     "No such device (in this network namespace)"),
     ("bad --set", None, ["--set", "dataplane.burst=0"],
      "smsfw: --set:1: dataplane.burst: '0' is not 1..512"),
     ("missing config file", None, ["--config", "{work}/absent.ini"],
@@ -48,9 +54,9 @@ CASES = [
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--smsfw", required=True)
-    ap.add_argument("--gen", required=True)
-    ap.add_argument("--work", required=True)
+    ap.add_argument("--smsfw", default=T.default_arg("--smsfw", __file__))
+    ap.add_argument("--gen", default=T.default_arg("--gen", __file__))
+    ap.add_argument("--work", default=T.default_arg("--work", __file__))
     a = ap.parse_args()
     work = T.fresh_dir(a.work)
     with open(os.path.join(work, "bad.lists"), "w") as f:
@@ -58,7 +64,8 @@ def main():
     pcap, _ = T.gen(a.gen, os.path.join(work, "small"), ["--messages", "10", "--seed", "5"])
     for i, (name, text, extra, want) in enumerate(CASES):
         ini = os.path.join(work, "case%d.ini" % i)
-        args = ["--offline", pcap]
+        # live-mode cases (a port to open) run without --offline
+        args = [] if text and "mode = tap" in text else ["--offline", pcap]
         if text is not None:
             with open(ini, "w") as f:
                 f.write(text.format(work=work))
@@ -67,12 +74,66 @@ def main():
         out = os.path.join(work, "out%d" % i)
         p = subprocess.run([a.smsfw] + args + ["--out", out], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=60)
-        err = [line for line in p.stderr.decode("utf-8", "replace").splitlines()
+        raw = p.stderr.decode("utf-8", "replace")
+        T.check(all(T.LOG_PREFIX.match(line) for line in raw.splitlines() if "smsfw: " in line),
+                name + ": every smsfw line has a timestamp and a level: %r" % raw)
+        T.check("error smsfw: " in raw, name + ": logged at level error")
+        err = [line for line in T.strip_log(raw).splitlines()
                if line.startswith("smsfw:")]
         T.check_eq(p.returncode, 1, name + ": exit code")
         T.check_eq(err, [want.format(ini=ini, work=work)], name + ": message")
         T.check(not os.path.exists(os.path.join(out, "verdicts.jsonl")), name + ": no output written")
+    rules_defaults(a, work, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                         "pcap", "samples", "sample.pcap"))
     T.finish("dp-config-errors")
+
+
+def rules_defaults(a, work, pcap):
+    """No bundle configured: the build tree's smsfw takes the build's
+    starter bundle; a copy outside the build tree (no installed bundle
+    either) refuses to start, unless --no-rules."""
+    def run(binary, args, out):
+        p = subprocess.run([binary, "--offline", pcap, "--out", os.path.join(work, out)] + args,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        return p.returncode, T.strip_log(p.stderr.decode("utf-8", "replace"))
+
+    starter = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(a.smsfw))),
+                           "..", "rules", "smsfw.bundle")
+    rc, _ = run(a.smsfw, [], "default-out")
+    T.check_eq(rc, 0, "default bundle: exit code")
+    rc, _ = run(a.smsfw, ["--bundle", starter], "explicit-out")
+    T.check_eq(rc, 0, "explicit starter bundle: exit code")
+    T.check_eq(T.load_jsonl(os.path.join(work, "default-out", "verdicts.jsonl")),
+               T.load_jsonl(os.path.join(work, "explicit-out", "verdicts.jsonl")),
+               "no bundle configured: the build's starter bundle decides (same verdicts)")
+    T.check(any(v.get("policy_name") == "content.rule"
+                for v in T.load_jsonl(os.path.join(work, "default-out", "verdicts.jsonl"))),
+            "no bundle configured: content rules hit")
+    # outside the build tree (work is inside it)
+    elsewhere = tempfile.mkdtemp(prefix="smsfw-cfgerr-")
+    copy = os.path.join(elsewhere, "smsfw")
+    shutil.copy(a.smsfw, copy)
+    rc, err = run(copy, [], "nobundle-out")
+    lines = [x for x in err.splitlines() if x.startswith("smsfw:")]
+    installed = [x for x in ("/usr/local/share/smsfw/smsfw.bundle", "/usr/share/smsfw/smsfw.bundle")
+                 if os.path.exists(x)]
+    if installed:
+        print("SKIP refusal case: an installed starter bundle exists (%s)" % installed[0])
+    else:
+        T.check_eq(rc, 1, "no bundle anywhere: exit code")
+        T.check(len(lines) == 1 and lines[0].startswith(
+            "smsfw: no rule bundle: set rules.bundle in the configuration or pass --bundle FILE (the "
+            "starter bundle is ") and lines[0].endswith(
+            "), or --no-rules to filter with lists and policy only"), "no bundle anywhere: message %r" % lines)
+        T.check(not os.path.exists(os.path.join(work, "nobundle-out", "verdicts.jsonl")),
+                "no bundle anywhere: no output written")
+    rc, err = run(copy, ["--no-rules"], "norules-out")
+    T.check_eq(rc, 0, "--no-rules: exit code")
+    T.check(not any(v.get("policy_name") == "content.rule"
+                    for v in T.load_jsonl(os.path.join(work, "norules-out", "verdicts.jsonl"))),
+            "--no-rules: no content rule decides")
+    T.check(T.parse_summary(err).get("sms_parts", 0) > 0, "--no-rules: SMS decided")
+    shutil.rmtree(elsewhere, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -122,9 +122,9 @@ def hostile_frames(pkts, rnd):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--smsfw", required=True)
-    ap.add_argument("--gen", required=True)
-    ap.add_argument("--work", required=True)
+    ap.add_argument("--smsfw", default=T.default_arg("--smsfw", __file__))
+    ap.add_argument("--gen", default=T.default_arg("--gen", __file__))
+    ap.add_argument("--work", default=T.default_arg("--work", __file__))
     a = ap.parse_args()
     work = T.fresh_dir(a.work)
     rnd = random.Random(5)

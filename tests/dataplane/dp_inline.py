@@ -16,6 +16,7 @@ iproute2 (exit 77 = skipped otherwise).
 
 dp_inline.py --smsfw BIN --gen PCAPGEN --work DIR"""
 import argparse
+import json
 import os
 import signal
 import socket
@@ -74,9 +75,9 @@ def main():
     ap.add_argument("--pcap")
     ap.add_argument("--pps", type=float, default=4000)
     ap.add_argument("--limit", type=float, default=20, help="receiver: seconds in all")
-    ap.add_argument("--smsfw")
-    ap.add_argument("--gen")
-    ap.add_argument("--work")
+    ap.add_argument("--smsfw", default=T.default_arg("--smsfw", __file__))
+    ap.add_argument("--gen", default=T.default_arg("--gen", __file__))
+    ap.add_argument("--work", default=T.default_arg("--work", __file__))
     a = ap.parse_args()
     if a.role == "send":
         return role_send(a.iface, a.pcap, a.pps)
@@ -122,6 +123,7 @@ def run_mode(a, work, ns, mode, pcap, sent, truth):
         f.write("[dataplane]\nmode = %s\nenforcement = monitor\n[ports]\nport0 = net_af_packet0,iface=dpd0\n"
                 "port1 = net_af_packet1,iface=dpd1\npairs = 0:1\n[output]\ndir = %s\n" % (mode, out))
     errf = open(os.path.join(out, "stderr.txt"), "w+")
+    running_epbs = running_lines = None
     dp = subprocess.Popen(["ip", "netns", "exec", ns["dut"], a.smsfw, "--config", ini],
                           stdout=subprocess.DEVNULL, stderr=errf)
     recv_pcap = os.path.join(out, "received.pcap")
@@ -144,6 +146,21 @@ def run_mode(a, work, ns, mode, pcap, sent, truth):
                              "--iface", "dpa0", "--pcap", pcap], stdout=subprocess.PIPE)
         T.check_eq(tx.stdout.decode().strip(), "sent %d" % len(sent), mode + ": sender")
         rx.wait(timeout=60)
+        # while smsfw still runs: its logs are on disk within a second, in
+        # whole lines and whole pcapng blocks (tail -f never shows a partial record)
+        time.sleep(1.2)
+        with open(os.path.join(out, "verdicts.jsonl"), "rb") as f:
+            data = f.read()
+        lines = data.split(b"\n")
+        T.check_eq(lines[-1], b"", mode + ": verdicts.jsonl on disk ends with a whole line")
+        running_lines = len(lines) - 1
+        T.check(all(isinstance(json.loads(x), dict) for x in lines[:-1]),
+                mode + ": every verdict line on disk is a whole JSON object")
+        with open(os.path.join(out, "flagged.pcapng"), "rb") as f:
+            blocks, rest = T.pcapng_blocks(f.read())
+        T.check_eq(rest, 0, mode + ": flagged.pcapng on disk ends with a whole block")
+        running_epbs = sum(1 for b in blocks if b[0] == 6)
+        T.check(running_epbs > 0, mode + ": flagged packets on disk while running")
     finally:
         if dp.poll() is None:
             dp.send_signal(signal.SIGTERM)
@@ -157,6 +174,13 @@ def run_mode(a, work, ns, mode, pcap, sent, truth):
             rx.wait()
     errf.seek(0)
     run = T.Run(dp.returncode, errf.read(), out)
+    if running_lines is not None:
+        T.check_eq(running_lines, len(run.verdicts()),
+                   mode + ": every verdict line was on disk before the stop")
+    if running_epbs is not None:
+        with open(os.path.join(out, "flagged.pcapng"), "rb") as f:
+            T.check_eq(running_epbs, sum(1 for b in T.pcapng_blocks(f.read())[0] if b[0] == 6),
+                       mode + ": every flagged packet was on disk before the stop")
     got = [f for _ts, _us, f in T.read_pcap(recv_pcap)[1]] if os.path.exists(recv_pcap) else []
     s = run.summary
     T.check_eq(run.rc, 0, mode + ": smsfw exit code")

@@ -155,6 +155,14 @@ def check_counters(run, truth, verdicts, events, frames, label):
     T.check_eq(s.get("sms_parts"), len(truth), label + ": summary SMS parts")
     T.check_eq((s.get("pass"), s.get("tag"), s.get("block")), (n["pass"], n["tag"], n["block"]),
                label + ": summary verdicts vs lines")
+    # every deciding policy check is in the summary, with the verdict lines' counts
+    by_policy = {}
+    for v in verdicts:
+        c = by_policy.setdefault(v["policy_name"], [0, 0, 0])
+        c[("pass", "tag", "block").index(v["verdict"])] += 1
+    T.check_eq(s.get("policy"), {k: tuple(c) for k, c in by_policy.items()},
+               label + ": summary policy lines vs verdict lines")
+    T.check(s.get("elapsed_s", 0) > 0 and s.get("sms_per_s", 0) > 0, label + ": elapsed time and SMS/s")
     ev = collections.Counter(e["type"] for e in events)
     T.check_eq((s.get("reports"), s.get("shields")), (ev["report"], ev["shield"]),
                label + ": summary events vs events.jsonl")
@@ -212,10 +220,10 @@ def flood_model(truth):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--smsfw", required=True)
-    ap.add_argument("--gen", required=True)
-    ap.add_argument("--rulec", required=True)
-    ap.add_argument("--work", required=True)
+    ap.add_argument("--smsfw", default=T.default_arg("--smsfw", __file__))
+    ap.add_argument("--gen", default=T.default_arg("--gen", __file__))
+    ap.add_argument("--rulec", default=T.default_arg("--rulec", __file__))
+    ap.add_argument("--work", default=T.default_arg("--work", __file__))
     ap.add_argument("--workers", default="0,1", help="worker counts; the first is the reference")
     ap.add_argument("--floods", action="store_true", help="also run capture F")
     a = ap.parse_args()

@@ -97,13 +97,13 @@ def wait_port(port, timeout=5):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--smsfw", required=True)
-    ap.add_argument("--gen", required=True)
-    ap.add_argument("--rulec", required=True)
-    ap.add_argument("--controld", required=True)
-    ap.add_argument("--smsfwctl", required=True)
-    ap.add_argument("--redis-server", required=True)
-    ap.add_argument("--work", required=True)
+    ap.add_argument("--smsfw", default=T.default_arg("--smsfw", __file__))
+    ap.add_argument("--gen", default=T.default_arg("--gen", __file__))
+    ap.add_argument("--rulec", default=T.default_arg("--rulec", __file__))
+    ap.add_argument("--controld", default=T.default_arg("--controld", __file__))
+    ap.add_argument("--smsfwctl", default=T.default_arg("--smsfwctl", __file__))
+    ap.add_argument("--redis-server", default=T.default_arg("--redis-server", __file__))
+    ap.add_argument("--work", default=T.default_arg("--work", __file__))
     ap.add_argument("--worker-src", help="dp_worker.c: skip if it does not call dp_redis_event yet")
     a = ap.parse_args()
     if a.worker_src and "dp_redis_event" not in open(a.worker_src, encoding="utf-8").read():

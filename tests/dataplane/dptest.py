@@ -106,11 +106,61 @@ def sctp_fix_checksum(frame):
     return bytes(b)
 
 
+
+# ---- defaults: run bare from the checkout, with the build in ./build ----
+
+BUILD = os.environ.get("BUILD") or os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "build")
+DEFAULTS = {
+    "--smsfw": os.path.join(BUILD, "dataplane/dp/smsfw"),
+    "--gen": os.path.join(BUILD, "pcap/gen/smsfw-pcapgen"),
+    "--rulec": os.path.join(BUILD, "rules/smsfw-rulec"),
+    "--controld": os.path.join(BUILD, "control/smsfw-controld"),
+    "--smsfwctl": os.path.join(BUILD, "control/smsfwctl"),
+    "--redis-server": shutil.which("redis-server") or "/usr/bin/redis-server",
+}
+
+
+def default_arg(opt, script):
+    """The build's default for a command-line option (--work: a directory
+    under the build named after the script)."""
+    if opt == "--work":
+        return os.path.join(BUILD, "tests/dataplane",
+                            os.path.splitext(os.path.basename(script))[0] + ".work")
+    return DEFAULTS[opt]
+
+
+# Every stderr line of smsfw starts "2026-01-01T00:00:00.123Z LEVEL smsfw: ";
+# tests read the text after the timestamp and level.
+LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (error|warning|notice|info) (?=smsfw: )",
+                        re.M)
+
+
+def pcapng_blocks(data):
+    """(type, length) of every whole block in a pcapng file's bytes (host
+    byte order, as smsfw writes it) and the count of bytes after the last
+    whole one (a block cut short)."""
+    blocks, off = [], 0
+    while len(data) - off >= 12:
+        btype, blen = struct.unpack("=II", data[off:off + 8])
+        if blen < 12 or blen % 4 or len(data) - off < blen or \
+                struct.unpack("=I", data[off + blen - 4:off + blen])[0] != blen:
+            break
+        blocks.append((btype, blen))
+        off += blen
+    return blocks, len(data) - off
+
+
+def strip_log(text):
+    """stderr without the timestamps and levels (checked by check_log)."""
+    return LOG_PREFIX.sub("", text)
+
 # ---- running smsfw --------------------------------------------------------
 
 class Run:
     def __init__(self, rc, stderr, out):
-        self.rc, self.stderr, self.out = rc, stderr, out
+        self.rc, self.raw_stderr, self.out = rc, stderr, out
+        self.stderr = strip_log(stderr)
         self.summary = parse_summary(stderr)
 
     def verdicts(self):
@@ -166,6 +216,12 @@ def parse_summary(text):
         m = re.search(r"rules generation (\d+) \(reloads (\d+) ok, (\d+) refused\)", line)
         if m:
             s["generation"], s["reloads_ok"], s["reloads_refused"] = map(int, m.groups())
+        m = re.match(r"\s+elapsed\s+([\d.]+) s, (\d+) SMS parts/s, (\d+) packets/s$", line)
+        if m:
+            s["elapsed_s"], s["sms_per_s"] = float(m.group(1)), int(m.group(2))
+        m = re.match(r"\s+policy (\S+)\s+pass (\d+), tag (\d+), block (\d+)$", line)
+        if m:
+            s.setdefault("policy", {})[m.group(1)] = tuple(map(int, m.group(2, 3, 4)))
         m = re.match(r"\s+error (\S+)\s+(\d+)$", line)
         if m:
             s["errors"][m.group(1)] = int(m.group(2))

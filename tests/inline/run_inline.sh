@@ -15,7 +15,8 @@
 # sch_netem). Retransmissions and some T3 timeouts then come from the loss
 # itself; compare with ENFORCE=monitor to see what smsfw adds.
 #
-# Env: SMSFW, PEER, RULEC, IMPAIR (binaries), COUNT (default 3000), BLOCK_EVERY (10),
+# Env: SMSFW, PEER, RULEC, IMPAIR (binaries; default: those of BUILD, the
+# build directory, default ./build of this checkout), COUNT (default 3000), BLOCK_EVERY (10),
 # WINDOW (64 dialogues in flight), NETEM (0/1), ENFORCE (sctp|monitor),
 # KEEP=1 keeps the work directory. Needs root; exit 77 (skip) otherwise.
 set -u
@@ -26,6 +27,11 @@ NETEM=${NETEM:-0}
 ENFORCE=${ENFORCE:-sctp}
 TIMEOUT=${TIMEOUT:-$((60 + COUNT / 200))}
 HERE=$(cd "$(dirname "$0")" && pwd)
+BUILD=${BUILD:-$HERE/../../build}
+SMSFW=${SMSFW:-$BUILD/dataplane/dp/smsfw}
+PEER=${PEER:-$BUILD/tests/inline/inline_peer}
+RULEC=${RULEC:-$BUILD/rules/smsfw-rulec}
+IMPAIR=${IMPAIR:-$BUILD/tests/inline/inline_impair}
 
 if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root (network namespaces)"; exit 77; fi
 for b in "$SMSFW" "$PEER" "$RULEC"; do

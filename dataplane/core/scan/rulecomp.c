@@ -121,10 +121,42 @@ static void get_platform(const struct rulecomp_opts *o, hs_platform_info_t *p)
 	}
 }
 
+/* A Hyperscan message about the expanded pattern ("... at index 14.")
+ * retold at what the analyst wrote: the column in the rule's line, and
+ * the character inside a {NAME} when the fault is in a define's value. */
+static void hs_error(struct rulefile *rf, const struct rulefile_rule *r, unsigned line,
+		     const char *raw, unsigned value_col, const char *msg)
+{
+	const char *at = strstr(msg, " at index ");
+	char *end;
+	unsigned long idx;
+	const char *def;
+	unsigned def_char, col;
+
+	if (!at || !raw) {
+		rulefile_error(rf, r->file, line, "rule %u: Hyperscan: %s", r->id, msg);
+		return;
+	}
+	idx = strtoul(at + 10, &end, 10);
+	if (end == at + 10) {
+		rulefile_error(rf, r->file, line, "rule %u: Hyperscan: %s", r->id, msg);
+		return;
+	}
+	col = rulefile_raw_column(rf, raw, value_col, idx, &def, &def_char);
+	if (def)
+		rulefile_error(rf, r->file, line, "rule %u: Hyperscan: %.*s at column %u, in {%s} "
+			       "(character %u of its value)%s", r->id, (int)(at - msg), msg, col, def,
+			       def_char, end);
+	else
+		rulefile_error(rf, r->file, line, "rule %u: Hyperscan: %.*s at column %u%s", r->id,
+			       (int)(at - msg), msg, col, end);
+}
+
 /* The checks of one pattern (a rule's "pattern" or one of its "and"
  * lines), reported at its line. */
 static void check_part(struct rulefile *rf, const struct rulefile_rule *r, const char *pat,
-		       unsigned line, const struct rulecomp_opts *o, const hs_platform_info_t *plat)
+		       const char *raw, unsigned line, unsigned value_col,
+		       const struct rulecomp_opts *o, const hs_platform_info_t *plat)
 {
 	unsigned flags = rulecomp_hs_flags(r);
 	hs_expr_info_t *info = NULL;
@@ -149,8 +181,7 @@ static void check_part(struct rulefile *rf, const struct rulefile_rule *r, const
 		return;
 	}
 	if (hs_expression_info(pat, flags | HS_FLAG_ALLOWEMPTY, &info, &ce) != HS_SUCCESS) {
-		rulefile_error(rf, r->file, line, "rule %u: Hyperscan: %s", r->id,
-			       ce && ce->message ? ce->message : "invalid pattern");
+		hs_error(rf, r, line, raw, value_col, ce && ce->message ? ce->message : "invalid pattern");
 		hs_free_compile_error(ce);
 		return;
 	}
@@ -173,8 +204,7 @@ static void check_part(struct rulefile *rf, const struct rulefile_rule *r, const
 	if (o->skip_cost)
 		return;
 	if (hs_compile(pat, flags, HS_MODE_STREAM, plat, &db, &ce) != HS_SUCCESS) {
-		rulefile_error(rf, r->file, line, "rule %u: Hyperscan: %s", r->id,
-			       ce && ce->message ? ce->message : "compile failed");
+		hs_error(rf, r, line, raw, value_col, ce && ce->message ? ce->message : "compile failed");
 		hs_free_compile_error(ce);
 		return;
 	}
@@ -199,10 +229,12 @@ unsigned rulecomp_check(struct rulefile *rf, const struct rulecomp_opts *o)
 		struct rulefile_rule *r = &rf->rules[i];
 
 		if (r->pattern)
-			check_part(rf, r, r->pattern, r->pattern_line, o, &plat);
+			check_part(rf, r, r->pattern, r->pattern_raw, r->pattern_line, r->pattern_col,
+				   o, &plat);
 		for (unsigned k = 0; k < r->n_and; k++)
 			if (r->and_pat[k])
-				check_part(rf, r, r->and_pat[k], r->and_line[k], o, &plat);
+				check_part(rf, r, r->and_pat[k], r->and_raw[k], r->and_line[k],
+					   r->and_col[k], o, &plat);
 	}
 	return rf->n_diags - before;
 }

@@ -287,6 +287,7 @@ struct pstate {
 	unsigned cur_idx;
 	int in_rule;
 	int skip_rule;		/* keys of a rule whose id was bad: already reported */
+	unsigned value_col;	/* byte offset of the current line's value */
 };
 
 static void rule_key(struct rulefile *rf, struct pstate *ps, unsigned line,
@@ -306,6 +307,7 @@ static void rule_key(struct rulefile *rf, struct pstate *ps, unsigned line,
 		}
 		r->pattern_raw = xstrdup(v);
 		r->pattern_line = line;
+		r->pattern_col = ps->value_col;
 	} else if (strcmp(key, "and") == 0) {
 		if (r->n_and == RULEFILE_MAX_AND) {
 			rulefile_error(rf, ps->file, line, "rule %u: more than %u \"and\" lines",
@@ -316,6 +318,7 @@ static void rule_key(struct rulefile *rf, struct pstate *ps, unsigned line,
 			rulefile_error(rf, ps->file, line, "rule %u: empty \"and\" pattern", r->id);
 			return;
 		}
+		r->and_col[r->n_and] = ps->value_col;
 		r->and_raw[r->n_and] = xstrdup(v);
 		r->and_line[r->n_and++] = line;
 	} else if (strcmp(key, "action") == 0) {
@@ -647,6 +650,7 @@ unsigned rulefile_add_buf(struct rulefile *rf, const char *name, const char *buf
 				p++;
 		}
 		v = p;
+		ps.value_col = (unsigned)(v - l);
 		if (is_rule_key(key) || (indented && ps.in_rule)) {
 			if (ps.in_rule)
 				rule_key(rf, &ps, line, key, v);
@@ -935,4 +939,62 @@ unsigned rulefile_resolve(struct rulefile *rf)
 		qsort(rf->rules, rf->n_rules, sizeof *rf->rules, rule_cmp);
 	rf->resolved = 1;
 	return rf->n_diags - before;
+}
+
+static unsigned utf8_chars(const char *s, size_t n)
+{
+	unsigned c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
+/* Walks raw as expand() does: a {NAME} of a known define became
+ * "(?:" value ")" in the expanded pattern, anything else itself. */
+unsigned rulefile_raw_column(const struct rulefile *rf, const char *raw, unsigned value_col,
+			     size_t index, const char **define, unsigned *def_char)
+{
+	size_t e = 0;
+	const char *p = raw;
+
+	*define = NULL;
+	*def_char = 0;
+	while (*p) {
+		size_t alen = *p == '\\' && p[1] ? 2 : 1, elen = alen;
+		const struct rulefile_define *d = NULL;
+
+		if (*p == '{' && p[1] >= 'A' && p[1] <= 'Z') {
+			const char *q = p + 1;
+
+			while ((*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') || *q == '_')
+				q++;
+			if (*q == '}') {
+				for (unsigned i = 0; i < rf->n_defines; i++)
+					if (strlen(rf->defines[i].name) == (size_t)(q - p - 1) &&
+					    !memcmp(rf->defines[i].name, p + 1, (size_t)(q - p - 1)) &&
+					    rf->defines[i].state == 2)
+						d = &rf->defines[i];
+				if (d) {
+					alen = (size_t)(q - p + 1);
+					elen = strlen(d->value) + 4;
+				}
+			}
+		}
+		if (index < e + elen) {
+			if (d) {
+				size_t in = index - e;	/* 0..2 "(?:", then the value, then ")" */
+
+				*define = d->name;
+				in = in < 3 ? 0 : in - 3;
+				if (in > strlen(d->value))
+					in = strlen(d->value);
+				*def_char = utf8_chars(d->value, in) + 1;
+			}
+			break;
+		}
+		e += elen;
+		p += alen;
+	}
+	return value_col + utf8_chars(raw, (size_t)(p - raw)) + 1;
 }

@@ -54,6 +54,9 @@ struct rulefile_rule {
 	const char *file;
 	unsigned file_idx;
 	unsigned line, pattern_line, action_line, sender_line;
+	/* byte offset of the pattern (and of each "and" pattern) in its line,
+	 * for errors at the column the analyst wrote */
+	unsigned pattern_col, and_col[RULEFILE_MAX_AND];
 	struct rulefile_example *ex;
 	unsigned n_ex;
 	char src[256];		/* "file:line" */
@@ -109,5 +112,13 @@ void rulefile_error(struct rulefile *rf, const char *file, unsigned line, const 
 void rulefile_sort_diags(struct rulefile *rf);
 /* SHA-256 over the sources read so far. */
 void rulefile_digest(const struct rulefile *rf, uint8_t out[32]);
+
+/* Where byte `index` of an expanded pattern (rule->pattern or and_pat[k])
+ * stands in what the analyst wrote: the 1-based column (in characters) in
+ * the line of raw, which starts at byte value_col of its line. Inside a
+ * {NAME} expansion, *define gets its name and *def_char the 1-based
+ * character in its value (else *define = NULL). */
+unsigned rulefile_raw_column(const struct rulefile *rf, const char *raw, unsigned value_col,
+			     size_t index, const char **define, unsigned *def_char);
 
 #endif
