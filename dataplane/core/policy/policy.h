@@ -2,11 +2,14 @@
 /* The policy engine (issue 5 "Policy engine"): turns one decoded SMS part
  * (struct sf_sms) plus the content scan's outcome into a verdict — pass,
  * tag or block — with class, rule or policy id and the reasons, checking
- * in order: service messages (reports, shields), allow lists and allow
- * rules, block lists, shields, spoofing, content, behaviour, quiet hours,
- * geo. The first decisive (allow or block) result wins; tags accumulate.
- * Pure C over explicit state: the immutable inputs (config, lists, geo)
- * are published by the dataplane with RCU, the mutable state is per lcore. */
+ * in order: service messages (reports, shields), allow lists, block
+ * lists, shields, spoofing, content, behaviour (SMS bombing per recipient
+ * first), the content's allow rule, quiet hours, geo. The first decisive
+ * (allow or block) result wins; tags accumulate. An allow rule exempts the
+ * content only, never the sender checks or the volume. Pure C over
+ * explicit state: the immutable inputs (config, lists, geo) are published
+ * by the dataplane with RCU; the behaviour counts are shared by every
+ * lcore (policy_shared), the IMSI map and shield overlay are per lcore. */
 #ifndef POLICY_H
 #define POLICY_H
 

@@ -50,11 +50,11 @@ void policy_config_defaults(struct policy_config *c)
 	c->recipient_senders_max = 12;
 	c->recipient_allowed_max = 6;
 
-	c->senders_max = 1u << 20;	/* shared by every lcore */
-	c->pairs_max = 1u << 21;
+	c->senders_max = 131072;	/* shared by every lcore */
+	c->pairs_max = 262144;
 	c->imsi_max = 65536;
 	c->shields_max = 4096;
-	c->recipients_max = 262144;
+	c->recipients_max = 65536;
 	c->sketch_width = 65536;
 	c->sketch_bloom_bits = 1u << 22;
 	c->imsi_ttl_s = 3600;

@@ -46,6 +46,7 @@ struct policy_state {
 	struct ptab imsi, shields;
 	struct policy_shared *shared;	/* behaviour counts, shared by every lcore */
 	int own_shared;
+	struct policy_config shared_cfg;
 	uint64_t shield_lenmask;	/* port lengths present in the overlay */
 	uint64_t content_win;		/* window index + 1 (for the rollover count) */
 	uint64_t content_windows;
@@ -158,10 +159,7 @@ struct policy_state *policy_state_create(const struct policy_config *c, char *er
 	if (ptab_init(&st->imsi, c->imsi_max, sizeof(struct imsi_ent)) ||
 	    ptab_init(&st->shields, c->shields_max, sizeof(struct shield_ent)))
 		goto oom;
-	st->shared = policy_shared_create(c, err, errlen);
-	if (!st->shared)
-		goto oom;
-	st->own_shared = 1;
+	st->shared_cfg = *c;	/* sizes of the private shared state, made on first use */
 	st->imsi_ttl_ns = (uint64_t)c->imsi_ttl_s * NS;
 	st->shield_ttl_ns = (uint64_t)c->shield_ttl_s * NS;
 	return st;
@@ -185,9 +183,11 @@ void policy_state_free(struct policy_state *st)
 
 void policy_state_stats(const struct policy_state *st, struct policy_state_stats *out)
 {
+	memset(out, 0, sizeof(*out));
 	out->imsi = st->imsi.st;
 	out->shields = st->shields.st;
-	policy_shared_stats(st->shared, &out->senders, &out->pairs, &out->recipients);
+	if (st->shared)
+		policy_shared_stats(st->shared, &out->senders, &out->pairs, &out->recipients);
 	out->content_windows = st->content_windows;
 }
 
@@ -350,7 +350,7 @@ struct policy_shared *policy_shared_create(const struct policy_config *c, char *
 	uint64_t np = pow2_at_least(c->pairs_max, 1ULL << 30);
 	uint64_t nr = pow2_at_least(c->recipients_max, 1ULL << 30);
 	uint64_t w = pow2_at_least(c->sketch_width, 1ULL << 24);
-	uint64_t nw = pow2_at_least(c->sketch_bloom_bits / 16, 1ULL << 26);
+	uint64_t nw = pow2_at_least(c->sketch_bloom_bits / 64, 1ULL << 24);
 
 	if (sh) {
 		sh->s = calloc(ns, sizeof(*sh->s));
@@ -399,6 +399,17 @@ void policy_shared_stats(const struct policy_shared *sh, struct policy_table_sta
 	*senders = sh->sst;
 	*pairs = sh->pst;
 	*recipients = sh->rst;
+}
+
+/* The shared state: the attached one, else this state's own, made on first
+ * use (NULL if that allocation fails: behaviour is then not counted). */
+static struct policy_shared *shared_of(struct policy_state *st)
+{
+	if (!st->shared) {
+		st->shared = policy_shared_create(&st->shared_cfg, NULL, 0);
+		st->own_shared = st->shared != NULL;
+	}
+	return st->shared;
 }
 
 void policy_state_attach_shared(struct policy_state *st, struct policy_shared *sh)
@@ -553,7 +564,7 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 				const char *sender, const char *recipient, uint64_t fp,
 				uint64_t now_ns, struct policy_behaviour *out)
 {
-	struct policy_shared *sh = st->shared;
+	struct policy_shared *sh = shared_of(st);
 	uint64_t now_s = now_ns / NS, ks, kr = 0, ks_stable, kr_stable = 0;
 	uint32_t now_min = (uint32_t)(now_s / 60) + 1;
 	struct sslot *s;
@@ -568,7 +579,7 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 	uint32_t hour_n, day_n, fan_n;
 
 	memset(out, 0, sizeof(*out));
-	if (!sender || !*sender)
+	if (!sender || !*sender || !sh)
 		return 0;
 	ks = pu_hash(sender, strlen(sender), 0x53454e44ULL);
 	if (recipient && *recipient)
@@ -657,7 +668,7 @@ uint32_t policy_state_recipient(struct policy_state *st, const struct policy_con
 				const char *recipient, const char *sender, unsigned flags,
 				uint64_t now_ns, struct policy_behaviour *out)
 {
-	struct policy_shared *sh = st->shared;
+	struct policy_shared *sh = shared_of(st);
 	uint32_t w = c->recipient_window_s ? c->recipient_window_s : 1;
 	uint32_t win = (uint32_t)(now_ns / NS / w) + 1;
 	uint32_t now_min = (uint32_t)(now_ns / NS / 60) + 1;
@@ -667,7 +678,7 @@ uint32_t policy_state_recipient(struct policy_state *st, const struct policy_con
 	struct rslot *r;
 
 	memset(out, 0, sizeof(*out));
-	if (!recipient || !*recipient)
+	if (!recipient || !*recipient || !sh)
 		return 0;
 	kr = pu_hash(recipient, strlen(recipient), 0x52435054ULL);
 	r = slot_get(sh->r, sizeof(*sh->r), sh->rmask, kr, win, &sh->rst);

@@ -35,7 +35,7 @@ static void defaults(void)
 	CHECK_INT(c.recipient_senders_max, 12);
 	CHECK_INT(c.recipient_allowed_max, 6);
 	CHECK_INT(c.content_campaign_score, 60);
-	CHECK_INT(c.recipients_max, 262144);
+	CHECK_INT(c.recipients_max, 65536);
 	CHECK(policy_config_owns_section("rates"));
 	CHECK(!policy_config_owns_section("ports"));
 	{
@@ -185,12 +185,19 @@ static void state_capacities(void)
 	if (!st)
 		return;
 	policy_state_stats(st, &ss);
-	CHECK_INT(ss.senders.capacity, 1048576);	/* shared by every lcore */
+	CHECK_INT(ss.senders.capacity, 0);	/* the shared tables: made on first use */
+	{
+		struct policy_behaviour b;
+
+		policy_state_behaviour(st, &c, "8613800000000", "8613900000000", 0, 0, &b);
+	}
+	policy_state_stats(st, &ss);
+	CHECK_INT(ss.senders.capacity, 131072);	/* shared by every lcore */
 	CHECK_INT(ss.pairs.capacity, 1024);
-	CHECK_INT(ss.recipients.capacity, 262144);
+	CHECK_INT(ss.recipients.capacity, 65536);
 	CHECK_INT(ss.imsi.capacity, 65536);
 	CHECK_INT(ss.shields.capacity, 4096);
-	CHECK_INT(ss.senders.used, 0);
+	CHECK_INT(ss.senders.used, 1);
 	CHECK_INT(ss.senders.evictions, 0);
 	policy_state_free(st);
 }
