@@ -268,6 +268,18 @@ def case_nl_tables():
     return f, ["pass"] * 5, {"text.nl_table_unknown": 4}
 
 
+# ---- item 4: frames above 4,096 bytes ----------------------------------------
+
+def case_jumbo_bundle():
+    """One 6.5 kB SCTP packet bundling 30 DATA chunks: 29 ham, the fraud text last."""
+    chunks = [st.data_chunk(7000 + i, mo(st.submit(RCPT, st.ucs2(HAM + "第%d次" % i + "。" * 45)), SENDERS[40 + i], 200 + i),
+                            ssn=i) for i in range(29)]
+    chunks.append(st.data_chunk(7029, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[70], 229), ssn=29))
+    f = [st.frame(chunks)]
+    assert len(f[0]) > 6000
+    return f, ["pass"] * 29 + ["block"] + control_and_ham(f, 7030, 230), {}
+
+
 CASES = {
     "ucs2-udl-141": case_ucs2_udl_141,
     "udl-beyond-data": case_udl_beyond_data,
@@ -285,6 +297,7 @@ CASES = {
     "norm-tricks": case_norm_tricks,
     "data-text": case_data_text,
     "nl-tables": case_nl_tables,
+    "jumbo-bundle": case_jumbo_bundle,
 }
 
 # cases whose fraud text tshark does not show as text (8-bit data)
