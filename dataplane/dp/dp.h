@@ -19,6 +19,10 @@
 #define DP_MAX_WORKERS 64
 #define DP_LOG_JSON_MAX 3072
 #define DP_LOG_PKT_MAX 4096
+/* The longest frame decoded whole (multi-segment mbufs are flattened into
+ * a per-lcore buffer of this size): an IPv4/IPv6 packet of 65,535 bytes
+ * plus link headers (issue 15 item 4: jumbo frames and large bundles). */
+#define DP_PKT_MAX (65535 + 64)
 #define DP_LOG_COMMENT_MAX 512
 #define DP_RING_SIZE 4096		/* distributor → worker ring (power of 2) */
 

@@ -128,6 +128,9 @@ static void drain_inbox(struct dp_worker *w)
 }
 
 /* A copy of a flagged packet for the pcapng, with the verdicts as comment. */
+/* Per-lcore flat copy of a multi-segment frame for decoding */
+static __thread uint8_t dp_flat[DP_PKT_MAX];
+
 static void log_packet(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *m,
 		       const struct dp_mbuf_priv *pv, struct dp_sink_ctx *s)
 {
@@ -270,7 +273,7 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		struct rte_mbuf *m = pkts[i];
 		struct dp_mbuf_priv *pv = rte_mbuf_to_priv(m);
 		const uint8_t *data;
-		uint8_t flat[DP_LOG_PKT_MAX];
+		uint8_t *flat = dp_flat;
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 		int verdict, peer;
 
@@ -281,8 +284,12 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		last_ts = pv->ts_ns;
 		if (enf)
 			dp_enforce_begin(enf);
-		data = rte_pktmbuf_read(m, 0, len < sizeof(flat) ? len : sizeof(flat), flat);
-		verdict = sf_worker_packet(w->eng, w->gen, data, len < sizeof(flat) ? len : sizeof(flat),
+		/* the whole frame, however many segments: decoding a cut frame
+		 * would pass its tail unscanned */
+		if (len > DP_PKT_MAX)
+			len = DP_PKT_MAX;
+		data = rte_pktmbuf_read(m, 0, len, flat);
+		verdict = sf_worker_packet(w->eng, w->gen, data, len,
 					   ctx->linktype, pv->frame, pv->ts_ns, &sink);
 		if (verdict != SF_VERDICT_PASS)
 			log_packet(ctx, w, m, pv, &sc);

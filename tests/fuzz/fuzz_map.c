@@ -27,11 +27,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)map_alert_sc_arg_decode(data, size, &al);
 	(void)map_address_decode(data, size, &addr);
 	(void)map_tbcd_digits(data, size, digits, sizeof digits);
+	if (map_open_dest_ref(data, size, &addr) == SF_OK && strlen(addr.digits) > SF_DIGITS_MAX)
+		abort();
 	if (map_forward_sm_decode(data, size, &fs) == SF_OK) {
 		static const int ops[] = { SF_MAP_OP_MO_FORWARD_SM, SF_MAP_OP_MT_FORWARD_SM };
 
-		if (fs.sm_rp_ui.p < data || fs.sm_rp_ui.p + fs.sm_rp_ui.len > data + size)
+		/* sm-RP-UI lies in the input, or (constructed) in the joined buffer */
+		if (fs.anomalies & MAP_ANOM_UI_CONSTRUCTED) {
+			if (fs.sm_rp_ui.p != fs.ui_buf || fs.sm_rp_ui.len > MAP_UI_BUF_MAX)
+				abort();
+		} else if (fs.sm_rp_ui.p < data || fs.sm_rp_ui.p + fs.sm_rp_ui.len > data + size) {
 			abort();
+		}
 		if (strlen(fs.da) > SF_DIGITS_MAX || strlen(fs.oa) > SF_DIGITS_MAX)
 			abort();
 		for (int v = 1; v <= 3; v++) {

@@ -20,6 +20,8 @@ static void on_sms(void *ctx, const struct sf_sms *s)
 		*sink += (uint8_t)s->text[i];
 	for (size_t i = 0; s->data && i < s->data_len; i++)
 		*sink += s->data[i];
+	for (size_t i = 0; s->data_text && i < s->data_text_len; i++)
+		*sink += (uint8_t)s->data_text[i];
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

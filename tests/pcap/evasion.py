@@ -229,7 +229,7 @@ def case_data_text():
                                           SENDERS[21], 142))]),
          # binary that is not text (a WAP-push-like WSP header): passes, not read as text
          st.frame([st.data_chunk(5003, mo(st.submit(RCPT, bytes.fromhex("0106246170706c69636174696f6e2f766e642e7761702e6d6d732d6d65737361676500af84"), dcs=0x04), SENDERS[22], 143))])]
-    return f, ["block", "block", "block", "pass"] + control_and_ham(f, 5004, 144), {"tpdu.data_as_text": 3}
+    return f, ["block", "block", "block", "pass"] + control_and_ham(f, 5004, 144), {}
 
 
 # ---- item 7: national language tables ---------------------------------------
@@ -268,6 +268,57 @@ def case_nl_tables():
     return f, ["pass"] * 5, {"text.nl_table_unknown": 4}
 
 
+# ---- item 4: frames above 4,096 bytes ----------------------------------------
+
+def case_jumbo_bundle():
+    """One 6.5 kB SCTP packet bundling 30 DATA chunks: 29 ham, the fraud text last."""
+    chunks = [st.data_chunk(7000 + i, mo(st.submit(RCPT, st.ucs2(HAM + "第%d次" % i + "。" * 45)), SENDERS[40 + i], 200 + i),
+                            ssn=i) for i in range(29)]
+    chunks.append(st.data_chunk(7029, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[70], 229), ssn=29))
+    f = [st.frame(chunks)]
+    assert len(f[0]) > 6000
+    return f, ["pass"] * 29 + ["block"] + control_and_ham(f, 7030, 230), {}
+
+
+# ---- item 3: IP fragments -----------------------------------------------------
+
+def ip_fragments(frame, size, ipv6=False):
+    """An Ethernet/IPv4 frame's IP payload cut into fragments of size bytes
+    (a multiple of 8), each a frame of its own; IPv6 adds a Fragment header."""
+    ip = frame[14:]
+    pay = ip[20:]
+    out = []
+    for off in range(0, len(pay), size):
+        part, more = pay[off:off + size], off + size < len(pay)
+        if ipv6:
+            src = b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\x01"
+            dst = b"\x20\x01\x0d\xb8" + b"\0" * 11 + b"\x02"
+            fh = struct.pack(">BBHI", 132, 0, (off // 8) << 3 | more, 0x1234)
+            hdr = struct.pack(">IHBB", 0x60000000, len(fh) + len(part), 44, 64) + src + dst
+            out.append(frame[:12] + b"\x86\xdd" + hdr + fh + part)
+        else:
+            h = bytearray(ip[:20])
+            h[2:4] = struct.pack(">H", 20 + len(part))
+            h[4:6] = b"\x43\x21"
+            h[6:8] = struct.pack(">H", (0x2000 if more else 0) | off // 8)
+            h[10:12] = b"\0\0"
+            c = sum(struct.unpack(">10H", bytes(h)))
+            c = (c & 0xFFFF) + (c >> 16)
+            c = (c & 0xFFFF) + (c >> 16)
+            h[10:12] = struct.pack(">H", ~c & 0xFFFF)
+            out.append(frame[:14] + bytes(h) + part)
+    return out
+
+
+def case_ip_fragments():
+    """The fraud text in an IPv4 datagram cut into 64-byte fragments (sent
+    in reverse order), and in an IPv6 one cut into 96-byte fragments."""
+    f4 = st.frame([st.data_chunk(8000, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[71], 300))])
+    f6 = st.frame([st.data_chunk(8001, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[72], 301))])
+    f = list(reversed(ip_fragments(f4, 64))) + ip_fragments(f6, 96, ipv6=True)
+    return f, ["block", "block"] + control_and_ham(f, 8002, 302), {}
+
+
 CASES = {
     "ucs2-udl-141": case_ucs2_udl_141,
     "udl-beyond-data": case_udl_beyond_data,
@@ -285,6 +336,8 @@ CASES = {
     "norm-tricks": case_norm_tricks,
     "data-text": case_data_text,
     "nl-tables": case_nl_tables,
+    "jumbo-bundle": case_jumbo_bundle,
+    "ip-fragments": case_ip_fragments,
 }
 
 # cases whose fraud text tshark does not show as text (8-bit data)

@@ -73,6 +73,7 @@ static enum sf_err ipv4_decode(const uint8_t *p, size_t len, struct l2l3_view *o
 	if ((frag & IPV4_FLAG_MF) || (frag & IPV4_OFF_MASK)) {
 		out->is_fragment = 1;
 		out->frag_offset = frag & IPV4_OFF_MASK;
+		out->frag_more = (frag & IPV4_FLAG_MF) != 0;
 	}
 	return SF_OK;
 }
@@ -145,6 +146,7 @@ static enum sf_err ipv6_decode(const uint8_t *p, size_t len, struct l2l3_view *o
 				 * whole upper-layer packet */
 				out->is_fragment = 1;
 				out->frag_offset = fo >> 3;
+				out->frag_more = fo & 1;
 				out->l4_proto = p[off];
 				out->l4 = sf_bytes_make(p + off + IPV6_FRAG_LEN,
 							end - off - IPV6_FRAG_LEN);

@@ -27,6 +27,7 @@ struct l2l3_view {
 	uint8_t is_fragment;		/* IPv4 MF/offset or IPv6 Fragment header: l4 not usable */
 	uint8_t ttl;			/* IPv4 TTL or IPv6 hop limit */
 	uint16_t frag_offset;		/* in 8-byte units, when is_fragment */
+	uint8_t frag_more;		/* IPv4 MF / IPv6 M: more fragments follow */
 	uint32_t frag_id;		/* IPv4 identification or IPv6 fragment id */
 	struct sf_bytes l3;		/* the IP header + payload, bounded by the IP length */
 	struct sf_bytes l4;		/* payload, bounded by the IP total/payload length

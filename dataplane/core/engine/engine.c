@@ -529,6 +529,19 @@ static void on_map_event(void *ctx, const struct sf_map_event *ev)
 {
 	struct sf_worker *w = ctx;
 
+	if (ev->kind == SF_MAP_EV_SRI_SM_RES && ev->imsi[0] && ev->has_lmsi && !ev->retransmission &&
+	    w->sink && w->sink->on_fact) {
+		/* the MT that uses this LMSI may reach another worker */
+		struct sf_fact f;
+
+		memset(&f, 0, sizeof(f));
+		f.kind = SF_FACT_LMSI;
+		f.ts_ns = ev->ts_ns;
+		snprintf(f.a, sizeof(f.a), "%s", ev->imsi);
+		snprintf(f.b, sizeof(f.b), "%02x%02x%02x%02x", ev->lmsi[0], ev->lmsi[1], ev->lmsi[2], ev->lmsi[3]);
+		w->st.facts_sent++;
+		w->sink->on_fact(w->sink->ctx, &f);
+	}
 	if (ev->kind == SF_MAP_EV_SRI_SM_RES && ev->imsi[0] && ev->msisdn[0] && !ev->retransmission) {
 		policy_learn_sri(w->pst, ev->imsi, ev->msisdn, ev->ts_ns);
 		if (w->sink && w->sink->on_fact) {
@@ -556,6 +569,17 @@ void sf_worker_apply_fact(struct sf_worker *w, const struct sf_fact *f)
 		if (w->gen && w->gen->bundle && w->scratch_ok)
 			scan_concat_part(w->concat, w->gen->bundle, w->scratch, f->key, f->seq, f->total,
 					 f->text, f->len, f->a, f->ts_ns, &res);
+		return;
+	}
+	if (f->kind == SF_FACT_LMSI) {
+		uint8_t l[4];
+		unsigned x[4];
+
+		if (sscanf(f->b, "%2x%2x%2x%2x", &x[0], &x[1], &x[2], &x[3]) == 4) {
+			for (int i = 0; i < 4; i++)
+				l[i] = (uint8_t)x[i];
+			sf_pipeline_learn_lmsi(w->pl, l, f->a, f->ts_ns);
+		}
 		return;
 	}
 	if (f->kind == SF_FACT_IMSI)

@@ -91,7 +91,8 @@ struct sf_engine_sink {
  * associations (SRI-SM via the HLR link, MT via the MSC link; "00000" MO
  * and the later MT delivery; the parts of one concatenated SMS over two
  * STP links), and associations are spread over workers. */
-enum sf_fact_kind { SF_FACT_IMSI = 1, SF_FACT_SHIELD, SF_FACT_UNSHIELD, SF_FACT_CONCAT_PART };
+enum sf_fact_kind { SF_FACT_IMSI = 1, SF_FACT_SHIELD, SF_FACT_UNSHIELD, SF_FACT_CONCAT_PART,
+		    SF_FACT_LMSI /* a: IMSI, b: LMSI as 8 hex digits */ };
 #define SF_FACT_TEXT_MAX 512	/* normalised text of one part (160 GSM chars fit) */
 struct sf_fact {
 	uint64_t ts_ns;

@@ -16,6 +16,7 @@
 #include "decode/tcap.h"
 #include "decode/tpdu.h"
 #include "flow/ftable.h"
+#include "flow/ip_reasm.h"
 #include "flow/pipeline.h"
 #include "flow/sccp_reasm.h"
 #include "flow/sctp_reasm.h"
@@ -24,6 +25,7 @@
 #include "sf_wire.h"
 #include "text/data_text.h"
 
+#define PL_IP_DGRAMS 128		/* fragmented IP datagrams in flight */
 #define PL_DLG_INVOKES 4		/* invoke id → opcode pairs per dialogue */
 #define PL_TEXT_MAX 2048		/* ≥ 160 septets or 140 octets as UTF-8 */
 
@@ -56,6 +58,7 @@ struct sf_pipeline {
 	struct ftable *lmsis;
 	struct sctp_reasm *sctp_reasm;
 	struct sccp_reasm *sccp_reasm;
+	struct ip_reasm *ip_reasm;
 	struct sf_pipeline_stats st;
 	char text[PL_TEXT_MAX];
 };
@@ -96,7 +99,8 @@ struct sf_pipeline *sf_pipeline_create(const struct sf_pipeline_config *cfg)
 	pl->lmsis = ftable_create(PL_LMSI_MAX, sizeof(struct pl_lmsi));
 	pl->sctp_reasm = sctp_reasm_create(cfg->max_reasm, cfg->max_reasm_len);
 	pl->sccp_reasm = sccp_reasm_create(cfg->max_reasm, cfg->max_reasm_len);
-	if (!pl->assocs || !pl->dialogues || !pl->lmsis || !pl->sctp_reasm || !pl->sccp_reasm) {
+	pl->ip_reasm = ip_reasm_create(PL_IP_DGRAMS);
+	if (!pl->assocs || !pl->dialogues || !pl->lmsis || !pl->sctp_reasm || !pl->sccp_reasm || !pl->ip_reasm) {
 		sf_pipeline_destroy(pl);
 		return NULL;
 	}
@@ -112,6 +116,7 @@ void sf_pipeline_destroy(struct sf_pipeline *pl)
 	ftable_destroy(pl->lmsis);
 	sctp_reasm_destroy(pl->sctp_reasm);
 	sccp_reasm_destroy(pl->sccp_reasm);
+	ip_reasm_destroy(pl->ip_reasm);
 	free(pl);
 }
 
@@ -134,6 +139,7 @@ void sf_pipeline_expire(struct sf_pipeline *pl, uint64_t now_ns, unsigned budget
 	ftable_expire(pl->lmsis, now_ns, 60 * pl->cfg.dialogue_timeout_ns, budget);
 	sctp_reasm_expire(pl->sctp_reasm, now_ns, pl->cfg.reasm_timeout_ns);
 	sccp_reasm_expire(pl->sccp_reasm, now_ns, pl->cfg.reasm_timeout_ns);
+	ip_reasm_expire(pl->ip_reasm, now_ns, pl->cfg.reasm_timeout_ns);
 }
 
 static inline void pl_err(struct sf_pipeline *pl, int e)
@@ -221,6 +227,17 @@ static void resolve_lmsi(struct sf_pipeline *pl, const struct pl_dialogue *d,
 	if (lmsi_parse(fs->da, l) == 0 && (e = ftable_find(pl->lmsis, lmsi_key(l))) &&
 	    memcmp(e->lmsi, l, 4) == 0)
 		copy_digits(imsi, cap, e->imsi);
+}
+
+void sf_pipeline_learn_lmsi(struct sf_pipeline *pl, const uint8_t lmsi[4], const char *imsi,
+			    uint64_t now_ns)
+{
+	int created;
+	struct pl_lmsi *l = ftable_upsert(pl->lmsis, lmsi_key(lmsi), now_ns, &created);
+
+	memcpy(l->lmsi, lmsi, 4);
+	copy_digits(l->imsi, sizeof(l->imsi), imsi);
+	ftable_touch(pl->lmsis, l, now_ns);
 }
 
 static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
@@ -340,7 +357,7 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 		if (m > 0) {
 			s.data_text = pl->text;
 			s.data_text_len = (size_t)m;
-			pl_err(pl, SF_E_TPDU_DATA_AS_TEXT);
+			pl->st.data_as_text++;
 		}
 	} else if (n != SF_E_TPDU_COMPRESSED) {
 		pl_err(pl, n);	/* compressed (TS 23.042) is reported as data, like 8-bit */
@@ -386,13 +403,11 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		if (!e) {
 			copy_digits(ev.imsi, sizeof(ev.imsi), r.imsi);
 			copy_digits(ev.sca, sizeof(ev.sca), r.nnn.digits);
-			if (r.has_lmsi && !pk->retrans) {
-				int created;
-				struct pl_lmsi *l = ftable_upsert(pl->lmsis, lmsi_key(r.lmsi), pk->ts_ns, &created);
-
-				memcpy(l->lmsi, r.lmsi, 4);
-				copy_digits(l->imsi, sizeof(l->imsi), r.imsi);
-				ftable_touch(pl->lmsis, l, pk->ts_ns);
+			if (r.has_lmsi) {
+				ev.has_lmsi = 1;
+				memcpy(ev.lmsi, r.lmsi, 4);
+				if (!pk->retrans)
+					sf_pipeline_learn_lmsi(pl, r.lmsi, r.imsi, pk->ts_ns);
 			}
 			if (d)	/* the result does not repeat the MSISDN: the invoke had it */
 				copy_digits(ev.msisdn, sizeof(ev.msisdn), d->sri_msisdn);
@@ -651,6 +666,7 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 		       const struct sf_pipeline_sink *sink)
 {
 	struct l2l3_view l3;
+	struct sf_bytes l4;
 	struct sctp_view sv;
 	struct sctp_chunk_iter it;
 	struct sctp_chunk ch;
@@ -667,21 +683,30 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 		pl_err(pl, e);
 		return 0;
 	}
-	if (l3.is_fragment) {
-		pl->st.ip_fragments++;
-		return 0;
-	}
+	l4 = l3.l4;
 	if (l3.l4_proto != SF_IPPROTO_SCTP) {
+		pl->st.ip_fragments += l3.is_fragment;
 		pl->st.non_sctp++;
 		return 0;
 	}
-	e = sctp_decode(l3.l4.p, l3.l4.len, &sv);
+	if (l3.is_fragment) {
+		/* RFC 791 §3.2 / RFC 8200 §4.5: the receiving host reassembles */
+		pl->st.ip_fragments++;
+		e = ip_reasm_add(pl->ip_reasm, &l3, ts_ns, &l4);
+		if (e) {
+			pl_err(pl, e);
+			return 0;
+		}
+		if (!l4.p)
+			return 0;
+	}
+	e = sctp_decode(l4.p, l4.len, &sv);
 	if (e) {
 		pl_err(pl, e);
 		return 0;
 	}
 	pl->st.sctp_packets++;
-	if (pl->cfg.verify_checksum && !sctp_checksum_ok(l3.l4.p, l3.l4.len)) {
+	if (pl->cfg.verify_checksum && !sctp_checksum_ok(l4.p, l4.len)) {
 		pl->st.bad_checksum++;
 		return 0;
 	}

@@ -43,6 +43,7 @@ struct sf_map_event {
 	char imsi[SF_DIGITS_MAX + 1];
 	char sca[SF_DIGITS_MAX + 1];	/* service centre / network node number */
 	char calling_gt[SF_DIGITS_MAX + 1];
+	uint8_t has_lmsi, lmsi[4];	/* SRI-SM result: the LMSI of locationInfoWithLMSI */
 };
 
 /* One TCAP message as seen (for tools and the oracle test). */
@@ -86,6 +87,7 @@ struct sf_pipeline_stats {
 	uint64_t sms_parts, sms_by_op[4], sms_by_charset[4];
 	uint64_t map_events[5];
 	uint64_t text_replaced;		/* characters decoded as U+FFFD */
+	uint64_t data_as_text;		/* 8-bit parts also read (and scanned) as text */
 	uint64_t assoc_evictions, dialogue_evictions;
 	struct sf_err_counters err;
 };
@@ -113,5 +115,10 @@ const struct sf_pipeline_stats *sf_pipeline_stats(const struct sf_pipeline *pl);
 
 /* Print the counters, one line per layer, then every non-zero error. */
 void sf_pipeline_stats_print(FILE *f, const struct sf_pipeline_stats *s);
+
+/* An LMSI → IMSI pair learned elsewhere (another worker saw the SRI-SM
+ * result): LMSI-addressed MT on this pipeline resolve to the IMSI. */
+void sf_pipeline_learn_lmsi(struct sf_pipeline *pl, const uint8_t lmsi[4], const char *imsi,
+			    uint64_t now_ns);
 
 #endif

@@ -32,6 +32,8 @@ void sf_pipeline_stats_print(FILE *f, const struct sf_pipeline_stats *s)
 	fprintf(f, "  SMS by coding      gsm7 %llu, 8bit %llu, ucs2 %llu (U+FFFD replacements %llu)\n",
 		(unsigned long long)s->sms_by_charset[SF_CS_GSM7], (unsigned long long)s->sms_by_charset[SF_CS_8BIT],
 		(unsigned long long)s->sms_by_charset[SF_CS_UCS2], (unsigned long long)s->text_replaced);
+	if (s->data_as_text)
+		fprintf(f, "  8-bit data as text %llu\n", (unsigned long long)s->data_as_text);
 	fprintf(f, "  other MAP          sri-sm %llu, sri-sm results %llu, report-sm-ds %llu, alert-sc %llu, other ops %llu\n",
 		(unsigned long long)s->map_events[SF_MAP_EV_SRI_SM_ARG],
 		(unsigned long long)s->map_events[SF_MAP_EV_SRI_SM_RES],
