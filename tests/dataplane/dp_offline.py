@@ -34,7 +34,8 @@ item 6; the test bundle has no allow rule, so recipient_allowed_max does not
 apply): block behaviour.recipient_flood once the victim got more than 40
 messages, else behaviour.recipient_senders once more than 12 distinct
 senders wrote to it (recipient_window_s = 86400 so that the window holds the
-capture); a part addressed by LMSI has no known recipient and passes.
+capture); a part addressed by LMSI counts for the subscriber behind it (the
+IMSI from the MAP-OPEN destination reference or the SRI-SM result).
 
 dp_offline.py --smsfw BIN --gen PCAPGEN --rulec RULEC --work DIR [--workers 0,1] [--floods]"""
 import argparse
@@ -198,8 +199,6 @@ def flood_model(truth):
                 exp = ("block", "harassment", "behaviour.same_text_senders")
             else:
                 exp = ("tag", "commercial_ad", "content.rule")
-        elif sc == "flood_to_one" and t["sm_rp_da_type"] == "lmsi":
-            exp = ("pass", "none", "none")  # no recipient known (LMSI): not counted
         elif sc == "flood_to_one":
             r = t["recipient"]
             if t["concat"] is None or t["concat"]["seq"] == 1:
