@@ -643,6 +643,33 @@ static int rules_cmd(struct ctl *x, int argc, char **argv)
 	return EX_OK;
 }
 
+/* ---- shrink guard ---- */
+
+/* The daemon holds a generation that would drop more than
+ * publish.shrink_max_pct of the entries; this lets it publish it. */
+static int lists_confirm(struct ctl *x, int argc, char **argv)
+{
+	redisReply *r;
+	int rc;
+
+	if (argc != 1 || strcmp(argv[0], "confirm"))
+		return fail(EX_USAGE, "%s", "lists confirm");
+	r = redisCommand(x->c, "GET %s", CTL_K_GEN_HELD);
+	if ((rc = check(x, r)))
+		return rc;
+	if (r->type != REDIS_REPLY_STRING) {
+		freeReplyObject(r);
+		return fail(EX_NOT_FOUND, "%s", "no generation is held");
+	}
+	printf("confirmed: the held generation (%s entries: new:old) will be published\n", r->str);
+	freeReplyObject(r);
+	r = redisCommand(x->c, "SET %s 1 EX 300", CTL_K_GEN_CONFIRM);
+	if ((rc = check(x, r)))
+		return rc;
+	freeReplyObject(r);
+	return EX_OK;
+}
+
 /* ---- status / stats ---- */
 
 static int status_cmd(struct ctl *x, int argc)
@@ -804,6 +831,7 @@ static void usage(FILE *f)
 	      "  reports show NUMBER\n"
 	      "  rules reload BUNDLE\n"
 	      "  status\n"
+	      "  lists confirm            publish a generation the shrink guard holds\n"
 	      "  stats\n"
 	      "exit codes: 0 ok, 1 not found, 2 usage, 3 invalid input, 4 Redis unavailable, 5 Redis error\n"
 	      "password also from SMSFW_REDIS_PASSWORD, user from SMSFW_REDIS_USER\n", f);
@@ -876,7 +904,8 @@ int main(int argc, char **argv)
 	if (o_pass)
 		snprintf(cfg.redis.password, sizeof(cfg.redis.password), "%s", o_pass);
 	{
-		static const char *const cmds[] = { "block", "allow", "shield", "reports", "rules", "status", "stats" };
+		static const char *const cmds[] = { "block", "allow", "shield", "reports", "rules", "status", "stats",
+						    "lists" };
 		int known = 0;
 
 		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -909,6 +938,8 @@ int main(int argc, char **argv)
 			rc = rules_cmd(&x, n, a);
 		else if (!strcmp(cmd, "status"))
 			rc = status_cmd(&x, n);
+		else if (!strcmp(cmd, "lists"))
+			rc = lists_confirm(&x, n, a);
 		else
 			rc = stats_cmd(&x, n);
 	}

@@ -987,6 +987,82 @@ static int scenario_malformed(void)
 	return TEST_SUMMARY();
 }
 
+/* ---- scenario: shrink guard (issue 12 item 6) ---- */
+
+/* Entries ("block " lines) of the current generation, -1 if there is none. */
+static int current_entries(void *arg)
+{
+	char cur[32], key[64];
+	redisReply *r;
+	int n = 0;
+
+	(void)arg;
+	h_get(rc, "{smsfw}:gen:current", cur, sizeof(cur));
+	if (!cur[0])
+		return -1;
+	snprintf(key, sizeof(key), "{smsfw}:gen:%s", cur);
+	r = redisCommand(rc, "GET %s", key);
+	for (const char *p = r && r->str ? r->str : ""; (p = strstr(p, "block ")) != NULL; p++)
+		n++;
+	if (r)
+		freeReplyObject(r);
+	return n;
+}
+
+static int has_20(void *arg)
+{
+	return current_entries(arg) == 20;
+}
+
+static int held_set(void *arg)
+{
+	char v[32];
+
+	h_get(rc, "{smsfw}:gen:held", v, sizeof(v));
+	return strcmp(v, (const char *)arg) == 0;
+}
+
+static int published_again(void *arg)
+{
+	return current_entries(arg) == 0 && held_set((void *)"");	/* published, no longer held */
+}
+
+static void shrink_guard_holds(void)
+{
+	char out[512], err[256], num[32];
+
+	for (int i = 0; i < 20; i++) {
+		snprintf(num, sizeof(num), "86138000001%02d", i);
+		CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", num, NULL), 0);
+	}
+	CHECK(h_wait(has_20, NULL, 5000));
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "lists", "confirm", NULL), 1);
+	CHECK_STR(err, "smsfwctl: no generation is held\n");
+	/* Redis comes back empty: the new generation would drop all 20 */
+	cmd_ok(rc, "FLUSHALL%s%s", "", "");
+	CHECK(h_wait(held_set, "0:20", 5000));
+	h_sleep_ms(1500);
+	CHECK_INT(current_entries(NULL), -1);	/* nothing published: dataplanes keep theirs */
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "lists", "confirm", NULL), 0);
+	CHECK_STR(out, "confirmed: the held generation (0:20 entries: new:old) will be published\n");
+	CHECK(h_wait(published_again, NULL, 5000));
+	/* a small change after that is not held */
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", "8613800000999", NULL), 0);
+	h_sleep_ms(1500);
+	CHECK_INT(current_entries(NULL), 1);
+}
+
+static int scenario_shrink(void)
+{
+	const char *cfg = write_config("shrink.ini", NULL);
+
+	CHECK(h_redis_start(&redis) == 0);
+	rc = h_redis_connect(&redis, NULL, NULL);
+	h_controld_start(&redis, cfg, NULL);
+	RUN(shrink_guard_holds);
+	return TEST_SUMMARY();
+}
+
 /* ---- scenario: smsfwctl exit codes and exact output (no daemon) ---- */
 
 static void ctl_usage_and_values(void)
@@ -1285,6 +1361,7 @@ int main(int argc, char **argv)
 	} scenarios[] = {
 		{ "reports", scenario_reports }, { "shield", scenario_shield }, { "crash", scenario_crash },
 		{ "restart", scenario_restart }, { "malformed", scenario_malformed }, { "ctl", scenario_ctl },
+		{ "shrink", scenario_shrink },
 	};
 
 	if (argc != 4 && argc != 5) {
