@@ -164,6 +164,9 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 	sc.on_rules = on_rules;
 	sc.counters = dp_control_counters;
 	sc.on_link = on_link;
+	sc.journal_path = ctx->cfg.journal;
+	sc.journal_max_bytes = (unsigned long)ctx->cfg.journal_max_mb << 20;
+	sc.journal_fsync = (int)ctx->cfg.journal_fsync;
 	sc.arg = r;
 	/* dp_control_counters reads dp_global; arg is only ours */
 	r->client = start_off_lcores(&sc, e, sizeof(e));
@@ -219,11 +222,21 @@ void dp_redis_stop(struct dp_ctx *ctx, unsigned wait_ms)
 		for (unsigned i = 0; i < r->n_prod; i++)
 			want += r->attempted[i];
 		sfdp_get_stats(r->client, &st);
-		if (st.events_sent + st.events_dropped + st.events_invalid >= want)
+		/* live: spilled events are safe in the journal (delivered by
+		 * this run or the next); a replay waits until Redis has them
+		 * all, journal included */
+		uint64_t gone = st.events_dropped + st.events_invalid + st.events_journal_dropped;
+
+		if (ctx->cfg.mode == DP_MODE_OFFLINE ?
+		    st.journal_records == 0 && st.events_sent + st.events_replayed + gone >= want :
+		    st.events_sent + st.events_spilled + gone >= want)
 			break;
 		if (waited >= wait_ms) {
-			fprintf(stderr, "smsfw: control plane: %llu event(s) not delivered at exit\n",
-				(unsigned long long)(want - st.events_sent - st.events_dropped - st.events_invalid));
+			uint64_t done = st.events_sent + st.events_replayed + gone;
+
+			fprintf(stderr, "smsfw: control plane: %llu event(s) not delivered at exit%s\n",
+				(unsigned long long)(want > done ? want - done : st.journal_records),
+				ctx->cfg.journal[0] ? " (journaled for the next start)" : " (LOST: no journal)");
 			break;
 		}
 		usleep(5000);
@@ -410,10 +423,13 @@ static void print_summary(struct dp_ctx *ctx, FILE *f)
 		want += ctx->redis->attempted[i];
 	sfdp_get_stats(ctx->redis->client, &st);
 	fprintf(f, "  control plane      %s:%u %s, lists generation %lld, events queued %llu, sent %llu, "
-		"dropped %llu, invalid %llu, connects %llu, errors %llu\n",
+		"dropped %llu, invalid %llu, connects %llu, errors %llu, journal spilled %llu replayed %llu "
+		"dropped %llu pending %llu\n",
 		ctx->cfg.redis_host, ctx->cfg.redis_port, st.connected ? "connected" : "not connected",
 		dp_redis_lists_version(ctx), (unsigned long long)want,
 		(unsigned long long)st.events_sent, (unsigned long long)st.events_dropped,
 		(unsigned long long)st.events_invalid, (unsigned long long)st.connects,
-		(unsigned long long)st.redis_errors);
+		(unsigned long long)st.redis_errors, (unsigned long long)st.events_spilled,
+		(unsigned long long)st.events_replayed, (unsigned long long)st.events_journal_dropped,
+		(unsigned long long)st.journal_records);
 }
