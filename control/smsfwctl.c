@@ -703,13 +703,15 @@ static int status_cmd(struct ctl *x, int argc)
 		printf("generation %lld\n", version);
 	}
 	for (size_t i = 0; dps->type == REDIS_REPLY_ARRAY && i < dps->elements; i++) {
-		redisReply *h = redisCommand(x->c, "HMGET %s%s version time bundle queue", CTL_K_DP,
+		redisReply *h = redisCommand(x->c, "HMGET %s%s version time bundle queue journal", CTL_K_DP,
 					     dps->element[i]->str);
-		int alive = h && h->type == REDIS_REPLY_ARRAY && h->elements == 4 &&
+		int alive = h && h->type == REDIS_REPLY_ARRAY && h->elements == 5 &&
 			    h->element[0]->type == REDIS_REPLY_STRING;
 		const char *bundle = alive && h->element[2]->type == REDIS_REPLY_STRING ? h->element[2]->str : "";
 		long long queue = alive && h->element[3]->type == REDIS_REPLY_STRING ?
 				  strtoll(h->element[3]->str, NULL, 10) : 0;
+		long long journal = alive && h->element[4]->type == REDIS_REPLY_STRING ?
+				    strtoll(h->element[4]->str, NULL, 10) : 0;
 		long long v = alive ? strtoll(h->element[0]->str, NULL, 10) : 0;
 		long long t = alive && h->element[1]->type == REDIS_REPLY_STRING ?
 			      strtoll(h->element[1]->str, NULL, 10) : 0;
@@ -728,12 +730,13 @@ static int status_cmd(struct ctl *x, int argc)
 				sf_json_int(&j, "heartbeat_age_ms", now - t);
 				sf_json_str(&j, "bundle", bundle);
 				sf_json_int(&j, "queue", queue);
+				sf_json_int(&j, "journal", journal);
 			}
 			sf_json_obj_end(&j);
 		} else if (alive) {
-			printf("dataplane %s alive version=%lld lag=%lld heartbeat_age=%.1fs bundle=%.12s queue=%lld\n",
-			       dps->element[i]->str, v, version - v, (double)(now - t) / 1000.0,
-			       bundle[0] ? bundle : "file", queue);
+			printf("dataplane %s alive version=%lld lag=%lld heartbeat_age=%.1fs bundle=%.12s queue=%lld "
+			       "journal=%lld\n", dps->element[i]->str, v, version - v, (double)(now - t) / 1000.0,
+			       bundle[0] ? bundle : "file", queue, journal);
 		} else {
 			printf("dataplane %s dead\n", dps->element[i]->str);
 		}

@@ -1298,7 +1298,7 @@ static void ctl_status_json(void)
 		fprintf(stderr, "status: %s", out);
 	CHECK(tail && atoll(tail + 1) >= 0 && atoll(tail + 1) < 2000);
 	/* the bundle it runs ("" : from a file, none from Redis) and its queue */
-	CHECK(strstr(out, ",\"bundle\":\"\",\"queue\":0}]}\n") != NULL);
+	CHECK(strstr(out, ",\"bundle\":\"\",\"queue\":0,\"journal\":0}]}\n") != NULL);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:dp:dp-7", "c.verdict.block"), 7);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:dp:dp-7", "c.verdict.pass"), 41);
 	{
