@@ -27,7 +27,7 @@
 struct counters {
 	unsigned long long read, applied, duplicate, wrongtype, script_errors, claimed;
 	unsigned long long malformed[CTL_EV__ERR_COUNT];
-	unsigned long long redis_errors, connects, generations, gen_build_errors;
+	unsigned long long redis_errors, connects, generations, gen_build_errors, gen_held;
 	unsigned long long gen_invalid_entries, gen_expired_entries;
 };
 
@@ -48,6 +48,8 @@ struct daemon {
 	size_t n_block, n_allow, n_shield;
 	long long last_claim, last_snapshot;
 	int redis_up;			/* connected and the last command answered */
+	size_t guard_total;		/* entries of the last generation published here */
+	int held;			/* a shrinking generation is held back */
 	long long last_success_ms;	/* wall time of the last answered XREADGROUP, 0 never */
 	long long down_since_ms;	/* wall time Redis was lost, 0 while up */
 	/* log rate limit */
@@ -354,6 +356,51 @@ static int check_publish(struct daemon *d)
 	if (b.n_invalid)
 		logw(d, "generation: %zu malformed list entries skipped", b.n_invalid);
 	d->next_expiry = b.next_expiry;
+	{
+		/* shrink guard: Redis restarted empty or a wrong database would
+		 * wipe every dataplane's lists; hold such a generation until an
+		 * operator confirms it (smsfwctl lists confirm) */
+		size_t total = b.n_block + b.n_allow + b.n_shield;
+
+		if (d->cfg.shrink_max_pct && d->guard_total >= 10 &&
+		    total * 100 < d->guard_total * (100 - d->cfg.shrink_max_pct)) {
+			redisReply *cf = redisCommand(d->c, "GETDEL %s", CTL_K_GEN_CONFIRM);
+			int confirmed = cf && cf->type == REDIS_REPLY_STRING;
+
+			if (cf)
+				freeReplyObject(cf);
+			if (!cf && d->c->err) {
+				ctl_gen_free(&b);
+				return -1;
+			}
+			if (!confirmed) {
+				if (!d->held) {
+					d->n.gen_held++;
+					fprintf(stderr, "smsfw-controld: ALARM: generation held: it would drop %zu of "
+						"%zu list entries (more than %u%%); the dataplanes keep their lists; "
+						"'smsfwctl lists confirm' publishes it\n", d->guard_total - total,
+						d->guard_total, d->cfg.shrink_max_pct);
+				}
+				d->held = 1;
+				cf = redisCommand(d->c, "SET %s %llu:%llu", CTL_K_GEN_HELD, (unsigned long long)total,
+						  (unsigned long long)d->guard_total);
+				if (cf)
+					freeReplyObject(cf);
+				ctl_gen_free(&b);
+				d->dirty_at = now + 1000;	/* look for a confirmation again */
+				return d->c->err ? -1 : 0;
+			}
+			logw(d, "shrinking generation confirmed by an operator: %zu -> %zu entries", d->guard_total, total);
+		}
+		if (d->held) {
+			redisReply *cf = redisCommand(d->c, "DEL %s", CTL_K_GEN_HELD);
+
+			if (cf)
+				freeReplyObject(cf);
+			d->held = 0;
+		}
+		d->guard_total = total;
+	}
 	d->n_block = b.n_block;
 	d->n_allow = b.n_allow;
 	d->n_shield = b.n_shield;
@@ -458,6 +505,9 @@ static void metrics_snapshot(struct daemon *d)
 	M("generation_invalid_entries", "Malformed list entries skipped by the last build.", "gauge",
 	  d->n.gen_invalid_entries);
 	M("generation_current", "Version of the current generation.", "gauge", (unsigned long long)d->current_version);
+	M("generation_held", "1 while a shrinking generation waits for 'smsfwctl lists confirm'.", "gauge",
+	  (unsigned long long)d->held);
+	M("generations_held_total", "Generations held by the shrink guard.", "counter", d->n.gen_held);
 	M("redis_up", "1 while Redis answers, 0 while it is away.", "gauge", (unsigned long long)d->redis_up);
 	M("redis_last_success_timestamp_seconds", "Wall time of the last answered Redis command (0 never).",
 	  "gauge", (unsigned long long)(d->last_success_ms / 1000));

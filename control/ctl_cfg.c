@@ -35,6 +35,7 @@ void ctl_config_defaults(struct ctl_config *c)
 	c->dlv_ttl_s = 86400;
 	c->debounce_ms = 100;
 	c->keep_generations = 5;
+	c->shrink_max_pct = 50;
 	snprintf(c->consumer, sizeof(c->consumer), "controld-1");
 	c->batch = 256;
 	c->block_ms = 100;
@@ -119,6 +120,7 @@ static const struct uint_key uint_keys[] = {
 	UK("fbs", "dlv_ttl_s", dlv_ttl_s, 1, 30 * 86400),
 	UK("publish", "debounce_ms", debounce_ms, 0, 10000),
 	UK("publish", "keep_generations", keep_generations, 1, 1000),
+	UK("publish", "shrink_max_pct", shrink_max_pct, 0, 100),
 	UK("events", "batch", batch, 1, 10000),
 	UK("events", "block_ms", block_ms, 1, 10000),
 	UK("events", "claim_idle_ms", claim_idle_ms, 0, 86400000),

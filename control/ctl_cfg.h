@@ -39,6 +39,7 @@ struct ctl_config {
 	/* [publish] */
 	unsigned debounce_ms;
 	unsigned keep_generations;
+	unsigned shrink_max_pct;	/* a generation dropping more than this share is held (0 off) */
 	/* [events] */
 	char consumer[64];
 	unsigned batch;			/* XREADGROUP COUNT */

@@ -31,6 +31,8 @@
 #define CTL_K_GEN_META		CTL_TAG ":gen:meta"
 #define CTL_K_GEN_N		CTL_TAG ":gen:"		/* + version */
 #define CTL_K_GEN_HIST		CTL_TAG ":gen:hist"	/* list of kept versions */
+#define CTL_K_GEN_HELD		CTL_TAG ":gen:held"	/* a shrinking generation held back */
+#define CTL_K_GEN_CONFIRM	CTL_TAG ":gen:confirm"	/* smsfwctl lists confirm */
 #define CTL_K_RULES		CTL_TAG ":rules"	/* pub/sub channel */
 #define CTL_K_RULES_CUR		CTL_TAG ":rules:current"
 #define CTL_K_RULES_HIST	CTL_TAG ":rules:hist"

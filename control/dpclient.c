@@ -3,6 +3,10 @@
  * generation/rules fetch on SUBSCRIBE, heartbeats. Design and ownership in
  * dpclient.h; keys in control/REDIS.md; event fields in notes/LISTS_SPEC.md. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -18,6 +22,7 @@
 
 #include "ctl_keys.h"
 #include "dpclient.h"
+#include "dpjournal.h"
 
 #define SFDP_MAX_PRODUCERS 64
 #define SFDP_TEXT_MAX 1024
@@ -79,6 +84,14 @@ struct sfdp {
 	_Atomic uint64_t connects, redis_errors, events_sent, generations, heartbeats, refused;
 	_Atomic int connected;
 	_Atomic long long version;
+
+	/* journal (dpjournal.h): events that could not reach Redis */
+	int jfd;			/* -1: none */
+	uint64_t jsize;
+	unsigned long jmax;
+	int jsync;
+	_Atomic uint64_t spilled, replayed, jdropped, jrecords;
+	uint8_t jbuf[64 * 1024];	/* spill buffer (client thread, then sfdp_stop) */
 };
 
 static uint64_t now_ms_coarse(void)
@@ -423,12 +436,29 @@ static int drain_sub(struct sfdp *c)
 	}
 }
 
+static void slot_id(const struct sfdp *c, const struct sfdp_producer *p, uint64_t pos, char *id, size_t cap)
+{
+	snprintf(id, cap, "%s:%llu:%u.%llu", c->dp_id, (unsigned long long)c->boot_ms, p->idx,
+		 (unsigned long long)pos);
+}
+
+static void append_event(struct sfdp *c, const char *id, const struct slot *s);
+
 static void append_slot(struct sfdp *c, const struct sfdp_producer *p, uint64_t pos, const struct slot *s)
+{
+	char id[160];
+
+	slot_id(c, p, pos, id, sizeof(id));
+	append_event(c, id, s);
+}
+
+/* XADD (or SET for a delivery marker) of one event with its id. */
+static void append_event(struct sfdp *c, const char *id, const struct slot *s)
 {
 	const char *argv[32];
 	size_t argl[32];
 	int n = 0;
-	char id[160], ts[24], maxlen[24], fp[17], key[128];
+	char ts[24], maxlen[24], fp[17], key[128];
 
 #define ARG(str, len) (argv[n] = (str), argl[n] = (len), n++)
 #define ARGS(str) ARG((str), strlen(str))
@@ -440,8 +470,6 @@ static void append_slot(struct sfdp *c, const struct sfdp_producer *p, uint64_t 
 		redisAppendCommandArgv(c->cmd, n, argv, argl);
 		return;
 	}
-	snprintf(id, sizeof(id), "%s:%llu:%u.%llu", c->dp_id, (unsigned long long)c->boot_ms, p->idx,
-		 (unsigned long long)pos);
 	snprintf(ts, sizeof(ts), "%llu", (unsigned long long)s->ts_ms);
 	snprintf(maxlen, sizeof(maxlen), "%lu", c->maxlen);
 	snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)s->fp);
@@ -468,6 +496,132 @@ static void append_slot(struct sfdp *c, const struct sfdp_producer *p, uint64_t 
 #undef ARG
 #undef ARGS
 	redisAppendCommandArgv(c->cmd, n, argv, argl);
+}
+
+/* ---- journal ---- */
+
+#define SLOT_FIXED offsetof(struct slot, text)
+
+/* Redis is away: move what the rings hold into the journal (append,
+ * fsync per pass when configured); at the size cap an event is dropped,
+ * counted and said loudly. */
+static void journal_spill(struct sfdp *c)
+{
+	unsigned np = atomic_load_explicit(&c->nprod, memory_order_acquire);
+	uint8_t *buf = c->jbuf;
+	const size_t cap = sizeof(c->jbuf);
+	size_t bl = 0;
+	int wrote = 0;
+
+	if (c->jfd < 0)
+		return;
+	for (unsigned i = 0; i < np; i++) {
+		struct sfdp_producer *p = c->prod[i];
+		uint64_t t = atomic_load_explicit(&p->tail, memory_order_relaxed);
+		uint64_t h = atomic_load_explicit(&p->head, memory_order_acquire);
+
+		for (; t != h; t++) {
+			const struct slot *s = &p->slots[t & p->mask];
+			char id[160];
+			size_t n;
+
+			if (cap - bl < SFJ_HDR + 1 + 160 + sizeof(struct slot)) {
+				if (write(c->jfd, buf, bl) != (ssize_t)bl)
+					break;
+				c->jsize += bl;
+				bl = 0;
+				wrote = 1;
+			}
+			slot_id(c, p, t, id, sizeof(id));
+			n = sfj_encode(buf + bl, cap - bl, id, s, SLOT_FIXED + s->text_len);
+			if (!n || c->jsize + bl + n > c->jmax) {
+				if (atomic_fetch_add(&c->jdropped, 1) % 1000 == 0)
+					fprintf(stderr, "smsfw: control plane: EVENT LOST: journal full (%lu bytes), "
+						"%llu event(s) dropped so far\n", c->jmax,
+						(unsigned long long)atomic_load(&c->jdropped));
+			} else {
+				bl += n;
+				atomic_fetch_add(&c->spilled, 1);
+				atomic_fetch_add(&c->jrecords, 1);
+			}
+			atomic_store_explicit(&p->tail, t + 1, memory_order_release);
+		}
+	}
+	if (bl && write(c->jfd, buf, bl) == (ssize_t)bl) {
+		c->jsize += bl;
+		wrote = 1;
+	}
+	if (wrote && c->jsync)
+		fsync(c->jfd);
+}
+
+/* Redis is back: send the journal in order with the events' own ids (a
+ * resend after a lost reply counts once in controld), then empty it. */
+static int journal_replay(struct sfdp *c)
+{
+	uint8_t *buf;
+	size_t off = 0, len;
+	struct sfj_record rec;
+	unsigned pending = 0;
+	int rc;
+
+	if (c->jfd < 0 || c->jsize == 0)
+		return 0;
+	len = c->jsize;
+	buf = malloc(len);
+	if (!buf || pread(c->jfd, buf, len, 0) != (ssize_t)len) {
+		free(buf);
+		return 0;	/* try again on the next connection */
+	}
+	while ((rc = sfj_next(buf, len, &off, &rec)) == 1) {
+		struct slot s;
+		char id[160];
+
+		if (rec.event_len < SLOT_FIXED || rec.event_len > sizeof(s))
+			continue;
+		memset(&s, 0, sizeof(s));
+		memcpy(&s, rec.event, rec.event_len);
+		if (s.type < SLOT_REPORT || s.type > SLOT_DELIVERED || s.text_len != rec.event_len - SLOT_FIXED)
+			continue;
+		s.a[sizeof(s.a) - 1] = s.b[sizeof(s.b) - 1] = s.klass[sizeof(s.klass) - 1] = 0;
+		s.rule[sizeof(s.rule) - 1] = s.reason[sizeof(s.reason) - 1] = 0;
+		memcpy(id, rec.id, rec.id_len);
+		id[rec.id_len] = 0;
+		append_event(c, id, &s);
+		if (++pending == SFDP_BATCH || off >= len) {
+			for (; pending; pending--) {
+				redisReply *r;
+
+				if (redisGetReply(c->cmd, (void **)&r) != REDIS_OK) {
+					free(buf);
+					return -1;	/* the journal stays; replayed again */
+				}
+				freeReplyObject(r);
+				atomic_fetch_add(&c->replayed, 1);
+			}
+		}
+	}
+	for (; pending; pending--) {
+		redisReply *r;
+
+		if (redisGetReply(c->cmd, (void **)&r) != REDIS_OK) {
+			free(buf);
+			return -1;
+		}
+		freeReplyObject(r);
+		atomic_fetch_add(&c->replayed, 1);
+	}
+	if (rc < 0)
+		fprintf(stderr, "smsfw: control plane: journal damaged at byte %zu of %zu; the rest is "
+			"discarded\n", off, len);
+	free(buf);
+	if (ftruncate(c->jfd, 0) == 0) {
+		c->jsize = 0;
+		atomic_store(&c->jrecords, 0);
+		if (c->jsync)
+			fsync(c->jfd);
+	}
+	return 0;
 }
 
 /* Send what the rings hold; the tail moves only after Redis answered. */
@@ -513,10 +667,10 @@ static int heartbeat(struct sfdp *c)
 {
 	struct sfdp_counter cnt[SFDP_MAX_COUNTERS];
 	size_t nc = c->counters ? c->counters(c->arg, cnt, SFDP_MAX_COUNTERS) : 0;
-	const char *argv[12 + 2 * (SFDP_MAX_COUNTERS + 4)];
+	const char *argv[14 + 2 * (SFDP_MAX_COUNTERS + 4)];
 	size_t argl[sizeof(argv) / sizeof(argv[0])];
 	char vals[SFDP_MAX_COUNTERS + 4][24], names[SFDP_MAX_COUNTERS + 4][72], key[128], ttl[16], now[24];
-	char ver[24], boot[24], queue[24];
+	char ver[24], boot[24], queue[24], journal[24];
 	uint64_t dropped = 0, invalid_n = 0, queued = 0;
 	unsigned np = atomic_load_explicit(&c->nprod, memory_order_acquire);
 	int n = 0, k = 0;
@@ -546,6 +700,8 @@ static int heartbeat(struct sfdp *c)
 	snprintf(queue, sizeof(queue), "%llu", (unsigned long long)queued);
 	argv[n] = "bundle"; argl[n++] = 6; argv[n] = c->rules_sha; argl[n++] = strlen(c->rules_sha);
 	argv[n] = "queue"; argl[n++] = 5; argv[n] = queue; argl[n++] = strlen(queue);
+	snprintf(journal, sizeof(journal), "%llu", (unsigned long long)atomic_load(&c->jrecords));
+	argv[n] = "journal"; argl[n++] = 7; argv[n] = journal; argl[n++] = strlen(journal);
 	for (size_t i = 0; i < nc + 4; i++, k++) {
 		const char *name;
 		uint64_t v;
@@ -582,6 +738,8 @@ static int heartbeat(struct sfdp *c)
 
 static int run_connected(struct sfdp *c)
 {
+	if (journal_replay(c) < 0)
+		return -1;
 	while (!atomic_load(&c->stop)) {
 		struct pollfd pfd = { .fd = c->sub->fd, .events = POLLIN };
 		long long now;
@@ -624,12 +782,16 @@ static void *client_thread(void *arg)
 		}
 		atomic_fetch_add(&c->redis_errors, 1);
 		disconnect(c);
-		/* jittered exponential backoff, interruptible by sfdp_stop */
+		/* jittered exponential backoff, interruptible by sfdp_stop; the
+		 * rings spill to the journal meanwhile */
 		{
 			unsigned wait = backoff / 2 + (unsigned)rand_r(&seed) % (backoff / 2 + 1);
 
-			for (unsigned slept = 0; slept < wait && !atomic_load(&c->stop); slept += 10)
+			for (unsigned slept = 0; slept < wait && !atomic_load(&c->stop); slept += 10) {
+				if (slept % 100 == 0)
+					journal_spill(c);
 				usleep(10 * 1000);
+			}
 		}
 		backoff = backoff * 2 > c->backoff_max ? c->backoff_max : backoff * 2;
 	}
@@ -670,6 +832,32 @@ struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
 		c->backoff_max = c->backoff_min;
 	c->on_gen = cfg->on_generation;
 	c->on_rules = cfg->on_rules;
+	c->jfd = -1;
+	if (cfg->journal_path && cfg->journal_path[0]) {
+		struct stat sb;
+
+		c->jmax = cfg->journal_max_bytes ? cfg->journal_max_bytes : 256ul << 20;
+		c->jsync = cfg->journal_fsync;
+		c->jfd = open(cfg->journal_path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		if (c->jfd < 0 || fstat(c->jfd, &sb) < 0) {
+			snprintf(err, errlen, "journal %s: %s", cfg->journal_path, strerror(errno));
+			if (c->jfd >= 0)
+				close(c->jfd);
+			free(c);
+			return NULL;
+		}
+		c->jsize = (uint64_t)sb.st_size;	/* left by an earlier run: replayed on connect */
+		if (c->jsize) {
+			uint8_t *b = malloc(c->jsize);
+			size_t off = 0;
+			struct sfj_record rec;
+
+			if (b && pread(c->jfd, b, c->jsize, 0) == (ssize_t)c->jsize)
+				while (sfj_next(b, c->jsize, &off, &rec) == 1)
+					atomic_fetch_add(&c->jrecords, 1);
+			free(b);
+		}
+	}
 	c->on_link = cfg->on_link;
 	c->counters = cfg->counters;
 	c->arg = cfg->arg;
@@ -697,6 +885,10 @@ void sfdp_stop(struct sfdp *c)
 		return;
 	atomic_store(&c->stop, 1);
 	pthread_join(c->thr, NULL);
+	/* what Redis did not take is kept for the next start */
+	journal_spill(c);
+	if (c->jfd >= 0)
+		close(c->jfd);
 	np = atomic_load(&c->nprod);
 	for (unsigned i = 0; i < np; i++) {
 		free(c->prod[i]->slots);
@@ -718,6 +910,10 @@ void sfdp_get_stats(struct sfdp *c, struct sfdp_stats *out)
 	out->heartbeats = atomic_load(&c->heartbeats);
 	out->connected = atomic_load(&c->connected);
 	out->version = atomic_load(&c->version);
+	out->events_spilled = atomic_load(&c->spilled);
+	out->events_replayed = atomic_load(&c->replayed);
+	out->events_journal_dropped = atomic_load(&c->jdropped);
+	out->journal_records = atomic_load(&c->jrecords);
 	for (unsigned i = 0; i < np; i++) {
 		out->events_dropped += atomic_load_explicit(&c->prod[i]->dropped, memory_order_relaxed);
 		out->events_invalid += atomic_load_explicit(&c->prod[i]->invalid, memory_order_relaxed);

@@ -17,7 +17,8 @@
  * its own struct sfdp_producer, a lock-free single-producer/single-consumer
  * ring of fixed-size slots (C11 acquire/release on head and tail, no locks,
  * no allocation, no syscalls: the timestamp comes from the vDSO clock).
- * When a ring is full the event is dropped and counted; the fast path never
+ * While Redis is away the client thread spills the rings to the optional
+ * journal (journal_path). When a ring is full the event is dropped and counted; the fast path never
  * waits. The client thread peeks at a batch, pipelines the commands, and
  * advances the tail only after Redis confirmed them, so a connection lost
  * mid-batch resends the same events (same ids) after reconnecting.
@@ -65,6 +66,13 @@ struct sfdp_config {
 	sfdp_rules_fn on_rules;		/* may be NULL */
 	sfdp_counters_fn counters;	/* may be NULL */
 	sfdp_link_fn on_link;		/* may be NULL */
+	/* journal (dpjournal.h): while Redis is away the client thread moves
+	 * events from the rings to this append-only file and replays it in
+	 * order when Redis returns, also after a restart (event ids keep
+	 * that exactly-once). NULL/"": none (events wait in the rings). */
+	const char *journal_path;
+	unsigned long journal_max_bytes;	/* default 256 MiB; beyond: dropped, counted, logged */
+	int journal_fsync;		/* 1: fsync after every spill pass */
 	void *arg;
 };
 
@@ -78,6 +86,10 @@ struct sfdp_stats {
 	uint64_t heartbeats;
 	int connected;
 	long long version;		/* generation version last handed over, 0 none */
+	uint64_t events_spilled;	/* moved to the journal */
+	uint64_t events_replayed;	/* sent from the journal */
+	uint64_t events_journal_dropped;	/* journal full */
+	uint64_t journal_records;	/* in the journal now */
 };
 
 /* Start the client thread (it connects in the background). NULL + err. */

@@ -643,6 +643,33 @@ static int rules_cmd(struct ctl *x, int argc, char **argv)
 	return EX_OK;
 }
 
+/* ---- shrink guard ---- */
+
+/* The daemon holds a generation that would drop more than
+ * publish.shrink_max_pct of the entries; this lets it publish it. */
+static int lists_confirm(struct ctl *x, int argc, char **argv)
+{
+	redisReply *r;
+	int rc;
+
+	if (argc != 1 || strcmp(argv[0], "confirm"))
+		return fail(EX_USAGE, "%s", "lists confirm");
+	r = redisCommand(x->c, "GET %s", CTL_K_GEN_HELD);
+	if ((rc = check(x, r)))
+		return rc;
+	if (r->type != REDIS_REPLY_STRING) {
+		freeReplyObject(r);
+		return fail(EX_NOT_FOUND, "%s", "no generation is held");
+	}
+	printf("confirmed: the held generation (%s entries: new:old) will be published\n", r->str);
+	freeReplyObject(r);
+	r = redisCommand(x->c, "SET %s 1 EX 300", CTL_K_GEN_CONFIRM);
+	if ((rc = check(x, r)))
+		return rc;
+	freeReplyObject(r);
+	return EX_OK;
+}
+
 /* ---- status / stats ---- */
 
 static int status_cmd(struct ctl *x, int argc)
@@ -676,13 +703,15 @@ static int status_cmd(struct ctl *x, int argc)
 		printf("generation %lld\n", version);
 	}
 	for (size_t i = 0; dps->type == REDIS_REPLY_ARRAY && i < dps->elements; i++) {
-		redisReply *h = redisCommand(x->c, "HMGET %s%s version time bundle queue", CTL_K_DP,
+		redisReply *h = redisCommand(x->c, "HMGET %s%s version time bundle queue journal", CTL_K_DP,
 					     dps->element[i]->str);
-		int alive = h && h->type == REDIS_REPLY_ARRAY && h->elements == 4 &&
+		int alive = h && h->type == REDIS_REPLY_ARRAY && h->elements == 5 &&
 			    h->element[0]->type == REDIS_REPLY_STRING;
 		const char *bundle = alive && h->element[2]->type == REDIS_REPLY_STRING ? h->element[2]->str : "";
 		long long queue = alive && h->element[3]->type == REDIS_REPLY_STRING ?
 				  strtoll(h->element[3]->str, NULL, 10) : 0;
+		long long journal = alive && h->element[4]->type == REDIS_REPLY_STRING ?
+				    strtoll(h->element[4]->str, NULL, 10) : 0;
 		long long v = alive ? strtoll(h->element[0]->str, NULL, 10) : 0;
 		long long t = alive && h->element[1]->type == REDIS_REPLY_STRING ?
 			      strtoll(h->element[1]->str, NULL, 10) : 0;
@@ -701,12 +730,13 @@ static int status_cmd(struct ctl *x, int argc)
 				sf_json_int(&j, "heartbeat_age_ms", now - t);
 				sf_json_str(&j, "bundle", bundle);
 				sf_json_int(&j, "queue", queue);
+				sf_json_int(&j, "journal", journal);
 			}
 			sf_json_obj_end(&j);
 		} else if (alive) {
-			printf("dataplane %s alive version=%lld lag=%lld heartbeat_age=%.1fs bundle=%.12s queue=%lld\n",
-			       dps->element[i]->str, v, version - v, (double)(now - t) / 1000.0,
-			       bundle[0] ? bundle : "file", queue);
+			printf("dataplane %s alive version=%lld lag=%lld heartbeat_age=%.1fs bundle=%.12s queue=%lld "
+			       "journal=%lld\n", dps->element[i]->str, v, version - v, (double)(now - t) / 1000.0,
+			       bundle[0] ? bundle : "file", queue, journal);
 		} else {
 			printf("dataplane %s dead\n", dps->element[i]->str);
 		}
@@ -804,6 +834,7 @@ static void usage(FILE *f)
 	      "  reports show NUMBER\n"
 	      "  rules reload BUNDLE\n"
 	      "  status\n"
+	      "  lists confirm            publish a generation the shrink guard holds\n"
 	      "  stats\n"
 	      "exit codes: 0 ok, 1 not found, 2 usage, 3 invalid input, 4 Redis unavailable, 5 Redis error\n"
 	      "password also from SMSFW_REDIS_PASSWORD, user from SMSFW_REDIS_USER\n", f);
@@ -876,7 +907,8 @@ int main(int argc, char **argv)
 	if (o_pass)
 		snprintf(cfg.redis.password, sizeof(cfg.redis.password), "%s", o_pass);
 	{
-		static const char *const cmds[] = { "block", "allow", "shield", "reports", "rules", "status", "stats" };
+		static const char *const cmds[] = { "block", "allow", "shield", "reports", "rules", "status", "stats",
+						    "lists" };
 		int known = 0;
 
 		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -909,6 +941,8 @@ int main(int argc, char **argv)
 			rc = rules_cmd(&x, n, a);
 		else if (!strcmp(cmd, "status"))
 			rc = status_cmd(&x, n);
+		else if (!strcmp(cmd, "lists"))
+			rc = lists_confirm(&x, n, a);
 		else
 			rc = stats_cmd(&x, n);
 	}

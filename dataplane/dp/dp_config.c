@@ -49,6 +49,8 @@ void dp_config_defaults(struct dp_config *c)
 	c->reject_error = 32;	/* TS 29.002 §17.6.6: sm-DeliveryFailure */
 	c->enforce_assocs = 1024;	/* ~74 MB of TSN maps per worker, touched only when used */
 	c->redis_port = 6379;
+	c->journal_max_mb = 256;
+	c->journal_fsync = 1;
 	c->heartbeat_s = 1;
 }
 
@@ -291,6 +293,18 @@ int dp_config_set(struct dp_config *c, const char *sec, const char *key,
 		} else if (!strcmp(key, "heartbeat_s")) {
 			if (parse_u64(v, 1, 3600, &u)) FAIL("control.heartbeat_s: '%s' is not 1..3600", v);
 			c->heartbeat_s = (unsigned)u;
+		} else if (!strcmp(key, "journal")) {
+			if (set_str(c->journal, sizeof(c->journal), v)) FAIL("control.journal: too long");
+		} else if (!strcmp(key, "journal_max_mb")) {
+			if (parse_u64(v, 1, 1u << 20, &u)) FAIL("control.journal_max_mb: '%s' is not 1..1048576", v);
+			c->journal_max_mb = (unsigned)u;
+		} else if (!strcmp(key, "journal_fsync")) {
+			if (!strcmp(v, "always"))
+				c->journal_fsync = 1;
+			else if (!strcmp(v, "never"))
+				c->journal_fsync = 0;
+			else
+				FAIL("control.journal_fsync: '%s' is not always or never", v);
 		} else {
 			FAIL("unknown key '%s' in [control]", key);
 		}

@@ -62,6 +62,9 @@ struct dp_config {
 	char redis_user[64];
 	char redis_password[256];
 	unsigned heartbeat_s;
+	char journal[512];		/* event journal while Redis is away ("" none) */
+	unsigned journal_max_mb;	/* size cap */
+	unsigned journal_fsync;		/* 1: fsync after every spill */
 	/* policy sections */
 	struct policy_config policy;
 	/* where it came from */

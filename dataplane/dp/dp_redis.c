@@ -114,28 +114,25 @@ static struct sfdp *start_off_lcores(const struct sfdp_config *sc, char *err, si
 	return c;
 }
 
-/* The dataplane says when it loses and regains Redis, with the wall time
- * and how long it was away (events wait in the rings meanwhile). */
+/* The dataplane says when it loses and regains Redis (dp_msg stamps the
+ * wall time) and how long it was away; events wait in the rings and the
+ * journal meanwhile. Called on the client's thread. */
 static void on_link(void *arg, int up, const char *host, int port)
 {
 	static long long down_at_ms;
 	struct timespec ts;
-	struct tm tm;
-	char when[32];
 	long long now_ms;
 
 	(void)arg;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (!up) {
 		down_at_ms = now_ms;
-		fprintf(stderr, "smsfw: %s control plane: lost Redis %s:%d; filtering goes on with the "
-			"lists it has, events wait in the rings\n", when, host, port);
+		dp_msg(DP_MSG_WARN, "control plane: lost Redis %s:%d; filtering goes on with the "
+		       "lists it has, events wait in the rings and the journal", host, port);
 	} else if (down_at_ms) {
-		fprintf(stderr, "smsfw: %s control plane: Redis %s:%d back after %lld ms\n", when, host, port,
-			now_ms - down_at_ms);
+		dp_msg(DP_MSG_NOTICE, "control plane: Redis %s:%d back after %lld ms", host, port,
+		       now_ms - down_at_ms);
 		down_at_ms = 0;
 	}
 }
@@ -168,6 +165,9 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 	sc.on_rules = on_rules;
 	sc.counters = dp_control_counters;
 	sc.on_link = on_link;
+	sc.journal_path = ctx->cfg.journal;
+	sc.journal_max_bytes = (unsigned long)ctx->cfg.journal_max_mb << 20;
+	sc.journal_fsync = (int)ctx->cfg.journal_fsync;
 	sc.arg = r;
 	/* dp_control_counters reads dp_global; arg is only ours */
 	r->client = start_off_lcores(&sc, e, sizeof(e));
@@ -223,11 +223,22 @@ void dp_redis_stop(struct dp_ctx *ctx, unsigned wait_ms)
 		for (unsigned i = 0; i < r->n_prod; i++)
 			want += r->attempted[i];
 		sfdp_get_stats(r->client, &st);
-		if (st.events_sent + st.events_dropped + st.events_invalid >= want)
+		/* live: spilled events are safe in the journal (delivered by
+		 * this run or the next); a replay waits until Redis has them
+		 * all, journal included */
+		uint64_t gone = st.events_dropped + st.events_invalid + st.events_journal_dropped;
+
+		if (ctx->cfg.mode == DP_MODE_OFFLINE ?
+		    st.journal_records == 0 && st.events_sent + st.events_replayed + gone >= want :
+		    st.events_sent + st.events_spilled + gone >= want)
 			break;
 		if (waited >= wait_ms) {
-			dp_msg(DP_MSG_WARN, "control plane: %llu event(s) not delivered at exit",
-				(unsigned long long)(want - st.events_sent - st.events_dropped - st.events_invalid));
+			uint64_t done = st.events_sent + st.events_replayed + gone;
+
+			dp_msg(ctx->cfg.journal[0] ? DP_MSG_WARN : DP_MSG_ERR,
+			       "control plane: %llu event(s) not delivered at exit%s",
+			       (unsigned long long)(want > done ? want - done : st.journal_records),
+			       ctx->cfg.journal[0] ? " (journaled for the next start)" : " (LOST: no journal)");
 			break;
 		}
 		usleep(5000);
@@ -320,8 +331,9 @@ void dp_redis_watch(struct dp_ctx *ctx)
 	sfdp_get_stats(r->client, &st);
 	now = time(NULL);
 	if (st.connected && !r->was_connected) {
+		/* loss and recovery themselves are told by on_link */
 		if (r->lost_at)
-			dp_msg(DP_MSG_NOTICE, "control plane %s:%u connected again after %llu failed attempt(s) in %lld s",
+			dp_msg(DP_MSG_INFO, "control plane %s:%u: %llu failed attempt(s) in %lld s before it came back",
 			       ctx->cfg.redis_host, ctx->cfg.redis_port,
 			       (unsigned long long)(st.redis_errors - r->errors_at_loss), (long long)(now - r->lost_at));
 		else
@@ -330,9 +342,6 @@ void dp_redis_watch(struct dp_ctx *ctx)
 		r->was_connected = 1;
 		r->lost_at = 0;
 	} else if (!st.connected && (r->was_connected || !r->lost_at)) {
-		if (r->was_connected)
-			dp_msg(DP_MSG_WARN, "control plane %s:%u connection lost; filtering with the "
-			       "last generation, reconnecting", ctx->cfg.redis_host, ctx->cfg.redis_port);
 		r->was_connected = 0;
 		r->lost_at = r->last_note = now;
 		r->errors_at_loss = st.redis_errors;
@@ -449,10 +458,13 @@ static void print_summary(struct dp_ctx *ctx, FILE *f)
 		want += ctx->redis->attempted[i];
 	sfdp_get_stats(ctx->redis->client, &st);
 	fprintf(f, "  control plane      %s:%u %s, lists generation %lld, events queued %llu, sent %llu, "
-		"dropped %llu, invalid %llu, connects %llu, errors %llu\n",
+		"dropped %llu, invalid %llu, connects %llu, errors %llu, journal spilled %llu replayed %llu "
+		"dropped %llu pending %llu\n",
 		ctx->cfg.redis_host, ctx->cfg.redis_port, st.connected ? "connected" : "not connected",
 		dp_redis_lists_version(ctx), (unsigned long long)want,
 		(unsigned long long)st.events_sent, (unsigned long long)st.events_dropped,
 		(unsigned long long)st.events_invalid, (unsigned long long)st.connects,
-		(unsigned long long)st.redis_errors);
+		(unsigned long long)st.redis_errors, (unsigned long long)st.events_spilled,
+		(unsigned long long)st.events_replayed, (unsigned long long)st.events_journal_dropped,
+		(unsigned long long)st.journal_records);
 }

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,12 +70,14 @@ static size_t dp_counters(void *arg, struct sfdp_counter *out, size_t cap)
 	return 2;
 }
 
+static const char *dp_journal;	/* journal of the next dp_start, NULL none */
+
 static void dp_start(struct dp *d, const struct h_redis *r, const char *id, const char *user, const char *pass)
 {
 	struct sfdp_config cfg = { .host = "127.0.0.1", .port = r->port, .user = user, .password = pass,
 				   .dp_id = id, .heartbeat_ms = 200, .backoff_min_ms = 50, .backoff_max_ms = 200,
 				   .on_generation = dp_on_gen, .on_rules = dp_on_rules, .counters = dp_counters,
-				   .arg = d };
+				   .arg = d, .journal_path = dp_journal, .journal_fsync = 1 };
 	char err[128];
 
 	memset(d, 0, sizeof(*d));
@@ -987,6 +990,169 @@ static int scenario_malformed(void)
 	return TEST_SUMMARY();
 }
 
+/* ---- scenario: journal (issue 12 item 2) ---- */
+
+static int dp_connected(void *arg)
+{
+	return !dp_disconnected(arg);
+}
+
+static int dp_spilled_200(void *arg)
+{
+	struct sfdp_stats st;
+
+	sfdp_get_stats(((struct dp *)arg)->c, &st);
+	return st.events_spilled == 200 && st.journal_records == 200;
+}
+
+static long long file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+static void journal_keeps_events(void)
+{
+	char path[512], copy[600], cmd[1300];
+	struct sfdp_stats st;
+	struct dp d;
+
+	snprintf(path, sizeof(path), "%s/events.journal", h_tmpdir());
+	snprintf(copy, sizeof(copy), "%s.copy", path);
+	dp_journal = path;
+	dp_start(&d, &redis, "dp-j", NULL, NULL);
+	CHECK(h_wait(dp_connected, &d, 5000));
+	for (int i = 0; i < 50; i++)
+		report(&d, ts0 + i, "8613900000001", "8617000000050", "");
+	CHECK(wait_stat(rc, "events_applied", 50));
+	redisFree(rc);
+	rc = NULL;
+	h_redis_kill(&redis);	/* Redis away */
+	CHECK(h_wait(dp_disconnected, &d, 3000));
+	for (int i = 0; i < 200; i++) {
+		char rep[32];
+
+		snprintf(rep, sizeof(rep), "86139%08d", i);
+		report(&d, ts0 + 100 + i, rep, "8617000000200", "");
+	}
+	CHECK(h_wait(dp_spilled_200, &d, 5000));
+	dp_stop(&d);		/* the process ends: the journal (fsynced) holds them */
+	CHECK(file_size(path) > 200 * 12);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", path, copy);
+	CHECK(system(cmd) == 0);
+
+	CHECK(h_redis_start(&redis) == 0);	/* same port, empty (no AOF here) */
+	rc = h_redis_connect(&redis, NULL, NULL);
+	dp_start(&d, &redis, "dp-j", NULL, NULL);	/* a new boot replays the journal */
+	CHECK(wait_stat(rc, "events_applied", 200));
+	sfdp_get_stats(d.c, &st);
+	CHECK_INT((long long)st.events_replayed, 200);
+	CHECK_INT((long long)st.journal_records, 0);
+	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617000000200", "total"), 200);
+	dp_stop(&d);
+	CHECK_INT(file_size(path), 0);
+
+	/* the same journal again (a crash after Redis took it, before it was
+	 * emptied): the event ids make it count once */
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", copy, path);
+	CHECK(system(cmd) == 0);
+	dp_start(&d, &redis, "dp-j", NULL, NULL);
+	CHECK(wait_stat(rc, "events_duplicate", 200));
+	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "events_applied"), 200);
+	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617000000200", "total"), 200);
+	dp_stop(&d);
+	dp_journal = NULL;
+}
+
+static int scenario_journal(void)
+{
+	const char *cfg = write_config("journal.ini", "[reports]\nbot_per_hour = 100000\n");
+
+	ts0 = h_now_ms();
+	CHECK(h_redis_start(&redis) == 0);
+	rc = h_redis_connect(&redis, NULL, NULL);
+	h_controld_start(&redis, cfg, NULL);
+	RUN(journal_keeps_events);
+	return TEST_SUMMARY();
+}
+
+/* ---- scenario: shrink guard (issue 12 item 6) ---- */
+
+/* Entries ("block " lines) of the current generation, -1 if there is none. */
+static int current_entries(void *arg)
+{
+	char cur[32], key[64];
+	redisReply *r;
+	int n = 0;
+
+	(void)arg;
+	h_get(rc, "{smsfw}:gen:current", cur, sizeof(cur));
+	if (!cur[0])
+		return -1;
+	snprintf(key, sizeof(key), "{smsfw}:gen:%s", cur);
+	r = redisCommand(rc, "GET %s", key);
+	for (const char *p = r && r->str ? r->str : ""; (p = strstr(p, "block ")) != NULL; p++)
+		n++;
+	if (r)
+		freeReplyObject(r);
+	return n;
+}
+
+static int has_20(void *arg)
+{
+	return current_entries(arg) == 20;
+}
+
+static int held_set(void *arg)
+{
+	char v[32];
+
+	h_get(rc, "{smsfw}:gen:held", v, sizeof(v));
+	return strcmp(v, (const char *)arg) == 0;
+}
+
+static int published_again(void *arg)
+{
+	return current_entries(arg) == 0 && held_set((void *)"");	/* published, no longer held */
+}
+
+static void shrink_guard_holds(void)
+{
+	char out[512], err[256], num[32];
+
+	for (int i = 0; i < 20; i++) {
+		snprintf(num, sizeof(num), "86138000001%02d", i);
+		CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", num, NULL), 0);
+	}
+	CHECK(h_wait(has_20, NULL, 5000));
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "lists", "confirm", NULL), 1);
+	CHECK_STR(err, "smsfwctl: no generation is held\n");
+	/* Redis comes back empty: the new generation would drop all 20 */
+	cmd_ok(rc, "FLUSHALL%s%s", "", "");
+	CHECK(h_wait(held_set, "0:20", 5000));
+	h_sleep_ms(1500);
+	CHECK_INT(current_entries(NULL), -1);	/* nothing published: dataplanes keep theirs */
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "lists", "confirm", NULL), 0);
+	CHECK_STR(out, "confirmed: the held generation (0:20 entries: new:old) will be published\n");
+	CHECK(h_wait(published_again, NULL, 5000));
+	/* a small change after that is not held */
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "block", "add", "8613800000999", NULL), 0);
+	h_sleep_ms(1500);
+	CHECK_INT(current_entries(NULL), 1);
+}
+
+static int scenario_shrink(void)
+{
+	const char *cfg = write_config("shrink.ini", NULL);
+
+	CHECK(h_redis_start(&redis) == 0);
+	rc = h_redis_connect(&redis, NULL, NULL);
+	h_controld_start(&redis, cfg, NULL);
+	RUN(shrink_guard_holds);
+	return TEST_SUMMARY();
+}
+
 /* ---- scenario: smsfwctl exit codes and exact output (no daemon) ---- */
 
 static void ctl_usage_and_values(void)
@@ -1132,7 +1298,7 @@ static void ctl_status_json(void)
 		fprintf(stderr, "status: %s", out);
 	CHECK(tail && atoll(tail + 1) >= 0 && atoll(tail + 1) < 2000);
 	/* the bundle it runs ("" : from a file, none from Redis) and its queue */
-	CHECK(strstr(out, ",\"bundle\":\"\",\"queue\":0}]}\n") != NULL);
+	CHECK(strstr(out, ",\"bundle\":\"\",\"queue\":0,\"journal\":0}]}\n") != NULL);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:dp:dp-7", "c.verdict.block"), 7);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:dp:dp-7", "c.verdict.pass"), 41);
 	{
@@ -1285,6 +1451,7 @@ int main(int argc, char **argv)
 	} scenarios[] = {
 		{ "reports", scenario_reports }, { "shield", scenario_shield }, { "crash", scenario_crash },
 		{ "restart", scenario_restart }, { "malformed", scenario_malformed }, { "ctl", scenario_ctl },
+		{ "shrink", scenario_shrink }, { "journal", scenario_journal },
 	};
 
 	if (argc != 4 && argc != 5) {
