@@ -29,7 +29,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: smsfw-rulec COMMAND ...\n"
-		"  check [--fast] FILES|DIRS...          report every mistake as file:line\n"
+		"  check [--fast] [--ham FILE]... [--ham-share PCT] [--no-ham-ref] FILES|DIRS...\n"
+		"                                        report every mistake as file:line\n"
 		"  test [--sender N] FILES|DIRS...        run every match/nomatch example\n"
 		"  compile FILES|DIRS... -o BUNDLE [--model M] [--platform host|generic] [--depfile F]\n"
 		"  train SPEC -o MODEL [--data DIR]     train the content model (rules/FORMAT.md)\n"
@@ -103,6 +104,119 @@ static int build(struct rulefile *rf, const struct rulecomp_opts *o, uint8_t **i
 	return 0;
 }
 
+#ifndef SMSFW_HAM_REF
+#define SMSFW_HAM_REF "rules/ham/reference.txt"
+#endif
+#ifndef SMSFW_HAM_REF_INSTALLED
+#define SMSFW_HAM_REF_INSTALLED "/usr/share/smsfw/ham/reference.txt"
+#endif
+
+static const char *ham_ref_path(void)
+{
+	return access(SMSFW_HAM_REF, R_OK) == 0 ? SMSFW_HAM_REF : SMSFW_HAM_REF_INSTALLED;
+}
+
+/* The ham check (rules/FORMAT.md "Ham check"): every block, tag, score and
+ * allow rule is run over a sample of ordinary messages; a rule whose
+ * pattern hits more than the allowed share of the sample's lines is
+ * refused at its pattern line. A hit counts whether or not the rule's
+ * sender condition would hold: the breadth of the pattern is checked. */
+struct hamcount {
+	const struct rulefile *rf;
+	unsigned *hits;		/* per rule index, lines hit */
+	unsigned char *seen;	/* per rule index, hit on the current line */
+};
+
+static int rule_id_cmp(const void *k, const void *e)
+{
+	uint32_t id = *(const uint32_t *)k;
+	const struct rulefile_rule *r = e;
+
+	return id < r->id ? -1 : id > r->id;
+}
+
+static void on_ham_hit(void *arg, const struct rule_info *ri, unsigned long long end, int ok)
+{
+	struct hamcount *h = arg;
+	const struct rulefile_rule *r;
+
+	(void)end;
+	(void)ok;
+	r = bsearch(&ri->id, h->rf->rules, h->rf->n_rules, sizeof *r, rule_id_cmp);
+	if (r)
+		h->seen[r - h->rf->rules] = 1;
+}
+
+/* Returns the number of refused rules, or -1 when the sample is unreadable
+ * or empty (printed). */
+static int ham_check(struct rulefile *rf, const struct scan_bundle *b, struct scan_scratch *s,
+		     const char *path, const char *name, unsigned dflt_pct)
+{
+	FILE *f = fopen(path, "r");
+	struct hamcount h = { rf, NULL, NULL };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	unsigned n = 0;
+	int bad = 0;
+
+	if (!f) {
+		fprintf(stderr, "ham sample %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	h.hits = calloc(rf->n_rules ? rf->n_rules : 1, sizeof *h.hits);
+	h.seen = calloc(rf->n_rules ? rf->n_rules : 1, 1);
+	if (!h.hits || !h.seen)
+		abort();
+	while ((got = getline(&line, &cap, f)) >= 0) {
+		size_t tl = (size_t)got, nl, ncap;
+		char *norm;
+
+		while (tl && (line[tl - 1] == '\n' || line[tl - 1] == '\r'))
+			tl--;
+		if (!tl)
+			continue;
+		ncap = NORM_CAP(tl);
+		norm = malloc(ncap);
+		if (!norm)
+			abort();
+		nl = norm_text(line, tl, norm, ncap, NULL);
+		memset(h.seen, 0, rf->n_rules);
+		if (scan_block_hits(b, s, norm, nl, NULL, on_ham_hit, &h) != SF_OK) {
+			fprintf(stderr, "ham sample %s: scan failed\n", path);
+			free(norm);
+			bad = -1;
+			break;
+		}
+		for (unsigned i = 0; i < rf->n_rules; i++)
+			h.hits[i] += h.seen[i];
+		free(norm);
+		n++;
+	}
+	free(line);
+	fclose(f);
+	if (bad == 0 && n == 0) {
+		fprintf(stderr, "ham sample %s: no lines\n", path);
+		bad = -1;
+	}
+	for (unsigned i = 0; bad >= 0 && i < rf->n_rules; i++) {
+		const struct rulefile_rule *r = &rf->rules[i];
+		unsigned pct = r->ham_share >= 0 ? (unsigned)r->ham_share : dflt_pct;
+
+		/* hits / n > pct / 100, exactly */
+		if ((unsigned long long)h.hits[i] * 100 > (unsigned long long)pct * n) {
+			printf("%s:%u: rule %u: pattern hits %u of %u lines (%.1f%%) of the %s; the limit is %u%% (%s): narrow it, or say \"hamshare PCT\" if it "
+			       "is meant to\n", r->file, r->pattern_line, r->id, h.hits[i], n,
+			       100.0 * h.hits[i] / n, name, pct,
+			       r->ham_share >= 0 ? "its hamshare" : "--ham-share");
+			bad++;
+		}
+	}
+	free(h.hits);
+	free(h.seen);
+	return bad;
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	struct rulecomp_opts o;
@@ -113,13 +227,35 @@ static int cmd_check(int argc, char **argv)
 	size_t len;
 	char err[256];
 	struct scan_bundle *b;
+	struct scan_scratch *s;
+	const char *ham[16];
+	unsigned n_ham = 0, share = 5;
+	int use_ref = 1, refused = 0;
 
 	rulecomp_default_opts(&o);
 	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--fast") == 0)
+		if (strcmp(argv[i], "--fast") == 0) {
 			o.skip_cost = 1;
-		else
+		} else if (strcmp(argv[i], "--ham") == 0 && i + 1 < argc) {
+			if (n_ham == 16) {
+				fprintf(stderr, "at most 16 --ham samples\n");
+				return 2;
+			}
+			ham[n_ham++] = argv[++i];
+		} else if (strcmp(argv[i], "--no-ham-ref") == 0) {
+			use_ref = 0;
+		} else if (strcmp(argv[i], "--ham-share") == 0 && i + 1 < argc) {
+			char *end;
+			unsigned long v = strtoul(argv[++i], &end, 10);
+
+			if (end == argv[i] || *end || argv[i][0] == '-' || v > 100) {
+				fprintf(stderr, "--ham-share wants a percentage 0..100\n");
+				return 2;
+			}
+			share = (unsigned)v;
+		} else {
 			paths[n++] = argv[i];
+		}
 	}
 	rf = load_rules(paths, n, &o);
 	if (!rf)
@@ -131,6 +267,36 @@ static int cmd_check(int argc, char **argv)
 	b = scan_bundle_load(img, len, err, sizeof err);
 	if (!b) {
 		fprintf(stderr, "compiled bundle does not load: %s\n", err);
+		free(img);
+		rulefile_free(rf);
+		return 1;
+	}
+	s = scan_scratch_create(b);
+	if (!s) {
+		fprintf(stderr, "bundle: no scratch\n");
+		scan_bundle_free(b);
+		free(img);
+		rulefile_free(rf);
+		return 1;
+	}
+	for (unsigned k = 0; k < n_ham + (unsigned)use_ref && refused >= 0; k++) {
+		char name[1100];
+		const char *p = k < (unsigned)use_ref ? ham_ref_path() : ham[k - use_ref];
+		int r;
+
+		if (k < (unsigned)use_ref)
+			snprintf(name, sizeof name, "reference ham sample");
+		else
+			snprintf(name, sizeof name, "ham sample %s", p);
+		r = ham_check(rf, b, s, p, name, share);
+
+		refused = r < 0 ? -1 : refused + r;
+	}
+	scan_scratch_free(s);
+	if (refused) {
+		if (refused > 0)
+			printf("%d rule%s refused by the ham check\n", refused, refused == 1 ? "" : "s");
+		scan_bundle_free(b);
 		free(img);
 		rulefile_free(rf);
 		return 1;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <hs/hs.h>
+#include <pthread.h>
 
 #include "sf_verdict.h"
 
@@ -154,16 +155,14 @@ static void hs_error(struct rulefile *rf, const struct rulefile_rule *r, unsigne
 
 /* The checks of one pattern (a rule's "pattern" or one of its "and"
  * lines), reported at its line. */
-static void check_part(struct rulefile *rf, const struct rulefile_rule *r, const char *pat,
-		       const char *raw, unsigned line, unsigned value_col,
-		       const struct rulecomp_opts *o, const hs_platform_info_t *plat)
+static int check_part(struct rulefile *rf, const struct rulefile_rule *r, const char *pat,
+		      const char *raw, unsigned line, unsigned value_col,
+		      const struct rulecomp_opts *o)
 {
 	unsigned flags = rulecomp_hs_flags(r);
 	hs_expr_info_t *info = NULL;
 	hs_compile_error_t *ce = NULL;
-	hs_database_t *db = NULL;
 	char rep[64];
-	size_t sz;
 	unsigned long cost;
 
 	cost = repeat_cost(pat, o->max_repeat, rep, sizeof rep);
@@ -171,24 +170,24 @@ static void check_part(struct rulefile *rf, const struct rulefile_rule *r, const
 		rulefile_error(rf, r->file, line,
 			       "rule %u: bounded repeat %s is above the limit of %u "
 			       "(write a smaller window)", r->id, rep, o->max_repeat);
-		return;
+		return 0;
 	}
 	if (cost > o->max_repeat_cost) {
 		rulefile_error(rf, r->file, line,
 			       "rule %u: pattern too expensive: its bounded repeats add up to %lu "
 			       "(limit %lu; a repeated group multiplies its contents)",
 			       r->id, cost, o->max_repeat_cost);
-		return;
+		return 0;
 	}
 	if (hs_expression_info(pat, flags | HS_FLAG_ALLOWEMPTY, &info, &ce) != HS_SUCCESS) {
 		hs_error(rf, r, line, raw, value_col, ce && ce->message ? ce->message : "invalid pattern");
 		hs_free_compile_error(ce);
-		return;
+		return 0;
 	}
 	if (info->min_width == 0) {
 		rulefile_error(rf, r->file, line, "rule %u: pattern can match the empty string", r->id);
 		free(info);
-		return;
+		return 0;
 	}
 	/* a logical combination needs its parts' matches in offset order
 	 * (Hyperscan "unordered match in sub-expressions"): an end anchor
@@ -198,44 +197,122 @@ static void check_part(struct rulefile *rf, const struct rulefile_rule *r, const
 			       "rule %u: a pattern joined with \"and\" cannot use an end-of-text "
 			       "anchor ($ or \\z); keep it in a rule of its own", r->id);
 		free(info);
-		return;
+		return 0;
 	}
 	free(info);
-	if (o->skip_cost)
-		return;
-	if (hs_compile(pat, flags, HS_MODE_STREAM, plat, &db, &ce) != HS_SUCCESS) {
-		hs_error(rf, r, line, raw, value_col, ce && ce->message ? ce->message : "compile failed");
-		hs_free_compile_error(ce);
+	return !o->skip_cost;
+}
+
+/* The size checks (c): each pattern compiled on its own in streaming mode.
+ * The compiles are independent and take most of a large set's check time,
+ * so two threads share them; the results are reported afterwards in rule
+ * order, exactly as one thread would. */
+struct part_job {
+	const struct rulefile_rule *r;
+	const char *pat, *raw;
+	unsigned line, value_col;
+	hs_error_t rc;
+	hs_compile_error_t *ce;
+	size_t stream, bytecode;
+};
+
+struct part_pool {
+	struct part_job *j;
+	unsigned n;
+	const hs_platform_info_t *plat;
+	pthread_mutex_t mu;
+	unsigned next;
+};
+
+static void *part_worker(void *arg)
+{
+	struct part_pool *p = arg;
+
+	for (;;) {
+		struct part_job *j;
+		hs_database_t *db = NULL;
+
+		pthread_mutex_lock(&p->mu);
+		j = p->next < p->n ? &p->j[p->next++] : NULL;
+		pthread_mutex_unlock(&p->mu);
+		if (!j)
+			return NULL;
+		j->rc = hs_compile(j->pat, rulecomp_hs_flags(j->r), HS_MODE_STREAM, p->plat, &db, &j->ce);
+		if (j->rc == HS_SUCCESS) {
+			if (hs_stream_size(db, &j->stream) != HS_SUCCESS)
+				j->stream = 0;
+			if (hs_database_size(db, &j->bytecode) != HS_SUCCESS)
+				j->bytecode = 0;
+			hs_free_database(db);
+		}
+	}
+}
+
+static void report_part(struct rulefile *rf, struct part_job *j, const struct rulecomp_opts *o)
+{
+	const struct rulefile_rule *r = j->r;
+
+	if (j->rc != HS_SUCCESS) {
+		hs_error(rf, r, j->line, j->raw, j->value_col,
+			 j->ce && j->ce->message ? j->ce->message : "compile failed");
+		hs_free_compile_error(j->ce);
 		return;
 	}
-	if (hs_stream_size(db, &sz) == HS_SUCCESS && sz > o->max_stream_state)
-		rulefile_error(rf, r->file, line,
+	if (j->stream > o->max_stream_state)
+		rulefile_error(rf, r->file, j->line,
 			       "rule %u: pattern too expensive: %zu bytes of stream state "
-			       "per message (limit %zu)", r->id, sz, o->max_stream_state);
-	else if (hs_database_size(db, &sz) == HS_SUCCESS && sz > o->max_bytecode)
-		rulefile_error(rf, r->file, line,
+			       "per message (limit %zu)", r->id, j->stream, o->max_stream_state);
+	else if (j->bytecode > o->max_bytecode)
+		rulefile_error(rf, r->file, j->line,
 			       "rule %u: pattern too expensive: %zu bytes of bytecode (limit %zu)",
-			       r->id, sz, o->max_bytecode);
-	hs_free_database(db);
+			       r->id, j->bytecode, o->max_bytecode);
 }
 
 unsigned rulecomp_check(struct rulefile *rf, const struct rulecomp_opts *o)
 {
 	unsigned before = rf->n_diags;
 	hs_platform_info_t plat;
+	struct part_pool pool;
+	unsigned cap = 0;
+	pthread_t t;
+	int threaded;
 
 	get_platform(o, &plat);
+	for (unsigned i = 0; i < rf->n_rules; i++)
+		cap += 1 + rf->rules[i].n_and;
+	memset(&pool, 0, sizeof pool);
+	pool.j = calloc(cap ? cap : 1, sizeof *pool.j);
+	if (!pool.j) {
+		rulefile_error(rf, rf->n_rules ? rf->rules[0].file : "", 0, "out of memory");
+		return rf->n_diags - before;
+	}
+	pool.plat = &plat;
 	for (unsigned i = 0; i < rf->n_rules; i++) {
 		struct rulefile_rule *r = &rf->rules[i];
 
-		if (r->pattern)
-			check_part(rf, r, r->pattern, r->pattern_raw, r->pattern_line, r->pattern_col,
-				   o, &plat);
+		if (r->pattern && check_part(rf, r, r->pattern, r->pattern_raw, r->pattern_line,
+					     r->pattern_col, o))
+			pool.j[pool.n++] = (struct part_job){ r, r->pattern, r->pattern_raw,
+							      r->pattern_line, r->pattern_col,
+							      HS_SUCCESS, NULL, 0, 0 };
 		for (unsigned k = 0; k < r->n_and; k++)
-			if (r->and_pat[k])
-				check_part(rf, r, r->and_pat[k], r->and_raw[k], r->and_line[k],
-					   r->and_col[k], o, &plat);
+			if (r->and_pat[k] && check_part(rf, r, r->and_pat[k], r->and_raw[k],
+							r->and_line[k], r->and_col[k], o))
+				pool.j[pool.n++] = (struct part_job){ r, r->and_pat[k], r->and_raw[k],
+								      r->and_line[k], r->and_col[k],
+								      HS_SUCCESS, NULL, 0, 0 };
 	}
+	if (pool.n) {
+		pthread_mutex_init(&pool.mu, NULL);
+		threaded = pool.n > 1 && pthread_create(&t, NULL, part_worker, &pool) == 0;
+		part_worker(&pool);
+		if (threaded)
+			pthread_join(t, NULL);
+		pthread_mutex_destroy(&pool.mu);
+		for (unsigned i = 0; i < pool.n; i++)
+			report_part(rf, &pool.j[i], o);
+	}
+	free(pool.j);
 	return rf->n_diags - before;
 }
 
@@ -361,14 +438,35 @@ static int add_rule_parts(struct hsx *x, const struct rulefile *rf, unsigned fir
 	return 0;
 }
 
-static int compile_mode(struct rulefile *rf, unsigned mode, const struct hsx *x,
-			const hs_platform_info_t *plat, char **ser, size_t *serlen,
+/* One hs_compile_multi, run on its own thread: the block- and the
+ * streaming-mode databases of a set are independent and each takes most of
+ * a large set's compile time, so they are compiled side by side. The
+ * thread only compiles; errors are reported after the join, in order. */
+struct compile_job {
+	const struct hsx *x;
+	unsigned mode;
+	const hs_platform_info_t *plat;
+	hs_database_t *db;
+	hs_compile_error_t *ce;
+	hs_error_t rc;
+};
+
+static void *compile_job_run(void *arg)
+{
+	struct compile_job *j = arg;
+
+	j->rc = hs_compile_multi(j->x->pats, j->x->flags, j->x->ids, j->x->n, j->mode, j->plat,
+				 &j->db, &j->ce);
+	return NULL;
+}
+
+static int compile_done(struct rulefile *rf, struct compile_job *j, char **ser, size_t *serlen,
 			char *err, size_t errlen)
 {
-	hs_database_t *db = NULL;
-	hs_compile_error_t *ce = NULL;
+	const struct hsx *x = j->x;
+	hs_compile_error_t *ce = j->ce;
 
-	if (hs_compile_multi(x->pats, x->flags, x->ids, x->n, mode, plat, &db, &ce) != HS_SUCCESS) {
+	if (j->rc != HS_SUCCESS) {
 		if (ce && ce->expression >= 0 && (unsigned)ce->expression < x->n) {
 			struct rulefile_rule *r = &rf->rules[x->rule[ce->expression]];
 
@@ -376,19 +474,49 @@ static int compile_mode(struct rulefile *rf, unsigned mode, const struct hsx *x,
 				       r->id, ce->message);
 		} else {
 			snprintf(err, errlen, "Hyperscan (%s mode): %s",
-				 mode == HS_MODE_BLOCK ? "block" : "stream",
+				 j->mode == HS_MODE_BLOCK ? "block" : "stream",
 				 ce && ce->message ? ce->message : "compile failed");
 		}
 		hs_free_compile_error(ce);
+		hs_free_database(j->db);
 		return -1;
 	}
-	if (hs_serialize_database(db, ser, serlen) != HS_SUCCESS) {
+	if (hs_serialize_database(j->db, ser, serlen) != HS_SUCCESS) {
 		snprintf(err, errlen, "Hyperscan: cannot serialise the database");
-		hs_free_database(db);
+		hs_free_database(j->db);
 		return -1;
 	}
-	hs_free_database(db);
+	hs_free_database(j->db);
 	return 0;
+}
+
+/* Both databases; on an error, the block-mode one's is reported (it names
+ * the same expression as the streaming one would). */
+static int compile_both(struct rulefile *rf, const struct hsx *x, const hs_platform_info_t *plat,
+			char **bser, size_t *blen, char **sser, size_t *slen,
+			char *err, size_t errlen)
+{
+	struct compile_job jb = { x, HS_MODE_BLOCK, plat, NULL, NULL, HS_SUCCESS };
+	struct compile_job js = { x, HS_MODE_STREAM, plat, NULL, NULL, HS_SUCCESS };
+	pthread_t t;
+	int threaded = pthread_create(&t, NULL, compile_job_run, &js) == 0;
+	int rb, rs;
+
+	compile_job_run(&jb);
+	if (threaded)
+		pthread_join(t, NULL);
+	rb = compile_done(rf, &jb, bser, blen, err, errlen);
+	if (rb != 0) {
+		if (threaded) {
+			hs_free_compile_error(js.ce);
+			hs_free_database(js.db);
+		}
+		return -1;
+	}
+	if (!threaded)
+		compile_job_run(&js);
+	rs = compile_done(rf, &js, sser, slen, err, errlen);
+	return rs;
 }
 
 int rulecomp_build(struct rulefile *rf, const struct rulecomp_opts *o,
@@ -454,8 +582,7 @@ int rulecomp_build(struct rulefile *rf, const struct rulecomp_opts *o,
 	memset(&bb, 0, sizeof bb);
 	get_platform(o, &bb.platform);
 	if (rf->n_rules) {
-		if (compile_mode(rf, HS_MODE_BLOCK, &x, &bb.platform, &bser, &blen, err, errlen) != 0 ||
-		    compile_mode(rf, HS_MODE_STREAM, &x, &bb.platform, &sser, &slen, err, errlen) != 0)
+		if (compile_both(rf, &x, &bb.platform, &bser, &blen, &sser, &slen, err, errlen) != 0)
 			goto done;
 	}
 	rulefile_digest(rf, bb.src_digest);

@@ -396,6 +396,23 @@ static void rule_key(struct rulefile *rf, struct pstate *ps, unsigned line,
 		} else {
 			parse_sender_list(rf, ps->file, line, s, &r->sender_list, &r->n_sender_list);
 		}
+	} else if (strcmp(key, "hamshare") == 0) {
+		char *end;
+		unsigned long pct;
+
+		cut_comment(v);
+		if (r->ham_share_line) {
+			rulefile_error(rf, ps->file, line, "rule %u: second hamshare", r->id);
+			return;
+		}
+		r->ham_share_line = line;
+		pct = strtoul(v, &end, 10);
+		if (end == v || *end || *v == '-' || *v == '+' || pct > 100) {
+			rulefile_error(rf, ps->file, line, "rule %u: hamshare wants a percentage "
+				       "0..100, got \"%s\"", r->id, v);
+			return;
+		}
+		r->ham_share = (int)pct;
 	} else if (strcmp(key, "desc") == 0) {
 		if (r->desc) {
 			rulefile_error(rf, ps->file, line, "rule %u: second desc", r->id);
@@ -458,6 +475,7 @@ static void start_rule(struct rulefile *rf, struct pstate *ps, unsigned line, ch
 	r = &rf->rules[rf->n_rules];
 	memset(r, 0, sizeof *r);
 	r->id = (uint32_t)id;
+	r->ham_share = -1;
 	r->class_id = ps->class_id > 0 ? (uint8_t)ps->class_id : SF_CLASS_NONE;
 	r->file = ps->file;
 	r->file_idx = rf->n_files - 1;
@@ -581,6 +599,7 @@ static int is_rule_key(const char *k)
 {
 	static const char *const keys[] = {
 		"action", "pattern", "and", "flags", "sender", "desc", "match", "nomatch",
+		"hamshare",
 	};
 
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)

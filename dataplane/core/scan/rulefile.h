@@ -57,6 +57,10 @@ struct rulefile_rule {
 	/* byte offset of the pattern (and of each "and" pattern) in its line,
 	 * for errors at the column the analyst wrote */
 	unsigned pattern_col, and_col[RULEFILE_MAX_AND];
+	/* "hamshare PCT": the share of the reference ham this rule may hit
+	 * (overrides rulec check --ham-share); -1 = not given */
+	int ham_share;
+	unsigned ham_share_line;
 	struct rulefile_example *ex;
 	unsigned n_ex;
 	char src[256];		/* "file:line" */
