@@ -81,6 +81,9 @@ def case_ui_constructed():
 # ---- item 12: the concatenation key ---------------------------------------
 # The fraud text split so that neither part blocks alone.
 PART1, PART2 = FRAUD[:18], FRAUD[18:]
+# what part 1 alone may get: no rule blocks half a fraud text, but the
+# content model may tag it (it reads like the start of one)
+HALF = ("pass", "tag")
 IMSI = "460001234567890"
 LMSI = bytes.fromhex("0a0b0c0d")
 MT_OA = "8613912345001"
@@ -98,7 +101,7 @@ def case_concat_ref_kinds():
     p2 = st.submit(RCPT, st.ucs2(PART2), udh=st.udh_concat(0x34, 2, 2, ref16=True))
     f = [st.frame([st.data_chunk(500, mo(p1, SENDERS[5], 40))]),
          st.frame([st.data_chunk(501, mo(p2, SENDERS[5], 41))])]
-    return f, ["pass", "block"] + control_and_ham(f, 502, 42), {}
+    return f, [HALF, "block"] + control_and_ham(f, 502, 42), {}
 
 
 def case_concat_national_da():
@@ -108,7 +111,7 @@ def case_concat_national_da():
     p2 = p2[:2] + bytes([len(RCPT) - 2, 0xA1]) + p2[4:]	# TON 010 national
     f = [st.frame([st.data_chunk(600, mo(p1, SENDERS[6], 50))]),
          st.frame([st.data_chunk(601, mo(p2, SENDERS[6], 51))])]
-    return f, ["pass", "block"] + control_and_ham(f, 602, 52), {}
+    return f, [HALF, "block"] + control_and_ham(f, 602, 52), {}
 
 
 def case_concat_lmsi_dest_ref():
@@ -137,7 +140,7 @@ def case_concat_lmsi_sri():
          st.frame([st.data_chunk(1, sri)], sport=2906, vtag=0x55667788, src=st.DST_IP, dst=st.SRC_IP),
          st.frame([st.data_chunk(801, mt(p1, st.tlv(0x80, st.tbcd(IMSI)), 70))]),
          st.frame([st.data_chunk(802, mt(p2, st.tlv(0x81, LMSI), 71))])]
-    return f, ["pass", "block"] + control_and_ham(f, 803, 72), {}
+    return f, [HALF, "block"] + control_and_ham(f, 803, 72), {}
 
 
 # ---- item 1: TSN jumps; item 5: I-DATA and M3UA by its header -------------
@@ -265,14 +268,17 @@ def case_nl_tables():
         t = st.submit(RCPT, septets_pack([ord(c) for c in NL_TEXT], hs * 7 - len(udh) * 8), dcs=0,
                       udl=hs + len(NL_TEXT), udh=udh)
         f.append(st.frame([st.data_chunk(6000 + i, mo(t, SENDERS[30 + i], 150 + i))]))
-    return f, ["pass"] * 5, {"text.nl_table_unknown": 4}
+    # no shipped rule is English; the content model may tag the text
+    return f, [("pass", "tag")] * 5, {"text.nl_table_unknown": 4}
 
 
 # ---- item 4: frames above 4,096 bytes ----------------------------------------
 
 def case_jumbo_bundle():
-    """One 6.5 kB SCTP packet bundling 30 DATA chunks: 29 ham, the fraud text last."""
-    chunks = [st.data_chunk(7000 + i, mo(st.submit(RCPT, st.ucs2(HAM + "第%d次" % i + "。" * 45)), SENDERS[40 + i], 200 + i),
+    """One 6.5 kB SCTP packet bundling 30 DATA chunks: 29 ham, the fraud
+    text last. The ham goes to 29 recipients: 29 senders writing to one
+    would be SMS bombing (POLICY.md recipient_senders_max)."""
+    chunks = [st.data_chunk(7000 + i, mo(st.submit("86137000001%02d" % i, st.ucs2(HAM + "第%d次" % i + "。" * 45)), SENDERS[40 + i], 200 + i),
                             ssn=i) for i in range(29)]
     chunks.append(st.data_chunk(7029, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[70], 229), ssn=29))
     f = [st.frame(chunks)]
@@ -401,7 +407,9 @@ def main():
         got = [v["verdict"] for v in sorted(r.verdicts(), key=lambda v: v["frame"])]
         if r.rc != 0:
             fails.append("smsfw exit %d" % r.rc)
-        if got != want:
+        # a want entry is a verdict or a tuple of the verdicts it may be
+        if len(got) != len(want) or any(g != w and not (isinstance(w, tuple) and g in w)
+                                         for g, w in zip(got, want)):
             fails.append("verdicts %s, want %s" % (got, want))
         for k, n in counters.items():
             if r.summary["errors"].get(k) != n:
