@@ -8,6 +8,7 @@
 #include "engine/engine.h"
 #include "engine/engine_report.h"
 #include "text/normalize.h"
+#include "sf_file.h"
 
 #define ENG_TEXT_MAX 2048			/* pipeline's text buffer */
 #define ENG_VCACHE 4096				/* retransmission verdict cache (power of 2) */
@@ -38,34 +39,6 @@ struct sf_worker {
 
 #define ENG_REPORT_WAIT_NS (60ull * 1000000000ull)	/* when concat_timeout_ns is 0 */
 
-static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		snprintf(err, errlen, "%s: cannot size", path);
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc((size_t)n + 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		snprintf(err, errlen, "%s: cannot read", path);
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = 0;
-	*len = (size_t)n;
-	return buf;
-}
-
 struct sf_gen *sf_gen_load(const char *bundle_path, const char *lists_path,
 			   const struct policy_config *policy, int fail_block,
 			   char *err, size_t errlen)
@@ -93,7 +66,7 @@ struct sf_gen *sf_gen_load(const char *bundle_path, const char *lists_path,
 		char *text;
 
 		snprintf(g->lists_path, sizeof(g->lists_path), "%s", lists_path);
-		text = read_file(lists_path, &len, err, errlen);
+		text = (char *)sf_file_read(lists_path, (size_t)4 << 30, &len, err, errlen);
 		if (!text)
 			goto fail;
 		g->lists = policy_lists_parse(text, len, lists_path, err, errlen);

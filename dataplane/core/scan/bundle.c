@@ -15,6 +15,7 @@
 #include "scan/scan_int.h"
 #include "sf_sha256.h"
 #include "score/score.h"
+#include "sf_file.h"
 
 #define BUNDLE_MAX_RULES 1000000u
 #define BUNDLE_MAX_FILE (1u << 30)
@@ -636,30 +637,13 @@ bad:
 
 struct scan_bundle *scan_bundle_load_file(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	struct scan_bundle *b;
-	uint8_t *buf;
-	long n;
+	size_t n;
+	uint8_t *buf = sf_file_read(path, BUNDLE_MAX_FILE, &n, err, errlen);
 
-	if (!f) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
+	if (!buf)
 		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > (long)BUNDLE_MAX_FILE ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		fail(err, errlen, "%s: cannot size the file (or larger than 1 GiB)", path);
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc(n ? (size_t)n : 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		fail(err, errlen, "%s: read failed", path);
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	b = scan_bundle_load(buf, (size_t)n, err, errlen);
+	b = scan_bundle_load(buf, n, err, errlen);
 	free(buf);
 	return b;
 }

@@ -13,6 +13,7 @@
 #include "sf_bytes.h"
 #include "sf_sha256.h"
 #include "sf_verdict.h"
+#include "sf_file.h"
 
 #define SCORE_FIXED_LEN 24
 #define SCORE_CLASS_LEN 48
@@ -371,30 +372,13 @@ bad:
 
 struct score_model *score_model_load_file(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	struct score_model *m;
-	uint8_t *buf;
-	long n;
+	size_t n;
+	uint8_t *buf = sf_file_read(path, SCORE_MAX_FILE, &n, err, errlen);
 
-	if (!f) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
+	if (!buf)
 		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > (long)SCORE_MAX_FILE ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		fail(err, errlen, "%s: cannot size the file (or larger than 64 MiB)", path);
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc(n ? (size_t)n : 1);
-	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		fail(err, errlen, "%s: read failed", path);
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	m = score_model_load(buf, (size_t)n, err, errlen);
+	m = score_model_load(buf, n, err, errlen);
 	free(buf);
 	return m;
 }
