@@ -872,8 +872,9 @@ static void malformed_events_skipped(void)
 	char big[1100], port[16], buf[16384], val[32];
 	const char *arg[2] = { port, NULL };
 	redisReply *r;
-	long long ts = h_now_ms();
+	char now[24];
 
+	snprintf(now, sizeof(now), "%lld", h_now_ms());	/* within the daemon's skew */
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = 0;
 	snprintf(port, sizeof(port), "%d", metrics_port);
@@ -903,16 +904,15 @@ static void malformed_events_skipped(void)
 	cmd_ok(rc, "XADD {smsfw}:events * id m:8 type report ts 1 reporter 8613900000001 reported %s%s", big, "");
 	/* 9 report naming a number whose Redis key has the wrong type */
 	cmd_ok(rc, "XADD {smsfw}:events * id m:9 type report ts %s reporter 8613900000001 reported %s",
-	       "1790000000000", "8610000000001");
+	       now, "8610000000001");
 	/* 10 valid, 11 the same event again, 12 valid shield missing port */
 	cmd_ok(rc, "XADD {smsfw}:events * id m:10 type report ts %s reporter 8613900000001 reported %s",
-	       "1790000000000", "8617000000001");
+	       now, "8617000000001");
 	cmd_ok(rc, "XADD {smsfw}:events * id m:10 type report ts %s reporter 8613900000001 reported %s",
-	       "1790000000000", "8617000000001");
+	       now, "8617000000001");
 	cmd_ok(rc, "XADD {smsfw}:events * id m:12 type shield ts 1 subscriber %s%s", "8613900000001", "");
 	/* and one good event after all that */
-	cmd_ok(rc, "XADD {smsfw}:events * id m:13 type shield ts 1 subscriber %s port %s", "8613900000001", "106");
-	(void)ts;
+	cmd_ok(rc, "XADD {smsfw}:events * id m:13 type shield ts %s subscriber 8613900000001 port %s", now, "106");
 	arg[1] = lines[0];
 	CHECK(h_wait(metric_line, arg, 5000));
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
@@ -994,6 +994,116 @@ static int scenario_malformed(void)
 	h_controld_start(&redis, cfg, extra);
 	RUN(malformed_events_skipped);
 	RUN(metrics_while_redis_down);
+	return TEST_SUMMARY();
+}
+
+/* ---- scenario: forged events (issue 15 item 16) ---- */
+
+static int count_in_file(const char *path, const char *needle)
+{
+	char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	int k = 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	for (const char *p = buf; (p = strstr(p, needle)); p++)
+		k++;
+	return k;
+}
+
+/* With the shared login an attacker can XADD anything: a far-future ts
+ * (an expiry in the year 33658), reports from a made-up dataplane that
+ * would auto-block a number, a burst that floods the daemon. */
+static void forged_events_refused(void)
+{
+	static const char *const lines[] = {
+		"\nsmsfw_controld_events_read_total 39\n",
+		"\nsmsfw_controld_events_applied_total 12\n",
+		"\nsmsfw_controld_events_refused_total{reason=\"ts_skew\"} 1\n",
+		"\nsmsfw_controld_events_refused_total{reason=\"unknown_dp\"} 6\n",
+		"\nsmsfw_controld_events_refused_total{reason=\"rate_limited\"} 20\n",
+		"\nsmsfw_controld_event_burst{dp=\"dp-b\"} 1\n",
+		"\nsmsfw_controld_event_burst_refused{dp=\"dp-b\"} 20\n",
+		"\nsmsfw_controld_event_burst{dp=\"dp-a\"} 0\n",
+	};
+	char now[24], id[32], sub[32], port[16], logf[300];
+	const char *arg[2] = { port, NULL };
+	redisReply *r;
+
+	snprintf(now, sizeof(now), "%lld", h_now_ms());
+	snprintf(port, sizeof(port), "%d", metrics_port);
+	cmd_ok(rc, "XADD {smsfw}:events * id t:1 type report dp dp-a ts %s reporter 8613900000001 reported %s",
+	       "999999999999999", "8617000000001");
+	for (int i = 0; i < 5; i++) {
+		snprintf(id, sizeof(id), "t:f%d", i);
+		snprintf(sub, sizeof(sub), "861390000010%d", i);
+		r = redisCommand(rc, "XADD {smsfw}:events * id %s type report dp forged ts %s reporter %s "
+				 "reported 8617000000002", id, now, sub);
+		CHECK(r && r->type == REDIS_REPLY_STRING);
+		if (r)
+			freeReplyObject(r);
+	}
+	cmd_ok(rc, "XADD {smsfw}:events * id t:7 type report ts %s reporter 8613900000001 reported %s",
+	       now, "8617000000002");
+	/* national and spaced forms are taken in the canonical form */
+	r = redisCommand(rc, "XADD {smsfw}:events * id t:8 type report dp dp-a ts %s reporter 13900000009 "
+			 "reported %s", now, "+86 170 0000 0003");
+	CHECK(r && r->type == REDIS_REPLY_STRING);
+	if (r)
+		freeReplyObject(r);
+	for (int i = 0; i < 30; i++) {
+		snprintf(id, sizeof(id), "t:b%d", i);
+		snprintf(sub, sizeof(sub), "86139000002%02d", i);
+		redisAppendCommand(rc, "XADD {smsfw}:events * id %s type shield dp dp-b ts %s subscriber %s port 106",
+				   id, now, sub);
+	}
+	for (int i = 0; i < 30; i++) {
+		CHECK(redisGetReply(rc, (void **)&r) == REDIS_OK && r->type == REDIS_REPLY_STRING);
+		freeReplyObject(r);
+	}
+	cmd_ok(rc, "XADD {smsfw}:events * id t:9 type shield dp dp-a ts %s subscriber 8613900000009 port %s",
+	       now, "106");
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		arg[1] = lines[i];
+		if (!h_wait(metric_line, arg, 5000)) {
+			fprintf(stderr, "metrics lack %s", lines[i] + 1);
+			CHECK(0);
+		}
+	}
+	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "shields_added"), 11);
+	r = redisCommand(rc, "EXISTS {smsfw}:rep:8617000000001 {smsfw}:rep:8617000000002 {smsfw}:block");
+	CHECK(r && r->type == REDIS_REPLY_INTEGER && r->integer == 0);
+	if (r)
+		freeReplyObject(r);
+	r = redisCommand(rc, "ZSCORE {smsfw}:rep:8617000000003:r 8613900000009");
+	CHECK(r && r->type == REDIS_REPLY_STRING && atoll(r->str) == atoll(now));
+	if (r)
+		freeReplyObject(r);
+	snprintf(logf, sizeof(logf), "%s/controld.log", h_tmpdir());
+	CHECK_INT(count_in_file(logf, "ALARM: event burst from dataplane \"dp-b\""), 1);
+	CHECK_INT(count_in_file(logf, "ALARM: event burst"), 1);
+}
+
+static int scenario_trust(void)
+{
+	char buf[1024];
+	const char *cfg;
+	char mport[16];
+	const char *extra[] = { "--metrics-port", mport, NULL };
+
+	metrics_port = h_free_port();
+	snprintf(mport, sizeof(mport), "%d", metrics_port);
+	snprintf(buf, sizeof(buf), "[reports]\nblock_threshold = 3\n[publish]\ndebounce_ms = 50\n"
+		 "[events]\nblock_ms = 50\nclaim_idle_ms = 0\ndataplanes = dp-a, dp-b\nmax_future_s = 60\n"
+		 "dp_rate = 1\ndp_burst = 10\n");
+	cfg = h_write_file("trust.ini", buf, strlen(buf));
+	CHECK(h_redis_start(&redis) == 0);
+	rc = h_redis_connect(&redis, NULL, NULL);
+	h_controld_start(&redis, cfg, extra);
+	RUN(forged_events_refused);
 	return TEST_SUMMARY();
 }
 
@@ -1458,7 +1568,7 @@ int main(int argc, char **argv)
 	} scenarios[] = {
 		{ "reports", scenario_reports }, { "shield", scenario_shield }, { "crash", scenario_crash },
 		{ "restart", scenario_restart }, { "malformed", scenario_malformed }, { "ctl", scenario_ctl },
-		{ "shrink", scenario_shrink }, { "journal", scenario_journal },
+		{ "shrink", scenario_shrink }, { "journal", scenario_journal }, { "trust", scenario_trust },
 	};
 
 	if (argc != 4 && argc != 5) {
