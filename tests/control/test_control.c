@@ -1107,6 +1107,108 @@ static int scenario_trust(void)
 	return TEST_SUMMARY();
 }
 
+/* ---- scenario: one Redis user per role (issue 15 item 16) ---- */
+
+#define PW_DP "dp-secret-0123456789"
+#define PW_CD "cd-secret-0123456789"
+#define PW_OP "op-secret-0123456789"
+
+/* 1 when the reply is a NOPERM refusal */
+static int noperm(redisContext *c, const char *cmd)
+{
+	redisReply *r = redisCommand(c, cmd);
+	int ok = r && r->type == REDIS_REPLY_ERROR && !strncmp(r->str, "NOPERM", 6);
+
+	if (!ok)
+		fprintf(stderr, "not refused: %s\n", cmd);
+	if (r)
+		freeReplyObject(r);
+	return ok;
+}
+
+static void dataplane_user_cannot_write_state(void)
+{
+	redisContext *dpc = h_redis_connect(&redis, "dataplane", PW_DP);
+	char out[4096], err[1024], now[24];
+	redisReply *r;
+
+	/* what the shared login allowed: block 95588, allow a prefix, forge a
+	 * generation, run the daemon's scripts, delete or read the events */
+	CHECK(noperm(dpc, "HSET {smsfw}:block number 95588 reason=forged"));
+	CHECK(noperm(dpc, "SET {smsfw}:block x"));
+	CHECK(noperm(dpc, "HSET {smsfw}:allow prefix 8617 reason=forged"));
+	CHECK(noperm(dpc, "SADD {smsfw}:allow prefix 8617"));
+	CHECK(noperm(dpc, "HSET {smsfw}:shield 8613900000001 106 source=manual"));
+	CHECK(noperm(dpc, "SET {smsfw}:gen:current 999"));
+	CHECK(noperm(dpc, "SET {smsfw}:rules:current 00"));
+	CHECK(noperm(dpc, "HINCRBY {smsfw}:stats reports 1"));
+	CHECK(noperm(dpc, "INCR {smsfw}:lists:rev"));
+	CHECK(noperm(dpc, "EVAL return 0"));
+	CHECK(noperm(dpc, "DEL {smsfw}:events"));
+	CHECK(noperm(dpc, "XRANGE {smsfw}:events - +"));
+	CHECK(noperm(dpc, "XGROUP DESTROY {smsfw}:events controld"));
+	CHECK(noperm(dpc, "PUBLISH {smsfw}:gen 999"));
+	CHECK(noperm(dpc, "GET {smsfw}:ev:x"));
+	CHECK(noperm(dpc, "FLUSHALL"));
+	/* ... while an event it appends by hand is applied by controld */
+	snprintf(now, sizeof(now), "%lld", h_now_ms());
+	r = redisCommand(dpc, "XADD {smsfw}:events * id dp-a:x:1 type shield dp dp-a ts %s "
+			 "subscriber 8613900000007 port 106", now);
+	CHECK(r && r->type == REDIS_REPLY_STRING);
+	if (r)
+		freeReplyObject(r);
+	CHECK(wait_gen(&dpa, "shield 8613900000007 106", 0));
+	/* the dpclient (dataplane user): three reporters → an automatic block
+	 * that reaches the dataplane through the read-only generation keys */
+	report(&dpa, h_now_ms(), "8613900000001", "8617000000099", "fraud");
+	report(&dpa, h_now_ms(), "8613900000002", "8617000000099", "fraud");
+	report(&dpa, h_now_ms(), "8613900000003", "8617000000099", "fraud");
+	CHECK(wait_gen(&dpa, "block number 8617000000099", 0));
+	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "blocks_auto"), 1);
+	/* the operator user writes lists */
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "--user", "smsfwctl", "--password", PW_OP,
+			"block", "add", "95588", NULL), 0);
+	CHECK(wait_gen(&dpa, "block number 95588", 0));
+	/* the dataplane user cannot log in as the others */
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "--user", "smsfwctl", "--password", PW_DP,
+			"block", "list", NULL), 4);
+	redisFree(dpc);
+}
+
+static int scenario_acl(void)
+{
+	const char *cfg = write_config("acl.ini", NULL);
+	static const char *const extra[] = { "--user", "controld", NULL };
+	char out[4096], err[1024];
+	redisContext *admin;
+
+	CHECK(h_redis_start(&redis) == 0);
+	setenv("SMSFW_ACL_DATAPLANE_PASSWORD", PW_DP, 1);
+	setenv("SMSFW_ACL_CONTROLD_PASSWORD", PW_CD, 1);
+	setenv("SMSFW_ACL_SMSFWCTL_PASSWORD", "short", 1);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "acl", "setup", NULL), 3);
+	CHECK(strstr(err, "SMSFW_ACL_SMSFWCTL_PASSWORD") != NULL);
+	setenv("SMSFW_ACL_SMSFWCTL_PASSWORD", PW_OP, 1);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "acl", "setup", NULL), 0);
+	CHECK(strstr(err, "warning: the default user is on without a password") != NULL);
+	CHECK(strstr(out, "user dataplane: -@all +ping ") == out);
+	/* the ACL file form holds hashes, not the passwords */
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "acl", "file", NULL), 0);
+	CHECK(strstr(out, "\nuser dataplane on #") != NULL && strstr(out, PW_DP) == NULL);
+	admin = h_redis_connect(&redis, NULL, NULL);
+	cmd_ok(admin, "ACL SETUSER default off%s%s", "", "");
+	redisFree(admin);
+	rc = h_redis_connect(&redis, "controld", PW_CD);
+	setenv("SMSFW_REDIS_PASSWORD", PW_CD, 1);
+	h_controld_start(&redis, cfg, extra);
+	unsetenv("SMSFW_REDIS_PASSWORD");
+	dp_start(&dpa, &redis, "dp-a", "dataplane", PW_DP);
+	CHECK(wait_gen(&dpa, "version ", 0));
+	RUN(dataplane_user_cannot_write_state);
+	dp_stop(&dpa);
+	return TEST_SUMMARY();
+}
+
 /* ---- scenario: journal (issue 12 item 2) ---- */
 
 static int dp_connected(void *arg)
@@ -1569,6 +1671,7 @@ int main(int argc, char **argv)
 		{ "reports", scenario_reports }, { "shield", scenario_shield }, { "crash", scenario_crash },
 		{ "restart", scenario_restart }, { "malformed", scenario_malformed }, { "ctl", scenario_ctl },
 		{ "shrink", scenario_shrink }, { "journal", scenario_journal }, { "trust", scenario_trust },
+		{ "acl", scenario_acl },
 	};
 
 	if (argc != 4 && argc != 5) {
