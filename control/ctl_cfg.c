@@ -320,6 +320,13 @@ int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t er
 		}
 	}
 	fclose(f);
+	/* an event older than its id's marker could be replayed and count
+	 * twice; the ts check refuses it only while max_age_s <= the marker TTL */
+	if (c->max_age_s > c->event_id_ttl_s) {
+		snprintf(err, errlen, "%s: events.max_age_s (%u) exceeds reports.event_id_ttl_s (%u): "
+			 "a replayed event would count twice", path, c->max_age_s, c->event_id_ttl_s);
+		return -1;
+	}
 	return 0;
 fail:
 	fclose(f);

@@ -299,6 +299,9 @@ static void event_canonical_and_checked(void)
 	CHECK_INT(dec(&ev, far), CTL_EV_OK);
 	CHECK_STR(ev.subscriber, "8613900000001");
 	CHECK_INT(ctl_event_check(&ev, &cfg, 1800000000000LL), CTL_EV_TS_SKEW);	/* year 33658 */
+	path = h_write_tmp("dps-age.ini", "[reports]\nevent_id_ttl_s = 3600\n[events]\nmax_age_s = 3601\n");
+	CHECK_INT(ctl_config_load(&cfg, path, err, sizeof(err)), -1);
+	CHECK(strstr(err, "dps-age.ini: events.max_age_s (3601) exceeds reports.event_id_ttl_s (3600)") != NULL);
 	path = h_write_tmp("dps-bad.ini", "[events]\ndataplanes = dp-a, bad/id\n");
 	CHECK_INT(ctl_config_load(&cfg, path, err, sizeof(err)), -1);
 	CHECK(strstr(err, "dps-bad.ini:2: events.dataplanes") != NULL);
