@@ -1126,10 +1126,19 @@ static int noperm(redisContext *c, const char *cmd)
 	return ok;
 }
 
+static int dp_sent_4(void *arg)
+{
+	struct sfdp_stats st;
+
+	sfdp_get_stats(((struct dp *)arg)->c, &st);
+	return st.events_sent == 4;
+}
+
 static void dataplane_user_cannot_write_state(void)
 {
 	redisContext *dpc = h_redis_connect(&redis, "dataplane", PW_DP);
 	char out[4096], err[1024], now[24];
+	struct sfdp_stats st;
 	redisReply *r;
 
 	/* what the shared login allowed: block 95588, allow a prefix, forge a
@@ -1165,6 +1174,23 @@ static void dataplane_user_cannot_write_state(void)
 	report(&dpa, h_now_ms(), "8613900000003", "8617000000099", "fraud");
 	CHECK(wait_gen(&dpa, "block number 8617000000099", 0));
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "blocks_auto"), 1);
+	/* every command the dpclient sends went through: events, a delivered
+	 * marker, heartbeats, no reconnect */
+	CHECK_INT(sfdp_delivered(dpa.p, "8613900000001", "95588"), 0);
+	CHECK(h_wait(dp_sent_4, &dpa, 3000));
+	sfdp_get_stats(dpa.c, &st);
+	CHECK_INT(st.connects, 1);
+	CHECK_INT(st.redis_errors, 0);
+	CHECK(st.heartbeats > 0);
+	r = redisCommand(rc, "EXISTS {smsfw}:dlv:8613900000001:95588 {smsfw}:dp:dp-a");
+	CHECK(r && r->type == REDIS_REPLY_INTEGER && r->integer == 2);
+	if (r)
+		freeReplyObject(r);
+	CHECK(h_hget_ll(rc, "{smsfw}:dp:dp-a", "time") > 0);
+	r = redisCommand(rc, "ZSCORE {smsfw}:dps dp-a");
+	CHECK(r && r->type == REDIS_REPLY_STRING);
+	if (r)
+		freeReplyObject(r);
 	/* the operator user writes lists */
 	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "--user", "smsfwctl", "--password", PW_OP,
 			"block", "add", "95588", NULL), 0);
