@@ -52,6 +52,15 @@ struct daemon {
 	int held;			/* a shrinking generation is held back */
 	long long last_success_ms;	/* wall time of the last answered XREADGROUP, 0 never */
 	long long down_since_ms;	/* wall time Redis was lost, 0 while up */
+	/* per-dataplane event rate limit (token bucket; [events] dp_rate/dp_burst) */
+	struct dp_bucket {
+		char dp[65];
+		double tokens;
+		long long last_ms;		/* monotonic ms of the last refill */
+		long long burst_at_ms;		/* monotonic ms of the last refused event, 0 none */
+		unsigned long long refused;	/* events refused in the current burst */
+	} buckets[CTL_MAX_DATAPLANES + 1];
+	unsigned n_buckets;
 	/* log rate limit */
 	long long log_window;
 	int log_count;
@@ -153,6 +162,54 @@ static int setup(struct daemon *d)
 	return 0;
 }
 
+#define BURST_HOLD_MS 10000	/* the burst alarm stays up this long after the last refusal */
+
+/* The bucket of a dataplane id; ids beyond the table share its last slot. */
+static struct dp_bucket *bucket_of(struct daemon *d, const char *dp)
+{
+	unsigned i;
+
+	for (i = 0; i < d->n_buckets; i++)
+		if (!strcmp(d->buckets[i].dp, dp))
+			return &d->buckets[i];
+	if (d->n_buckets == CTL_MAX_DATAPLANES + 1)
+		return &d->buckets[CTL_MAX_DATAPLANES];
+	i = d->n_buckets++;
+	snprintf(d->buckets[i].dp, sizeof(d->buckets[i].dp), "%s", i == CTL_MAX_DATAPLANES ? "other" : dp);
+	d->buckets[i].tokens = d->cfg.dp_burst;
+	d->buckets[i].last_ms = mono_ms();
+	return &d->buckets[i];
+}
+
+/* 1 when the dataplane may apply one more event now; on a refusal the
+ * burst alarm is raised (one log line a burst, the metrics gauge). */
+static int rate_ok(struct daemon *d, const char *dp)
+{
+	struct dp_bucket *b;
+	long long now;
+
+	if (!d->cfg.dp_rate)
+		return 1;
+	b = bucket_of(d, dp);
+	now = mono_ms();
+	b->tokens += (double)(now - b->last_ms) * d->cfg.dp_rate / 1000.0;
+	if (b->tokens > d->cfg.dp_burst)
+		b->tokens = d->cfg.dp_burst;
+	b->last_ms = now;
+	if (b->tokens >= 1.0) {
+		b->tokens -= 1.0;
+		return 1;
+	}
+	if (!b->burst_at_ms || now - b->burst_at_ms > BURST_HOLD_MS) {
+		b->refused = 0;
+		logw(d, "ALARM: event burst from dataplane \"%s\": over %u events/s (burst %u), refusing",
+		     *b->dp ? b->dp : "-", d->cfg.dp_rate, d->cfg.dp_burst);
+	}
+	b->burst_at_ms = now;
+	b->refused++;
+	return 0;
+}
+
 static const char *const report_key_role[17] = { "", "event marker", "stats", "report hash",
 	"reporter zset", "text list", "reporter counter", "fingerprint hash", "fingerprint hll",
 	"reports top", "fingerprint top", "block list", "allow list", "lists rev",
@@ -200,6 +257,10 @@ static int process_entries(struct daemon *d, const redisReply *entries)
 				fl[k] = f->element[k]->str ? (size_t)f->element[k]->len : 0;
 			}
 			err = ctl_event_decode(fv, fl, f->elements / 2, ev);
+			if (err == CTL_EV_OK)
+				err = ctl_event_check(ev, &d->cfg, wall_ms());
+			if (err == CTL_EV_OK && !rate_ok(d, ev->dp))
+				err = CTL_EV_RATE_LIMITED;
 		}
 		if (err != CTL_EV_OK) {
 			d->n.malformed[err]++;
@@ -514,6 +575,20 @@ static void metrics_snapshot(struct daemon *d)
 	M("redis_down_seconds", "Seconds since Redis was lost (0 while up).", "gauge",
 	  (unsigned long long)(d->down_since_ms && !d->redis_up ? (now - d->down_since_ms) / 1000 : 0));
 #undef M
+	sb_printf(&s, "# HELP smsfw_controld_event_burst 1 while a dataplane is over its event rate limit "
+		  "(alarm; held %d s after the last refusal).\n# TYPE smsfw_controld_event_burst gauge\n"
+		  "# HELP smsfw_controld_event_burst_refused Events refused in the dataplane's current or last burst.\n"
+		  "# TYPE smsfw_controld_event_burst_refused gauge\n", BURST_HOLD_MS / 1000);
+	for (unsigned i = 0; i < d->n_buckets; i++) {
+		const struct dp_bucket *b = &d->buckets[i];
+
+		sb_printf(&s, "smsfw_controld_event_burst{dp=\"");
+		sb_label(&s, *b->dp ? b->dp : "-");
+		sb_printf(&s, "\"} %d\nsmsfw_controld_event_burst_refused{dp=\"",
+			  b->burst_at_ms && mono_ms() - b->burst_at_ms <= BURST_HOLD_MS);
+		sb_label(&s, *b->dp ? b->dp : "-");
+		sb_printf(&s, "\"} %llu\n", b->refused);
+	}
 	sb_printf(&s, "# HELP smsfw_list_entries Entries in the current generation.\n"
 		  "# TYPE smsfw_list_entries gauge\n"
 		  "smsfw_list_entries{list=\"block\"} %zu\nsmsfw_list_entries{list=\"allow\"} %zu\n"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ctl_cfg.h"
+#include "ctl_lists.h"
 #include "policy_report.h"
 #include "sf_ini.h"
 
@@ -41,6 +42,10 @@ void ctl_config_defaults(struct ctl_config *c)
 	c->block_ms = 100;
 	c->claim_idle_ms = 30000;
 	c->stream_maxlen = 1000000;
+	c->max_future_s = 300;
+	c->max_age_s = 7 * 86400;	/* a dataplane journal replays after an outage */
+	c->dp_rate = 2000;
+	c->dp_burst = 20000;
 	snprintf(c->metrics_listen, sizeof(c->metrics_listen), "127.0.0.1");
 	c->metrics_port = 9477;
 }
@@ -124,6 +129,10 @@ static const struct uint_key uint_keys[] = {
 	UK("events", "batch", batch, 1, 10000),
 	UK("events", "block_ms", block_ms, 1, 10000),
 	UK("events", "claim_idle_ms", claim_idle_ms, 0, 86400000),
+	UK("events", "max_future_s", max_future_s, 0, 86400),
+	UK("events", "max_age_s", max_age_s, 60, 3650u * 86400),
+	UK("events", "dp_rate", dp_rate, 0, 10000000),
+	UK("events", "dp_burst", dp_burst, 1, 100000000),
 };
 
 static int apply_kv(struct ctl_config *c, const char *sec, const char *key, char *val,
@@ -170,6 +179,19 @@ static int apply_kv(struct ctl_config *c, const char *sec, const char *key, char
 				return -1;
 			}
 			c->n_protected++;
+		}
+		return 0;
+	} else if (!strcmp(sec, "events") && !strcmp(key, "dataplanes")) {
+		char *save = NULL;
+
+		c->n_dataplanes = 0;
+		for (char *t = strtok_r(val, " ,\t", &save); t; t = strtok_r(NULL, " ,\t", &save)) {
+			if (c->n_dataplanes == CTL_MAX_DATAPLANES || !ctl_valid_token(t, 64)) {
+				snprintf(msg, msglen, "events.dataplanes: more than %d ids or an invalid id",
+					 CTL_MAX_DATAPLANES);
+				return -1;
+			}
+			snprintf(c->dataplanes[c->n_dataplanes++], sizeof(c->dataplanes[0]), "%s", t);
 		}
 		return 0;
 	} else if (!strcmp(sec, "events") && !strcmp(key, "consumer")) {
@@ -298,6 +320,13 @@ int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t er
 		}
 	}
 	fclose(f);
+	/* an event older than its id's marker could be replayed and count
+	 * twice; the ts check refuses it only while max_age_s <= the marker TTL */
+	if (c->max_age_s > c->event_id_ttl_s) {
+		snprintf(err, errlen, "%s: events.max_age_s (%u) exceeds reports.event_id_ttl_s (%u): "
+			 "a replayed event would count twice", path, c->max_age_s, c->event_id_ttl_s);
+		return -1;
+	}
 	return 0;
 fail:
 	fclose(f);
@@ -322,6 +351,16 @@ int ctl_config_is_protected(const struct ctl_config *c, const char *sender)
 {
 	for (unsigned i = 0; i < c->n_protected; i++)
 		if (!strcmp(c->protected_senders[i], sender))
+			return 1;
+	return 0;
+}
+
+int ctl_config_dp_known(const struct ctl_config *c, const char *dp)
+{
+	if (!c->n_dataplanes)
+		return 1;
+	for (unsigned i = 0; i < c->n_dataplanes; i++)
+		if (!strcmp(c->dataplanes[i], dp))
 			return 1;
 	return 0;
 }

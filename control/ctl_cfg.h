@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #define CTL_MAX_PROTECTED 64
+#define CTL_MAX_DATAPLANES 64
 
 struct ctl_redis_opts {
 	char host[256];
@@ -46,6 +47,12 @@ struct ctl_config {
 	unsigned block_ms;		/* XREADGROUP BLOCK */
 	unsigned claim_idle_ms;		/* XAUTOCLAIM min-idle-time */
 	unsigned long stream_maxlen;
+	unsigned max_future_s;		/* an event ts later than now + this is refused */
+	unsigned max_age_s;		/* an event ts earlier than now - this is refused */
+	char dataplanes[CTL_MAX_DATAPLANES][65];	/* known dp ids; none: any */
+	unsigned n_dataplanes;
+	unsigned dp_rate;		/* events a second per dataplane (0: no limit) */
+	unsigned dp_burst;		/* bucket size of that limit */
 	/* [metrics] */
 	char metrics_listen[64];
 	int metrics_port;		/* 0: disabled */
@@ -58,6 +65,8 @@ int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t er
 void ctl_config_env(struct ctl_config *c);
 /* 1 when sender is in the protected list */
 int ctl_config_is_protected(const struct ctl_config *c, const char *sender);
+/* 1 when no dataplanes are configured or dp is one of them */
+int ctl_config_dp_known(const struct ctl_config *c, const char *dp);
 /* "host:port" → opts; 0 or -1 */
 int ctl_parse_hostport(struct ctl_redis_opts *o, const char *s);
 

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "ctl_event.h"
+#include "ctl_cfg.h"
 #include "ctl_lists.h"
+#include "policy_report.h"
 
 const char *ctl_ev_err_name(enum ctl_ev_err e)
 {
@@ -52,18 +54,14 @@ static int is_hex16(const char *s)
 	return n == 16;
 }
 
-/* A number as the spec writes it (digits) with an optional '+' dropped. */
+/* A number in the one canonical form the lists and the dataplane use
+ * (policy_canon_number: "+86 138…", "0086138…", "138…" → "86138…"), so a
+ * forged spelling cannot count as another reporter or dodge a block. */
 static enum ctl_ev_err number(char *dst, size_t cap, const char *s, size_t n)
 {
-	enum ctl_ev_err e;
-
-	if (n && s[0] == '+') {
-		s++;
-		n--;
-	}
-	if ((e = copy(dst, cap, s, n)) != CTL_EV_OK)
-		return e;
-	return ctl_valid_digits(dst) ? CTL_EV_OK : CTL_EV_BAD_VALUE;
+	if (memchr(s, 0, n))
+		return CTL_EV_BAD_VALUE;
+	return policy_canon_number(s, n, dst, cap) > 0 ? CTL_EV_OK : CTL_EV_BAD_VALUE;
 }
 
 enum ctl_ev_err ctl_event_decode(const char *const *fv, const size_t *lens, size_t n_pairs,
@@ -153,9 +151,7 @@ enum ctl_ev_err ctl_event_decode(const char *const *fv, const size_t *lens, size
 			return CTL_EV_MISSING_FIELD;
 		if ((e = number(ev->subscriber, sizeof(ev->subscriber), v[F_SUBSCRIBER], l[F_SUBSCRIBER])) != CTL_EV_OK)
 			return e;
-		if ((e = copy(ev->port, sizeof(ev->port), v[F_PORT], l[F_PORT])) != CTL_EV_OK)
-			return e;
-		return ctl_valid_digits(ev->port) ? CTL_EV_OK : CTL_EV_BAD_VALUE;
+		return number(ev->port, sizeof(ev->port), v[F_PORT], l[F_PORT]);
 	}
 	if (l[F_TYPE] == 5 && !memcmp(v[F_TYPE], "block", 5)) {
 		ev->type = CTL_EV_BLOCK;
@@ -165,8 +161,12 @@ enum ctl_ev_err ctl_event_decode(const char *const *fv, const size_t *lens, size
 			return e;
 		if (*ev->sender == '+')
 			memmove(ev->sender, ev->sender + 1, strlen(ev->sender));
-		if (!ctl_valid_digits(ev->sender) && !ctl_valid_sender(ev->sender))
+		if (ctl_valid_digits(ev->sender)) {
+			if ((e = number(ev->sender, sizeof(ev->sender), v[F_SENDER], l[F_SENDER])) != CTL_EV_OK)
+				return e;
+		} else if (!ctl_valid_sender(ev->sender)) {
 			return CTL_EV_BAD_VALUE;
+		}
 		if ((e = copy(ev->klass, sizeof(ev->klass), v[F_CLASS], l[F_CLASS])) != CTL_EV_OK || !*ev->klass ||
 		    !is_class(ev->klass))
 			return e != CTL_EV_OK ? e : CTL_EV_BAD_VALUE;
@@ -180,4 +180,14 @@ enum ctl_ev_err ctl_event_decode(const char *const *fv, const size_t *lens, size
 		return CTL_EV_OK;
 	}
 	return CTL_EV_UNKNOWN_TYPE;
+}
+
+enum ctl_ev_err ctl_event_check(const struct ctl_event *ev, const struct ctl_config *cfg, long long now_ms)
+{
+	if (ev->ts_ms > now_ms + (long long)cfg->max_future_s * 1000 ||
+	    ev->ts_ms < now_ms - (long long)cfg->max_age_s * 1000)
+		return CTL_EV_TS_SKEW;
+	if (!ctl_config_dp_known(cfg, ev->dp))
+		return CTL_EV_UNKNOWN_DP;
+	return CTL_EV_OK;
 }

@@ -19,7 +19,10 @@ enum ctl_ev_type { CTL_EV_REPORT = 1, CTL_EV_SHIELD, CTL_EV_UNSHIELD, CTL_EV_BLO
 	X(BAD_VALUE, "bad_value") \
 	X(OVERSIZE, "oversize") \
 	X(BAD_UTF8, "bad_utf8") \
-	X(DELETED, "deleted")
+	X(DELETED, "deleted") \
+	X(TS_SKEW, "ts_skew") \
+	X(UNKNOWN_DP, "unknown_dp") \
+	X(RATE_LIMITED, "rate_limited")
 
 enum ctl_ev_err {
 #define X(id, name) CTL_EV_##id,
@@ -53,5 +56,12 @@ struct ctl_event {
  * Unknown fields are ignored. */
 enum ctl_ev_err ctl_event_decode(const char *const *fv, const size_t *lens, size_t n_pairs,
 				 struct ctl_event *ev);
+
+/* What the fields alone cannot tell: the event's ts within
+ * [now - max_age_s, now + max_future_s] of the daemon's clock
+ * (CTL_EV_TS_SKEW), its dp one of the configured dataplanes when a list is
+ * configured (CTL_EV_UNKNOWN_DP). Pure; the rate limit is the daemon's. */
+struct ctl_config;
+enum ctl_ev_err ctl_event_check(const struct ctl_event *ev, const struct ctl_config *cfg, long long now_ms);
 
 #endif

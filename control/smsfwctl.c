@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "ctl_acl.h"
 #include "ctl_cfg.h"
 #include "ctl_keys.h"
 #include "ctl_lists.h"
@@ -821,6 +822,95 @@ static int stats_cmd(struct ctl *x, int argc)
 	return EX_OK;
 }
 
+/* The password of each role from its environment variable, as "#<sha256>"
+ * (Redis stores and compares only the hash; the ACL file holds no secret). */
+static int acl_hashes(char hash[CTL_ROLE__N][2 * SHA256_LEN + 2])
+{
+	for (int i = 0; i < CTL_ROLE__N; i++) {
+		const char *pw = getenv(ctl_acl_env((enum ctl_role)i));
+
+		if (!pw || strlen(pw) < CTL_ACL_MIN_PASSWORD)
+			return fail(EX_INVALID, "%s: the %s user's password, at least %d characters, is not set",
+				    ctl_acl_env((enum ctl_role)i), ctl_acl_user((enum ctl_role)i),
+				    CTL_ACL_MIN_PASSWORD);
+		hash[i][0] = '#';
+		sha256_hex(pw, strlen(pw), hash[i] + 1);
+	}
+	return EX_OK;
+}
+
+/* acl file: an ACL file (redis.conf "aclfile") on stdout; no Redis needed. */
+static int acl_file(int n)
+{
+	char hash[CTL_ROLE__N][2 * SHA256_LEN + 2];
+	int rc;
+
+	if (n != 0)
+		return fail(EX_USAGE, "%s", "acl file: no arguments");
+	if ((rc = acl_hashes(hash)) != EX_OK)
+		return rc;
+	printf("# smsfw control plane users (control/REDIS.md \"ACL users\"); add the admin user you\n"
+	       "# manage Redis with, e.g. \"user default on #<sha256> +@all ~* &*\", or \"user default off\"\n");
+	for (int i = 0; i < CTL_ROLE__N; i++)
+		printf("user %s on %s %s\n", ctl_acl_user((enum ctl_role)i), hash[i], ctl_acl_rules((enum ctl_role)i));
+	return EX_OK;
+}
+
+/* acl setup: ACL SETUSER <role> reset on #<hash> <rules> for every role,
+ * as a user allowed to manage ACLs. */
+static int acl_setup(struct ctl *x, int n)
+{
+	char hash[CTL_ROLE__N][2 * SHA256_LEN + 2], words[1024];
+	redisReply *r;
+	int rc;
+
+	if (n != 0)
+		return fail(EX_USAGE, "%s", "acl setup: no arguments");
+	if ((rc = acl_hashes(hash)) != EX_OK)
+		return rc;
+	for (int i = 0; i < CTL_ROLE__N; i++) {
+		const char *argv[64];
+		int argc = 0;
+		char *save = NULL;
+
+		argv[argc++] = "ACL";
+		argv[argc++] = "SETUSER";
+		argv[argc++] = ctl_acl_user((enum ctl_role)i);
+		argv[argc++] = "reset";
+		argv[argc++] = "on";
+		argv[argc++] = hash[i];
+		snprintf(words, sizeof(words), "%s", ctl_acl_rules((enum ctl_role)i));
+		for (char *t = strtok_r(words, " ", &save); t && argc < 64; t = strtok_r(NULL, " ", &save))
+			argv[argc++] = t;
+		r = redisCommandArgv(x->c, argc, argv, NULL);
+		if ((rc = check(x, r)) != EX_OK)
+			return rc;
+		freeReplyObject(r);
+		printf("user %s: %s\n", ctl_acl_user((enum ctl_role)i), ctl_acl_rules((enum ctl_role)i));
+	}
+	/* the users protect nothing while anyone may connect as "default" */
+	r = redisCommand(x->c, "ACL GETUSER default");
+	if (r && r->type == REDIS_REPLY_ARRAY) {
+		int on = 0, nopass = 0;
+
+		for (size_t i = 0; i + 1 < r->elements; i += 2)
+			if (r->element[i]->type == REDIS_REPLY_STRING && !strcmp(r->element[i]->str, "flags") &&
+			    r->element[i + 1]->type == REDIS_REPLY_ARRAY)
+				for (size_t k = 0; k < r->element[i + 1]->elements; k++) {
+					const redisReply *f = r->element[i + 1]->element[k];
+
+					on |= f->type == REDIS_REPLY_STRING && !strcmp(f->str, "on");
+					nopass |= f->type == REDIS_REPLY_STRING && !strcmp(f->str, "nopass");
+				}
+		if (on && nopass)
+			fprintf(stderr, "smsfwctl: warning: the default user is on without a password: "
+				"turn it off (ACL SETUSER default off) or give it one\n");
+	}
+	if (r)
+		freeReplyObject(r);
+	return EX_OK;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: smsfwctl [-c FILE] [--redis HOST:PORT] [--user U] [--password P] [--json] [--mask] COMMAND\n"
@@ -836,6 +926,10 @@ static void usage(FILE *f)
 	      "  status\n"
 	      "  lists confirm            publish a generation the shrink guard holds\n"
 	      "  stats\n"
+	      "  acl setup                create the dataplane/controld/smsfwctl Redis users (as an ACL admin)\n"
+	      "  acl file                 print them as a Redis ACL file\n"
+	      "  (passwords from SMSFW_ACL_DATAPLANE_PASSWORD, SMSFW_ACL_CONTROLD_PASSWORD,\n"
+	      "   SMSFW_ACL_SMSFWCTL_PASSWORD)\n"
 	      "exit codes: 0 ok, 1 not found, 2 usage, 3 invalid input, 4 Redis unavailable, 5 Redis error\n"
 	      "password also from SMSFW_REDIS_PASSWORD, user from SMSFW_REDIS_USER\n", f);
 }
@@ -908,7 +1002,7 @@ int main(int argc, char **argv)
 		snprintf(cfg.redis.password, sizeof(cfg.redis.password), "%s", o_pass);
 	{
 		static const char *const cmds[] = { "block", "allow", "shield", "reports", "rules", "status", "stats",
-						    "lists" };
+						    "lists", "acl" };
 		int known = 0;
 
 		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
@@ -918,6 +1012,12 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return EX_USAGE;
 		}
+	}
+	if (!strcmp(argv[optind], "acl")) {
+		if (argc - optind >= 2 && !strcmp(argv[optind + 1], "file"))
+			return acl_file(argc - optind - 2);
+		if (argc - optind < 2 || strcmp(argv[optind + 1], "setup"))
+			return fail(EX_USAGE, "%s", "acl setup | acl file");
 	}
 	x.c = ctl_redis_connect(&cfg.redis, err, sizeof(err));
 	if (!x.c)
@@ -943,6 +1043,8 @@ int main(int argc, char **argv)
 			rc = status_cmd(&x, n);
 		else if (!strcmp(cmd, "lists"))
 			rc = lists_confirm(&x, n, a);
+		else if (!strcmp(cmd, "acl"))
+			rc = acl_setup(&x, n - 1);
 		else
 			rc = stats_cmd(&x, n);
 	}

@@ -872,8 +872,9 @@ static void malformed_events_skipped(void)
 	char big[1100], port[16], buf[16384], val[32];
 	const char *arg[2] = { port, NULL };
 	redisReply *r;
-	long long ts = h_now_ms();
+	char now[24];
 
+	snprintf(now, sizeof(now), "%lld", h_now_ms());	/* within the daemon's skew */
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = 0;
 	snprintf(port, sizeof(port), "%d", metrics_port);
@@ -903,16 +904,15 @@ static void malformed_events_skipped(void)
 	cmd_ok(rc, "XADD {smsfw}:events * id m:8 type report ts 1 reporter 8613900000001 reported %s%s", big, "");
 	/* 9 report naming a number whose Redis key has the wrong type */
 	cmd_ok(rc, "XADD {smsfw}:events * id m:9 type report ts %s reporter 8613900000001 reported %s",
-	       "1790000000000", "8610000000001");
+	       now, "8610000000001");
 	/* 10 valid, 11 the same event again, 12 valid shield missing port */
 	cmd_ok(rc, "XADD {smsfw}:events * id m:10 type report ts %s reporter 8613900000001 reported %s",
-	       "1790000000000", "8617000000001");
+	       now, "8617000000001");
 	cmd_ok(rc, "XADD {smsfw}:events * id m:10 type report ts %s reporter 8613900000001 reported %s",
-	       "1790000000000", "8617000000001");
+	       now, "8617000000001");
 	cmd_ok(rc, "XADD {smsfw}:events * id m:12 type shield ts 1 subscriber %s%s", "8613900000001", "");
 	/* and one good event after all that */
-	cmd_ok(rc, "XADD {smsfw}:events * id m:13 type shield ts 1 subscriber %s port %s", "8613900000001", "106");
-	(void)ts;
+	cmd_ok(rc, "XADD {smsfw}:events * id m:13 type shield ts %s subscriber 8613900000001 port %s", now, "106");
 	arg[1] = lines[0];
 	CHECK(h_wait(metric_line, arg, 5000));
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
@@ -994,6 +994,244 @@ static int scenario_malformed(void)
 	h_controld_start(&redis, cfg, extra);
 	RUN(malformed_events_skipped);
 	RUN(metrics_while_redis_down);
+	return TEST_SUMMARY();
+}
+
+/* ---- scenario: forged events (issue 15 item 16) ---- */
+
+static int count_in_file(const char *path, const char *needle)
+{
+	char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	int k = 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	for (const char *p = buf; (p = strstr(p, needle)); p++)
+		k++;
+	return k;
+}
+
+/* With the shared login an attacker can XADD anything: a far-future ts
+ * (an expiry in the year 33658), reports from a made-up dataplane that
+ * would auto-block a number, a burst that floods the daemon. */
+static void forged_events_refused(void)
+{
+	static const char *const lines[] = {
+		"\nsmsfw_controld_events_read_total 39\n",
+		"\nsmsfw_controld_events_applied_total 12\n",
+		"\nsmsfw_controld_events_refused_total{reason=\"ts_skew\"} 1\n",
+		"\nsmsfw_controld_events_refused_total{reason=\"unknown_dp\"} 6\n",
+		"\nsmsfw_controld_events_refused_total{reason=\"rate_limited\"} 20\n",
+		"\nsmsfw_controld_event_burst{dp=\"dp-b\"} 1\n",
+		"\nsmsfw_controld_event_burst_refused{dp=\"dp-b\"} 20\n",
+		"\nsmsfw_controld_event_burst{dp=\"dp-a\"} 0\n",
+	};
+	char now[24], id[32], sub[32], port[16], logf[300];
+	const char *arg[2] = { port, NULL };
+	redisReply *r;
+
+	snprintf(now, sizeof(now), "%lld", h_now_ms());
+	snprintf(port, sizeof(port), "%d", metrics_port);
+	cmd_ok(rc, "XADD {smsfw}:events * id t:1 type report dp dp-a ts %s reporter 8613900000001 reported %s",
+	       "999999999999999", "8617000000001");
+	for (int i = 0; i < 5; i++) {
+		snprintf(id, sizeof(id), "t:f%d", i);
+		snprintf(sub, sizeof(sub), "861390000010%d", i);
+		r = redisCommand(rc, "XADD {smsfw}:events * id %s type report dp forged ts %s reporter %s "
+				 "reported 8617000000002", id, now, sub);
+		CHECK(r && r->type == REDIS_REPLY_STRING);
+		if (r)
+			freeReplyObject(r);
+	}
+	cmd_ok(rc, "XADD {smsfw}:events * id t:7 type report ts %s reporter 8613900000001 reported %s",
+	       now, "8617000000002");
+	/* national and spaced forms are taken in the canonical form */
+	r = redisCommand(rc, "XADD {smsfw}:events * id t:8 type report dp dp-a ts %s reporter 13900000009 "
+			 "reported %s", now, "+86 170 0000 0003");
+	CHECK(r && r->type == REDIS_REPLY_STRING);
+	if (r)
+		freeReplyObject(r);
+	for (int i = 0; i < 30; i++) {
+		snprintf(id, sizeof(id), "t:b%d", i);
+		snprintf(sub, sizeof(sub), "86139000002%02d", i);
+		redisAppendCommand(rc, "XADD {smsfw}:events * id %s type shield dp dp-b ts %s subscriber %s port 106",
+				   id, now, sub);
+	}
+	for (int i = 0; i < 30; i++) {
+		CHECK(redisGetReply(rc, (void **)&r) == REDIS_OK && r->type == REDIS_REPLY_STRING);
+		freeReplyObject(r);
+	}
+	cmd_ok(rc, "XADD {smsfw}:events * id t:9 type shield dp dp-a ts %s subscriber 8613900000009 port %s",
+	       now, "106");
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		arg[1] = lines[i];
+		if (!h_wait(metric_line, arg, 5000)) {
+			fprintf(stderr, "metrics lack %s", lines[i] + 1);
+			CHECK(0);
+		}
+	}
+	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "shields_added"), 11);
+	r = redisCommand(rc, "EXISTS {smsfw}:rep:8617000000001 {smsfw}:rep:8617000000002 {smsfw}:block");
+	CHECK(r && r->type == REDIS_REPLY_INTEGER && r->integer == 0);
+	if (r)
+		freeReplyObject(r);
+	r = redisCommand(rc, "ZSCORE {smsfw}:rep:8617000000003:r 8613900000009");
+	CHECK(r && r->type == REDIS_REPLY_STRING && atoll(r->str) == atoll(now));
+	if (r)
+		freeReplyObject(r);
+	snprintf(logf, sizeof(logf), "%s/controld.log", h_tmpdir());
+	CHECK_INT(count_in_file(logf, "ALARM: event burst from dataplane \"dp-b\""), 1);
+	CHECK_INT(count_in_file(logf, "ALARM: event burst"), 1);
+}
+
+static int scenario_trust(void)
+{
+	char buf[1024];
+	const char *cfg;
+	char mport[16];
+	const char *extra[] = { "--metrics-port", mport, NULL };
+
+	metrics_port = h_free_port();
+	snprintf(mport, sizeof(mport), "%d", metrics_port);
+	snprintf(buf, sizeof(buf), "[reports]\nblock_threshold = 3\n[publish]\ndebounce_ms = 50\n"
+		 "[events]\nblock_ms = 50\nclaim_idle_ms = 0\ndataplanes = dp-a, dp-b\nmax_future_s = 60\n"
+		 "dp_rate = 1\ndp_burst = 10\n");
+	cfg = h_write_file("trust.ini", buf, strlen(buf));
+	CHECK(h_redis_start(&redis) == 0);
+	rc = h_redis_connect(&redis, NULL, NULL);
+	h_controld_start(&redis, cfg, extra);
+	RUN(forged_events_refused);
+	return TEST_SUMMARY();
+}
+
+/* ---- scenario: one Redis user per role (issue 15 item 16) ---- */
+
+#define PW_DP "dp-secret-0123456789"
+#define PW_CD "cd-secret-0123456789"
+#define PW_OP "op-secret-0123456789"
+
+/* 1 when the reply is a NOPERM refusal */
+static int noperm(redisContext *c, const char *cmd)
+{
+	redisReply *r = redisCommand(c, cmd);
+	int ok = r && r->type == REDIS_REPLY_ERROR && !strncmp(r->str, "NOPERM", 6);
+
+	if (!ok)
+		fprintf(stderr, "not refused: %s\n", cmd);
+	if (r)
+		freeReplyObject(r);
+	return ok;
+}
+
+static int dp_sent_4(void *arg)
+{
+	struct sfdp_stats st;
+
+	sfdp_get_stats(((struct dp *)arg)->c, &st);
+	return st.events_sent == 4;
+}
+
+static void dataplane_user_cannot_write_state(void)
+{
+	redisContext *dpc = h_redis_connect(&redis, "dataplane", PW_DP);
+	char out[4096], err[1024], now[24];
+	struct sfdp_stats st;
+	redisReply *r;
+
+	/* what the shared login allowed: block 95588, allow a prefix, forge a
+	 * generation, run the daemon's scripts, delete or read the events */
+	CHECK(noperm(dpc, "HSET {smsfw}:block number 95588 reason=forged"));
+	CHECK(noperm(dpc, "SET {smsfw}:block x"));
+	CHECK(noperm(dpc, "HSET {smsfw}:allow prefix 8617 reason=forged"));
+	CHECK(noperm(dpc, "SADD {smsfw}:allow prefix 8617"));
+	CHECK(noperm(dpc, "HSET {smsfw}:shield 8613900000001 106 source=manual"));
+	CHECK(noperm(dpc, "SET {smsfw}:gen:current 999"));
+	CHECK(noperm(dpc, "SET {smsfw}:rules:current 00"));
+	CHECK(noperm(dpc, "HINCRBY {smsfw}:stats reports 1"));
+	CHECK(noperm(dpc, "INCR {smsfw}:lists:rev"));
+	CHECK(noperm(dpc, "EVAL return 0"));
+	CHECK(noperm(dpc, "DEL {smsfw}:events"));
+	CHECK(noperm(dpc, "XRANGE {smsfw}:events - +"));
+	CHECK(noperm(dpc, "XGROUP DESTROY {smsfw}:events controld"));
+	CHECK(noperm(dpc, "PUBLISH {smsfw}:gen 999"));
+	CHECK(noperm(dpc, "GET {smsfw}:ev:x"));
+	CHECK(noperm(dpc, "FLUSHALL"));
+	/* ... while an event it appends by hand is applied by controld */
+	snprintf(now, sizeof(now), "%lld", h_now_ms());
+	r = redisCommand(dpc, "XADD {smsfw}:events * id dp-a:x:1 type shield dp dp-a ts %s "
+			 "subscriber 8613900000007 port 106", now);
+	CHECK(r && r->type == REDIS_REPLY_STRING);
+	if (r)
+		freeReplyObject(r);
+	CHECK(wait_gen(&dpa, "shield 8613900000007 106", 0));
+	/* the dpclient (dataplane user): three reporters → an automatic block
+	 * that reaches the dataplane through the read-only generation keys */
+	report(&dpa, h_now_ms(), "8613900000001", "8617000000099", "fraud");
+	report(&dpa, h_now_ms(), "8613900000002", "8617000000099", "fraud");
+	report(&dpa, h_now_ms(), "8613900000003", "8617000000099", "fraud");
+	CHECK(wait_gen(&dpa, "block number 8617000000099", 0));
+	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "blocks_auto"), 1);
+	/* every command the dpclient sends went through: events, a delivered
+	 * marker, heartbeats, no reconnect */
+	CHECK_INT(sfdp_delivered(dpa.p, "8613900000001", "95588"), 0);
+	CHECK(h_wait(dp_sent_4, &dpa, 3000));
+	sfdp_get_stats(dpa.c, &st);
+	CHECK_INT(st.connects, 1);
+	CHECK_INT(st.redis_errors, 0);
+	CHECK(st.heartbeats > 0);
+	r = redisCommand(rc, "EXISTS {smsfw}:dlv:8613900000001:95588 {smsfw}:dp:dp-a");
+	CHECK(r && r->type == REDIS_REPLY_INTEGER && r->integer == 2);
+	if (r)
+		freeReplyObject(r);
+	CHECK(h_hget_ll(rc, "{smsfw}:dp:dp-a", "time") > 0);
+	r = redisCommand(rc, "ZSCORE {smsfw}:dps dp-a");
+	CHECK(r && r->type == REDIS_REPLY_STRING);
+	if (r)
+		freeReplyObject(r);
+	/* the operator user writes lists */
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "--user", "smsfwctl", "--password", PW_OP,
+			"block", "add", "95588", NULL), 0);
+	CHECK(wait_gen(&dpa, "block number 95588", 0));
+	/* the dataplane user cannot log in as the others */
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "--user", "smsfwctl", "--password", PW_DP,
+			"block", "list", NULL), 4);
+	redisFree(dpc);
+}
+
+static int scenario_acl(void)
+{
+	const char *cfg = write_config("acl.ini", NULL);
+	static const char *const extra[] = { "--user", "controld", NULL };
+	char out[4096], err[1024];
+	redisContext *admin;
+
+	CHECK(h_redis_start(&redis) == 0);
+	setenv("SMSFW_ACL_DATAPLANE_PASSWORD", PW_DP, 1);
+	setenv("SMSFW_ACL_CONTROLD_PASSWORD", PW_CD, 1);
+	setenv("SMSFW_ACL_SMSFWCTL_PASSWORD", "short", 1);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "acl", "setup", NULL), 3);
+	CHECK(strstr(err, "SMSFW_ACL_SMSFWCTL_PASSWORD") != NULL);
+	setenv("SMSFW_ACL_SMSFWCTL_PASSWORD", PW_OP, 1);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "acl", "setup", NULL), 0);
+	CHECK(strstr(err, "warning: the default user is on without a password") != NULL);
+	CHECK(strstr(out, "user dataplane: -@all +ping ") == out);
+	/* the ACL file form holds hashes, not the passwords */
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "acl", "file", NULL), 0);
+	CHECK(strstr(out, "\nuser dataplane on #") != NULL && strstr(out, PW_DP) == NULL);
+	admin = h_redis_connect(&redis, NULL, NULL);
+	cmd_ok(admin, "ACL SETUSER default off%s%s", "", "");
+	redisFree(admin);
+	rc = h_redis_connect(&redis, "controld", PW_CD);
+	setenv("SMSFW_REDIS_PASSWORD", PW_CD, 1);
+	h_controld_start(&redis, cfg, extra);
+	unsetenv("SMSFW_REDIS_PASSWORD");
+	dp_start(&dpa, &redis, "dp-a", "dataplane", PW_DP);
+	CHECK(wait_gen(&dpa, "version ", 0));
+	RUN(dataplane_user_cannot_write_state);
+	dp_stop(&dpa);
 	return TEST_SUMMARY();
 }
 
@@ -1458,7 +1696,8 @@ int main(int argc, char **argv)
 	} scenarios[] = {
 		{ "reports", scenario_reports }, { "shield", scenario_shield }, { "crash", scenario_crash },
 		{ "restart", scenario_restart }, { "malformed", scenario_malformed }, { "ctl", scenario_ctl },
-		{ "shrink", scenario_shrink }, { "journal", scenario_journal },
+		{ "shrink", scenario_shrink }, { "journal", scenario_journal }, { "trust", scenario_trust },
+		{ "acl", scenario_acl },
 	};
 
 	if (argc != 4 && argc != 5) {

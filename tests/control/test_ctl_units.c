@@ -246,12 +246,74 @@ static void sha256_vectors(void)
 	CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+/* Write text to a file in the test directory; returns its path (static). */
+static const char *h_write_tmp(const char *name, const char *text)
+{
+	static char path[2][512];
+	static int k;
+	FILE *f;
+
+	k ^= 1;
+	snprintf(path[k], sizeof(path[k]), "%s/%s", tmp_dir, name);
+	f = fopen(path[k], "w");
+	if (!f)
+		return path[k];
+	fputs(text, f);
+	fclose(f);
+	return path[k];
+}
+
+/* Numbers in events take the one canonical form; ts and dp are checked
+ * against the daemon's clock and its dataplane list (issue 15 item 16). */
+static void event_canonical_and_checked(void)
+{
+	static const char *const fv[] = { "id", "dp-a:1:1", "type", "report", "ts", "1800000000000", "dp", "dp-a",
+		"reporter", "+86 139-0000-0001", "reported", "13700000001", NULL };
+	static const char *const far[] = { "id", "dp-a:1:2", "type", "shield", "ts", "999999999999999", "dp", "dp-a",
+		"subscriber", "008613900000001", "port", "106575", NULL };
+	static const char *const nodp[] = { "id", "x:1", "type", "block", "ts", "1800000000000",
+		"sender", "+8613700000001", "class", "fraud", NULL };
+	struct ctl_config cfg;
+	struct ctl_event ev;
+	char err[256];
+	const char *path = h_write_tmp("dps.ini", "[events]\ndataplanes = dp-a, dp-b\nmax_future_s = 60\n"
+				       "max_age_s = 3600\n");
+
+	ctl_config_defaults(&cfg);
+	CHECK_INT(cfg.n_dataplanes, 0);
+	CHECK_INT(dec(&ev, nodp), CTL_EV_OK);
+	CHECK_STR(ev.sender, "8613700000001");
+	CHECK_INT(ctl_event_check(&ev, &cfg, 1800000000000LL), CTL_EV_OK);	/* no list: any dp */
+	CHECK_INT(ctl_config_load(&cfg, path, err, sizeof(err)), 0);
+	CHECK_INT(cfg.n_dataplanes, 2);
+	CHECK_INT(ctl_event_check(&ev, &cfg, 1800000000000LL), CTL_EV_UNKNOWN_DP);
+	CHECK_INT(dec(&ev, fv), CTL_EV_OK);
+	CHECK_STR(ev.reporter, "8613900000001");
+	CHECK_STR(ev.reported, "8613700000001");
+	CHECK_INT(ev.reported_is_number, 1);
+	CHECK_INT(ctl_event_check(&ev, &cfg, 1800000000000LL), CTL_EV_OK);
+	CHECK_INT(ctl_event_check(&ev, &cfg, 1800000000000LL - 60000), CTL_EV_OK);	/* 60 s ahead: edge */
+	CHECK_INT(ctl_event_check(&ev, &cfg, 1800000000000LL - 60001), CTL_EV_TS_SKEW);
+	CHECK_INT(ctl_event_check(&ev, &cfg, 1800000000000LL + 3600000), CTL_EV_OK);
+	CHECK_INT(ctl_event_check(&ev, &cfg, 1800000000000LL + 3600001), CTL_EV_TS_SKEW);
+	CHECK_INT(dec(&ev, far), CTL_EV_OK);
+	CHECK_STR(ev.subscriber, "8613900000001");
+	CHECK_INT(ctl_event_check(&ev, &cfg, 1800000000000LL), CTL_EV_TS_SKEW);	/* year 33658 */
+	path = h_write_tmp("dps-age.ini", "[reports]\nevent_id_ttl_s = 3600\n[events]\nmax_age_s = 3601\n");
+	CHECK_INT(ctl_config_load(&cfg, path, err, sizeof(err)), -1);
+	CHECK(strstr(err, "dps-age.ini: events.max_age_s (3601) exceeds reports.event_id_ttl_s (3600)") != NULL);
+	path = h_write_tmp("dps-bad.ini", "[events]\ndataplanes = dp-a, bad/id\n");
+	CHECK_INT(ctl_config_load(&cfg, path, err, sizeof(err)), -1);
+	CHECK(strstr(err, "dps-bad.ini:2: events.dataplanes") != NULL);
+}
+
 int main(int argc, char **argv)
 {
 	tmp_dir = argc > 1 ? argv[1] : "/tmp";
 	RUN(event_report_ok);
 	RUN(event_shield_block_ok);
 	RUN(event_errors);
+	RUN(event_canonical_and_checked);
 	RUN(list_fields);
 	RUN(config_errors);
 	RUN(sha256_vectors);
