@@ -202,12 +202,13 @@ static int rate_ok(struct daemon *d, const char *dp)
 	}
 	if (!b->burst_at_ms || now - b->burst_at_ms > BURST_HOLD_MS) {
 		b->refused = 0;
-		logw(d, "ALARM: event burst from dataplane \"%s\": over %u events/s (burst %u), refusing",
-		     *b->dp ? b->dp : "-", d->cfg.dp_rate, d->cfg.dp_burst);
+		logw(d, "ALARM: event burst from dataplane \"%s\": over %u events/s (burst %u), %s",
+		     *b->dp ? b->dp : "-", d->cfg.dp_rate, d->cfg.dp_burst,
+		     d->cfg.dp_over_rate_refuse ? "refusing" : "applying them (events.dp_over_rate = alarm)");
 	}
 	b->burst_at_ms = now;
-	b->refused++;
-	return 0;
+	b->refused++;		/* over the rate: refused, or applied under the alarm */
+	return !d->cfg.dp_over_rate_refuse;
 }
 
 static const char *const report_key_role[17] = { "", "event marker", "stats", "report hash",

@@ -194,6 +194,15 @@ static int apply_kv(struct ctl_config *c, const char *sec, const char *key, char
 			snprintf(c->dataplanes[c->n_dataplanes++], sizeof(c->dataplanes[0]), "%s", t);
 		}
 		return 0;
+	} else if (!strcmp(sec, "events") && !strcmp(key, "dp_over_rate")) {
+		/* what an event over dp_rate gets: applied with the burst alarm
+		 * (default: verdict state is never dropped) or refused */
+		if (!strcmp(val, "alarm") || !strcmp(val, "refuse")) {
+			c->dp_over_rate_refuse = !strcmp(val, "refuse");
+			return 0;
+		}
+		snprintf(msg, msglen, "events.dp_over_rate: 'alarm' or 'refuse', not '%s'", val);
+		return -1;
 	} else if (!strcmp(sec, "events") && !strcmp(key, "consumer")) {
 		if (*val && !set_str(c->consumer, sizeof(c->consumer), val) && !strpbrk(val, " \t"))
 			return 0;

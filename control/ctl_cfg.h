@@ -53,6 +53,7 @@ struct ctl_config {
 	unsigned n_dataplanes;
 	unsigned dp_rate;		/* events a second per dataplane (0: no limit) */
 	unsigned dp_burst;		/* bucket size of that limit */
+	int dp_over_rate_refuse;	/* over dp_rate: refuse (1) or apply and alarm (0, default) */
 	/* [metrics] */
 	char metrics_listen[64];
 	int metrics_port;		/* 0: disabled */

@@ -1098,7 +1098,7 @@ static int scenario_trust(void)
 	snprintf(mport, sizeof(mport), "%d", metrics_port);
 	snprintf(buf, sizeof(buf), "[reports]\nblock_threshold = 3\n[publish]\ndebounce_ms = 50\n"
 		 "[events]\nblock_ms = 50\nclaim_idle_ms = 0\ndataplanes = dp-a, dp-b\nmax_future_s = 60\n"
-		 "dp_rate = 1\ndp_burst = 10\n");
+		 "dp_rate = 1\ndp_burst = 10\ndp_over_rate = refuse\n");
 	cfg = h_write_file("trust.ini", buf, strlen(buf));
 	CHECK(h_redis_start(&redis) == 0);
 	rc = h_redis_connect(&redis, NULL, NULL);
