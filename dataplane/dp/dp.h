@@ -111,6 +111,7 @@ struct dp_ctx {
 	uint64_t offline_total;		/* packets in the capture (offline) */
 	volatile int rx_done;
 	volatile int stop;
+	volatile int lcores_done;	/* every lcore has left its loop: no reader of gen is left */
 	volatile int reload_req;
 	int log_backpressure;		/* offline: wait for the log writer, never lose a record */
 	uint64_t reloads_ok, reloads_failed;

@@ -80,15 +80,16 @@ int dp_reload(struct dp_ctx *ctx, char *err, size_t errlen)
 	g->version = ++ctx->gen_version;
 	old = ctx->gen;
 	__atomic_store_n(&ctx->gen, g, __ATOMIC_RELEASE);
-	/* wait for every worker to adopt g (bounded by the run ending) */
-	while (!workers_acked(ctx, g->version) && !ctx->stop && !ctx->rx_done)
+	/* wait for every worker to adopt g (bounded by the run ending: once
+	 * the lcores have left their loops nobody adopts, and nobody reads) */
+	while (!workers_acked(ctx, g->version) && !ctx->stop && !ctx->rx_done && !ctx->lcores_done)
 		usleep(100);
-	while (!workers_acked(ctx, g->version) && !ctx->stop)
+	while (!workers_acked(ctx, g->version) && !ctx->stop && !ctx->lcores_done)
 		usleep(100);
 	token = rte_rcu_qsbr_start(ctx->qs);
-	while (!ctx->stop && !rte_rcu_qsbr_check(ctx->qs, token, false))
+	while (!ctx->stop && !ctx->lcores_done && !rte_rcu_qsbr_check(ctx->qs, token, false))
 		usleep(100);
-	if (!ctx->stop)
+	if (!ctx->stop || ctx->lcores_done)
 		sf_gen_free(old);	/* when stopping, the caller frees after the lcores end */
 	else
 		ctx->gen_prev = old;

@@ -646,6 +646,9 @@ int main(int argc, char **argv)
 		dp_worker_finish(ctx, &ctx->main_w);
 	rte_eal_mp_wait_lcore();
 	ctx->run_end_ns = now_ns();
+	/* a reload still in flight (a control-plane generation that came at
+	 * the end) must not wait for lcores that will never ack it */
+	__atomic_store_n(&ctx->lcores_done, 1, __ATOMIC_RELEASE);
 	dp_control_stop(ctx);
 	dp_log_stop(ctx);
 	dp_print_summary(ctx, stderr);

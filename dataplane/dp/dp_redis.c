@@ -217,8 +217,11 @@ void dp_redis_stop(struct dp_ctx *ctx, unsigned wait_ms)
 	/* Flush: every event the workers queued is confirmed by Redis, or
 	 * counted as dropped/invalid, or the time is up (Redis away). The
 	 * lcores have stopped, so attempted[] is final. */
-	for (unsigned waited = 0;; waited += 5) {
-		uint64_t want = 0;
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		uint64_t want = 0, waited;
 
 		for (unsigned i = 0; i < r->n_prod; i++)
 			want += r->attempted[i];
@@ -232,6 +235,10 @@ void dp_redis_stop(struct dp_ctx *ctx, unsigned wait_ms)
 		    st.journal_records == 0 && st.events_sent + st.events_replayed + gone >= want :
 		    st.events_sent + st.events_spilled + gone >= want)
 			break;
+		/* wall time, not a count of sleeps: a loaded machine sleeps longer */
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		waited = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (uint64_t)(t1.tv_nsec / 1000000) -
+			 (uint64_t)(t0.tv_nsec / 1000000);
 		if (waited >= wait_ms) {
 			uint64_t done = st.events_sent + st.events_replayed + gone;
 
