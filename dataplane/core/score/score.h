@@ -160,6 +160,26 @@ score_cp_next(const uint8_t **pp, const uint8_t *e, int fold)
 	return c;
 }
 
+/* The 2- and 3-grams that end at the code point just shifted into key
+ * (the 1-gram is the caller's: the boundary marker has none). */
+static inline __attribute__((always_inline)) size_t
+score_emit23(score_sink_fn sink, void *ctx, uint64_t key, uint64_t m2, uint64_t s2, uint64_t s3,
+	     unsigned bits, unsigned have, unsigned nmin, unsigned nmax, uint32_t st0, uint32_t st1,
+	     uint32_t at)
+{
+	size_t n = 0;
+
+	if (have >= 2 && nmin <= 2 && nmax >= 2) {
+		sink(ctx, score_row(key & m2, s2, bits), 2, st1, at);
+		n++;
+	}
+	if (have >= 3 && nmax >= 3) {
+		sink(ctx, score_row(key, s3, bits), 3, st0, at);
+		n++;
+	}
+	return n;
+}
+
 static inline __attribute__((always_inline)) size_t
 score_extract(const struct score_model *m, const char *text, size_t len, score_sink_fn sink,
 	      void *ctx)
@@ -215,14 +235,7 @@ score_extract(const struct score_model *m, const char *text, size_t len, score_s
 			sink(ctx, score_row(key & SCORE_CP_MASK, s1, bits), 1, st2, at);
 			n++;
 		}
-		if (have >= 2 && nmin <= 2 && nmax >= 2) {
-			sink(ctx, score_row(key & m2, s2, bits), 2, st1, at);
-			n++;
-		}
-		if (have >= 3 && nmax >= 3) {
-			sink(ctx, score_row(key, s3, bits), 3, st0, at);
-			n++;
-		}
+		n += score_emit23(sink, ctx, key, m2, s2, s3, bits, have, nmin, nmax, st0, st1, at);
 	}
 	if (bound) {
 		at = (uint32_t)len;
@@ -232,14 +245,7 @@ score_extract(const struct score_model *m, const char *text, size_t len, score_s
 		st2 = at;
 		if (have < 3)
 			have++;
-		if (have >= 2 && nmin <= 2 && nmax >= 2) {
-			sink(ctx, score_row(key & m2, s2, bits), 2, st1, at);
-			n++;
-		}
-		if (have >= 3 && nmax >= 3) {
-			sink(ctx, score_row(key, s3, bits), 3, st0, at);
-			n++;
-		}
+		n += score_emit23(sink, ctx, key, m2, s2, s3, bits, have, nmin, nmax, st0, st1, at);
 	}
 	return n;
 }
