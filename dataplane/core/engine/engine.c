@@ -294,6 +294,31 @@ static int report_sender_delivered(void *arg, const char *reporter, const char *
 	return eng_reports_delivered(arg, reporter, id);
 }
 
+/* An event for the control plane: counted, handed to the sink, and a
+ * shield change shared with the other workers as a fact. */
+static void emit_event(struct sf_worker *w, const struct policy_event *ev, const struct sf_sms *s)
+{
+	if (ev->type == POLICY_EVENT_REPORT)
+		w->st.reports++;
+	else if (ev->type == POLICY_EVENT_SHIELD)
+		w->st.shields++;
+	else
+		w->st.unshields++;
+	if (w->sink && w->sink->on_event)
+		w->sink->on_event(w->sink->ctx, ev, s);
+	if (ev->type != POLICY_EVENT_REPORT && w->sink && w->sink->on_fact) {
+		struct sf_fact f;
+
+		memset(&f, 0, sizeof(f));
+		f.kind = ev->type == POLICY_EVENT_SHIELD ? SF_FACT_SHIELD : SF_FACT_UNSHIELD;
+		f.ts_ns = s->ts_ns;
+		snprintf(f.a, sizeof(f.a), "%s", ev->shield.subscriber);
+		snprintf(f.b, sizeof(f.b), "%s", ev->shield.port);
+		w->st.facts_sent++;
+		w->sink->on_fact(w->sink->ctx, &f);
+	}
+}
+
 /* A whole report message (or what arrived of it): parsed once, one event. */
 static void report_emit(void *arg, const struct eng_report_msg *m)
 {
@@ -313,9 +338,7 @@ static void report_emit(void *arg, const struct eng_report_msg *m)
 	ev.parts = m->parts;
 	ev.parts_total = m->total;
 	ev.incomplete = m->incomplete;
-	w->st.reports++;
-	if (w->sink && w->sink->on_event)
-		w->sink->on_event(w->sink->ctx, &ev, m->sms);
+	emit_event(w, &ev, m->sms);
 }
 
 /* A short MO to an industry port sent in parts ("000" + "00"): whole, it
@@ -344,23 +367,7 @@ static void command_emit(void *arg, const struct eng_report_msg *m)
 	ev.type = ev.shield.type == POLICY_SHIELD_ADD ? POLICY_EVENT_SHIELD : POLICY_EVENT_UNSHIELD;
 	policy_state_shield(w->pst, ev.type == POLICY_EVENT_SHIELD, ev.shield.subscriber, ev.shield.port,
 			    m->sms->ts_ns);
-	if (ev.type == POLICY_EVENT_SHIELD)
-		w->st.shields++;
-	else
-		w->st.unshields++;
-	if (w->sink && w->sink->on_event)
-		w->sink->on_event(w->sink->ctx, &ev, m->sms);
-	if (w->sink && w->sink->on_fact) {
-		struct sf_fact f;
-
-		memset(&f, 0, sizeof(f));
-		f.kind = ev.type == POLICY_EVENT_SHIELD ? SF_FACT_SHIELD : SF_FACT_UNSHIELD;
-		f.ts_ns = m->sms->ts_ns;
-		snprintf(f.a, sizeof(f.a), "%s", ev.shield.subscriber);
-		snprintf(f.b, sizeof(f.b), "%s", ev.shield.port);
-		w->st.facts_sent++;
-		w->sink->on_fact(w->sink->ctx, &f);
-	}
+	emit_event(w, &ev, m->sms);
 }
 
 /* An MO part that may be a piece of a split shield command. */
@@ -467,27 +474,8 @@ static void on_sms(void *ctx, const struct sf_sms *s)
 		 * decided again, but its first copy already gave the event */
 		if (s->retransmission)
 			ev.type = POLICY_EVENT_NONE;
-		if (ev.type != POLICY_EVENT_NONE) {
-			if (ev.type == POLICY_EVENT_REPORT)
-				w->st.reports++;
-			else if (ev.type == POLICY_EVENT_SHIELD)
-				w->st.shields++;
-			else
-				w->st.unshields++;
-			if (w->sink && w->sink->on_event)
-				w->sink->on_event(w->sink->ctx, &ev, s);
-			if (ev.type != POLICY_EVENT_REPORT && w->sink && w->sink->on_fact) {
-				struct sf_fact f;
-
-				memset(&f, 0, sizeof(f));
-				f.kind = ev.type == POLICY_EVENT_SHIELD ? SF_FACT_SHIELD : SF_FACT_UNSHIELD;
-				f.ts_ns = s->ts_ns;
-				snprintf(f.a, sizeof(f.a), "%s", ev.shield.subscriber);
-				snprintf(f.b, sizeof(f.b), "%s", ev.shield.port);
-				w->st.facts_sent++;
-				w->sink->on_fact(w->sink->ctx, &f);
-			}
-		}
+		if (ev.type != POLICY_EVENT_NONE)
+			emit_event(w, &ev, s);
 	}
 	w->st.verdicts[pv.pv.verdict < 3 ? pv.pv.verdict : 0]++;
 	if (pv.pv.verdict != SF_VERDICT_PASS && pv.pv.class_id < SF_CLASS__COUNT)
