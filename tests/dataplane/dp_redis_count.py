@@ -181,14 +181,7 @@ def main():
     try:
         run_test(a, work, procs)
     finally:
-        for p in reversed(procs):
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-                try:
-                    p.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+        T.stop_procs(procs)
     T.finish("dp-redis-count")
 
 

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -292,3 +293,16 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def stop_procs(procs):
+    """SIGTERM the processes a test started, newest first; SIGKILL what
+    does not exit within 5 s."""
+    for p in reversed(procs):
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
