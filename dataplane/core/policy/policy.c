@@ -468,9 +468,14 @@ static int step_behaviour(struct eval *e)
 	 * (holiday greetings, meeting notices, "收到"), and a false positive
 	 * costs more than a miss. It blocks on the combination: the volume
 	 * plus a content score of at least content_campaign_score or a tag
-	 * rule's hit; otherwise it is tagged for the analysts. */
+	 * rule's hit; otherwise it is tagged for the analysts. The model's
+	 * tag alone (rule_id 0) counts only for a class the operator blocks
+	 * (fraud, illegal content): its commercial_ad tag takes in ~1% of
+	 * ham, and identical out-of-domain ham (an English meeting notice
+	 * forwarded by colleagues) would be blocked by volume alone. */
 	if ((b.policy_id == POLICY_ID_CONTENT_SENDERS || b.policy_id == POLICY_ID_CONTENT_RECIPIENTS) &&
-	    !(e->scan && (e->scan->action == SF_ACT_TAG ||
+	    !(e->scan && ((e->scan->action == SF_ACT_TAG &&
+			   (e->scan->rule_id || e->cfg->class_action[e->scan->class_id] == SF_ACT_BLOCK)) ||
 			  (e->cfg->content_campaign_score &&
 			   e->scan->score >= e->cfg->content_campaign_score))))
 		return finding(e, SF_CLASS_HARASSMENT, SF_ACT_TAG, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);

@@ -630,7 +630,22 @@ static void same_text(void)
 		hit.score = 60;
 		eval(&s5, &hit, T0 + 10 * NS);
 		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
+		/* the model's commercial_ad tag alone (no rule, rule_id 0)
+		 * with the volume: tagged, never blocked (identical ham the
+		 * model mistakes for an ad) */
+		hit.score = 0;
+		hit.n_hits = 0;
+		hit.action = SF_ACT_TAG;
+		hit.class_id = SF_CLASS_COMMERCIAL_AD;
+		hit.rule_id = 0;
+		eval(&s5, &hit, T0 + 10 * NS);
+		CHECK_INT(v.verdict, SF_VERDICT_TAG);
+		/* its tag for a class the operator blocks, with the volume: blocked */
+		hit.class_id = SF_CLASS_FRAUD_IMPERSONATION;
+		eval(&s5, &hit, T0 + 10 * NS);
+		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_CONTENT_SENDERS);
 		/* a tag rule's hit with the volume: blocked */
+		hit.n_hits = 1;
 		hit.score = 0;
 		hit.action = SF_ACT_TAG;
 		hit.class_id = SF_CLASS_FAKE_OFFER;
