@@ -450,34 +450,57 @@ static int step_recipient(struct eval *e)
 	return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
 }
 
+/* Is the text itself suspect, so that volume may turn it into a block?
+ * Identical ham is common (holiday greetings, meeting notices, "收到")
+ * and a false positive costs more than a miss, so volume blocks only on
+ * the combination: a content score of at least content_campaign_score, a
+ * tag rule's hit, or the model's tag for a class the operator blocks
+ * (fraud, illegal content). The model's commercial_ad tag alone is no
+ * such evidence: it takes in ~1% of ham, and identical out-of-domain ham
+ * (an English meeting notice forwarded by colleagues) would be blocked by
+ * volume alone. */
+static int content_suspect(const struct eval *e)
+{
+	const struct policy_scan *sc = e->scan;
+
+	if (!sc)
+		return 0;
+	if (sc->action == SF_ACT_TAG &&
+	    (sc->rule_id || e->cfg->class_action[sc->class_id] == SF_ACT_BLOCK))
+		return 1;
+	return e->cfg->content_campaign_score && sc->score >= e->cfg->content_campaign_score;
+}
+
 static int step_behaviour(struct eval *e)
 {
 	struct policy_behaviour b;
 	const char *sender = e->v->sender;
+	uint32_t id;
 
 	if (step_recipient(e))
 		return 1;
 	if (e->allowed || !e->st || !sender[0] || rate_exempt(e, sender))
 		return 0;
-	if (!policy_state_behaviour(e->st, e->cfg, sender, e->v->recipient,
-				    e->scan ? e->scan->fp : 0, e->now_ns, &b))
-		return 0;
+	id = policy_state_behaviour(e->st, e->cfg, sender, e->v->recipient,
+				    e->scan ? e->scan->fp : 0, e->now_ns, &b);
+	if (!id) {
+		/* a sender spreading suspect content to many recipients (an ad
+		 * or a scam texted from a personal number) blocks long before
+		 * the plain fan-out cap that a busy person may reach */
+		if (!e->cfg->fanout_suspect_max || b.fanout <= e->cfg->fanout_suspect_max ||
+		    !content_suspect(e))
+			return 0;
+		add_reason(e->v, "%s %u > %u", policy_id_name(POLICY_ID_FANOUT_SUSPECT), b.fanout,
+			   e->cfg->fanout_suspect_max);
+		return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, POLICY_ID_FANOUT_SUSPECT, 0,
+			       POLICY_STEP_BEHAVIOUR);
+	}
 	add_reason(e->v, "%s %u > %u", policy_id_name(b.policy_id), b.count, b.limit);
-	/* One text from many senders, or to many recipients, is a campaign
-	 * only if the text itself is suspect: identical ham is common
-	 * (holiday greetings, meeting notices, "收到"), and a false positive
-	 * costs more than a miss. It blocks on the combination: the volume
-	 * plus a content score of at least content_campaign_score or a tag
-	 * rule's hit; otherwise it is tagged for the analysts. The model's
-	 * tag alone (rule_id 0) counts only for a class the operator blocks
-	 * (fraud, illegal content): its commercial_ad tag takes in ~1% of
-	 * ham, and identical out-of-domain ham (an English meeting notice
-	 * forwarded by colleagues) would be blocked by volume alone. */
+	/* one text from many senders, or to many recipients, is a campaign
+	 * only if the text itself is suspect; otherwise it is tagged for the
+	 * analysts */
 	if ((b.policy_id == POLICY_ID_CONTENT_SENDERS || b.policy_id == POLICY_ID_CONTENT_RECIPIENTS) &&
-	    !(e->scan && ((e->scan->action == SF_ACT_TAG &&
-			   (e->scan->rule_id || e->cfg->class_action[e->scan->class_id] == SF_ACT_BLOCK)) ||
-			  (e->cfg->content_campaign_score &&
-			   e->scan->score >= e->cfg->content_campaign_score))))
+	    !content_suspect(e))
 		return finding(e, SF_CLASS_HARASSMENT, SF_ACT_TAG, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
 	return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
 }

@@ -41,6 +41,7 @@ void policy_config_defaults(struct policy_config *c)
 	c->pair_max = 30;
 	c->fanout_window_s = 3600;
 	c->fanout_max = 100;
+	c->fanout_suspect_max = 10;
 	c->content_window_s = 600;
 	c->content_senders_max = 20;
 	c->content_recipients_max = 500;
@@ -323,6 +324,7 @@ static const struct u32_key u32_keys[] = {
 	K("rates", pair_max, 0, 100000000),
 	K("rates", fanout_window_s, 1, 30 * 86400),
 	K("rates", fanout_max, 0, 100000000),
+	K("rates", fanout_suspect_max, 0, 100000000),
 	K("rates", content_window_s, 1, 30 * 86400),
 	K("rates", content_senders_max, 0, 100000000),
 	K("rates", content_recipients_max, 0, 100000000),

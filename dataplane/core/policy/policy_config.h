@@ -54,6 +54,7 @@ struct policy_config {
 	uint32_t sender_refill_per_min;		/* token bucket refill */
 	uint32_t pair_window_s, pair_max;
 	uint32_t fanout_window_s, fanout_max;
+	uint32_t fanout_suspect_max;	/* distinct recipients of a sender whose text is suspect */
 	uint32_t content_window_s, content_senders_max, content_recipients_max;
 	uint32_t content_campaign_score;	/* 60: score that makes a same-text campaign block */
 	/* SMS bombing: per recipient, from any sender (exempt and allowed included) */

@@ -38,6 +38,7 @@
 	X(RCPT_FLOOD, 6008, "behaviour.recipient_flood") \
 	X(RCPT_SENDERS, 6009, "behaviour.recipient_senders") \
 	X(RCPT_ALLOWED, 6010, "behaviour.recipient_allowed_flood") \
+	X(FANOUT_SUSPECT, 6011, "behaviour.fanout_suspect") \
 	X(QUIET_HOURS, 7001, "quiet_hours.commercial_ad") \
 	X(GEO_URL_BLOCKED, 8001, "geo.url_blocked") \
 	X(GEO_URL_SUSPICIOUS, 8002, "geo.url_suspicious") \

@@ -627,6 +627,7 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 			over(c->sender_per_day, day_n, POLICY_ID_RATE_DAY, out);
 			over(c->pair_max, pair_n, POLICY_ID_RATE_PAIR, out);
 			over(c->fanout_max, fan_n, POLICY_ID_RATE_FANOUT, out);
+			out->fanout = fan_n;
 		} else {
 			if (burst_over)
 				over(1, 2, POLICY_ID_RATE_BUCKET, out);

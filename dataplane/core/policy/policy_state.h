@@ -71,6 +71,7 @@ struct policy_behaviour {
 	uint32_t policy_id;	/* POLICY_ID_RATE_* / CONTENT_SENDERS / _RECIPIENTS, 0 = none */
 	uint32_t count;		/* the count that went over */
 	uint32_t limit;		/* the configured limit */
+	uint32_t fanout;	/* the sender's distinct recipients in its fan-out window */
 };
 
 /* Count one message from sender to recipient (canonical numbers or ids;

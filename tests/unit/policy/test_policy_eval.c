@@ -586,6 +586,35 @@ static void pairs_fanout(void)
 	send_n(1, "8613600000005", "8613599999999", T0 + 20 * NS, NS, NULL);
 	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_RATE_FANOUT);
 	CHECK_STR(v.reason, "behaviour.fanout 4 > 3");
+
+	/* suspect content to many recipients (fanout_suspect_max, default 10):
+	 * an ad rule's tag from a personal number, recipient 11 blocks */
+	setup();
+	CHECK_INT((int)cfg.fanout_suspect_max, 10);
+	{
+		struct policy_scan ad = { .action = SF_ACT_TAG, .class_id = SF_CLASS_COMMERCIAL_AD,
+					  .rule_id = 6001, .n_hits = 1, .fp = 0x77 };
+		struct policy_scan model_ad = ad;
+		struct policy_scan greeting = { .fp = 0x78 };
+
+		model_ad.rule_id = 0;
+		model_ad.n_hits = 0;
+		/* tagged, never passed: the ad rule's tag is the verdict */
+		send_n(10, "8613600000006", NULL, T0, NS, &ad);
+		VERDICT(SF_VERDICT_TAG, SF_CLASS_COMMERCIAL_AD, POLICY_ID_CONTENT_RULE);
+		send_n(1, "8613600000006", "8613599999998", T0 + 10 * NS, NS, &ad);
+		VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_FANOUT_SUSPECT);
+		CHECK_STR(v.reason, "rule 6001 commercial_ad; behaviour.fanout_suspect 11 > 10");
+		/* a greeting to 30 friends, and the model's ad guess alone, pass */
+		CHECK_INT(send_n(30, "8613600000007", NULL, T0, NS, &greeting), 30);
+		send_n(30, "8613600000008", NULL, T0, NS, &model_ad);
+		CHECK_INT(v.verdict, SF_VERDICT_TAG);
+		CHECK_INT(v.policy_id, POLICY_ID_CONTENT_RULE);
+		/* 0 turns the check off */
+		cfg.fanout_suspect_max = 0;
+		send_n(1, "8613600000006", "8613599999997", T0 + 11 * NS, NS, &ad);
+		CHECK_INT(v.verdict, SF_VERDICT_TAG);
+	}
 }
 
 static void same_text(void)
