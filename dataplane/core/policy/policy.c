@@ -484,11 +484,13 @@ static int step_behaviour(struct eval *e)
 	id = policy_state_behaviour(e->st, e->cfg, sender, e->v->recipient,
 				    e->scan ? e->scan->fp : 0, e->now_ns, &b);
 	if (!id) {
-		/* a sender spreading suspect content to many recipients (an ad
-		 * or a scam texted from a personal number) blocks long before
-		 * the plain fan-out cap that a busy person may reach */
+		/* one sender spreading suspect content to many recipients (an
+		 * ad or a scam texted from a personal number: the regulator's
+		 * definition of spam) blocks long before the plain fan-out cap
+		 * that a busy person may reach; here the model's tag of any
+		 * class counts, since it is one sender's own volume */
 		if (!e->cfg->fanout_suspect_max || b.fanout <= e->cfg->fanout_suspect_max ||
-		    !content_suspect(e))
+		    !(content_suspect(e) || (e->scan && e->scan->action == SF_ACT_TAG)))
 			return 0;
 		add_reason(e->v, "%s %u > %u", policy_id_name(POLICY_ID_FANOUT_SUSPECT), b.fanout,
 			   e->cfg->fanout_suspect_max);

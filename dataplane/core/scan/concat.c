@@ -4,6 +4,7 @@
  * are found. Per-message state is kept compressed (hs_compress_stream) in a
  * fixed table; the thread's one working stream is expanded into for each
  * part (hs_reset_and_expand_stream), so the hot path does not allocate. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include "sf_verdict.h"
 #include "scan/scan.h"
 #include "scan/scan_int.h"
+#include "score/score.h"
 
 #define CONCAT_WAYS 8
 #define CONCAT_PART_MAX 640	/* normalised bytes buffered per early part */
@@ -37,7 +39,43 @@ struct centry {
 	uint32_t pending;	/* chain of early parts sorted by seq */
 	size_t state_len;
 	struct scan_acc acc;	/* hits of the message so far */
+	/* the content model's raw sums over the parts so far (each part
+	 * added once, on arrival), and per class the highest score the
+	 * message had so far: the model scores the message, not the part,
+	 * and what it found in part 1 still holds for part 3 */
+	int64_t msum[SCORE_MAX_CLASSES];
+	int32_t mbest[SCORE_MAX_CLASSES];
+	uint32_t mn;
 };
+
+/* The model's view of one part (sum, n) and the scores that decide (s). */
+struct msg_model {
+	const struct score_model *m;
+	int64_t sum[SCORE_MAX_CLASSES];
+	size_t n;
+	int32_t s[SCORE_MAX_CLASSES];
+};
+
+static void model_get(const struct centry *e, struct msg_model *tot)
+{
+	memcpy(tot->s, e->mbest, sizeof(tot->s));
+}
+
+static void model_add(struct centry *e, const struct msg_model *part, struct msg_model *tot)
+{
+	int32_t now[SCORE_MAX_CLASSES];
+
+	if (!part->m)
+		return;
+	for (unsigned k = 0; k < SCORE_MAX_CLASSES; k++)
+		e->msum[k] += part->sum[k];
+	e->mn += (uint32_t)part->n;
+	score_finish(part->m, e->msum, e->mn, now);
+	for (unsigned k = 0; k < SCORE_MAX_CLASSES; k++)
+		if (now[k] > e->mbest[k])
+			e->mbest[k] = now[k];
+	model_get(e, tot);
+}
 
 struct scan_concat {
 	unsigned nbuckets;	/* power of two */
@@ -224,6 +262,10 @@ static struct centry *entry_get(struct scan_concat *c, const struct scan_bundle 
 	if (sender)
 		memcpy(victim->sender, sender, strlen(sender) + 1);
 	scan_acc_init(&victim->acc);
+	memset(victim->msum, 0, sizeof(victim->msum));
+	for (unsigned k = 0; k < SCORE_MAX_CLASSES; k++)
+		victim->mbest[k] = INT32_MIN;
+	victim->mn = 0;
 	c->active++;
 	return victim;
 }
@@ -353,6 +395,7 @@ static void entry_break(struct scan_concat *c, const struct scan_bundle *b,
 static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bundle *b,
 				     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
 				     const char *norm, size_t len, const char *sender, uint64_t now_ns,
+				     const struct msg_model *part, struct msg_model *tot,
 				     struct scan_result *out)
 {
 	char canon[BUNDLE_SENDER_MAX + 1];
@@ -401,6 +444,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		scan_acc_merge(&acc, &e->acc, b);
 		scan_acc_result(&acc, b, out);
 		out->flags |= SCAN_F_DUPLICATE;
+		model_get(e, tot);
 		return SF_OK;
 	}
 	if (e->broken || (seq > e->next_seq && pend_add(c, e, seq, norm, len) != 0)) {
@@ -410,6 +454,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		err = scan_alone(b, s, norm, len, snd, &e->acc);
 		if (err != SF_OK)
 			return err;
+		model_add(e, part, tot);
 		scan_acc_result(&e->acc, b, out);
 		out->flags |= SCAN_F_ALONE;
 		if (seq == total) {
@@ -427,6 +472,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		scan_acc_merge(&acc, &e->acc, b);
 		scan_acc_result(&acc, b, out);
 		out->flags |= SCAN_F_BUFFERED;
+		model_add(e, part, tot);
 		return SF_OK;
 	}
 	err = stream_parts(c, b, s, e, norm, len);
@@ -437,10 +483,12 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		err = scan_alone(b, s, norm, len, snd, &e->acc);
 		if (err != SF_OK)
 			return err;
+		model_add(e, part, tot);
 		scan_acc_result(&e->acc, b, out);
 		out->flags |= SCAN_F_ALONE;
 		return SF_OK;
 	}
+	model_add(e, part, tot);
 	scan_acc_result(&e->acc, b, out);
 	out->flags |= SCAN_F_STREAMED;
 	if (e->next_seq > e->total) {
@@ -451,15 +499,27 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 	return SF_OK;
 }
 
-/* The rules see the message so far; the model scores this part's text. */
+/* The rules and the model both see the message so far: the rules through
+ * the stream (or the hits of the parts scanned alone), the model through
+ * the weight sums of every part that arrived, so a part that reads as
+ * harmless alone gets the verdict of the scam it continues. */
 enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
 			     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
 			     const char *norm, size_t len, const char *sender, uint64_t now_ns,
 			     struct scan_result *out)
 {
-	enum sf_err e = concat_part_rules(c, b, s, key, seq, total, norm, len, sender, now_ns, out);
+	struct msg_model part, tot;
+	enum sf_err e;
 
-	if (e == SF_OK)
-		scan_model_apply(b, norm, len, out);
+	memset(&part, 0, sizeof(part));
+	part.m = b->model;
+	if (part.m) {
+		part.n = score_sums(part.m, norm, len, part.sum);
+		score_finish(part.m, part.sum, part.n, part.s);
+	}
+	tot = part;
+	e = concat_part_rules(c, b, s, key, seq, total, norm, len, sender, now_ns, &part, &tot, out);
+	if (e == SF_OK && part.m)
+		scan_model_decide(b, tot.s, out);
 	return e;
 }

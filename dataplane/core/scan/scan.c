@@ -236,13 +236,22 @@ enum sf_err scan_block(const struct scan_bundle *b, struct scan_scratch *s,
 void scan_model_apply(const struct scan_bundle *b, const char *norm, size_t len,
 		      struct scan_result *out)
 {
-	const struct score_model *m = b->model;
 	int32_t s[SCORE_MAX_CLASSES];
+
+	if (!b->model)
+		return;
+	score_text(b->model, norm, len, s);
+	scan_model_decide(b, s, out);
+}
+
+void scan_model_decide(const struct scan_bundle *b, const int32_t s[SCORE_MAX_CLASSES],
+		       struct scan_result *out)
+{
+	const struct score_model *m = b->model;
 	unsigned c, act;
 
 	if (!m)
 		return;
-	score_text(m, norm, len, s);
 	act = score_decide(m, s, &c);
 	out->model_action = (uint8_t)act;
 	out->model_class = m->cls[c].sf_class;

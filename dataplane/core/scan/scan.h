@@ -14,6 +14,7 @@
 
 #include "sf_err.h"
 #include "scan/bundle.h"
+#include "score/score.h"
 
 #define SCAN_MAX_HITS 16
 
@@ -68,6 +69,10 @@ enum sf_err scan_block(const struct scan_bundle *b, struct scan_scratch *s,
  * call it; allocation-free. */
 void scan_model_apply(const struct scan_bundle *b, const char *norm, size_t len,
 		      struct scan_result *out);
+/* The same from the model's per-class scores (score_text/score_finish),
+ * e.g. of a whole concatenated message. */
+void scan_model_decide(const struct scan_bundle *b, const int32_t s[SCORE_MAX_CLASSES],
+		       struct scan_result *out);
 
 /* Every match of every rule, for tools (rulec test/explain), not the hot
  * path: fn gets the rule, the match end offset and whether the rule's

@@ -106,13 +106,13 @@ static void sumn_sink(void *ctx, uint32_t row, unsigned n, uint32_t off, uint32_
 		c->s[k] += r[k];
 }
 
-size_t score_text(const struct score_model *m, const char *text, size_t len,
-		  int32_t out[SCORE_MAX_CLASSES])
+size_t score_sums(const struct score_model *m, const char *text, size_t len,
+		  int64_t sum[SCORE_MAX_CLASSES])
 {
-	int64_t sum[SCORE_MAX_CLASSES] = { 0 };
-	unsigned nc = m->n_classes, c;
+	unsigned nc = m->n_classes;
 	size_t n;
-	double k;
+
+	memset(sum, 0, SCORE_MAX_CLASSES * sizeof(*sum));
 
 	/* int32 sums hold: at most 3 features per byte of text, |w| < 2^15,
 	 * so texts below 2^14 bytes; longer ones are summed in int64 */
@@ -129,14 +129,32 @@ size_t score_text(const struct score_model *m, const char *text, size_t len,
 		x.w = m->w;
 		x.nc = nc;
 		n = score_extract(m, text, len, sumn_sink, &x);
-		memcpy(sum, x.s, sizeof sum);
+		memcpy(sum, x.s, SCORE_MAX_CLASSES * sizeof(*sum));
 	}
+	return n;
+}
+
+void score_finish(const struct score_model *m, const int64_t sum[SCORE_MAX_CLASSES], size_t n,
+		  int32_t out[SCORE_MAX_CLASSES])
+{
+	unsigned nc = m->n_classes, c;
+	double k;
+
 	k = n ? 1000.0 / (ldexp(1.0, m->scale) * sqrt((double)n)) : 0.0;
 	for (c = 0; c < SCORE_MAX_CLASSES; c++) {
 		double v = c < nc ? m->cls[c].bias + (double)sum[c] * k : 0.0;
 
 		out[c] = v >= 1e9 ? 1000000000 : v <= -1e9 ? -1000000000 : (int32_t)lrint(v);
 	}
+}
+
+size_t score_text(const struct score_model *m, const char *text, size_t len,
+		  int32_t out[SCORE_MAX_CLASSES])
+{
+	int64_t sum[SCORE_MAX_CLASSES];
+	size_t n = score_sums(m, text, len, sum);
+
+	score_finish(m, sum, n, out);
 	return n;
 }
 

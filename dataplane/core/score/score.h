@@ -262,6 +262,14 @@ size_t score_features(const struct score_model *m, const char *text, size_t len,
  * allocation. Returns the feature count. */
 size_t score_text(const struct score_model *m, const char *text, size_t len,
 		  int32_t out[SCORE_MAX_CLASSES]);
+/* The same in two steps, for a message that arrives in parts: the raw
+ * per-class weight sums of text and its feature count (sums and counts of
+ * several parts add up: the features do not depend on the order), then
+ * the scores of the whole. score_text = score_sums + score_finish. */
+size_t score_sums(const struct score_model *m, const char *text, size_t len,
+		  int64_t sum[SCORE_MAX_CLASSES]);
+void score_finish(const struct score_model *m, const int64_t sum[SCORE_MAX_CLASSES], size_t n,
+		  int32_t out[SCORE_MAX_CLASSES]);
 
 /* The model's own opinion: for the classes at or above their block
  * threshold, the one furthest above it blocks; else the same for tag.

@@ -348,6 +348,31 @@ static void test_decision_order(void)
 	CHECK_INT(r.rule_id, 0);
 	CHECK_INT(r.flags & SCAN_F_MODEL, SCAN_F_MODEL);
 	CHECK_INT(r.model_score, 500);	/* -1500 + 4/sqrt(4) * 1000 */
+	/* a concatenated message: the model scores the message so far, and
+	 * what it found in an earlier part holds for the later ones */
+	{
+		struct scan_concat *cc = scan_concat_create(8, 1000000000ull);
+
+		/* "aa" alone: -1500 + 2/sqrt(2) * 1000 = -86: a tag, no block */
+		CHECK_INT(scan_concat_part(cc, b, s, 7, 1, 3, "aa", 2, NULL, 1, &r), SF_OK);
+		CHECK_INT(r.action, SF_ACT_TAG);
+		CHECK_INT(r.model_score, -86);
+		/* "aa" + "aa" = "aaaa": 500, blocks; "aa" alone would not */
+		CHECK_INT(scan_concat_part(cc, b, s, 7, 2, 3, "aa", 2, NULL, 2, &r), SF_OK);
+		CHECK_INT(r.action, SF_ACT_BLOCK);
+		CHECK_INT(r.model_score, 500);
+		/* the harmless tail dilutes the whole (-1500 + 4/sqrt(10) * 1000
+		 * = -235) but part 1-2 blocked: the message stays blocked */
+		CHECK_INT(scan_concat_part(cc, b, s, 7, 3, 3, "bbbbbb", 6, NULL, 3, &r), SF_OK);
+		CHECK_INT(r.action, SF_ACT_BLOCK);
+		CHECK_INT(r.model_score, 500);
+		/* a retransmitted part is not counted twice */
+		CHECK_INT(scan_concat_part(cc, b, s, 8, 1, 2, "aa", 2, NULL, 4, &r), SF_OK);
+		CHECK_INT(scan_concat_part(cc, b, s, 8, 1, 2, "aa", 2, NULL, 5, &r), SF_OK);
+		CHECK_INT(r.model_score, -86);
+		CHECK_INT(r.action, SF_ACT_TAG);
+		scan_concat_free(cc);
+	}
 	CHECK_INT(r.model_version, scan_bundle_model(b)->version);
 	/* an allow rule wins over the model */
 	CHECK_INT(scan_block(b, s, "您的验证码是123456aaaa", strlen("您的验证码是123456aaaa"), NULL, &r), SF_OK);
