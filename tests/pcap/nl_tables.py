@@ -3,9 +3,10 @@
 """National language tables end to end (issue 15 item 7): Hindi and Bengali
 fraud texts sent in their TS 23.038 locking and single shift tables (UDH IEs
 0x25 / 0x24) reach the scanner as the text the handset shows and are
-blocked by a rule written in that script, as the same text in UCS-2 is; a
-Hindi ham text passes; reserved table ids fall back to the default alphabet
-(counted text.nl_table_unknown) exactly as tshark shows them.
+blocked by a rule written in that script, as the same text in UCS-2 is,
+also when the phrase spans two concatenated parts; a Hindi ham text passes;
+reserved table ids fall back to the default alphabet (counted
+text.nl_table_unknown) exactly as tshark shows them.
 
 tshark (4.0) does not apply the Annex A tables at all (it shows the default
 alphabet for every id), so it is the oracle only for the fallback frames;
@@ -95,10 +96,12 @@ def pack(septs, fill):
     return bytes(out)
 
 
-def nl_submit(septs, lock, single):
+def nl_submit(septs, lock, single, concat=b""):
     """SMS-SUBMIT in GSM 7-bit behind the IEs 0x25 (locking) and 0x24
-    (single shift) of TS 23.040 §9.2.3.24.15/16."""
-    udh = bytes([6, 0x25, 1, lock, 0x24, 1, single])
+    (single shift) of TS 23.040 §9.2.3.24.15/16, after the concatenation
+    IE concat (without UDHL) when given."""
+    ies = concat + bytes([0x25, 1, lock, 0x24, 1, single])
+    udh = bytes([len(ies)]) + ies
     hs = (len(udh) * 8 + 6) // 7	# the text starts on a septet boundary
     return st.submit(RCPT, pack(septs, hs * 7 - len(udh) * 8), dcs=0, udl=hs + len(septs), udh=udh)
 
@@ -112,9 +115,10 @@ def frames():
     """(frame, verdicts it may get, the text smsfw must decode or None for tshark's)"""
     f = []
 
-    def add(tpdu, want, text):
+    def add(tpdu, want, text, sender=None):
         i = len(f)
-        f.append((st.frame([st.data_chunk(100 + i, mo(tpdu, SENDERS[i], 10 + i))]), want, text))
+        f.append((st.frame([st.data_chunk(100 + i, mo(tpdu, SENDERS[i if sender is None else sender], 10 + i))]),
+                  want, text))
 
     add(nl_submit(encode(HI_FRAUD, HINDI, HINDI), HINDI, HINDI), ("block",), HI_FRAUD)
     add(nl_submit(encode(BN_FRAUD, BENGALI, BENGALI), BENGALI, BENGALI), ("block",), BN_FRAUD)
@@ -125,6 +129,13 @@ def frames():
     add(nl_submit(encode(HI_FRAUD_PLAIN, HINDI, 0), HINDI, 14), ("block",), HI_FRAUD_PLAIN)
     # reserved locking id: the default alphabet, as tshark shows it
     add(nl_submit(encode(ASCII_TEXT, 0, 0), 200, 0), ("pass",), None)
+    # a concatenated Hindi message whose phrase spans the parts, scanned as
+    # one stream: part 1 alone holds half the phrase and passes, part 2
+    # completes it and blocks (as evasion.py's split cases)
+    cut = HI_FRAUD.index("खा") + 1
+    for seq, part, want in ((1, HI_FRAUD[:cut], ("pass", "tag")), (2, HI_FRAUD[cut:], ("block",))):
+        add(nl_submit(encode(part, HINDI, HINDI), HINDI, HINDI, concat=bytes([0x00, 3, 0x77, 2, seq])),
+            want, part, sender=10)
     return f
 
 
