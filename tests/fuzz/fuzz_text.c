@@ -28,13 +28,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 3 || size > 1024)
 		return 0;
 	fill = data[0] % 7;
-	lock = data[1] % 5;	/* 0..3 plus one unknown id */
-	single = data[2] % 5;
+	lock = data[1] % 15;	/* national language ids 0..13 plus one reserved id */
+	single = data[2] % 15;
 	n = size - 3;
 
 	/* tables */
-	if (n && gsm7_nl_supported(1, lock) && gsm7_locking_cp(lock, p[0] & 0x7F) == 0)
-		abort();	/* a carried locking table defines all 128 codes */
+	if (n && (lock <= 1 || lock == 3) && gsm7_locking_cp(lock, p[0] & 0x7F) == 0)
+		abort();	/* the default, Turkish and Portuguese tables define all 128 codes */
+	if (n && gsm7_nl_supported(1, lock) &&
+	    (gsm7_locking_cp(lock, p[0] & 0x7F) == 0xFFFF) != ((p[0] & 0x7F) == GSM7_ESC))
+		abort();	/* ESC sits at 0x1B of every locking table, nowhere else */
 	if (n)
 		(void)gsm7_single_cp(single, p[0]);
 	if (gsm7_fill_bits(n) > 6)

@@ -60,8 +60,8 @@ struct tpdu_view {
 	uint8_t has_concat, concat_ref16; uint16_t concat_ref; uint8_t concat_total, concat_seq;
 	uint8_t has_ports; uint16_t dst_port, src_port;
 	uint8_t nl_single, nl_locking;		/* national language ids from the UDH, 0 none */
-	uint8_t nl_unknown;			/* a UDH table id this build cannot decode:
-						 * count SF_E_TEXT_NL_UNKNOWN */
+	uint8_t nl_unknown;			/* a table id TS 23.038 does not define (14..255,
+						 * Spanish locking): SF_E_TEXT_NL_UNKNOWN */
 	uint8_t anomalies;			/* TPDU_ANOM_*: out of spec, decoded anyway */
 	uint8_t udh_ies, udh_ignored;		/* IEs seen; IEs ignored as malformed (§9.2.3.24) */
 	/* the text */

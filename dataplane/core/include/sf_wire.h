@@ -190,5 +190,15 @@
 #define SF_NL_TURKISH		1
 #define SF_NL_SPANISH		2
 #define SF_NL_PORTUGUESE	3
+#define SF_NL_BENGALI		4
+#define SF_NL_GUJARATI		5
+#define SF_NL_HINDI		6
+#define SF_NL_KANNADA		7
+#define SF_NL_MALAYALAM		8
+#define SF_NL_ORIYA		9
+#define SF_NL_PUNJABI		10
+#define SF_NL_TAMIL		11
+#define SF_NL_TELUGU		12
+#define SF_NL_URDU		13
 
 #endif

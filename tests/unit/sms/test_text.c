@@ -189,14 +189,139 @@ static void test_national_tables(void)
 		CHECK_INT(gsm7_decode(packed, (size_t)k, 0, 4, 0, 3, out, sizeof out, NULL), 4);
 		CHECK_STR(out, "âÃ");
 	}
-	CHECK_INT(gsm7_nl_supported(1, SF_NL_SPANISH), 0);	/* no Spanish locking table exists */
+	CHECK_INT(gsm7_nl_supported(1, SF_NL_SPANISH), 0);	/* A.3.2 is void: no Spanish locking table */
 	CHECK_INT(gsm7_nl_supported(0, SF_NL_SPANISH), 1);
 	CHECK_INT(gsm7_nl_supported(1, SF_NL_TURKISH), 1);
 	CHECK_INT(gsm7_nl_supported(1, SF_NL_PORTUGUESE), 1);
-	CHECK_INT(gsm7_nl_supported(0, 4), 0);	/* Bengali: not carried */
+	for (unsigned id = SF_NL_BENGALI; id <= SF_NL_URDU; id++) {
+		CHECK_INT(gsm7_nl_supported(1, (uint8_t)id), 1);
+		CHECK_INT(gsm7_nl_supported(0, (uint8_t)id), 1);
+	}
+	for (unsigned id = 14; id < 256; id++) {	/* reserved (§6.2.1.2.4) */
+		CHECK_INT(gsm7_nl_supported(1, (uint8_t)id), 0);
+		CHECK_INT(gsm7_nl_supported(0, (uint8_t)id), 0);
+	}
 	CHECK_INT(gsm7_locking_cp(1, 0x07), 0x0131);
 	CHECK_INT(gsm7_single_cp(2, 0x41), 0x00C1);
 	CHECK_INT(gsm7_single_cp(0, 0x41), 0);
+	CHECK_INT(gsm7_locking_cp(SF_NL_HINDI, 0x1B), 0xFFFF);	/* ESC in every locking table */
+	CHECK_INT(gsm7_single_cp(SF_NL_HINDI, 0x1B), 0);
+	CHECK_INT(gsm7_locking_cp(SF_NL_TAMIL, 0x00), 0);	/* A.3.11 leaves 0x00 empty */
+	CHECK_INT(gsm7_locking_cp(SF_NL_SPANISH, 0x41), 0);
+}
+
+/* Annex A.3.4-A.3.13 and A.2.4-A.2.13, identifiers 4..13 (Bengali .. Urdu):
+ * eight locking shift codes and five single shift codes (ESC + code) of
+ * each table, the expected text written from the tables as TS 23.038
+ * prints them. Decoded after 3 fill bits, and encoded back to the same
+ * septets. */
+static void test_indic_tables(void)
+{
+	static const struct {
+		uint8_t id;
+		uint8_t sep[18];
+		const char *text;
+	} v[] = {
+		/* A.3.4, A.2.4 Bengali: 01 ◌ং 13 ও 24 ড 3D প 4D হ 5F ◌্ 7B ◌ৗ 7F ৱ;
+		 * 1B1C ২ 1B20 ৬ 1B2A ◌ৣ 1B40 | 1B65 € */
+		{ 4, { 0x01, 0x13, 0x24, 0x3D, 0x4D, 0x5F, 0x7B, 0x7F, 0x1B, 0x1C, 0x1B, 0x20, 0x1B, 0x2A, 0x1B, 0x40, 0x1B, 0x65 },
+		  "\u0982\u0993\u09A1\u09AA\u09B9\u09CD\u09D7\u09F1\u09E8\u09EC\u09E3|\u20AC" },
+		/* A.3.5, A.2.5 Gujarati: 01 ◌ં 13 ઓ 24 ડ 3D પ 4D હ 5F ◌્ 7B ૠ 7F ૱;
+		 * 1B1C ૦ 1B20 ૪ 1B2F \ 1B40 | 1B65 € */
+		{ 5, { 0x01, 0x13, 0x24, 0x3D, 0x4D, 0x5F, 0x7B, 0x7F, 0x1B, 0x1C, 0x1B, 0x20, 0x1B, 0x2F, 0x1B, 0x40, 0x1B, 0x65 },
+		  "\u0A82\u0A93\u0AA1\u0AAA\u0AB9\u0ACD\u0AE0\u0AF1\u0AE6\u0AEA\\|\u20AC" },
+		/* A.3.6, A.2.6 Hindi: 01 ◌ं 13 ओ 24 ड 3D प 4D ह 5F ◌् 7B ॲ 7F ॿ;
+		 * 1B1C ० 1B20 ४ 1B2A ◌॓ 1B40 | 1B65 € */
+		{ 6, { 0x01, 0x13, 0x24, 0x3D, 0x4D, 0x5F, 0x7B, 0x7F, 0x1B, 0x1C, 0x1B, 0x20, 0x1B, 0x2A, 0x1B, 0x40, 0x1B, 0x65 },
+		  "\u0902\u0913\u0921\u092A\u0939\u094D\u0972\u097F\u0966\u096A\u0953|\u20AC" },
+		/* A.3.7, A.2.7 Kannada: 01 ◌ಂ 13 ಓ 24 ಡ 3D ಪ 4D ಹ 5F ◌್ 7B ◌ೖ 7F ◌ೣ;
+		 * 1B1C ೦ 1B20 ೪ 1B2A ೲ 1B40 | 1B65 € */
+		{ 7, { 0x01, 0x13, 0x24, 0x3D, 0x4D, 0x5F, 0x7B, 0x7F, 0x1B, 0x1C, 0x1B, 0x20, 0x1B, 0x2A, 0x1B, 0x40, 0x1B, 0x65 },
+		  "\u0C82\u0C93\u0CA1\u0CAA\u0CB9\u0CCD\u0CD6\u0CE3\u0CE6\u0CEA\u0CF2|\u20AC" },
+		/* A.3.8, A.2.8 Malayalam: 01 ◌ം 13 ഓ 24 ഡ 3D പ 4D ഹ 5F ◌് 7B ൠ 7F ൹;
+		 * 1B1C ൦ 1B20 ൪ 1B2A ൲ 1B40 | 1B65 € */
+		{ 8, { 0x01, 0x13, 0x24, 0x3D, 0x4D, 0x5F, 0x7B, 0x7F, 0x1B, 0x1C, 0x1B, 0x20, 0x1B, 0x2A, 0x1B, 0x40, 0x1B, 0x65 },
+		  "\u0D02\u0D13\u0D21\u0D2A\u0D39\u0D4D\u0D60\u0D79\u0D66\u0D6A\u0D72|\u20AC" },
+		/* A.3.9, A.2.9 Oriya: 01 ◌ଂ 13 ଓ 24 ଡ 3D ପ 4D ହ 5F ◌୍ 7B ◌ୗ 7F ◌ୣ;
+		 * 1B1C ୦ 1B20 ୪ 1B2A ୟ 1B40 | 1B65 € */
+		{ 9, { 0x01, 0x13, 0x24, 0x3D, 0x4D, 0x5F, 0x7B, 0x7F, 0x1B, 0x1C, 0x1B, 0x20, 0x1B, 0x2A, 0x1B, 0x40, 0x1B, 0x65 },
+		  "\u0B02\u0B13\u0B21\u0B2A\u0B39\u0B4D\u0B57\u0B63\u0B66\u0B6A\u0B5F|\u20AC" },
+		/* A.3.10, A.2.10 Punjabi: 01 ◌ਂ 13 ਓ 24 ਡ 3D ਪ 4D ਹ 5F ◌੍ 7B ◌ੰ 7F ੴ;
+		 * 1B1C ੦ 1B20 ੪ 1B2A ਜ਼ 1B40 | 1B65 € */
+		{ 10, { 0x01, 0x13, 0x24, 0x3D, 0x4D, 0x5F, 0x7B, 0x7F, 0x1B, 0x1C, 0x1B, 0x20, 0x1B, 0x2A, 0x1B, 0x40, 0x1B, 0x65 },
+		  "\u0A02\u0A13\u0A21\u0A2A\u0A39\u0A4D\u0A70\u0A74\u0A66\u0A6A\u0A5B|\u20AC" },
+		/* A.3.11, A.2.11 Tamil: 01 ◌ஂ 13 ஓ 26 ண 3D ப 4D ஹ 5F ◌் 7B ◌ௗ 7F ௹;
+		 * 1B1C ௦ 1B20 ௪ 1B2A ௵ 1B40 | 1B65 € */
+		{ 11, { 0x01, 0x13, 0x26, 0x3D, 0x4D, 0x5F, 0x7B, 0x7F, 0x1B, 0x1C, 0x1B, 0x20, 0x1B, 0x2A, 0x1B, 0x40, 0x1B, 0x65 },
+		  "\u0B82\u0B93\u0BA3\u0BAA\u0BB9\u0BCD\u0BD7\u0BF9\u0BE6\u0BEA\u0BF5|\u20AC" },
+		/* A.3.12, A.2.12 Telugu: 01 ◌ం 13 ఓ 24 డ 3D ప 4D హ 5F ◌్ 7B ◌ౖ 7F ◌ౣ;
+		 * 1B1C ౦ 1B20 ౪ 1B2A ౸ 1B40 | 1B65 € */
+		{ 12, { 0x01, 0x13, 0x24, 0x3D, 0x4D, 0x5F, 0x7B, 0x7F, 0x1B, 0x1C, 0x1B, 0x20, 0x1B, 0x2A, 0x1B, 0x40, 0x1B, 0x65 },
+		  "\u0C02\u0C13\u0C21\u0C2A\u0C39\u0C4D\u0C56\u0C63\u0C66\u0C6A\u0C78|\u20AC" },
+		/* A.3.13, A.2.13 Urdu: 01 آ 13 ڄ 24 ذ 3D س 4D ل 5F ◌ٗ 7B ◌ٕ 7F ◌ٰ;
+		 * 1B1C ۰ 1B20 ۴ 1B2A ؎ 1B40 | 1B65 € */
+		{ 13, { 0x01, 0x13, 0x24, 0x3D, 0x4D, 0x5F, 0x7B, 0x7F, 0x1B, 0x1C, 0x1B, 0x20, 0x1B, 0x2A, 0x1B, 0x40, 0x1B, 0x65 },
+		  "\u0622\u0684\u0630\u0633\u0644\u0657\u0655\u0670\u06F0\u06F4\u060E|\u20AC" },
+	};
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		uint8_t sep[32], packed[32];
+		char out[128];
+		uint32_t bad = 0;
+		int k = gsm7_pack(v[i].sep, sizeof v[i].sep, 3, packed, sizeof packed);
+
+		CHECK_INT(k, 17);	/* 3 + 18 * 7 bits */
+		CHECK_INT(gsm7_decode(packed, (size_t)k, 3, sizeof v[i].sep, v[i].id, v[i].id,
+				      out, sizeof out, &bad), (int)strlen(v[i].text));
+		CHECK_STR(out, v[i].text);
+		CHECK_INT(bad, 0);
+		CHECK_INT(gsm7_from_utf8_nl(v[i].text, strlen(v[i].text), v[i].id, v[i].id, sep, sizeof sep),
+			  (int)sizeof v[i].sep);
+		CHECK_MEM(sep, v[i].sep, sizeof v[i].sep);
+	}
+}
+
+/* Tables of different languages together, words, and the codes a national
+ * table leaves empty (§6.1.1 note 1: shown as a space, counted). */
+static void test_indic_mixed_and_empty(void)
+{
+	/* "नमस्ते" (Hindi locking): न 0x2F, म 0x42, स 0x4C, ् 0x5F, त 0x27, े 0x59 */
+	static const uint8_t namaste[] = { 0x2F, 0x42, 0x4C, 0x5F, 0x27, 0x59 };
+	/* Hindi locking + default extension table: ESC 0x65 €, ESC 0x2A (not in
+	 * §6.2.1.1) → Hindi 0x2A थ; Urdu locking + Bengali single shift: 0x00 ا,
+	 * ESC 0x1C ২ */
+	static const uint8_t mixed1[] = { 0x1B, 0x65, 0x1B, 0x2A };
+	static const uint8_t mixed2[] = { 0x00, 0x1B, 0x1C };
+	/* Tamil (A.3.11, A.2.11): 0x00 empty, 0x02 ஃ, 0x3B ';', 0x41 empty,
+	 * ESC 0x5B (empty in both tables), ESC 0x41 'A' (single shift) */
+	static const uint8_t tamil[] = { 0x00, 0x02, 0x3B, 0x41, 0x1B, 0x5B, 0x1B, 0x41 };
+	uint8_t sep[16], packed[16];
+	char out[64];
+	uint32_t bad = 0;
+	int k;
+
+	k = gsm7_pack(namaste, sizeof namaste, 0, packed, sizeof packed);
+	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, sizeof namaste, SF_NL_HINDI, 0, out, sizeof out, &bad), 18);
+	CHECK_STR(out, "\u0928\u092E\u0938\u094D\u0924\u0947");
+	CHECK_INT(gsm7_from_utf8_nl(out, strlen(out), SF_NL_HINDI, SF_NL_HINDI, sep, sizeof sep), 6);
+	CHECK_MEM(sep, namaste, sizeof namaste);
+	/* not representable without the Hindi locking table */
+	CHECK_INT(gsm7_from_utf8_nl(out, strlen(out), 0, SF_NL_HINDI, sep, sizeof sep), SF_E_TEXT_UNREPRESENTABLE);
+
+	k = gsm7_pack(mixed1, sizeof mixed1, 0, packed, sizeof packed);
+	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, sizeof mixed1, SF_NL_HINDI, 0, out, sizeof out, &bad), 6);
+	CHECK_STR(out, "\u20AC\u0925");
+	k = gsm7_pack(mixed2, sizeof mixed2, 0, packed, sizeof packed);
+	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, sizeof mixed2, SF_NL_URDU, SF_NL_BENGALI,
+			      out, sizeof out, &bad), 5);
+	CHECK_STR(out, "\u0627\u09E8");
+	CHECK_INT(bad, 0);
+
+	k = gsm7_pack(tamil, sizeof tamil, 0, packed, sizeof packed);
+	CHECK_INT(gsm7_decode(packed, (size_t)k, 0, sizeof tamil, SF_NL_TAMIL, SF_NL_TAMIL,
+			      out, sizeof out, &bad), 8);
+	CHECK_STR(out, " \u0B83;  A");
+	CHECK_INT(bad, 3);
 }
 
 /* Every code of every carried table: decode one septet (or ESC + code) to
@@ -205,8 +330,8 @@ static void test_national_tables(void)
  * table (which the encoder prefers). */
 static void test_every_table_code_round_trips(void)
 {
-	static const uint8_t lock_ids[] = { 0, SF_NL_TURKISH, SF_NL_PORTUGUESE };
-	static const uint8_t single_ids[] = { 0, SF_NL_TURKISH, SF_NL_SPANISH, SF_NL_PORTUGUESE };
+	static const uint8_t lock_ids[] = { 0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 };
+	static const uint8_t single_ids[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 };
 	int singles = 0;
 
 	for (size_t l = 0; l < sizeof lock_ids; l++) {
@@ -218,8 +343,9 @@ static void test_every_table_code_round_trips(void)
 					unsigned n = esc ? 2 : 1;
 					int k, m;
 
-					if (c == GSM7_ESC || (esc && gsm7_single_cp(single_ids[s], (uint8_t)c) == 0))
-						continue;
+					if (c == GSM7_ESC || (esc && gsm7_single_cp(single_ids[s], (uint8_t)c) == 0) ||
+					    (!esc && gsm7_locking_cp(lock_ids[l], (uint8_t)c) == 0))
+						continue;	/* ESC, or a code the table leaves empty */
 					in[0] = esc ? GSM7_ESC : (uint8_t)c;
 					in[1] = (uint8_t)c;
 					k = gsm7_pack(in, n, 0, packed, sizeof packed);
@@ -227,9 +353,16 @@ static void test_every_table_code_round_trips(void)
 							      a, sizeof a, NULL) > 0, 1);
 					m = gsm7_from_utf8_nl(a, strlen(a), lock_ids[l], single_ids[s], sep, sizeof sep);
 					CHECK(m == 1 || m == 2);
+					/* the lowest code showing the character (a few tables
+					 * print one at two codes: ¡ at 0x13 and 0x15 of A.2.4) */
 					if (m == 2) {
+						uint32_t cp = gsm7_single_cp(single_ids[s], (uint8_t)c);
+
 						CHECK_INT(sep[0], GSM7_ESC);
-						CHECK_INT(sep[1], c);
+						CHECK(sep[1] <= c);
+						CHECK_INT(gsm7_single_cp(single_ids[s], sep[1]), cp);
+						for (unsigned d = 0; d < sep[1]; d++)
+							CHECK(gsm7_single_cp(single_ids[s], (uint8_t)d) != cp);
 						singles++;
 					} else if (!esc) {
 						CHECK_INT(sep[0], c);
@@ -243,16 +376,24 @@ static void test_every_table_code_round_trips(void)
 		}
 	}
 	CHECK(singles > 0);
-	/* defined single shift codes per table (§6.2.1.1, A.2.1, A.2.2, A.2.3) */
+	/* defined codes per table, ESC left out (§6.2.1, §6.2.1.1, A.3, A.2) */
 	{
-		static const int want[4] = { 10, 17, 19, 37 };
+		static const int want_single[14] = { 10, 17, 19, 37, 82, 70, 88, 73, 82, 75, 76, 77, 78, 90 };
+		static const int want_lock[13] = { 127, 127, 127, 114, 120, 127, 120, 120, 116, 110, 102, 120, 127 };
 
 		for (size_t s = 0; s < sizeof single_ids; s++) {
 			int defined = 0;
 
 			for (unsigned c = 0; c < 128; c++)
 				defined += gsm7_single_cp(single_ids[s], (uint8_t)c) != 0;
-			CHECK_INT(defined, want[s]);
+			CHECK_INT(defined, want_single[s]);
+		}
+		for (size_t l = 0; l < sizeof lock_ids; l++) {
+			int defined = 0;
+
+			for (unsigned c = 0; c < 128; c++)
+				defined += gsm7_locking_cp(lock_ids[l], (uint8_t)c) != 0 && c != GSM7_ESC;
+			CHECK_INT(defined, want_lock[l]);
 		}
 	}
 }
@@ -276,7 +417,8 @@ static void test_national_unknown(void)
 	CHECK_STR(out, "a€b");
 	CHECK_INT(bad, 0);
 	CHECK_INT(gsm7_from_utf8_nl("a", 1, 2, 0, sep, sizeof sep), SF_E_TEXT_NL_UNKNOWN);
-	CHECK_INT(gsm7_from_utf8_nl("a", 1, 0, 13, sep, sizeof sep), SF_E_TEXT_NL_UNKNOWN);
+	CHECK_INT(gsm7_from_utf8_nl("a", 1, 0, 14, sep, sizeof sep), SF_E_TEXT_NL_UNKNOWN);
+	CHECK_INT(gsm7_from_utf8_nl("a", 1, 14, 0, sep, sizeof sep), SF_E_TEXT_NL_UNKNOWN);
 }
 
 /* UCS-2 / UTF-16BE (§6.2.3): Chinese, a surrogate pair (emoji), round trips */
@@ -369,6 +511,8 @@ int main(void)
 	RUN(test_gsm7_errors);
 	RUN(test_escape_rules);
 	RUN(test_national_tables);
+	RUN(test_indic_tables);
+	RUN(test_indic_mixed_and_empty);
 	RUN(test_every_table_code_round_trips);
 	RUN(test_national_unknown);
 	RUN(test_ucs2_round_trip);

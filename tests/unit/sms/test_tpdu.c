@@ -304,15 +304,45 @@ static void test_national_language_udh(void)
 	CHECK_STR(text, "Iødìs");
 	CHECK_INT(bad, 0);
 
-	/* a single shift id not carried (Urdu, 13): the default extension */
+	/* Urdu single shift (A.2.13) with the default alphabet: ESC 0x73 is
+	 * not in it → the default alphabet's 's' */
 	b[18] = 0;
-	b[21] = 13;
+	b[21] = SF_NL_URDU;
 	bad = 0;
+	CHECK_INT(tpdu_decode(b, sizeof b, SF_DIR_MT, &v), SF_OK);
+	CHECK_INT(v.nl_unknown, 0);
+	CHECK_INT(tpdu_text_utf8(&v, text, sizeof text, &bad), 7);
+	CHECK_STR(text, "Iødìs");
+	CHECK_INT(bad, 0);
+
+	/* a reserved single shift id (14): the default extension table, flagged */
+	b[21] = 14;
 	CHECK_INT(tpdu_decode(b, sizeof b, SF_DIR_MT, &v), SF_OK);
 	CHECK_INT(v.nl_unknown, 1);
 	CHECK_INT(tpdu_text_utf8(&v, text, sizeof text, &bad), 7);
 	CHECK_STR(text, "Iødìs");
 	CHECK_INT(bad, 0);
+
+	/* Hindi locking + single shift (A.3.6, A.2.6): 0x49 व U+0935, 0x0C ऍ
+	 * U+090D, 0x64 d, 0x07 उ U+0909; ESC 0x73 is not in A.2.6 → 's' */
+	b[18] = SF_NL_HINDI;
+	b[21] = SF_NL_HINDI;
+	CHECK_INT(tpdu_decode(b, sizeof b, SF_DIR_MT, &v), SF_OK);
+	CHECK_INT(v.nl_locking, SF_NL_HINDI);
+	CHECK_INT(v.nl_single, SF_NL_HINDI);
+	CHECK_INT(v.nl_unknown, 0);
+	CHECK_INT(tpdu_text_utf8(&v, text, sizeof text, &bad), 11);
+	CHECK_STR(text, "\u0935\u090Dd\u0909s");
+	CHECK_INT(bad, 0);
+
+	/* Tamil (A.3.11) leaves 0x0C empty: shown as a space and counted */
+	b[18] = SF_NL_TAMIL;
+	b[21] = SF_NL_TAMIL;
+	CHECK_INT(tpdu_decode(b, sizeof b, SF_DIR_MT, &v), SF_OK);
+	CHECK_INT(v.nl_unknown, 0);
+	CHECK_INT(tpdu_text_utf8(&v, text, sizeof text, &bad), 9);
+	CHECK_STR(text, "\u0BB5 d\u0B89s");	/* வ, space, d, உ, s */
+	CHECK_INT(bad, 1);
 }
 
 /* TS 23.038 §4: every coding group */
