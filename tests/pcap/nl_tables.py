@@ -46,20 +46,20 @@ BN_FRAUD = "আপনার ব্যাংক একাউন্ট বন্�
 HI_HAM = "कल शाम को घर पर मिलते हैं"
 ASCII_TEXT = "Your account is frozen, call 95588 now"
 
-# Rules over the normalised text (rules/FORMAT.md: combining marks, i.e.
-# the vowel signs and viramas, are removed before the scan)
+# Rules over the normalised text (rules/FORMAT.md: the Indic vowel signs
+# and viramas stay, so the rules are the words as written)
 RULES = """class fraud_impersonation
 
 rule 9001
   action  block
-  pattern बक खाता बद
+  pattern बैंक खाता बंद
   desc    Hindi: your bank account is closed
   match   आपका बैंक खाता बंद कर दिया गया है
   nomatch बैंक में जमा
 
 rule 9002
   action  block
-  pattern বযাংক একাউনট বনধ
+  pattern ব্যাংক একাউন্ট বন্ধ
   desc    Bengali: your bank account is closed
   match   আপনার ব্যাংক একাউন্ট বন্ধ হয়েছে
   nomatch ব্যাংক

@@ -6,7 +6,12 @@
 #     Default_Ignorable_Code_Point (DerivedCoreProperties.txt), every
 #     format character (General_Category Cf) and every nonspacing or
 #     enclosing mark (Mn, Me; UnicodeData.txt): they render as nothing, or
-#     as a mark over a letter, and split a keyword for a matcher.
+#     as a mark over a letter, and split a keyword for a matcher. Except
+#     the nonspacing marks of the Brahmic and Southeast Asian scripts
+#     (SPELLING below: Indic vowel signs, viramas, anusvara; Thai, Lao,
+#     Tibetan, Myanmar, Khmer vowels and tone marks): there they spell the
+#     word (बैंक "bank" is not बक), and a rule is written with them. Their
+#     default-ignorable code points (U+17B4/17B5) are still removed.
 #   norm_ideo_fold: ideograph look-alikes folded to the unified ideograph
 #     (as NFKC does, and further): Kangxi radicals U+2F00-2FD5 by their
 #     <compat> decomposition, CJK radicals supplement U+2E80-2EF3 by
@@ -15,6 +20,19 @@
 # Usage: gen_unicode_norm.py UCD_DIR OUT.h
 import os
 import sys
+
+
+# blocks whose nonspacing marks are part of the spelling
+SPELLING = [(0x0900, 0x0DFF),	# Devanagari .. Sinhala
+            (0x0E00, 0x0EFF),	# Thai, Lao
+            (0x0F00, 0x0FFF),	# Tibetan
+            (0x1000, 0x109F),	# Myanmar
+            (0x1780, 0x17FF),	# Khmer
+            (0xA8E0, 0xA8FF)]	# Devanagari Extended
+
+
+def spelling(cp):
+    return any(a <= cp <= b for a, b in SPELLING)
 
 
 def ranges(cps):
@@ -51,7 +69,7 @@ def main():
                 continue
             span = range(first, cp + 1) if name.endswith(", Last>") else (cp,)
             first = None
-            if gc in ("Cf", "Mn", "Me"):
+            if gc in ("Cf", "Me") or (gc == "Mn" and not spelling(cp)):
                 ign.update(span)
             parts = dec.split()
             if 0x2E80 <= cp <= 0x2FDF and len(parts) == 2 and parts[0] == "<compat>":
@@ -74,7 +92,8 @@ def main():
                 "/* GENERATED at build time by gen_unicode_norm.py from the Unicode Character\n"
                 " * Database (Debian unicode-data): do not edit. */\n"
                 "#ifndef SF_UNICODE_NORM_H\n#define SF_UNICODE_NORM_H\n\n#include <stdint.h>\n\n")
-        o.write("/* Default_Ignorable_Code_Point and General_Category Cf, Mn, Me: sorted ranges */\n")
+        o.write("/* Default_Ignorable_Code_Point and General_Category Cf, Me, Mn (but the\n"
+                " * marks that spell Brahmic and Southeast Asian words): sorted ranges */\n")
         o.write("static const uint32_t norm_ignorable[][2] = {\n")
         for a, b in rg:
             o.write("\t{ 0x%04X, 0x%04X },\n" % (a, b))
