@@ -21,6 +21,7 @@
 #include <hiredis/hiredis.h>
 
 #include "ctl_keys.h"
+#include "ctl_sentinel.h"
 #include "dpclient.h"
 #include "dpjournal.h"
 
@@ -63,6 +64,11 @@ struct sfdp_producer {
 struct sfdp {
 	char host[256], user[128], password[256], dp_id[65];
 	int port;
+	/* Sentinel (ctl_sentinel.h): the master is asked of them on every
+	 * connect; host/port are then where it was last found */
+	int use_sentinel;
+	struct ctl_sentinel sentinel;
+	unsigned wait_replicas, wait_timeout_ms;	/* WAIT after each batch (0: none) */
 	unsigned hb_ms, hb_ttl, dlv_ttl, timeout_ms, backoff_min, backoff_max;
 	unsigned long maxlen;
 	sfdp_gen_fn on_gen;
@@ -82,6 +88,8 @@ struct sfdp {
 	long long last_hb;
 
 	_Atomic uint64_t connects, redis_errors, events_sent, generations, heartbeats, refused;
+	_Atomic uint64_t failovers, wait_short;
+	_Atomic long long link_since_ms;	/* wall time of the last connect or loss, 0 never */
 	_Atomic int connected;
 	_Atomic long long version;
 
@@ -278,6 +286,43 @@ struct sfdp_producer *sfdp_producer_new(struct sfdp *c, unsigned slots)
 
 /* ---- client thread ---- */
 
+static long long wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1 when a reply tells this node takes no writes now (the master moved,
+ * or wait_replicas cannot be met): reconnect, ask the sentinels again, and
+ * resend what was not confirmed (the event ids absorb a duplicate). */
+static int must_reconnect(const redisReply *r)
+{
+	return ctl_reply_failover(r);
+}
+
+/* WAIT for wait_replicas replicas to hold this connection's writes: 0 yes
+ * (or none configured), -1 not in time or the connection failed. */
+static int wait_replicas(struct sfdp *c)
+{
+	redisReply *r;
+	int ok;
+
+	if (!c->wait_replicas)
+		return 0;
+	r = redisCommand(c->cmd, "WAIT %u %u", c->wait_replicas, c->wait_timeout_ms);
+	if (!r)
+		return -1;
+	ok = r->type == REDIS_REPLY_INTEGER && r->integer >= (long long)c->wait_replicas;
+	if (r->type == REDIS_REPLY_ERROR && atomic_load(&c->wait_short) % 100 == 0)
+		fprintf(stderr, "smsfw: control plane: WAIT refused (%s); events stay in the journal\n", r->str);
+	freeReplyObject(r);
+	if (!ok)
+		atomic_fetch_add(&c->wait_short, 1);
+	return ok ? 0 : -1;
+}
+
 static redisContext *conn(struct sfdp *c)
 {
 	struct timeval tv = { (time_t)(c->timeout_ms / 1000), (suseconds_t)(c->timeout_ms % 1000) * 1000 };
@@ -297,6 +342,10 @@ static redisContext *conn(struct sfdp *c)
 	if (!rep || rep->type == REDIS_REPLY_ERROR)
 		goto fail;
 	freeReplyObject(rep);
+	rep = NULL;
+	/* a demoted master or a replica not yet promoted: not now */
+	if (c->use_sentinel && ctl_redis_is_master(r) != 1)
+		goto fail;
 	return r;
 fail:
 	if (rep)
@@ -313,8 +362,11 @@ static void disconnect(struct sfdp *c)
 	if (c->sub)
 		redisFree(c->sub);
 	c->cmd = c->sub = NULL;
-	if (atomic_exchange(&c->connected, 0) && c->on_link && !atomic_load(&c->stop))
-		c->on_link(c->arg, 0, c->host, c->port);	/* lost */
+	if (atomic_exchange(&c->connected, 0)) {
+		atomic_store(&c->link_since_ms, wall_ms());
+		if (c->on_link && !atomic_load(&c->stop))
+			c->on_link(c->arg, 0, c->host, c->port);	/* lost */
+	}
 }
 
 /* GET current; if it differs from what we hold, GET the text and hand it over. */
@@ -381,9 +433,27 @@ static int do_connect(struct sfdp *c)
 {
 	redisReply *r;
 
+	if (c->use_sentinel) {
+		char host[256], e[512];
+		int port;
+
+		if (ctl_sentinel_master(&c->sentinel, c->timeout_ms, host, sizeof(host), &port, e, sizeof(e)) < 0)
+			return -1;
+		if (strcmp(host, c->host) || port != c->port) {
+			if (atomic_load(&c->connects))
+				atomic_fetch_add(&c->failovers, 1);
+			memcpy(c->host, host, sizeof(host));
+			c->port = port;
+		}
+	}
 	c->cmd = conn(c);
 	c->sub = c->cmd ? conn(c) : NULL;
 	if (!c->sub)
+		return -1;
+	/* with wait_replicas, a master without enough replicas counts as
+	 * away: events go to the journal rather than to a master that may
+	 * lose them */
+	if (wait_replicas(c) < 0)
 		return -1;
 	r = redisCommand(c->sub, "SUBSCRIBE %s %s", CTL_K_GEN, CTL_K_RULES);
 	if (!r || r->type != REDIS_REPLY_ARRAY) {
@@ -398,6 +468,7 @@ static int do_connect(struct sfdp *c)
 	/* Subscribed first, then fetched: no publish can fall in between. */
 	if (fetch_generation(c) < 0 || fetch_rules(c) < 0)
 		return -1;
+	atomic_store(&c->link_since_ms, wall_ms());
 	atomic_store(&c->connected, 1);
 	atomic_fetch_add(&c->connects, 1);
 	if (c->on_link)
@@ -563,7 +634,7 @@ static int journal_replay(struct sfdp *c)
 	size_t off = 0, len;
 	struct sfj_record rec;
 	unsigned pending = 0;
-	int rc;
+	int rc, failed = 0;
 
 	if (c->jfd < 0 || c->jsize == 0)
 		return 0;
@@ -596,9 +667,12 @@ static int journal_replay(struct sfdp *c)
 					free(buf);
 					return -1;	/* the journal stays; replayed again */
 				}
+				failed |= must_reconnect(r);
 				freeReplyObject(r);
 				atomic_fetch_add(&c->replayed, 1);
 			}
+			if (failed)
+				break;
 		}
 	}
 	for (; pending; pending--) {
@@ -608,8 +682,15 @@ static int journal_replay(struct sfdp *c)
 			free(buf);
 			return -1;
 		}
+		failed |= must_reconnect(r);
 		freeReplyObject(r);
 		atomic_fetch_add(&c->replayed, 1);
+	}
+	/* the journal is emptied only once the master took it all and, with
+	 * wait_replicas, its replicas too */
+	if (failed || wait_replicas(c) < 0) {
+		free(buf);
+		return -1;
 	}
 	if (rc < 0)
 		fprintf(stderr, "smsfw: control plane: journal damaged at byte %zu of %zu; the rest is "
@@ -646,17 +727,29 @@ static int flush_rings(struct sfdp *c)
 				break;
 			for (uint64_t k = 0; k < n; k++)
 				append_slot(c, p, t + k, &p->slots[(t + k) & p->mask]);
+			uint64_t sent = 0, refused = 0;
+			int failed = 0;
+
 			for (uint64_t k = 0; k < n; k++) {
 				redisReply *r;
 
 				if (redisGetReply(c->cmd, (void **)&r) != REDIS_OK)
 					return -1;
-				if (r->type == REDIS_REPLY_ERROR)	/* e.g. WRONGTYPE: not retried */
-					atomic_fetch_add(&c->refused, 1);
+				if (must_reconnect(r))		/* READONLY: the master moved */
+					failed = 1;
+				else if (r->type == REDIS_REPLY_ERROR)	/* e.g. WRONGTYPE: not retried */
+					refused++;
 				else
-					atomic_fetch_add(&c->events_sent, 1);
+					sent++;
 				freeReplyObject(r);
 			}
+			/* the tail (what counts as delivered) moves only after the
+			 * master and, with wait_replicas, its replicas have the
+			 * batch; else all of it is sent again after reconnecting */
+			if (failed || wait_replicas(c) < 0)
+				return -1;
+			atomic_fetch_add(&c->refused, refused);
+			atomic_fetch_add(&c->events_sent, sent);
 			atomic_store_explicit(&p->tail, t + n, memory_order_release);
 		}
 	}
@@ -727,10 +820,13 @@ static int heartbeat(struct sfdp *c)
 	redisAppendCommandArgv(c->cmd, n, argv, argl);
 	redisAppendCommand(c->cmd, "EXPIRE %s %s", key, ttl);
 	redisAppendCommand(c->cmd, "ZADD %s %s %s", CTL_K_DPS, now, c->dp_id);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0, moved = 0; i < 3; i++) {
 		if (redisGetReply(c->cmd, (void **)&r) != REDIS_OK)
 			return -1;
+		moved |= must_reconnect(r);	/* a demoted master says READONLY here within heartbeat_ms */
 		freeReplyObject(r);
+		if (moved && i == 2)
+			return -1;
 	}
 	atomic_fetch_add(&c->heartbeats, 1);
 	return 0;
@@ -830,6 +926,18 @@ struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
 	c->backoff_max = cfg->backoff_max_ms ? cfg->backoff_max_ms : 5000;
 	if (c->backoff_max < c->backoff_min)
 		c->backoff_max = c->backoff_min;
+	if (cfg->sentinels && cfg->sentinels[0]) {
+		if (ctl_sentinel_parse(&c->sentinel, cfg->sentinels, cfg->master_name && *cfg->master_name ?
+				       cfg->master_name : "smsfw", err, errlen) < 0) {
+			free(c);
+			return NULL;
+		}
+		c->use_sentinel = 1;
+		c->host[0] = 0;		/* not known before the sentinels name it */
+		c->port = 0;
+	}
+	c->wait_replicas = cfg->wait_replicas;
+	c->wait_timeout_ms = cfg->wait_timeout_ms ? cfg->wait_timeout_ms : 1000;
 	c->on_gen = cfg->on_generation;
 	c->on_rules = cfg->on_rules;
 	c->jfd = -1;
@@ -914,6 +1022,9 @@ void sfdp_get_stats(struct sfdp *c, struct sfdp_stats *out)
 	out->events_replayed = atomic_load(&c->replayed);
 	out->events_journal_dropped = atomic_load(&c->jdropped);
 	out->journal_records = atomic_load(&c->jrecords);
+	out->failovers = atomic_load(&c->failovers);
+	out->wait_short = atomic_load(&c->wait_short);
+	out->link_since_ms = atomic_load(&c->link_since_ms);
 	for (unsigned i = 0; i < np; i++) {
 		out->events_dropped += atomic_load_explicit(&c->prod[i]->dropped, memory_order_relaxed);
 		out->events_invalid += atomic_load_explicit(&c->prod[i]->invalid, memory_order_relaxed);

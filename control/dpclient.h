@@ -73,6 +73,20 @@ struct sfdp_config {
 	const char *journal_path;
 	unsigned long journal_max_bytes;	/* default 256 MiB; beyond: dropped, counted, logged */
 	int journal_fsync;		/* 1: fsync after every spill pass */
+	/* Sentinel (control/ctl_sentinel.h): "host:port, ..." of the
+	 * sentinels; then host/port are not used and the master named
+	 * master_name (default "smsfw") is asked of them on every connect,
+	 * so a reconnect after a failover finds the promoted replica. */
+	const char *sentinels;
+	const char *master_name;
+	/* An event counts as delivered (the ring's tail moves, the journal is
+	 * emptied) only once wait_replicas replicas have it (WAIT, timeout
+	 * wait_timeout_ms, default 1000): a master that dies before
+	 * replicating loses nothing acknowledged. Fewer replicas: Redis counts
+	 * as away (events go to the journal). 0: no WAIT (an acknowledged
+	 * event can be lost in a failover). */
+	unsigned wait_replicas;
+	unsigned wait_timeout_ms;
 	void *arg;
 };
 
@@ -90,6 +104,9 @@ struct sfdp_stats {
 	uint64_t events_replayed;	/* sent from the journal */
 	uint64_t events_journal_dropped;	/* journal full */
 	uint64_t journal_records;	/* in the journal now */
+	uint64_t failovers;		/* reconnects that found another master (Sentinel) */
+	uint64_t wait_short;		/* WAITs with fewer than wait_replicas replicas */
+	long long link_since_ms;	/* wall time the link last went up or down, 0 never */
 };
 
 /* Start the client thread (it connects in the background). NULL + err. */

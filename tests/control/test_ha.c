@@ -1,0 +1,587 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* High availability of the control plane (issue 12 item 5), with real
+ * processes on loopback ports:
+ *
+ *  sentinel  a master, two replicas and three sentinels; smsfw-controld and a
+ *            dataplane client (dpclient, the dataplane's event path) find
+ *            the master through the sentinels; the dataplane streams
+ *            report events (WAIT 1: an event is delivered once the replica
+ *            has it), the master is killed with SIGKILL in the middle, the
+ *            sentinels promote a replica (the other follows it, so WAIT 1
+ *            is met again); every event is applied exactly
+ *            once on the new master, the producer never lost or waited on
+ *            an event (the dataplane's lcores keep filtering), smsfwctl
+ *            finds the new master; the failover time is printed.
+ *  group     two smsfw-controld in one consumer group share the stream;
+ *            one dies by SIGKILL between applying a batch and its XACK;
+ *            the other claims its pending entries (XAUTOCLAIM): every event
+ *            applied exactly once, nothing left pending.
+ *
+ * test_ha SMSFW-CONTROLD SMSFWCTL SCENARIO */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl_harness.h"
+#include "dpclient.h"
+#include "sf_test.h"
+
+#define MASTER "smsfw"
+
+static long long mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static redisReply *cmd_ok(redisContext *c, const char *fmt, ...)
+{
+	va_list ap;
+	redisReply *r;
+
+	va_start(ap, fmt);
+	r = redisvCommand(c, fmt, ap);
+	va_end(ap);
+	if (!r || r->type == REDIS_REPLY_ERROR) {
+		fprintf(stderr, "redis command \"%s\" failed: %s\n", fmt, r ? r->str : c->errstr);
+		exit(1);
+	}
+	return r;
+}
+
+/* ---- the event stream from a dataplane ---- */
+
+struct producer {
+	struct sfdp_producer *p;
+	int n;			/* events to send */
+	int gap_us;		/* between events */
+	_Atomic int done;	/* events queued so far */
+	int failed;		/* sfdp_report refused one (ring full) */
+	long long max_call_us;	/* the longest a fast-path call took */
+};
+
+static void number(char *buf, size_t cap, const char *prefix, int i)
+{
+	snprintf(buf, cap, "%s%08d", prefix, i);
+}
+
+static void *produce(void *arg)
+{
+	struct producer *pr = arg;
+
+	for (int i = 0; i < pr->n; i++) {
+		char reporter[24], reported[24], text[32];
+		long long t0 = mono_us(), dt;
+
+		number(reporter, sizeof(reporter), "86139", i);
+		number(reported, sizeof(reported), "86170", i);
+		snprintf(text, sizeof(text), "ha test %d", i);
+		if (sfdp_report(pr->p, 0, reporter, reported, NULL, text, strlen(text), "fake_offer") < 0)
+			pr->failed++;
+		dt = mono_us() - t0;
+		if (dt > pr->max_call_us)
+			pr->max_call_us = dt;
+		atomic_store(&pr->done, i + 1);
+		if (pr->gap_us)
+			usleep((useconds_t)pr->gap_us);
+	}
+	return NULL;
+}
+
+/* Every reported number of the stream has exactly one report (0: lost,
+ * 2: applied twice); returns how many differ and prints the first. */
+static int reports_exactly_once(redisContext *c, int n)
+{
+	int bad = 0;
+
+	for (int i = 0; i < n; i++) {
+		char num[24];
+
+		number(num, sizeof(num), "86170", i);
+		redisAppendCommand(c, "HGET {smsfw}:rep:%s total", num);
+	}
+	for (int i = 0; i < n; i++) {
+		redisReply *r;
+		long long v;
+
+		if (redisGetReply(c, (void **)&r) != REDIS_OK)
+			exit(1);
+		v = r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+		if (v != 1 && bad++ == 0)
+			fprintf(stderr, "report %d: total %lld, want 1\n", i, v);
+		freeReplyObject(r);
+	}
+	return bad;
+}
+
+static long long pending(redisContext *c, const char *consumer)
+{
+	redisReply *r = consumer ? redisCommand(c, "XPENDING {smsfw}:events controld - + 100000 %s", consumer) :
+			redisCommand(c, "XPENDING {smsfw}:events controld");
+	long long n = -1;
+
+	if (r && r->type == REDIS_REPLY_ARRAY && consumer)
+		n = (long long)r->elements;
+	else if (r && r->type == REDIS_REPLY_ARRAY && r->elements >= 1 && r->element[0]->type == REDIS_REPLY_INTEGER)
+		n = r->element[0]->integer;
+	if (r)
+		freeReplyObject(r);
+	return n;
+}
+
+struct stat_want {
+	redisContext *c;
+	const char *field;
+	long long want;
+};
+
+static int stat_reached(void *arg)
+{
+	struct stat_want *w = arg;
+
+	return h_hget_ll(w->c, "{smsfw}:stats", w->field) >= w->want;
+}
+
+static const char *write_config(const char *name, const char *extra)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof(buf),
+			 "[reports]\nblock_threshold = 3\n[publish]\ndebounce_ms = 50\n[events]\nbatch = 32\n"
+			 "claim_idle_ms = 500\n[metrics]\nport = 0\n%s", extra);
+
+	return h_write_file(name, buf, (size_t)n);
+}
+
+/* ---- sentinel: kill the master in the middle of a stream ---- */
+
+#define SENT_N 3000
+
+struct sentinels {
+	int port[3];
+	char list[128];
+};
+
+static void sentinels_start(struct sentinels *s, int master_port)
+{
+	int len = 0;
+
+	for (int i = 0; i < 3; i++) {
+		char conf[1024], name[32], logn[32];
+		const char *path;
+		int n;
+
+		s->port[i] = h_free_port();
+		n = snprintf(conf, sizeof(conf),
+			     "port %d\nbind 127.0.0.1\ndir %s\nsentinel resolve-hostnames no\n"
+			     "sentinel monitor " MASTER " 127.0.0.1 %d 2\n"
+			     "sentinel down-after-milliseconds " MASTER " 1000\n"
+			     "sentinel failover-timeout " MASTER " 10000\n"
+			     "sentinel parallel-syncs " MASTER " 1\n",
+			     s->port[i], h_tmpdir(), master_port);
+		snprintf(name, sizeof(name), "sentinel-%d.conf", i);
+		path = h_write_file(name, conf, (size_t)n);
+		snprintf(logn, sizeof(logn), "sentinel-%d.log", i);
+		{
+			const char *argv[] = { "redis-server", path, "--sentinel", NULL };
+
+			h_spawn(argv, logn);
+		}
+		len += snprintf(s->list + len, sizeof(s->list) - (size_t)len, "%s127.0.0.1:%d", i ? "," : "",
+				s->port[i]);
+	}
+}
+
+/* A sentinel that knows the other two and the replica: ready to fail over. */
+struct sentinel_ready {
+	int port;
+};
+
+static long long sentinel_count(int port, const char *what)
+{
+	redisContext *c = redisConnect("127.0.0.1", port);
+	redisReply *r;
+	long long n = -1;
+
+	if (!c || c->err) {
+		if (c)
+			redisFree(c);
+		return -1;
+	}
+	r = redisCommand(c, "SENTINEL %s " MASTER, what);
+	if (r && r->type == REDIS_REPLY_ARRAY)
+		n = (long long)r->elements;
+	if (r)
+		freeReplyObject(r);
+	redisFree(c);
+	return n;
+}
+
+static int sentinel_ready(void *arg)
+{
+	const struct sentinels *s = arg;
+
+	for (int i = 0; i < 3; i++)
+		if (sentinel_count(s->port[i], "sentinels") != 2 || sentinel_count(s->port[i], "replicas") != 2)
+			return 0;
+	return 1;
+}
+
+/* The master the sentinels name now (port), 0 unknown. */
+static int sentinel_master_port(const struct sentinels *s)
+{
+	redisContext *c = redisConnect("127.0.0.1", s->port[0]);
+	redisReply *r;
+	int port = 0;
+
+	if (!c || c->err) {
+		if (c)
+			redisFree(c);
+		return 0;
+	}
+	r = redisCommand(c, "SENTINEL GET-MASTER-ADDR-BY-NAME " MASTER);
+	if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 2)
+		port = atoi(r->element[1]->str);
+	if (r)
+		freeReplyObject(r);
+	redisFree(c);
+	return port;
+}
+
+static int replica_linked(void *arg)
+{
+	redisContext *c = arg;
+	redisReply *r = redisCommand(c, "INFO replication");
+	int up = r && r->type == REDIS_REPLY_STRING && strstr(r->str, "master_link_status:up");
+
+	if (r)
+		freeReplyObject(r);
+	return up;
+}
+
+/* A {smsfw}:stats field on the server at port over a new connection (the
+ * promoted replica's clients are disconnected by the sentinels); -1 when
+ * it does not answer. */
+static long long stat_at(int port, const char *field)
+{
+	redisContext *c = redisConnect("127.0.0.1", port);
+	redisReply *r;
+	long long v = -1;
+
+	if (!c || c->err) {
+		if (c)
+			redisFree(c);
+		return -1;
+	}
+	r = redisCommand(c, "HGET {smsfw}:stats %s", field);
+	if (r)
+		v = r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+	if (r)
+		freeReplyObject(r);
+	redisFree(c);
+	return v;
+}
+
+struct dp_done {
+	struct sfdp *c;
+	int n;
+};
+
+/* Every event is in Redis (confirmed with WAIT 1) and none is left in the
+ * rings or the journal. */
+static int dp_delivered(void *arg)
+{
+	struct dp_done *d = arg;
+	struct sfdp_stats st;
+
+	sfdp_get_stats(d->c, &st);
+	return st.connected && st.journal_records == 0 && st.events_sent + st.events_spilled >= (uint64_t)d->n;
+}
+
+static void sentinel_failover(void)
+{
+	struct h_redis m = { 0 }, rep = { 0 }, rep2 = { 0 };
+	struct sentinels s;
+	redisContext *mc, *rc, *rc2;
+	struct sfdp_config dc = { 0 };
+	struct sfdp *dp;
+	struct producer pr = { 0 };
+	struct sfdp_stats st;
+	pthread_t thr;
+	const char *cfg;
+	char journal[300], err[256], out[4096], cerr[4096];
+	long long t_kill, t_promoted = 0, t_dp = 0, t_cd = 0, applied_at_kill, sent_at_kill;
+	pid_t cd;
+	int new_port = 0;
+
+	/* master and replica; full syncs without the default 5 s delay */
+	snprintf(m.extra[0], sizeof(m.extra[0]), "--repl-diskless-sync-delay 0");
+	snprintf(rep.extra[0], sizeof(rep.extra[0]), "--repl-diskless-sync-delay 0");
+	snprintf(rep2.extra[0], sizeof(rep2.extra[0]), "--repl-diskless-sync-delay 0");
+	/* the second replica is not a candidate: the promoted one is known */
+	snprintf(rep2.extra[1], sizeof(rep2.extra[1]), "--replica-priority 0");
+	CHECK(h_redis_start(&m) == 0);
+	CHECK(h_redis_start(&rep) == 0);
+	CHECK(h_redis_start(&rep2) == 0);
+	mc = h_redis_connect(&m, NULL, NULL);
+	rc = h_redis_connect(&rep, NULL, NULL);
+	rc2 = h_redis_connect(&rep2, NULL, NULL);
+	freeReplyObject(cmd_ok(rc, "REPLICAOF 127.0.0.1 %d", m.port));
+	freeReplyObject(cmd_ok(rc2, "REPLICAOF 127.0.0.1 %d", m.port));
+	CHECK(h_wait(replica_linked, rc, 10000));
+	CHECK(h_wait(replica_linked, rc2, 10000));
+	redisFree(rc2);
+	sentinels_start(&s, m.port);
+	CHECK(h_wait(sentinel_ready, &s, 20000));
+
+	/* controld and the dataplane know only the sentinels */
+	cfg = write_config("ha.ini", "");
+	{
+		const char *extra[] = { "--sentinel", s.list, "--master-name", MASTER, NULL };
+
+		cd = h_controld_start(&m, cfg, extra);
+	}
+	snprintf(journal, sizeof(journal), "%s/dp.journal", h_tmpdir());
+	dc.sentinels = s.list;
+	dc.master_name = MASTER;
+	dc.wait_replicas = 1;
+	dc.wait_timeout_ms = 500;
+	dc.dp_id = "ha1";
+	dc.heartbeat_ms = 200;
+	dc.timeout_ms = 500;
+	dc.backoff_min_ms = 50;
+	dc.backoff_max_ms = 200;
+	dc.journal_path = journal;
+	dc.journal_fsync = 1;
+	dp = sfdp_start(&dc, err, sizeof(err));
+	CHECK(dp != NULL);
+	if (!dp) {
+		fprintf(stderr, "sfdp_start: %s\n", err);
+		exit(1);
+	}
+	pr.p = sfdp_producer_new(dp, 8192);
+	pr.n = SENT_N;
+	pr.gap_us = 2000;	/* ~450 events/s: the stream spans the failover */
+	pthread_create(&thr, NULL, produce, &pr);
+
+	/* the master dies a third of the way through the stream */
+	while (atomic_load(&pr.done) < SENT_N / 3)
+		h_sleep_ms(5);
+	{
+		struct stat_want w = { mc, "reports", 1 };
+
+		CHECK(h_wait(stat_reached, &w, 10000));	/* controld is applying */
+	}
+	sfdp_get_stats(dp, &st);
+	sent_at_kill = (long long)st.events_sent;
+	applied_at_kill = h_hget_ll(mc, "{smsfw}:stats", "reports");
+	t_kill = h_now_ms();
+	h_redis_kill(&m);
+	redisFree(mc);
+
+	/* the promotion, the dataplane's and controld's move to the new master */
+	while (h_now_ms() - t_kill < 30000 && (!t_promoted || !t_dp || !t_cd)) {
+		if (!t_promoted && sentinel_master_port(&s) == rep.port) {
+			t_promoted = h_now_ms();
+			new_port = rep.port;
+		}
+		sfdp_get_stats(dp, &st);
+		if (!t_dp && st.connected && st.failovers >= 1)
+			t_dp = h_now_ms();
+		/* controld applies there: more reports than the old master had */
+		if (!t_cd && new_port && stat_at(rep.port, "reports") > applied_at_kill)
+			t_cd = h_now_ms();
+		h_sleep_ms(10);
+	}
+	redisFree(rc);
+	rc = h_redis_connect(&rep, NULL, NULL);
+	CHECK(t_promoted && t_dp && t_cd);
+	if (!t_dp)
+		t_dp = h_now_ms();
+	if (!t_cd)
+		t_cd = h_now_ms();
+	printf("failover: master killed at event %d (%lld confirmed, %lld applied); replica promoted after %lld ms, "
+	       "dataplane writing to it after %lld ms, controld applying there after %lld ms\n",
+	       SENT_N / 3, sent_at_kill, applied_at_kill, t_promoted - t_kill, t_dp - t_kill, t_cd - t_kill);
+
+	pthread_join(thr, NULL);
+	{
+		struct dp_done d = { dp, SENT_N };
+
+		CHECK(h_wait(dp_delivered, &d, 20000));
+	}
+	sfdp_get_stats(dp, &st);
+	printf("dataplane: %llu sent, %llu spilled to the journal, %llu replayed, %llu WAIT short, %llu failover(s); "
+	       "the longest event call took %lld us\n", (unsigned long long)st.events_sent,
+	       (unsigned long long)st.events_spilled, (unsigned long long)st.events_replayed,
+	       (unsigned long long)st.wait_short, (unsigned long long)st.failovers, pr.max_call_us);
+	/* the fast path neither lost nor waited for an event during the failover */
+	CHECK_INT(pr.failed, 0);
+	CHECK_INT(st.events_dropped, 0);
+	CHECK_INT(st.events_journal_dropped, 0);
+	CHECK(pr.max_call_us < 20000);
+	CHECK_INT(st.failovers, 1);
+	{
+		struct stat_want w = { rc, "reports", SENT_N };
+
+		CHECK(h_wait(stat_reached, &w, 20000));
+	}
+	h_sleep_ms(300);	/* a duplicate would land late: give it the time */
+	/* nothing acknowledged lost, nothing applied twice */
+	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "reports"), SENT_N);
+	CHECK_INT(reports_exactly_once(rc, SENT_N), 0);
+	CHECK_INT(pending(rc, NULL), 0);
+	printf("new master: %lld reports applied, %lld redelivered events recognised as applied\n",
+	       h_hget_ll(rc, "{smsfw}:stats", "reports"), h_hget_ll(rc, "{smsfw}:stats", "events_duplicate"));
+
+	/* smsfwctl through the sentinels writes to the new master */
+	{
+		int code = h_ctl(&rep, out, sizeof(out), cerr, sizeof(cerr), "--sentinel", s.list, "--master-name",
+				 MASTER, "block", "add", "13800000077", NULL);
+		redisReply *r;
+
+		CHECK_INT(code, 0);
+		r = cmd_ok(rc, "HEXISTS {smsfw}:block %s", "number 8613800000077");
+		CHECK_INT(r->integer, 1);
+		freeReplyObject(r);
+		/* a sentinel list nobody answers: Redis unavailable (exit 4) */
+		code = h_ctl(&rep, out, sizeof(out), cerr, sizeof(cerr), "--sentinel", "127.0.0.1:1", "stats", NULL);
+		CHECK_INT(code, 4);
+		CHECK(strstr(cerr, "no sentinel answered") != NULL);
+	}
+	sfdp_stop(dp);
+	h_kill9(cd);
+	redisFree(rc);
+	h_redis_kill(&rep);
+	h_redis_kill(&rep2);
+}
+
+static int scenario_sentinel(void)
+{
+	RUN(sentinel_failover);
+	return TEST_SUMMARY();
+}
+
+/* ---- group: two controld, one killed between apply and XACK ---- */
+
+#define GROUP_N 3000
+
+static void two_consumers_one_killed(void)
+{
+	struct h_redis r = { 0 };
+	redisContext *c;
+	struct sfdp_config dc = { 0 };
+	struct sfdp *dp;
+	struct producer pr = { 0 };
+	pthread_t thr;
+	const char *cfg = write_config("group.ini", "");
+	char err[256];
+	pid_t c1, c2;
+	long long left_by_c1 = 0;
+	int c1_dead = 0;
+
+	CHECK(h_redis_start(&r) == 0);
+	c = h_redis_connect(&r, NULL, NULL);
+	{
+		static const char *const e1[] = { "--consumer", "controld-a", NULL };
+		static const char *const e2[] = { "--consumer", "controld-b", NULL };
+
+		/* controld-a kills itself (SIGKILL) after applying 400 events,
+		 * between a batch's scripts and its XACK: the worst moment */
+		setenv("SMSFW_CONTROLD_FAULT_AFTER_APPLY", "400", 1);
+		c1 = h_controld_start(&r, cfg, e1);
+		unsetenv("SMSFW_CONTROLD_FAULT_AFTER_APPLY");
+		c2 = h_controld_start(&r, cfg, e2);
+	}
+	dc.host = "127.0.0.1";
+	dc.port = r.port;
+	dc.dp_id = "grp1";
+	dc.heartbeat_ms = 200;
+	dc.backoff_min_ms = 50;
+	dc.backoff_max_ms = 200;
+	dp = sfdp_start(&dc, err, sizeof(err));
+	if (!dp) {
+		fprintf(stderr, "sfdp_start: %s\n", err);
+		exit(1);
+	}
+	pr.p = sfdp_producer_new(dp, 8192);
+	pr.n = GROUP_N;
+	pr.gap_us = 1000;
+	pthread_create(&thr, NULL, produce, &pr);
+	while (atomic_load(&pr.done) < GROUP_N) {
+		if (!c1_dead && h_exited(c1)) {
+			c1_dead = 1;
+			left_by_c1 = pending(c, "controld-a");
+		}
+		h_sleep_ms(5);
+	}
+	pthread_join(thr, NULL);
+	for (int i = 0; i < 400 && !c1_dead; i++, h_sleep_ms(10))
+		if (h_exited(c1)) {
+			c1_dead = 1;
+			left_by_c1 = pending(c, "controld-a");
+		}
+	CHECK(c1_dead);
+	printf("controld-a died with %lld entries read and applied but not acked\n", left_by_c1);
+	CHECK(left_by_c1 > 0);
+	{
+		struct stat_want w = { c, "reports", GROUP_N };
+
+		/* controld-b claims them after claim_idle_ms (it looks every 5 s) */
+		CHECK(h_wait(stat_reached, &w, 20000));
+	}
+	for (int i = 0; i < 1000 && pending(c, NULL) != 0; i++)
+		h_sleep_ms(10);
+	h_sleep_ms(300);
+	CHECK_INT(h_hget_ll(c, "{smsfw}:stats", "reports"), GROUP_N);
+	CHECK_INT(reports_exactly_once(c, GROUP_N), 0);
+	CHECK_INT(pending(c, NULL), 0);
+	CHECK_INT(pending(c, "controld-a"), 0);
+	CHECK(h_hget_ll(c, "{smsfw}:stats", "events_duplicate") >= 1);	/* its applied, unacked batch */
+	printf("%lld events applied once each by two consumers; %lld redelivered ones recognised\n",
+	       h_hget_ll(c, "{smsfw}:stats", "reports"), h_hget_ll(c, "{smsfw}:stats", "events_duplicate"));
+	{
+		/* both consumers took part */
+		redisReply *x = cmd_ok(c, "XINFO CONSUMERS {smsfw}:events controld");
+
+		CHECK_INT(x->elements, 2);
+		freeReplyObject(x);
+	}
+	CHECK(!h_exited(c2));
+	sfdp_stop(dp);
+	h_kill9(c2);
+	redisFree(c);
+	h_redis_kill(&r);
+}
+
+static int scenario_group(void)
+{
+	RUN(two_consumers_one_killed);
+	return TEST_SUMMARY();
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: test_ha SMSFW-CONTROLD SMSFWCTL sentinel|group\n");
+		return 2;
+	}
+	h_controld = argv[1];
+	h_smsfwctl = argv[2];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	h_init(85);
+	if (!strcmp(argv[3], "sentinel"))
+		return scenario_sentinel();
+	if (!strcmp(argv[3], "group"))
+		return scenario_group();
+	fprintf(stderr, "unknown scenario %s\n", argv[3]);
+	return 2;
+}
