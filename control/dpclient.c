@@ -84,6 +84,7 @@ struct sfdp {
 	struct sfdp_producer *prod[SFDP_MAX_PRODUCERS];
 	_Atomic unsigned nprod;
 	pthread_mutex_t prod_mu;	/* serialises sfdp_producer_new only */
+	pthread_mutex_t addr_mu;	/* host/port: written on a failover, read by sfdp_get_master */
 	char rules_sha[65];
 	long long last_hb;
 
@@ -442,8 +443,10 @@ static int do_connect(struct sfdp *c)
 		if (strcmp(host, c->host) || port != c->port) {
 			if (atomic_load(&c->connects))
 				atomic_fetch_add(&c->failovers, 1);
+			pthread_mutex_lock(&c->addr_mu);
 			memcpy(c->host, host, sizeof(host));
 			c->port = port;
+			pthread_mutex_unlock(&c->addr_mu);
 		}
 	}
 	c->cmd = conn(c);
@@ -976,9 +979,11 @@ struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
 		c->boot_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	}
 	pthread_mutex_init(&c->prod_mu, NULL);
+	pthread_mutex_init(&c->addr_mu, NULL);
 	if (pthread_create(&c->thr, NULL, client_thread, c)) {
 		snprintf(err, errlen, "cannot start the client thread");
 		pthread_mutex_destroy(&c->prod_mu);
+		pthread_mutex_destroy(&c->addr_mu);
 		free(c);
 		return NULL;
 	}
@@ -1003,6 +1008,7 @@ void sfdp_stop(struct sfdp *c)
 		free(c->prod[i]);
 	}
 	pthread_mutex_destroy(&c->prod_mu);
+	pthread_mutex_destroy(&c->addr_mu);
 	free(c);
 }
 
@@ -1028,7 +1034,19 @@ void sfdp_get_stats(struct sfdp *c, struct sfdp_stats *out)
 	for (unsigned i = 0; i < np; i++) {
 		out->events_dropped += atomic_load_explicit(&c->prod[i]->dropped, memory_order_relaxed);
 		out->events_invalid += atomic_load_explicit(&c->prod[i]->invalid, memory_order_relaxed);
+		out->queued += atomic_load_explicit(&c->prod[i]->head, memory_order_acquire) -
+			       atomic_load_explicit(&c->prod[i]->tail, memory_order_acquire);
 	}
+}
+
+void sfdp_get_master(struct sfdp *c, char *buf, size_t cap)
+{
+	pthread_mutex_lock(&c->addr_mu);
+	if (c->host[0])
+		snprintf(buf, cap, "%s:%d", c->host, c->port);
+	else
+		snprintf(buf, cap, "%s", "");
+	pthread_mutex_unlock(&c->addr_mu);
 }
 
 long long sfdp_version(struct sfdp *c)

@@ -107,6 +107,7 @@ struct sfdp_stats {
 	uint64_t failovers;		/* reconnects that found another master (Sentinel) */
 	uint64_t wait_short;		/* WAITs with fewer than wait_replicas replicas */
 	long long link_since_ms;	/* wall time the link last went up or down, 0 never */
+	uint64_t queued;		/* events in the rings not yet confirmed by Redis */
 };
 
 /* Start the client thread (it connects in the background). NULL + err. */
@@ -135,5 +136,8 @@ int sfdp_delivered(struct sfdp_producer *p, const char *recipient, const char *s
 
 void sfdp_get_stats(struct sfdp *c, struct sfdp_stats *out);
 long long sfdp_version(struct sfdp *c);
+/* "host:port" of the Redis the client uses (the master the sentinels
+ * named last), "" before the sentinels answered. Any thread. */
+void sfdp_get_master(struct sfdp *c, char *buf, size_t cap);
 
 #endif

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_telemetry.h>
+
 #include "dp_redis.h"
 
 /* One piece of state from Redis (a lists text or a rule bundle). */
@@ -150,6 +152,53 @@ static const char *link_name(const struct dp_ctx *ctx)
 	return b;
 }
 
+/* Telemetry /smsfw/control (on the telemetry thread): the link to the
+ * control plane as an operator checks it — up or down and since when,
+ * where, and what waits for Redis (rings, journal). Reads only atomics of
+ * the client (sfdp_get_stats) and values fixed after start. */
+static int tel_control(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_ctx *ctx = dp_global;
+	struct sfdp_stats st;
+	char since[40] = "", where[300];
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	if (!ctx || !ctx->redis) {
+		rte_tel_data_add_dict_string(d, "link", "none");
+		return 0;
+	}
+	sfdp_get_stats(ctx->redis->client, &st);
+	sfdp_get_master(ctx->redis->client, where, sizeof(where));
+	if (st.link_since_ms > 0) {
+		time_t t = (time_t)(st.link_since_ms / 1000);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		snprintf(since + strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%S", &tm), 8, ".%03dZ",
+			 (int)(st.link_since_ms % 1000));
+	}
+	rte_tel_data_add_dict_string(d, "link", st.connected ? "up" : "down");
+	rte_tel_data_add_dict_string(d, "since", since);
+	rte_tel_data_add_dict_u64(d, "since_ms", (uint64_t)(st.link_since_ms > 0 ? st.link_since_ms : 0));
+	rte_tel_data_add_dict_string(d, "redis", where);
+	rte_tel_data_add_dict_string(d, "via", ctx->cfg.redis_sentinels[0] ? "sentinel" : "direct");
+	rte_tel_data_add_dict_u64(d, "journal_records", st.journal_records);
+	rte_tel_data_add_dict_u64(d, "queued", st.queued);
+	rte_tel_data_add_dict_u64(d, "events_sent", st.events_sent);
+	rte_tel_data_add_dict_u64(d, "events_spilled", st.events_spilled);
+	rte_tel_data_add_dict_u64(d, "events_replayed", st.events_replayed);
+	rte_tel_data_add_dict_u64(d, "events_dropped", st.events_dropped);
+	rte_tel_data_add_dict_u64(d, "events_journal_dropped", st.events_journal_dropped);
+	rte_tel_data_add_dict_u64(d, "connects", st.connects);
+	rte_tel_data_add_dict_u64(d, "redis_errors", st.redis_errors);
+	rte_tel_data_add_dict_u64(d, "failovers", st.failovers);
+	rte_tel_data_add_dict_u64(d, "wait_short", st.wait_short);
+	rte_tel_data_add_dict_u64(d, "lists_generation", (uint64_t)(st.version > 0 ? st.version : 0));
+	return 0;
+}
+
 int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errlen)
 {
 	struct sfdp_config sc;
@@ -157,6 +206,9 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 	struct dp_redis *r;
 	char e[256];
 
+	rte_telemetry_register_cmd("/smsfw/control", tel_control,
+				   "Control-plane link: up/down and since when, Redis address, journal depth, "
+				   "event counters.");
 	ctx->redis = NULL;
 	if (!ctx->cfg.redis_host[0] && !ctx->cfg.redis_sentinels[0])
 		return 0;

@@ -16,6 +16,10 @@
  *            one dies by SIGKILL between applying a batch and its XACK;
  *            the other claims its pending entries (XAUTOCLAIM): every event
  *            applied exactly once, nothing left pending.
+ *  cluster   a one-node Redis Cluster (all slots on it, so anything that
+ *            spans two slots fails with CROSSSLOT): controld's scripts,
+ *            smsfwctl's and the dataplane client's commands all work, and
+ *            every key name of ctl_keys.h is in one slot (CLUSTER KEYSLOT).
  *
  * test_ha SMSFW-CONTROLD SMSFWCTL SCENARIO */
 #define _GNU_SOURCE
@@ -568,10 +572,148 @@ static int scenario_group(void)
 	return TEST_SUMMARY();
 }
 
+/* ---- cluster: every script and transaction stays in one slot ---- */
+
+static int cluster_ok(void *arg)
+{
+	redisContext *c = arg;
+	redisReply *r = redisCommand(c, "CLUSTER INFO");
+	int ok = r && r->type == REDIS_REPLY_STRING && strstr(r->str, "cluster_state:ok");
+
+	if (r)
+		freeReplyObject(r);
+	return ok;
+}
+
+struct gen_seen {
+	pthread_mutex_t mu;
+	char text[4096];
+	long long version;
+};
+
+static void on_gen(void *arg, long long v, const char *text, size_t len)
+{
+	struct gen_seen *g = arg;
+
+	pthread_mutex_lock(&g->mu);
+	snprintf(g->text, sizeof(g->text), "%.*s", (int)len, text);
+	g->version = v;
+	pthread_mutex_unlock(&g->mu);
+}
+
+static int gen_has(void *arg)
+{
+	struct gen_seen *g = arg;
+	int yes;
+
+	pthread_mutex_lock(&g->mu);
+	yes = strstr(g->text, "number 8617000000042 ") && strstr(g->text, "shield 8613900000001 10690001") &&
+	      strstr(g->text, "number 8613800000077 ");
+	pthread_mutex_unlock(&g->mu);
+	return yes;
+}
+
+static void one_node_cluster(void)
+{
+	struct h_redis r = { 0 };
+	redisContext *c;
+	struct sfdp_config dc = { 0 };
+	struct sfdp *dp;
+	struct sfdp_producer *p;
+	struct gen_seen g = { .mu = PTHREAD_MUTEX_INITIALIZER };
+	const char *cfg = write_config("cluster.ini", "");
+	char err[256], out[4096], cerr[4096];
+	static const char *const keys[] = {
+		"{smsfw}:events", "{smsfw}:ev:dp1:1:0.1", "{smsfw}:stats", "{smsfw}:rep:8617000000042",
+		"{smsfw}:rep:8617000000042:r", "{smsfw}:rep:8617000000042:s", "{smsfw}:rpt:8613900000001:493000",
+		"{smsfw}:fp:00000000000000ff", "{smsfw}:fp:00000000000000ff:n", "{smsfw}:reports:top",
+		"{smsfw}:fp:top", "{smsfw}:block", "{smsfw}:allow", "{smsfw}:shield", "{smsfw}:imsi",
+		"{smsfw}:lists:rev", "{smsfw}:dlv:8613900000001:10086", "{smsfw}:fbs:10086", "{smsfw}:alerts",
+		"{smsfw}:blocked:top", "{smsfw}:gen", "{smsfw}:gen:seq", "{smsfw}:gen:current", "{smsfw}:gen:meta",
+		"{smsfw}:gen:7", "{smsfw}:gen:hist", "{smsfw}:gen:held", "{smsfw}:gen:confirm", "{smsfw}:rules",
+		"{smsfw}:rules:current", "{smsfw}:rules:hist", "{smsfw}:rules:ab12", "{smsfw}:dps", "{smsfw}:dp:dp1",
+	};
+	long long slot = -1;
+	pid_t cd;
+
+	snprintf(r.extra[0], sizeof(r.extra[0]), "--cluster-enabled yes");
+	/* the bus port is port + 10000 by default: past 65535 for a high one */
+	snprintf(r.extra[1], sizeof(r.extra[1]), "--cluster-port %d", h_free_port());
+	CHECK(h_redis_start(&r) == 0);
+	c = h_redis_connect(&r, NULL, NULL);
+	freeReplyObject(cmd_ok(c, "CLUSTER ADDSLOTSRANGE 0 16383"));
+	CHECK(h_wait(cluster_ok, c, 10000));
+	/* the cluster refuses what spans two slots: the check is real */
+	{
+		redisReply *x = redisCommand(c, "EVAL %s 2 a b", "return redis.call('SET', KEYS[1], KEYS[2])");
+
+		CHECK(x && x->type == REDIS_REPLY_ERROR && !strncmp(x->str, "CROSSSLOT", 9));
+		if (x)
+			freeReplyObject(x);
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		redisReply *x = cmd_ok(c, "CLUSTER KEYSLOT %s", keys[i]);
+
+		if (slot < 0)
+			slot = x->integer;
+		if (x->integer != slot)
+			fprintf(stderr, "%s: slot %lld, want %lld\n", keys[i], x->integer, slot);
+		CHECK_INT(x->integer, slot);
+		freeReplyObject(x);
+	}
+	cd = h_controld_start(&r, cfg, NULL);
+	dc.host = "127.0.0.1";
+	dc.port = r.port;
+	dc.dp_id = "cl1";
+	dc.heartbeat_ms = 200;
+	dc.on_generation = on_gen;
+	dc.arg = &g;
+	dp = sfdp_start(&dc, err, sizeof(err));
+	if (!dp) {
+		fprintf(stderr, "sfdp_start: %s\n", err);
+		exit(1);
+	}
+	p = sfdp_producer_new(dp, 1024);
+	/* three reporters about one number (block_threshold 3: auto block),
+	 * a fingerprinted report, a shield, a block event */
+	for (int i = 0; i < 3; i++) {
+		char rep[24];
+		uint64_t fp = 0xff;
+
+		snprintf(rep, sizeof(rep), "861390000000%d", i + 1);
+		CHECK_INT(sfdp_report(p, 0, rep, "8617000000042", &fp, "win a prize", 11, "fake_offer"), 0);
+	}
+	CHECK_INT(sfdp_shield(p, 0, "8613900000001", "10690001", 1), 0);
+	CHECK_INT(sfdp_blocked(p, 0, "8617000000099", "8613900000002", "fraud_impersonation", "12", "rule", NULL), 0);
+	CHECK_INT(sfdp_delivered(p, "8613900000001", "10086"), 0);
+	CHECK_INT(h_ctl(&r, out, sizeof(out), cerr, sizeof(cerr), "block", "add", "13800000077", NULL), 0);
+	{
+		struct stat_want w = { c, "events_applied", 5 };
+
+		CHECK(h_wait(stat_reached, &w, 10000));
+	}
+	CHECK(h_wait(gen_has, &g, 10000));
+	CHECK_INT(h_hget_ll(c, "{smsfw}:stats", "events_applied"), 5);
+	CHECK_INT(h_hget_ll(c, "{smsfw}:stats", "blocks_auto"), 1);
+	CHECK_INT(h_hget_ll(c, "{smsfw}:stats", "dp_blocked"), 1);
+	CHECK_INT(h_hget_ll(c, "{smsfw}:fp:00000000000000ff", "count"), 3);
+	printf("one-node cluster: 5 events applied, generation %lld taken by the dataplane\n", g.version);
+	sfdp_stop(dp);
+	h_kill9(cd);
+	redisFree(c);
+	h_redis_kill(&r);
+}
+
+static int scenario_cluster(void)
+{
+	RUN(one_node_cluster);
+	return TEST_SUMMARY();
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: test_ha SMSFW-CONTROLD SMSFWCTL sentinel|group\n");
+		fprintf(stderr, "usage: test_ha SMSFW-CONTROLD SMSFWCTL sentinel|group|cluster\n");
 		return 2;
 	}
 	h_controld = argv[1];
@@ -582,6 +724,8 @@ int main(int argc, char **argv)
 		return scenario_sentinel();
 	if (!strcmp(argv[3], "group"))
 		return scenario_group();
+	if (!strcmp(argv[3], "cluster"))
+		return scenario_cluster();
 	fprintf(stderr, "unknown scenario %s\n", argv[3]);
 	return 2;
 }
