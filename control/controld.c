@@ -864,7 +864,13 @@ int main(int argc, char **argv)
 			}
 			usleep(50 * 1000);
 		}
-		backoff = backoff * 2 > 5000 ? 5000 : backoff * 2;
+		{
+			/* with Sentinel retry at least every second: a failover
+			 * is over in a few seconds and asking is cheap */
+			unsigned cap = d->cfg.redis.sentinels[0] ? 1000 : 5000;
+
+			backoff = backoff * 2 > cap ? cap : backoff * 2;
+		}
 	}
 	disconnect(d);
 	ctl_metrics_stop(d->metrics);

@@ -926,7 +926,10 @@ struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
 	c->dlv_ttl = cfg->dlv_ttl_s ? cfg->dlv_ttl_s : 86400;
 	c->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : 1000;
 	c->backoff_min = cfg->backoff_min_ms ? cfg->backoff_min_ms : 100;
-	c->backoff_max = cfg->backoff_max_ms ? cfg->backoff_max_ms : 5000;
+	/* with Sentinel a failover takes a few seconds: retry at least every
+	 * second so the promoted replica is found soon after it is named */
+	c->backoff_max = cfg->backoff_max_ms ? cfg->backoff_max_ms :
+			 cfg->sentinels && cfg->sentinels[0] ? 1000 : 5000;
 	if (c->backoff_max < c->backoff_min)
 		c->backoff_max = c->backoff_min;
 	if (cfg->sentinels && cfg->sentinels[0]) {

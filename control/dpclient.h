@@ -61,7 +61,7 @@ struct sfdp_config {
 	unsigned dlv_ttl_s;		/* delivered marker TTL, default 86400 */
 	unsigned timeout_ms;		/* connect/command timeout, default 1000 */
 	unsigned backoff_min_ms;	/* default 100 */
-	unsigned backoff_max_ms;	/* default 5000 */
+	unsigned backoff_max_ms;	/* default 5000 (1000 with sentinels) */
 	sfdp_gen_fn on_generation;	/* may be NULL */
 	sfdp_rules_fn on_rules;		/* may be NULL */
 	sfdp_counters_fn counters;	/* may be NULL */

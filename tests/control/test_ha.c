@@ -360,9 +360,7 @@ static void sentinel_failover(void)
 	dc.wait_timeout_ms = 500;
 	dc.dp_id = "ha1";
 	dc.heartbeat_ms = 200;
-	dc.timeout_ms = 500;
-	dc.backoff_min_ms = 50;
-	dc.backoff_max_ms = 200;
+	dc.timeout_ms = 500;	/* backoff: the defaults, as a dataplane has them */
 	dc.journal_path = journal;
 	dc.journal_fsync = 1;
 	dp = sfdp_start(&dc, err, sizeof(err));
