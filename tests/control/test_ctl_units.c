@@ -202,6 +202,28 @@ static void config_errors(void)
 	CHECK_INT(ctl_config_is_protected(&c, "10010"), 1);
 	CHECK_INT(ctl_config_is_protected(&c, "95533"), 0);
 	CHECK_INT(c.debounce_ms, 150);
+	CHECK_STR(c.redis.sentinels, "");
+	CHECK_STR(c.redis.master_name, "smsfw");
+	CHECK_INT(c.redis.wait_replicas, 0);
+	/* Sentinel: the list, the master name, WAIT */
+	f = fopen(path, "w");
+	fputs("[redis]\nsentinels = 10.0.0.5:26379, 10.0.0.6:26379 10.0.0.7:26379\nmaster_name = smsfw-a\n"
+	      "wait_replicas = 1\nwait_timeout_ms = 300\n", f);
+	fclose(f);
+	ctl_config_defaults(&c);
+	CHECK_INT(ctl_config_load(&c, path, err, sizeof(err)), 0);
+	CHECK_STR(c.redis.sentinels, "10.0.0.5:26379, 10.0.0.6:26379 10.0.0.7:26379");
+	CHECK_STR(c.redis.master_name, "smsfw-a");
+	CHECK_INT(c.redis.wait_replicas, 1);
+	CHECK_INT(c.redis.wait_timeout_ms, 300);
+	f = fopen(path, "w");
+	fputs("[redis]\nsentinels = 10.0.0.5\n", f);
+	fclose(f);
+	ctl_config_defaults(&c);
+	CHECK_INT(ctl_config_load(&c, path, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: redis.sentinels: sentinels: expected at most 8 HOST:PORT, got \"10.0.0.5\"",
+		 path);
+	CHECK_STR(err, want);
 	f = fopen(path, "w");
 	fputs("[redis]\nhost = x\n[nope]\n", f);
 	fclose(f);
