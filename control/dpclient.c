@@ -911,7 +911,7 @@ struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (copy_field(c->host, sizeof(c->host), cfg->host ? cfg->host : "127.0.0.1", 0) ||
+	if (copy_field(c->host, sizeof(c->host), cfg->host && *cfg->host ? cfg->host : "127.0.0.1", 0) ||
 	    copy_field(c->user, sizeof(c->user), cfg->user, 1) ||
 	    copy_field(c->password, sizeof(c->password), cfg->password, 1)) {
 		snprintf(err, errlen, "host, user or password too long");
