@@ -49,6 +49,13 @@ struct slot {
 	char text[SFDP_TEXT_MAX];
 };
 
+/* A confirmed event kept for a resend after a failover. */
+struct recent_ev {
+	long long at_ms;	/* wall time Redis confirmed it */
+	char id[128];
+	struct slot s;		/* the first SLOT_FIXED + text_len bytes are valid */
+};
+
 struct sfdp_producer {
 	_Alignas(64) _Atomic uint64_t head;	/* written by the producer only */
 	_Alignas(64) _Atomic uint64_t tail;	/* written by the client thread only */
@@ -69,6 +76,15 @@ struct sfdp {
 	int use_sentinel;
 	struct ctl_sentinel sentinel;
 	unsigned wait_replicas, wait_timeout_ms;	/* WAIT after each batch (0: none) */
+	/* events Redis confirmed recently (client thread only): after a
+	 * failover those confirmed up to resend_window_ms before the loss are
+	 * sent again to the new master, which may lack them (see dpclient.h) */
+	struct recent_ev *recent;
+	unsigned recent_cap;
+	uint64_t recent_n;		/* written so far; slot n % recent_cap */
+	unsigned resend_window_ms;
+	long long lost_at_ms;		/* wall time the last connection was lost */
+	int resend_pending;		/* the master changed: resend on the next connection */
 	unsigned hb_ms, hb_ttl, dlv_ttl, timeout_ms, backoff_min, backoff_max;
 	unsigned long maxlen;
 	sfdp_gen_fn on_gen;
@@ -89,7 +105,7 @@ struct sfdp {
 	long long last_hb;
 
 	_Atomic uint64_t connects, redis_errors, events_sent, generations, heartbeats, refused;
-	_Atomic uint64_t failovers, wait_short;
+	_Atomic uint64_t failovers, wait_short, resent;
 	_Atomic long long link_since_ms;	/* wall time of the last connect or loss, 0 never */
 	_Atomic int connected;
 	_Atomic long long version;
@@ -364,7 +380,8 @@ static void disconnect(struct sfdp *c)
 		redisFree(c->sub);
 	c->cmd = c->sub = NULL;
 	if (atomic_exchange(&c->connected, 0)) {
-		atomic_store(&c->link_since_ms, wall_ms());
+		c->lost_at_ms = wall_ms();
+		atomic_store(&c->link_since_ms, c->lost_at_ms);
 		if (c->on_link && !atomic_load(&c->stop))
 			c->on_link(c->arg, 0, c->host, c->port);	/* lost */
 	}
@@ -441,8 +458,10 @@ static int do_connect(struct sfdp *c)
 		if (ctl_sentinel_master(&c->sentinel, c->timeout_ms, host, sizeof(host), &port, e, sizeof(e)) < 0)
 			return -1;
 		if (strcmp(host, c->host) || port != c->port) {
-			if (atomic_load(&c->connects))
+			if (atomic_load(&c->connects)) {
 				atomic_fetch_add(&c->failovers, 1);
+				c->resend_pending = c->recent != NULL;
+			}
 			pthread_mutex_lock(&c->addr_mu);
 			memcpy(c->host, host, sizeof(host));
 			c->port = port;
@@ -576,6 +595,64 @@ static void append_event(struct sfdp *c, const char *id, const struct slot *s)
 
 #define SLOT_FIXED offsetof(struct slot, text)
 
+/* Keep a copy of an event Redis confirmed (or that is being replayed). */
+static void remember(struct sfdp *c, const char *id, const struct slot *s, long long now)
+{
+	struct recent_ev *e;
+	size_t n = strlen(id);
+
+	if (!c->recent || n >= sizeof(e->id))
+		return;
+	e = &c->recent[c->recent_n++ % c->recent_cap];
+	e->at_ms = now;
+	memcpy(e->id, id, n + 1);
+	memcpy(&e->s, s, SLOT_FIXED + s->text_len);
+}
+
+/* The master changed: Redis replicates asynchronously, and the promoted
+ * replica may lack what the old master confirmed shortly before it was
+ * lost (even with WAIT, when the replica that confirmed is not the one
+ * promoted, or when a demoted master kept taking writes). Send again what
+ * was confirmed from resend_window_ms before the loss on; the event ids
+ * make what the new master has a counted duplicate in controld. */
+static int resend_recent(struct sfdp *c)
+{
+	uint64_t first = c->recent_n > c->recent_cap ? c->recent_n - c->recent_cap : 0;
+	long long from = c->lost_at_ms - (long long)c->resend_window_ms;
+	unsigned pending = 0;
+	uint64_t sent = 0;
+	int failed = 0;
+
+	for (uint64_t i = first; i <= c->recent_n; i++) {
+		if (i < c->recent_n) {
+			const struct recent_ev *e = &c->recent[i % c->recent_cap];
+
+			if (e->at_ms < from)
+				continue;
+			append_event(c, e->id, &e->s);
+			pending++;
+		}
+		if (pending && (pending == SFDP_BATCH || i == c->recent_n)) {
+			for (; pending; pending--) {
+				redisReply *r;
+
+				if (redisGetReply(c->cmd, (void **)&r) != REDIS_OK)
+					return -1;
+				failed |= must_reconnect(r);
+				freeReplyObject(r);
+				sent++;
+			}
+			if (failed)
+				return -1;
+		}
+	}
+	if (wait_replicas(c) < 0)
+		return -1;
+	atomic_fetch_add(&c->resent, sent);
+	c->resend_pending = 0;
+	return 0;
+}
+
 /* Redis is away: move what the rings hold into the journal (append,
  * fsync per pass when configured); at the size cap an event is dropped,
  * counted and said loudly. */
@@ -662,6 +739,7 @@ static int journal_replay(struct sfdp *c)
 		memcpy(id, rec.id, rec.id_len);
 		id[rec.id_len] = 0;
 		append_event(c, id, &s);
+		remember(c, id, &s, wall_ms());
 		if (++pending == SFDP_BATCH || off >= len) {
 			for (; pending; pending--) {
 				redisReply *r;
@@ -753,6 +831,16 @@ static int flush_rings(struct sfdp *c)
 				return -1;
 			atomic_fetch_add(&c->refused, refused);
 			atomic_fetch_add(&c->events_sent, sent);
+			if (c->recent) {
+				long long now = wall_ms();
+
+				for (uint64_t k = 0; k < n; k++) {
+					char id[160];
+
+					slot_id(c, p, t + k, id, sizeof(id));
+					remember(c, id, &p->slots[(t + k) & p->mask], now);
+				}
+			}
 			atomic_store_explicit(&p->tail, t + n, memory_order_release);
 		}
 	}
@@ -837,6 +925,10 @@ static int heartbeat(struct sfdp *c)
 
 static int run_connected(struct sfdp *c)
 {
+	/* first what the old master confirmed (the journal's events were
+	 * not confirmed, and are remembered as they are replayed) */
+	if (c->resend_pending && resend_recent(c) < 0)
+		return -1;
 	if (journal_replay(c) < 0)
 		return -1;
 	while (!atomic_load(&c->stop)) {
@@ -941,6 +1033,14 @@ struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
 		c->use_sentinel = 1;
 		c->host[0] = 0;		/* not known before the sentinels name it */
 		c->port = 0;
+		c->resend_window_ms = cfg->resend_window_ms ? cfg->resend_window_ms : 5000;
+		c->recent_cap = cfg->resend_max ? cfg->resend_max : 8192;
+		c->recent = calloc(c->recent_cap, sizeof(*c->recent));
+		if (!c->recent) {
+			snprintf(err, errlen, "out of memory (resend buffer of %u events)", c->recent_cap);
+			free(c);
+			return NULL;
+		}
 	}
 	c->wait_replicas = cfg->wait_replicas;
 	c->wait_timeout_ms = cfg->wait_timeout_ms ? cfg->wait_timeout_ms : 1000;
@@ -1012,6 +1112,7 @@ void sfdp_stop(struct sfdp *c)
 	}
 	pthread_mutex_destroy(&c->prod_mu);
 	pthread_mutex_destroy(&c->addr_mu);
+	free(c->recent);
 	free(c);
 }
 
@@ -1033,6 +1134,7 @@ void sfdp_get_stats(struct sfdp *c, struct sfdp_stats *out)
 	out->journal_records = atomic_load(&c->jrecords);
 	out->failovers = atomic_load(&c->failovers);
 	out->wait_short = atomic_load(&c->wait_short);
+	out->events_resent = atomic_load(&c->resent);
 	out->link_since_ms = atomic_load(&c->link_since_ms);
 	for (unsigned i = 0; i < np; i++) {
 		out->events_dropped += atomic_load_explicit(&c->prod[i]->dropped, memory_order_relaxed);

@@ -87,6 +87,15 @@ struct sfdp_config {
 	 * event can be lost in a failover). */
 	unsigned wait_replicas;
 	unsigned wait_timeout_ms;
+	/* With sentinels: Redis replicates asynchronously, and WAIT does not
+	 * close every gap (the replica that confirmed may not be the one
+	 * promoted; a demoted master may take writes until the sentinels move
+	 * its clients). So the client keeps the last resend_max (default 8192,
+	 * ~1.4 kB each) confirmed events and, on a connection to a new master,
+	 * sends again those confirmed from resend_window_ms (default 5000)
+	 * before the loss on; controld counts the ones it has as duplicates. */
+	unsigned resend_window_ms;
+	unsigned resend_max;
 	void *arg;
 };
 
@@ -108,6 +117,7 @@ struct sfdp_stats {
 	uint64_t wait_short;		/* WAITs with fewer than wait_replicas replicas */
 	long long link_since_ms;	/* wall time the link last went up or down, 0 never */
 	uint64_t queued;		/* events in the rings not yet confirmed by Redis */
+	uint64_t events_resent;		/* sent again to a new master after a failover */
 };
 
 /* Start the client thread (it connects in the background). NULL + err. */

@@ -194,6 +194,7 @@ static int tel_control(const char *cmd, const char *params, struct rte_tel_data 
 	rte_tel_data_add_dict_u64(d, "connects", st.connects);
 	rte_tel_data_add_dict_u64(d, "redis_errors", st.redis_errors);
 	rte_tel_data_add_dict_u64(d, "failovers", st.failovers);
+	rte_tel_data_add_dict_u64(d, "events_resent", st.events_resent);
 	rte_tel_data_add_dict_u64(d, "wait_short", st.wait_short);
 	rte_tel_data_add_dict_u64(d, "lists_generation", (uint64_t)(st.version > 0 ? st.version : 0));
 	return 0;

@@ -11,7 +11,10 @@
  *            is met again); every event is applied exactly
  *            once on the new master, the producer never lost or waited on
  *            an event (the dataplane's lcores keep filtering), smsfwctl
- *            finds the new master; the failover time is printed.
+ *            finds the new master; the failover time is printed. Then the
+ *            old master comes back (as a replica) and SENTINEL FAILOVER
+ *            moves the role to it while a second stream runs: the demoted
+ *            master stays up, its clients follow, again exactly once.
  *  group     two smsfw-controld in one consumer group share the stream;
  *            one dies by SIGKILL between applying a batch and its XACK;
  *            the other claims its pending entries (XAUTOCLAIM): every event
@@ -66,6 +69,7 @@ static redisReply *cmd_ok(redisContext *c, const char *fmt, ...)
 
 struct producer {
 	struct sfdp_producer *p;
+	int base;		/* number of the first event */
 	int n;			/* events to send */
 	int gap_us;		/* between events */
 	_Atomic int done;	/* events queued so far */
@@ -82,9 +86,10 @@ static void *produce(void *arg)
 {
 	struct producer *pr = arg;
 
-	for (int i = 0; i < pr->n; i++) {
+	for (int k = 0; k < pr->n; k++) {
 		char reporter[24], reported[24], text[32];
 		long long t0 = mono_us(), dt;
+		int i = pr->base + k;
 
 		number(reporter, sizeof(reporter), "86139", i);
 		number(reported, sizeof(reported), "86170", i);
@@ -94,7 +99,7 @@ static void *produce(void *arg)
 		dt = mono_us() - t0;
 		if (dt > pr->max_call_us)
 			pr->max_call_us = dt;
-		atomic_store(&pr->done, i + 1);
+		atomic_store(&pr->done, k + 1);
 		if (pr->gap_us)
 			usleep((useconds_t)pr->gap_us);
 	}
@@ -421,9 +426,10 @@ static void sentinel_failover(void)
 		CHECK(h_wait(dp_delivered, &d, 20000));
 	}
 	sfdp_get_stats(dp, &st);
-	printf("dataplane: %llu sent, %llu spilled to the journal, %llu replayed, %llu WAIT short, %llu failover(s); "
-	       "the longest event call took %lld us\n", (unsigned long long)st.events_sent,
+	printf("dataplane: %llu sent, %llu spilled to the journal, %llu replayed, %llu resent, %llu WAIT short, "
+	       "%llu failover(s); the longest event call took %lld us\n", (unsigned long long)st.events_sent,
 	       (unsigned long long)st.events_spilled, (unsigned long long)st.events_replayed,
+	       (unsigned long long)st.events_resent,
 	       (unsigned long long)st.wait_short, (unsigned long long)st.failovers, pr.max_call_us);
 	/* the fast path neither lost nor waited for an event during the failover */
 	CHECK_INT(pr.failed, 0);
@@ -459,9 +465,76 @@ static void sentinel_failover(void)
 		CHECK_INT(code, 4);
 		CHECK(strstr(cerr, "no sentinel answered") != NULL);
 	}
+
+	/* A switchover: the old master's machine comes back (empty, it is
+	 * made a replica of the new master by the sentinels), then an
+	 * operator's SENTINEL FAILOVER hands the master role back to it while
+	 * a second stream runs. The demoted master stays up: its clients are
+	 * moved by the sentinels' CLIENT KILL or by its READONLY replies. */
+	{
+		struct producer pr2 = { 0 };
+		struct dp_done d = { dp, 2 * SENT_N };
+		redisContext *sc, *mc2;
+		redisReply *x;
+		long long t_sw, t_back = 0;
+		uint64_t fo_before;
+
+		CHECK(h_redis_start(&m) == 0);	/* same port, empty */
+		mc2 = h_redis_connect(&m, NULL, NULL);
+		/* what the sentinels would do some seconds later */
+		freeReplyObject(cmd_ok(mc2, "REPLICAOF 127.0.0.1 %d", rep.port));
+		CHECK(h_wait(replica_linked, mc2, 20000));
+		redisFree(mc2);
+		sfdp_get_stats(dp, &st);
+		fo_before = st.failovers;
+		pr2.p = pr.p;
+		pr2.base = SENT_N;
+		pr2.n = SENT_N;
+		pr2.gap_us = 1000;
+		pthread_create(&thr, NULL, produce, &pr2);
+		while (atomic_load(&pr2.done) < SENT_N / 3)
+			h_sleep_ms(5);
+		sc = redisConnect("127.0.0.1", s.port[1]);
+		x = redisCommand(sc, "SENTINEL FAILOVER " MASTER);
+		CHECK(x && x->type == REDIS_REPLY_STATUS);
+		if (x)
+			freeReplyObject(x);
+		redisFree(sc);
+		t_sw = h_now_ms();
+		while (h_now_ms() - t_sw < 30000 && !t_back) {
+			sfdp_get_stats(dp, &st);
+			if (st.connected && st.failovers > fo_before)
+				t_back = h_now_ms();
+			h_sleep_ms(10);
+		}
+		CHECK(t_back != 0);
+		pthread_join(thr, NULL);
+		CHECK(h_wait(dp_delivered, &d, 20000));
+		redisFree(rc);
+		rc = h_redis_connect(&m, NULL, NULL);
+		{
+			struct stat_want w = { rc, "reports", 2 * SENT_N };
+
+			CHECK(h_wait(stat_reached, &w, 20000));
+		}
+		h_sleep_ms(300);
+		sfdp_get_stats(dp, &st);
+		printf("switchover (SENTINEL FAILOVER, old master alive): the dataplane writes to the new master "
+		       "after %lld ms; %lld reports there; %llu events resent after the switch\n", t_back - t_sw,
+		       h_hget_ll(rc, "{smsfw}:stats", "reports"), (unsigned long long)st.events_resent);
+		CHECK_INT(pr2.failed, 0);
+		CHECK_INT(st.events_dropped, 0);
+		CHECK_INT(st.failovers, fo_before + 1);
+		CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "reports"), 2 * SENT_N);
+		CHECK_INT(reports_exactly_once(rc, 2 * SENT_N), 0);
+		for (int i = 0; i < 200 && pending(rc, NULL) != 0; i++)
+			h_sleep_ms(10);
+		CHECK_INT(pending(rc, NULL), 0);
+	}
 	sfdp_stop(dp);
 	h_kill9(cd);
 	redisFree(rc);
+	h_redis_kill(&m);
 	h_redis_kill(&rep);
 	h_redis_kill(&rep2);
 }
