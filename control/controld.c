@@ -607,6 +607,13 @@ static void metrics_snapshot(struct daemon *d)
 	M("redis_down_seconds", "Seconds since Redis was lost (0 while up).", "gauge",
 	  (unsigned long long)(d->down_since_ms && !d->redis_up ? (now - d->down_since_ms) / 1000 : 0));
 #undef M
+	if (d->addr.port) {
+		/* where the daemon writes: the master the sentinels named last */
+		sb_printf(&s, "# HELP smsfw_controld_redis_master The Redis this daemon uses (1).\n"
+			  "# TYPE smsfw_controld_redis_master gauge\nsmsfw_controld_redis_master{address=\"");
+		sb_label(&s, d->addr.host);
+		sb_printf(&s, ":%d\"} 1\n", d->addr.port);
+	}
 	sb_printf(&s, "# HELP smsfw_controld_event_burst 1 while a dataplane is over its event rate limit "
 		  "(alarm; held %d s after the last refusal).\n# TYPE smsfw_controld_event_burst gauge\n"
 		  "# HELP smsfw_controld_event_burst_refused Events refused in the dataplane's current or last burst.\n"

@@ -32,6 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -158,6 +161,43 @@ static int stat_reached(void *arg)
 	struct stat_want *w = arg;
 
 	return h_hget_ll(w->c, "{smsfw}:stats", w->field) >= w->want;
+}
+
+/* GET /metrics of controld's metrics server into buf; 0 or -1. */
+static int metrics_get(int port, char *buf, size_t cap)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	static const char req[] = "GET /metrics HTTP/1.0\r\n\r\n";
+	size_t n = 0;
+	ssize_t k;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	buf[0] = 0;
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    write(fd, req, sizeof(req) - 1) != (ssize_t)(sizeof(req) - 1)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (n < cap - 1 && (k = read(fd, buf + n, cap - 1 - n)) > 0)
+		n += (size_t)k;
+	buf[n] = 0;
+	close(fd);
+	return 0;
+}
+
+struct metric_want {
+	int port;
+	char line[160];
+};
+
+static int metric_has(void *arg)
+{
+	struct metric_want *w = arg;
+	char buf[32768];
+
+	return metrics_get(w->port, buf, sizeof(buf)) == 0 && strstr(buf, w->line) != NULL;
 }
 
 static const char *write_config(const char *name, const char *extra)
@@ -329,7 +369,8 @@ static void sentinel_failover(void)
 	char journal[300], err[256], out[4096], cerr[4096];
 	long long t_kill, t_promoted = 0, t_dp = 0, t_cd = 0, applied_at_kill, sent_at_kill;
 	pid_t cd;
-	int new_port = 0;
+	int new_port = 0, mport;
+	char mport_s[16];
 
 	/* master and replica; full syncs without the default 5 s delay */
 	snprintf(m.extra[0], sizeof(m.extra[0]), "--repl-diskless-sync-delay 0");
@@ -353,8 +394,10 @@ static void sentinel_failover(void)
 
 	/* controld and the dataplane know only the sentinels */
 	cfg = write_config("ha.ini", "");
+	mport = h_free_port();
+	snprintf(mport_s, sizeof(mport_s), "%d", mport);
 	{
-		const char *extra[] = { "--sentinel", s.list, "--master-name", MASTER, NULL };
+		const char *extra[] = { "--sentinel", s.list, "--master-name", MASTER, "--metrics-port", mport_s, NULL };
 
 		cd = h_controld_start(&m, cfg, extra);
 	}
@@ -449,6 +492,16 @@ static void sentinel_failover(void)
 	CHECK_INT(pending(rc, NULL), 0);
 	printf("new master: %lld reports applied, %lld redelivered events recognised as applied\n",
 	       h_hget_ll(rc, "{smsfw}:stats", "reports"), h_hget_ll(rc, "{smsfw}:stats", "events_duplicate"));
+
+	/* controld's metrics name the new master and count the failover */
+	{
+		struct metric_want w = { mport, "" };
+
+		snprintf(w.line, sizeof(w.line), "\nsmsfw_controld_redis_master{address=\"127.0.0.1:%d\"} 1\n", rep.port);
+		CHECK(h_wait(metric_has, &w, 5000));
+		snprintf(w.line, sizeof(w.line), "\nsmsfw_controld_redis_failovers_total 1\n");
+		CHECK(h_wait(metric_has, &w, 5000));
+	}
 
 	/* smsfwctl through the sentinels writes to the new master */
 	{
