@@ -10,6 +10,7 @@
 
 #include <rte_cfgfile.h>
 
+#include "ctl_sentinel.h"
 #include "dp_config.h"
 #include "sf_ini.h"
 
@@ -292,10 +293,18 @@ int dp_config_set(struct dp_config *c, const char *sec, const char *key,
 		} else if (!strcmp(key, "redis_password")) {
 			if (set_str(c->redis_password, sizeof(c->redis_password), v)) FAIL("control.redis_password: too long");
 		} else if (!strcmp(key, "redis_sentinels")) {
+			struct ctl_sentinel t;
+			char e[160];
+
 			if (set_str(c->redis_sentinels, sizeof(c->redis_sentinels), v)) FAIL("control.redis_sentinels: too long");
+			if (ctl_sentinel_parse(&t, v, "smsfw", e, sizeof(e)) < 0) FAIL("control.redis_sentinels: %s", e);
 		} else if (!strcmp(key, "redis_master_name")) {
-			if (set_str(c->redis_master_name, sizeof(c->redis_master_name), v) || !*v)
-				FAIL("control.redis_master_name: 1-63 characters");
+			struct ctl_sentinel t;
+			char e[160];
+
+			if (set_str(c->redis_master_name, sizeof(c->redis_master_name), v) ||
+			    ctl_sentinel_parse(&t, "h:1", v, e, sizeof(e)) < 0)
+				FAIL("control.redis_master_name: 1-63 characters of A-Z a-z 0-9 . _ -");
 		} else if (!strcmp(key, "redis_wait_replicas")) {
 			if (parse_u64(v, 0, 16, &u)) FAIL("control.redis_wait_replicas: '%s' is not 0..16", v);
 			c->redis_wait_replicas = (unsigned)u;
