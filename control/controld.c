@@ -23,17 +23,20 @@
 #include "ctl_keys.h"
 #include "ctl_metrics.h"
 #include "ctl_redis.h"
+#include "ctl_sentinel.h"
 
 struct counters {
 	unsigned long long read, applied, duplicate, wrongtype, script_errors, claimed;
 	unsigned long long malformed[CTL_EV__ERR_COUNT];
 	unsigned long long redis_errors, connects, generations, gen_build_errors, gen_held;
 	unsigned long long gen_invalid_entries, gen_expired_entries;
+	unsigned long long failovers, wait_short;
 };
 
 struct daemon {
 	struct ctl_config cfg;
 	redisContext *c;
+	struct ctl_redis_addr addr;	/* where c is (the master the sentinels named) */
 	struct ctl_apply apply;
 	struct ctl_metrics *metrics;
 	struct counters n;
@@ -125,12 +128,20 @@ static int setup(struct daemon *d)
 	char err[256];
 	redisReply *r;
 
-	d->c = ctl_redis_connect(&d->cfg.redis, err, sizeof(err));
+	struct ctl_redis_addr was = d->addr;
+
+	d->c = ctl_redis_connect_at(&d->cfg.redis, &d->addr, err, sizeof(err));
 	if (!d->c) {
 		logw(d, "%s", err);
 		return -1;
 	}
 	d->n.connects++;
+	if (d->cfg.redis.sentinels[0] && (strcmp(was.host, d->addr.host) || was.port != d->addr.port)) {
+		if (was.port)
+			d->n.failovers++;
+		logw(d, "redis master \"%s\" is %s:%d%s", d->cfg.redis.master_name, d->addr.host, d->addr.port,
+		     was.port ? " (failover followed)" : "");
+	}
 	if (ctl_apply_load(d->c, &d->apply, err, sizeof(err)) < 0) {
 		logw(d, "%s", err);
 		return -1;
@@ -295,7 +306,10 @@ static int process_entries(struct daemon *d, const redisReply *entries)
 			     report_key_role[r->element[2]->integer] : "?");
 			break;
 		case CTL_SCRIPT_ERROR:
-			if (r && r->type == REDIS_REPLY_ERROR && !strncmp(r->str, "NOSCRIPT", 8)) {
+			if (r && r->type == REDIS_REPLY_ERROR &&
+			    (!strncmp(r->str, "NOSCRIPT", 8) || ctl_reply_failover(r))) {
+				/* NOSCRIPT: reload the scripts; READONLY & co: the
+				 * master moved, ask the sentinels again */
 				freeReplyObject(r);
 				/* drain the rest of the pipeline, then reconnect (reloads) */
 				for (size_t k = i + 1; k < n; k++)
@@ -482,6 +496,19 @@ static int check_publish(struct daemon *d)
 			return -1;
 		}
 		d->n.generations++;
+		/* a generation lost in a failover would be published again
+		 * under the same version number, which dataplanes that took
+		 * the lost one skip: with [redis] wait_replicas, wait for it */
+		switch (ctl_redis_wait(d->c, &d->cfg.redis)) {
+		case -1:
+			ctl_gen_free(&b);
+			return -1;
+		case 1:
+			d->n.wait_short++;
+			logw(d, "generation %lld: not confirmed by %u replica(s) within %u ms", v,
+			     d->cfg.redis.wait_replicas, d->cfg.redis.wait_timeout_ms);
+			break;
+		}
 		d->current_version = v;
 		d->published_rev = b.rev;
 		memcpy(d->published_sha, b.sha, sizeof(d->published_sha));
@@ -561,6 +588,10 @@ static void metrics_snapshot(struct daemon *d)
 			  ctl_ev_err_name((enum ctl_ev_err)i), d->n.malformed[i]);
 	M("redis_connects_total", "Successful Redis connections.", "counter", d->n.connects);
 	M("redis_errors_total", "Redis errors that forced a reconnect.", "counter", d->n.redis_errors);
+	M("redis_failovers_total", "Reconnections that found another master through Sentinel.", "counter",
+	  d->n.failovers);
+	M("redis_wait_short_total", "Writes not confirmed by redis.wait_replicas replicas in time.", "counter",
+	  d->n.wait_short);
 	M("generations_published_total", "List generations published.", "counter", d->n.generations);
 	M("generation_build_errors_total", "Generations refused (the old one stays).", "counter",
 	  d->n.gen_build_errors);
@@ -576,6 +607,13 @@ static void metrics_snapshot(struct daemon *d)
 	M("redis_down_seconds", "Seconds since Redis was lost (0 while up).", "gauge",
 	  (unsigned long long)(d->down_since_ms && !d->redis_up ? (now - d->down_since_ms) / 1000 : 0));
 #undef M
+	if (d->addr.port) {
+		/* where the daemon writes: the master the sentinels named last */
+		sb_printf(&s, "# HELP smsfw_controld_redis_master The Redis this daemon uses (1).\n"
+			  "# TYPE smsfw_controld_redis_master gauge\nsmsfw_controld_redis_master{address=\"");
+		sb_label(&s, d->addr.host);
+		sb_printf(&s, ":%d\"} 1\n", d->addr.port);
+	}
 	sb_printf(&s, "# HELP smsfw_controld_event_burst 1 while a dataplane is over its event rate limit "
 		  "(alarm; held %d s after the last refusal).\n# TYPE smsfw_controld_event_burst gauge\n"
 		  "# HELP smsfw_controld_event_burst_refused Events refused in the dataplane's current or last burst.\n"
@@ -708,6 +746,7 @@ static int run_connected(struct daemon *d)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: smsfw-controld [-c FILE] [--redis HOST:PORT] [--user USER] [--password PASS]\n"
+		   "                      [--sentinel HOST:PORT,... [--master-name NAME]]\n"
 		   "                      [--consumer NAME] [--metrics-port N] [--metrics-listen ADDR] [-v]\n"
 		   "Password also from SMSFW_REDIS_PASSWORD (preferred over the command line).\n");
 }
@@ -719,17 +758,18 @@ int main(int argc, char **argv)
 		{ "user", required_argument, 0, 'u' }, { "password", required_argument, 0, 'p' },
 		{ "consumer", required_argument, 0, 'n' }, { "metrics-port", required_argument, 0, 'm' },
 		{ "metrics-listen", required_argument, 0, 'l' }, { "verbose", no_argument, 0, 'v' },
+		{ "sentinel", required_argument, 0, 'S' }, { "master-name", required_argument, 0, 'N' },
 		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
 	struct daemon *d = calloc(1, sizeof(*d));
 	const char *cfg_path = NULL, *o_redis = NULL, *o_user = NULL, *o_pass = NULL, *o_cons = NULL,
-		   *o_mport = NULL, *o_mlisten = NULL;
+		   *o_mport = NULL, *o_mlisten = NULL, *o_sent = NULL, *o_master = NULL;
 	char err[512];
 	unsigned backoff = 100;
 	int c;
 
 	if (!d)
 		return 1;
-	while ((c = getopt_long(argc, argv, "c:r:u:p:n:m:l:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:r:u:p:n:m:l:vhS:N:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cfg_path = optarg; break;
 		case 'r': o_redis = optarg; break;
@@ -739,6 +779,8 @@ int main(int argc, char **argv)
 		case 'm': o_mport = optarg; break;
 		case 'l': o_mlisten = optarg; break;
 		case 'v': d->verbose = 1; break;
+		case 'S': o_sent = optarg; break;
+		case 'N': o_master = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -756,6 +798,20 @@ int main(int argc, char **argv)
 	if (o_redis && ctl_parse_hostport(&d->cfg.redis, o_redis) < 0) {
 		fprintf(stderr, "smsfw-controld: --redis: expected HOST:PORT\n");
 		return 2;
+	}
+	if (o_redis)
+		d->cfg.redis.sentinels[0] = 0;	/* an explicit address wins over the config's sentinels */
+	if (o_sent)
+		snprintf(d->cfg.redis.sentinels, sizeof(d->cfg.redis.sentinels), "%s", o_sent);
+	if (o_master)
+		snprintf(d->cfg.redis.master_name, sizeof(d->cfg.redis.master_name), "%s", o_master);
+	if (d->cfg.redis.sentinels[0]) {
+		struct ctl_sentinel t;
+
+		if (ctl_sentinel_parse(&t, d->cfg.redis.sentinels, d->cfg.redis.master_name, err, sizeof(err)) < 0) {
+			fprintf(stderr, "smsfw-controld: %s\n", err);
+			return 2;
+		}
 	}
 	if (o_user)
 		snprintf(d->cfg.redis.user, sizeof(d->cfg.redis.user), "%s", o_user);
@@ -787,7 +843,10 @@ int main(int argc, char **argv)
 			return 3;
 		}
 	}
-	if (d->verbose)
+	if (d->verbose && d->cfg.redis.sentinels[0])
+		fprintf(stderr, "smsfw-controld: consumer %s, redis master \"%s\" through sentinels %s\n",
+			d->cfg.consumer, d->cfg.redis.master_name, d->cfg.redis.sentinels);
+	else if (d->verbose)
 		fprintf(stderr, "smsfw-controld: consumer %s, redis %s:%d\n", d->cfg.consumer,
 			d->cfg.redis.host, d->cfg.redis.port);
 	while (!stop_flag) {
@@ -812,7 +871,13 @@ int main(int argc, char **argv)
 			}
 			usleep(50 * 1000);
 		}
-		backoff = backoff * 2 > 5000 ? 5000 : backoff * 2;
+		{
+			/* with Sentinel retry at least every second: a failover
+			 * is over in a few seconds and asking is cheap */
+			unsigned cap = d->cfg.redis.sentinels[0] ? 1000 : 5000;
+
+			backoff = backoff * 2 > cap ? cap : backoff * 2;
+		}
 	}
 	disconnect(d);
 	ctl_metrics_stop(d->metrics);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ctl_cfg.h"
+#include "ctl_sentinel.h"
 #include "ctl_lists.h"
 #include "policy_report.h"
 #include "sf_ini.h"
@@ -20,6 +21,8 @@ void ctl_config_defaults(struct ctl_config *c)
 	snprintf(c->redis.host, sizeof(c->redis.host), "127.0.0.1");
 	c->redis.port = 6379;
 	c->redis.timeout_ms = 2000;
+	snprintf(c->redis.master_name, sizeof(c->redis.master_name), "smsfw");
+	c->redis.wait_timeout_ms = 1000;
 	c->window_s = 3600;
 	c->block_threshold = 5;
 	c->block_ttl_s = 86400;
@@ -111,6 +114,8 @@ struct uint_key {
 #define UK(s, k, f, mn, mx) { s, k, offsetof(struct ctl_config, f), mn, mx }
 static const struct uint_key uint_keys[] = {
 	UK("redis", "timeout_ms", redis.timeout_ms, 10, 600000),
+	UK("redis", "wait_replicas", redis.wait_replicas, 0, 16),
+	UK("redis", "wait_timeout_ms", redis.wait_timeout_ms, 1, 600000),
 	UK("reports", "window_s", window_s, 1, 30 * 86400),
 	UK("reports", "block_threshold", block_threshold, 1, 1000000),
 	UK("reports", "block_ttl_s", block_ttl_s, 1, 3650u * 86400),
@@ -164,6 +169,20 @@ static int apply_kv(struct ctl_config *c, const char *sec, const char *key, char
 			return 0;
 		if (!strcmp(key, "password") && !set_str(c->redis.password, sizeof(c->redis.password), val))
 			return 0;
+		if (!strcmp(key, "sentinels") || !strcmp(key, "master_name")) {
+			struct ctl_sentinel t;
+			char e[160];
+			int list = key[0] == 's';
+
+			if (set_str(list ? c->redis.sentinels : c->redis.master_name,
+				    list ? sizeof(c->redis.sentinels) : sizeof(c->redis.master_name), val) ||
+			    (*c->redis.sentinels &&
+			     ctl_sentinel_parse(&t, c->redis.sentinels, c->redis.master_name, e, sizeof(e)) < 0)) {
+				snprintf(msg, msglen, "redis.%s: %s", key, *c->redis.sentinels ? e : "too long");
+				return -1;
+			}
+			return 0;
+		}
 		if (!strcmp(key, "host") || !strcmp(key, "port") || !strcmp(key, "user") || !strcmp(key, "password")) {
 			snprintf(msg, msglen, "redis.%s: invalid value", key);
 			return -1;
@@ -354,6 +373,10 @@ void ctl_config_env(struct ctl_config *c)
 		set_str(c->redis.user, sizeof(c->redis.user), v);
 	if ((v = getenv("SMSFW_REDIS_PASSWORD")))
 		set_str(c->redis.password, sizeof(c->redis.password), v);
+	if ((v = getenv("SMSFW_REDIS_SENTINELS")))
+		set_str(c->redis.sentinels, sizeof(c->redis.sentinels), v);
+	if ((v = getenv("SMSFW_REDIS_MASTER_NAME")) && *v)
+		set_str(c->redis.master_name, sizeof(c->redis.master_name), v);
 }
 
 int ctl_config_is_protected(const struct ctl_config *c, const char *sender)

@@ -17,6 +17,12 @@ struct ctl_redis_opts {
 	char user[128];
 	char password[256];
 	unsigned timeout_ms;
+	/* Sentinel (ctl_sentinel.h): when sentinels is set, host/port are
+	 * ignored and the master is asked of them on every (re)connect */
+	char sentinels[512];		/* "host:port, host:port ..." */
+	char master_name[64];		/* default "smsfw" */
+	unsigned wait_replicas;		/* WAIT for this many replicas after writes (0: no WAIT) */
+	unsigned wait_timeout_ms;	/* WAIT timeout */
 };
 
 struct ctl_config {
@@ -62,7 +68,8 @@ struct ctl_config {
 void ctl_config_defaults(struct ctl_config *c);
 /* 0, or -1 with "file:line: message" in err. */
 int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t errlen);
-/* SMSFW_REDIS_USER / SMSFW_REDIS_PASSWORD / SMSFW_REDIS_HOST / SMSFW_REDIS_PORT */
+/* SMSFW_REDIS_USER / SMSFW_REDIS_PASSWORD / SMSFW_REDIS_HOST / SMSFW_REDIS_PORT /
+ * SMSFW_REDIS_SENTINELS / SMSFW_REDIS_MASTER_NAME */
 void ctl_config_env(struct ctl_config *c);
 /* 1 when sender is in the protected list */
 int ctl_config_is_protected(const struct ctl_config *c, const char *sender);

@@ -21,6 +21,7 @@
 #include <hiredis/hiredis.h>
 
 #include "ctl_keys.h"
+#include "ctl_sentinel.h"
 #include "dpclient.h"
 #include "dpjournal.h"
 
@@ -48,6 +49,13 @@ struct slot {
 	char text[SFDP_TEXT_MAX];
 };
 
+/* A confirmed event kept for a resend after a failover. */
+struct recent_ev {
+	long long at_ms;	/* wall time Redis confirmed it */
+	char id[128];
+	struct slot s;		/* the first SLOT_FIXED + text_len bytes are valid */
+};
+
 struct sfdp_producer {
 	_Alignas(64) _Atomic uint64_t head;	/* written by the producer only */
 	_Alignas(64) _Atomic uint64_t tail;	/* written by the client thread only */
@@ -63,6 +71,20 @@ struct sfdp_producer {
 struct sfdp {
 	char host[256], user[128], password[256], dp_id[65];
 	int port;
+	/* Sentinel (ctl_sentinel.h): the master is asked of them on every
+	 * connect; host/port are then where it was last found */
+	int use_sentinel;
+	struct ctl_sentinel sentinel;
+	unsigned wait_replicas, wait_timeout_ms;	/* WAIT after each batch (0: none) */
+	/* events Redis confirmed recently (client thread only): after a
+	 * failover those confirmed up to resend_window_ms before the loss are
+	 * sent again to the new master, which may lack them (see dpclient.h) */
+	struct recent_ev *recent;
+	unsigned recent_cap;
+	uint64_t recent_n;		/* written so far; slot n % recent_cap */
+	unsigned resend_window_ms;
+	long long lost_at_ms;		/* wall time the last connection was lost */
+	int resend_pending;		/* the master changed: resend on the next connection */
 	unsigned hb_ms, hb_ttl, dlv_ttl, timeout_ms, backoff_min, backoff_max;
 	unsigned long maxlen;
 	sfdp_gen_fn on_gen;
@@ -78,10 +100,13 @@ struct sfdp {
 	struct sfdp_producer *prod[SFDP_MAX_PRODUCERS];
 	_Atomic unsigned nprod;
 	pthread_mutex_t prod_mu;	/* serialises sfdp_producer_new only */
+	pthread_mutex_t addr_mu;	/* host/port: written on a failover, read by sfdp_get_master */
 	char rules_sha[65];
 	long long last_hb;
 
 	_Atomic uint64_t connects, redis_errors, events_sent, generations, heartbeats, refused;
+	_Atomic uint64_t failovers, wait_short, resent;
+	_Atomic long long link_since_ms;	/* wall time of the last connect or loss, 0 never */
 	_Atomic int connected;
 	_Atomic long long version;
 
@@ -278,6 +303,43 @@ struct sfdp_producer *sfdp_producer_new(struct sfdp *c, unsigned slots)
 
 /* ---- client thread ---- */
 
+static long long wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1 when a reply tells this node takes no writes now (the master moved,
+ * or wait_replicas cannot be met): reconnect, ask the sentinels again, and
+ * resend what was not confirmed (the event ids absorb a duplicate). */
+static int must_reconnect(const redisReply *r)
+{
+	return ctl_reply_failover(r);
+}
+
+/* WAIT for wait_replicas replicas to hold this connection's writes: 0 yes
+ * (or none configured), -1 not in time or the connection failed. */
+static int wait_replicas(struct sfdp *c)
+{
+	redisReply *r;
+	int ok;
+
+	if (!c->wait_replicas)
+		return 0;
+	r = redisCommand(c->cmd, "WAIT %u %u", c->wait_replicas, c->wait_timeout_ms);
+	if (!r)
+		return -1;
+	ok = r->type == REDIS_REPLY_INTEGER && r->integer >= (long long)c->wait_replicas;
+	if (r->type == REDIS_REPLY_ERROR && atomic_load(&c->wait_short) % 100 == 0)
+		fprintf(stderr, "smsfw: control plane: WAIT refused (%s); events stay in the journal\n", r->str);
+	freeReplyObject(r);
+	if (!ok)
+		atomic_fetch_add(&c->wait_short, 1);
+	return ok ? 0 : -1;
+}
+
 static redisContext *conn(struct sfdp *c)
 {
 	struct timeval tv = { (time_t)(c->timeout_ms / 1000), (suseconds_t)(c->timeout_ms % 1000) * 1000 };
@@ -297,6 +359,10 @@ static redisContext *conn(struct sfdp *c)
 	if (!rep || rep->type == REDIS_REPLY_ERROR)
 		goto fail;
 	freeReplyObject(rep);
+	rep = NULL;
+	/* a demoted master or a replica not yet promoted: not now */
+	if (c->use_sentinel && ctl_redis_is_master(r) != 1)
+		goto fail;
 	return r;
 fail:
 	if (rep)
@@ -313,8 +379,12 @@ static void disconnect(struct sfdp *c)
 	if (c->sub)
 		redisFree(c->sub);
 	c->cmd = c->sub = NULL;
-	if (atomic_exchange(&c->connected, 0) && c->on_link && !atomic_load(&c->stop))
-		c->on_link(c->arg, 0, c->host, c->port);	/* lost */
+	if (atomic_exchange(&c->connected, 0)) {
+		c->lost_at_ms = wall_ms();
+		atomic_store(&c->link_since_ms, c->lost_at_ms);
+		if (c->on_link && !atomic_load(&c->stop))
+			c->on_link(c->arg, 0, c->host, c->port);	/* lost */
+	}
 }
 
 /* GET current; if it differs from what we hold, GET the text and hand it over. */
@@ -381,9 +451,31 @@ static int do_connect(struct sfdp *c)
 {
 	redisReply *r;
 
+	if (c->use_sentinel) {
+		char host[256], e[512];
+		int port;
+
+		if (ctl_sentinel_master(&c->sentinel, c->timeout_ms, host, sizeof(host), &port, e, sizeof(e)) < 0)
+			return -1;
+		if (strcmp(host, c->host) || port != c->port) {
+			if (atomic_load(&c->connects)) {
+				atomic_fetch_add(&c->failovers, 1);
+				c->resend_pending = c->recent != NULL;
+			}
+			pthread_mutex_lock(&c->addr_mu);
+			memcpy(c->host, host, sizeof(host));
+			c->port = port;
+			pthread_mutex_unlock(&c->addr_mu);
+		}
+	}
 	c->cmd = conn(c);
 	c->sub = c->cmd ? conn(c) : NULL;
 	if (!c->sub)
+		return -1;
+	/* with wait_replicas, a master without enough replicas counts as
+	 * away: events go to the journal rather than to a master that may
+	 * lose them */
+	if (wait_replicas(c) < 0)
 		return -1;
 	r = redisCommand(c->sub, "SUBSCRIBE %s %s", CTL_K_GEN, CTL_K_RULES);
 	if (!r || r->type != REDIS_REPLY_ARRAY) {
@@ -398,6 +490,7 @@ static int do_connect(struct sfdp *c)
 	/* Subscribed first, then fetched: no publish can fall in between. */
 	if (fetch_generation(c) < 0 || fetch_rules(c) < 0)
 		return -1;
+	atomic_store(&c->link_since_ms, wall_ms());
 	atomic_store(&c->connected, 1);
 	atomic_fetch_add(&c->connects, 1);
 	if (c->on_link)
@@ -502,6 +595,64 @@ static void append_event(struct sfdp *c, const char *id, const struct slot *s)
 
 #define SLOT_FIXED offsetof(struct slot, text)
 
+/* Keep a copy of an event Redis confirmed (or that is being replayed). */
+static void remember(struct sfdp *c, const char *id, const struct slot *s, long long now)
+{
+	struct recent_ev *e;
+	size_t n = strlen(id);
+
+	if (!c->recent || n >= sizeof(e->id))
+		return;
+	e = &c->recent[c->recent_n++ % c->recent_cap];
+	e->at_ms = now;
+	memcpy(e->id, id, n + 1);
+	memcpy(&e->s, s, SLOT_FIXED + s->text_len);
+}
+
+/* The master changed: Redis replicates asynchronously, and the promoted
+ * replica may lack what the old master confirmed shortly before it was
+ * lost (even with WAIT, when the replica that confirmed is not the one
+ * promoted, or when a demoted master kept taking writes). Send again what
+ * was confirmed from resend_window_ms before the loss on; the event ids
+ * make what the new master has a counted duplicate in controld. */
+static int resend_recent(struct sfdp *c)
+{
+	uint64_t first = c->recent_n > c->recent_cap ? c->recent_n - c->recent_cap : 0;
+	long long from = c->lost_at_ms - (long long)c->resend_window_ms;
+	unsigned pending = 0;
+	uint64_t sent = 0;
+	int failed = 0;
+
+	for (uint64_t i = first; i <= c->recent_n; i++) {
+		if (i < c->recent_n) {
+			const struct recent_ev *e = &c->recent[i % c->recent_cap];
+
+			if (e->at_ms < from)
+				continue;
+			append_event(c, e->id, &e->s);
+			pending++;
+		}
+		if (pending && (pending == SFDP_BATCH || i == c->recent_n)) {
+			for (; pending; pending--) {
+				redisReply *r;
+
+				if (redisGetReply(c->cmd, (void **)&r) != REDIS_OK)
+					return -1;
+				failed |= must_reconnect(r);
+				freeReplyObject(r);
+				sent++;
+			}
+			if (failed)
+				return -1;
+		}
+	}
+	if (wait_replicas(c) < 0)
+		return -1;
+	atomic_fetch_add(&c->resent, sent);
+	c->resend_pending = 0;
+	return 0;
+}
+
 /* Redis is away: move what the rings hold into the journal (append,
  * fsync per pass when configured); at the size cap an event is dropped,
  * counted and said loudly. */
@@ -563,7 +714,7 @@ static int journal_replay(struct sfdp *c)
 	size_t off = 0, len;
 	struct sfj_record rec;
 	unsigned pending = 0;
-	int rc;
+	int rc, failed = 0;
 
 	if (c->jfd < 0 || c->jsize == 0)
 		return 0;
@@ -588,6 +739,7 @@ static int journal_replay(struct sfdp *c)
 		memcpy(id, rec.id, rec.id_len);
 		id[rec.id_len] = 0;
 		append_event(c, id, &s);
+		remember(c, id, &s, wall_ms());
 		if (++pending == SFDP_BATCH || off >= len) {
 			for (; pending; pending--) {
 				redisReply *r;
@@ -596,9 +748,12 @@ static int journal_replay(struct sfdp *c)
 					free(buf);
 					return -1;	/* the journal stays; replayed again */
 				}
+				failed |= must_reconnect(r);
 				freeReplyObject(r);
 				atomic_fetch_add(&c->replayed, 1);
 			}
+			if (failed)
+				break;
 		}
 	}
 	for (; pending; pending--) {
@@ -608,8 +763,15 @@ static int journal_replay(struct sfdp *c)
 			free(buf);
 			return -1;
 		}
+		failed |= must_reconnect(r);
 		freeReplyObject(r);
 		atomic_fetch_add(&c->replayed, 1);
+	}
+	/* the journal is emptied only once the master took it all and, with
+	 * wait_replicas, its replicas too */
+	if (failed || wait_replicas(c) < 0) {
+		free(buf);
+		return -1;
 	}
 	if (rc < 0)
 		fprintf(stderr, "smsfw: control plane: journal damaged at byte %zu of %zu; the rest is "
@@ -646,16 +808,38 @@ static int flush_rings(struct sfdp *c)
 				break;
 			for (uint64_t k = 0; k < n; k++)
 				append_slot(c, p, t + k, &p->slots[(t + k) & p->mask]);
+			uint64_t sent = 0, refused = 0;
+			int failed = 0;
+
 			for (uint64_t k = 0; k < n; k++) {
 				redisReply *r;
 
 				if (redisGetReply(c->cmd, (void **)&r) != REDIS_OK)
 					return -1;
-				if (r->type == REDIS_REPLY_ERROR)	/* e.g. WRONGTYPE: not retried */
-					atomic_fetch_add(&c->refused, 1);
+				if (must_reconnect(r))		/* READONLY: the master moved */
+					failed = 1;
+				else if (r->type == REDIS_REPLY_ERROR)	/* e.g. WRONGTYPE: not retried */
+					refused++;
 				else
-					atomic_fetch_add(&c->events_sent, 1);
+					sent++;
 				freeReplyObject(r);
+			}
+			/* the tail (what counts as delivered) moves only after the
+			 * master and, with wait_replicas, its replicas have the
+			 * batch; else all of it is sent again after reconnecting */
+			if (failed || wait_replicas(c) < 0)
+				return -1;
+			atomic_fetch_add(&c->refused, refused);
+			atomic_fetch_add(&c->events_sent, sent);
+			if (c->recent) {
+				long long now = wall_ms();
+
+				for (uint64_t k = 0; k < n; k++) {
+					char id[160];
+
+					slot_id(c, p, t + k, id, sizeof(id));
+					remember(c, id, &p->slots[(t + k) & p->mask], now);
+				}
 			}
 			atomic_store_explicit(&p->tail, t + n, memory_order_release);
 		}
@@ -727,10 +911,13 @@ static int heartbeat(struct sfdp *c)
 	redisAppendCommandArgv(c->cmd, n, argv, argl);
 	redisAppendCommand(c->cmd, "EXPIRE %s %s", key, ttl);
 	redisAppendCommand(c->cmd, "ZADD %s %s %s", CTL_K_DPS, now, c->dp_id);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0, moved = 0; i < 3; i++) {
 		if (redisGetReply(c->cmd, (void **)&r) != REDIS_OK)
 			return -1;
+		moved |= must_reconnect(r);	/* a demoted master says READONLY here within heartbeat_ms */
 		freeReplyObject(r);
+		if (moved && i == 2)
+			return -1;
 	}
 	atomic_fetch_add(&c->heartbeats, 1);
 	return 0;
@@ -738,6 +925,10 @@ static int heartbeat(struct sfdp *c)
 
 static int run_connected(struct sfdp *c)
 {
+	/* first what the old master confirmed (the journal's events were
+	 * not confirmed, and are remembered as they are replayed) */
+	if (c->resend_pending && resend_recent(c) < 0)
+		return -1;
 	if (journal_replay(c) < 0)
 		return -1;
 	while (!atomic_load(&c->stop)) {
@@ -812,7 +1003,7 @@ struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (copy_field(c->host, sizeof(c->host), cfg->host ? cfg->host : "127.0.0.1", 0) ||
+	if (copy_field(c->host, sizeof(c->host), cfg->host && *cfg->host ? cfg->host : "127.0.0.1", 0) ||
 	    copy_field(c->user, sizeof(c->user), cfg->user, 1) ||
 	    copy_field(c->password, sizeof(c->password), cfg->password, 1)) {
 		snprintf(err, errlen, "host, user or password too long");
@@ -827,9 +1018,32 @@ struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
 	c->dlv_ttl = cfg->dlv_ttl_s ? cfg->dlv_ttl_s : 86400;
 	c->timeout_ms = cfg->timeout_ms ? cfg->timeout_ms : 1000;
 	c->backoff_min = cfg->backoff_min_ms ? cfg->backoff_min_ms : 100;
-	c->backoff_max = cfg->backoff_max_ms ? cfg->backoff_max_ms : 5000;
+	/* with Sentinel a failover takes a few seconds: retry at least every
+	 * second so the promoted replica is found soon after it is named */
+	c->backoff_max = cfg->backoff_max_ms ? cfg->backoff_max_ms :
+			 cfg->sentinels && cfg->sentinels[0] ? 1000 : 5000;
 	if (c->backoff_max < c->backoff_min)
 		c->backoff_max = c->backoff_min;
+	if (cfg->sentinels && cfg->sentinels[0]) {
+		if (ctl_sentinel_parse(&c->sentinel, cfg->sentinels, cfg->master_name && *cfg->master_name ?
+				       cfg->master_name : "smsfw", err, errlen) < 0) {
+			free(c);
+			return NULL;
+		}
+		c->use_sentinel = 1;
+		c->host[0] = 0;		/* not known before the sentinels name it */
+		c->port = 0;
+		c->resend_window_ms = cfg->resend_window_ms ? cfg->resend_window_ms : 5000;
+		c->recent_cap = cfg->resend_max ? cfg->resend_max : 8192;
+		c->recent = calloc(c->recent_cap, sizeof(*c->recent));
+		if (!c->recent) {
+			snprintf(err, errlen, "out of memory (resend buffer of %u events)", c->recent_cap);
+			free(c);
+			return NULL;
+		}
+	}
+	c->wait_replicas = cfg->wait_replicas;
+	c->wait_timeout_ms = cfg->wait_timeout_ms ? cfg->wait_timeout_ms : 1000;
 	c->on_gen = cfg->on_generation;
 	c->on_rules = cfg->on_rules;
 	c->jfd = -1;
@@ -868,9 +1082,11 @@ struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
 		c->boot_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	}
 	pthread_mutex_init(&c->prod_mu, NULL);
+	pthread_mutex_init(&c->addr_mu, NULL);
 	if (pthread_create(&c->thr, NULL, client_thread, c)) {
 		snprintf(err, errlen, "cannot start the client thread");
 		pthread_mutex_destroy(&c->prod_mu);
+		pthread_mutex_destroy(&c->addr_mu);
 		free(c);
 		return NULL;
 	}
@@ -895,6 +1111,8 @@ void sfdp_stop(struct sfdp *c)
 		free(c->prod[i]);
 	}
 	pthread_mutex_destroy(&c->prod_mu);
+	pthread_mutex_destroy(&c->addr_mu);
+	free(c->recent);
 	free(c);
 }
 
@@ -914,10 +1132,26 @@ void sfdp_get_stats(struct sfdp *c, struct sfdp_stats *out)
 	out->events_replayed = atomic_load(&c->replayed);
 	out->events_journal_dropped = atomic_load(&c->jdropped);
 	out->journal_records = atomic_load(&c->jrecords);
+	out->failovers = atomic_load(&c->failovers);
+	out->wait_short = atomic_load(&c->wait_short);
+	out->events_resent = atomic_load(&c->resent);
+	out->link_since_ms = atomic_load(&c->link_since_ms);
 	for (unsigned i = 0; i < np; i++) {
 		out->events_dropped += atomic_load_explicit(&c->prod[i]->dropped, memory_order_relaxed);
 		out->events_invalid += atomic_load_explicit(&c->prod[i]->invalid, memory_order_relaxed);
+		out->queued += atomic_load_explicit(&c->prod[i]->head, memory_order_acquire) -
+			       atomic_load_explicit(&c->prod[i]->tail, memory_order_acquire);
 	}
+}
+
+void sfdp_get_master(struct sfdp *c, char *buf, size_t cap)
+{
+	pthread_mutex_lock(&c->addr_mu);
+	if (c->host[0])
+		snprintf(buf, cap, "%s:%d", c->host, c->port);
+	else
+		snprintf(buf, cap, "%s", "");
+	pthread_mutex_unlock(&c->addr_mu);
 }
 
 long long sfdp_version(struct sfdp *c)

@@ -61,7 +61,7 @@ struct sfdp_config {
 	unsigned dlv_ttl_s;		/* delivered marker TTL, default 86400 */
 	unsigned timeout_ms;		/* connect/command timeout, default 1000 */
 	unsigned backoff_min_ms;	/* default 100 */
-	unsigned backoff_max_ms;	/* default 5000 */
+	unsigned backoff_max_ms;	/* default 5000 (1000 with sentinels) */
 	sfdp_gen_fn on_generation;	/* may be NULL */
 	sfdp_rules_fn on_rules;		/* may be NULL */
 	sfdp_counters_fn counters;	/* may be NULL */
@@ -73,6 +73,29 @@ struct sfdp_config {
 	const char *journal_path;
 	unsigned long journal_max_bytes;	/* default 256 MiB; beyond: dropped, counted, logged */
 	int journal_fsync;		/* 1: fsync after every spill pass */
+	/* Sentinel (control/ctl_sentinel.h): "host:port, ..." of the
+	 * sentinels; then host/port are not used and the master named
+	 * master_name (default "smsfw") is asked of them on every connect,
+	 * so a reconnect after a failover finds the promoted replica. */
+	const char *sentinels;
+	const char *master_name;
+	/* An event counts as delivered (the ring's tail moves, the journal is
+	 * emptied) only once wait_replicas replicas have it (WAIT, timeout
+	 * wait_timeout_ms, default 1000): a master that dies before
+	 * replicating loses nothing acknowledged. Fewer replicas: Redis counts
+	 * as away (events go to the journal). 0: no WAIT (an acknowledged
+	 * event can be lost in a failover). */
+	unsigned wait_replicas;
+	unsigned wait_timeout_ms;
+	/* With sentinels: Redis replicates asynchronously, and WAIT does not
+	 * close every gap (the replica that confirmed may not be the one
+	 * promoted; a demoted master may take writes until the sentinels move
+	 * its clients). So the client keeps the last resend_max (default 8192,
+	 * ~1.4 kB each) confirmed events and, on a connection to a new master,
+	 * sends again those confirmed from resend_window_ms (default 5000)
+	 * before the loss on; controld counts the ones it has as duplicates. */
+	unsigned resend_window_ms;
+	unsigned resend_max;
 	void *arg;
 };
 
@@ -90,6 +113,11 @@ struct sfdp_stats {
 	uint64_t events_replayed;	/* sent from the journal */
 	uint64_t events_journal_dropped;	/* journal full */
 	uint64_t journal_records;	/* in the journal now */
+	uint64_t failovers;		/* reconnects that found another master (Sentinel) */
+	uint64_t wait_short;		/* WAITs with fewer than wait_replicas replicas */
+	long long link_since_ms;	/* wall time the link last went up or down, 0 never */
+	uint64_t queued;		/* events in the rings not yet confirmed by Redis */
+	uint64_t events_resent;		/* sent again to a new master after a failover */
 };
 
 /* Start the client thread (it connects in the background). NULL + err. */
@@ -118,5 +146,8 @@ int sfdp_delivered(struct sfdp_producer *p, const char *recipient, const char *s
 
 void sfdp_get_stats(struct sfdp *c, struct sfdp_stats *out);
 long long sfdp_version(struct sfdp *c);
+/* "host:port" of the Redis the client uses (the master the sentinels
+ * named last), "" before the sentinels answered. Any thread. */
+void sfdp_get_master(struct sfdp *c, char *buf, size_t cap);
 
 #endif

@@ -16,6 +16,7 @@
 #include "ctl_keys.h"
 #include "ctl_lists.h"
 #include "ctl_redis.h"
+#include "ctl_sentinel.h"
 #include "policy_report.h"
 #include "sf_sha256.h"
 #include "sf_json.h"
@@ -913,7 +914,8 @@ static int acl_setup(struct ctl *x, int n)
 
 static void usage(FILE *f)
 {
-	fputs("usage: smsfwctl [-c FILE] [--redis HOST:PORT] [--user U] [--password P] [--json] [--mask] COMMAND\n"
+	fputs("usage: smsfwctl [-c FILE] [--redis HOST:PORT | --sentinel HOST:PORT,... [--master-name NAME]]\n"
+	      "                [--user U] [--password P] [--json] [--mask] COMMAND\n"
 	      "  block add|del [number|prefix|sender|gt] VALUE [--ttl SECONDS] [--reason R]\n"
 	      "  block list\n"
 	      "  allow add|del [number|prefix|sender|gt] VALUE [--ttl SECONDS] [--reason R]\n"
@@ -941,14 +943,16 @@ int main(int argc, char **argv)
 		{ "user", required_argument, 0, 'u' }, { "password", required_argument, 0, 'p' },
 		{ "json", no_argument, 0, 'j' }, { "mask", no_argument, 0, 'M' },
 		{ "ttl", required_argument, 0, 't' }, { "reason", required_argument, 0, 'R' },
+		{ "sentinel", required_argument, 0, 'S' }, { "master-name", required_argument, 0, 'N' },
 		{ "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
 	struct ctl_config cfg;
 	struct ctl x = { 0 };
-	const char *cfg_path = NULL, *o_redis = NULL, *o_user = NULL, *o_pass = NULL;
+	const char *cfg_path = NULL, *o_redis = NULL, *o_user = NULL, *o_pass = NULL, *o_sent = NULL,
+		   *o_master = NULL;
 	char err[512];
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "+c:r:u:p:jMt:R:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:r:u:p:jMt:R:hS:N:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cfg_path = optarg; break;
 		case 'r': o_redis = optarg; break;
@@ -958,6 +962,8 @@ int main(int argc, char **argv)
 		case 'M': x.mask = 1; break;
 		case 't': x.ttl = optarg; break;
 		case 'R': x.reason = optarg; break;
+		case 'S': o_sent = optarg; break;
+		case 'N': o_master = optarg; break;
 		case 'h': usage(stdout); return EX_OK;
 		default: usage(stderr); return EX_USAGE;
 		}
@@ -996,6 +1002,18 @@ int main(int argc, char **argv)
 	ctl_config_env(&cfg);
 	if (o_redis && ctl_parse_hostport(&cfg.redis, o_redis) < 0)
 		return fail(EX_USAGE, "%s", "--redis: expected HOST:PORT");
+	if (o_redis)
+		cfg.redis.sentinels[0] = 0;	/* an explicit address wins over the config's sentinels */
+	if (o_sent)
+		snprintf(cfg.redis.sentinels, sizeof(cfg.redis.sentinels), "%s", o_sent);
+	if (o_master)
+		snprintf(cfg.redis.master_name, sizeof(cfg.redis.master_name), "%s", o_master);
+	if (cfg.redis.sentinels[0]) {
+		struct ctl_sentinel t;
+
+		if (ctl_sentinel_parse(&t, cfg.redis.sentinels, cfg.redis.master_name, err, sizeof(err)) < 0)
+			return fail(EX_USAGE, "%s", err);
+	}
 	if (o_user)
 		snprintf(cfg.redis.user, sizeof(cfg.redis.user), "%s", o_user);
 	if (o_pass)
@@ -1047,6 +1065,14 @@ int main(int argc, char **argv)
 			rc = acl_setup(&x, n - 1);
 		else
 			rc = stats_cmd(&x, n);
+		/* an operator's change acknowledged by a master that dies before
+		 * its replica has it is lost in the failover: with [redis]
+		 * wait_replicas say so (the change is made; it may be redone) */
+		if (rc == EX_OK && n >= 1 && (!strcmp(a[0], "add") || !strcmp(a[0], "del") || !strcmp(a[0], "reload") ||
+					      !strcmp(a[0], "confirm")) &&
+		    ctl_redis_wait(x.c, &cfg.redis) != 0)
+			fprintf(stderr, "smsfwctl: warning: done on the master, not yet confirmed by %u replica(s) "
+				"within %u ms\n", cfg.redis.wait_replicas, cfg.redis.wait_timeout_ms);
 	}
 	redisFree(x.c);
 	return rc;

@@ -10,6 +10,7 @@
 
 #include <rte_cfgfile.h>
 
+#include "ctl_sentinel.h"
 #include "dp_config.h"
 #include "sf_ini.h"
 
@@ -49,6 +50,7 @@ void dp_config_defaults(struct dp_config *c)
 	c->reject_error = 32;	/* TS 29.002 §17.6.6: sm-DeliveryFailure */
 	c->enforce_assocs = 1024;	/* ~74 MB of TSN maps per worker, touched only when used */
 	c->redis_port = 6379;
+	snprintf(c->redis_master_name, sizeof(c->redis_master_name), "smsfw");
 	c->journal_max_mb = 256;
 	c->journal_fsync = 1;
 	c->heartbeat_s = 1;
@@ -290,6 +292,22 @@ int dp_config_set(struct dp_config *c, const char *sec, const char *key,
 			if (set_str(c->redis_user, sizeof(c->redis_user), v)) FAIL("control.redis_user: too long");
 		} else if (!strcmp(key, "redis_password")) {
 			if (set_str(c->redis_password, sizeof(c->redis_password), v)) FAIL("control.redis_password: too long");
+		} else if (!strcmp(key, "redis_sentinels")) {
+			struct ctl_sentinel t;
+			char e[160];
+
+			if (set_str(c->redis_sentinels, sizeof(c->redis_sentinels), v)) FAIL("control.redis_sentinels: too long");
+			if (ctl_sentinel_parse(&t, v, "smsfw", e, sizeof(e)) < 0) FAIL("control.redis_sentinels: %s", e);
+		} else if (!strcmp(key, "redis_master_name")) {
+			struct ctl_sentinel t;
+			char e[160];
+
+			if (set_str(c->redis_master_name, sizeof(c->redis_master_name), v) ||
+			    ctl_sentinel_parse(&t, "h:1", v, e, sizeof(e)) < 0)
+				FAIL("control.redis_master_name: 1-63 characters of A-Z a-z 0-9 . _ -");
+		} else if (!strcmp(key, "redis_wait_replicas")) {
+			if (parse_u64(v, 0, 16, &u)) FAIL("control.redis_wait_replicas: '%s' is not 0..16", v);
+			c->redis_wait_replicas = (unsigned)u;
 		} else if (!strcmp(key, "heartbeat_s")) {
 			if (parse_u64(v, 1, 3600, &u)) FAIL("control.heartbeat_s: '%s' is not 1..3600", v);
 			c->heartbeat_s = (unsigned)u;

@@ -61,6 +61,9 @@ struct dp_config {
 	unsigned redis_port;
 	char redis_user[64];
 	char redis_password[256];
+	char redis_sentinels[512];	/* "host:port, ..." ("" none: redis_host) */
+	char redis_master_name[64];	/* the master the sentinels monitor */
+	unsigned redis_wait_replicas;	/* WAIT for this many replicas per event batch */
 	unsigned heartbeat_s;
 	char journal[512];		/* event journal while Redis is away ("" none) */
 	unsigned journal_max_mb;	/* size cap */

@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_telemetry.h>
+
 #include "dp_redis.h"
 
 /* One piece of state from Redis (a lists text or a rule bundle). */
@@ -137,6 +139,67 @@ static void on_link(void *arg, int up, const char *host, int port)
 	}
 }
 
+/* "host:port", or "master NAME via sentinels LIST", for log lines. */
+static const char *link_name(const struct dp_ctx *ctx)
+{
+	static __thread char b[700];
+
+	if (ctx->cfg.redis_sentinels[0])
+		snprintf(b, sizeof(b), "master \"%s\" via sentinels %s", ctx->cfg.redis_master_name,
+			 ctx->cfg.redis_sentinels);
+	else
+		snprintf(b, sizeof(b), "%s:%u", ctx->cfg.redis_host, ctx->cfg.redis_port);
+	return b;
+}
+
+/* Telemetry /smsfw/control (on the telemetry thread): the link to the
+ * control plane as an operator checks it — up or down and since when,
+ * where, and what waits for Redis (rings, journal). Reads only atomics of
+ * the client (sfdp_get_stats) and values fixed after start. */
+static int tel_control(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dp_ctx *ctx = dp_global;
+	struct sfdp_stats st;
+	char since[40] = "", where[300];
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	if (!ctx || !ctx->redis) {
+		rte_tel_data_add_dict_string(d, "link", "none");
+		return 0;
+	}
+	sfdp_get_stats(ctx->redis->client, &st);
+	sfdp_get_master(ctx->redis->client, where, sizeof(where));
+	if (st.link_since_ms > 0) {
+		time_t t = (time_t)(st.link_since_ms / 1000);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		snprintf(since + strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%S", &tm), 8, ".%03dZ",
+			 (int)(st.link_since_ms % 1000));
+	}
+	rte_tel_data_add_dict_string(d, "link", st.connected ? "up" : "down");
+	rte_tel_data_add_dict_string(d, "since", since);
+	rte_tel_data_add_dict_u64(d, "since_ms", (uint64_t)(st.link_since_ms > 0 ? st.link_since_ms : 0));
+	rte_tel_data_add_dict_string(d, "redis", where);
+	rte_tel_data_add_dict_string(d, "via", ctx->cfg.redis_sentinels[0] ? "sentinel" : "direct");
+	rte_tel_data_add_dict_u64(d, "journal_records", st.journal_records);
+	rte_tel_data_add_dict_u64(d, "queued", st.queued);
+	rte_tel_data_add_dict_u64(d, "events_sent", st.events_sent);
+	rte_tel_data_add_dict_u64(d, "events_spilled", st.events_spilled);
+	rte_tel_data_add_dict_u64(d, "events_replayed", st.events_replayed);
+	rte_tel_data_add_dict_u64(d, "events_dropped", st.events_dropped);
+	rte_tel_data_add_dict_u64(d, "events_journal_dropped", st.events_journal_dropped);
+	rte_tel_data_add_dict_u64(d, "connects", st.connects);
+	rte_tel_data_add_dict_u64(d, "redis_errors", st.redis_errors);
+	rte_tel_data_add_dict_u64(d, "failovers", st.failovers);
+	rte_tel_data_add_dict_u64(d, "events_resent", st.events_resent);
+	rte_tel_data_add_dict_u64(d, "wait_short", st.wait_short);
+	rte_tel_data_add_dict_u64(d, "lists_generation", (uint64_t)(st.version > 0 ? st.version : 0));
+	return 0;
+}
+
 int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errlen)
 {
 	struct sfdp_config sc;
@@ -144,8 +207,11 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 	struct dp_redis *r;
 	char e[256];
 
+	rte_telemetry_register_cmd("/smsfw/control", tel_control,
+				   "Control-plane link: up/down and since when, Redis address, journal depth, "
+				   "event counters.");
 	ctx->redis = NULL;
-	if (!ctx->cfg.redis_host[0])
+	if (!ctx->cfg.redis_host[0] && !ctx->cfg.redis_sentinels[0])
 		return 0;
 	r = calloc(1, sizeof(*r));
 	if (!r) {
@@ -158,6 +224,9 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 	sc.port = (int)ctx->cfg.redis_port;
 	sc.user = ctx->cfg.redis_user;
 	sc.password = ctx->cfg.redis_password;
+	sc.sentinels = ctx->cfg.redis_sentinels;
+	sc.master_name = ctx->cfg.redis_master_name;
+	sc.wait_replicas = ctx->cfg.redis_wait_replicas;
 	sc.dp_id = ctx->cfg.id;
 	sc.heartbeat_ms = ctx->cfg.heartbeat_s * 1000;
 	sc.heartbeat_ttl_s = ctx->cfg.heartbeat_s * 10 > 10 ? ctx->cfg.heartbeat_s * 10 : 10;
@@ -172,7 +241,7 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 	/* dp_control_counters reads dp_global; arg is only ours */
 	r->client = start_off_lcores(&sc, e, sizeof(e));
 	if (!r->client) {
-		snprintf(err, errlen, "control plane %s:%u: %s", ctx->cfg.redis_host, ctx->cfg.redis_port, e);
+		snprintf(err, errlen, "control plane %s: %s", link_name(ctx), e);
 		pthread_mutex_destroy(&r->mu);
 		free(r);
 		return -1;
@@ -200,8 +269,8 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 			return 0;
 		usleep(5000);
 	}
-	dp_msg(DP_MSG_WARN, "control plane %s:%u not reachable yet; filtering with the local files, retrying",
-		ctx->cfg.redis_host, ctx->cfg.redis_port);
+	dp_msg(DP_MSG_WARN, "control plane %s not reachable yet; filtering with the local files, retrying",
+	       link_name(ctx));
 	return 0;
 }
 
@@ -340,12 +409,12 @@ void dp_redis_watch(struct dp_ctx *ctx)
 	if (st.connected && !r->was_connected) {
 		/* loss and recovery themselves are told by on_link */
 		if (r->lost_at)
-			dp_msg(DP_MSG_INFO, "control plane %s:%u: %llu failed attempt(s) in %lld s before it came back",
-			       ctx->cfg.redis_host, ctx->cfg.redis_port,
+			dp_msg(DP_MSG_INFO, "control plane %s: %llu failed attempt(s) in %lld s before it came back",
+			       link_name(ctx),
 			       (unsigned long long)(st.redis_errors - r->errors_at_loss), (long long)(now - r->lost_at));
 		else
-			dp_msg(DP_MSG_NOTICE, "control plane %s:%u connected, lists generation %lld",
-			       ctx->cfg.redis_host, ctx->cfg.redis_port, st.version);
+			dp_msg(DP_MSG_NOTICE, "control plane %s connected, lists generation %lld",
+			       link_name(ctx), st.version);
 		r->was_connected = 1;
 		r->lost_at = 0;
 	} else if (!st.connected && (r->was_connected || !r->lost_at)) {
@@ -353,8 +422,8 @@ void dp_redis_watch(struct dp_ctx *ctx)
 		r->lost_at = r->last_note = now;
 		r->errors_at_loss = st.redis_errors;
 	} else if (!st.connected && now - r->last_note >= 60) {
-		dp_msg(DP_MSG_WARN, "control plane %s:%u still unreachable: %llu failed attempt(s) in %lld s",
-		       ctx->cfg.redis_host, ctx->cfg.redis_port,
+		dp_msg(DP_MSG_WARN, "control plane %s still unreachable: %llu failed attempt(s) in %lld s",
+		       link_name(ctx),
 		       (unsigned long long)(st.redis_errors - r->errors_at_loss), (long long)(now - r->lost_at));
 		r->last_note = now;
 	}
@@ -464,10 +533,10 @@ static void print_summary(struct dp_ctx *ctx, FILE *f)
 	for (unsigned i = 0; i < ctx->redis->n_prod; i++)
 		want += ctx->redis->attempted[i];
 	sfdp_get_stats(ctx->redis->client, &st);
-	fprintf(f, "  control plane      %s:%u %s, lists generation %lld, events queued %llu, sent %llu, "
+	fprintf(f, "  control plane      %s %s, lists generation %lld, events queued %llu, sent %llu, "
 		"dropped %llu, invalid %llu, connects %llu, errors %llu, journal spilled %llu replayed %llu "
 		"dropped %llu pending %llu\n",
-		ctx->cfg.redis_host, ctx->cfg.redis_port, st.connected ? "connected" : "not connected",
+		link_name(ctx), st.connected ? "connected" : "not connected",
 		dp_redis_lists_version(ctx), (unsigned long long)want,
 		(unsigned long long)st.events_sent, (unsigned long long)st.events_dropped,
 		(unsigned long long)st.events_invalid, (unsigned long long)st.connects,

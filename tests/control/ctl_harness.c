@@ -140,6 +140,20 @@ static pid_t spawn(const char *const *argv, int out_fd, int err_fd)
 	return pid;
 }
 
+pid_t h_spawn(const char *const *argv, const char *logname)
+{
+	char logf[300];
+	int fd;
+	pid_t pid;
+
+	snprintf(logf, sizeof(logf), "%s/%s", tmpdir, logname);
+	fd = open(logf, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	pid = spawn(argv, fd, fd);
+	if (fd >= 0)
+		close(fd);
+	return pid;
+}
+
 long long h_now_ms(void)
 {
 	struct timespec ts;

@@ -35,6 +35,9 @@ redisContext *h_redis_connect(const struct h_redis *r, const char *user, const c
 /* Start smsfw-controld with these extra arguments (NULL-terminated). */
 pid_t h_controld_start(const struct h_redis *r, const char *config, const char *const *extra);
 void h_kill9(pid_t pid);
+/* Start any program (killed at the end like the others), stdout and
+ * stderr appended to logname in the temp dir. */
+pid_t h_spawn(const char *const *argv, const char *logname);
 /* 1 (and reaped) if the child has exited, 0 if it still runs. */
 int h_exited(pid_t pid);
 

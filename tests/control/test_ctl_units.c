@@ -8,6 +8,7 @@
 #include "ctl_cfg.h"
 #include "ctl_event.h"
 #include "ctl_lists.h"
+#include "ctl_sentinel.h"
 #include "sf_sha256.h"
 #include "sf_test.h"
 
@@ -201,6 +202,28 @@ static void config_errors(void)
 	CHECK_INT(ctl_config_is_protected(&c, "10010"), 1);
 	CHECK_INT(ctl_config_is_protected(&c, "95533"), 0);
 	CHECK_INT(c.debounce_ms, 150);
+	CHECK_STR(c.redis.sentinels, "");
+	CHECK_STR(c.redis.master_name, "smsfw");
+	CHECK_INT(c.redis.wait_replicas, 0);
+	/* Sentinel: the list, the master name, WAIT */
+	f = fopen(path, "w");
+	fputs("[redis]\nsentinels = 10.0.0.5:26379, 10.0.0.6:26379 10.0.0.7:26379\nmaster_name = smsfw-a\n"
+	      "wait_replicas = 1\nwait_timeout_ms = 300\n", f);
+	fclose(f);
+	ctl_config_defaults(&c);
+	CHECK_INT(ctl_config_load(&c, path, err, sizeof(err)), 0);
+	CHECK_STR(c.redis.sentinels, "10.0.0.5:26379, 10.0.0.6:26379 10.0.0.7:26379");
+	CHECK_STR(c.redis.master_name, "smsfw-a");
+	CHECK_INT(c.redis.wait_replicas, 1);
+	CHECK_INT(c.redis.wait_timeout_ms, 300);
+	f = fopen(path, "w");
+	fputs("[redis]\nsentinels = 10.0.0.5\n", f);
+	fclose(f);
+	ctl_config_defaults(&c);
+	CHECK_INT(ctl_config_load(&c, path, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: redis.sentinels: sentinels: expected at most 8 HOST:PORT, got \"10.0.0.5\"",
+		 path);
+	CHECK_STR(err, want);
 	f = fopen(path, "w");
 	fputs("[redis]\nhost = x\n[nope]\n", f);
 	fclose(f);
@@ -265,6 +288,46 @@ static const char *h_write_tmp(const char *name, const char *text)
 
 /* Numbers in events take the one canonical form; ts and dp are checked
  * against the daemon's clock and its dataplane list (issue 15 item 16). */
+static void sentinel_list_and_failover_errors(void)
+{
+	struct ctl_sentinel s;
+	char err[160];
+	redisReply r = { 0 };
+	char ro[] = "READONLY You can't write against a read only replica.", ld[] = "LOADING Redis is loading",
+	     wt[] = "WRONGTYPE Operation against a key", rox[] = "READONLYX";
+
+	CHECK_INT(ctl_sentinel_parse(&s, "10.0.0.1:26379, 10.0.0.2:26380 [::1]:26381", "smsfw", err, sizeof(err)), 0);
+	CHECK_INT(s.n, 3);
+	CHECK_STR(s.host[0], "10.0.0.1");
+	CHECK_INT(s.port[0], 26379);
+	CHECK_STR(s.host[1], "10.0.0.2");
+	CHECK_INT(s.port[1], 26380);
+	CHECK_STR(s.host[2], "[::1]");
+	CHECK_INT(s.port[2], 26381);
+	CHECK_STR(s.master, "smsfw");
+	CHECK_INT(ctl_sentinel_parse(&s, "10.0.0.1", "smsfw", err, sizeof(err)), -1);
+	CHECK_STR(err, "sentinels: expected at most 8 HOST:PORT, got \"10.0.0.1\"");
+	CHECK_INT(ctl_sentinel_parse(&s, "h:0", "smsfw", err, sizeof(err)), -1);
+	CHECK_STR(err, "sentinels: bad port in \"h:0\"");
+	CHECK_INT(ctl_sentinel_parse(&s, " , ", "smsfw", err, sizeof(err)), -1);
+	CHECK_STR(err, "sentinels: none given");
+	CHECK_INT(ctl_sentinel_parse(&s, "h:1", "my master", err, sizeof(err)), -1);
+	CHECK_INT(ctl_sentinel_parse(&s, "a:1 b:2 c:3 d:4 e:5 f:6 g:7 h:8 i:9", "m", err, sizeof(err)), -1);
+	r.type = REDIS_REPLY_ERROR;
+	r.str = ro;
+	CHECK_INT(ctl_reply_failover(&r), 1);
+	r.str = ld;
+	CHECK_INT(ctl_reply_failover(&r), 1);
+	r.str = wt;
+	CHECK_INT(ctl_reply_failover(&r), 0);
+	r.str = rox;
+	CHECK_INT(ctl_reply_failover(&r), 0);
+	r.type = REDIS_REPLY_STATUS;
+	r.str = ro;
+	CHECK_INT(ctl_reply_failover(&r), 0);
+	CHECK_INT(ctl_reply_failover(NULL), 0);
+}
+
 static void event_canonical_and_checked(void)
 {
 	static const char *const fv[] = { "id", "dp-a:1:1", "type", "report", "ts", "1800000000000", "dp", "dp-a",
@@ -317,5 +380,6 @@ int main(int argc, char **argv)
 	RUN(list_fields);
 	RUN(config_errors);
 	RUN(sha256_vectors);
+	RUN(sentinel_list_and_failover_errors);
 	return TEST_SUMMARY();
 }

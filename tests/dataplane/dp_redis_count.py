@@ -8,16 +8,20 @@ was confirmed (dropped 0, invalid 0), events.jsonl holds exactly one
 report per report message, and controld's {smsfw}:stats events_applied
 grows by exactly that count (event ids make a resend count once).
 Then (smsfw with [control] journal): Redis killed 1 s into a run and back
-3 s later (AOF, appendfsync always) — every report applied, the loss and
-recovery logged; and Redis away while smsfw journals, smsfw killed with
+at least 3 s later, once DPDK telemetry /smsfw/control has shown the link
+up, then down since the kill with the journal filling (AOF, appendfsync
+always) — every report applied, the loss and recovery logged with
+timestamps; and Redis away while smsfw journals, smsfw killed with
 SIGKILL, Redis back, smsfw started on a one-message capture — exactly the
 journaled events applied, the journal emptied.
 
 dp_redis_count.py --smsfw BIN --gen PCAPGEN --controld BIN --redis-server BIN --work DIR"""
 import argparse
+import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -51,6 +55,41 @@ def journal_records(path):
         off += 12 + int.from_bytes(data[off + 4:off + 8], "little")
         n += 1
     return n if off == len(data) else -1
+
+
+def telemetry(pid, cmd):
+    """One DPDK telemetry command of process pid (v2 socket, JSON), None if
+    it has no socket (yet, or any more)."""
+    bases = ["/var/run/dpdk", os.path.join(os.environ.get("XDG_RUNTIME_DIR", "/tmp"), "dpdk"), "/tmp/dpdk"]
+    for base in bases:
+        path = os.path.join(base, "smsfw-%d" % pid, "dpdk_telemetry.v2")
+        if os.path.exists(path):
+            break
+    else:
+        return None
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.settimeout(2)
+    try:
+        s.connect(path)
+        json.loads(s.recv(16384).decode())	# the greeting
+        s.send(cmd.encode())
+        return json.loads(s.recv(65536).decode()).get(cmd)
+    except (OSError, ValueError):
+        return None
+    finally:
+        s.close()
+
+
+def wait_link(pid, proc, want, deadline_s):
+    """Poll /smsfw/control until its link is want (and, down, the journal
+    holds events); the last answer."""
+    deadline, t = time.time() + deadline_s, None
+    while time.time() < deadline and proc.poll() is None:
+        t = telemetry(pid, "/smsfw/control")
+        if t and t.get("link") == want and (want == "up" or t.get("journal_records", 0) > 0):
+            return t
+        time.sleep(0.05)
+    return t
 
 
 def run_test(a, work, procs):
@@ -109,10 +148,27 @@ def run_test(a, work, procs):
     deadline = time.time() + 20
     while not r.cmd("EXISTS", "{smsfw}:dp:dpcount") and time.time() < deadline:
         time.sleep(0.05)	# connected: its first heartbeat is there
+    # the link as telemetry shows it: up, then down with the journal filling
+    up = wait_link(p.pid, p, "up", 10)
+    if T.check(up is not None and up.get("link") == "up", label + ": telemetry /smsfw/control link up"):
+        T.check_eq(up.get("redis"), "127.0.0.1:%d" % port, label + ": telemetry redis address")
+        T.check_eq(up.get("via"), "direct", label + ": telemetry via")
     time.sleep(0.3)
+    killed_ms = int(time.time() * 1000)
     redis.send_signal(signal.SIGKILL)
     redis.wait()
-    time.sleep(3.0)
+    # down at once; the journal fills as the replay's events come (Redis
+    # stays away until it shows, at most 15 s)
+    down = wait_link(p.pid, p, "down", 15)
+    if T.check(down is not None and down.get("link") == "down" and down.get("journal_records", 0) > 0,
+               label + ": telemetry link down, journal depth > 0 (got %r)" % (down,)):
+        T.check(killed_ms - 50 <= down["since_ms"] <= killed_ms + 1000, label + ": telemetry down since the kill")
+        T.check(re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", down.get("since", "")) is not None,
+                label + ": telemetry since is ISO-8601")
+        T.check(down["since_ms"] > up["since_ms"], label + ": down after up")
+        print("%s: telemetry while Redis is away: link %s since %s, journal %d, queued %d" %
+              (label, down["link"], down["since"], down["journal_records"], down["queued"]))
+    time.sleep(max(0.0, 3.0 - (time.time() - killed_ms / 1000.0)))
     redis = start_redis(a, port, rdir, procs)
     T.check(wait_port(port), label + ": redis back")
     _, err = p.communicate(timeout=240)
@@ -120,6 +176,10 @@ def run_test(a, work, procs):
     T.check_eq(p.returncode, 0, label + ": exit code")
     if not T.check("lost Redis" in err and "back after" in err, label + ": loss and recovery logged"):
         print(err[-3000:])
+    ts = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \w+ smsfw: control plane: "
+    T.check(re.search(ts + r"lost Redis", err, re.M) is not None and
+            re.search(ts + r"Redis 127\.0\.0\.1:\d+ back after \d+ ms", err, re.M) is not None,
+            label + ": loss and recovery lines carry timestamps")
     r = Redis(port)
     deadline = time.time() + 60
     while applied(r) - before < msgs and time.time() < deadline:
