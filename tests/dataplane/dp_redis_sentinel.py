@@ -168,21 +168,7 @@ def run_test(a, work, procs):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--smsfw", required=True)
-    ap.add_argument("--gen", required=True)
-    ap.add_argument("--controld", required=True)
-    ap.add_argument("--redis-server", required=True)
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--messages", type=int, default=8000, help="SMS parts to generate")
-    a, _ = ap.parse_known_args()
-    work = T.fresh_dir(a.work)
-    procs = []
-    try:
-        run_test(a, work, procs)
-    finally:
-        T.stop_procs(procs)
-    T.finish("dp-redis-sentinel")
+    T.redis_test_main("dp-redis-sentinel", run_test, 8000)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ summary and outputs, read/write classic pcap, CRC32c for SCTP, the test
 rule set (built from the generator's built-in texts, so that content
 verdicts do not depend on the evolving starter rules), and a failure
 counter that makes every check count."""
+import argparse
 import json
 import os
 import re
@@ -293,6 +294,24 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def redis_test_main(name, run_test, messages):
+    """main() of a dataplane test with Redis: the common arguments, a
+    fresh work directory, run_test(a, work, procs), every process it
+    started stopped however it ends, and the summary line."""
+    ap = argparse.ArgumentParser()
+    for arg in ("--smsfw", "--gen", "--controld", "--redis-server", "--work"):
+        ap.add_argument(arg, required=True)
+    ap.add_argument("--messages", type=int, default=messages, help="SMS parts to generate")
+    a, _ = ap.parse_known_args()
+    work = fresh_dir(a.work)
+    procs = []
+    try:
+        run_test(a, work, procs)
+    finally:
+        stop_procs(procs)
+    finish(name)
 
 
 def stop_procs(procs):

@@ -237,20 +237,6 @@ def case_data_text():
 
 # ---- item 7: national language tables ---------------------------------------
 
-def septets_pack(septs, fill):
-    """GSM 7-bit packing (TS 23.038 §6.1.2.1.1) after fill bits."""
-    out, v, nb = bytearray(), 0, fill
-    for x in septs:
-        v |= x << nb
-        nb += 7
-        while nb >= 8:
-            out.append(v & 0xFF)
-            v >>= 8
-            nb -= 8
-    if nb:
-        out.append(v & 0xFF)
-    return bytes(out)
-
 
 NL_TEXT = "Your account is frozen, call 95588 now"
 
@@ -268,7 +254,7 @@ def case_nl_tables():
     for i, (lk, ss) in enumerate([(2, 0), (14, 0), (200, 0), (0, 15), (1, 1)]):
         udh = bytes([6, 0x25, 1, lk, 0x24, 1, ss])
         hs = (len(udh) * 8 + 6) // 7
-        t = st.submit(RCPT, septets_pack([ord(c) for c in NL_TEXT], hs * 7 - len(udh) * 8), dcs=0,
+        t = st.submit(RCPT, st.septets_pack([ord(c) for c in NL_TEXT], hs * 7 - len(udh) * 8), dcs=0,
                       udl=hs + len(NL_TEXT), udh=udh)
         f.append(st.frame([st.data_chunk(6000 + i, mo(t, SENDERS[30 + i], 150 + i))]))
     # no shipped rule is English; the content model may tag the text

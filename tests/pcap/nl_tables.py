@@ -81,21 +81,6 @@ def encode(text, lock, single):
     return out
 
 
-def pack(septs, fill):
-    """GSM 7-bit packing (TS 23.038 §6.1.2.1.1) after fill bits."""
-    out, v, nb = bytearray(), 0, fill
-    for x in septs:
-        v |= x << nb
-        nb += 7
-        while nb >= 8:
-            out.append(v & 0xFF)
-            v >>= 8
-            nb -= 8
-    if nb:
-        out.append(v & 0xFF)
-    return bytes(out)
-
-
 def nl_submit(septs, lock, single, concat=b""):
     """SMS-SUBMIT in GSM 7-bit behind the IEs 0x25 (locking) and 0x24
     (single shift) of TS 23.040 §9.2.3.24.15/16, after the concatenation
@@ -103,7 +88,7 @@ def nl_submit(septs, lock, single, concat=b""):
     ies = concat + bytes([0x25, 1, lock, 0x24, 1, single])
     udh = bytes([len(ies)]) + ies
     hs = (len(udh) * 8 + 6) // 7	# the text starts on a septet boundary
-    return st.submit(RCPT, pack(septs, hs * 7 - len(udh) * 8), dcs=0, udl=hs + len(septs), udh=udh)
+    return st.submit(RCPT, st.septets_pack(septs, hs * 7 - len(udh) * 8), dcs=0, udl=hs + len(septs), udh=udh)
 
 
 def mo(tpdu, sender, otid):

@@ -48,6 +48,21 @@ def udh_concat(ref, total, seq, ref16=False):
     return bytes([len(ie)]) + ie
 
 
+def septets_pack(septs, fill=0):
+    """GSM 7-bit packing (TS 23.038 §6.1.2.1.1) after fill bits."""
+    out, v, nb = bytearray(), 0, fill
+    for x in septs:
+        v |= x << nb
+        nb += 7
+        while nb >= 8:
+            out.append(v & 0xFF)
+            v >>= 8
+            nb -= 8
+    if nb:
+        out.append(v & 0xFF)
+    return bytes(out)
+
+
 def submit(da, ud, dcs=0x08, udl=None, udh=b"", mr=1):
     """SMS-SUBMIT, no VP; ud already encoded (octets); UDL in octets unless given."""
     fo = 0x01 | (0x40 if udh else 0)
