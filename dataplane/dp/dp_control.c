@@ -16,6 +16,7 @@
 #include <rte_telemetry.h>
 
 #include "dp.h"
+#include "dp_lists_store.h"
 #include "dp_redis.h"
 
 static pthread_t ctl_thread;
@@ -202,6 +203,8 @@ int dp_control_start(struct dp_ctx *ctx)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ctl_quit = 0;
+	/* from now on the lcores read the lists while this thread changes them */
+	dp_lists_store_set_qsbr(ctx->qs);
 	return rte_ctrl_thread_create(&ctl_thread, "smsfw-ctl", NULL, ctl_main, ctx);
 }
 

@@ -25,6 +25,7 @@
 #include <rte_mbuf_dyn.h>
 
 #include "dp.h"
+#include "dp_lists_store.h"
 #include "dp_idle.h"
 #include "dp_redis.h"
 #include "sf_wire.h"
@@ -486,6 +487,7 @@ int main(int argc, char **argv)
 		dp_msg(DP_MSG_ERR, "EAL initialisation failed: %s", rte_strerror(rte_errno));
 		return 1;
 	}
+	dp_lists_store_init();	/* lists and shields in rte_hash from here on */
 	dp_global = ctx;
 	ctx->linktype = SF_DLT_EN10MB;
 	ctx->log_backpressure = ctx->cfg.mode == DP_MODE_OFFLINE;
