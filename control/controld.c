@@ -44,6 +44,7 @@ struct daemon {
 	char published_sha[65];
 	long long current_version;
 	long long next_expiry;		/* unix s, 0 none */
+	long long last_lists_snapshot;	/* mono ms of the last lists snapshot build, 0 none */
 	long long dirty_at;		/* monotonic ms when a change was seen, 0 clean */
 	size_t n_block, n_allow, n_shield;
 	long long last_claim, last_snapshot;
@@ -399,12 +400,22 @@ static int check_publish(struct daemon *d)
 	if (r->type == REDIS_REPLY_STRING)
 		rev = strtoll(r->str, NULL, 10);
 	freeReplyObject(r);
-	if (!d->dirty_at && (rev != d->published_rev || d->current_version == 0 ||
+	/* The dataplanes follow the change log: a snapshot is only their
+	 * starting point, rebuilt when the lists changed and snapshot_every_s
+	 * passed, or snapshot_changes were logged (well inside the log's cap,
+	 * so a snapshot is never older than the log's first entry), or rev
+	 * went backwards (Redis restarted empty: the shrink guard decides),
+	 * or an entry expires (its delete is logged by the builder). */
+	if (!d->dirty_at && (d->current_version == 0 || rev < d->published_rev ||
+			     (rev != d->published_rev &&
+			      (rev - d->published_rev >= (long long)d->cfg.snapshot_changes ||
+			       now - d->last_lists_snapshot >= (long long)d->cfg.snapshot_every_s * 1000)) ||
 			     (d->next_expiry && wall_ms() / 1000 >= d->next_expiry)))
 		d->dirty_at = now;
 	if (!d->dirty_at || now < d->dirty_at + (long long)d->cfg.debounce_ms)
 		return 0;
 	d->dirty_at = 0;
+	d->last_lists_snapshot = now;
 	if (ctl_gen_build(d->c, wall_ms() / 1000, &b, err, sizeof(err)) < 0) {
 		if (d->c->err)
 			return -1;
@@ -466,8 +477,8 @@ static int check_publish(struct daemon *d)
 	d->n_block = b.n_block;
 	d->n_allow = b.n_allow;
 	d->n_shield = b.n_shield;
-	if (d->current_version && !strcmp(b.sha, d->published_sha)) {
-		d->published_rev = b.rev;	/* same content: no new generation */
+	if (d->current_version && !strcmp(b.sha, d->published_sha) && b.rev == d->published_rev) {
+		/* same content at the same rev: no new generation */
 	} else {
 		long long v = ctl_gen_publish(d->c, &b, d->cfg.keep_generations, wall_ms(), err, sizeof(err));
 

@@ -14,6 +14,7 @@
 #include "ctl_acl.h"
 #include "ctl_cfg.h"
 #include "ctl_keys.h"
+#include "ctl_log.h"
 #include "ctl_lists.h"
 #include "ctl_redis.h"
 #include "policy_report.h"
@@ -162,21 +163,32 @@ static int hash_fetch(struct ctl *x, const char *key, const char *name, redisRep
 	return EX_OK;
 }
 
-/* Add (attrs set) or delete an entry of a list hash and bump the lists
- * revision in one script, so the control daemon republishes; a delete of
- * an entry that is not there is EX_NOT_FOUND with "<missing>: <field>". */
+/* Add (attrs set) or delete an entry of a list hash, bump the lists
+ * revision and append the change to the lists change log in one script
+ * (control/ctl_log.h), so every dataplane applies exactly this entry; a
+ * delete of an entry that is not there is EX_NOT_FOUND with
+ * "<missing>: <field>". */
 static int hash_edit(struct ctl *x, const char *key, const char *field, const char *attrs,
 		     const char *missing)
 {
+	static const char add_lua[] = CTL_LOG_LUA
+		"redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
+		"local line = ARGV[3] .. ' ' .. ARGV[1]\n"
+		"if ARGV[2] ~= '' then line = line .. ' ' .. ARGV[2] end\n"
+		"return logchg(KEYS[2], KEYS[3], 'add', line)\n";
+	static const char del_lua[] = CTL_LOG_LUA
+		"if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end\n"
+		"return logchg(KEYS[2], KEYS[3], 'del', ARGV[3] .. ' ' .. ARGV[1])\n";
+	const char *word = !strcmp(key, CTL_K_BLOCK) ? "block" : !strcmp(key, CTL_K_ALLOW) ? "allow" : "shield";
 	redisReply *r;
 	int rc;
 
 	if (attrs)
-		r = redisCommand(x->c, "EVAL %s 2 %s %s %s %s", "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])"
-				 " return redis.call('INCR', KEYS[2])", key, CTL_K_REV, field, attrs);
+		r = redisCommand(x->c, "EVAL %s 3 %s %s %s %s %s %s", add_lua, key, CTL_K_REV, CTL_K_LISTS_LOG,
+				 field, attrs, word);
 	else
-		r = redisCommand(x->c, "EVAL %s 2 %s %s %s", "if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then"
-				 " return 0 end return redis.call('INCR', KEYS[2])", key, CTL_K_REV, field);
+		r = redisCommand(x->c, "EVAL %s 3 %s %s %s %s %s %s", del_lua, key, CTL_K_REV, CTL_K_LISTS_LOG,
+				 field, "", word);
 	if ((rc = check(x, r)))
 		return rc;
 	rc = r->type == REDIS_REPLY_INTEGER && r->integer == 0 ? EX_NOT_FOUND : EX_OK;

@@ -37,7 +37,7 @@ struct policy_lists {
 	uint32_t n[SET__COUNT];
 	uint32_t lencount[SET__COUNT][LEN_MAX];
 	uint64_t lenmask[SET__COUNT];	/* bit L: a key of length L (atomic) */
-	uint64_t applied, noop;
+	uint64_t applied, noop, malformed;
 };
 
 /* Errors "origin:line: message". */
@@ -451,12 +451,15 @@ static int put(struct policy_lists *l, struct pl_ctx *b, unsigned line, const st
 		return berr(b, line, "hash collision with '%.64s'", data_text(old));
 	}
 	d = data_make(e->text, e->value);
-	if (!d && (e->text[0] || e->value[0]))
-		return berr(b, line, "out of memory");
+	if (!d && (e->text[0] || e->value[0])) {
+		berr(b, line, "out of memory");
+		return -2;
+	}
 	r = l->ops->add(l->t, &e->k, d);
 	if (r < 0) {
 		free(d);
-		return berr(b, line, "lists table full (%u entries)", l->ops->capacity(l->t));
+		berr(b, line, "lists table full (%u entries)", l->ops->capacity(l->t));
+		return -2;
 	}
 	if (r == 0)
 		len_note(l, e, 1);
@@ -555,7 +558,7 @@ struct policy_lists *policy_lists_parse_at(const char *text, size_t len, const c
 			if (e.expired)
 				l->expired++;
 			else if (put(l, &b, line, &e, 0) < 0)
-				goto fail;
+				goto fail;	/* malformed or full: the snapshot is refused */
 		}
 		off += (nl ? (size_t)(nl - (text + off)) + 1 : len - off);
 	}
@@ -585,35 +588,47 @@ int policy_lists_apply(struct policy_lists *l, uint64_t rev, int add, const char
 		       uint64_t now_s, char *err, size_t errlen)
 {
 	struct pl_ctx b = { .origin = "change", .err = err, .errlen = errlen };
+	unsigned at = (unsigned)(rev & 0xffffffff);
 	char buf[LINE_MAX_BYTES + 2];
 	struct pl_ent e;
 	int r;
 
 	if (err && errlen)
 		err[0] = 0;
-	if (!l || !line || len > LINE_MAX_BYTES || memchr(line, 0, len) || memchr(line, '\n', len))
-		return berr(&b, (unsigned)(rev & 0xffffffff), "not one line of at most %d bytes",
-			    LINE_MAX_BYTES);
+	if (!l)
+		return berr(&b, at, "no lists");
+	if (!line || len > LINE_MAX_BYTES || memchr(line, 0, len) || memchr(line, '\n', len)) {
+		r = berr(&b, at, "not one line of at most %d bytes", LINE_MAX_BYTES);
+		goto skipped;
+	}
 	memcpy(buf, line, len);
 	buf[len] = 0;
-	b.origin = "change";
-	r = parse_line(&b, (unsigned)(rev & 0xffffffff), buf, now_s, &e);
+	r = parse_line(&b, at, buf, now_s, &e);
 	if (r < 0)
-		return -1;
-	if (r != LINE_ENTRY)
-		return berr(&b, (unsigned)(rev & 0xffffffff), "not a list entry");
-	if (add && !e.expired)
-		r = put(l, &b, (unsigned)(rev & 0xffffffff), &e, 1) < 0 ? -1 : 0;
-	else
+		goto skipped;
+	if (r != LINE_ENTRY) {
+		r = berr(&b, at, "not a list entry");
+		goto skipped;
+	}
+	if (add && !e.expired) {
+		r = put(l, &b, at, &e, 1);
+		if (r == -2)
+			return -2;	/* full: rev stays, the caller reloads a snapshot */
+		if (r < 0)
+			goto skipped;
+	} else {
 		r = drop(l, &e) ? 0 : 1;	/* an expired add removes the entry too */
-	if (r < 0)
-		return -1;
-	l->rev = rev;
+	}
+	__atomic_store_n(&l->rev, rev, __ATOMIC_RELAXED);
 	if (r == 0)
 		l->applied++;
 	else
 		l->noop++;
 	return r;
+skipped:
+	__atomic_store_n(&l->rev, rev, __ATOMIC_RELAXED);
+	l->malformed++;
+	return -1;
 }
 
 uint64_t policy_lists_version(const struct policy_lists *l)
@@ -641,6 +656,7 @@ void policy_lists_counts(const struct policy_lists *l, struct policy_lists_count
 	out->rev = l->rev;
 	out->applied = l->applied;
 	out->noop = l->noop;
+	out->malformed = l->malformed;
 	out->capacity = l->ops->capacity(l->t);
 	out->table_bytes = l->ops->bytes(l->t);
 }

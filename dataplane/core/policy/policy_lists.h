@@ -41,6 +41,7 @@ struct policy_lists_counts {
 	uint64_t rev;		/* the last change applied (the snapshot's "rev" before any) */
 	uint64_t applied;	/* changes applied since the snapshot */
 	uint64_t noop;		/* changes that changed nothing (delete of an absent entry) */
+	uint64_t malformed;	/* changes skipped as malformed */
 	uint32_t capacity;	/* entries the table holds before it is full */
 	size_t table_bytes;	/* memory of the table (without reasons) */
 };
@@ -63,8 +64,9 @@ void policy_lists_set_headroom(uint32_t entries);
  * add (insert or replace) or delete the entry of one lists line ("block
  * number 8613800000001 reason=x", "shield 8613900000001 1065"; an add
  * already expired at now_s deletes). rev becomes the lists' rev.
- * 0 applied, 1 nothing to do (absent), -1 with "change:<rev>: message" in
- * err (malformed, or the table is full: the caller reloads a snapshot). */
+ * 0 applied, 1 nothing to do (absent); -1 malformed, skipped (rev still
+ * advances), -2 the table is full (rev stays: the caller reloads a
+ * snapshot, which is sized for it); both with "change:<rev>: message". */
 int policy_lists_apply(struct policy_lists *l, uint64_t rev, int add, const char *line, size_t len,
 		       uint64_t now_s, char *err, size_t errlen);
 uint64_t policy_lists_rev(const struct policy_lists *l);

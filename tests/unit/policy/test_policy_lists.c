@@ -279,7 +279,8 @@ static void apply(void)
 	CHECK_INT(policy_lists_apply(l, 110, 1, "version 3", 9, 1000, err, sizeof(err)), -1);
 	CHECK_STR(err, "change:110: not a list entry");
 	policy_lists_counts(l, &c);
-	CHECK_INT(c.rev, 108);
+	CHECK_INT(c.rev, 110);
+	CHECK_INT(c.malformed, 2);
 	CHECK_INT(c.applied, 7);
 	CHECK_INT(c.noop, 1);
 	CHECK_INT(c.shields, 1);
