@@ -688,7 +688,7 @@ static int lists_confirm(struct ctl *x, int argc, char **argv)
 static int status_cmd(struct ctl *x, int argc)
 {
 	redisReply *cur, *dps;
-	long long version = 0, now;
+	long long version = 0, now, lists_rev = 0;
 	struct timespec ts;
 	struct sf_json j;
 	char *buf = NULL;
@@ -702,6 +702,13 @@ static int status_cmd(struct ctl *x, int argc)
 	if (cur->type == REDIS_REPLY_STRING)
 		version = strtoll(cur->str, NULL, 10);
 	freeReplyObject(cur);
+	/* the lists change log's head: each dataplane says how far it applied it */
+	cur = redisCommand(x->c, "GET %s", CTL_K_REV);
+	if ((rc = check(x, cur)))
+		return rc;
+	if (cur->type == REDIS_REPLY_STRING)
+		lists_rev = strtoll(cur->str, NULL, 10);
+	freeReplyObject(cur);
 	dps = redisCommand(x->c, "ZRANGE %s 0 -1", CTL_K_DPS);
 	if ((rc = check(x, dps)))
 		return rc;
@@ -713,12 +720,12 @@ static int status_cmd(struct ctl *x, int argc)
 		sf_json_int(&j, "generation", version);
 		sf_json_arr_begin(&j, "dataplanes");
 	} else {
-		printf("generation %lld\n", version);
+		printf("generation %lld lists_rev %lld\n", version, lists_rev);
 	}
 	for (size_t i = 0; dps->type == REDIS_REPLY_ARRAY && i < dps->elements; i++) {
-		redisReply *h = redisCommand(x->c, "HMGET %s%s version time bundle queue journal", CTL_K_DP,
+		redisReply *h = redisCommand(x->c, "HMGET %s%s version time bundle queue journal lists", CTL_K_DP,
 					     dps->element[i]->str);
-		int alive = h && h->type == REDIS_REPLY_ARRAY && h->elements == 5 &&
+		int alive = h && h->type == REDIS_REPLY_ARRAY && h->elements == 6 &&
 			    h->element[0]->type == REDIS_REPLY_STRING;
 		const char *bundle = alive && h->element[2]->type == REDIS_REPLY_STRING ? h->element[2]->str : "";
 		long long queue = alive && h->element[3]->type == REDIS_REPLY_STRING ?
@@ -726,6 +733,8 @@ static int status_cmd(struct ctl *x, int argc)
 		long long journal = alive && h->element[4]->type == REDIS_REPLY_STRING ?
 				    strtoll(h->element[4]->str, NULL, 10) : 0;
 		long long v = alive ? strtoll(h->element[0]->str, NULL, 10) : 0;
+		long long lv = alive && h->element[5]->type == REDIS_REPLY_STRING ?
+			       strtoll(h->element[5]->str, NULL, 10) : 0;
 		long long t = alive && h->element[1]->type == REDIS_REPLY_STRING ?
 			      strtoll(h->element[1]->str, NULL, 10) : 0;
 
@@ -744,12 +753,15 @@ static int status_cmd(struct ctl *x, int argc)
 				sf_json_str(&j, "bundle", bundle);
 				sf_json_int(&j, "queue", queue);
 				sf_json_int(&j, "journal", journal);
+				sf_json_int(&j, "lists_rev", lv);
+				sf_json_int(&j, "lists_lag", lists_rev - lv);
 			}
 			sf_json_obj_end(&j);
 		} else if (alive) {
 			printf("dataplane %s alive version=%lld lag=%lld heartbeat_age=%.1fs bundle=%.12s queue=%lld "
-			       "journal=%lld\n", dps->element[i]->str, v, version - v, (double)(now - t) / 1000.0,
-			       bundle[0] ? bundle : "file", queue, journal);
+			       "journal=%lld lists_rev=%lld lists_lag=%lld\n", dps->element[i]->str, v, version - v,
+			       (double)(now - t) / 1000.0, bundle[0] ? bundle : "file", queue, journal, lv,
+			       lists_rev - lv);
 		} else {
 			printf("dataplane %s dead\n", dps->element[i]->str);
 		}
@@ -759,6 +771,7 @@ static int status_cmd(struct ctl *x, int argc)
 	freeReplyObject(dps);
 	if (x->json) {
 		sf_json_arr_end(&j);
+		sf_json_int(&j, "lists_rev", lists_rev);
 		sf_json_end(&j);
 		return json_print(&j, buf);
 	}

@@ -351,7 +351,10 @@ size_t dp_control_counters(void *arg, struct sfdp_counter *out, size_t cap)
 		C("lists_changes_applied", lst.applied);
 		C("lists_changes_noop", lst.noop);
 		C("lists_changes_malformed", lst.malformed);
-		C("lists_snapshot_reloads", lst.resyncs);
+		C("lists_resyncs", lst.resyncs);
+		C("lists_entries", lst.lists.shields + lst.lists.imsi +
+		  lst.lists.entries[0][0] + lst.lists.entries[0][1] + lst.lists.entries[0][2] + lst.lists.entries[0][3] +
+		  lst.lists.entries[1][0] + lst.lists.entries[1][1] + lst.lists.entries[1][2] + lst.lists.entries[1][3]);
 	}
 	for (unsigned c = 1; c < SF_CLASS__COUNT; c++) {
 		snprintf(names[c], sizeof(names[c]), "class.%s", sf_class_name(c));
@@ -421,7 +424,7 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 		U("lists_changes_noop", lst.noop);
 		U("lists_changes_malformed", lst.malformed);
 		U("lists_table_full", lst.full);
-		U("lists_snapshot_reloads", lst.resyncs);
+		U("lists_resyncs", lst.resyncs);
 		U("lists_retire_pending", dp_lists_store_pending());
 	}
 	for (unsigned c = 1; c < SF_CLASS__COUNT; c++) {

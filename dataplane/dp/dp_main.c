@@ -577,6 +577,7 @@ int main(int argc, char **argv)
 		goto out_eal;
 	}
 	ctx->gen->version = ctx->gen_version = 1;
+	dp_redis_apply_changes(ctx);	/* the lists change log since the snapshot, before any lcore reads */
 	ctx->n_threads = ctx->n_workers ? ctx->n_workers : 1;
 	ctx->qs = rte_zmalloc("smsfw_qsbr", rte_rcu_qsbr_get_memsize(ctx->n_threads), RTE_CACHE_LINE_SIZE);
 	if (!ctx->qs || rte_rcu_qsbr_init(ctx->qs, ctx->n_threads)) {

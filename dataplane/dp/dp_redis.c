@@ -649,7 +649,7 @@ static void print_summary(struct dp_ctx *ctx, FILE *f)
 
 		dp_redis_lists_stats(ctx, &ls);
 		fprintf(f, "  lists change log   rev %llu, changes received %llu, applied %llu, no-op %llu, "
-			"malformed %llu, table full %llu, dropped %llu, snapshot reloads %llu\n",
+			"malformed %llu, table full %llu, dropped %llu, resyncs %llu\n",
 			(unsigned long long)ls.lists.rev,
 			(unsigned long long)ls.received, (unsigned long long)ls.applied,
 			(unsigned long long)ls.noop, (unsigned long long)ls.malformed,

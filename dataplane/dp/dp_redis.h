@@ -66,7 +66,7 @@ int dp_redis_apply_changes(struct dp_ctx *ctx);
 struct dp_lists_stats {
 	uint64_t received;	/* handed over by dpclient */
 	uint64_t applied, noop, malformed, full, dropped;
-	uint64_t resyncs;	/* snapshots reloaded after the first */
+	uint64_t resyncs;	/* snapshots asked for after the first (gap, rev backwards, full) */
 	struct policy_lists_counts lists;	/* of the running lists, as of the last apply pass */
 };
 void dp_redis_lists_stats(struct dp_ctx *ctx, struct dp_lists_stats *out);
