@@ -23,6 +23,7 @@
 #include <rte_hash_crc.h>
 
 #include "dp_lists_store.h"
+#include "policy_lists.h"
 
 #define RETIRE_SLOTS 65536	/* power of two */
 
@@ -232,4 +233,6 @@ const struct policy_store_ops dp_lists_store_rte = {
 void dp_lists_store_init(void)
 {
 	policy_store_use(&dp_lists_store_rte);
+	/* the adds controld logs between two snapshots (snapshot_changes) */
+	policy_lists_set_headroom(1u << 17);
 }

@@ -482,8 +482,16 @@ int dp_redis_apply_changes(struct dp_ctx *ctx)
 			if (r->chg_malformed++ < 10)
 				dp_msg(DP_MSG_WARN, "lists change skipped: %s", err);
 		} else {
+			struct policy_lists_counts lc;
+
 			r->chg_full++;
-			dp_msg(DP_MSG_WARN, "lists change not applied, reloading a snapshot: %s", err);
+			/* the next table gets twice the room (the same snapshot
+			 * again would be just as full after the log) */
+			policy_lists_counts(l, &lc);
+			if (policy_lists_headroom() < lc.capacity)
+				policy_lists_set_headroom(lc.capacity);
+			dp_msg(DP_MSG_WARN, "lists change not applied, reloading a snapshot with room for %u more: %s",
+			       policy_lists_headroom(), err);
 			changes_free(c);
 			c = NULL;
 			sfdp_lists_resync(r->client);

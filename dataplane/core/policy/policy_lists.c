@@ -487,6 +487,11 @@ void policy_lists_set_headroom(uint32_t entries)
 	lists_headroom = entries;
 }
 
+uint32_t policy_lists_headroom(void)
+{
+	return lists_headroom;
+}
+
 struct policy_lists *policy_lists_parse_at(const char *text, size_t len, const char *origin,
 					   uint64_t now_s, char *err, size_t errlen)
 {
@@ -505,9 +510,9 @@ struct policy_lists *policy_lists_parse_at(const char *text, size_t len, const c
 		len = 0;
 	for (const char *p = text; p && (p = memchr(p, '\n', len - (size_t)(p - text))) != NULL; p++)
 		lines++;
-	/* room for the log's changes until the next snapshot (at least the
-	 * headroom, or half the snapshot again) */
-	cap = (uint64_t)lines + 1 + (lines / 2 > lists_headroom ? lines / 2 : lists_headroom);
+	/* room for the log's changes until the next snapshot: an eighth of
+	 * the snapshot or the headroom, whichever is more */
+	cap = (uint64_t)lines + 1 + (lines / 8 > lists_headroom ? lines / 8 : lists_headroom);
 	if (cap > UINT32_MAX / 2) {
 		berr(&b, 0, "too many entries");
 		return NULL;

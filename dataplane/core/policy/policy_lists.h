@@ -57,8 +57,10 @@ struct policy_lists *policy_lists_parse(const char *text, size_t len, const char
 					char *err, size_t errlen);
 void policy_lists_free(struct policy_lists *l);
 
-/* Room a snapshot leaves for changes: max(entries / 2, this); default 4096. */
+/* Room a snapshot's table leaves for changes: max(entries / 8, this)
+ * (default 4096). The writer's thread only. */
 void policy_lists_set_headroom(uint32_t entries);
+uint32_t policy_lists_headroom(void);
 
 /* Apply one change of the control plane's log in place (the one writer):
  * add (insert or replace) or delete the entry of one lists line ("block
