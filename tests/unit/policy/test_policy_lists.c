@@ -307,6 +307,49 @@ static void packed_keys(void)
 	policy_lists_free(l);
 }
 
+/* Random adds and deletes through the log path against a reference: the
+ * plain table's backward-shift deletion keeps every other entry findable. */
+static void churn(void)
+{
+	static unsigned char in[4096];
+	struct policy_lists *l = policy_lists_parse_at("rev 0\n", 6, "c", 0, NULL, 0);
+	struct policy_lists_counts c;
+	uint64_t x = 0x9E3779B97F4A7C15ull;
+	unsigned n = 0, wrong = 0;
+	char line[64], err[128], sub[32];
+
+	CHECK(l != NULL);
+	for (unsigned k = 1; k <= 60000; k++) {
+		unsigned i;
+		int add, len;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		i = (unsigned)(x % 4096);
+		add = (x >> 32) & 1;
+		len = snprintf(line, sizeof(line), "shield 861390000%04u %u", i, 1065 + i % 3);
+		if (policy_lists_apply(l, k, add, line, (size_t)len, 0, err, sizeof(err)) != (add ? 0 : in[i] ? 0 : 1))
+			wrong++;
+		n += add && !in[i] ? 1 : !add && in[i] ? -1u : 0;
+		in[i] = (unsigned char)add;
+	}
+	CHECK_INT(wrong, 0);
+	for (unsigned i = 0; i < 4096; i++) {
+		char port[16];
+
+		snprintf(sub, sizeof(sub), "861390000%04u", i);
+		snprintf(port, sizeof(port), "%u99", 1065 + i % 3);
+		if (policy_lists_shielded(l, sub, port, NULL) != in[i])
+			wrong++;
+	}
+	CHECK_INT(wrong, 0);
+	policy_lists_counts(l, &c);
+	CHECK_INT(c.shields, n);
+	CHECK_INT(c.rev, 60000);
+	policy_lists_free(l);
+}
+
 int main(void)
 {
 	RUN(counts);
@@ -317,5 +360,6 @@ int main(void)
 	RUN(many);
 	RUN(apply);
 	RUN(packed_keys);
+	RUN(churn);
 	return TEST_SUMMARY();
 }
