@@ -56,6 +56,7 @@ struct dp_redis {
 	struct dp_change *chg_head, *chg_tail;
 	size_t chg_n;
 	int keep_lists;		/* control thread: the running lists stay (no new snapshot) */
+	time_t last_resync;	/* control thread: the last snapshot asked for after a refusal */
 	uint64_t chg_applied, chg_noop, chg_malformed, chg_full, chg_dropped;	/* control thread */
 	/* what the running lists hold, copied by the control thread for the
 	 * heartbeat and telemetry threads (which must not touch ctx->gen) */
@@ -471,8 +472,22 @@ int dp_redis_apply_changes(struct dp_ctx *ctx)
 			c = rest;
 			continue;
 		}
-		if (c->rev > cur + 1)
-			break;		/* after a snapshot that is still on its way */
+		if (c->rev > cur + 1) {
+			/* after a snapshot on its way, or one this dataplane
+			 * refused: then ask again (not more than every 30 s) */
+			int on_way;
+
+			pthread_mutex_lock(&r->mu);
+			on_way = r->in_lists.buf != NULL;
+			pthread_mutex_unlock(&r->mu);
+			if (!on_way && time(NULL) - r->last_resync >= 30) {
+				r->last_resync = time(NULL);
+				dp_msg(DP_MSG_WARN, "lists change log at rev %lld but the lists are at rev %lld "
+				       "(their snapshot was refused): asking for a snapshot again", c->rev, cur);
+				sfdp_lists_resync(r->client);
+			}
+			break;
+		}
 		rc = policy_lists_apply(l, (uint64_t)c->rev, c->add, c->line, c->len, now, err, sizeof(err));
 		if (rc == 0) {
 			r->chg_applied++;
