@@ -45,6 +45,7 @@ struct daemon {
 	long long current_version;
 	long long next_expiry;		/* unix s, 0 none */
 	long long last_lists_snapshot;	/* mono ms of the last lists snapshot build, 0 none */
+	long long lists_rev;		/* {smsfw}:lists:rev as last read */
 	long long dirty_at;		/* monotonic ms when a change was seen, 0 clean */
 	size_t n_block, n_allow, n_shield;
 	long long last_claim, last_snapshot;
@@ -400,6 +401,7 @@ static int check_publish(struct daemon *d)
 	if (r->type == REDIS_REPLY_STRING)
 		rev = strtoll(r->str, NULL, 10);
 	freeReplyObject(r);
+	d->lists_rev = rev;
 	/* The dataplanes follow the change log: a snapshot is only their
 	 * starting point, rebuilt when the lists changed and snapshot_every_s
 	 * passed, or snapshot_changes were logged (well inside the log's cap,
@@ -581,6 +583,9 @@ static void metrics_snapshot(struct daemon *d)
 	M("generation_held", "1 while a shrinking generation waits for 'smsfwctl lists confirm'.", "gauge",
 	  (unsigned long long)d->held);
 	M("generations_held_total", "Generations held by the shrink guard.", "counter", d->n.gen_held);
+	M("lists_rev", "Lists change log position ({smsfw}:lists:rev).", "gauge", (unsigned long long)d->lists_rev);
+	M("snapshot_rev", "Lists change log position of the current snapshot (generation).", "gauge",
+	  (unsigned long long)(d->published_rev > 0 ? d->published_rev : 0));
 	M("redis_up", "1 while Redis answers, 0 while it is away.", "gauge", (unsigned long long)d->redis_up);
 	M("redis_last_success_timestamp_seconds", "Wall time of the last answered Redis command (0 never).",
 	  "gauge", (unsigned long long)(d->last_success_ms / 1000));
