@@ -92,6 +92,7 @@ struct sfdp {
 	_Atomic long long bad_snap;	/* a snapshot version that led to a gap: wait for a newer */
 	long long snap_version;		/* the snapshot handed over last */
 	long long last_log_check;	/* mono ms */
+	int chg_pending;		/* a {smsfw}:lists:chg message was read */
 	_Atomic uint64_t lists_changes, lists_resyncs;
 
 	/* journal (dpjournal.h): events that could not reach Redis */
@@ -579,7 +580,7 @@ static int handle_message(struct sfdp *c, redisReply *m)
 		else if (!strcmp(m->element[1]->str, CTL_K_RULES))
 			rc = fetch_rules(c);
 		else if (!strcmp(m->element[1]->str, CTL_K_LISTS_CHG))
-			rc = atomic_load(&c->need_snap) ? fetch_generation(c) : follow_log(c);
+			c->chg_pending = 1;	/* one XREAD for all the messages read */
 	}
 	freeReplyObject(m);
 	return rc;
@@ -594,10 +595,15 @@ static int drain_sub(struct sfdp *c)
 		if (redisGetReplyFromReader(c->sub, (void **)&m) != REDIS_OK)
 			return -1;
 		if (!m)
-			return 0;
+			break;
 		if (handle_message(c, m) < 0)
 			return -1;
 	}
+	if (c->chg_pending) {
+		c->chg_pending = 0;
+		return atomic_load(&c->need_snap) ? fetch_generation(c) : follow_log(c);
+	}
+	return 0;
 }
 
 static void slot_id(const struct sfdp *c, const struct sfdp_producer *p, uint64_t pos, char *id, size_t cap)
