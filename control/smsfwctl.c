@@ -723,9 +723,9 @@ static int status_cmd(struct ctl *x, int argc)
 		printf("generation %lld lists_rev %lld\n", version, lists_rev);
 	}
 	for (size_t i = 0; dps->type == REDIS_REPLY_ARRAY && i < dps->elements; i++) {
-		redisReply *h = redisCommand(x->c, "HMGET %s%s version time bundle queue journal lists", CTL_K_DP,
-					     dps->element[i]->str);
-		int alive = h && h->type == REDIS_REPLY_ARRAY && h->elements == 6 &&
+		redisReply *h = redisCommand(x->c, "HMGET %s%s version time bundle queue journal lists c.lists_rev",
+					     CTL_K_DP, dps->element[i]->str);
+		int alive = h && h->type == REDIS_REPLY_ARRAY && h->elements == 7 &&
 			    h->element[0]->type == REDIS_REPLY_STRING;
 		const char *bundle = alive && h->element[2]->type == REDIS_REPLY_STRING ? h->element[2]->str : "";
 		long long queue = alive && h->element[3]->type == REDIS_REPLY_STRING ?
@@ -733,8 +733,11 @@ static int status_cmd(struct ctl *x, int argc)
 		long long journal = alive && h->element[4]->type == REDIS_REPLY_STRING ?
 				    strtoll(h->element[4]->str, NULL, 10) : 0;
 		long long v = alive ? strtoll(h->element[0]->str, NULL, 10) : 0;
-		long long lv = alive && h->element[5]->type == REDIS_REPLY_STRING ?
-			       strtoll(h->element[5]->str, NULL, 10) : 0;
+		/* the rev the dataplane applied (its counter), else the one
+		 * its client was handed */
+		const redisReply *lr = !alive ? NULL : h->element[6]->type == REDIS_REPLY_STRING ? h->element[6] :
+				       h->element[5];
+		long long lv = lr && lr->type == REDIS_REPLY_STRING ? strtoll(lr->str, NULL, 10) : 0;
 		long long t = alive && h->element[1]->type == REDIS_REPLY_STRING ?
 			      strtoll(h->element[1]->str, NULL, 10) : 0;
 
