@@ -47,6 +47,8 @@ struct daemon {
 	char published_sha[65];
 	long long current_version;
 	long long next_expiry;		/* unix s, 0 none */
+	long long last_lists_snapshot;	/* mono ms of the last lists snapshot build, 0 none */
+	long long lists_rev;		/* {smsfw}:lists:rev as last read */
 	long long dirty_at;		/* monotonic ms when a change was seen, 0 clean */
 	size_t n_block, n_allow, n_shield;
 	long long last_claim, last_snapshot;
@@ -413,12 +415,23 @@ static int check_publish(struct daemon *d)
 	if (r->type == REDIS_REPLY_STRING)
 		rev = strtoll(r->str, NULL, 10);
 	freeReplyObject(r);
-	if (!d->dirty_at && (rev != d->published_rev || d->current_version == 0 ||
+	d->lists_rev = rev;
+	/* The dataplanes follow the change log: a snapshot is only their
+	 * starting point, rebuilt when the lists changed and snapshot_every_s
+	 * passed, or snapshot_changes were logged (well inside the log's cap,
+	 * so a snapshot is never older than the log's first entry), or rev
+	 * went backwards (Redis restarted empty: the shrink guard decides),
+	 * or an entry expires (its delete is logged by the builder). */
+	if (!d->dirty_at && (d->current_version == 0 || rev < d->published_rev ||
+			     (rev != d->published_rev &&
+			      (rev - d->published_rev >= (long long)d->cfg.snapshot_changes ||
+			       now - d->last_lists_snapshot >= (long long)d->cfg.snapshot_every_s * 1000)) ||
 			     (d->next_expiry && wall_ms() / 1000 >= d->next_expiry)))
 		d->dirty_at = now;
 	if (!d->dirty_at || now < d->dirty_at + (long long)d->cfg.debounce_ms)
 		return 0;
 	d->dirty_at = 0;
+	d->last_lists_snapshot = now;
 	if (ctl_gen_build(d->c, wall_ms() / 1000, &b, err, sizeof(err)) < 0) {
 		if (d->c->err)
 			return -1;
@@ -480,8 +493,8 @@ static int check_publish(struct daemon *d)
 	d->n_block = b.n_block;
 	d->n_allow = b.n_allow;
 	d->n_shield = b.n_shield;
-	if (d->current_version && !strcmp(b.sha, d->published_sha)) {
-		d->published_rev = b.rev;	/* same content: no new generation */
+	if (d->current_version && !strcmp(b.sha, d->published_sha) && b.rev == d->published_rev) {
+		/* same content at the same rev: no new generation */
 	} else {
 		long long v = ctl_gen_publish(d->c, &b, d->cfg.keep_generations, wall_ms(), err, sizeof(err));
 
@@ -601,6 +614,9 @@ static void metrics_snapshot(struct daemon *d)
 	M("generation_held", "1 while a shrinking generation waits for 'smsfwctl lists confirm'.", "gauge",
 	  (unsigned long long)d->held);
 	M("generations_held_total", "Generations held by the shrink guard.", "counter", d->n.gen_held);
+	M("lists_rev", "Lists change log position ({smsfw}:lists:rev).", "gauge", (unsigned long long)d->lists_rev);
+	M("snapshot_rev", "Lists change log position of the current snapshot (generation).", "gauge",
+	  (unsigned long long)(d->published_rev > 0 ? d->published_rev : 0));
 	M("redis_up", "1 while Redis answers, 0 while it is away.", "gauge", (unsigned long long)d->redis_up);
 	M("redis_last_success_timestamp_seconds", "Wall time of the last answered Redis command (0 never).",
 	  "gauge", (unsigned long long)(d->last_success_ms / 1000));

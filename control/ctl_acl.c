@@ -4,7 +4,8 @@
  * gen:current, gen:<N>, rules:current, rules:<sha>, SUBSCRIBE to the two
  * channels, XADD to the events stream, SET EX of delivered markers, HSET and
  * EXPIRE of its heartbeat hash, ZADD to the dataplane set; ROLE (is this
- * the master the sentinels named) and WAIT (wait_replicas). */
+ * the master the sentinels named) and WAIT (wait_replicas); XREAD of the
+ * lists change log, GET of lists:rev and SUBSCRIBE to lists:chg. */
 #include "ctl_acl.h"
 #include "ctl_keys.h"
 
@@ -15,10 +16,10 @@ static const char *const envs[CTL_ROLE__N] = { "SMSFW_ACL_DATAPLANE_PASSWORD", "
 static const char *const rules[CTL_ROLE__N] = {
 	/* reads lists and rules (read-only key patterns), appends events,
 	 * writes only its own bookkeeping; no scripts, no deletes */
-	"-@all +ping +get +subscribe +xadd +set +hset +expire +zadd +role +wait "
-	"%R~" CTL_K_GEN_N "* %R~" CTL_K_RULES_N "* "
+	"-@all +ping +get +subscribe +xadd +set +hset +expire +zadd +role +wait +xread "
+	"%R~" CTL_K_GEN_N "* %R~" CTL_K_RULES_N "* %R~" CTL_K_LISTS_LOG " %R~" CTL_K_REV " "
 	"~" CTL_K_EVENTS " ~" CTL_K_DLV "* ~" CTL_K_DP "* ~" CTL_K_DPS " "
-	"&" CTL_K_GEN " &" CTL_K_RULES,
+	"&" CTL_K_GEN " &" CTL_K_RULES " &" CTL_K_LISTS_CHG,
 	/* owns the state: event scripts, lists, generations */
 	"~" CTL_TAG ":* &" CTL_TAG ":* +@all -@admin -@dangerous +script|load +info +role",
 	/* the operator: lists, shields, rule bundles, status */

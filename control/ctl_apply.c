@@ -8,6 +8,7 @@
 
 #include "ctl_apply.h"
 #include "ctl_keys.h"
+#include "ctl_log.h"
 #include "ctl_redis.h"
 
 #define LUA_PRELUDE(types) \
@@ -26,14 +27,15 @@
 /* KEYS: 1 ev marker, 2 stats, 3 rep hash, 4 rep reporters zset, 5 rep texts
  * list, 6 reporter hourly counter, 7 fp hash, 8 fp numbers HLL, 9 reports
  * top zset, 10 fp top zset, 11 block hash, 12 allow hash, 13 lists rev,
- * 14 delivered marker, 15 fbs hash, 16 alerts stream.
+ * 14 delivered marker, 15 fbs hash, 16 alerts stream, 17 lists change log.
  * ARGV: 1 ev ttl, 2 ts ms, 3 reporter, 4 reported, 5 kind, 6 fp, 7 text,
  * 8 class, 9 window ms, 10 threshold, 11 block ttl s, 12 bot per hour,
  * 13 samples, 14 text ttl, 15 report ttl, 16 fp ttl, 17 protected,
  * 18 fbs threshold, 19 fbs window s */
 static const char report_lua[] = LUA_PRELUDE(
 	"'string','hash','hash','zset','list','string','hash','string','zset','zset',"
-	"'hash','hash','string','string','hash','stream'")
+	"'hash','hash','string','string','hash','stream','stream'")
+	CTL_LOG_LUA
 	"local ts = tonumber(ARGV[2])\n"
 	"redis.call('HINCRBY', KEYS[2], 'reports', 1)\n"
 	"local n = redis.call('INCR', KEYS[6])\n"
@@ -120,25 +122,27 @@ static const char report_lua[] = LUA_PRELUDE(
 	"  local e = tonumber(string.match(cur, 'expires=(%d+)') or '0')\n"
 	"  if exp - e < tonumber(ARGV[11]) / 2 then return {1, 'blocked'} end\n"
 	"end\n"
-	"redis.call('HSET', KEYS[11], fld, 'reason=reports source=auto expires=' .. exp)\n"
+	"local val = 'reason=reports source=auto expires=' .. exp\n"
+	"redis.call('HSET', KEYS[11], fld, val)\n"
 	"if not cur then redis.call('HINCRBY', KEYS[2], 'blocks_auto', 1) end\n"
-	"redis.call('INCR', KEYS[13])\n"
+	"logchg(KEYS[13], KEYS[17], 'add', 'block ' .. fld .. ' ' .. val)\n"
 	"return {1, 'autoblock'}\n";
 
-/* KEYS: 1 ev marker, 2 stats, 3 shield hash, 4 lists rev.
+/* KEYS: 1 ev marker, 2 stats, 3 shield hash, 4 lists rev, 5 lists change log.
  * ARGV: 1 ev ttl, 2 ts ms, 3 "subscriber port", 4 "1" add / "0" remove */
-static const char shield_lua[] = LUA_PRELUDE("'string','hash','hash','string'")
+static const char shield_lua[] = LUA_PRELUDE("'string','hash','hash','string','stream'")
+	CTL_LOG_LUA
 	"if ARGV[4] == '1' then\n"
 	"  local v = 'source=auto added=' .. math.floor(tonumber(ARGV[2]) / 1000)\n"
 	"  if redis.call('HSETNX', KEYS[3], ARGV[3], v) == 1 then\n"
-	"    redis.call('INCR', KEYS[4])\n"
+	"    logchg(KEYS[4], KEYS[5], 'add', 'shield ' .. ARGV[3] .. ' ' .. v)\n"
 	"    redis.call('HINCRBY', KEYS[2], 'shields_added', 1)\n"
 	"    return {1, 'added'}\n"
 	"  end\n"
 	"  return {1, 'exists'}\n"
 	"end\n"
 	"if redis.call('HDEL', KEYS[3], ARGV[3]) == 1 then\n"
-	"  redis.call('INCR', KEYS[4])\n"
+	"  logchg(KEYS[4], KEYS[5], 'del', 'shield ' .. ARGV[3])\n"
 	"  redis.call('HINCRBY', KEYS[2], 'shields_removed', 1)\n"
 	"  return {1, 'removed'}\n"
 	"end\n"
@@ -176,7 +180,7 @@ int ctl_apply_load(redisContext *c, struct ctl_apply *a, char *err, size_t errle
 int ctl_apply_append(redisContext *c, const struct ctl_apply *a, const struct ctl_config *cfg,
 		     const struct ctl_event *ev)
 {
-	char keys[16][KEYLEN], num[20][64];
+	char keys[20][KEYLEN], num[20][64];
 	const char *argv[48];
 	size_t argl[48];
 	int argc = 0, nkeys = 0, nargs = 0;
@@ -203,9 +207,11 @@ int ctl_apply_append(redisContext *c, const struct ctl_apply *a, const struct ct
 		K("%s%s:%s", CTL_K_DLV, ev->reporter, ev->reported);
 		K("%s%s", CTL_K_FBS, ev->reported);
 		K("%s", CTL_K_ALERTS);
+		K("%s", CTL_K_LISTS_LOG);
 	} else if (ev->type == CTL_EV_SHIELD || ev->type == CTL_EV_UNSHIELD) {
 		K("%s", CTL_K_SHIELD);
 		K("%s", CTL_K_REV);
+		K("%s", CTL_K_LISTS_LOG);
 	} else {
 		K("%s", CTL_K_BLKTOP);
 	}

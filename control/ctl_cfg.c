@@ -40,6 +40,8 @@ void ctl_config_defaults(struct ctl_config *c)
 	c->debounce_ms = 100;
 	c->keep_generations = 5;
 	c->shrink_max_pct = 50;
+	c->snapshot_every_s = 300;
+	c->snapshot_changes = 100000;	/* a quarter of the change log's cap */
 	snprintf(c->consumer, sizeof(c->consumer), "controld-1");
 	c->batch = 256;
 	c->block_ms = 100;
@@ -131,6 +133,8 @@ static const struct uint_key uint_keys[] = {
 	UK("publish", "debounce_ms", debounce_ms, 0, 10000),
 	UK("publish", "keep_generations", keep_generations, 1, 1000),
 	UK("publish", "shrink_max_pct", shrink_max_pct, 0, 100),
+	UK("publish", "snapshot_every_s", snapshot_every_s, 0, 86400),
+	UK("publish", "snapshot_changes", snapshot_changes, 1, 500000),
 	UK("events", "batch", batch, 1, 10000),
 	UK("events", "block_ms", block_ms, 1, 10000),
 	UK("events", "claim_idle_ms", claim_idle_ms, 0, 86400000),

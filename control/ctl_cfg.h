@@ -47,6 +47,8 @@ struct ctl_config {
 	unsigned debounce_ms;
 	unsigned keep_generations;
 	unsigned shrink_max_pct;	/* a generation dropping more than this share is held (0 off) */
+	unsigned snapshot_every_s;	/* lists changed: a new snapshot at most this often (0: each change) */
+	unsigned snapshot_changes;	/* ... or once this many changes were logged since the last */
 	/* [events] */
 	char consumer[64];
 	unsigned batch;			/* XREADGROUP COUNT */

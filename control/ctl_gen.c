@@ -6,6 +6,7 @@
 
 #include "ctl_gen.h"
 #include "ctl_keys.h"
+#include "ctl_log.h"
 #include "ctl_lists.h"
 #include "ctl_redis.h"
 #include "sf_sha256.h"
@@ -16,7 +17,7 @@
 static const char publish_lua[] =
 	"local cur = tonumber(redis.call('GET', KEYS[1]) or '0')\n"
 	"if cur >= tonumber(ARGV[2]) then return -1 end\n"
-	"local text = '# smsfw lists v1\\nversion ' .. ARGV[2] .. '\\n' .. ARGV[1]\n"
+	"local text = '# smsfw lists v1\\nversion ' .. ARGV[2] .. '\\nrev ' .. ARGV[3] .. '\\n' .. ARGV[1]\n"
 	"redis.call('SET', KEYS[2], text)\n"
 	"redis.call('SET', KEYS[1], ARGV[2])\n"
 	"redis.call('HSET', KEYS[3], 'version', ARGV[2], 'rev', ARGV[3], 'sha', ARGV[4],"
@@ -25,10 +26,16 @@ static const char publish_lua[] =
 	"redis.call('PUBLISH', '" CTL_K_GEN "', ARGV[2])\n"
 	"return tonumber(ARGV[2])\n";
 
-/* Delete an expired entry only if nobody refreshed it meanwhile. */
+/* Delete an expired entry only if nobody refreshed it meanwhile, with its
+ * change log entry. KEYS: hash, lists rev, log. ARGV: field, value, word. */
 static const char cad_lua[] =
-	"if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then"
-	" return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0";
+	CTL_LOG_LUA
+	"if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then\n"
+	"  redis.call('HDEL', KEYS[1], ARGV[1])\n"
+	"  logchg(KEYS[2], KEYS[3], 'del', ARGV[3] .. ' ' .. ARGV[1])\n"
+	"  return 1\n"
+	"end\n"
+	"return 0\n";
 
 struct lines {
 	char **v;
@@ -62,9 +69,11 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void expire_entry(redisContext *c, const char *key, const char *field, const char *val)
+static void expire_entry(redisContext *c, const char *key, const char *word, const char *field,
+			 const char *val)
 {
-	redisReply *r = redisCommand(c, "EVAL %s 1 %s %s %s", cad_lua, key, field, val);
+	redisReply *r = redisCommand(c, "EVAL %s 3 %s %s %s %s %s %s", cad_lua, key, CTL_K_REV,
+				     CTL_K_LISTS_LOG, field, val, word);
 
 	if (r)
 		freeReplyObject(r);
@@ -104,7 +113,7 @@ static int add_hash(redisContext *c, const redisReply *h, const char *word, cons
 		exp = kind == 2 ? 0 : ctl_attr_expires(val);
 		if (exp && exp <= now_s) {
 			b->n_expired++;
-			expire_entry(c, key, field, val);
+			expire_entry(c, key, word, field, val);
 			continue;
 		}
 		if (exp && (!b->next_expiry || exp < b->next_expiry))

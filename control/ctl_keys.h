@@ -39,5 +39,9 @@
 #define CTL_K_RULES_N		CTL_TAG ":rules:"	/* + sha256 hex */
 #define CTL_K_DPS		CTL_TAG ":dps"		/* zset dp id -> last heartbeat ms */
 #define CTL_K_DP		CTL_TAG ":dp:"		/* + dp id: heartbeat hash */
+/* Lists change log (issue 12 item 3, control/ctl_log.h): every change of
+ * block/allow/shield as one stream entry, id <rev>-0, capped */
+#define CTL_K_LISTS_LOG		CTL_TAG ":lists:log"	/* stream of changes */
+#define CTL_K_LISTS_CHG		CTL_TAG ":lists:chg"	/* pub/sub: a change was logged */
 
 #endif

@@ -110,6 +110,16 @@ struct sfdp {
 	_Atomic int connected;
 	_Atomic long long version;
 
+	/* lists change log (on_change set) */
+	sfdp_change_fn on_change;
+	_Atomic long long lists_rev;	/* last change handed over */
+	_Atomic int need_snap;		/* 1: hand over the next snapshot */
+	_Atomic long long bad_snap;	/* a snapshot version that led to a gap: wait for a newer */
+	long long snap_version;		/* the snapshot handed over last */
+	long long last_log_check;	/* mono ms */
+	int chg_pending;		/* a {smsfw}:lists:chg message was read */
+	_Atomic uint64_t lists_changes, lists_resyncs;
+
 	/* journal (dpjournal.h): events that could not reach Redis */
 	int jfd;			/* -1: none */
 	uint64_t jsize;
@@ -387,12 +397,27 @@ static void disconnect(struct sfdp *c)
 	}
 }
 
-/* GET current; if it differs from what we hold, GET the text and hand it over. */
+/* The "rev N" line of a snapshot's header, -1 when there is none. */
+static long long snapshot_rev(const char *t, size_t len)
+{
+	size_t n = len < 256 ? len : 256;
+
+	for (size_t i = 0; i + 5 < n; i++)
+		if ((i == 0 || t[i - 1] == '\n') && !memcmp(t + i, "rev ", 4))
+			return strtoll(t + i + 4, NULL, 10);
+	return -1;
+}
+
+static int follow_log(struct sfdp *c);
+
+/* GET current; if it differs from what we hold, GET the text and hand it
+ * over. Following the change log, only when a snapshot is needed. */
 static int fetch_generation(struct sfdp *c)
 {
 	for (int attempt = 0; attempt < 3; attempt++) {
 		redisReply *r = redisCommand(c->cmd, "GET %s", CTL_K_GEN_CUR), *t;
-		long long v;
+		int need = atomic_load(&c->need_snap);
+		long long v, rev;
 
 		if (!r)
 			return -1;
@@ -402,21 +427,152 @@ static int fetch_generation(struct sfdp *c)
 		}
 		v = strtoll(r->str, NULL, 10);
 		freeReplyObject(r);
-		if (v <= 0 || v == atomic_load(&c->version))
+		if (v <= 0 || (v == atomic_load(&c->version) && !(c->on_change && need)))
 			return 0;
+		if (c->on_change && need && v == atomic_load(&c->bad_snap))
+			return 0;	/* that one is older than the log: wait for the next */
 		t = redisCommand(c->cmd, "GET %s%lld", CTL_K_GEN_N, v);
 		if (!t)
 			return -1;
-		if (t->type == REDIS_REPLY_STRING) {
-			if (c->on_gen)
-				c->on_gen(c->arg, v, t->str, (size_t)t->len);
-			atomic_store(&c->version, v);
-			atomic_fetch_add(&c->generations, 1);
+		if (t->type != REDIS_REPLY_STRING) {
+			freeReplyObject(t);	/* reclaimed meanwhile: a newer one is current */
+			continue;
+		}
+		rev = snapshot_rev(t->str, (size_t)t->len);
+		if (c->on_change && !need) {
+			/* the log brings every change: this snapshot is only
+			 * acknowledged once the log has passed its rev */
+			if (rev >= 0 && rev <= atomic_load(&c->lists_rev))
+				atomic_store(&c->version, v);
 			freeReplyObject(t);
 			return 0;
 		}
-		freeReplyObject(t);	/* reclaimed meanwhile: a newer one is current */
+		if (c->on_gen)
+			c->on_gen(c->arg, v, t->str, (size_t)t->len);
+		atomic_store(&c->version, v);
+		atomic_fetch_add(&c->generations, 1);
+		freeReplyObject(t);
+		if (c->on_change) {
+			atomic_store(&c->lists_rev, rev < 0 ? 0 : rev);
+			c->snap_version = v;
+			atomic_store(&c->need_snap, 0);
+			return follow_log(c);
+		}
+		return 0;
 	}
+	return 0;
+}
+
+/* Snapshot needed: the log has a gap after what we hold (trimmed past it,
+ * or Redis lost it), rev went backwards, or the dataplane asked. */
+static int resync(struct sfdp *c, long long bad)
+{
+	atomic_store(&c->bad_snap, bad);
+	atomic_store(&c->need_snap, 1);
+	atomic_fetch_add(&c->lists_resyncs, 1);
+	return fetch_generation(c);
+}
+
+/* XREAD the change log after lists_rev, hand each entry over in order. */
+static int follow_log(struct sfdp *c)
+{
+	if (!c->on_change || atomic_load(&c->need_snap) || !c->snap_version)
+		return 0;
+	for (;;) {
+		char from[32];
+		redisReply *r, *entries;
+		size_t n;
+
+		snprintf(from, sizeof(from), "%lld-0", atomic_load(&c->lists_rev));
+		r = redisCommand(c->cmd, "XREAD COUNT 1000 STREAMS %s %s", CTL_K_LISTS_LOG, from);
+		if (!r)
+			return -1;
+		if (r->type == REDIS_REPLY_ERROR) {
+			freeReplyObject(r);
+			return -1;
+		}
+		if (r->type != REDIS_REPLY_ARRAY || r->elements < 1 || r->element[0]->type != REDIS_REPLY_ARRAY ||
+		    r->element[0]->elements < 2 || r->element[0]->element[1]->type != REDIS_REPLY_ARRAY) {
+			freeReplyObject(r);	/* nil: nothing new */
+			return 0;
+		}
+		entries = r->element[0]->element[1];
+		n = entries->elements;
+		for (size_t i = 0; i < n; i++) {
+			const redisReply *e = entries->element[i], *f;
+			long long rev, cur = atomic_load(&c->lists_rev);
+			const char *line = NULL;
+			size_t line_len = 0;
+			int add = -1;
+
+			if (e->type != REDIS_REPLY_ARRAY || e->elements < 2 || e->element[0]->type != REDIS_REPLY_STRING ||
+			    e->element[1]->type != REDIS_REPLY_ARRAY)
+				continue;
+			rev = strtoll(e->element[0]->str, NULL, 10);
+			if (rev <= cur)
+				continue;
+			if (rev != cur + 1) {
+				long long snap = c->snap_version;
+
+				freeReplyObject(r);
+				return resync(c, snap);	/* trimmed past us */
+			}
+			f = e->element[1];
+			for (size_t k = 0; k + 1 < f->elements; k += 2) {
+				const redisReply *fk = f->element[k], *fv = f->element[k + 1];
+
+				if (fk->type != REDIS_REPLY_STRING || fv->type != REDIS_REPLY_STRING)
+					continue;
+				if (!strcmp(fk->str, "op"))
+					add = !strcmp(fv->str, "add") ? 1 : !strcmp(fv->str, "del") ? 0 : -1;
+				else if (!strcmp(fk->str, "line")) {
+					line = fv->str;
+					line_len = (size_t)fv->len;
+				}
+			}
+			/* a malformed entry is handed over as such: the
+			 * dataplane counts and skips it, rev still advances */
+			c->on_change(c->arg, rev, add < 0 ? 1 : add, line && add >= 0 ? line : "", line && add >= 0 ? line_len : 0);
+			atomic_store(&c->lists_rev, rev);
+			atomic_fetch_add(&c->lists_changes, 1);
+		}
+		freeReplyObject(r);
+		if (n < 1000)
+			return 0;
+	}
+}
+
+/* Once a second, after following the log: Redis's rev below ours means
+ * Redis lost the lists (restarted empty, another database); above ours
+ * after reading the log again means entries we need are gone. Either way
+ * a snapshot is reloaded (a snapshot that would empty the lists is held
+ * by controld's shrink guard; until then the dataplane keeps its lists). */
+static int check_log(struct sfdp *c)
+{
+	redisReply *r;
+	long long rev;
+
+	if (!c->on_change)
+		return 0;
+	if (atomic_load(&c->need_snap))
+		return fetch_generation(c);
+	if (!c->snap_version)
+		return 0;
+	if (follow_log(c) < 0)
+		return -1;
+	r = redisCommand(c->cmd, "GET %s", CTL_K_REV);
+	if (!r)
+		return -1;
+	rev = r->type == REDIS_REPLY_STRING ? strtoll(r->str, NULL, 10) : 0;
+	freeReplyObject(r);
+	if (atomic_load(&c->need_snap))
+		return 0;
+	if (rev < atomic_load(&c->lists_rev))
+		return resync(c, 0);
+	if (follow_log(c) < 0)	/* what was logged between the XREAD and the GET */
+		return -1;
+	if (!atomic_load(&c->need_snap) && atomic_load(&c->lists_rev) < rev)
+		return resync(c, c->snap_version);
 	return 0;
 }
 
@@ -477,20 +633,27 @@ static int do_connect(struct sfdp *c)
 	 * lose them */
 	if (wait_replicas(c) < 0)
 		return -1;
-	r = redisCommand(c->sub, "SUBSCRIBE %s %s", CTL_K_GEN, CTL_K_RULES);
+	if (c->on_change)
+		r = redisCommand(c->sub, "SUBSCRIBE %s %s %s", CTL_K_GEN, CTL_K_RULES, CTL_K_LISTS_CHG);
+	else
+		r = redisCommand(c->sub, "SUBSCRIBE %s %s", CTL_K_GEN, CTL_K_RULES);
 	if (!r || r->type != REDIS_REPLY_ARRAY) {
 		if (r)
 			freeReplyObject(r);
 		return -1;
 	}
 	freeReplyObject(r);
-	if (redisGetReply(c->sub, (void **)&r) != REDIS_OK)	/* second subscribe confirmation */
-		return -1;
-	freeReplyObject(r);
-	/* Subscribed first, then fetched: no publish can fall in between. */
-	if (fetch_generation(c) < 0 || fetch_rules(c) < 0)
+	for (int i = c->on_change ? 2 : 1; i > 0; i--) {	/* the other subscribe confirmations */
+		if (redisGetReply(c->sub, (void **)&r) != REDIS_OK)
+			return -1;
+		freeReplyObject(r);
+	}
+	/* Subscribed first, then fetched: no publish can fall in between.
+	 * Following the log, a reconnect catches up from the log. */
+	if (fetch_generation(c) < 0 || fetch_rules(c) < 0 || follow_log(c) < 0)
 		return -1;
 	atomic_store(&c->link_since_ms, wall_ms());
+	c->last_log_check = mono_ms();
 	atomic_store(&c->connected, 1);
 	atomic_fetch_add(&c->connects, 1);
 	if (c->on_link)
@@ -509,6 +672,8 @@ static int handle_message(struct sfdp *c, redisReply *m)
 			rc = fetch_generation(c);
 		else if (!strcmp(m->element[1]->str, CTL_K_RULES))
 			rc = fetch_rules(c);
+		else if (!strcmp(m->element[1]->str, CTL_K_LISTS_CHG))
+			c->chg_pending = 1;	/* one XREAD for all the messages read */
 	}
 	freeReplyObject(m);
 	return rc;
@@ -523,10 +688,15 @@ static int drain_sub(struct sfdp *c)
 		if (redisGetReplyFromReader(c->sub, (void **)&m) != REDIS_OK)
 			return -1;
 		if (!m)
-			return 0;
+			break;
 		if (handle_message(c, m) < 0)
 			return -1;
 	}
+	if (c->chg_pending) {
+		c->chg_pending = 0;
+		return atomic_load(&c->need_snap) ? fetch_generation(c) : follow_log(c);
+	}
+	return 0;
 }
 
 static void slot_id(const struct sfdp *c, const struct sfdp_producer *p, uint64_t pos, char *id, size_t cap)
@@ -851,10 +1021,10 @@ static int heartbeat(struct sfdp *c)
 {
 	struct sfdp_counter cnt[SFDP_MAX_COUNTERS];
 	size_t nc = c->counters ? c->counters(c->arg, cnt, SFDP_MAX_COUNTERS) : 0;
-	const char *argv[14 + 2 * (SFDP_MAX_COUNTERS + 4)];
+	const char *argv[16 + 2 * (SFDP_MAX_COUNTERS + 4)];
 	size_t argl[sizeof(argv) / sizeof(argv[0])];
 	char vals[SFDP_MAX_COUNTERS + 4][24], names[SFDP_MAX_COUNTERS + 4][72], key[128], ttl[16], now[24];
-	char ver[24], boot[24], queue[24], journal[24];
+	char ver[24], boot[24], queue[24], journal[24], lrev[24];
 	uint64_t dropped = 0, invalid_n = 0, queued = 0;
 	unsigned np = atomic_load_explicit(&c->nprod, memory_order_acquire);
 	int n = 0, k = 0;
@@ -873,6 +1043,7 @@ static int heartbeat(struct sfdp *c)
 	snprintf(key, sizeof(key), "%s%s", CTL_K_DP, c->dp_id);
 	snprintf(now, sizeof(now), "%lld", t);
 	snprintf(ver, sizeof(ver), "%lld", atomic_load(&c->version));
+	snprintf(lrev, sizeof(lrev), "%lld", atomic_load(&c->lists_rev));
 	snprintf(boot, sizeof(boot), "%llu", (unsigned long long)c->boot_ms);
 	argv[n] = "HSET"; argl[n++] = 4;
 	argv[n] = key; argl[n++] = strlen(key);
@@ -886,6 +1057,8 @@ static int heartbeat(struct sfdp *c)
 	argv[n] = "queue"; argl[n++] = 5; argv[n] = queue; argl[n++] = strlen(queue);
 	snprintf(journal, sizeof(journal), "%llu", (unsigned long long)atomic_load(&c->jrecords));
 	argv[n] = "journal"; argl[n++] = 7; argv[n] = journal; argl[n++] = strlen(journal);
+	/* the lists change log position (0 without the log) */
+	argv[n] = "lists"; argl[n++] = 5; argv[n] = lrev; argl[n++] = strlen(lrev);
 	for (size_t i = 0; i < nc + 4; i++, k++) {
 		const char *name;
 		uint64_t v;
@@ -950,6 +1123,11 @@ static int run_connected(struct sfdp *c)
 		if (flush_rings(c) < 0)
 			return -1;
 		now = mono_ms();
+		if (c->on_change && now - c->last_log_check >= 1000) {
+			if (check_log(c) < 0)
+				return -1;
+			c->last_log_check = now;
+		}
 		if (!c->last_hb || now - c->last_hb >= (long long)c->hb_ms) {
 			if (heartbeat(c) < 0)
 				return -1;
@@ -1045,6 +1223,8 @@ struct sfdp *sfdp_start(const struct sfdp_config *cfg, char *err, size_t errlen)
 	c->wait_replicas = cfg->wait_replicas;
 	c->wait_timeout_ms = cfg->wait_timeout_ms ? cfg->wait_timeout_ms : 1000;
 	c->on_gen = cfg->on_generation;
+	c->on_change = cfg->on_change;
+	atomic_store(&c->need_snap, cfg->on_change != NULL);
 	c->on_rules = cfg->on_rules;
 	c->jfd = -1;
 	if (cfg->journal_path && cfg->journal_path[0]) {
@@ -1128,6 +1308,9 @@ void sfdp_get_stats(struct sfdp *c, struct sfdp_stats *out)
 	out->heartbeats = atomic_load(&c->heartbeats);
 	out->connected = atomic_load(&c->connected);
 	out->version = atomic_load(&c->version);
+	out->lists_rev = atomic_load(&c->lists_rev);
+	out->lists_changes = atomic_load(&c->lists_changes);
+	out->lists_resyncs = atomic_load(&c->lists_resyncs);
 	out->events_spilled = atomic_load(&c->spilled);
 	out->events_replayed = atomic_load(&c->replayed);
 	out->events_journal_dropped = atomic_load(&c->jdropped);
@@ -1157,4 +1340,13 @@ void sfdp_get_master(struct sfdp *c, char *buf, size_t cap)
 long long sfdp_version(struct sfdp *c)
 {
 	return atomic_load(&c->version);
+}
+
+void sfdp_lists_resync(struct sfdp *c)
+{
+	if (!c || !c->on_change)
+		return;
+	atomic_store(&c->bad_snap, 0);
+	atomic_fetch_add(&c->lists_resyncs, 1);
+	atomic_store(&c->need_snap, 1);
 }

@@ -8,6 +8,13 @@
  *  - fetches the committed lists generation on start, on every reconnect
  *    and on every PUBLISH on {smsfw}:gen, and hands it to on_generation
  *    (likewise rule bundles via {smsfw}:rules and on_rules);
+ *  - with on_change set, a generation is a snapshot taken once (at start,
+ *    when the dataplane fell behind the change log's first entry, when
+ *    Redis's rev went backwards, or on sfdp_lists_resync) and then the
+ *    lists change log {smsfw}:lists:log is followed from the snapshot's
+ *    rev (XREAD on every PUBLISH on {smsfw}:lists:chg and once a second):
+ *    each entry is handed to on_change in rev order, exactly once per
+ *    snapshot (control/ctl_log.h);
  *  - writes a heartbeat hash {smsfw}:dp:<id> (version, time, counters) with
  *    a TTL;
  *  - reconnects with exponential backoff; while Redis is away the dataplane
@@ -42,6 +49,9 @@ struct sfdp_counter {
 };
 
 typedef void (*sfdp_gen_fn)(void *arg, long long version, const char *text, size_t len);
+/* One change of the lists change log: rev, add (1) or delete (0) of the
+ * entry of one lists line (not NUL-terminated). */
+typedef void (*sfdp_change_fn)(void *arg, long long rev, int add, const char *line, size_t len);
 typedef void (*sfdp_rules_fn)(void *arg, const char *sha256_hex, const void *bundle, size_t len);
 /* Fill up to cap counters (e.g. summed per-lcore verdict counters); return how many. */
 typedef size_t (*sfdp_counters_fn)(void *arg, struct sfdp_counter *out, size_t cap);
@@ -66,6 +76,7 @@ struct sfdp_config {
 	sfdp_rules_fn on_rules;		/* may be NULL */
 	sfdp_counters_fn counters;	/* may be NULL */
 	sfdp_link_fn on_link;		/* may be NULL */
+	sfdp_change_fn on_change;	/* NULL: every generation is handed over (no log) */
 	/* journal (dpjournal.h): while Redis is away the client thread moves
 	 * events from the rings to this append-only file and replays it in
 	 * order when Redis returns, also after a restart (event ids keep
@@ -118,6 +129,9 @@ struct sfdp_stats {
 	long long link_since_ms;	/* wall time the link last went up or down, 0 never */
 	uint64_t queued;		/* events in the rings not yet confirmed by Redis */
 	uint64_t events_resent;		/* sent again to a new master after a failover */
+	long long lists_rev;		/* the last change handed to on_change (or the snapshot's rev) */
+	uint64_t lists_changes;		/* on_change calls */
+	uint64_t lists_resyncs;		/* snapshots reloaded: gap in the log, rev backwards, asked */
 };
 
 /* Start the client thread (it connects in the background). NULL + err. */
@@ -149,5 +163,8 @@ long long sfdp_version(struct sfdp *c);
 /* "host:port" of the Redis the client uses (the master the sentinels
  * named last), "" before the sentinels answered. Any thread. */
 void sfdp_get_master(struct sfdp *c, char *buf, size_t cap);
+/* Any thread: reload a snapshot and follow the log from its rev (the
+ * dataplane could not apply a change, e.g. its table is full). */
+void sfdp_lists_resync(struct sfdp *c);
 
 #endif

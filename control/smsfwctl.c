@@ -14,6 +14,7 @@
 #include "ctl_acl.h"
 #include "ctl_cfg.h"
 #include "ctl_keys.h"
+#include "ctl_log.h"
 #include "ctl_lists.h"
 #include "ctl_redis.h"
 #include "ctl_sentinel.h"
@@ -163,21 +164,32 @@ static int hash_fetch(struct ctl *x, const char *key, const char *name, redisRep
 	return EX_OK;
 }
 
-/* Add (attrs set) or delete an entry of a list hash and bump the lists
- * revision in one script, so the control daemon republishes; a delete of
- * an entry that is not there is EX_NOT_FOUND with "<missing>: <field>". */
+/* Add (attrs set) or delete an entry of a list hash, bump the lists
+ * revision and append the change to the lists change log in one script
+ * (control/ctl_log.h), so every dataplane applies exactly this entry; a
+ * delete of an entry that is not there is EX_NOT_FOUND with
+ * "<missing>: <field>". */
 static int hash_edit(struct ctl *x, const char *key, const char *field, const char *attrs,
 		     const char *missing)
 {
+	static const char add_lua[] = CTL_LOG_LUA
+		"redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
+		"local line = ARGV[3] .. ' ' .. ARGV[1]\n"
+		"if ARGV[2] ~= '' then line = line .. ' ' .. ARGV[2] end\n"
+		"return logchg(KEYS[2], KEYS[3], 'add', line)\n";
+	static const char del_lua[] = CTL_LOG_LUA
+		"if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end\n"
+		"return logchg(KEYS[2], KEYS[3], 'del', ARGV[3] .. ' ' .. ARGV[1])\n";
+	const char *word = !strcmp(key, CTL_K_BLOCK) ? "block" : !strcmp(key, CTL_K_ALLOW) ? "allow" : "shield";
 	redisReply *r;
 	int rc;
 
 	if (attrs)
-		r = redisCommand(x->c, "EVAL %s 2 %s %s %s %s", "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])"
-				 " return redis.call('INCR', KEYS[2])", key, CTL_K_REV, field, attrs);
+		r = redisCommand(x->c, "EVAL %s 3 %s %s %s %s %s %s", add_lua, key, CTL_K_REV, CTL_K_LISTS_LOG,
+				 field, attrs, word);
 	else
-		r = redisCommand(x->c, "EVAL %s 2 %s %s %s", "if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then"
-				 " return 0 end return redis.call('INCR', KEYS[2])", key, CTL_K_REV, field);
+		r = redisCommand(x->c, "EVAL %s 3 %s %s %s %s %s %s", del_lua, key, CTL_K_REV, CTL_K_LISTS_LOG,
+				 field, "", word);
 	if ((rc = check(x, r)))
 		return rc;
 	rc = r->type == REDIS_REPLY_INTEGER && r->integer == 0 ? EX_NOT_FOUND : EX_OK;
@@ -677,7 +689,7 @@ static int lists_confirm(struct ctl *x, int argc, char **argv)
 static int status_cmd(struct ctl *x, int argc)
 {
 	redisReply *cur, *dps;
-	long long version = 0, now;
+	long long version = 0, now, lists_rev = 0;
 	struct timespec ts;
 	struct sf_json j;
 	char *buf = NULL;
@@ -691,6 +703,13 @@ static int status_cmd(struct ctl *x, int argc)
 	if (cur->type == REDIS_REPLY_STRING)
 		version = strtoll(cur->str, NULL, 10);
 	freeReplyObject(cur);
+	/* the lists change log's head: each dataplane says how far it applied it */
+	cur = redisCommand(x->c, "GET %s", CTL_K_REV);
+	if ((rc = check(x, cur)))
+		return rc;
+	if (cur->type == REDIS_REPLY_STRING)
+		lists_rev = strtoll(cur->str, NULL, 10);
+	freeReplyObject(cur);
 	dps = redisCommand(x->c, "ZRANGE %s 0 -1", CTL_K_DPS);
 	if ((rc = check(x, dps)))
 		return rc;
@@ -702,12 +721,12 @@ static int status_cmd(struct ctl *x, int argc)
 		sf_json_int(&j, "generation", version);
 		sf_json_arr_begin(&j, "dataplanes");
 	} else {
-		printf("generation %lld\n", version);
+		printf("generation %lld lists_rev %lld\n", version, lists_rev);
 	}
 	for (size_t i = 0; dps->type == REDIS_REPLY_ARRAY && i < dps->elements; i++) {
-		redisReply *h = redisCommand(x->c, "HMGET %s%s version time bundle queue journal", CTL_K_DP,
-					     dps->element[i]->str);
-		int alive = h && h->type == REDIS_REPLY_ARRAY && h->elements == 5 &&
+		redisReply *h = redisCommand(x->c, "HMGET %s%s version time bundle queue journal lists c.lists_rev",
+					     CTL_K_DP, dps->element[i]->str);
+		int alive = h && h->type == REDIS_REPLY_ARRAY && h->elements == 7 &&
 			    h->element[0]->type == REDIS_REPLY_STRING;
 		const char *bundle = alive && h->element[2]->type == REDIS_REPLY_STRING ? h->element[2]->str : "";
 		long long queue = alive && h->element[3]->type == REDIS_REPLY_STRING ?
@@ -715,6 +734,11 @@ static int status_cmd(struct ctl *x, int argc)
 		long long journal = alive && h->element[4]->type == REDIS_REPLY_STRING ?
 				    strtoll(h->element[4]->str, NULL, 10) : 0;
 		long long v = alive ? strtoll(h->element[0]->str, NULL, 10) : 0;
+		/* the rev the dataplane applied (its counter), else the one
+		 * its client was handed */
+		const redisReply *lr = !alive ? NULL : h->element[6]->type == REDIS_REPLY_STRING ? h->element[6] :
+				       h->element[5];
+		long long lv = lr && lr->type == REDIS_REPLY_STRING ? strtoll(lr->str, NULL, 10) : 0;
 		long long t = alive && h->element[1]->type == REDIS_REPLY_STRING ?
 			      strtoll(h->element[1]->str, NULL, 10) : 0;
 
@@ -733,12 +757,15 @@ static int status_cmd(struct ctl *x, int argc)
 				sf_json_str(&j, "bundle", bundle);
 				sf_json_int(&j, "queue", queue);
 				sf_json_int(&j, "journal", journal);
+				sf_json_int(&j, "lists_rev", lv);
+				sf_json_int(&j, "lists_lag", lists_rev - lv);
 			}
 			sf_json_obj_end(&j);
 		} else if (alive) {
 			printf("dataplane %s alive version=%lld lag=%lld heartbeat_age=%.1fs bundle=%.12s queue=%lld "
-			       "journal=%lld\n", dps->element[i]->str, v, version - v, (double)(now - t) / 1000.0,
-			       bundle[0] ? bundle : "file", queue, journal);
+			       "journal=%lld lists_rev=%lld lists_lag=%lld\n", dps->element[i]->str, v, version - v,
+			       (double)(now - t) / 1000.0, bundle[0] ? bundle : "file", queue, journal, lv,
+			       lists_rev - lv);
 		} else {
 			printf("dataplane %s dead\n", dps->element[i]->str);
 		}
@@ -748,6 +775,7 @@ static int status_cmd(struct ctl *x, int argc)
 	freeReplyObject(dps);
 	if (x->json) {
 		sf_json_arr_end(&j);
+		sf_json_int(&j, "lists_rev", lists_rev);
 		sf_json_end(&j);
 		return json_print(&j, buf);
 	}

@@ -16,6 +16,7 @@
 #include <rte_telemetry.h>
 
 #include "dp.h"
+#include "dp_lists_store.h"
 #include "dp_redis.h"
 
 static pthread_t ctl_thread;
@@ -51,6 +52,7 @@ int dp_reload(struct dp_ctx *ctx, char *err, size_t errlen)
 	struct sf_gen_source src;
 	struct sf_gen *g, *old;
 	uint64_t token;
+	int keep_lists;
 
 	/* thresholds may change with a reload; ports, lcores and outputs not */
 	if (cfg.path[0]) {
@@ -71,6 +73,7 @@ int dp_reload(struct dp_ctx *ctx, char *err, size_t errlen)
 	}
 	/* the files, or what the control plane published instead (dp_redis.c) */
 	dp_redis_source(ctx, &cfg, &src);
+	keep_lists = dp_redis_keep_lists(ctx);
 	g = sf_gen_load_source(&src, &cfg.policy, cfg.fail_block, err, errlen);
 	dp_redis_source_done(ctx, g != NULL);
 	if (!g) {
@@ -79,6 +82,12 @@ int dp_reload(struct dp_ctx *ctx, char *err, size_t errlen)
 	}
 	g->version = ++ctx->gen_version;
 	old = ctx->gen;
+	/* no new snapshot: the lists the change log keeps current move to
+	 * the new generation (the lcores read the same object throughout) */
+	if (keep_lists && old && !g->lists) {
+		g->lists = old->lists;
+		old->lists = NULL;
+	}
 	__atomic_store_n(&ctx->gen, g, __ATOMIC_RELEASE);
 	/* wait for every worker to adopt g (bounded by the run ending: once
 	 * the lcores have left their loops nobody adopts, and nobody reads) */
@@ -181,6 +190,8 @@ static void *ctl_main(void *arg)
 			else
 				repeat_note(&cp, ctx->gen_version, dp_redis_lists_version(ctx));
 		}
+		/* the lists change log: entry by entry, in place, no rebuild */
+		dp_redis_apply_changes(ctx);
 		repeat_tick(&hup);
 		repeat_tick(&cp);
 		dp_redis_watch(ctx);
@@ -202,6 +213,8 @@ int dp_control_start(struct dp_ctx *ctx)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	ctl_quit = 0;
+	/* from now on the lcores read the lists while this thread changes them */
+	dp_lists_store_set_qsbr(ctx->qs);
 	return rte_ctrl_thread_create(&ctl_thread, "smsfw-ctl", NULL, ctl_main, ctx);
 }
 
@@ -330,6 +343,19 @@ size_t dp_control_counters(void *arg, struct sfdp_counter *out, size_t cap)
 	C("generation", ctx->gen_version);
 	C("reloads_ok", ctx->reloads_ok);
 	C("reloads_failed", ctx->reloads_failed);
+	{
+		struct dp_lists_stats lst;
+
+		dp_redis_lists_stats(ctx, &lst);
+		C("lists_rev", lst.lists.rev);
+		C("lists_changes_applied", lst.applied);
+		C("lists_changes_noop", lst.noop);
+		C("lists_changes_malformed", lst.malformed);
+		C("lists_resyncs", lst.resyncs);
+		C("lists_entries", lst.lists.shields + lst.lists.imsi +
+		  lst.lists.entries[0][0] + lst.lists.entries[0][1] + lst.lists.entries[0][2] + lst.lists.entries[0][3] +
+		  lst.lists.entries[1][0] + lst.lists.entries[1][1] + lst.lists.entries[1][2] + lst.lists.entries[1][3]);
+	}
 	for (unsigned c = 1; c < SF_CLASS__COUNT; c++) {
 		snprintf(names[c], sizeof(names[c]), "class.%s", sf_class_name(c));
 		C(names[c], ws.by_class[c]);
@@ -385,6 +411,22 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	U("generation", ctx->gen_version);
 	U("reloads_ok", ctx->reloads_ok);
 	U("reloads_failed", ctx->reloads_failed);
+	{
+		struct dp_lists_stats lst;
+		const struct policy_lists_counts *lc = &lst.lists;
+
+		dp_redis_lists_stats(ctx, &lst);
+		U("lists_rev", lc->rev);
+		U("lists_shields", lc->shields);
+		U("lists_capacity", lc->capacity);
+		U("lists_table_bytes", lc->table_bytes);
+		U("lists_changes_applied", lst.applied);
+		U("lists_changes_noop", lst.noop);
+		U("lists_changes_malformed", lst.malformed);
+		U("lists_table_full", lst.full);
+		U("lists_resyncs", lst.resyncs);
+		U("lists_retire_pending", dp_lists_store_pending());
+	}
 	for (unsigned c = 1; c < SF_CLASS__COUNT; c++) {
 		char k[64];
 

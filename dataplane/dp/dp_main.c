@@ -25,6 +25,7 @@
 #include <rte_mbuf_dyn.h>
 
 #include "dp.h"
+#include "dp_lists_store.h"
 #include "dp_idle.h"
 #include "dp_redis.h"
 #include "sf_wire.h"
@@ -486,6 +487,7 @@ int main(int argc, char **argv)
 		dp_msg(DP_MSG_ERR, "EAL initialisation failed: %s", rte_strerror(rte_errno));
 		return 1;
 	}
+	dp_lists_store_init();	/* lists and shields in rte_hash from here on */
 	dp_global = ctx;
 	ctx->linktype = SF_DLT_EN10MB;
 	ctx->log_backpressure = ctx->cfg.mode == DP_MODE_OFFLINE;
@@ -575,6 +577,7 @@ int main(int argc, char **argv)
 		goto out_eal;
 	}
 	ctx->gen->version = ctx->gen_version = 1;
+	dp_redis_apply_changes(ctx);	/* the lists change log since the snapshot, before any lcore reads */
 	ctx->n_threads = ctx->n_workers ? ctx->n_workers : 1;
 	ctx->qs = rte_zmalloc("smsfw_qsbr", rte_rcu_qsbr_get_memsize(ctx->n_threads), RTE_CACHE_LINE_SIZE);
 	if (!ctx->qs || rte_rcu_qsbr_init(ctx->qs, ctx->n_threads)) {

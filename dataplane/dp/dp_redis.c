@@ -25,6 +25,18 @@ struct dp_redis_blob {
 	char sha[65];		/* rule bundle */
 };
 
+/* One change of the lists change log, from the dpclient thread to the
+ * control thread, which applies it in place (policy_lists_apply). */
+struct dp_change {
+	struct dp_change *next;
+	long long rev;
+	int add;
+	size_t len;
+	char line[];
+};
+
+#define DP_CHANGES_MAX (1u << 20)	/* queued beyond: dropped, a snapshot is reloaded */
+
 /* Offline: how long a full event ring waits for Redis to come back. */
 #define DP_REDIS_OFFLINE_WAIT_MS 30000
 
@@ -42,6 +54,16 @@ struct dp_redis {
 	struct dp_redis_blob cur_lists, cur_bundle;
 	char origin_lists[96], origin_bundle[96];
 	int pending;		/* an update arrived (atomic) */
+	/* lists change log: queued under mu by the dpclient thread */
+	struct dp_change *chg_head, *chg_tail;
+	size_t chg_n;
+	int keep_lists;		/* control thread: the running lists stay (no new snapshot) */
+	time_t last_resync;	/* control thread: the last snapshot asked for after a refusal */
+	uint64_t chg_applied, chg_noop, chg_malformed, chg_full, chg_dropped;	/* control thread */
+	/* what the running lists hold, copied by the control thread for the
+	 * heartbeat and telemetry threads (which must not touch ctx->gen) */
+	pthread_mutex_t lc_mu;
+	struct policy_lists_counts lc;
 	/* dp_redis_watch (control thread) */
 	int was_connected;
 	uint64_t errors_at_loss;
@@ -73,6 +95,50 @@ static void on_generation(void *arg, long long version, const char *text, size_t
 	r->in_lists.version = version;
 	__atomic_store_n(&r->pending, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&r->mu);
+}
+
+/* dpclient thread: one entry of the lists change log, in rev order. */
+static void on_change(void *arg, long long rev, int add, const char *line, size_t len)
+{
+	struct dp_redis *r = arg;
+	struct dp_change *c = malloc(sizeof(*c) + len + 1);
+
+	if (!c) {
+		__atomic_fetch_add(&r->chg_dropped, 1, __ATOMIC_RELAXED);
+		sfdp_lists_resync(r->client);
+		return;
+	}
+	c->next = NULL;
+	c->rev = rev;
+	c->add = add;
+	c->len = len;
+	memcpy(c->line, line, len);
+	c->line[len] = 0;
+	pthread_mutex_lock(&r->mu);
+	if (r->chg_n >= DP_CHANGES_MAX) {
+		pthread_mutex_unlock(&r->mu);
+		free(c);
+		__atomic_fetch_add(&r->chg_dropped, 1, __ATOMIC_RELAXED);
+		sfdp_lists_resync(r->client);
+		return;
+	}
+	if (r->chg_tail)
+		r->chg_tail->next = c;
+	else
+		r->chg_head = c;
+	r->chg_tail = c;
+	r->chg_n++;
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void changes_free(struct dp_change *c)
+{
+	while (c) {
+		struct dp_change *n = c->next;
+
+		free(c);
+		c = n;
+	}
 }
 
 /* dpclient thread: a rule bundle published with `smsfwctl rules reload`. */
@@ -219,6 +285,7 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 		return -1;
 	}
 	pthread_mutex_init(&r->mu, NULL);
+	pthread_mutex_init(&r->lc_mu, NULL);
 	memset(&sc, 0, sizeof(sc));
 	sc.host = ctx->cfg.redis_host;
 	sc.port = (int)ctx->cfg.redis_port;
@@ -234,6 +301,7 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 	sc.on_rules = on_rules;
 	sc.counters = dp_control_counters;
 	sc.on_link = on_link;
+	sc.on_change = on_change;
 	sc.journal_path = ctx->cfg.journal;
 	sc.journal_max_bytes = (unsigned long)ctx->cfg.journal_max_mb << 20;
 	sc.journal_fsync = (int)ctx->cfg.journal_fsync;
@@ -328,6 +396,7 @@ void dp_redis_stop(struct dp_ctx *ctx, unsigned wait_ms)
 	blob_free(&r->taken_bundle);
 	blob_free(&r->cur_lists);
 	blob_free(&r->cur_bundle);
+	changes_free(r->chg_head);
 	pthread_mutex_destroy(&r->mu);
 	free(r);
 	ctx->redis = NULL;
@@ -359,7 +428,12 @@ void dp_redis_source(struct dp_ctx *ctx, const struct dp_config *cfg, struct sf_
 	__atomic_store_n(&r->pending, 0, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&r->mu);
 	/* Redis's lists generation replaces the lists file, its rule bundle
-	 * the configured one: the control plane is the source of truth */
+	 * the configured one: the control plane is the source of truth.
+	 * Without a new snapshot the running lists stay as the change log
+	 * made them (dp_redis_keep_lists); their text is not kept. */
+	r->keep_lists = !r->taken_lists.buf && r->cur_lists.version > 0;
+	if (r->keep_lists)
+		src->lists_path = "";
 	l = r->taken_lists.buf ? &r->taken_lists : &r->cur_lists;
 	b = r->taken_bundle.buf ? &r->taken_bundle : &r->cur_bundle;
 	if (l->buf) {
@@ -386,6 +460,11 @@ void dp_redis_source_done(struct dp_ctx *ctx, int ok)
 		blob_free(&r->cur_lists);
 		r->cur_lists = r->taken_lists;
 		memset(&r->taken_lists, 0, sizeof(r->taken_lists));
+		/* loaded: the lists object is what counts from now on (a
+		 * snapshot of 10 M shields is hundreds of MB of text) */
+		free(r->cur_lists.buf);
+		r->cur_lists.buf = NULL;
+		r->cur_lists.len = 0;
 	}
 	if (ok && r->taken_bundle.buf) {
 		blob_free(&r->cur_bundle);
@@ -427,6 +506,130 @@ void dp_redis_watch(struct dp_ctx *ctx)
 		       (unsigned long long)(st.redis_errors - r->errors_at_loss), (long long)(now - r->lost_at));
 		r->last_note = now;
 	}
+}
+
+int dp_redis_keep_lists(struct dp_ctx *ctx)
+{
+	return ctx->redis && ctx->redis->keep_lists;
+}
+
+int dp_redis_apply_changes(struct dp_ctx *ctx)
+{
+	struct dp_redis *r = ctx->redis;
+	struct policy_lists *l = ctx->gen ? ctx->gen->lists : NULL;
+	struct dp_change *c, *rest;
+	uint64_t now = (uint64_t)time(NULL);
+	size_t done = 0;
+	char err[256];
+
+	if (!r)
+		return 0;
+	if (!l)
+		goto counts;
+	pthread_mutex_lock(&r->mu);
+	c = r->chg_head;
+	r->chg_head = r->chg_tail = NULL;
+	r->chg_n = 0;
+	pthread_mutex_unlock(&r->mu);
+	while (c) {
+		long long cur = (long long)policy_lists_rev(l);
+		int rc;
+
+		if (c->rev <= cur) {	/* in the snapshot already */
+			rest = c->next;
+			free(c);
+			c = rest;
+			continue;
+		}
+		if (c->rev > cur + 1) {
+			/* after a snapshot on its way, or one this dataplane
+			 * refused: then ask again (not more than every 30 s) */
+			int on_way;
+
+			pthread_mutex_lock(&r->mu);
+			on_way = r->in_lists.buf != NULL;
+			pthread_mutex_unlock(&r->mu);
+			if (!on_way && time(NULL) - r->last_resync >= 30) {
+				r->last_resync = time(NULL);
+				dp_msg(DP_MSG_WARN, "lists change log at rev %lld but the lists are at rev %lld "
+				       "(their snapshot was refused): asking for a snapshot again", c->rev, cur);
+				sfdp_lists_resync(r->client);
+			}
+			break;
+		}
+		rc = policy_lists_apply(l, (uint64_t)c->rev, c->add, c->line, c->len, now, err, sizeof(err));
+		if (rc == 0) {
+			r->chg_applied++;
+		} else if (rc == 1) {
+			r->chg_noop++;
+		} else if (rc == -1) {
+			if (r->chg_malformed++ < 10)
+				dp_msg(DP_MSG_WARN, "lists change skipped: %s", err);
+		} else {
+			struct policy_lists_counts lc;
+
+			r->chg_full++;
+			/* the next table gets twice the room (the same snapshot
+			 * again would be just as full after the log) */
+			policy_lists_counts(l, &lc);
+			if (policy_lists_headroom() < lc.capacity)
+				policy_lists_set_headroom(lc.capacity);
+			dp_msg(DP_MSG_WARN, "lists change not applied, reloading a snapshot with room for %u more: %s",
+			       policy_lists_headroom(), err);
+			changes_free(c);
+			c = NULL;
+			sfdp_lists_resync(r->client);
+			break;
+		}
+		done++;
+		rest = c->next;
+		free(c);
+		c = rest;
+	}
+	if (c) {	/* put what waits back in front of what arrived meanwhile */
+		size_t n = 1;
+
+		for (rest = c; rest->next; rest = rest->next)
+			n++;
+		pthread_mutex_lock(&r->mu);
+		rest->next = r->chg_head;
+		if (!r->chg_head)
+			r->chg_tail = rest;
+		r->chg_head = c;
+		r->chg_n += n;
+		pthread_mutex_unlock(&r->mu);
+	}
+counts:
+	{
+		struct policy_lists_counts lc;
+
+		policy_lists_counts(l, &lc);
+		pthread_mutex_lock(&r->lc_mu);
+		r->lc = lc;
+		pthread_mutex_unlock(&r->lc_mu);
+	}
+	return (int)done;
+}
+
+void dp_redis_lists_stats(struct dp_ctx *ctx, struct dp_lists_stats *out)
+{
+	struct dp_redis *r = ctx->redis;
+	struct sfdp_stats st;
+
+	memset(out, 0, sizeof(*out));
+	if (!r)
+		return;
+	out->applied = r->chg_applied;
+	out->noop = r->chg_noop;
+	out->malformed = r->chg_malformed;
+	out->full = r->chg_full;
+	out->dropped = __atomic_load_n(&r->chg_dropped, __ATOMIC_RELAXED);
+	sfdp_get_stats(r->client, &st);
+	out->resyncs = st.lists_resyncs;
+	out->received = st.lists_changes;
+	pthread_mutex_lock(&r->lc_mu);
+	out->lists = r->lc;
+	pthread_mutex_unlock(&r->lc_mu);
 }
 
 long long dp_redis_lists_version(struct dp_ctx *ctx)
@@ -533,6 +736,18 @@ static void print_summary(struct dp_ctx *ctx, FILE *f)
 	for (unsigned i = 0; i < ctx->redis->n_prod; i++)
 		want += ctx->redis->attempted[i];
 	sfdp_get_stats(ctx->redis->client, &st);
+	{
+		struct dp_lists_stats ls;
+
+		dp_redis_lists_stats(ctx, &ls);
+		fprintf(f, "  lists change log   rev %llu, changes received %llu, applied %llu, no-op %llu, "
+			"malformed %llu, table full %llu, dropped %llu, resyncs %llu\n",
+			(unsigned long long)ls.lists.rev,
+			(unsigned long long)ls.received, (unsigned long long)ls.applied,
+			(unsigned long long)ls.noop, (unsigned long long)ls.malformed,
+			(unsigned long long)ls.full, (unsigned long long)ls.dropped,
+			(unsigned long long)ls.resyncs);
+	}
 	fprintf(f, "  control plane      %s %s, lists generation %lld, events queued %llu, sent %llu, "
 		"dropped %llu, invalid %llu, connects %llu, errors %llu, journal spilled %llu replayed %llu "
 		"dropped %llu pending %llu\n",

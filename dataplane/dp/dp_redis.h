@@ -53,6 +53,24 @@ void dp_redis_source_done(struct dp_ctx *ctx, int ok);
  * failed attempts), back (with the attempts and time it took). */
 void dp_redis_watch(struct dp_ctx *ctx);
 
+/* Between dp_redis_source and _done: 1 when no new snapshot came and the
+ * lists are Redis's: the reload keeps the running lists object, which the
+ * change log has been changing in place, instead of a rebuilt one. */
+int dp_redis_keep_lists(struct dp_ctx *ctx);
+/* Control thread (the lists' one writer): apply the queued change-log
+ * entries that follow the running lists' rev, in order; entries after a
+ * gap wait for the snapshot on its way. A full table asks dpclient for a
+ * snapshot (sized with room). Returns the number applied or skipped. */
+int dp_redis_apply_changes(struct dp_ctx *ctx);
+
+struct dp_lists_stats {
+	uint64_t received;	/* handed over by dpclient */
+	uint64_t applied, noop, malformed, full, dropped;
+	uint64_t resyncs;	/* snapshots asked for after the first (gap, rev backwards, full) */
+	struct policy_lists_counts lists;	/* of the running lists, as of the last apply pass */
+};
+void dp_redis_lists_stats(struct dp_ctx *ctx, struct dp_lists_stats *out);
+
 /* Redis lists generation the current one was built from (0: none). */
 long long dp_redis_lists_version(struct dp_ctx *ctx);
 

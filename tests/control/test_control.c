@@ -211,7 +211,7 @@ static const char *write_config_bot(const char *name, unsigned bot_per_hour, con
 	snprintf(buf, sizeof(buf),
 		 "# test configuration\n[reports]\nwindow_s = 3600\nblock_threshold = 3\nblock_ttl_s = 86400\n"
 		 "bot_per_hour = %u\nsample_texts = 3\n\n[fbs]\nprotected = 95588, 10086\nalert_threshold = 2\n"
-		 "[publish]\ndebounce_ms = 50\n[events]\nblock_ms = 50\nclaim_idle_ms = 0\n[metrics]\nport = 0\n%s",
+		 "[publish]\ndebounce_ms = 50\nsnapshot_every_s = 0\n[events]\nblock_ms = 50\nclaim_idle_ms = 0\n[metrics]\nport = 0\n%s",
 		 bot_per_hour ? bot_per_hour : 150, extra ? extra : "");
 	return h_write_file(name, buf, strlen(buf));
 }
@@ -276,7 +276,8 @@ static void distinct_reporters_block_everywhere(void)
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617012345678", "total"), 103);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "blocks_auto"), 1);
 	h_get(rc, "{smsfw}:gen:current", cur, sizeof(cur));
-	snprintf(want, sizeof(want), "# smsfw lists v1\nversion %s\n"
+	/* the one automatic block is the first change of the lists: rev 1 */
+	snprintf(want, sizeof(want), "# smsfw lists v1\nversion %s\nrev 1\n"
 		 "block number 8617012345678 reason=reports source=auto expires=%lld\n", cur,
 		 (ts0 + 200) / 1000 + 86400);
 	dp_gen(&dpa, got, sizeof(got));
@@ -438,7 +439,8 @@ static void shields_event_and_cli(void)
 		freeReplyObject(r);
 	CHECK(!strncmp(attrs, "source=manual added=", 20));
 	h_get(rc, "{smsfw}:gen:current", cur, sizeof(cur));
-	snprintf(want, sizeof(want), "# smsfw lists v1\nversion %s\nshield 8613911112222 106575 source=auto added=%lld\n"
+	snprintf(want, sizeof(want), "# smsfw lists v1\nversion %s\nrev 2\n"
+		 "shield 8613911112222 106575 source=auto added=%lld\n"
 		 "shield 8613933334444 1065900 %s\n", cur, ts0 / 1000, attrs);
 	dp_gen(&dpb, got, sizeof(got));
 	CHECK_STR(got, want);
@@ -467,7 +469,7 @@ static void unshield_and_delete(void)
 			"8613933334444", "1065900", NULL), 1);
 	CHECK_STR(err, "smsfwctl: no such shield: 8613933334444 1065900\n");
 	h_get(rc, "{smsfw}:gen:current", cur, sizeof(cur));
-	snprintf(want, sizeof(want), "# smsfw lists v1\nversion %s\n", cur);
+	snprintf(want, sizeof(want), "# smsfw lists v1\nversion %s\nrev 4\n", cur);
 	dp_gen(&dpa, got, sizeof(got));
 	CHECK_STR(got, want);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "shields_added"), 1);
@@ -1096,7 +1098,7 @@ static int scenario_trust(void)
 
 	metrics_port = h_free_port();
 	snprintf(mport, sizeof(mport), "%d", metrics_port);
-	snprintf(buf, sizeof(buf), "[reports]\nblock_threshold = 3\n[publish]\ndebounce_ms = 50\n"
+	snprintf(buf, sizeof(buf), "[reports]\nblock_threshold = 3\n[publish]\ndebounce_ms = 50\nsnapshot_every_s = 0\n"
 		 "[events]\nblock_ms = 50\nclaim_idle_ms = 0\ndataplanes = dp-a, dp-b\nmax_future_s = 60\n"
 		 "dp_rate = 1\ndp_burst = 10\ndp_over_rate = refuse\n");
 	cfg = h_write_file("trust.ini", buf, strlen(buf));
@@ -1467,6 +1469,27 @@ static void ctl_lists_json(void)
 		h_get(rc, "{smsfw}:lists:rev", rev, sizeof(rev));
 		CHECK_STR(rev, "4");	/* 3 adds + 1 del, each bumps the revision */
 	}
+	{
+		/* ... and each is one entry of the change log, id <rev>-0 */
+		redisReply *r = redisCommand(rc, "XREVRANGE {smsfw}:lists:log + - COUNT 1");
+
+		CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "blocks_auto"), 0);
+		CHECK(r && r->type == REDIS_REPLY_ARRAY && r->elements == 1);
+		if (r && r->type == REDIS_REPLY_ARRAY && r->elements == 1) {
+			const redisReply *e = r->element[0];
+
+			CHECK_STR(e->element[0]->str, "4-0");
+			CHECK_INT(e->element[1]->elements, 4);
+			CHECK_STR(e->element[1]->element[1]->str, "del");
+			CHECK_STR(e->element[1]->element[3]->str, "block prefix 170");
+		}
+		if (r)
+			freeReplyObject(r);
+		r = redisCommand(rc, "XLEN {smsfw}:lists:log");
+		CHECK(r && r->type == REDIS_REPLY_INTEGER && r->integer == 4);
+		if (r)
+			freeReplyObject(r);
+	}
 }
 
 /* One canonical number form through smsfwctl (issue 12 item 7): what is
@@ -1543,7 +1566,18 @@ static void ctl_status_json(void)
 		fprintf(stderr, "status: %s", out);
 	CHECK(tail && atoll(tail + 1) >= 0 && atoll(tail + 1) < 2000);
 	/* the bundle it runs ("" : from a file, none from Redis) and its queue */
-	CHECK(strstr(out, ",\"bundle\":\"\",\"queue\":0,\"journal\":0}]}\n") != NULL);
+	{
+		/* the simulated dataplane follows no change log: lists rev 0,
+		 * behind by the rev the earlier scenarios' edits reached */
+		char rev[16] = "0", tailw[160];
+
+		h_get(rc, "{smsfw}:lists:rev", rev, sizeof(rev));
+		snprintf(tailw, sizeof(tailw), ",\"bundle\":\"\",\"queue\":0,\"journal\":0,\"lists_rev\":0,"
+			 "\"lists_lag\":%lld}],\"lists_rev\":%lld}\n", atoll(rev), atoll(rev));
+		if (!strstr(out, tailw))
+			fprintf(stderr, "status: %s", out);
+		CHECK(strstr(out, tailw) != NULL);
+	}
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:dp:dp-7", "c.verdict.block"), 7);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:dp:dp-7", "c.verdict.pass"), 41);
 	{

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Fuzz target for the lists-generation loader (LISTS_SPEC.md): parse the
- * input; on success look up every token of the input in every table, and
- * check that the same text parses again to the same counts. */
+ * input; on success look up every token of the input in every table,
+ * check that the same text parses again to the same counts, then apply
+ * every line as a change-log delete (policy_lists_apply): afterwards no
+ * entry is left, and every refusal says "change:<rev>:". */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		policy_lists_imsi(l, tok);
 	}
 	free(copy);
+
+	{
+		size_t off = 0;
+		uint64_t rev = 1;
+
+		while (off < size) {
+			const uint8_t *nl = memchr(data + off, '\n', size - off);
+			size_t n = nl ? (size_t)(nl - (data + off)) : size - off;
+			int rc;
+
+			if (n && data[off + n - 1] == '\r')
+				n--;
+			rc = policy_lists_apply(l, rev, 0, (const char *)data + off, n, 1000, err, sizeof(err));
+			if (rc < -2 || rc > 1 || (rc < 0 && strncmp(err, "change:", 7) != 0))
+				abort();
+			if (policy_lists_rev(l) != (rc == -2 ? rev - 1 : rev))
+				abort();
+			rev++;
+			off += nl ? (size_t)(nl - (data + off)) + 1 : size - off;
+		}
+		policy_lists_counts(l, &c2);
+		for (int w = 0; w < 2; w++)
+			for (int t = 0; t < 4; t++)
+				if (c2.entries[w][t])
+					abort();
+		if (c2.shields || c2.imsi)
+			abort();
+	}
 	policy_lists_free(l);
 	return 0;
 }

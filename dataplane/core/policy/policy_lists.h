@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* One generation of the allow/block/shield/IMSI lists (format: LISTS_SPEC.md
- * and POLICY.md "Lists"), parsed from text into immutable hash tables.
- * Built aside by the control thread, published by RCU, read lock-free by
- * every lcore, freed by the publisher after the grace period. */
+/* The allow/block/shield/IMSI lists (format: LISTS_SPEC.md and POLICY.md
+ * "Lists"): a snapshot text parsed into one table of packed keys
+ * (policy_store.h), built aside and published by RCU, then changed in
+ * place entry by entry by policy_lists_apply as the control plane's change
+ * log arrives. One writer (the control thread); lookups are lock-free and
+ * never wait when the table is the DPDK one (dataplane/dp/dp_lists_store.c);
+ * with the plain-C default table everything runs on one thread. */
 #ifndef POLICY_LISTS_H
 #define POLICY_LISTS_H
 
@@ -21,18 +24,26 @@ enum policy_entry_type {
 	POLICY_ENTRY_SHIELD,		/* (subscriber, port prefix) */
 };
 
-/* What matched: both strings point into the lists object. */
+/* What matched. key points into keybuf; reason into the entry, valid
+ * until the reader's next RCU quiescent state. */
 struct policy_list_match {
 	uint8_t list;		/* enum policy_list */
 	uint8_t type;		/* enum policy_entry_type */
 	const char *key;	/* the entry as stored (for shields: "SUBSCRIBER|PORT") */
 	const char *reason;	/* the reason= attribute, or NULL */
+	char keybuf[96];
 };
 
 struct policy_lists_counts {
 	uint32_t entries[2][4];	/* [list][NUMBER..GT] */
 	uint32_t shields, imsi, expired;
 	uint64_t version;
+	uint64_t rev;		/* the last change applied (the snapshot's "rev" before any) */
+	uint64_t applied;	/* changes applied since the snapshot */
+	uint64_t noop;		/* changes that changed nothing (delete of an absent entry) */
+	uint64_t malformed;	/* changes skipped as malformed */
+	uint32_t capacity;	/* entries the table holds before it is full */
+	size_t table_bytes;	/* memory of the table (without reasons) */
 };
 
 /* Parse a lists file. origin names it in errors ("lists.conf:12: ...").
@@ -45,6 +56,22 @@ struct policy_lists *policy_lists_parse_at(const char *text, size_t len, const c
 struct policy_lists *policy_lists_parse(const char *text, size_t len, const char *origin,
 					char *err, size_t errlen);
 void policy_lists_free(struct policy_lists *l);
+
+/* Room a snapshot's table leaves for changes: max(entries / 8, this)
+ * (default 4096). The writer's thread only. */
+void policy_lists_set_headroom(uint32_t entries);
+uint32_t policy_lists_headroom(void);
+
+/* Apply one change of the control plane's log in place (the one writer):
+ * add (insert or replace) or delete the entry of one lists line ("block
+ * number 8613800000001 reason=x", "shield 8613900000001 1065"; an add
+ * already expired at now_s deletes). rev becomes the lists' rev.
+ * 0 applied, 1 nothing to do (absent); -1 malformed, skipped (rev still
+ * advances), -2 the table is full (rev stays: the caller reloads a
+ * snapshot, which is sized for it); both with "change:<rev>: message". */
+int policy_lists_apply(struct policy_lists *l, uint64_t rev, int add, const char *line, size_t len,
+		       uint64_t now_s, char *err, size_t errlen);
+uint64_t policy_lists_rev(const struct policy_lists *l);
 
 uint64_t policy_lists_version(const struct policy_lists *l);
 void policy_lists_counts(const struct policy_lists *l, struct policy_lists_counts *out);

@@ -238,6 +238,118 @@ static void many(void)
 	free(t);
 }
 
+/* The change log applied in place (issue 12 item 3): one line adds,
+ * replaces or deletes exactly one entry, and rev follows the log. */
+static void apply(void)
+{
+	static const char snap[] = "version 7\nrev 100\nblock number 8613900000001\n"
+				   "shield 8613700000001 1065\nblock sender SPAM\n";
+	struct policy_lists *l = policy_lists_parse_at(snap, strlen(snap), "s", 1000, NULL, 0);
+	struct policy_lists_counts c;
+	struct policy_list_match m;
+	char err[160];
+
+	CHECK(l != NULL);
+	CHECK_INT(policy_lists_rev(l), 100);
+	CHECK_INT(policy_lists_apply(l, 101, 1, "shield 13700000002 1069", 23, 1000, err, sizeof(err)), 0);
+	CHECK_INT(policy_lists_shielded(l, "8613700000002", "106900", &m), 1);
+	CHECK_STR(m.key, "8613700000002|1069");
+	/* an add of an existing entry replaces its attributes */
+	CHECK_INT(policy_lists_apply(l, 102, 1, "block number 8613900000001 reason=vip complaint", 47, 1000,
+				     err, sizeof(err)), 0);
+	CHECK_INT(policy_lists_number(l, POLICY_LIST_BLOCK, "13900000001", &m), 1);
+	CHECK_STR(m.reason, "vip complaint");
+	CHECK_INT(policy_lists_apply(l, 103, 0, "shield 8613700000001 1065", 25, 1000, err, sizeof(err)), 0);
+	CHECK_INT(policy_lists_shielded(l, "8613700000001", "1065000", &m), 0);
+	CHECK_INT(policy_lists_apply(l, 104, 0, "shield 8613700000001 1065", 25, 1000, err, sizeof(err)), 1);
+	CHECK_INT(policy_lists_apply(l, 105, 0, "block sender spam", 17, 1000, err, sizeof(err)), 0);
+	CHECK_INT(policy_lists_sender(l, POLICY_LIST_BLOCK, "SPAM", &m), 0);
+	/* an add that has already expired removes the entry */
+	CHECK_INT(policy_lists_apply(l, 106, 1, "block number 8613900000001 expires=999", 38, 1000,
+				     err, sizeof(err)), 0);
+	CHECK_INT(policy_lists_number(l, POLICY_LIST_BLOCK, "8613900000001", &m), 0);
+	CHECK_INT(policy_lists_apply(l, 107, 1, "block gt 86139990001234567890123", 32, 1000, err, sizeof(err)), 0);
+	CHECK_INT(policy_lists_gt(l, POLICY_LIST_BLOCK, "861399900012345678901234567", &m), 1);
+	CHECK_STR(m.key, "86139990001234567890123");
+	CHECK_INT(policy_lists_apply(l, 108, 1, "block prefix 01234567890123456789", 33, 1000, err, sizeof(err)), 0);
+	CHECK_INT(policy_lists_number(l, POLICY_LIST_BLOCK, "01234567890123456789", &m), 1);
+	CHECK_STR(m.key, "01234567890123456789");
+	CHECK_INT(policy_lists_apply(l, 109, 1, "blok number 1", 13, 1000, err, sizeof(err)), -1);
+	CHECK_STR(err, "change:109: unknown directive 'blok'");
+	CHECK_INT(policy_lists_apply(l, 110, 1, "version 3", 9, 1000, err, sizeof(err)), -1);
+	CHECK_STR(err, "change:110: not a list entry");
+	policy_lists_counts(l, &c);
+	CHECK_INT(c.rev, 110);
+	CHECK_INT(c.malformed, 2);
+	CHECK_INT(c.applied, 7);
+	CHECK_INT(c.noop, 1);
+	CHECK_INT(c.shields, 1);
+	CHECK_INT(c.entries[POLICY_LIST_BLOCK][POLICY_ENTRY_NUMBER], 0);
+	CHECK_INT(c.entries[POLICY_LIST_BLOCK][POLICY_ENTRY_SENDER], 0);
+	CHECK_INT(c.entries[POLICY_LIST_BLOCK][POLICY_ENTRY_GT], 1);
+	policy_lists_free(l);
+}
+
+/* 20-digit keys pack into 64 bits + one digit, leading zeros kept. */
+static void packed_keys(void)
+{
+	static const char snap[] = "block prefix 00012345678901234567\nblock prefix 0001\n"
+				   "shield 12345678901234567890 98765432109876543210\n";
+	struct policy_lists *l = policy_lists_parse_at(snap, strlen(snap), "p", 0, NULL, 0);
+	struct policy_list_match m;
+
+	CHECK(l != NULL);
+	CHECK_INT(policy_lists_number(l, POLICY_LIST_BLOCK, "00019", &m), 1);
+	CHECK_STR(m.key, "0001");
+	CHECK_INT(policy_lists_shielded(l, "12345678901234567890", "98765432109876543210", &m), 1);
+	CHECK_STR(m.key, "12345678901234567890|98765432109876543210");
+	CHECK_INT(policy_lists_shielded(l, "12345678901234567891", "98765432109876543210", &m), 0);
+	policy_lists_free(l);
+}
+
+/* Random adds and deletes through the log path against a reference: the
+ * plain table's backward-shift deletion keeps every other entry findable. */
+static void churn(void)
+{
+	static unsigned char in[4096];
+	struct policy_lists *l = policy_lists_parse_at("rev 0\n", 6, "c", 0, NULL, 0);
+	struct policy_lists_counts c;
+	uint64_t x = 0x9E3779B97F4A7C15ull;
+	unsigned n = 0, wrong = 0;
+	char line[64], err[128], sub[32];
+
+	CHECK(l != NULL);
+	for (unsigned k = 1; k <= 60000; k++) {
+		unsigned i;
+		int add, len;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		i = (unsigned)(x % 4096);
+		add = (x >> 32) & 1;
+		len = snprintf(line, sizeof(line), "shield 861390000%04u %u", i, 1065 + i % 3);
+		if (policy_lists_apply(l, k, add, line, (size_t)len, 0, err, sizeof(err)) != (add ? 0 : in[i] ? 0 : 1))
+			wrong++;
+		n += add && !in[i] ? 1 : !add && in[i] ? -1u : 0;
+		in[i] = (unsigned char)add;
+	}
+	CHECK_INT(wrong, 0);
+	for (unsigned i = 0; i < 4096; i++) {
+		char port[16];
+
+		snprintf(sub, sizeof(sub), "861390000%04u", i);
+		snprintf(port, sizeof(port), "%u99", 1065 + i % 3);
+		if (policy_lists_shielded(l, sub, port, NULL) != in[i])
+			wrong++;
+	}
+	CHECK_INT(wrong, 0);
+	policy_lists_counts(l, &c);
+	CHECK_INT(c.shields, n);
+	CHECK_INT(c.rev, 60000);
+	policy_lists_free(l);
+}
+
 int main(void)
 {
 	RUN(counts);
@@ -246,5 +358,8 @@ int main(void)
 	RUN(shields_imsi);
 	RUN(errors);
 	RUN(many);
+	RUN(apply);
+	RUN(packed_keys);
+	RUN(churn);
 	return TEST_SUMMARY();
 }
