@@ -25,7 +25,7 @@ struct dp_enf {
 	uint64_t tsc_hz;
 	uint64_t no_mbuf, lost_blocks;
 	struct enf_out out;
-	struct enf_inject tick_inj[4];
+	struct enf_inject tick_inj[ENF_INJECT_MAX];
 };
 
 struct dp_enf *dp_enforce_create(const struct dp_ctx *ctx, unsigned worker, char *err, size_t errlen)
@@ -175,7 +175,7 @@ struct rte_mbuf *dp_enforce_packet(struct dp_enf *e, struct dp_ctx *ctx, struct 
 
 void dp_enforce_tick(struct dp_enf *e, struct dp_ctx *ctx, dp_enforce_emit_fn emit, void *arg)
 {
-	unsigned n = enf_tick(e->tbl, now_ns(e), e->tick_inj, 4);
+	unsigned n = enf_tick(e->tbl, now_ns(e), e->tick_inj, ENF_INJECT_MAX);
 
 	if (n)
 		emit_injects(e, ctx, e->tick_inj, n, emit, arg);
@@ -187,12 +187,16 @@ void dp_enforce_print(const struct dp_enf *e, unsigned worker, FILE *f)
 
 	fprintf(f, "enforce[%u]: packets=%lu rewritten=%lu consumed=%lu assocs_created=%lu retired=%lu "
 		"evicted=%lu monitor=%lu unknown_assoc=%lu removed=%lu removed_retrans=%lu old_retrans=%lu "
-		"fwd_retrans=%lu late=%lu late_skipped=%lu fwd_tsn_injected=%lu sack_probes=%lu block_passed=%lu sacks_translated=%lu sacks_injected=%lu "
+		"fwd_retrans=%lu late=%lu late_skipped=%lu fwd_tsn_injected=%lu sack_probes=%lu block_passed=%lu "
+		"frag_held=%lu frag_msgs_removed=%lu hold_retrans=%lu hold_released=%lu hold_expired=%lu "
+		"hold_unheld=%lu hold_dropped=%lu sacks_translated=%lu sacks_injected=%lu "
 		"shutdowns=%lu fwd_tsn=%lu answers=%lu answers_retrans=%lu answers_lost=%lu "
 		"window_overflow=%lu rewrite_errors=%lu no_mbuf=%lu lost_blocks=%lu mem_bytes=%lu\n",
 		worker, s->packets, s->rewritten, s->consumed, s->assocs_created, s->assocs_retired,
 		s->assocs_evicted, s->assocs_monitor, s->unknown_assoc, s->chunks_removed,
 		s->removed_retrans, s->old_retrans, s->fwd_retrans, s->late_arrivals, s->late_skipped, s->fwd_tsn_injected, s->sack_probes, s->block_passed,
+		s->frag_held, s->frag_msgs_removed, s->hold_retrans, s->hold_released, s->hold_expired,
+		s->hold_unheld, s->hold_dropped,
 		s->sacks_translated, s->sacks_injected, s->shutdowns_translated, s->fwd_tsn_translated,
 		s->answers_injected, s->answers_retransmitted, s->answers_lost, s->window_overflow,
 		s->rewrite_errors, e->no_mbuf, e->lost_blocks, s->mem_bytes);

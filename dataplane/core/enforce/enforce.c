@@ -26,6 +26,24 @@
  * count toward a fast retransmission; injected packets are kept within
  * max_frame (the path MTU).
  *
+ * A message fragmented over several DATA chunks (B ... E, consecutive
+ * TSNs, RFC 9260 §6.9) is decided only when its last fragment arrives,
+ * and a fragment once forwarded cannot be taken back. So the fragments of
+ * a message are held (not forwarded, not acked to the sender) from its B
+ * fragment until its E fragment: blocked, every fragment is removed like
+ * a single chunk (one SSN); passed, they get their R TSNs then, in order,
+ * ahead of the E fragment (in its packet when they fit, else in packets
+ * of their own sent before it). The receiver sees a short delay, never a
+ * gap; the sender sees its fragments acked a little later, as after a
+ * delayed SACK. A hold is bounded: by holds messages per table,
+ * hold_bytes and ENF_HOLD_PKTS packets per message, and hold_ns (below
+ * the sender's minimum RTO, so it never retransmits because of it). Past
+ * a bound, or when anything else must be forwarded first (a higher TSN:
+ * loss or reordering upstream, a FORWARD-TSN), the held fragments are
+ * forwarded as they are (counted) and a blocked message among them is
+ * forwarded too (block_passed). Only fragments arriving in order, with
+ * no hole below, are held.
+ *
  * Associations are learnt from INIT / INIT-ACK; anything else (smsfw
  * started mid-association, I-DATA, a window overflow after renumbering)
  * is forwarded unchanged: monitor mode for that association. */
@@ -54,7 +72,11 @@ enum { AS_FREE = 0, AS_HALF, AS_TRACK, AS_MONITOR };
 /* SR_SKIP: a late chunk (it filled a hole) that is blocked: its R TSN is
  * taken, so it is not forwarded but skipped with a FORWARD-TSN (RFC 3758)
  * once the receiver has everything below it. */
-enum { SR_NONE = 0, SR_FWD, SR_REMOVED, SR_HOLE, SR_SKIP };
+/* SR_HELD: a fragment held until its message is whole (no R TSN yet). */
+enum { SR_NONE = 0, SR_FWD, SR_REMOVED, SR_HOLE, SR_SKIP, SR_HELD };
+/* enf_srec.unordered of a removed fragment other than its message's
+ * last: the message shifted its stream's SSNs once, counted on the last */
+#define SR_U_FRAG_NOT_LAST 2
 enum { RR_NONE = 0, RR_ORIG, RR_INJ };
 enum { PD_FREE = 0, PD_DEFERRED, PD_FLIGHT };
 
@@ -68,6 +90,20 @@ struct enf_srec {
 struct enf_rrec {
 	uint32_t r_tsn, s_tsn;
 	uint8_t kind, slot;
+};
+
+/* The fragments of one message held until it is whole (table pool). */
+struct enf_hold {
+	uint32_t owner;		/* assoc * 2 + dir + 1; 0: free */
+	uint32_t first, next;	/* S TSNs held: [first, next) */
+	uint16_t sid, ssn;
+	uint8_t unordered;
+	uint8_t pkts;		/* packets it is released in (greedy, fmax) */
+	uint32_t len;		/* bytes in buf: the chunks, each padded */
+	uint32_t cur;		/* bytes in the last of those packets */
+	uint64_t since_ns;
+	uint64_t call;		/* the enf_packet call that started it */
+	uint8_t *buf;
 };
 
 struct enf_pend {
@@ -101,6 +137,7 @@ struct enf_dir {
 	uint32_t skip_cum;	/* last FORWARD-TSN sent, and when */
 	uint64_t skip_ns;
 	uint64_t sack_ns;	/* last SACK from the receiver */
+	uint16_t hold;		/* enf_hold slot + 1; 0: none */
 	int16_t ssn_delta[ENF_STREAMS];
 	uint16_t r_ssn_next[ENF_STREAMS];
 	struct enf_tmpl tmpl;
@@ -135,7 +172,13 @@ struct enf_table {
 	unsigned clock, tick_hand;
 	unsigned active, pend_total, skip_total;
 	uint64_t now;		/* of the current call */
+	uint64_t calls;
 	size_t fmax;		/* largest frame built (path MTU) */
+	struct enf_hold *holds;
+	unsigned n_holds, hold_total, hold_hand;
+	size_t hold_bytes;
+	uint8_t *hold_mem;
+	uint8_t *scratch;	/* a held message's M3UA bytes for its answer */
 	struct enf_stats st;
 };
 
@@ -151,6 +194,13 @@ static inline int16_t sdiff16(uint16_t a, uint16_t b)
 }
 
 /* ---- table ---- */
+static void hold_free(struct enf_table *t, struct enf_dir *D)
+{
+	t->holds[D->hold - 1].owner = 0;
+	D->hold = 0;
+	t->hold_total--;
+}
+
 static uint32_t hkey(uint32_t vtag, uint16_t sp, uint16_t dp)
 {
 	uint64_t k = ((uint64_t)vtag << 32) ^ ((uint64_t)sp << 16) ^ dp;
@@ -210,6 +260,12 @@ static void retire(struct enf_table *t, struct enf_assoc *a)
 
 	key_remove(t, ai, 0);
 	key_remove(t, ai, 1);
+	for (unsigned d = 0; d < 2; d++)
+		if (a->d[d].hold) {
+			t->st.hold_dropped += t->holds[a->d[d].hold - 1].next -
+					      t->holds[a->d[d].hold - 1].first;
+			hold_free(t, &a->d[d]);
+		}
 	t->pend_total -= a->d[0].n_pend + a->d[1].n_pend;
 	t->skip_total -= a->d[0].skips + a->d[1].skips;
 	a->d[0].n_pend = a->d[1].n_pend = 0;
@@ -290,6 +346,23 @@ struct enf_table *enf_create(const struct enf_config *c, char *err, size_t errle
 		t->fmax = ENF_PKT_MAX;
 	t->wmask = (uint32_t)w - 1;
 	t->n = c->max_assocs;
+	t->n_holds = c->holds ? c->holds : 64;
+	t->hold_bytes = c->hold_bytes ? c->hold_bytes : 16384;
+	if (!t->cfg.hold_ns)
+		t->cfg.hold_ns = 500000000ull;
+	if (t->n_holds > 65535 || t->hold_bytes > (1u << 20)) {
+		snprintf(err, errlen, "enforce: holds %u (..65535) / hold_bytes %zu (..1 MiB)",
+			 t->n_holds, t->hold_bytes);
+		free(t);
+		return NULL;
+	}
+	t->holds = calloc(t->n_holds, sizeof(*t->holds));
+	t->hold_mem = malloc((size_t)t->n_holds * t->hold_bytes);
+	t->scratch = malloc(t->hold_bytes + ENF_PKT_MAX);
+	if (!t->holds || !t->hold_mem || !t->scratch)
+		goto nomem;
+	for (unsigned i = 0; i < t->n_holds; i++)
+		t->holds[i].buf = t->hold_mem + (size_t)i * t->hold_bytes;
 	t->hmask = (uint32_t)nb - 1;
 	t->a = calloc(t->n, sizeof(*t->a));
 	t->head = calloc(nb, sizeof(*t->head));
@@ -299,7 +372,8 @@ struct enf_table *enf_create(const struct enf_config *c, char *err, size_t errle
 	if (!t->a || !t->head || !t->srecs || !t->rrecs)
 		goto nomem;
 	t->st.mem_bytes = sizeof(*t) + t->n * sizeof(*t->a) + nb * sizeof(*t->head) +
-			  (size_t)t->n * 2 * w * (sizeof(*t->srecs) + sizeof(*t->rrecs));
+			  (size_t)t->n * 2 * w * (sizeof(*t->srecs) + sizeof(*t->rrecs)) +
+			  t->n_holds * (sizeof(*t->holds) + t->hold_bytes) + t->hold_bytes + ENF_PKT_MAX;
 	return t;
 nomem:
 	snprintf(err, errlen, "enforce: out of memory for %u associations", c->max_assocs);
@@ -315,6 +389,9 @@ void enf_destroy(struct enf_table *t)
 	free(t->head);
 	free(t->srecs);
 	free(t->rrecs);
+	free(t->holds);
+	free(t->hold_mem);
+	free(t->scratch);
 	free(t);
 }
 
@@ -480,6 +557,10 @@ static size_t sack_write(struct enf_table *t, struct enf_dir *D, const struct rs
 			break;
 		if (r->state == SR_REMOVED)
 			continue;
+		if (r->state == SR_HELD) {
+			r->pad = 0;	/* the receiver has not got it */
+			continue;
+		}
 		if (rs->have) {
 			r->gap = 0;
 			while (gi < rs->n_gaps && sdiff(rcum + sf_rd16(rs->gaps + gi * 4 + 2), r->r_tsn) < 0)
@@ -1200,6 +1281,268 @@ static void skip_flush(struct enf_table *t, struct enf_dir *D, uint64_t now,
 	t->st.fwd_tsn_injected++;
 }
 
+/* ---- the fragments of a message, held until it is whole ---- */
+static const struct enf_block *find_block_range(const struct enf_block *b, unsigned n,
+						uint32_t first, uint32_t next)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (sdiff(b[i].tsn, first) >= 0 && sdiff(b[i].tsn, next) < 0)
+			return &b[i];
+	return NULL;
+}
+
+/* Payload bytes of a released packet toward D's receiver. */
+static size_t hold_budget(const struct enf_table *t, const struct enf_dir *D)
+{
+	size_t hdr = (size_t)D->tmpl.len + SF_SCTP_COMMON_HDR_LEN;
+
+	return t->fmax > hdr ? t->fmax - hdr : 0;
+}
+
+/* Whether a chunk of plen bytes (padded) can join h (NULL: start one):
+ * within hold_bytes, alone within an injected packet, and the release
+ * (greedy packing into packets of fmax) within ENF_HOLD_PKTS packets. */
+static int hold_fits(const struct enf_table *t, const struct enf_dir *D, const struct enf_hold *h,
+		     size_t plen, uint8_t *pkts, uint32_t *cur)
+{
+	unsigned np = h ? h->pkts : 0;
+	size_t c = h ? h->cur : 0, held = h ? h->len : 0;
+
+	if (held + plen > t->hold_bytes || ENF_HDR_MAX + SF_SCTP_COMMON_HDR_LEN + plen > ENF_PKT_MAX)
+		return 0;
+	if (!np || c + plen > hold_budget(t, D)) {
+		np++;
+		c = plen;
+	} else {
+		c += plen;
+	}
+	if (np > ENF_HOLD_PKTS)
+		return 0;
+	*pkts = (uint8_t)np;
+	*cur = (uint32_t)c;
+	return 1;
+}
+
+/* The next fragment of the message held in h: consecutive TSN, same
+ * stream, same SSN (ordered), not a B (RFC 9260 §6.9). */
+static int hold_next(const struct enf_table *t, const struct enf_dir *D, const struct enf_hold *h,
+		     const struct sctp_data_view *dv)
+{
+	uint8_t u = !!(dv->flags & SF_SCTP_DATA_FLAG_U);
+
+	return dv->tsn == h->next && !(dv->flags & SF_SCTP_DATA_FLAG_B) && dv->sid == h->sid &&
+	       u == h->unordered && (u || dv->ssn == h->ssn) &&
+	       (uint32_t)(dv->tsn - D->s_lo) < t->wmask;
+}
+
+/* Hold fragment dv (its chunk: src, clen bytes) in D's hold; its TSN is
+ * D->s_next. */
+static void hold_put(struct enf_table *t, struct enf_dir *D, const struct sctp_data_view *dv,
+		     const uint8_t *src, size_t clen, uint8_t pkts, uint32_t cur)
+{
+	struct enf_hold *h = &t->holds[D->hold - 1];
+	struct enf_srec *r = &D->s[dv->tsn & t->wmask];
+	size_t plen = (clen + 3) & ~(size_t)3;
+
+	memcpy(h->buf + h->len, src, clen);
+	memset(h->buf + h->len + clen, 0, plen - clen);
+	h->len += (uint32_t)plen;
+	h->pkts = pkts;
+	h->cur = cur;
+	h->next = dv->tsn + 1;
+	r->s_tsn = dv->tsn;
+	r->state = SR_HELD;
+	r->gap = r->pad = 0;
+	r->sid = dv->sid;
+	r->unordered = !!(dv->flags & SF_SCTP_DATA_FLAG_U);
+	r->ssn = dv->ssn;
+	D->s_next = dv->tsn + 1;
+	t->st.frag_held++;
+}
+
+/* Start holding the message whose B fragment dv is (in order: its TSN is
+ * D->s_next, no hole below). 0 when it cannot be held. */
+static int hold_start(struct enf_table *t, struct enf_assoc *a, unsigned d,
+		      const struct sctp_data_view *dv, const uint8_t *src, size_t clen)
+{
+	struct enf_dir *D = &a->d[d];
+	struct enf_hold *h = NULL;
+	uint8_t pkts;
+	uint32_t cur;
+	int u = !!(dv->flags & SF_SCTP_DATA_FLAG_U);
+
+	if (dv->tsn != D->s_next || D->holes || !D->tmpl.ok || (!u && dv->sid >= ENF_STREAMS) ||
+	    (uint32_t)(dv->tsn - D->s_lo) >= t->wmask || t->hold_total >= t->n_holds ||
+	    !hold_fits(t, D, NULL, (clen + 3) & ~(size_t)3, &pkts, &cur))
+		return 0;
+	for (unsigned i = 0; i < t->n_holds; i++) {
+		h = &t->holds[t->hold_hand];
+		t->hold_hand = (t->hold_hand + 1) % t->n_holds;
+		if (!h->owner)
+			break;
+	}
+	h->owner = (uint32_t)(a - t->a) * 2 + d + 1;
+	h->first = h->next = dv->tsn;
+	h->sid = dv->sid;
+	h->ssn = dv->ssn;
+	h->unordered = (uint8_t)u;
+	h->len = 0;
+	h->since_ns = t->now;
+	h->call = t->calls;
+	D->hold = (uint16_t)(h - t->holds + 1);
+	t->hold_total++;
+	hold_put(t, D, dv, src, clen, pkts, cur);
+	return 1;
+}
+
+/* Give the held fragments of D their R TSNs and SSN, in order, and write
+ * them: at o when they fit in room (o non-NULL), else in packets of their
+ * own toward the receiver, appended to inj[*n_inj..max). Frees the hold.
+ * Returns the bytes written at o; -1 (the hold stays) when the injected
+ * packets do not fit in inj, -2 when the R window or the template cannot
+ * take them. */
+static long hold_release(struct enf_table *t, struct enf_dir *D, uint8_t *o, size_t room,
+			 struct enf_inject *inj, unsigned *n_inj, unsigned max)
+{
+	struct enf_hold *h = &t->holds[D->hold - 1];
+	uint32_t n = h->next - h->first;
+	int in_place = o && h->len <= room;
+	size_t pos, off = 0, start = 0, b = hold_budget(t, D);
+	uint8_t *p = NULL;
+
+	if ((uint32_t)(D->r_next + n - D->r_lo) > t->wmask)
+		return -2;
+	if (!in_place) {
+		unsigned need = 0;
+
+		if (!D->tmpl.ok)
+			return -2;
+		/* the same greedy packing as below */
+		for (pos = 0; pos < h->len;) {
+			size_t plen = ((size_t)sf_rd16(h->buf + pos + 2) + 3) & ~(size_t)3;
+
+			if (!need || off + plen > b) {
+				need++;
+				off = 0;
+			}
+			off += plen;
+			pos += plen;
+		}
+		if (*n_inj > max || max - *n_inj < need)
+			return -1;
+	}
+	pos = 0;
+	for (uint32_t s = h->first; s != h->next; s++) {
+		const uint8_t *c = h->buf + pos;
+		size_t plen = ((size_t)sf_rd16(c + 2) + 3) & ~(size_t)3;
+		struct enf_srec *r = &D->s[s & t->wmask];
+		uint8_t *dst;
+
+		r->state = SR_FWD;
+		r->r_tsn = D->r_next;
+		if (!h->unordered) {
+			r->ssn = (uint16_t)(h->ssn + D->ssn_delta[h->sid]);
+			if (sdiff16(r->ssn, D->r_ssn_next[h->sid]) >= 0)
+				D->r_ssn_next[h->sid] = (uint16_t)(r->ssn + 1);
+		}
+		D->r[D->r_next & t->wmask] = (struct enf_rrec){ D->r_next, s, RR_ORIG, 0 };
+		D->r_next++;
+		if (in_place) {
+			dst = o + pos;
+		} else {
+			if (p && off - start + plen > b) {
+				inj[*n_inj].len = (uint16_t)pkt_finish(&D->tmpl, p, off);
+				inj[*n_inj].port = D->tmpl.port;
+				(*n_inj)++;
+				p = NULL;
+			}
+			if (!p) {
+				p = inj[*n_inj].pkt;
+				start = off = pkt_start(D, &D->tmpl, p);
+			}
+			dst = p + off;
+			off += plen;
+		}
+		memcpy(dst, c, plen);
+		sf_wr32(dst + 4, r->r_tsn);
+		sf_wr16(dst + 10, r->ssn);
+		pos += plen;
+	}
+	if (p) {
+		inj[*n_inj].len = (uint16_t)pkt_finish(&D->tmpl, p, off);
+		inj[*n_inj].port = D->tmpl.port;
+		(*n_inj)++;
+	}
+	hold_free(t, D);
+	return in_place ? (long)pos : 0;
+}
+
+/* The message held in D is blocked: remove its fragments and its last
+ * one, dv (TSN D->s_next), like one chunk: one SSN, acked to the sender
+ * with its neighbours. Its M3UA bytes, for the answer, go to *msg. */
+static void hold_remove(struct enf_table *t, struct enf_dir *D, const struct sctp_data_view *dv,
+			struct sf_bytes *msg)
+{
+	struct enf_hold *h = &t->holds[D->hold - 1];
+	struct enf_srec *r;
+	size_t pos = 0, m = 0, cap = t->hold_bytes + ENF_PKT_MAX;
+
+	for (uint32_t s = h->first; s != h->next; s++) {
+		size_t clen = sf_rd16(h->buf + pos + 2);
+
+		r = &D->s[s & t->wmask];
+		r->state = SR_REMOVED;
+		r->unordered = h->unordered ? 1 : SR_U_FRAG_NOT_LAST;
+		if (clen > SF_SCTP_DATA_HDR_LEN && cap - m >= clen - SF_SCTP_DATA_HDR_LEN) {
+			memcpy(t->scratch + m, h->buf + pos + SF_SCTP_DATA_HDR_LEN, clen - SF_SCTP_DATA_HDR_LEN);
+			m += clen - SF_SCTP_DATA_HDR_LEN;
+		}
+		pos += (clen + 3) & ~(size_t)3;
+	}
+	if (cap - m >= dv->payload.len) {
+		memcpy(t->scratch + m, dv->payload.p, dv->payload.len);
+		m += dv->payload.len;
+	}
+	msg->p = t->scratch;
+	msg->len = m;
+	r = &D->s[dv->tsn & t->wmask];
+	r->s_tsn = dv->tsn;
+	r->state = SR_REMOVED;
+	r->gap = r->pad = 0;
+	r->sid = dv->sid;
+	r->unordered = h->unordered;
+	r->ssn = dv->ssn;
+	D->s_next = dv->tsn + 1;
+	if (!h->unordered)
+		D->ssn_delta[h->sid]--;
+	D->renumbered = 1;
+	t->st.chunks_removed += h->next - h->first + 1;
+	t->st.frag_msgs_removed++;
+	hold_free(t, D);
+}
+
+/* The association goes to monitor mode: messages held from earlier
+ * packets leave first (their chunks are not in this one). */
+static int go_monitor(struct enf_table *t, struct enf_assoc *a, struct enf_out *out)
+{
+	for (unsigned d = 0; d < 2; d++) {
+		struct enf_dir *D = &a->d[d];
+
+		if (!D->hold)
+			continue;
+		if (t->holds[D->hold - 1].call == t->calls) {
+			hold_free(t, D);	/* in this packet, forwarded as it is */
+		} else if (hold_release(t, D, NULL, 0, out->inject, &out->n_inject, ENF_INJECT_MAX) < 0) {
+			t->st.hold_dropped += t->holds[D->hold - 1].next - t->holds[D->hold - 1].first;
+			hold_free(t, D);
+		} else {
+			t->st.hold_released++;
+		}
+	}
+	to_monitor(t, a);
+	return ENF_PASS;
+}
+
 /* Room for a rewritten chunk at off when rest bytes of chunks follow: the
  * frame stays within the larger of its own size and the path MTU (a SACK
  * with more gap blocks is cut to fewer, which §3.3.4 allows); at least a
@@ -1213,6 +1556,14 @@ static size_t chunk_room(const struct enf_table *t, size_t frame_len, size_t off
 	if (off + rest + 24 > lim)
 		return off + rest + 24 <= ENF_PKT_MAX ? 24 : 0;
 	return lim - off - rest;
+}
+
+/* The packet's CRC32c, computed once when first needed. */
+static int csum_ok(int *cached, const struct l2l3_view *l)
+{
+	if (*cached < 0)
+		*cached = sctp_checksum_ok(l->l4.p, l->l4.len);
+	return *cached;
 }
 
 /* ---- the packet ---- */
@@ -1232,12 +1583,14 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	int rc, changed = 0, removed = 0, retire_after = 0, need_sack = 0;
 	uint32_t dups[ENF_MAX_DUPS], max_removed = 0;
 	unsigned n_dups = 0;
+	int csum = -1;
 	struct enf_tmpl rev;
 
 	out->n_inject = 0;
 	out->pkt_len = 0;
 	t->st.packets++;
 	t->now = now;
+	t->calls++;
 	if (l2l3_decode(frame, len, linktype, &l) != SF_OK || l.is_fragment ||
 	    l.l4_proto != SF_IPPROTO_SCTP)
 		return ENF_PASS;
@@ -1316,12 +1669,14 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 		R->tmpl = rev;
 	if (l4_off + l.l4.len > ENF_PKT_MAX) {
 		/* too big to rewrite: fine as long as nothing needs it */
-		if (n_blocks || D->renumbered || R->renumbered) {
+		if (n_blocks || D->renumbered || R->renumbered || D->hold) {
 			t->st.rewrite_errors++;
-			to_monitor(t, a);
+			return go_monitor(t, a, out);
 		}
 		return ENF_PASS;
 	}
+	if (D->hold && !csum_ok(&csum, &l))
+		return ENF_PASS;	/* the receiver drops it: no state changes */
 	memcpy(out->pkt, frame, l4_off + SF_SCTP_COMMON_HDR_LEN);
 	off = l4_off + SF_SCTP_COMMON_HDR_LEN;
 
@@ -1341,14 +1696,67 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 			const struct enf_block *blk;
 
 			if (sctp_data_decode(&c, &dv) != SF_OK && c.len < SF_SCTP_DATA_HDR_LEN) {
-				to_monitor(t, a);
-				return ENF_PASS;
+				return go_monitor(t, a, out);
 			}
 			blk = find_block(blocks, n_blocks, dv.tsn);
+			if (D->hold) {
+				struct enf_hold *h = &t->holds[D->hold - 1];
+				uint8_t pk;
+				uint32_t cur;
+				long w;
+
+				if (sdiff(dv.tsn, h->first) >= 0 && sdiff(dv.tsn, h->next) < 0) {
+					/* a retransmission of a held fragment: held already */
+					t->st.hold_retrans++;
+					changed = 1;
+					continue;
+				}
+				if (hold_next(t, D, h, &dv)) {
+					if (!(dv.flags & SF_SCTP_DATA_FLAG_E)) {
+						if (hold_fits(t, D, h, (c.len + 3u) & ~(size_t)3, &pk, &cur)) {
+							hold_put(t, D, &dv, src, c.len, pk, cur);
+							changed = 1;
+							continue;
+						}
+						t->st.hold_released++;	/* too long to hold */
+					} else {
+						const struct enf_block *mb =
+							blk ? blk : find_block_range(blocks, n_blocks, h->first, h->next);
+
+						if (mb) {
+							struct sctp_data_view whole = dv;
+
+							hold_remove(t, D, &dv, &whole.payload);
+							removed = changed = need_sack = 1;
+							max_removed = dv.tsn;
+							if (mb->action != ENF_DROP && queue_answer(t, R, mb, &whole) != 0)
+								t->st.answers_lost++;
+							continue;
+						}
+					}
+				} else {
+					t->st.hold_released++;	/* something else goes first */
+				}
+				/* passed (or given up): the held fragments go first,
+				 * here when they came in this packet */
+				w = hold_release(t, D, h->call == t->calls ? out->pkt + off : NULL,
+						 chunk_room(t, len, off, l.l4.len - c.offset), out->inject,
+						 &out->n_inject, ENF_INJECT_MAX);
+				if (w < 0)
+					return go_monitor(t, a, out);
+				off += (size_t)w;
+				changed = 1;
+			} else if ((dv.flags & (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E)) == SF_SCTP_DATA_FLAG_B &&
+				   sdiff(dv.tsn, D->s_next) >= 0) {
+				if (csum_ok(&csum, &l) && hold_start(t, a, d, &dv, src, c.len)) {
+					changed = 1;
+					continue;
+				}
+				t->st.hold_unheld++;
+			}
 			v = on_data(t, D, &dv, blk, &tsn, &ssn, &dup, &answer);
 			if (v == DATA_MONITOR) {
-				to_monitor(t, a);
-				return ENF_PASS;
+				return go_monitor(t, a, out);
 			}
 			if (v == DATA_REMOVE) {
 				removed = changed = need_sack = 1;
@@ -1371,13 +1779,11 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 		case SF_SCTP_I_DATA:
 		case SF_SCTP_I_FORWARD_TSN:
 			/* RFC 8260 message ids are not renumbered: monitor */
-			to_monitor(t, a);
-			return ENF_PASS;
+			return go_monitor(t, a, out);
 		case SF_SCTP_SACK:
 			n = on_sack(t, R, &c, out->pkt + off, chunk_room(t, len, off, l.l4.len - c.offset - plen));
 			if (!n) {
-				to_monitor(t, a);
-				return ENF_PASS;
+				return go_monitor(t, a, out);
 			}
 			if (!R->renumbered && !R->n_pend) {
 				/* identity so far: the state is updated, the chunk kept */
@@ -1406,10 +1812,18 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 			off += plen;
 			break;
 		case SF_SCTP_FORWARD_TSN:
+			if (D->hold) {
+				/* the sender abandons data (RFC 3758): what it held
+				 * goes first, as it is */
+				long w = hold_release(t, D, NULL, 0, out->inject, &out->n_inject, ENF_INJECT_MAX);
+
+				if (w < 0)
+					return go_monitor(t, a, out);
+				t->st.hold_released++;
+			}
 			n = on_fwd_tsn(t, D, &c, out->pkt + off, chunk_room(t, len, off, l.l4.len - c.offset - plen));
 			if (!n) {
-				to_monitor(t, a);
-				return ENF_PASS;
+				return go_monitor(t, a, out);
 			}
 			if (n != plen || memcmp(out->pkt + off, src, n))
 				changed = 1;
@@ -1476,7 +1890,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 		t->st.consumed++;
 		return ENF_CONSUMED;
 	}
-	if (!sctp_checksum_ok(l.l4.p, l.l4.len) && !removed) {
+	if (!removed && !csum_ok(&csum, &l)) {
 		/* never repair a corrupt packet: forward it as it came */
 		return ENF_PASS;
 	}
@@ -1493,8 +1907,28 @@ unsigned enf_tick(struct enf_table *t, uint64_t now, struct enf_inject *inj, uns
 {
 	unsigned n = 0;
 
-	if (!t->pend_total && !t->skip_total)
+	if (!t->pend_total && !t->skip_total && !t->hold_total)
 		return 0;
+	t->now = now;
+	t->calls++;
+	/* held messages whose last fragment did not come in time leave as
+	 * they are (at most n_holds visited) */
+	for (unsigned i = 0; i < t->n_holds && t->hold_total; i++) {
+		struct enf_hold *h = &t->holds[i];
+		struct enf_dir *D;
+		long w;
+
+		if (!h->owner || now - h->since_ns < t->cfg.hold_ns)
+			continue;
+		D = &t->a[(h->owner - 1) / 2].d[(h->owner - 1) % 2];
+		w = hold_release(t, D, NULL, 0, inj, &n, max);
+		if (w >= 0) {
+			t->st.hold_expired++;
+		} else if (w == -2) {
+			t->st.hold_dropped += h->next - h->first;
+			hold_free(t, D);
+		}
+	}
 	for (unsigned i = 0; i < ENF_TICK_VISIT && i < t->n && n < max; i++) {
 		struct enf_assoc *a = &t->a[t->tick_hand];
 
