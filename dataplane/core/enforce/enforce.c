@@ -138,6 +138,7 @@ struct enf_dir {
 	uint64_t skip_ns;
 	uint64_t sack_ns;	/* last SACK from the receiver */
 	uint16_t hold;		/* enf_hold slot + 1; 0: none */
+	uint8_t frag_open;	/* the newest TSN is a fragment before an E */
 	int16_t ssn_delta[ENF_STREAMS];
 	uint16_t r_ssn_next[ENF_STREAMS];
 	struct enf_tmpl tmpl;
@@ -704,6 +705,15 @@ static uint16_t answer_stream(const struct enf_dir *D, uint16_t sid)
 	return n > 1 ? (uint16_t)(1 + sid % (n - 1)) : 0;
 }
 
+/* Whether an injected answer can take the next R TSN: not while a hole
+ * waits for a late chunk (its SSN could collide), nor between the
+ * fragments of a message, whose TSNs must be consecutive (RFC 9260 §6.9:
+ * a receiver aborts on a gap inside a message). */
+static int answers_can_go(const struct enf_dir *D)
+{
+	return D->holes == 0 && !D->frag_open;
+}
+
 /* Give a deferred answer its R TSN and SSN and write its DATA chunk. */
 static size_t pend_emit(struct enf_table *t, struct enf_dir *D, unsigned i, uint64_t now,
 			uint8_t *o, size_t cap)
@@ -766,7 +776,7 @@ static void flush_dir(struct enf_table *t, struct enf_dir *D, uint64_t now, int 
 		int due;
 
 		if (q->state == PD_DEFERRED)
-			due = D->holes == 0;
+			due = answers_can_go(D);
 		else if (q->state == PD_FLIGHT)
 			due = !q->gap && (only_due ? now - q->sent_ns >= q->rto_ns : q->miss >= 3);
 		else
@@ -977,6 +987,23 @@ static int16_t late_delta(struct enf_table *t, const struct enf_dir *D, uint32_t
 
 enum { DATA_KEEP = 0, DATA_REMOVE, DATA_MONITOR };
 
+/* TSNs between the highest seen and tsn were lost or reordered upstream:
+ * each keeps an R slot of its own for when it comes (a hole). */
+static void reserve_holes(struct enf_table *t, struct enf_dir *D, uint32_t tsn)
+{
+	for (; sdiff(D->s_next, tsn) < 0; D->s_next++) {
+		struct enf_srec *r = &D->s[D->s_next & t->wmask];
+
+		r->s_tsn = D->s_next;
+		r->r_tsn = D->r_next;
+		r->state = SR_HOLE;
+		r->gap = 0;
+		D->r[D->r_next & t->wmask] = (struct enf_rrec){ D->r_next, D->s_next, RR_ORIG, 0 };
+		D->r_next++;
+		D->holes++;
+	}
+}
+
 /* Decide one DATA chunk of direction D: DATA_KEEP with the TSN/SSN to
  * write, DATA_REMOVE (need a SACK to the sender), DATA_MONITOR. */
 static int on_data(struct enf_table *t, struct enf_dir *D, const struct sctp_data_view *dv,
@@ -1059,22 +1086,14 @@ static int on_data(struct enf_table *t, struct enf_dir *D, const struct sctp_dat
 		D->holes = 0;
 		D->s_lo = D->s_next = D->r_lo = D->r_next = tsn;
 	}
-	for (; sdiff(D->s_next, tsn) < 0; D->s_next++) {
-		r = &D->s[D->s_next & t->wmask];
-		r->s_tsn = D->s_next;
-		r->r_tsn = D->r_next;
-		r->state = SR_HOLE;
-		r->gap = 0;
-		D->r[D->r_next & t->wmask] = (struct enf_rrec){ D->r_next, D->s_next, RR_ORIG, 0 };
-		D->r_next++;
-		D->holes++;
-	}
+	reserve_holes(t, D, tsn);
 	r = &D->s[tsn & t->wmask];
 	r->s_tsn = tsn;
 	r->gap = 0;
 	r->sid = dv->sid;
 	r->unordered = (uint8_t)!ordered;
 	D->s_next = tsn + 1;
+	D->frag_open = !(dv->flags & SF_SCTP_DATA_FLAG_E);
 	if (blk) {
 		/* one chunk per message: fragments already forwarded cannot be
 		 * taken back; streams beyond ENF_STREAMS are not renumbered */
@@ -1357,11 +1376,12 @@ static void hold_put(struct enf_table *t, struct enf_dir *D, const struct sctp_d
 	r->unordered = !!(dv->flags & SF_SCTP_DATA_FLAG_U);
 	r->ssn = dv->ssn;
 	D->s_next = dv->tsn + 1;
+	D->frag_open = 0;	/* held: answers may go before it */
 	t->st.frag_held++;
 }
 
-/* Start holding the message whose B fragment dv is (in order: its TSN is
- * D->s_next, no hole below). 0 when it cannot be held. */
+/* Start holding the message whose B fragment dv is (a new TSN; the TSNs
+ * skipped below it become holes). 0 when it cannot be held. */
 static int hold_start(struct enf_table *t, struct enf_assoc *a, unsigned d,
 		      const struct sctp_data_view *dv, const uint8_t *src, size_t clen)
 {
@@ -1371,10 +1391,12 @@ static int hold_start(struct enf_table *t, struct enf_assoc *a, unsigned d,
 	uint32_t cur;
 	int u = !!(dv->flags & SF_SCTP_DATA_FLAG_U);
 
-	if (dv->tsn != D->s_next || D->holes || !D->tmpl.ok || (!u && dv->sid >= ENF_STREAMS) ||
-	    (uint32_t)(dv->tsn - D->s_lo) >= t->wmask || t->hold_total >= t->n_holds ||
-	    !hold_fits(t, D, NULL, (clen + 3) & ~(size_t)3, &pkts, &cur))
+	if (sdiff(dv->tsn, D->s_next) < 0 || !D->tmpl.ok || (!u && dv->sid >= ENF_STREAMS) ||
+	    (uint32_t)(dv->tsn - D->s_lo) >= t->wmask ||
+	    (uint32_t)(D->r_next + (dv->tsn - D->s_next) - D->r_lo) >= t->wmask ||
+	    t->hold_total >= t->n_holds || !hold_fits(t, D, NULL, (clen + 3) & ~(size_t)3, &pkts, &cur))
 		return 0;
+	reserve_holes(t, D, dv->tsn);
 	for (unsigned i = 0; i < t->n_holds; i++) {
 		h = &t->holds[t->hold_hand];
 		t->hold_hand = (t->hold_hand + 1) % t->n_holds;
@@ -1473,6 +1495,7 @@ static long hold_release(struct enf_table *t, struct enf_dir *D, uint8_t *o, siz
 		inj[*n_inj].port = D->tmpl.port;
 		(*n_inj)++;
 	}
+	D->frag_open = 1;	/* its E fragment is still to come */
 	hold_free(t, D);
 	return in_place ? (long)pos : 0;
 }
@@ -1513,6 +1536,7 @@ static void hold_remove(struct enf_table *t, struct enf_dir *D, const struct sct
 	r->unordered = h->unordered;
 	r->ssn = dv->ssn;
 	D->s_next = dv->tsn + 1;
+	D->frag_open = 0;
 	if (!h->unordered)
 		D->ssn_delta[h->sid]--;
 	D->renumbered = 1;
@@ -1699,7 +1723,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 				return go_monitor(t, a, out);
 			}
 			blk = find_block(blocks, n_blocks, dv.tsn);
-			if (D->hold) {
+			if (D->hold && sdiff(dv.tsn, t->holds[D->hold - 1].first) >= 0) {
 				struct enf_hold *h = &t->holds[D->hold - 1];
 				uint8_t pk;
 				uint32_t cur;
@@ -1855,7 +1879,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 				n = 0;
 			o2 += n;
 			/* bundle the answers that can go now (RFC 9260 §6.10) */
-			for (unsigned i = 0; i < ENF_PEND && R->holes == 0; i++)
+			for (unsigned i = 0; i < ENF_PEND && answers_can_go(R); i++)
 				if (R->pend[i].state == PD_DEFERRED)
 					o2 += pend_emit(t, R, i, now, inj->pkt + o2,
 							o2 < t->fmax ? t->fmax - o2 : 0);

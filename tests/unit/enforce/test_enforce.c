@@ -1127,6 +1127,43 @@ static void test_frag_hold_bounds(void)
 	}
 }
 
+static void test_answer_waits_for_open_message(void)
+{
+	struct enf_block b = { .tsn = 100, .action = ENF_REJECT, .has_otid = 1, .otid = 0x11223344,
+			       .invoke_id = 1, .opcode = 46, .error = 32 };
+	struct enf_inject inj[ENF_INJECT_MAX];
+	uint8_t c[200];
+	size_t n;
+
+	handshake();
+	/* B → A: a B fragment held past hold_ns leaves as it is; its E has
+	 * not come yet */
+	n = frag_chunk(c, 0x02, 500, 1, 0, frag_body, 40);
+	CHECK_INT(feed(1, TAG_A, c, n, NULL, 0), ENF_CONSUMED);
+	CHECK_INT(enf_tick(tbl, now + 600000000ull, inj, ENF_INJECT_MAX), 1);
+	now += 600000000ull;
+	/* A → B: a blocked Invoke; its answer toward A must not come between
+	 * TSN 500 and 501 (a receiver aborts on a gap inside a message) */
+	n = 16 + mo_payload(c + 16);
+	c[0] = 0x00; c[1] = 0x03;
+	sf_wr16(c + 2, (uint16_t)n);
+	sf_wr32(c + 4, 100);
+	sf_wr16(c + 8, 1);
+	sf_wr16(c + 10, 0);
+	sf_wr32(c + 12, 3);
+	CHECK_INT(feed(0, TAG_B, c, n, &b, 1), ENF_CONSUMED);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_INT(out.inject[0].len, 34 + 12 + 16);	/* the SACK alone */
+	/* the E fragment: then the answer takes TSN 502 */
+	n = frag_chunk(c, 0x01, 501, 1, 0, frag_body, 20);
+	CHECK_INT(feed(1, TAG_A, c, n, NULL, 0), ENF_PASS);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_INT(out.inject[0].port, 0);
+	CHECK_INT(sctp_of(out.inject[0].pkt)[12], 0x00);
+	CHECK_INT(sf_rd32(sctp_of(out.inject[0].pkt) + 16), 502);
+	CHECK_INT(enf_stats(tbl)->answers_injected, 1);
+}
+
 int main(void)
 {
 	RUN(test_untouched_without_blocks);
@@ -1148,6 +1185,7 @@ int main(void)
 	RUN(test_frag_after_removal_renumbered);
 	RUN(test_frag_answer);
 	RUN(test_frag_hold_bounds);
+	RUN(test_answer_waits_for_open_message);
 	RUN(test_two_init_acks);
 	RUN(test_unknown_and_abort);
 	RUN(test_not_sctp);
