@@ -1575,10 +1575,10 @@ static size_t chunk_room(const struct enf_table *t, size_t frame_len, size_t off
 {
 	size_t lim = frame_len > t->fmax ? frame_len : t->fmax;
 
-	if (lim > ENF_PKT_MAX)
-		lim = ENF_PKT_MAX;
+	if (lim > ENF_FRAME_MAX)
+		lim = ENF_FRAME_MAX;
 	if (off + rest + 24 > lim)
-		return off + rest + 24 <= ENF_PKT_MAX ? 24 : 0;
+		return off + rest + 24 <= ENF_FRAME_MAX ? 24 : 0;
 	return lim - off - rest;
 }
 
@@ -1691,7 +1691,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	tmpl_reverse(&rev, &D->tmpl, linktype, in_port);
 	if (!R->tmpl.ok)
 		R->tmpl = rev;
-	if (l4_off + l.l4.len > ENF_PKT_MAX) {
+	if (l4_off + l.l4.len > ENF_FRAME_MAX) {
 		/* too big to rewrite: fine as long as nothing needs it */
 		if (n_blocks || D->renumbered || R->renumbered || D->hold) {
 			t->st.rewrite_errors++;

@@ -15,7 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ENF_PKT_MAX 2048	/* largest packet rewritten or injected */
+#define ENF_PKT_MAX 9216	/* largest packet injected (a jumbo frame) */
+#define ENF_FRAME_MAX (65535 + 64)	/* largest frame rewritten: any IP packet + L2 */
 #define ENF_HOLD_PKTS 8		/* packets one held message is released in */
 #define ENF_INJECT_MAX (8 + ENF_HOLD_PKTS)	/* injected packets per call */
 
@@ -48,7 +49,7 @@ struct enf_inject {
 
 struct enf_out {
 	size_t pkt_len;
-	uint8_t pkt[ENF_PKT_MAX];
+	uint8_t pkt[ENF_FRAME_MAX];
 	unsigned n_inject;
 	struct enf_inject inject[ENF_INJECT_MAX];
 };

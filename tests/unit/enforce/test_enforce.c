@@ -1164,6 +1164,49 @@ static void test_answer_waits_for_open_message(void)
 	CHECK_INT(enf_stats(tbl)->answers_injected, 1);
 }
 
+/* Frames above 4,096 bytes (jumbo frames, large bundles) are enforced
+ * like any other: a 8 kB bundle with a blocked chunk in its middle, and a
+ * message whose 6 kB B fragment is held and released. */
+static void test_jumbo_frame(void)
+{
+	static uint8_t c[9000], f[9100], big[6000];
+	struct enf_block b = drop_blk(200);
+	size_t n = 0, len;
+
+	handshake();
+	/* 150 whole messages of 56 bytes, TSN 100..249, SSN 0..149 */
+	for (uint32_t i = 0; i < 150; i++)
+		n += frag_chunk(c + n, 0x03, 100 + i, 1, (uint16_t)i, frag_body, 40);
+	len = mk(f, 0, TAG_B, c, n);
+	CHECK_INT(len, 34 + 12 + 8400);
+	CHECK_INT(enf_packet(tbl, f, len, SF_DLT_EN10MB, 0, 1, &b, 1, now, &out), ENF_REWRITTEN);
+	CHECK_INT(out.pkt_len, len - 56);
+	check_frame_ok(out.pkt, out.pkt_len);
+	/* chunk 100 is gone: the one after it is TSN 200, SSN 100 now */
+	CHECK_MEM(out.pkt + 46, f + 46, 100 * 56);
+	CHECK_INT(sf_rd32(out.pkt + 46 + 100 * 56 + 4), 200);
+	CHECK_INT(sf_rd16(out.pkt + 46 + 100 * 56 + 10), 100);
+	CHECK_INT(sf_rd32(out.pkt + 46 + 148 * 56 + 4), 248);
+	CHECK_INT(out.n_inject, 0);	/* acked with its neighbours, by B's SACK */
+	CHECK_INT(enf_stats(tbl)->chunks_removed, 1);
+
+	/* a 6 kB B fragment: held, then released ahead of its E */
+	memset(big, 0x5a, sizeof(big));
+	n = frag_chunk(c, 0x02, 250, 1, 150, big, sizeof(big));
+	len = mk(f, 0, TAG_B, c, n);
+	CHECK_INT(enf_packet(tbl, f, len, SF_DLT_EN10MB, 0, 1, NULL, 0, now, &out), ENF_CONSUMED);
+	n = frag_chunk(c, 0x01, 251, 1, 150, frag_body, 20);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_REWRITTEN);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_INT(out.inject[0].len, 34 + 12 + 16 + sizeof(big));
+	check_frame_ok(out.inject[0].pkt, out.inject[0].len);
+	CHECK_INT(sf_rd32(sctp_of(out.inject[0].pkt) + 16), 249);
+	CHECK_INT(sf_rd16(sctp_of(out.inject[0].pkt) + 22), 149);
+	CHECK_MEM(sctp_of(out.inject[0].pkt) + 28, big, sizeof(big));
+	CHECK_INT(sf_rd32(sctp_of(out.pkt) + 16), 250);
+	CHECK_INT(enf_stats(tbl)->hold_unheld, 0);
+}
+
 int main(void)
 {
 	RUN(test_untouched_without_blocks);
@@ -1186,6 +1229,7 @@ int main(void)
 	RUN(test_frag_answer);
 	RUN(test_frag_hold_bounds);
 	RUN(test_answer_waits_for_open_message);
+	RUN(test_jumbo_frame);
 	RUN(test_two_init_acks);
 	RUN(test_unknown_and_abort);
 	RUN(test_not_sctp);
