@@ -214,14 +214,14 @@ void dp_enforce_print(const struct dp_enf *e, unsigned worker, FILE *f)
 	fprintf(f, "enforce[%u]: packets=%lu rewritten=%lu consumed=%lu assocs_created=%lu retired=%lu "
 		"evicted=%lu monitor=%lu unknown_assoc=%lu removed=%lu removed_retrans=%lu old_retrans=%lu "
 		"fwd_retrans=%lu late=%lu late_skipped=%lu fwd_tsn_injected=%lu sack_probes=%lu block_passed=%lu "
-		"frag_held=%lu frag_msgs_removed=%lu hold_retrans=%lu hold_released=%lu hold_expired=%lu "
+		"frag_held=%lu frag_msgs_removed=%lu frag_msgs_skipped=%lu hold_retrans=%lu hold_released=%lu hold_expired=%lu "
 		"hold_unheld=%lu hold_dropped=%lu sacks_translated=%lu sacks_injected=%lu "
 		"shutdowns=%lu fwd_tsn=%lu answers=%lu answers_retrans=%lu answers_lost=%lu "
 		"window_overflow=%lu rewrite_errors=%lu no_mbuf=%lu lost_blocks=%lu chained=%lu not_whole=%lu mem_bytes=%lu\n",
 		worker, s->packets, s->rewritten, s->consumed, s->assocs_created, s->assocs_retired,
 		s->assocs_evicted, s->assocs_monitor, s->unknown_assoc, s->chunks_removed,
 		s->removed_retrans, s->old_retrans, s->fwd_retrans, s->late_arrivals, s->late_skipped, s->fwd_tsn_injected, s->sack_probes, s->block_passed,
-		s->frag_held, s->frag_msgs_removed, s->hold_retrans, s->hold_released, s->hold_expired,
+		s->frag_held, s->frag_msgs_removed, s->frag_msgs_skipped, s->hold_retrans, s->hold_released, s->hold_expired,
 		s->hold_unheld, s->hold_dropped,
 		s->sacks_translated, s->sacks_injected, s->shutdowns_translated, s->fwd_tsn_translated,
 		s->answers_injected, s->answers_retransmitted, s->answers_lost, s->window_overflow,

@@ -48,6 +48,48 @@ static void reserve_holes(struct enf_table *t, struct enf_dir *D, uint32_t tsn)
 	}
 }
 
+/* A blocked message of several fragments of which some were forwarded
+ * already (a fragment came late, or its hold was given up) cannot be
+ * withdrawn; but when the ends support FORWARD-TSN, a receiver whose
+ * cumulative TSN is moved past a partial message discards its fragments
+ * (RFC 3758 §3.6). The fragment at tsn (its R slot taken, its R SSN set)
+ * and its forwarded neighbours of the same message (consecutive TSNs, same
+ * stream and SSN, RFC 9260 §6.9) are skipped together, like a late
+ * blocked chunk. Ordered messages only: unordered ones have no SSN that
+ * tells neighbouring messages apart. No answer: the message's head (its
+ * SCCP addresses) left with the forwarded fragments; a reject or
+ * fake-ack is counted lost and the sender's MAP timer expires. */
+static void skip_message(struct enf_table *t, struct enf_dir *D, uint32_t tsn,
+			 const struct enf_block *blk)
+{
+	struct enf_srec *r = &D->s[tsn & t->wmask];
+	unsigned n = 1;
+	uint32_t s;
+
+	r->state = SR_SKIP;
+	for (int dir = -1; dir <= 1; dir += 2) {
+		for (s = tsn + (uint32_t)dir; sdiff(s, D->s_lo) >= 0 && sdiff(s, D->s_next) < 0;
+		     s += (uint32_t)dir) {
+			struct enf_srec *q = &D->s[s & t->wmask];
+
+			/* one the receiver acked already is passed by the
+			 * FORWARD-TSN without being counted as a skip */
+			if (q->s_tsn != s || q->state != SR_FWD || q->sid != r->sid || q->unordered ||
+			    q->ssn != r->ssn || sdiff(q->r_tsn, D->r_lo) < 0)
+				break;
+			q->state = SR_SKIP;
+			n++;
+		}
+	}
+	D->skips += n;
+	t->skip_total += n;
+	D->renumbered = 1;
+	t->st.chunks_removed++;
+	t->st.frag_msgs_skipped++;
+	if (blk->action != ENF_DROP)
+		t->st.answers_lost++;
+}
+
 /* Decide one DATA chunk of direction D: DATA_KEEP with the TSN/SSN to
  * write, DATA_REMOVE (need a SACK to the sender), DATA_MONITOR. */
 int enf_on_data(struct enf_table *t, struct enf_dir *D, const struct sctp_data_view *dv,
@@ -85,6 +127,14 @@ int enf_on_data(struct enf_table *t, struct enf_dir *D, const struct sctp_data_v
 		case SR_HOLE:
 			t->st.late_arrivals++;
 			r->state = SR_FWD;
+			r->sid = dv->sid;
+			r->unordered = (uint8_t)!ordered;
+			r->ssn = dv->ssn;
+			if (ordered && dv->sid < ENF_STREAMS) {
+				r->ssn = (uint16_t)(dv->ssn + late_delta(t, D, tsn, dv->sid));
+				if (sdiff16(r->ssn, D->r_ssn_next[dv->sid]) >= 0)
+					D->r_ssn_next[dv->sid] = (uint16_t)(r->ssn + 1);
+			}
 			if (blk) {
 				int whole = (dv->flags & (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E)) ==
 					    (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E);
@@ -99,17 +149,11 @@ int enf_on_data(struct enf_table *t, struct enf_dir *D, const struct sctp_data_v
 					t->st.chunks_removed++;
 					t->st.late_skipped++;
 					*answer = blk->action != ENF_DROP;
+				} else if (!whole && D->prsctp && ordered && dv->sid < ENF_STREAMS) {
+					skip_message(t, D, tsn, blk);
 				} else {
 					t->st.block_passed++;
 				}
-			}
-			r->sid = dv->sid;
-			r->unordered = (uint8_t)!ordered;
-			r->ssn = dv->ssn;
-			if (ordered && dv->sid < ENF_STREAMS) {
-				r->ssn = (uint16_t)(dv->ssn + late_delta(t, D, tsn, dv->sid));
-				if (sdiff16(r->ssn, D->r_ssn_next[dv->sid]) >= 0)
-					D->r_ssn_next[dv->sid] = (uint16_t)(r->ssn + 1);
 			}
 			D->holes--;
 			*tsn_out = r->r_tsn;
@@ -152,6 +196,18 @@ int enf_on_data(struct enf_table *t, struct enf_dir *D, const struct sctp_data_v
 			D->renumbered = 1;
 			t->st.chunks_removed++;
 			*answer = blk->action != ENF_DROP;
+			return DATA_REMOVE;
+		}
+		if (D->prsctp && ordered && dv->sid < ENF_STREAMS) {
+			/* its other fragments left already (a hold given up):
+			 * this one takes its R slot and the message is skipped */
+			r->r_tsn = D->r_next;
+			r->ssn = (uint16_t)(dv->ssn + D->ssn_delta[dv->sid]);
+			if (sdiff16(r->ssn, D->r_ssn_next[dv->sid]) >= 0)
+				D->r_ssn_next[dv->sid] = (uint16_t)(r->ssn + 1);
+			D->r[D->r_next & t->wmask] = (struct enf_rrec){ D->r_next, tsn, RR_ORIG, 0 };
+			D->r_next++;
+			skip_message(t, D, tsn, blk);
 			return DATA_REMOVE;
 		}
 		t->st.block_passed++;

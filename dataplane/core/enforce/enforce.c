@@ -41,7 +41,9 @@
  * a bound, or when anything else must be forwarded first (a higher TSN:
  * loss or reordering upstream, a FORWARD-TSN), the held fragments are
  * forwarded as they are (counted) and a blocked message among them is
- * forwarded too (block_passed). A B fragment is held when it is a new
+ * forwarded too (block_passed), unless both ends support FORWARD-TSN:
+ * then the receiver is moved past the partial message, which it discards
+ * (RFC 3758 §3.6; frag_msgs_skipped). A B fragment is held when it is a new
  * TSN (TSNs skipped below it become holes, as for any new TSN); injected
  * answers never take a TSN between the fragments of a message.
  *

@@ -70,6 +70,7 @@ struct enf_stats {
 	/* messages fragmented over several DATA chunks, held until whole */
 	uint64_t frag_held;		/* fragments held */
 	uint64_t frag_msgs_removed;	/* blocked messages of several chunks removed */
+	uint64_t frag_msgs_skipped;	/* ... partly forwarded, skipped with FORWARD-TSN */
 	uint64_t hold_retrans;		/* retransmitted copies of held fragments, dropped */
 	uint64_t hold_released;		/* held messages released early (interrupted, too long) */
 	uint64_t hold_expired;		/* held messages released after hold_ns */

@@ -1207,6 +1207,65 @@ static void test_jumbo_frame(void)
 	CHECK_INT(enf_stats(tbl)->hold_unheld, 0);
 }
 
+/* A blocked message part of which left already (its hold given up, or a
+ * fragment came late): with FORWARD-TSN the receiver is moved past it and
+ * discards the partial message (RFC 3758 §3.6). */
+static void test_frag_partial_skipped(void)
+{
+	struct enf_block b = drop_blk(101);
+	struct enf_inject inj[ENF_INJECT_MAX];
+	/* RFC 3758 §3.2 toward B: new cum TSN 101, stream 1 SSN 0 */
+	const uint8_t fwd[] = {
+		0xc0, 0x00, 0x00, 0x0c,
+		0x00, 0x00, 0x00, 0x65,		/* new cum TSN 101 */
+		0x00, 0x01, 0x00, 0x00,		/* stream 1, SSN 0 */
+	};
+	uint8_t c[128];
+	size_t n;
+
+	/* the hold expired: B left as R 100; the blocked E is R 101, skipped */
+	handshake_prsctp();
+	n = frag_chunk(c, 0x02, 100, 1, 0, frag_body, 40);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_CONSUMED);
+	CHECK_INT(enf_tick(tbl, now + 600000000ull, inj, ENF_INJECT_MAX), 1);
+	now += 600000000ull;
+	n = frag_chunk(c, 0x01, 101, 1, 0, frag_body, 20);
+	CHECK_INT(feed(0, TAG_B, c, n, &b, 1), ENF_CONSUMED);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_INT(out.inject[0].port, 1);
+	CHECK_MEM(sctp_of(out.inject[0].pkt) + 12, fwd, sizeof(fwd));
+	check_frame_ok(out.inject[0].pkt, out.inject[0].len);
+	CHECK_INT(enf_stats(tbl)->frag_msgs_skipped, 1);
+	CHECK_INT(enf_stats(tbl)->block_passed, 0);
+	/* the stream's next message keeps its SSN: SSN 0 is spent */
+	CHECK_INT(feed_data(0, 102, 1, 1, NULL), ENF_PASS);
+
+	/* E lost upstream: B leaves before TSN 103 (hole 101); E comes late */
+	handshake_prsctp();
+	n = frag_chunk(c, 0x02, 100, 1, 0, frag_body, 40);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_CONSUMED);
+	CHECK_INT(feed_data(0, 102, 2, 0, NULL), ENF_REWRITTEN);
+	CHECK_INT(out.n_inject, 1);		/* B, R 100 */
+	n = frag_chunk(c, 0x01, 101, 1, 0, frag_body, 20);
+	CHECK_INT(feed(0, TAG_B, c, n, &b, 1), ENF_CONSUMED);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_MEM(sctp_of(out.inject[0].pkt) + 12, fwd, sizeof(fwd));
+	CHECK_INT(enf_stats(tbl)->frag_msgs_skipped, 1);
+	CHECK_INT(enf_stats(tbl)->late_arrivals, 1);
+	CHECK_INT(enf_stats(tbl)->block_passed, 0);
+	{
+		/* B acks R 102: A sees everything up to 102 */
+		const uint8_t sack[] = {
+			0x03, 0x00, 0x00, 0x10,
+			0x00, 0x00, 0x00, 0x66,		/* cum TSN 102 */
+			0x00, 0x00, 0x80, 0x00,
+			0x00, 0x00, 0x00, 0x00,
+		};
+		CHECK_INT(feed(1, TAG_A, sack, sizeof(sack), NULL, 0), ENF_PASS);
+		CHECK_INT(enf_tick(tbl, now + 5000000000ull, inj, ENF_INJECT_MAX), 0);
+	}
+}
+
 int main(void)
 {
 	RUN(test_untouched_without_blocks);
@@ -1230,6 +1289,7 @@ int main(void)
 	RUN(test_frag_hold_bounds);
 	RUN(test_answer_waits_for_open_message);
 	RUN(test_jumbo_frame);
+	RUN(test_frag_partial_skipped);
 	RUN(test_two_init_acks);
 	RUN(test_unknown_and_abort);
 	RUN(test_not_sctp);
