@@ -93,6 +93,47 @@ def data_chunks(frame):
     return out
 
 
+def run_inline_pcap(smsfw, bundle, cap, work, parts, extra=()):
+    """smsfw inline, enforcement = sctp, port 0 reading cap, port 1 reading
+    nothing; both write what they send. Stopped (SIGINT) once the verdicts
+    of parts SMS parts are written and a second passed. Returns the exit
+    status, stderr and the two output captures (port 0: toward the senders,
+    port 1: the forwarded traffic)."""
+    empty = os.path.join(work, "empty.pcap")
+    st.write(empty, [])
+    out0, out1 = os.path.join(work, "out0.pcap"), os.path.join(work, "out1.pcap")
+    outdir = os.path.join(work, "out")
+    verdicts = os.path.join(outdir, "verdicts.jsonl")
+    p = subprocess.Popen([smsfw, "--bundle", bundle, "--out", outdir,
+                          "--set", "dataplane.mode=inline", "--set", "dataplane.enforcement=sctp",
+                          "--set", "ports.port0=net_pcap0,rx_pcap=%s,tx_pcap=%s" % (cap, out0),
+                          "--set", "ports.port1=net_pcap1,rx_pcap=%s,tx_pcap=%s" % (empty, out1),
+                          "--set", "ports.pairs=0:1"] + list(extra),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # the replay takes milliseconds; give start-up its time, then stop
+    deadline = time.time() + 60
+    while time.time() < deadline and p.poll() is None:
+        if os.path.exists(verdicts) and sum(1 for _ in open(verdicts)) >= parts:
+            break
+        time.sleep(0.2)
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    try:
+        _o, err = p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _o, err = p.communicate()
+    return p.returncode, err.decode("utf-8", "replace"), out0, out1
+
+
+def enforce_counters(err):
+    """The enforce[N]: exit line as a dict (None when not exactly one)."""
+    enf = [ln for ln in err.splitlines() if ln.startswith("enforce[")]
+    if len(enf) != 1:
+        return None
+    return dict((k, int(v)) for k, v in re.findall(r" (\w+)=(\d+)", enf[0]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--smsfw", required=True)
@@ -106,35 +147,10 @@ def main():
     T.check(len(jumbo_in) > 6000, "the bundle is a jumbo frame (%d bytes)" % len(jumbo_in))
     cap = os.path.join(a.work, "in.pcap")
     st.write(cap, frames)
-    empty = os.path.join(a.work, "empty.pcap")
-    st.write(empty, [])
-    out0, out1 = os.path.join(a.work, "out0.pcap"), os.path.join(a.work, "out1.pcap")
-    outdir = os.path.join(a.work, "out")
-    p = subprocess.Popen([a.smsfw, "--bundle", a.bundle, "--out", outdir,
-                          "--set", "dataplane.mode=inline", "--set", "dataplane.enforcement=sctp",
-                          "--set", "ports.port0=net_pcap0,rx_pcap=%s,tx_pcap=%s" % (cap, out0),
-                          "--set", "ports.port1=net_pcap1,rx_pcap=%s,tx_pcap=%s" % (empty, out1),
-                          "--set", "ports.pairs=0:1"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # the replay takes milliseconds; give start-up its time, then stop
-    deadline = time.time() + 20
-    while time.time() < deadline and p.poll() is None:
-        if os.path.exists(os.path.join(outdir, "verdicts.jsonl")) and \
-                sum(1 for _ in open(os.path.join(outdir, "verdicts.jsonl"))) >= len(texts):
-            break
-        time.sleep(0.2)
-    time.sleep(1.0)
-    p.send_signal(signal.SIGINT)
-    try:
-        _o, err = p.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        _o, err = p.communicate()
-    err = err.decode("utf-8", "replace")
-    T.check_eq(p.returncode, 0, "smsfw exit status")
-    enf = [ln for ln in err.splitlines() if ln.startswith("enforce[")]
-    T.check(len(enf) == 1, "one enforcement counter line")
-    cnt = dict((k, int(v)) for k, v in re.findall(r" (\w+)=(\d+)", enf[0] if enf else ""))
+    rc, err, out0, out1 = run_inline_pcap(a.smsfw, a.bundle, cap, a.work, len(texts))
+    T.check_eq(rc, 0, "smsfw exit status")
+    cnt = enforce_counters(err) or {}
+    T.check(bool(cnt), "one enforcement counter line")
     for k, want in (("removed", 1), ("block_passed", 0), ("monitor", 0), ("not_whole", 0),
                     ("rewrite_errors", 0), ("chained", 1), ("assocs_created", 1)):
         T.check_eq(cnt.get(k), want, "enforce counter %s" % k)
