@@ -4,7 +4,9 @@
  * outputs compared byte for byte: chunk removal, TSN/SSN renumbering, the
  * injected SACK, SACK translation with gap blocks and duplicates,
  * FORWARD-TSN (RFC 3758 §3.2) and SHUTDOWN translation, retransmissions,
- * late chunks, injected TC-END answers, ABORT, unknown associations. */
+ * late chunks, injected TC-END answers, ABORT, unknown associations;
+ * messages fragmented over several DATA chunks (held until whole, removed
+ * whole, released, skipped with FORWARD-TSN) and frames above 4 kB. */
 #define _GNU_SOURCE
 #include "sf_test.h"
 
@@ -802,6 +804,10 @@ static void test_bad_config(void)
 
 	CHECK(enf_create(&c, err, sizeof(err)) == NULL);
 	CHECK(strstr(err, "window") != NULL);
+	c.window = 64;
+	c.hold_bytes = (1u << 20) + 1;
+	CHECK(enf_create(&c, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "hold_bytes") != NULL);
 }
 
 /* Micro-benchmark (printed, checked for correctness): one association,
