@@ -217,7 +217,7 @@ void dp_enforce_print(const struct dp_enf *e, unsigned worker, FILE *f)
 		"frag_held=%lu frag_msgs_removed=%lu frag_msgs_skipped=%lu hold_retrans=%lu hold_released=%lu hold_expired=%lu "
 		"hold_unheld=%lu hold_dropped=%lu sacks_translated=%lu sacks_injected=%lu "
 		"shutdowns=%lu fwd_tsn=%lu answers=%lu answers_retrans=%lu answers_lost=%lu "
-		"window_overflow=%lu rewrite_errors=%lu no_mbuf=%lu lost_blocks=%lu chained=%lu not_whole=%lu mem_bytes=%lu\n",
+		"window_overflow=%lu rewrite_errors=%lu malformed_tail=%lu no_mbuf=%lu lost_blocks=%lu chained=%lu not_whole=%lu mem_bytes=%lu\n",
 		worker, s->packets, s->rewritten, s->consumed, s->assocs_created, s->assocs_retired,
 		s->assocs_evicted, s->assocs_monitor, s->unknown_assoc, s->chunks_removed,
 		s->removed_retrans, s->old_retrans, s->fwd_retrans, s->late_arrivals, s->late_skipped, s->fwd_tsn_injected, s->sack_probes, s->block_passed,
@@ -225,5 +225,5 @@ void dp_enforce_print(const struct dp_enf *e, unsigned worker, FILE *f)
 		s->hold_unheld, s->hold_dropped,
 		s->sacks_translated, s->sacks_injected, s->shutdowns_translated, s->fwd_tsn_translated,
 		s->answers_injected, s->answers_retransmitted, s->answers_lost, s->window_overflow,
-		s->rewrite_errors, e->no_mbuf, e->lost_blocks, e->chained, e->not_whole, s->mem_bytes);
+		s->rewrite_errors, s->malformed_tail, e->no_mbuf, e->lost_blocks, e->chained, e->not_whole, s->mem_bytes);
 }

@@ -77,38 +77,37 @@ static int csum_ok(int *cached, const struct l2l3_view *l)
 	return *cached;
 }
 
-/* What the chunk headers of a packet say, read once before the rewrite
- * walk decodes each chunk: INIT and INIT-ACK are acted on here (they
- * come alone in their packet, RFC 9260 §6.10). */
-struct pkt_class {
-	uint8_t first;		/* type of the first chunk */
-	uint8_t end;		/* an ABORT or SHUTDOWN COMPLETE */
-	uint8_t end_t;		/* one of them with the T bit (§8.5.1) */
-};
-
-/* -1 when a chunk length is invalid: the packet changes no state. */
-static int classify(struct enf_table *t, const struct sctp_view *sv, uint64_t now,
-		    struct pkt_class *k)
+/* The first chunk: INIT and INIT-ACK come alone in their packet (RFC
+ * 9260 §6.10) and set an association up before it is looked up. */
+static uint8_t first_chunk(struct enf_table *t, const struct sctp_view *sv, uint64_t now)
 {
 	struct sctp_chunk_iter it;
 	struct sctp_chunk c;
-	int rc, n = 0;
 
-	memset(k, 0, sizeof(*k));
 	sctp_chunk_iter_init(&it, sv);
-	while ((rc = sctp_chunk_next(&it, &c)) == 1) {
-		if (!n++)
-			k->first = c.type;
-		if (c.type == SF_SCTP_INIT && sv->vtag == 0) {
-			enf_on_init(t, sv, &c, now);
-		} else if (c.type == SF_SCTP_INIT_ACK) {
-			enf_on_init_ack(t, sv, &c, now);
-		} else if (c.type == SF_SCTP_ABORT || c.type == SF_SCTP_SHUTDOWN_COMPLETE) {
-			k->end = 1;
-			k->end_t |= c.flags & 1;
-		}
-	}
-	return rc < 0 ? -1 : 0;
+	if (sctp_chunk_next(&it, &c) != 1)
+		return 0xFF;
+	if (c.type == SF_SCTP_INIT && sv->vtag == 0)
+		enf_on_init(t, sv, &c, now);
+	else if (c.type == SF_SCTP_INIT_ACK)
+		enf_on_init_ack(t, sv, &c, now);
+	return c.type;
+}
+
+/* The chunk walk of a packet of an untracked or monitored association:
+ * only its end matters. 1: ABORT or SHUTDOWN COMPLETE, 2: one with the
+ * T bit (it carries the sender's own tag, §8.5.1), 0: neither. */
+static int end_chunk(const struct sctp_view *sv)
+{
+	struct sctp_chunk_iter it;
+	struct sctp_chunk c;
+	int end = 0;
+
+	sctp_chunk_iter_init(&it, sv);
+	while (sctp_chunk_next(&it, &c) == 1)
+		if (c.type == SF_SCTP_ABORT || c.type == SF_SCTP_SHUTDOWN_COMPLETE)
+			end = end == 2 || (c.flags & 1) ? 2 : 1;
+	return end;
 }
 
 /* ---- the packet ---- */
@@ -125,8 +124,8 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	struct enf_dir *D, *R;
 	size_t l3_off, l4_off, off, sack_off = 0;
 	unsigned d;
-	struct pkt_class cls;
-	int changed = 0, removed = 0, retire_after = 0, need_sack = 0;
+	uint8_t first;
+	int rc, changed = 0, removed = 0, retire_after = 0, need_sack = 0;
 	uint32_t dups[ENF_MAX_DUPS], max_removed = 0;
 	unsigned n_dups = 0;
 	int csum = -1;
@@ -145,15 +144,14 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	l3_off = (size_t)(l.l3.p - frame);
 	l4_off = (size_t)(l.l4.p - frame);
 
-	/* chunk headers only: the association's own control chunks and
-	 * whether the packet is well formed, before any state changes */
-	if (classify(t, &sv, now, &cls) < 0)
-		return ENF_PASS;
+	/* each packet's chunks are walked once: below, for an association
+	 * not tracked, or in the rewrite walk */
+	first = first_chunk(t, &sv, now);
 	a = enf_lookup(t, sv.vtag, sv.sport, sv.dport, &d);
 	if (!a) {
 		/* a COOKIE ECHO with the tag of an earlier INIT-ACK: the
 		 * initiator took that one (§5.2.4); rare, so a scan is fine */
-		if (cls.first == SF_SCTP_COOKIE_ECHO && sv.vtag) {
+		if (first == SF_SCTP_COOKIE_ECHO && sv.vtag) {
 			for (unsigned i = 0; i < t->n; i++) {
 				struct enf_assoc *x = &t->a[i];
 
@@ -172,7 +170,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	}
 	if (!a) {
 		/* ABORT with the T bit carries the sender's own tag (§8.5.1) */
-		if (cls.end_t) {
+		if (end_chunk(&sv) == 2) {
 			a = enf_lookup(t, sv.vtag, sv.dport, sv.sport, &d);
 			if (a) {
 				t->st.assocs_retired++;
@@ -189,7 +187,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	R = &a->d[1 - d];
 	enf_tmpl_store(&D->tmpl, frame, l3_off, l4_off, l.ip_version, out_port);
 	if (a->state != AS_TRACK) {
-		if (cls.end) {
+		if (end_chunk(&sv)) {
 			t->st.assocs_retired++;
 			enf_retire(t, a);
 		}
@@ -212,7 +210,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	off = l4_off + SF_SCTP_COMMON_HDR_LEN;
 
 	sctp_chunk_iter_init(&it, &sv);
-	while (sctp_chunk_next(&it, &c) == 1) {
+	while ((rc = sctp_chunk_next(&it, &c)) == 1) {
 		size_t plen = (c.len + 3u) & ~(size_t)3, n;
 		const uint8_t *src = l.l4.p + c.offset;	/* offset in the SCTP packet */
 
@@ -369,6 +367,13 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 			off += plen;
 			break;
 		}
+	}
+	if (rc < 0) {
+		/* RFC 9260 §3.2: a receiver drops a partial chunk (and what
+		 * follows it), not the chunks before it: those go on
+		 * enforced, without the malformed rest */
+		t->st.malformed_tail++;
+		changed = 1;
 	}
 
 	/* a SACK toward the sender for what was removed */

@@ -80,6 +80,7 @@ struct enf_stats {
 	uint64_t shutdowns_translated, fwd_tsn_translated;
 	uint64_t answers_injected, answers_retransmitted, answers_lost;
 	uint64_t window_overflow, rewrite_errors;
+	uint64_t malformed_tail;	/* packets forwarded without a malformed last chunk */
 	uint64_t mem_bytes;		/* memory of the table */
 };
 

@@ -1272,6 +1272,34 @@ static void test_frag_partial_skipped(void)
 	}
 }
 
+/* A chunk whose length runs past the packet: a receiver drops it and what
+ * follows (RFC 9260 §3.2), not the chunks before it, so those are still
+ * enforced and the packet goes on without the malformed rest. */
+static void test_malformed_tail(void)
+{
+	struct enf_block b = drop_blk(101);
+	uint8_t c[64];
+	size_t n;
+	const uint8_t bad[] = {
+		0x00, 0x03, 0x00, 0xc8,		/* DATA, length 200: past the packet */
+		0x00, 0x00, 0x00, 0x66,
+	};
+
+	handshake();
+	n = data_chunk(c, 100, 1, 0);
+	memcpy(c + n, bad, sizeof(bad));
+	CHECK_INT(feed(0, TAG_B, c, n + sizeof(bad), NULL, 0), ENF_REWRITTEN);
+	CHECK_INT(out.pkt_len, 34 + 12 + 20);
+	CHECK_MEM(sctp_of(out.pkt) + 12, c, 20);
+	check_frame_ok(out.pkt, out.pkt_len);
+	/* a blocked chunk before it is removed, not passed as it came */
+	n = data_chunk(c, 101, 1, 1);
+	memcpy(c + n, bad, sizeof(bad));
+	CHECK_INT(feed(0, TAG_B, c, n + sizeof(bad), &b, 1), ENF_CONSUMED);
+	CHECK_INT(enf_stats(tbl)->chunks_removed, 1);
+	CHECK_INT(enf_stats(tbl)->malformed_tail, 2);
+}
+
 int main(void)
 {
 	RUN(test_untouched_without_blocks);
@@ -1296,6 +1324,7 @@ int main(void)
 	RUN(test_answer_waits_for_open_message);
 	RUN(test_jumbo_frame);
 	RUN(test_frag_partial_skipped);
+	RUN(test_malformed_tail);
 	RUN(test_two_init_acks);
 	RUN(test_unknown_and_abort);
 	RUN(test_not_sctp);
