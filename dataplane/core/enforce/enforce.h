@@ -22,7 +22,9 @@
 
 enum enf_action { ENF_DROP = 0, ENF_REJECT, ENF_FAKE_ACK };
 
-/* A blocked SMS: the DATA chunk (by TSN) that carries it, what to answer. */
+/* A blocked SMS: the DATA chunk (by TSN) that carries it, or for a message
+ * of several chunks the one that completed it (any of its fragments does),
+ * and what to answer. */
 struct enf_block {
 	uint32_t tsn;
 	uint8_t action;		/* enum enf_action */
