@@ -24,8 +24,10 @@ struct dp_enf {
 	struct enf_block blocks[DP_ENF_BLOCKS];
 	uint64_t tsc_hz;
 	uint64_t no_mbuf, lost_blocks;
+	uint64_t chained;	/* packets built as multi-segment mbufs */
+	uint64_t not_whole;	/* frames passed unenforced: not read whole */
 	struct enf_out out;
-	struct enf_inject tick_inj[4];
+	struct enf_inject tick_inj[ENF_INJECT_MAX];
 };
 
 struct dp_enf *dp_enforce_create(const struct dp_ctx *ctx, unsigned worker, char *err, size_t errlen)
@@ -106,24 +108,45 @@ static uint64_t now_ns(const struct dp_enf *e)
 	return (c / e->tsc_hz) * 1000000000ull + (c % e->tsc_hz) * 1000000000ull / e->tsc_hz;
 }
 
+/* A packet in mbufs from the pool: one segment when it fits, else a chain
+ * (a jumbo frame or a large bundle; the ports send multi-segment mbufs). */
 static struct rte_mbuf *mbuf_from(struct dp_enf *e, struct rte_mempool *pool,
 				  const uint8_t *p, size_t len)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-	char *d;
+	struct rte_mbuf *head = NULL;
+	size_t off = 0;
 
-	if (!m) {
-		e->no_mbuf++;
-		return NULL;
-	}
-	d = rte_pktmbuf_append(m, (uint16_t)len);
-	if (!d) {
-		rte_pktmbuf_free(m);
-		e->no_mbuf++;
-		return NULL;
-	}
-	memcpy(d, p, len);
-	return m;
+	do {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+		size_t n;
+		char *d;
+
+		if (!m)
+			goto fail;
+		n = rte_pktmbuf_tailroom(m);
+		if (n > len - off)
+			n = len - off;
+		d = rte_pktmbuf_append(m, (uint16_t)n);
+		if (!d || !n) {
+			rte_pktmbuf_free(m);
+			goto fail;
+		}
+		memcpy(d, p + off, n);
+		off += n;
+		if (!head) {
+			head = m;
+		} else if (rte_pktmbuf_chain(head, m) != 0) {
+			rte_pktmbuf_free(m);
+			goto fail;
+		}
+	} while (off < len);
+	if (head->nb_segs > 1)
+		e->chained++;
+	return head;
+fail:
+	rte_pktmbuf_free(head);
+	e->no_mbuf++;
+	return NULL;
 }
 
 static void emit_injects(struct dp_enf *e, struct dp_ctx *ctx, const struct enf_inject *inj,
@@ -143,10 +166,13 @@ struct rte_mbuf *dp_enforce_packet(struct dp_enf *e, struct dp_ctx *ctx, struct 
 {
 	int v;
 
-	if (len > DP_LOG_PKT_MAX) {
-		/* not flattened whole: let it pass as it came */
+	if (len != rte_pktmbuf_pkt_len(m)) {
+		/* not flattened whole (above DP_PKT_MAX: no IP packet is) */
+		e->not_whole++;
 		return m;
 	}
+	/* any frame the port accepts, whatever its segments: data is the
+	 * whole frame (flattened by the worker when it has several) */
 	v = enf_packet(e->tbl, data, len, ctx->linktype, in_port, peer, e->blocks, e->n_blocks,
 		       now_ns(e), &e->out);
 	if (e->out.n_inject)
@@ -175,7 +201,7 @@ struct rte_mbuf *dp_enforce_packet(struct dp_enf *e, struct dp_ctx *ctx, struct 
 
 void dp_enforce_tick(struct dp_enf *e, struct dp_ctx *ctx, dp_enforce_emit_fn emit, void *arg)
 {
-	unsigned n = enf_tick(e->tbl, now_ns(e), e->tick_inj, 4);
+	unsigned n = enf_tick(e->tbl, now_ns(e), e->tick_inj, ENF_INJECT_MAX);
 
 	if (n)
 		emit_injects(e, ctx, e->tick_inj, n, emit, arg);
@@ -187,13 +213,17 @@ void dp_enforce_print(const struct dp_enf *e, unsigned worker, FILE *f)
 
 	fprintf(f, "enforce[%u]: packets=%lu rewritten=%lu consumed=%lu assocs_created=%lu retired=%lu "
 		"evicted=%lu monitor=%lu unknown_assoc=%lu removed=%lu removed_retrans=%lu old_retrans=%lu "
-		"fwd_retrans=%lu late=%lu late_skipped=%lu fwd_tsn_injected=%lu sack_probes=%lu block_passed=%lu sacks_translated=%lu sacks_injected=%lu "
+		"fwd_retrans=%lu late=%lu late_skipped=%lu fwd_tsn_injected=%lu sack_probes=%lu block_passed=%lu "
+		"frag_held=%lu frag_msgs_removed=%lu frag_msgs_skipped=%lu hold_retrans=%lu hold_released=%lu hold_expired=%lu "
+		"hold_unheld=%lu hold_dropped=%lu sacks_translated=%lu sacks_injected=%lu "
 		"shutdowns=%lu fwd_tsn=%lu answers=%lu answers_retrans=%lu answers_lost=%lu "
-		"window_overflow=%lu rewrite_errors=%lu no_mbuf=%lu lost_blocks=%lu mem_bytes=%lu\n",
+		"window_overflow=%lu rewrite_errors=%lu malformed_tail=%lu no_mbuf=%lu lost_blocks=%lu chained=%lu not_whole=%lu mem_bytes=%lu\n",
 		worker, s->packets, s->rewritten, s->consumed, s->assocs_created, s->assocs_retired,
 		s->assocs_evicted, s->assocs_monitor, s->unknown_assoc, s->chunks_removed,
 		s->removed_retrans, s->old_retrans, s->fwd_retrans, s->late_arrivals, s->late_skipped, s->fwd_tsn_injected, s->sack_probes, s->block_passed,
+		s->frag_held, s->frag_msgs_removed, s->frag_msgs_skipped, s->hold_retrans, s->hold_released, s->hold_expired,
+		s->hold_unheld, s->hold_dropped,
 		s->sacks_translated, s->sacks_injected, s->shutdowns_translated, s->fwd_tsn_translated,
 		s->answers_injected, s->answers_retransmitted, s->answers_lost, s->window_overflow,
-		s->rewrite_errors, e->no_mbuf, e->lost_blocks, s->mem_bytes);
+		s->rewrite_errors, s->malformed_tail, e->no_mbuf, e->lost_blocks, e->chained, e->not_whole, s->mem_bytes);
 }

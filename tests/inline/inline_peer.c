@@ -33,6 +33,7 @@ static struct {
 	char local[64], remote[64];
 	unsigned lport, rport;
 	uint32_t count, block_every, window, streams, timeout_s;
+	uint32_t maxseg;	/* SCTP_MAXSEG: fragment messages above it (0: PMTU) */
 } opt = { .count = 1000, .block_every = 10, .window = 64, .streams = 5, .timeout_s = 120 };
 
 static struct socket *sock;
@@ -130,6 +131,16 @@ static struct socket *make_socket(void)
 	usrsctp_setsockopt(s, IPPROTO_SCTP, SCTP_INITMSG, &im, sizeof(im));
 	usrsctp_setsockopt(s, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on));
 	usrsctp_setsockopt(s, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on));
+	if (opt.maxseg) {
+		/* RFC 6458 §8.1.16: user messages above this are fragmented over
+		 * several DATA chunks (RFC 9260 §6.9) */
+		struct sctp_assoc_value av = { .assoc_id = SCTP_FUTURE_ASSOC, .assoc_value = opt.maxseg };
+
+		if (usrsctp_setsockopt(s, IPPROTO_SCTP, SCTP_MAXSEG, &av, sizeof(av)) < 0) {
+			perror("SCTP_MAXSEG");
+			exit(2);
+		}
+	}
 	/* the end of the association is seen as notifications (RFC 6458 §6.1) */
 	for (size_t i = 0; i < 2; i++) {
 		struct sctp_event ev = { .se_assoc_id = SCTP_ALL_ASSOC, .se_on = 1,
@@ -450,7 +461,7 @@ int main(int argc, char **argv)
 
 	if (argc < 2 || (strcmp(argv[1], "server") && strcmp(argv[1], "client"))) {
 		fprintf(stderr, "usage: %s server|client --local IP:PORT [--remote IP:PORT] [--count N]\n"
-			"  [--block-every K] [--window W] [--streams S] [--timeout S]\n", argv[0]);
+			"  [--block-every K] [--window W] [--streams S] [--timeout S] [--maxseg BYTES]\n", argv[0]);
 		return 2;
 	}
 	opt.server = !strcmp(argv[1], "server");
@@ -467,6 +478,8 @@ int main(int argc, char **argv)
 			opt.window = (uint32_t)strtoul(argv[i + 1], NULL, 10);
 		else if (!strcmp(argv[i], "--streams"))
 			opt.streams = (uint32_t)strtoul(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--maxseg"))
+			opt.maxseg = (uint32_t)strtoul(argv[i + 1], NULL, 10);
 		else if (!strcmp(argv[i], "--timeout"))
 			opt.timeout_s = (uint32_t)strtoul(argv[i + 1], NULL, 10);
 		else {

@@ -18,6 +18,9 @@
 # Env: SMSFW, PEER, RULEC, IMPAIR (binaries; default: those of BUILD, the
 # build directory, default ./build of this checkout), COUNT (default 3000), BLOCK_EVERY (10),
 # WINDOW (64 dialogues in flight), NETEM (0/1), ENFORCE (sctp|monitor),
+# MAXSEG (both peers fragment every message above this many bytes over
+# several DATA chunks; with sctp enforcement: no blocked message may pass,
+# each is removed whole, and tshark must find no error on the SMSC's side),
 # KEEP=1 keeps the work directory. Needs root; exit 77 (skip) otherwise.
 set -u
 COUNT=${COUNT:-3000}
@@ -96,12 +99,16 @@ if [ "$NETEM" = 1 ]; then
 	IMPAIR_PIDS="${PIDS[-2]} ${PIDS[-1]}"
 fi
 
+MAXSEG=${MAXSEG:-}
+[ -n "$MAXSEG" ] && CAPTURE=1
 if [ "${CAPTURE:-0}" = 1 ]; then
 	# packet captures on both endpoints' interfaces (for debugging)
 	ip netns exec "$NM" dumpcap -q -i m0 -w "$WORK/msc.pcap" 2>/dev/null &
 	PIDS+=($!)
+	DUMP_PIDS="$!"
 	ip netns exec "$NS" dumpcap -q -i s0 -w "$WORK/smsc.pcap" 2>/dev/null &
 	PIDS+=($!)
+	DUMP_PIDS="$DUMP_PIDS $!"
 	sleep 1
 fi
 "$RULEC" compile "$HERE/rules" -o "$WORK/inline.bundle" >"$WORK/rulec.log" 2>&1 || { cat "$WORK/rulec.log"; exit 1; }
@@ -124,13 +131,14 @@ for i in $(seq 1 30); do
 done
 
 ip netns exec "$NS" "$PEER" server --local 10.99.0.2:2905 --count "$COUNT" \
-	--block-every "$BLOCK_EVERY" --timeout "$TIMEOUT" >"$WORK/server.log" 2>&1 &
+	--block-every "$BLOCK_EVERY" --timeout "$TIMEOUT" ${MAXSEG:+--maxseg "$MAXSEG"} >"$WORK/server.log" 2>&1 &
 PIDS+=($!)
 SERVER_PID=$!
 sleep 0.5
 set +e
 ip netns exec "$NM" "$PEER" client --local 10.99.0.1:0 --remote 10.99.0.2:2905 --count "$COUNT" \
-	--block-every "$BLOCK_EVERY" --window "$WINDOW" --timeout "$TIMEOUT" >"$WORK/client.log" 2>&1
+	--block-every "$BLOCK_EVERY" --window "$WINDOW" --timeout "$TIMEOUT" ${MAXSEG:+--maxseg "$MAXSEG"} \
+	>"$WORK/client.log" 2>&1
 CRC=$?
 wait "$SERVER_PID"
 SRC=$?
@@ -163,6 +171,26 @@ if [ "$ENFORCE" = sctp ]; then
 	BLOCKED=$((COUNT / BLOCK_EVERY))
 	REMOVED=$(sed -n 's/.* removed=\([0-9]*\).*/\1/p' "$WORK/smsfw.log" | tail -1)
 	echo "blocked by design: $BLOCKED, removed by smsfw: ${REMOVED:-?}"
+	if [ -n "$MAXSEG" ]; then
+		ev() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$WORK/smsfw.log" | tail -1; }
+		echo "fragmented: frag_held=$(ev frag_held) frag_msgs_removed=$(ev frag_msgs_removed)" \
+			"block_passed=$(ev block_passed) hold_released=$(ev hold_released) hold_expired=$(ev hold_expired)"
+		[ "$(ev block_passed)" = 0 ] || { echo "FAIL: blocked messages delivered"; FAIL=1; }
+		[ "$(ev frag_msgs_removed)" = "$BLOCKED" ] || { echo "FAIL: $BLOCKED blocked messages, $(ev frag_msgs_removed) removed whole"; FAIL=1; }
+		[ "$NETEM" = 1 ] || [ "$(ev hold_expired)" = 0 ] || { echo "FAIL: held fragments expired without loss"; FAIL=1; }
+	fi
+fi
+if [ -n "$MAXSEG" ] && command -v tshark >/dev/null; then
+	# the receiver's side as Wireshark decodes it: CRC32c checked, no
+	# malformed packet, no error-level expert item; every M3UA message
+	# reassembled (one per TCAP message the server or client sent)
+	kill -INT $DUMP_PIDS 2>/dev/null; sleep 1
+	TS="tshark -r $WORK/smsc.pcap -o sctp.checksum:CRC-32C -o sctp.reassembly:TRUE"
+	ERRS=$($TS -Y '_ws.malformed || _ws.expert.severity >= "Error" || sctp.checksum.status == "Bad"' 2>/dev/null | wc -l)
+	FRAGS=$($TS -Y 'sctp.data_b_bit == 1 && sctp.data_e_bit == 0' 2>/dev/null | wc -l)
+	echo "tshark on the SMSC side: $ERRS errors, $FRAGS packets with a first fragment"
+	[ "$ERRS" = 0 ] || { echo "FAIL: tshark reports errors on the SMSC side"; FAIL=1; }
+	[ "$FRAGS" -gt 0 ] || { echo "FAIL: no fragmented message reached the SMSC"; FAIL=1; }
 fi
 [ "$FAIL" = 0 ] && echo "PASS" || echo "FAIL"
 exit $FAIL

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Build the TC-END answer for a blocked Invoke with the generator's
- * encoders: TCAP End (Q.773 §3.2.2, dtid = the Begin's otid) with a
- * ReturnError (Q.773 §3.2.4) or ReturnResultLast (the bare form TS 29.002
+/* Build the TC-END answer for a blocked Invoke with the core's encoders:
+ * TCAP End (Q.773 §3.2.2, dtid = the Begin's otid) with a ReturnError (Q.773 §3.2.4) or ReturnResultLast (the bare form TS 29.002
  * §12.2 allows for MO/MT-ForwardSM), in an SCCP UDT class 0 (Q.713 §4.10)
  * in an M3UA DATA (RFC 4666 §3.3.1). */
 #include "enf_tcend.h"
 
-#include "gen.h"
+#include "encode/enc.h"
 
 size_t enf_tcend_build(uint8_t *out, size_t cap, const struct enf_tcend_in *in)
 {

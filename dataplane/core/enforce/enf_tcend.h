@@ -2,7 +2,7 @@
 /* The answer smsfw injects for a blocked MAP Invoke: an M3UA DATA carrying
  * an SCCP UDT (addresses swapped) with a TCAP End (Q.773 §3.2.2) holding a
  * ReturnError or a ReturnResultLast (TS 29.002 §7.6, §12.2). Kept apart
- * from enforce.c because it uses the generator's encoders (pcap/gen/gen.h),
+ * from the decoders because it uses the core's encoders (encode/enc.h),
  * whose struct sccp_addr clashes with decode/sccp.h. */
 #ifndef SF_ENF_TCEND_H
 #define SF_ENF_TCEND_H

@@ -15,12 +15,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ENF_PKT_MAX 2048	/* largest packet rewritten or injected */
-#define ENF_INJECT_MAX 8	/* injected packets per call */
+#define ENF_PKT_MAX 9216	/* largest packet injected (a jumbo frame) */
+#define ENF_FRAME_MAX (65535 + 64)	/* largest frame rewritten: any IP packet + L2 */
+#define ENF_HOLD_PKTS 8		/* packets one held message is released in */
+#define ENF_INJECT_MAX (8 + ENF_HOLD_PKTS)	/* injected packets per call */
 
 enum enf_action { ENF_DROP = 0, ENF_REJECT, ENF_FAKE_ACK };
 
-/* A blocked SMS: the DATA chunk (by TSN) that carries it, what to answer. */
+/* A blocked SMS: the DATA chunk (by TSN) that carries it, or for a message
+ * of several chunks the one that completed it (any of its fragments does),
+ * and what to answer. */
 struct enf_block {
 	uint32_t tsn;
 	uint8_t action;		/* enum enf_action */
@@ -47,7 +51,7 @@ struct enf_inject {
 
 struct enf_out {
 	size_t pkt_len;
-	uint8_t pkt[ENF_PKT_MAX];
+	uint8_t pkt[ENF_FRAME_MAX];
 	unsigned n_inject;
 	struct enf_inject inject[ENF_INJECT_MAX];
 };
@@ -65,10 +69,20 @@ struct enf_stats {
 	uint64_t fwd_tsn_injected;
 	uint64_t sack_probes;		/* duplicate DATA sent to get a SACK for a pending skip */
 	uint64_t block_passed;		/* blocked but forwarded: not removable (see enforce.c) */
+	/* messages fragmented over several DATA chunks, held until whole */
+	uint64_t frag_held;		/* fragments held */
+	uint64_t frag_msgs_removed;	/* blocked messages of several chunks removed */
+	uint64_t frag_msgs_skipped;	/* ... partly forwarded, skipped with FORWARD-TSN */
+	uint64_t hold_retrans;		/* retransmitted copies of held fragments, dropped */
+	uint64_t hold_released;		/* held messages released early (interrupted, too long) */
+	uint64_t hold_expired;		/* held messages released after hold_ns */
+	uint64_t hold_unheld;		/* B fragments not held (no slot, out of order, too big) */
+	uint64_t hold_dropped;		/* held fragments lost with their association */
 	uint64_t sacks_translated, sacks_injected;
 	uint64_t shutdowns_translated, fwd_tsn_translated;
 	uint64_t answers_injected, answers_retransmitted, answers_lost;
 	uint64_t window_overflow, rewrite_errors;
+	uint64_t malformed_tail;	/* packets forwarded without a malformed last chunk */
 	uint64_t mem_bytes;		/* memory of the table */
 };
 
@@ -77,6 +91,14 @@ struct enf_config {
 	unsigned window;	/* TSNs tracked per direction (power of 2, ≥ 64) */
 	uint64_t rto_ns;	/* first retransmission timeout of injected answers (0: 1 s) */
 	unsigned max_frame;	/* largest frame built, L2 included (0: 1400, for a 1500 MTU) */
+	/* Fragments of a message are held until its last one arrives (the
+	 * verdict needs the whole message): at most holds messages at once
+	 * (0: 64), each at most hold_bytes (0: 16384) and hold_ns (0: 500 ms,
+	 * under the 1 s minimum RTO of RFC 9260 §16, above the 200 ms
+	 * delayed SACK) before it is forwarded as it is. */
+	unsigned holds;
+	unsigned hold_bytes;
+	uint64_t hold_ns;
 };
 
 struct enf_table;

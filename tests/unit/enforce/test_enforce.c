@@ -4,7 +4,9 @@
  * outputs compared byte for byte: chunk removal, TSN/SSN renumbering, the
  * injected SACK, SACK translation with gap blocks and duplicates,
  * FORWARD-TSN (RFC 3758 §3.2) and SHUTDOWN translation, retransmissions,
- * late chunks, injected TC-END answers, ABORT, unknown associations. */
+ * late chunks, injected TC-END answers, ABORT, unknown associations;
+ * messages fragmented over several DATA chunks (held until whole, removed
+ * whole, released, skipped with FORWARD-TSN) and frames above 4 kB. */
 #define _GNU_SOURCE
 #include "sf_test.h"
 
@@ -802,6 +804,10 @@ static void test_bad_config(void)
 
 	CHECK(enf_create(&c, err, sizeof(err)) == NULL);
 	CHECK(strstr(err, "window") != NULL);
+	c.window = 64;
+	c.hold_bytes = (1u << 20) + 1;
+	CHECK(enf_create(&c, err, sizeof(err)) == NULL);
+	CHECK(strstr(err, "hold_bytes") != NULL);
 }
 
 /* Micro-benchmark (printed, checked for correctness): one association,
@@ -865,6 +871,435 @@ static void test_bench(void)
 	       "with 10%% blocked\n", n, plain - build0, blocking - build10);
 }
 
+/* ---- messages fragmented over several DATA chunks (RFC 9260 §6.9) ---- */
+
+/* A DATA fragment with flags (B 0x02, E 0x01) and n bytes of user data. */
+static size_t frag_chunk(uint8_t *o, uint8_t flags, uint32_t tsn, uint16_t sid, uint16_t ssn,
+			 const uint8_t *d, size_t n)
+{
+	o[0] = 0x00;				/* DATA */
+	o[1] = flags;
+	sf_wr16(o + 2, (uint16_t)(16 + n));	/* chunk length */
+	sf_wr32(o + 4, tsn);
+	sf_wr16(o + 8, sid);
+	sf_wr16(o + 10, ssn);
+	sf_wr32(o + 12, 3);			/* PPID 3 = M3UA */
+	memcpy(o + 16, d, n);
+	memset(o + 16 + n, 0, ((n + 3) & ~(size_t)3) - n);
+	return 16 + ((n + 3) & ~(size_t)3);
+}
+
+static const uint8_t frag_body[40] = "0123456789abcdef0123456789abcdef01234567";
+
+static void test_frag_blocked_one_packet(void)
+{
+	struct enf_block b = drop_blk(102);	/* the engine names the last fragment */
+	uint8_t c[256];
+	size_t n = 0;
+
+	handshake();
+	/* one message in three fragments, one packet: TSN 100 B, 101, 102 E */
+	n += frag_chunk(c + n, 0x02, 100, 1, 0, frag_body, 40);
+	n += frag_chunk(c + n, 0x00, 101, 1, 0, frag_body, 40);
+	n += frag_chunk(c + n, 0x01, 102, 1, 0, frag_body, 20);
+	CHECK_INT(feed(0, TAG_B, c, n, &b, 1), ENF_CONSUMED);
+	/* the SACK acks all three at once */
+	CHECK_INT(out.n_inject, 1);
+	CHECK_INT(out.inject[0].port, 0);
+	CHECK_INT(sctp_of(out.inject[0].pkt)[12], 0x03);
+	CHECK_INT(sf_rd32(sctp_of(out.inject[0].pkt) + 16), 102);
+	check_frame_ok(out.inject[0].pkt, out.inject[0].len);
+	CHECK_INT(enf_stats(tbl)->chunks_removed, 3);
+	CHECK_INT(enf_stats(tbl)->frag_msgs_removed, 1);
+	CHECK_INT(enf_stats(tbl)->block_passed, 0);
+	/* the next message takes the removed one's TSN and SSN: 103/1 → 100/0 */
+	CHECK_INT(feed_data(0, 103, 1, 1, NULL), ENF_REWRITTEN);
+	CHECK_INT(sf_rd32(sctp_of(out.pkt) + 16), 100);
+	CHECK_INT(sf_rd16(sctp_of(out.pkt) + 22), 0);
+}
+
+static void test_frag_blocked_across_packets(void)
+{
+	struct enf_block b = drop_blk(102);
+	uint8_t c[128];
+	size_t n;
+
+	handshake();
+	CHECK_INT(feed_data(0, 100, 1, 0, NULL), ENF_PASS);
+	/* B fragment alone: held, nothing forwarded, nothing acked */
+	n = frag_chunk(c, 0x02, 101, 1, 1, frag_body, 40);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_CONSUMED);
+	CHECK_INT(out.n_inject, 0);
+	CHECK_INT(enf_stats(tbl)->frag_held, 1);
+	/* B acks 100; A sees cum 100 (101 is held, not acked) */
+	CHECK_INT(feed(1, TAG_A, sack100, sizeof(sack100), NULL, 0), ENF_PASS);
+	/* its retransmission is held already */
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_CONSUMED);
+	CHECK_INT(enf_stats(tbl)->hold_retrans, 1);
+	/* E fragment blocked: both removed, A gets cum 102 */
+	n = frag_chunk(c, 0x01, 102, 1, 1, frag_body, 12);
+	CHECK_INT(feed(0, TAG_B, c, n, &b, 1), ENF_CONSUMED);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_INT(sf_rd32(sctp_of(out.inject[0].pkt) + 16), 102);
+	CHECK_INT(sf_rd16(sctp_of(out.inject[0].pkt) + 24), 0);	/* no gaps */
+	CHECK_INT(enf_stats(tbl)->chunks_removed, 2);
+	CHECK_INT(enf_stats(tbl)->frag_msgs_removed, 1);
+	/* 103 SSN 2 → R 101 SSN 1 */
+	CHECK_INT(feed_data(0, 103, 1, 2, NULL), ENF_REWRITTEN);
+	CHECK_INT(sf_rd32(sctp_of(out.pkt) + 16), 101);
+	CHECK_INT(sf_rd16(sctp_of(out.pkt) + 22), 1);
+	CHECK_INT(enf_stats(tbl)->block_passed, 0);
+}
+
+static void test_frag_passed(void)
+{
+	uint8_t c[256], b1[64];
+	size_t n, n1;
+
+	handshake();
+	/* in one packet: forwarded byte for byte */
+	n = frag_chunk(c, 0x02, 100, 1, 0, frag_body, 40);
+	n += frag_chunk(c + n, 0x01, 101, 1, 0, frag_body, 20);
+	{
+		uint8_t f[512];
+		size_t len = mk(f, 0, TAG_B, c, n);
+		int v = enf_packet(tbl, f, len, SF_DLT_EN10MB, 0, 1, NULL, 0, now, &out);
+
+		CHECK_INT(v, ENF_REWRITTEN);
+		CHECK_INT(out.pkt_len, len);
+		CHECK_MEM(out.pkt, f, len);
+		CHECK_INT(out.n_inject, 0);
+	}
+	/* across packets: the B fragment leaves first, in a packet of its own
+	 * toward B, then the E fragment's packet */
+	n1 = frag_chunk(b1, 0x02, 102, 1, 1, frag_body, 40);
+	CHECK_INT(feed(0, TAG_B, b1, n1, NULL, 0), ENF_CONSUMED);
+	n = frag_chunk(c, 0x01, 103, 1, 1, frag_body, 20);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_REWRITTEN);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_INT(out.inject[0].port, 1);
+	CHECK_INT(out.inject[0].len, 34 + 12 + n1);
+	CHECK_MEM(sctp_of(out.inject[0].pkt), "\x0b\x59\x0b\x5a\x0b\x0b\x0b\x0b", 8);
+	CHECK_MEM(sctp_of(out.inject[0].pkt) + 12, b1, n1);
+	check_frame_ok(out.inject[0].pkt, out.inject[0].len);
+	CHECK_INT(out.pkt_len, 34 + 12 + n);
+	CHECK_MEM(sctp_of(out.pkt) + 12, c, n);
+	check_frame_ok(out.pkt, out.pkt_len);
+	/* B acks R 103 → A sees 103: identity */
+	{
+		const uint8_t sack[] = {
+			0x03, 0x00, 0x00, 0x10,
+			0x00, 0x00, 0x00, 0x67,		/* cum TSN 103 */
+			0x00, 0x00, 0x80, 0x00,
+			0x00, 0x00, 0x00, 0x00,
+		};
+		CHECK_INT(feed(1, TAG_A, sack, sizeof(sack), NULL, 0), ENF_PASS);
+	}
+	CHECK_INT(enf_stats(tbl)->frag_held, 2);
+	CHECK_INT(enf_stats(tbl)->chunks_removed, 0);
+}
+
+static void test_frag_after_removal_renumbered(void)
+{
+	struct enf_block b = drop_blk(100);
+	uint8_t c[128], b1[64];
+	size_t n, n1;
+
+	handshake();
+	CHECK_INT(feed_data(0, 100, 1, 0, &b), ENF_CONSUMED);
+	/* 101 B, 102 E on stream 1: R TSNs 100, 101 and SSN 0 */
+	n1 = frag_chunk(b1, 0x02, 101, 1, 1, frag_body, 40);
+	CHECK_INT(feed(0, TAG_B, b1, n1, NULL, 0), ENF_CONSUMED);
+	n = frag_chunk(c, 0x01, 102, 1, 1, frag_body, 20);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_REWRITTEN);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_INT(sf_rd32(sctp_of(out.inject[0].pkt) + 16), 100);
+	CHECK_INT(sf_rd16(sctp_of(out.inject[0].pkt) + 22), 0);
+	CHECK_INT(sf_rd32(sctp_of(out.pkt) + 16), 101);
+	CHECK_INT(sf_rd16(sctp_of(out.pkt) + 22), 0);
+	check_frame_ok(out.inject[0].pkt, out.inject[0].len);
+	check_frame_ok(out.pkt, out.pkt_len);
+	/* B acks R 101 → A sees 102 */
+	{
+		const uint8_t sack[] = {
+			0x03, 0x00, 0x00, 0x10,
+			0x00, 0x00, 0x00, 0x65,		/* cum TSN 101 (R) */
+			0x00, 0x00, 0x80, 0x00,
+			0x00, 0x00, 0x00, 0x00,
+		};
+		CHECK_INT(feed(1, TAG_A, sack, sizeof(sack), NULL, 0), ENF_REWRITTEN);
+		CHECK_INT(sf_rd32(sctp_of(out.pkt) + 16), 102);
+	}
+}
+
+static void test_frag_answer(void)
+{
+	struct enf_block b = { .tsn = 101, .action = ENF_REJECT, .has_otid = 1, .otid = 0x11223344,
+			       .invoke_id = 1, .opcode = 46, .error = 32 };
+	uint8_t m[128], c[128];
+	size_t pl = mo_payload(m), n;
+	const uint8_t *d;
+	struct m3ua_view mv;
+
+	handshake();
+	/* the M3UA message of test_reject_answer split at byte 30 */
+	n = frag_chunk(c, 0x02, 100, 1, 0, m, 30);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_CONSUMED);
+	n = frag_chunk(c, 0x01, 101, 1, 0, m + 30, pl - 30);
+	CHECK_INT(feed(0, TAG_B, c, n, &b, 1), ENF_CONSUMED);
+	CHECK_INT(out.n_inject, 1);
+	check_frame_ok(out.inject[0].pkt, out.inject[0].len);
+	/* SACK cum 101, then the answer from B's TSN space */
+	CHECK_INT(sf_rd32(sctp_of(out.inject[0].pkt) + 16), 101);
+	d = sctp_of(out.inject[0].pkt) + 28;
+	CHECK_INT(sf_rd32(d + 4), 500);
+	CHECK_INT(m3ua_decode(d + 16, sf_rd16(d + 2) - 16u, &mv), SF_OK);
+	CHECK_INT(mv.opc, 2);
+	CHECK_INT(mv.dpc, 1);
+	CHECK_MEM(mv.user_data.p + 11, "\x65\x87", 2);	/* called GT 5678 */
+	CHECK_INT(enf_stats(tbl)->answers_injected, 1);
+	CHECK_INT(enf_stats(tbl)->frag_msgs_removed, 1);
+}
+
+static void test_frag_hold_bounds(void)
+{
+	struct enf_block b = drop_blk(101);
+	struct enf_inject inj[ENF_INJECT_MAX];
+	uint8_t c[128];
+	size_t n;
+
+	handshake();
+	/* the last fragment does not come within hold_ns (500 ms): the held
+	 * one leaves as it is; the message can no longer be removed */
+	n = frag_chunk(c, 0x02, 100, 1, 0, frag_body, 40);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_CONSUMED);
+	CHECK_INT(enf_tick(tbl, now + 100000000ull, inj, ENF_INJECT_MAX), 0);
+	CHECK_INT(enf_tick(tbl, now + 600000000ull, inj, ENF_INJECT_MAX), 1);
+	CHECK_INT(inj[0].port, 1);
+	CHECK_MEM(sctp_of(inj[0].pkt) + 12, c, n);
+	check_frame_ok(inj[0].pkt, inj[0].len);
+	CHECK_INT(enf_stats(tbl)->hold_expired, 1);
+	n = frag_chunk(c, 0x01, 101, 1, 0, frag_body, 20);
+	CHECK_INT(feed(0, TAG_B, c, n, &b, 1), ENF_PASS);
+	CHECK_INT(enf_stats(tbl)->block_passed, 1);
+
+	/* a higher TSN comes first (loss upstream): the held fragment leaves
+	 * before it, the lost one becomes a hole */
+	handshake();
+	n = frag_chunk(c, 0x02, 100, 1, 0, frag_body, 40);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_CONSUMED);
+	{
+		uint8_t d[20];
+
+		data_chunk(d, 103, 2, 0);
+		CHECK_INT(feed(0, TAG_B, d, sizeof(d), NULL, 0), ENF_REWRITTEN);
+		CHECK_INT(out.n_inject, 1);
+		CHECK_MEM(sctp_of(out.inject[0].pkt) + 12, c, n);
+		CHECK_INT(sf_rd32(sctp_of(out.pkt) + 16), 103);
+	}
+	CHECK_INT(enf_stats(tbl)->hold_released, 1);
+	CHECK_INT(enf_stats(tbl)->late_arrivals, 0);
+	n = frag_chunk(c, 0x00, 101, 1, 0, frag_body, 40);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_PASS);
+	CHECK_INT(enf_stats(tbl)->late_arrivals, 1);
+
+	/* a message longer than hold_bytes is forwarded as it comes */
+	{
+		char err[128];
+		struct enf_config cf = { .max_assocs = 16, .window = 256, .hold_bytes = 64 };
+		const uint8_t init[] = {
+			0x01, 0x00, 0x00, 0x14, 0x0a, 0x0a, 0x0a, 0x0a, 0x00, 0x01, 0x00, 0x00,
+			0x00, 0x0a, 0x00, 0x0a, 0x00, 0x00, 0x00, 0x64,
+		};
+		const uint8_t init_ack[] = {
+			0x02, 0x00, 0x00, 0x1c, 0x0b, 0x0b, 0x0b, 0x0b, 0x00, 0x00, 0x80, 0x00,
+			0x00, 0x0a, 0x00, 0x0a, 0x00, 0x00, 0x01, 0xf4, 0x00, 0x07, 0x00, 0x08,
+			0xc0, 0x0c, 0x1e, 0x00,
+		};
+
+		enf_destroy(tbl);
+		tbl = enf_create(&cf, err, sizeof(err));
+		CHECK(tbl != NULL);
+		feed(0, 0, init, sizeof(init), NULL, 0);
+		feed(1, TAG_A, init_ack, sizeof(init_ack), NULL, 0);
+		n = frag_chunk(c, 0x02, 100, 1, 0, frag_body, 40);
+		CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_CONSUMED);
+		n = frag_chunk(c, 0x00, 101, 1, 0, frag_body, 40);
+		CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_REWRITTEN);	/* 56 + 56 > 64 */
+		CHECK_INT(out.n_inject, 1);
+		CHECK_INT(sf_rd32(sctp_of(out.inject[0].pkt) + 16), 100);
+		CHECK_INT(sf_rd32(sctp_of(out.pkt) + 16), 101);
+		CHECK_INT(enf_stats(tbl)->hold_released, 1);
+	}
+}
+
+static void test_answer_waits_for_open_message(void)
+{
+	struct enf_block b = { .tsn = 100, .action = ENF_REJECT, .has_otid = 1, .otid = 0x11223344,
+			       .invoke_id = 1, .opcode = 46, .error = 32 };
+	struct enf_inject inj[ENF_INJECT_MAX];
+	uint8_t c[200];
+	size_t n;
+
+	handshake();
+	/* B → A: a B fragment held past hold_ns leaves as it is; its E has
+	 * not come yet */
+	n = frag_chunk(c, 0x02, 500, 1, 0, frag_body, 40);
+	CHECK_INT(feed(1, TAG_A, c, n, NULL, 0), ENF_CONSUMED);
+	CHECK_INT(enf_tick(tbl, now + 600000000ull, inj, ENF_INJECT_MAX), 1);
+	now += 600000000ull;
+	/* A → B: a blocked Invoke; its answer toward A must not come between
+	 * TSN 500 and 501 (a receiver aborts on a gap inside a message) */
+	n = 16 + mo_payload(c + 16);
+	c[0] = 0x00; c[1] = 0x03;
+	sf_wr16(c + 2, (uint16_t)n);
+	sf_wr32(c + 4, 100);
+	sf_wr16(c + 8, 1);
+	sf_wr16(c + 10, 0);
+	sf_wr32(c + 12, 3);
+	CHECK_INT(feed(0, TAG_B, c, n, &b, 1), ENF_CONSUMED);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_INT(out.inject[0].len, 34 + 12 + 16);	/* the SACK alone */
+	/* the E fragment: then the answer takes TSN 502 */
+	n = frag_chunk(c, 0x01, 501, 1, 0, frag_body, 20);
+	CHECK_INT(feed(1, TAG_A, c, n, NULL, 0), ENF_PASS);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_INT(out.inject[0].port, 0);
+	CHECK_INT(sctp_of(out.inject[0].pkt)[12], 0x00);
+	CHECK_INT(sf_rd32(sctp_of(out.inject[0].pkt) + 16), 502);
+	CHECK_INT(enf_stats(tbl)->answers_injected, 1);
+}
+
+/* Frames above 4,096 bytes (jumbo frames, large bundles) are enforced
+ * like any other: a 8 kB bundle with a blocked chunk in its middle, and a
+ * message whose 6 kB B fragment is held and released. */
+static void test_jumbo_frame(void)
+{
+	static uint8_t c[9000], f[9100], big[6000];
+	struct enf_block b = drop_blk(200);
+	size_t n = 0, len;
+
+	handshake();
+	/* 150 whole messages of 56 bytes, TSN 100..249, SSN 0..149 */
+	for (uint32_t i = 0; i < 150; i++)
+		n += frag_chunk(c + n, 0x03, 100 + i, 1, (uint16_t)i, frag_body, 40);
+	len = mk(f, 0, TAG_B, c, n);
+	CHECK_INT(len, 34 + 12 + 8400);
+	CHECK_INT(enf_packet(tbl, f, len, SF_DLT_EN10MB, 0, 1, &b, 1, now, &out), ENF_REWRITTEN);
+	CHECK_INT(out.pkt_len, len - 56);
+	check_frame_ok(out.pkt, out.pkt_len);
+	/* chunk 100 is gone: the one after it is TSN 200, SSN 100 now */
+	CHECK_MEM(out.pkt + 46, f + 46, 100 * 56);
+	CHECK_INT(sf_rd32(out.pkt + 46 + 100 * 56 + 4), 200);
+	CHECK_INT(sf_rd16(out.pkt + 46 + 100 * 56 + 10), 100);
+	CHECK_INT(sf_rd32(out.pkt + 46 + 148 * 56 + 4), 248);
+	CHECK_INT(out.n_inject, 0);	/* acked with its neighbours, by B's SACK */
+	CHECK_INT(enf_stats(tbl)->chunks_removed, 1);
+
+	/* a 6 kB B fragment: held, then released ahead of its E */
+	memset(big, 0x5a, sizeof(big));
+	n = frag_chunk(c, 0x02, 250, 1, 150, big, sizeof(big));
+	len = mk(f, 0, TAG_B, c, n);
+	CHECK_INT(enf_packet(tbl, f, len, SF_DLT_EN10MB, 0, 1, NULL, 0, now, &out), ENF_CONSUMED);
+	n = frag_chunk(c, 0x01, 251, 1, 150, frag_body, 20);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_REWRITTEN);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_INT(out.inject[0].len, 34 + 12 + 16 + sizeof(big));
+	check_frame_ok(out.inject[0].pkt, out.inject[0].len);
+	CHECK_INT(sf_rd32(sctp_of(out.inject[0].pkt) + 16), 249);
+	CHECK_INT(sf_rd16(sctp_of(out.inject[0].pkt) + 22), 149);
+	CHECK_MEM(sctp_of(out.inject[0].pkt) + 28, big, sizeof(big));
+	CHECK_INT(sf_rd32(sctp_of(out.pkt) + 16), 250);
+	CHECK_INT(enf_stats(tbl)->hold_unheld, 0);
+}
+
+/* A blocked message part of which left already (its hold given up, or a
+ * fragment came late): with FORWARD-TSN the receiver is moved past it and
+ * discards the partial message (RFC 3758 §3.6). */
+static void test_frag_partial_skipped(void)
+{
+	struct enf_block b = drop_blk(101);
+	struct enf_inject inj[ENF_INJECT_MAX];
+	/* RFC 3758 §3.2 toward B: new cum TSN 101, stream 1 SSN 0 */
+	const uint8_t fwd[] = {
+		0xc0, 0x00, 0x00, 0x0c,
+		0x00, 0x00, 0x00, 0x65,		/* new cum TSN 101 */
+		0x00, 0x01, 0x00, 0x00,		/* stream 1, SSN 0 */
+	};
+	uint8_t c[128];
+	size_t n;
+
+	/* the hold expired: B left as R 100; the blocked E is R 101, skipped */
+	handshake_prsctp();
+	n = frag_chunk(c, 0x02, 100, 1, 0, frag_body, 40);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_CONSUMED);
+	CHECK_INT(enf_tick(tbl, now + 600000000ull, inj, ENF_INJECT_MAX), 1);
+	now += 600000000ull;
+	n = frag_chunk(c, 0x01, 101, 1, 0, frag_body, 20);
+	CHECK_INT(feed(0, TAG_B, c, n, &b, 1), ENF_CONSUMED);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_INT(out.inject[0].port, 1);
+	CHECK_MEM(sctp_of(out.inject[0].pkt) + 12, fwd, sizeof(fwd));
+	check_frame_ok(out.inject[0].pkt, out.inject[0].len);
+	CHECK_INT(enf_stats(tbl)->frag_msgs_skipped, 1);
+	CHECK_INT(enf_stats(tbl)->block_passed, 0);
+	/* the stream's next message keeps its SSN: SSN 0 is spent */
+	CHECK_INT(feed_data(0, 102, 1, 1, NULL), ENF_PASS);
+
+	/* E lost upstream: B leaves before TSN 103 (hole 101); E comes late */
+	handshake_prsctp();
+	n = frag_chunk(c, 0x02, 100, 1, 0, frag_body, 40);
+	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_CONSUMED);
+	CHECK_INT(feed_data(0, 102, 2, 0, NULL), ENF_REWRITTEN);
+	CHECK_INT(out.n_inject, 1);		/* B, R 100 */
+	n = frag_chunk(c, 0x01, 101, 1, 0, frag_body, 20);
+	CHECK_INT(feed(0, TAG_B, c, n, &b, 1), ENF_CONSUMED);
+	CHECK_INT(out.n_inject, 1);
+	CHECK_MEM(sctp_of(out.inject[0].pkt) + 12, fwd, sizeof(fwd));
+	CHECK_INT(enf_stats(tbl)->frag_msgs_skipped, 1);
+	CHECK_INT(enf_stats(tbl)->late_arrivals, 1);
+	CHECK_INT(enf_stats(tbl)->block_passed, 0);
+	{
+		/* B acks R 102: A sees everything up to 102 */
+		const uint8_t sack[] = {
+			0x03, 0x00, 0x00, 0x10,
+			0x00, 0x00, 0x00, 0x66,		/* cum TSN 102 */
+			0x00, 0x00, 0x80, 0x00,
+			0x00, 0x00, 0x00, 0x00,
+		};
+		CHECK_INT(feed(1, TAG_A, sack, sizeof(sack), NULL, 0), ENF_PASS);
+		CHECK_INT(enf_tick(tbl, now + 5000000000ull, inj, ENF_INJECT_MAX), 0);
+	}
+}
+
+/* A chunk whose length runs past the packet: a receiver drops it and what
+ * follows (RFC 9260 §3.2), not the chunks before it, so those are still
+ * enforced and the packet goes on without the malformed rest. */
+static void test_malformed_tail(void)
+{
+	struct enf_block b = drop_blk(101);
+	uint8_t c[64];
+	size_t n;
+	const uint8_t bad[] = {
+		0x00, 0x03, 0x00, 0xc8,		/* DATA, length 200: past the packet */
+		0x00, 0x00, 0x00, 0x66,
+	};
+
+	handshake();
+	n = data_chunk(c, 100, 1, 0);
+	memcpy(c + n, bad, sizeof(bad));
+	CHECK_INT(feed(0, TAG_B, c, n + sizeof(bad), NULL, 0), ENF_REWRITTEN);
+	CHECK_INT(out.pkt_len, 34 + 12 + 20);
+	CHECK_MEM(sctp_of(out.pkt) + 12, c, 20);
+	check_frame_ok(out.pkt, out.pkt_len);
+	/* a blocked chunk before it is removed, not passed as it came */
+	n = data_chunk(c, 101, 1, 1);
+	memcpy(c + n, bad, sizeof(bad));
+	CHECK_INT(feed(0, TAG_B, c, n + sizeof(bad), &b, 1), ENF_CONSUMED);
+	CHECK_INT(enf_stats(tbl)->chunks_removed, 1);
+	CHECK_INT(enf_stats(tbl)->malformed_tail, 2);
+}
+
 int main(void)
 {
 	RUN(test_untouched_without_blocks);
@@ -880,6 +1315,16 @@ int main(void)
 	RUN(test_reject_answer);
 	RUN(test_answer_retransmitted);
 	RUN(test_answers_split_by_mtu);
+	RUN(test_frag_blocked_one_packet);
+	RUN(test_frag_blocked_across_packets);
+	RUN(test_frag_passed);
+	RUN(test_frag_after_removal_renumbered);
+	RUN(test_frag_answer);
+	RUN(test_frag_hold_bounds);
+	RUN(test_answer_waits_for_open_message);
+	RUN(test_jumbo_frame);
+	RUN(test_frag_partial_skipped);
+	RUN(test_malformed_tail);
 	RUN(test_two_init_acks);
 	RUN(test_unknown_and_abort);
 	RUN(test_not_sctp);

@@ -2,7 +2,7 @@
 /* TCAP message encoder (ITU-T Q.773 §4.2 transaction and component
  * portions, §4.2.3 dialogue portion with AARQ/AARE): the inverse of
  * decode/tcap.c. Transaction ids are always 4 octets. */
-#include "gen.h"
+#include "encode/enc.h"
 
 /* Q.773 §4.2.3: dialogue-as-id OBJECT IDENTIFIER {itu-t recommendation q
  * 773 as(1) dialogue-as(1) version1(1)} = 0.0.17.773.1.1.1 */

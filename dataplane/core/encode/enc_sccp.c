@@ -2,7 +2,7 @@
 /* SCCP connectionless message encoder: UDT (ITU-T Q.713 §4.10) and XUDT
  * (§4.18) with the segmentation parameter (§3.17); party addresses with
  * SSN and global title indicator 0100 (§3.4). The inverse of decode/sccp.c. */
-#include "gen.h"
+#include "encode/enc.h"
 
 #define SCCP_ADDR_MAX 2 + 4 + 20	/* AI, SSN, GT header, 40 digits */
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Ethernet II (+ IEEE 802.1Q tag), IPv4 (RFC 791) and IPv6 (RFC 8200)
  * headers in front of an SCTP packet: the inverse of decode/l2l3.c. */
-#include "gen.h"
+#include "encode/enc.h"
 
 size_t l2l3_hdr_len(const struct l2l3_path *p)
 {

@@ -2,7 +2,7 @@
 /* SMS-SUBMIT and SMS-DELIVER encoder (3GPP TS 23.040 §9.2.2.1, §9.2.2.2)
  * with the user data header of §9.2.3.24 and GSM 7-bit packing with fill
  * bits (TS 23.038 §6.1.2.1.1): the inverse of decode/tpdu.c. */
-#include "gen.h"
+#include "encode/enc.h"
 #include "text/gsm7.h"
 
 size_t udh_concat(uint8_t *out, int ref16, unsigned ref, unsigned total, unsigned seq)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* BER writer (ITU-T X.690 §8.1, definite lengths only) and TBCD digits
  * (TS 29.002 §17.7.8): the inverse of decode/ber.c for TCAP and MAP. */
-#include "gen.h"
+#include "encode/enc.h"
 
 void ber_close_long(struct gbuf *b, size_t start)
 {

@@ -2,7 +2,7 @@
 /* SCTP packet encoder (RFC 9260 §3): common header, DATA, SACK, INIT,
  * INIT ACK, COOKIE ECHO/ACK, HEARTBEAT/ACK chunks and the CRC32c of §6.8.
  * The inverse of decode/sctp.c. */
-#include "gen.h"
+#include "encode/enc.h"
 #include "sf_crc32c.h"
 
 #define SCTP_PARAM_HB_INFO	1	/* §3.3.5 Heartbeat Info */

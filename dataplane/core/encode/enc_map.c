@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* MAP argument and result encoders for the short message service (3GPP TS
  * 29.002 §12 and the ASN.1 of §17.7): the inverse of decode/map.c. */
-#include "gen.h"
+#include "encode/enc.h"
 
 void map_enc_address(struct gbuf *b, uint8_t tag, uint8_t toa, const char *digits)
 {

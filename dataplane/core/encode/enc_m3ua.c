@@ -2,7 +2,7 @@
 /* M3UA message encoder (RFC 4666 §3): common header, DATA with optional
  * Routing Context and Protocol Data, and the ASPSM/ASPTM management
  * messages that bring an ASP up. The inverse of decode/m3ua.c. */
-#include "gen.h"
+#include "encode/enc.h"
 
 #define M3UA_TAG_TRAFFIC_MODE 0x000B	/* RFC 4666 §3.8.1 Traffic Mode Type */
 
