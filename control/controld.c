@@ -95,6 +95,38 @@ static long long wall_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* One stderr line in one write, as the dataplane writes its own:
+ * ISO-8601 UTC time with milliseconds, level, program, message. */
+static void ctl_vmsg(const char *level, const char *fmt, va_list ap)
+{
+	char line[2048];
+	struct timespec ts;
+	struct tm tm;
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	n = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s smsfw-controld: ",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		     ts.tv_nsec / 1000000, level);
+	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	if (n > (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	fwrite(line, 1, (size_t)n, stderr);
+	fflush(stderr);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void ctl_msg(const char *level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctl_vmsg(level, fmt, ap);
+	va_end(ap);
+}
+
 /* Warnings are rate-limited (50 a second) so a flood of bad events cannot
  * flood the log; they never carry message text or full numbers. */
 __attribute__((format(printf, 2, 3)))
@@ -105,16 +137,14 @@ static void logw(struct daemon *d, const char *fmt, ...)
 
 	if (now != d->log_window) {
 		if (d->log_count > 50)
-			fprintf(stderr, "smsfw-controld: %d messages suppressed\n", d->log_count - 50);
+			ctl_msg("warning", "%d messages suppressed", d->log_count - 50);
 		d->log_window = now;
 		d->log_count = 0;
 	}
 	if (++d->log_count > 50)
 		return;
 	va_start(ap, fmt);
-	fputs("smsfw-controld: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	ctl_vmsg("warning", fmt, ap);
 	va_end(ap);
 }
 
@@ -465,9 +495,9 @@ static int check_publish(struct daemon *d)
 			if (!confirmed) {
 				if (!d->held) {
 					d->n.gen_held++;
-					fprintf(stderr, "smsfw-controld: ALARM: generation held: it would drop %zu of "
+					ctl_msg("warning", "ALARM: generation held: it would drop %zu of "
 						"%zu list entries (more than %u%%); the dataplanes keep their lists; "
-						"'smsfwctl lists confirm' publishes it\n", d->guard_total - total,
+						"'smsfwctl lists confirm' publishes it", d->guard_total - total,
 						d->guard_total, d->cfg.shrink_max_pct);
 				}
 				d->held = 1;
@@ -526,7 +556,7 @@ static int check_publish(struct daemon *d)
 		d->published_rev = b.rev;
 		memcpy(d->published_sha, b.sha, sizeof(d->published_sha));
 		if (d->verbose)
-			fprintf(stderr, "smsfw-controld: published generation %lld (%zu block, %zu allow, %zu shield)\n",
+			ctl_msg("notice", "published generation %lld (%zu block, %zu allow, %zu shield)",
 				v, b.n_block, b.n_allow, b.n_shield);
 	}
 	ctl_gen_free(&b);
@@ -807,12 +837,12 @@ int main(int argc, char **argv)
 	}
 	ctl_config_defaults(&d->cfg);
 	if (cfg_path && ctl_config_load(&d->cfg, cfg_path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "smsfw-controld: %s\n", err);
+		ctl_msg("error", "%s", err);
 		return 3;
 	}
 	ctl_config_env(&d->cfg);
 	if (o_redis && ctl_parse_hostport(&d->cfg.redis, o_redis) < 0) {
-		fprintf(stderr, "smsfw-controld: --redis: expected HOST:PORT\n");
+		ctl_msg("error", "--redis: expected HOST:PORT");
 		return 2;
 	}
 	if (o_redis)
@@ -825,7 +855,7 @@ int main(int argc, char **argv)
 		struct ctl_sentinel t;
 
 		if (ctl_sentinel_parse(&t, d->cfg.redis.sentinels, d->cfg.redis.master_name, err, sizeof(err)) < 0) {
-			fprintf(stderr, "smsfw-controld: %s\n", err);
+			ctl_msg("error", "%s", err);
 			return 2;
 		}
 	}
@@ -842,7 +872,7 @@ int main(int argc, char **argv)
 		long p = strtol(o_mport, &end, 10);
 
 		if (*end || p < 0 || p > 65535) {
-			fprintf(stderr, "smsfw-controld: --metrics-port: expected 0-65535 (0 off)\n");
+			ctl_msg("error", "--metrics-port: expected 0-65535 (0 off)");
 			return 2;
 		}
 		d->cfg.metrics_port = (int)p;
@@ -855,15 +885,15 @@ int main(int argc, char **argv)
 	if (d->cfg.metrics_port > 0) {
 		d->metrics = ctl_metrics_start(d->cfg.metrics_listen, d->cfg.metrics_port, err, sizeof(err));
 		if (!d->metrics) {
-			fprintf(stderr, "smsfw-controld: %s\n", err);
+			ctl_msg("error", "%s", err);
 			return 3;
 		}
 	}
 	if (d->verbose && d->cfg.redis.sentinels[0])
-		fprintf(stderr, "smsfw-controld: consumer %s, redis master \"%s\" through sentinels %s\n",
+		ctl_msg("notice", "consumer %s, redis master \"%s\" through sentinels %s",
 			d->cfg.consumer, d->cfg.redis.master_name, d->cfg.redis.sentinels);
 	else if (d->verbose)
-		fprintf(stderr, "smsfw-controld: consumer %s, redis %s:%d\n", d->cfg.consumer,
+		ctl_msg("notice", "consumer %s, redis %s:%d", d->cfg.consumer,
 			d->cfg.redis.host, d->cfg.redis.port);
 	while (!stop_flag) {
 		if (setup(d) == 0) {
