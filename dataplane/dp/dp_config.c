@@ -54,6 +54,8 @@ void dp_config_defaults(struct dp_config *c)
 	c->journal_max_mb = 256;
 	c->journal_fsync = 1;
 	c->heartbeat_s = 1;
+	c->dlv_ttl_s = 86400;
+	c->events_maxlen = 1000000;
 }
 
 static int parse_u64(const char *v, uint64_t min, uint64_t max, uint64_t *out)
@@ -308,6 +310,12 @@ int dp_config_set(struct dp_config *c, const char *sec, const char *key,
 		} else if (!strcmp(key, "redis_wait_replicas")) {
 			if (parse_u64(v, 0, 16, &u)) FAIL("control.redis_wait_replicas: '%s' is not 0..16", v);
 			c->redis_wait_replicas = (unsigned)u;
+		} else if (!strcmp(key, "dlv_ttl_s")) {
+			if (parse_u64(v, 60, 30 * 86400, &u)) FAIL("control.dlv_ttl_s: '%s' is not 60..2592000", v);
+			c->dlv_ttl_s = (unsigned)u;
+		} else if (!strcmp(key, "events_maxlen")) {
+			if (parse_u64(v, 1000, 1000000000, &u)) FAIL("control.events_maxlen: '%s' is not 1000..1000000000", v);
+			c->events_maxlen = (unsigned long)u;
 		} else if (!strcmp(key, "heartbeat_s")) {
 			if (parse_u64(v, 1, 3600, &u)) FAIL("control.heartbeat_s: '%s' is not 1..3600", v);
 			c->heartbeat_s = (unsigned)u;

@@ -65,6 +65,8 @@ struct dp_config {
 	char redis_master_name[64];	/* the master the sentinels monitor */
 	unsigned redis_wait_replicas;	/* WAIT for this many replicas per event batch */
 	unsigned heartbeat_s;
+	unsigned dlv_ttl_s;		/* delivery markers of protected senders */
+	unsigned long events_maxlen;	/* events stream cap (XADD MAXLEN ~) */
 	char journal[512];		/* event journal while Redis is away ("" none) */
 	unsigned journal_max_mb;	/* size cap */
 	unsigned journal_fsync;		/* 1: fsync after every spill */

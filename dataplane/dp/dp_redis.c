@@ -296,6 +296,8 @@ int dp_redis_start(struct dp_ctx *ctx, unsigned wait_ms, char *err, size_t errle
 	sc.wait_replicas = ctx->cfg.redis_wait_replicas;
 	sc.dp_id = ctx->cfg.id;
 	sc.heartbeat_ms = ctx->cfg.heartbeat_s * 1000;
+	sc.dlv_ttl_s = ctx->cfg.dlv_ttl_s;
+	sc.stream_maxlen = ctx->cfg.events_maxlen;
 	sc.heartbeat_ttl_s = ctx->cfg.heartbeat_s * 10 > 10 ? ctx->cfg.heartbeat_s * 10 : 10;
 	sc.on_generation = on_generation;
 	sc.on_rules = on_rules;

@@ -29,6 +29,8 @@ CASES = [
      "smsfw: {ini}:4: rates.fanout_max: '-4' is not a whole number in 0..100000000"),
     ("bad quiet hours", "[policy]\nquiet_hours = 25:00-07:00\n", [],
      "smsfw: {ini}:2: policy.quiet_hours: '25:00-07:00' is not HH:MM-HH:MM (start != end) or off"),
+    ("delivery marker TTL out of range", "[control]\nredis_host = 127.0.0.1\ndlv_ttl_s = 5\n", [],
+     "smsfw: {ini}:3: control.dlv_ttl_s: '5' is not 60..2592000"),
     ("bad redis port", "[control]\nredis_host = 127.0.0.1\nredis_port = 70000\n", [],
      "smsfw: {ini}:3: control.redis_port: '70000' is not 1..65535"),
     ("sentinel without a port", "[control]\nredis_sentinels = 10.0.0.5:26379, 10.0.0.6\n", [],

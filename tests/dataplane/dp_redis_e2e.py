@@ -189,6 +189,25 @@ def run_test(a, work, procs):
     T.check("version" in hb and "boot" in hb and "c.dpclient.events_sent" in hb,
             "Redis: heartbeat hash {smsfw}:dp:dptest")
 
+    # 1b. delivery markers only for protected senders, with the configured TTL
+    ttl_ini = os.path.join(work, "ttl.ini")
+    with open(ttl_ini, "w") as f:
+        f.write("[dataplane]\nid = dpttl\n[control]\nredis_host = 127.0.0.1\nredis_port = %d\n"
+                "dlv_ttl_s = 3600\n[policy]\nprotected = %s\n" % (port, T.PROTECTED))
+    n_pcap, n_truth = T.gen(a.gen, os.path.join(work, "n"), ["--messages", "60", "--seed", "43",
+                                                             "--mix", "notice=1,ham=1"])
+    before = set(r.cmd("KEYS", "{smsfw}:dlv:*") or [])
+    run = T.run_smsfw(a.smsfw, ["--offline", n_pcap, "--config", ttl_ini, "--bundle", bundle],
+                      os.path.join(work, "n-out"))
+    T.check_eq(run.rc, 0, "N: exit code")
+    dlv = sorted(set(r.cmd("KEYS", "{smsfw}:dlv:*") or []) - before)
+    protected = {p.split(":")[0] for p in T.PROTECTED.split(", ")}
+    T.check(len(dlv) > 0, "N: delivery markers written for the notices")
+    T.check_eq([k for k in dlv if k.split(":")[-1] not in protected], [],
+               "N: markers only for protected senders")
+    ttls = [int(r.cmd("TTL", k)) for k in dlv]
+    T.check(all(3500 < t <= 3600 for t in ttls), "N: markers expire after dlv_ttl_s = 3600: %s" % ttls[:5])
+
     # 2. a message from a blocked number
     numbers = [n for n in want_blocked if n.isdigit()]
     if not T.check(numbers, "a blocked number (digits) to send from"):
