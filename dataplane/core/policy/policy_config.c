@@ -338,6 +338,8 @@ static const struct u32_key u32_keys[] = {
 	K("tables", imsi_max, 8, 1u << 26),
 	K("tables", shields_max, 8, 1u << 24),
 	K("tables", recipients_max, 8, 1u << 26),
+	K("tables", subscribers, 0, 2000000000),
+	{ "tables", "memory_mb", offsetof(struct policy_config, tables_memory_mb), 0, 1u << 20 },
 	K("tables", sketch_width, 64, 1u << 24),
 	K("tables", sketch_bloom_bits, 64, 1u << 30),
 	K("tables", imsi_ttl_s, 1, 30 * 86400),
@@ -345,6 +347,73 @@ static const struct u32_key u32_keys[] = {
 	K("tables", shield_ttl_s, 1, 30 * 86400),
 };
 #undef K
+
+/* Bytes per entry of the learned tables (policy_state.c): the IMSI table
+ * is per lcore and counted once here. */
+#define TBL_B_SENDER	48u
+#define TBL_B_PAIR	40u
+#define TBL_B_RECIPIENT	32u
+#define TBL_B_IMSI	88u
+#define TBL_MAX		(1u << 26)
+
+static uint32_t pow2_at_least(uint64_t n, uint32_t min)
+{
+	uint32_t p = min;
+
+	while (p < n && p < TBL_MAX)
+		p <<= 1;
+	return p;
+}
+
+/* Size the learned tables the operator did not size by hand from the
+ * subscriber population: every subscriber may send in a day (senders),
+ * two (sender, recipient) pairs each in the pair and fan-out windows,
+ * a quarter of them receiving within a recipient window, and an SRI-SM
+ * IMSI for one in eight per lcore within imsi_ttl_s. Within memory_mb the
+ * largest derived table is halved until the total fits: fewer entries
+ * only mean more (counted) refusals and evictions, never a lost verdict
+ * rule. Order-independent: run after every [tables] key. */
+static void size_tables(struct policy_config *c)
+{
+	const uint64_t n = c->subscribers;
+	uint32_t *t[4] = { &c->senders_max, &c->pairs_max, &c->recipients_max, &c->imsi_max };
+	const uint32_t bpe[4] = { TBL_B_SENDER, TBL_B_PAIR, TBL_B_RECIPIENT, TBL_B_IMSI };
+	const uint32_t min[4] = { 8, 8, 64, 8 };
+
+	if (!n)
+		return;
+	if (!(c->tables_explicit & POLICY_TBL_SENDERS))
+		c->senders_max = pow2_at_least(n, 8);
+	if (!(c->tables_explicit & POLICY_TBL_PAIRS))
+		c->pairs_max = pow2_at_least(2 * n, 8);
+	if (!(c->tables_explicit & POLICY_TBL_RECIPIENTS))
+		c->recipients_max = pow2_at_least(n / 4, 64);
+	if (!(c->tables_explicit & POLICY_TBL_IMSI))
+		c->imsi_max = pow2_at_least(n / 8, 8);
+	if (!c->tables_memory_mb)
+		return;
+	for (;;) {
+		uint64_t total = 0, big = 0;
+		int k = -1;
+
+		for (int i = 0; i < 4; i++) {
+			uint64_t b = (uint64_t)*t[i] * bpe[i];
+
+			total += b;
+			if (!(c->tables_explicit & (1u << i)) && *t[i] > min[i] && b > big) {
+				big = b;
+				k = i;
+			}
+		}
+		if (total <= (uint64_t)c->tables_memory_mb << 20 || k < 0)
+			return;
+		*t[k] >>= 1;
+	}
+}
+
+static const uint8_t tbl_bit_of[] = { POLICY_TBL_SENDERS, POLICY_TBL_PAIRS, POLICY_TBL_RECIPIENTS,
+				      POLICY_TBL_IMSI };
+static const char *const tbl_key_of[] = { "senders_max", "pairs_max", "recipients_max", "imsi_max" };
 
 int policy_config_set(struct policy_config *c, const char *section,
 		      const char *key, const char *value, char *err, size_t errlen)
@@ -364,6 +433,12 @@ int policy_config_set(struct policy_config *c, const char *section,
 		if (parse_u32(value, k->max, &x) || x < k->min)
 			FAIL("%s: '%s' is not a whole number in %u..%u", name, value, k->min, k->max);
 		memcpy((char *)c + k->off, &x, sizeof(x));
+		if (strcmp(section, "tables") == 0) {
+			for (unsigned j = 0; j < sizeof(tbl_key_of) / sizeof(tbl_key_of[0]); j++)
+				if (strcmp(key, tbl_key_of[j]) == 0)
+					c->tables_explicit |= tbl_bit_of[j];
+			size_tables(c);
+		}
 		return 0;
 	}
 

@@ -65,7 +65,16 @@ struct policy_config {
 
 	/* [tables] */
 	uint32_t senders_max, pairs_max, imsi_max, shields_max, recipients_max;
+	/* the learned tables sized from the population: senders_max,
+	 * pairs_max, recipients_max and imsi_max not set explicitly follow
+	 * subscribers (0: the fixed defaults) within memory_mb (0: no cap) */
+	uint32_t subscribers, tables_memory_mb;
+	uint8_t tables_explicit;	/* POLICY_TBL_* set by their own key */
 	uint32_t sketch_width, sketch_bloom_bits;
+#define POLICY_TBL_SENDERS	0x01
+#define POLICY_TBL_PAIRS	0x02
+#define POLICY_TBL_RECIPIENTS	0x04
+#define POLICY_TBL_IMSI		0x08
 	uint32_t imsi_ttl_s, sri_window_s, shield_ttl_s;
 
 	/* [geo] */

@@ -202,6 +202,50 @@ static void state_capacities(void)
 	policy_state_free(st);
 }
 
+/* [tables] subscribers sizes the learned tables not sized by hand, in any
+ * key order, within memory_mb by halving the largest derived one */
+static void population_sizing(void)
+{
+	struct policy_config c;
+	char err[128];
+
+#define SET(k, v) CHECK_INT(policy_config_set(&c, "tables", k, v, err, sizeof(err)), 0)
+	policy_config_defaults(&c);
+	SET("subscribers", "10000000");
+	CHECK_INT(c.senders_max, 16777216);	/* 2^24 >= 10 M */
+	CHECK_INT(c.pairs_max, 33554432);	/* 2^25 >= 20 M */
+	CHECK_INT(c.recipients_max, 4194304);	/* 2^22 >= 2.5 M */
+	CHECK_INT(c.imsi_max, 2097152);		/* 2^21 >= 1.25 M */
+	/* an explicit size stays, before or after subscribers */
+	policy_config_defaults(&c);
+	SET("pairs_max", "1000");
+	SET("subscribers", "1000000");
+	CHECK_INT(c.pairs_max, 1000);
+	CHECK_INT(c.senders_max, 1048576);
+	SET("senders_max", "4096");
+	CHECK_INT(c.senders_max, 4096);
+	/* 10 M within 1 GiB: 768 + 1280 + 128 + 176 MiB do not fit; the largest
+	 * (pairs, then senders, ...) halve until the total is <= 1024 MiB */
+	policy_config_defaults(&c);
+	SET("memory_mb", "1024");
+	SET("subscribers", "10000000");
+	{
+		uint64_t total = (uint64_t)c.senders_max * 48 + (uint64_t)c.pairs_max * 40 +
+				 (uint64_t)c.recipients_max * 32 + (uint64_t)c.imsi_max * 88;
+
+		CHECK(total <= 1024ull << 20);
+		CHECK(total > 512ull << 20);	/* halving stops as soon as it fits */
+		CHECK_INT(c.senders_max, 8388608);
+		CHECK_INT(c.pairs_max, 8388608);
+	}
+	/* 0: the fixed defaults */
+	policy_config_defaults(&c);
+	SET("subscribers", "0");
+	CHECK_INT(c.senders_max, 131072);
+	CHECK_INT(policy_config_set(&c, "tables", "memory_mb", "-1", err, sizeof(err)), -1);
+#undef SET
+}
+
 int main(void)
 {
 	RUN(defaults);
@@ -209,5 +253,6 @@ int main(void)
 	RUN(bad_values);
 	RUN(cross_checks);
 	RUN(state_capacities);
+	RUN(population_sizing);
 	return TEST_SUMMARY();
 }
