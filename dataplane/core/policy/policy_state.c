@@ -560,12 +560,40 @@ static int over(uint32_t limit, uint32_t count, uint32_t id, struct policy_behav
 	return 0;
 }
 
+void policy_state_keys(const char *sender, const char *recipient, struct policy_keys *k)
+{
+	size_t sl = sender ? strlen(sender) : 0, rl = recipient ? strlen(recipient) : 0;
+
+	k->ks = sl ? pu_hash(sender, sl, 0x53454e44ULL) : 0;
+	k->ks_stable = sl ? pu_hash_stable(sender, sl, 0x53454e44ULL) : 0;
+	k->kr = rl ? pu_hash(recipient, rl, 0x52435054ULL) : 0;
+	k->kr_stable = rl ? pu_hash_stable(recipient, rl, 0x52435054ULL) : 0;
+}
+
+uint64_t policy_state_key(const char *recipient)
+{
+	size_t rl = recipient ? strlen(recipient) : 0;
+
+	return rl ? pu_hash(recipient, rl, 0x52435054ULL) : 0;
+}
+
 uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_config *c,
 				const char *sender, const char *recipient, uint64_t fp,
 				uint64_t now_ns, struct policy_behaviour *out)
 {
+	struct policy_keys k;
+
+	policy_state_keys(sender, recipient, &k);
+	return policy_state_behaviour_keys(st, c, &k, fp, now_ns, out);
+}
+
+uint32_t policy_state_behaviour_keys(struct policy_state *st, const struct policy_config *c,
+				     const struct policy_keys *k, uint64_t fp, uint64_t now_ns,
+				     struct policy_behaviour *out)
+{
 	struct policy_shared *sh = shared_of(st);
-	uint64_t now_s = now_ns / NS, ks, kr = 0, ks_stable, kr_stable = 0;
+	uint64_t now_s = now_ns / NS, ks = k->ks, kr = k->kr, ks_stable = k->ks_stable,
+		 kr_stable = k->kr_stable;
 	uint32_t now_min = (uint32_t)(now_s / 60) + 1;
 	struct sslot *s;
 	int burst_over = 0;
@@ -579,15 +607,10 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 	uint32_t hour_n, day_n, fan_n;
 
 	memset(out, 0, sizeof(*out));
-	if (!sender || !*sender || !sh)
+	/* the sketches see secret-free hashes (ks_stable, kr_stable): their
+	 * estimates decide */
+	if (!ks || !sh)
 		return 0;
-	ks = pu_hash(sender, strlen(sender), 0x53454e44ULL);
-	if (recipient && *recipient)
-		kr = pu_hash(recipient, strlen(recipient), 0x52435054ULL);
-	/* the sketches see secret-free hashes: their estimates decide */
-	ks_stable = pu_hash_stable(sender, strlen(sender), 0x53454e44ULL);
-	if (recipient && *recipient)
-		kr_stable = pu_hash_stable(recipient, strlen(recipient), 0x52435054ULL);
 
 	/* per sender: token bucket, hour and local-day windows; a sender idle
 	 * for a day has nothing left to count */
@@ -668,19 +691,27 @@ uint32_t policy_state_recipient(struct policy_state *st, const struct policy_con
 				const char *recipient, const char *sender, unsigned flags,
 				uint64_t now_ns, struct policy_behaviour *out)
 {
+	struct policy_keys k;
+
+	policy_state_keys(sender, NULL, &k);
+	return policy_state_recipient_keys(st, c, &k, policy_state_key(recipient), flags, now_ns, out);
+}
+
+uint32_t policy_state_recipient_keys(struct policy_state *st, const struct policy_config *c,
+				     const struct policy_keys *k, uint64_t kr, unsigned flags,
+				     uint64_t now_ns, struct policy_behaviour *out)
+{
 	struct policy_shared *sh = shared_of(st);
 	uint32_t w = c->recipient_window_s ? c->recipient_window_s : 1;
 	uint32_t win = (uint32_t)(now_ns / NS / w) + 1;
 	uint32_t now_min = (uint32_t)(now_ns / NS / 60) + 1;
 	uint32_t ttl_min = (w > c->pair_window_s ? w : c->pair_window_s) / 60 + 2;
 	uint32_t msgs, senders, allowed = 0;
-	uint64_t kr;
 	struct rslot *r;
 
 	memset(out, 0, sizeof(*out));
-	if (!recipient || !*recipient || !sh)
+	if (!kr || !sh)
 		return 0;
-	kr = pu_hash(recipient, strlen(recipient), 0x52435054ULL);
 	r = slot_get(sh->r, sizeof(*sh->r), sh->rmask, kr, win, &sh->rst);
 	if (!r)
 		return 0;
@@ -694,8 +725,8 @@ uint32_t policy_state_recipient(struct policy_state *st, const struct policy_con
 			allowed = cell_get(&r->allowed, win);
 	}
 	senders = cell_get(&r->senders, win);
-	if (sender && *sender) {
-		uint64_t ks = pu_hash(sender, strlen(sender), 0x53454e44ULL);
+	if (k->ks) {
+		uint64_t ks = k->ks;
 		struct pslot *p = slot_get(sh->p, sizeof(*sh->p), sh->pmask, mix2(ks, kr),
 					   now_min > ttl_min ? now_min - ttl_min : 0, &sh->pst);
 
