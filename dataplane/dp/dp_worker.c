@@ -53,7 +53,8 @@ static void note_part(struct dp_sink_ctx *s, const struct sf_part_verdict *v)
 		s->w->st.by_policy[dp_policy_slot(v->pv.policy_id)][v->pv.verdict]++;
 	if (s->w->enf)
 		dp_enforce_note_part(s->w->enf, s->ctx, v);
-	if (v->pv.verdict != SF_VERDICT_PASS && s->clen < sizeof(s->comment) - 1) {
+	/* the pcapng comment: only when there is a pcapng to write */
+	if (v->pv.verdict != SF_VERDICT_PASS && s->ctx->cfg.pcapng[0] && s->clen < sizeof(s->comment) - 1) {
 		n = sf_engine_verdict_comment(v, s->comment + s->clen, sizeof(s->comment) - s->clen);
 		if (n > 0)
 			s->clen += (size_t)n;

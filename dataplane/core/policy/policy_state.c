@@ -534,6 +534,39 @@ static uint32_t ecms(uint64_t *rows, uint64_t mask, uint64_t x, uint32_t win, in
 	return min;
 }
 
+static void sketch_prefetch(const uint64_t *rows, uint64_t mask, uint64_t x)
+{
+	for (uint32_t r = 0; r < SKETCH_DEPTH; r++)
+		__builtin_prefetch(rows + (size_t)r * (mask + 1) +
+				   (pu_mix64(x + (r + 1) * 0x9e3779b97f4a7c15ULL) & mask), 1);
+}
+
+void policy_state_prefetch(struct policy_state *st, const struct policy_keys *k, uint64_t kr_bomb,
+			   uint64_t fp)
+{
+	struct policy_shared *sh = shared_of(st);
+
+	if (!sh)
+		return;
+	if (k->ks) {
+		__builtin_prefetch(&sh->s[k->ks & sh->smask], 1);
+		if (k->kr)
+			__builtin_prefetch(&sh->p[mix2(k->ks, k->kr) & sh->pmask], 1);
+		if (kr_bomb && kr_bomb != k->kr)
+			__builtin_prefetch(&sh->p[mix2(k->ks, kr_bomb) & sh->pmask], 1);
+	}
+	if (kr_bomb)
+		__builtin_prefetch(&sh->r[kr_bomb & sh->rmask], 1);
+	if (fp && k->ks) {
+		sketch_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_SENDERS, k->ks_stable));
+		sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_SENDERS);
+		if (k->kr) {
+			sketch_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_RECIPIENTS, k->kr_stable));
+			sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_RECIPIENTS);
+		}
+	}
+}
+
 /* Token bucket as GCRA (ITU-T I.371): one word, the theoretical arrival
  * time; a message conforms if it is at most tau ahead of now. 1 if over. */
 static int gcra_over(uint64_t *tat, uint64_t now, uint64_t t, uint64_t tau)
