@@ -760,8 +760,6 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 		pl->st.non_sctp++;
 		return;
 	}
-	if (l3.l4.len >= 4)	/* what the distributor hashed (sf_flow_assoc_hash) */
-		rec->flow_hash = assoc_hash(l3.src, l3.dst, sf_rd16(l3.l4.p), sf_rd16(l3.l4.p + 2));
 	if (l3.is_fragment) {
 		/* RFC 791 §3.2 / RFC 8200 §4.5: the receiving host reassembles */
 		pl->st.ip_fragments++;
@@ -954,6 +952,13 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 	sink_items((void *)sink, rec);
 	pl->flush = NULL;
 	return pk.n_sms;
+}
+
+uint32_t sf_pkt_rec_flow_hash(const struct sf_pkt_rec *rec)
+{
+	if (!rec->sctp_ok || rec->ip_reassembled)
+		return 0;
+	return assoc_hash(rec->src, rec->dst, rec->sport, rec->dport);
 }
 
 uint32_t sf_flow_assoc_hash(const uint8_t *p, size_t len, int linktype)

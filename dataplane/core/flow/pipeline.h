@@ -147,7 +147,6 @@ struct sf_pkt_rec {
 	uint16_t sport, dport;
 	uint32_t vtag;
 	uint64_t assoc_id;		/* association-direction (sf_sms.assoc_id) */
-	uint32_t flow_hash;		/* sf_flow_assoc_hash of the frame, 0 if not SCTP */
 	/* DATA / I-DATA chunks in wire order */
 	unsigned n_chunks;
 	struct sf_pkt_chunk chunk[SF_PKT_CHUNKS_MAX];
@@ -189,6 +188,11 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
  * directions (addresses and ports ordered), 0 for anything else: what the
  * dataplane distributes packets to workers by. */
 uint32_t sf_flow_assoc_hash(const uint8_t *p, size_t len, int linktype);
+
+/* The same hash from a decoded record (sf_pkt_rec_flow_hash), computed
+ * on demand: equal to sf_flow_assoc_hash of the frame when the record has
+ * an SCTP packet that was not IP-reassembled, else 0. */
+uint32_t sf_pkt_rec_flow_hash(const struct sf_pkt_rec *rec);
 
 /* Expire idle state; bounded work (budget entries per table). */
 void sf_pipeline_expire(struct sf_pipeline *pl, uint64_t now_ns, unsigned budget);
