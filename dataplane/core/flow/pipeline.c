@@ -289,7 +289,7 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 {
 	struct map_forward_sm fs;
 	struct tpdu_view tv;
-	struct sf_sms *sp;
+	struct sf_sms *s;
 	char *text;
 	enum sf_err e;
 	int n;
@@ -301,104 +301,103 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	}
 	if (!pl_room(pl, 1))
 		return;
-	sp = &pl->rec.sms[pl->rec.n_sms];
+	s = &pl->rec.sms[pl->rec.n_sms];
 	text = pl->text[pl->rec.n_sms];
-#define s (*sp)
-	memset(&s, 0, sizeof(s));
-	s.frame = pk->frame;
-	s.ts_ns = pk->ts_ns;
-	s.assoc_id = pk->assoc_id;
-	s.tsn = pk->tsn;
-	s.stream = pk->sid;
-	s.chunk_index = pk->chunk_index;
-	s.retransmission = pk->retrans;
-	s.ip_version = pk->ip_version;
-	memcpy(s.src_ip, pk->src, 16);
-	memcpy(s.dst_ip, pk->dst, 16);
-	s.opc = pk->opc;
-	s.dpc = pk->dpc;
-	s.sls = pk->sls;
-	s.calling_ssn = sc->calling.ssn;
-	s.called_ssn = sc->called.ssn;
-	copy_digits(s.calling_gt, sizeof(s.calling_gt), sc->calling.gt.digits);
-	copy_digits(s.called_gt, sizeof(s.called_gt), sc->called.gt.digits);
-	s.tcap_type = tc->type;
-	s.has_otid = tc->has_otid;
-	s.has_dtid = tc->has_dtid;
-	s.otid = tc->otid_u32;
-	s.dtid = tc->dtid_u32;
-	s.invoke_id = comp->invoke_id;
+	memset(s, 0, sizeof(*s));
+	s->frame = pk->frame;
+	s->ts_ns = pk->ts_ns;
+	s->assoc_id = pk->assoc_id;
+	s->tsn = pk->tsn;
+	s->stream = pk->sid;
+	s->chunk_index = pk->chunk_index;
+	s->retransmission = pk->retrans;
+	s->ip_version = pk->ip_version;
+	memcpy(s->src_ip, pk->src, 16);
+	memcpy(s->dst_ip, pk->dst, 16);
+	s->opc = pk->opc;
+	s->dpc = pk->dpc;
+	s->sls = pk->sls;
+	s->calling_ssn = sc->calling.ssn;
+	s->called_ssn = sc->called.ssn;
+	copy_digits(s->calling_gt, sizeof(s->calling_gt), sc->calling.gt.digits);
+	copy_digits(s->called_gt, sizeof(s->called_gt), sc->called.gt.digits);
+	s->tcap_type = tc->type;
+	s->has_otid = tc->has_otid;
+	s->has_dtid = tc->has_dtid;
+	s->otid = tc->otid_u32;
+	s->dtid = tc->dtid_u32;
+	s->invoke_id = comp->invoke_id;
 
-	s.map_version = (uint8_t)version;
-	s.map_ac = tc->has_ac && tc->ac_is_map ? tc->map_ac : d ? d->map_ac : 0;
+	s->map_version = (uint8_t)version;
+	s->map_ac = tc->has_ac && tc->ac_is_map ? tc->map_ac : d ? d->map_ac : 0;
 	if (version == 3)
-		s.op = comp->opcode == SF_MAP_OP_MT_FORWARD_SM ? SF_OP_MT_FORWARD_SM : SF_OP_MO_FORWARD_SM;
+		s->op = comp->opcode == SF_MAP_OP_MT_FORWARD_SM ? SF_OP_MT_FORWARD_SM : SF_OP_MO_FORWARD_SM;
 	else
-		s.op = SF_OP_FORWARD_SM;
-	s.direction = (uint8_t)map_forward_sm_direction(comp->opcode, version, &fs);
-	s.da_type = fs.da_type;
-	s.oa_type = fs.oa_type;
-	copy_digits(s.sm_rp_da, sizeof(s.sm_rp_da), fs.da);
-	copy_digits(s.sm_rp_oa, sizeof(s.sm_rp_oa), fs.oa);
+		s->op = SF_OP_FORWARD_SM;
+	s->direction = (uint8_t)map_forward_sm_direction(comp->opcode, version, &fs);
+	s->da_type = fs.da_type;
+	s->oa_type = fs.oa_type;
+	copy_digits(s->sm_rp_da, sizeof(s->sm_rp_da), fs.da);
+	copy_digits(s->sm_rp_oa, sizeof(s->sm_rp_oa), fs.oa);
 	if (fs.da_type == SF_DA_LMSI)
-		resolve_lmsi(pl, d, &fs, s.da_imsi, sizeof(s.da_imsi));
+		resolve_lmsi(pl, d, &fs, s->da_imsi, sizeof(s->da_imsi));
 
 	e = tpdu_decode(fs.sm_rp_ui.p, fs.sm_rp_ui.len,
-			s.direction == SF_DIR_MT ? SF_DIR_MT : SF_DIR_MO, &tv);
+			s->direction == SF_DIR_MT ? SF_DIR_MT : SF_DIR_MO, &tv);
 	if (e) {
 		pl_err(pl, e);
 		return;
 	}
 	/* out of spec, shown by receivers: decoded, scanned, counted, flagged */
 	if (fs.anomalies & MAP_ANOM_UI_OVERSIZE) {
-		s.anomalies |= SF_ANOM_UI_OVERSIZE;
+		s->anomalies |= SF_ANOM_UI_OVERSIZE;
 		pl_err(pl, SF_E_MAP_SM_RP_UI_OVERSIZE);
 	}
 	if (fs.anomalies & MAP_ANOM_UI_CONSTRUCTED) {
-		s.anomalies |= SF_ANOM_UI_CONSTRUCTED;
+		s->anomalies |= SF_ANOM_UI_CONSTRUCTED;
 		pl_err(pl, SF_E_MAP_SM_RP_UI_CONSTRUCTED);
 	}
 	if (tv.anomalies & TPDU_ANOM_UDL_OVER_MAX) {
-		s.anomalies |= SF_ANOM_UDL_OVER_MAX;
+		s->anomalies |= SF_ANOM_UDL_OVER_MAX;
 		pl_err(pl, SF_E_TPDU_UDL_TOO_LONG);
 	}
 	if (tv.anomalies & TPDU_ANOM_UD_SHORT) {
-		s.anomalies |= SF_ANOM_UD_SHORT;
+		s->anomalies |= SF_ANOM_UD_SHORT;
 		pl_err(pl, SF_E_TPDU_UD_SHORT);
 	}
-	s.mti = tv.mti;
-	s.tp_first_octet = tv.first_octet;
-	s.tp_mr = tv.mr;
-	s.tp_pid = tv.pid;
-	s.tp_dcs = tv.dcs;
-	s.charset = tv.charset;
-	s.srr = tv.srr;
-	s.tp_addr_alnum = tv.addr.alnum;
-	s.tp_addr_ton = tv.addr.ton;
-	s.tp_addr_npi = tv.addr.npi;
+	s->mti = tv.mti;
+	s->tp_first_octet = tv.first_octet;
+	s->tp_mr = tv.mr;
+	s->tp_pid = tv.pid;
+	s->tp_dcs = tv.dcs;
+	s->charset = tv.charset;
+	s->srr = tv.srr;
+	s->tp_addr_alnum = tv.addr.alnum;
+	s->tp_addr_ton = tv.addr.ton;
+	s->tp_addr_npi = tv.addr.npi;
 	/* by TPDU type, not MTI: an MT TPDU with reserved MTI 3 is a
 	 * DELIVER (TS 23.040 §9.2.3.1) */
 	if (tv.type == TPDU_DELIVER)
-		copy_digits(s.tp_oa, sizeof(s.tp_oa), tv.addr.text);
+		copy_digits(s->tp_oa, sizeof(s->tp_oa), tv.addr.text);
 	else if (tv.type == TPDU_SUBMIT)
-		copy_digits(s.tp_da, sizeof(s.tp_da), tv.addr.text);
+		copy_digits(s->tp_da, sizeof(s->tp_da), tv.addr.text);
 	if (tv.type == TPDU_DELIVER)
-		s.mti = SF_TP_MTI_DELIVER;
-	s.has_concat = tv.has_concat;
-	s.concat_ref = tv.concat_ref;
-	s.concat_ref16 = tv.concat_ref16;
-	s.concat_total = tv.concat_total;
-	s.concat_seq = tv.concat_seq;
-	s.has_ports = tv.has_ports;
-	s.dst_port = tv.dst_port;
-	s.src_port = tv.src_port;
-	s.data = tv.text_bytes.p;
-	s.data_len = tv.text_bytes.len;
+		s->mti = SF_TP_MTI_DELIVER;
+	s->has_concat = tv.has_concat;
+	s->concat_ref = tv.concat_ref;
+	s->concat_ref16 = tv.concat_ref16;
+	s->concat_total = tv.concat_total;
+	s->concat_seq = tv.concat_seq;
+	s->has_ports = tv.has_ports;
+	s->dst_port = tv.dst_port;
+	s->src_port = tv.src_port;
+	s->data = tv.text_bytes.p;
+	s->data_len = tv.text_bytes.len;
 
-	n = tpdu_text_utf8(&tv, text, PL_TEXT_MAX, &s.text_replaced);
+	n = tpdu_text_utf8(&tv, text, PL_TEXT_MAX, &s->text_replaced);
 	if (n >= 0) {
-		s.text = text;
-		s.text_len = (size_t)n;
+		s->text = text;
+		s->text_len = (size_t)n;
 		if (tv.nl_unknown)	/* an unknown table: decoded with the default one */
 			pl_err(pl, SF_E_TEXT_NL_UNKNOWN);
 	} else if (n == SF_E_TPDU_BINARY) {
@@ -406,18 +405,17 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 		int m = data_text_decode(tv.text_bytes.p, tv.text_bytes.len, text, PL_TEXT_MAX);
 
 		if (m > 0) {
-			s.data_text = text;
-			s.data_text_len = (size_t)m;
+			s->data_text = text;
+			s->data_text_len = (size_t)m;
 			pl->st.data_as_text++;
 		}
 	} else if (n != SF_E_TPDU_COMPRESSED) {
 		pl_err(pl, n);	/* compressed (TS 23.042) is reported as data, like 8-bit */
 	}
-	pl->st.text_replaced += s.text_replaced;
+	pl->st.text_replaced += s->text_replaced;
 	pl->st.sms_parts++;
-	pl->st.sms_by_op[s.op & 3]++;
-	pl->st.sms_by_charset[s.charset & 3]++;
-#undef s
+	pl->st.sms_by_op[s->op & 3]++;
+	pl->st.sms_by_charset[s->charset & 3]++;
 	pk->n_sms++;
 	if (pk->chunk_index < SF_PKT_CHUNKS_MAX)
 		pl->rec.chunk[pk->chunk_index].n_sms++;
@@ -428,7 +426,7 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 			   const struct sccp_view *sc, int opcode, int is_result,
 			   const struct tcap_component *comp, struct pl_dialogue *d)
 {
-	struct sf_map_event *evp;
+	struct sf_map_event *ev;
 	enum sf_err e = SF_OK;
 
 	if (opcode != SF_MAP_OP_SRI_SM && (is_result || (opcode != SF_MAP_OP_REPORT_SM_DELIVERY &&
@@ -436,22 +434,21 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		return;
 	if (!pl_room(pl, 0))
 		return;
-	evp = &pl->rec.ev[pl->rec.n_events];
-#define ev (*evp)
-	memset(&ev, 0, sizeof(ev));
-	ev.frame = pk->frame;
-	ev.ts_ns = pk->ts_ns;
-	ev.assoc_id = pk->assoc_id;
-	ev.retransmission = pk->retrans;
-	copy_digits(ev.calling_gt, sizeof(ev.calling_gt), sc->calling.gt.digits);
+	ev = &pl->rec.ev[pl->rec.n_events];
+	memset(ev, 0, sizeof(*ev));
+	ev->frame = pk->frame;
+	ev->ts_ns = pk->ts_ns;
+	ev->assoc_id = pk->assoc_id;
+	ev->retransmission = pk->retrans;
+	copy_digits(ev->calling_gt, sizeof(ev->calling_gt), sc->calling.gt.digits);
 	if (opcode == SF_MAP_OP_SRI_SM && !is_result) {
 		struct map_sri_sm_arg a;
 
 		e = map_sri_sm_arg_decode(comp->param.p, comp->param.len, &a);
-		ev.kind = SF_MAP_EV_SRI_SM_ARG;
+		ev->kind = SF_MAP_EV_SRI_SM_ARG;
 		if (!e) {
-			copy_digits(ev.msisdn, sizeof(ev.msisdn), a.msisdn.digits);
-			copy_digits(ev.sca, sizeof(ev.sca), a.sca.digits);
+			copy_digits(ev->msisdn, sizeof(ev->msisdn), a.msisdn.digits);
+			copy_digits(ev->sca, sizeof(ev->sca), a.sca.digits);
 			if (d && !pk->retrans)
 				copy_digits(d->sri_msisdn, sizeof(d->sri_msisdn), a.msisdn.digits);
 		}
@@ -459,36 +456,36 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		struct map_sri_sm_res r;
 
 		e = map_sri_sm_res_decode(comp->param.p, comp->param.len, &r);
-		ev.kind = SF_MAP_EV_SRI_SM_RES;
+		ev->kind = SF_MAP_EV_SRI_SM_RES;
 		if (!e) {
-			copy_digits(ev.imsi, sizeof(ev.imsi), r.imsi);
-			copy_digits(ev.sca, sizeof(ev.sca), r.nnn.digits);
+			copy_digits(ev->imsi, sizeof(ev->imsi), r.imsi);
+			copy_digits(ev->sca, sizeof(ev->sca), r.nnn.digits);
 			if (r.has_lmsi) {
-				ev.has_lmsi = 1;
-				memcpy(ev.lmsi, r.lmsi, 4);
+				ev->has_lmsi = 1;
+				memcpy(ev->lmsi, r.lmsi, 4);
 				if (!pk->retrans)
 					sf_pipeline_learn_lmsi(pl, r.lmsi, r.imsi, pk->ts_ns);
 			}
 			if (d)	/* the result does not repeat the MSISDN: the invoke had it */
-				copy_digits(ev.msisdn, sizeof(ev.msisdn), d->sri_msisdn);
+				copy_digits(ev->msisdn, sizeof(ev->msisdn), d->sri_msisdn);
 		}
 	} else if (opcode == SF_MAP_OP_REPORT_SM_DELIVERY && !is_result) {
 		struct map_report_sm_ds_arg a;
 
 		e = map_report_sm_ds_arg_decode(comp->param.p, comp->param.len, &a);
-		ev.kind = SF_MAP_EV_REPORT_SM_DS;
+		ev->kind = SF_MAP_EV_REPORT_SM_DS;
 		if (!e) {
-			copy_digits(ev.msisdn, sizeof(ev.msisdn), a.msisdn.digits);
-			copy_digits(ev.sca, sizeof(ev.sca), a.sca.digits);
+			copy_digits(ev->msisdn, sizeof(ev->msisdn), a.msisdn.digits);
+			copy_digits(ev->sca, sizeof(ev->sca), a.sca.digits);
 		}
 	} else if (opcode == SF_MAP_OP_ALERT_SC && !is_result) {
 		struct map_alert_sc_arg a;
 
 		e = map_alert_sc_arg_decode(comp->param.p, comp->param.len, &a);
-		ev.kind = SF_MAP_EV_ALERT_SC;
+		ev->kind = SF_MAP_EV_ALERT_SC;
 		if (!e) {
-			copy_digits(ev.msisdn, sizeof(ev.msisdn), a.msisdn.digits);
-			copy_digits(ev.sca, sizeof(ev.sca), a.sca.digits);
+			copy_digits(ev->msisdn, sizeof(ev->msisdn), a.msisdn.digits);
+			copy_digits(ev->sca, sizeof(ev->sca), a.sca.digits);
 		}
 	} else {
 		return;
@@ -497,8 +494,7 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		pl_err(pl, e);
 		return;
 	}
-	pl->st.map_events[ev.kind]++;
-#undef ev
+	pl->st.map_events[ev->kind]++;
 	pl_commit(pl, 0);
 }
 
