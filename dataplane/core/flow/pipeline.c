@@ -788,14 +788,7 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 	pk->ip_version = l3.ip_version;
 	memcpy(pk->src, l3.src, 16);
 	memcpy(pk->dst, l3.dst, 16);
-	/* One association-direction: addresses, ports and the receiver's tag. */
-	key = pl_hash(PL_HASH_INIT, l3.src, 16);
-	key = pl_hash(key, l3.dst, 16);
-	key = pl_hash(key, &sv.sport, 2);
-	key = pl_hash(key, &sv.dport, 2);
-	key = pl_hash(key, &sv.vtag, 4);
-	pk->assoc_id = key;
-	rec->assoc_id = key;
+	key = 0;
 	as = NULL;
 
 	sctp_chunk_iter_init(&it, &sv);
@@ -838,6 +831,17 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 		rec->n_chunks++;
 		if (!as) {
 			int created;
+
+			/* One association-direction: addresses, ports and the
+			 * receiver's tag; hashed at the first DATA chunk (a
+			 * SACK-only packet needs no id) */
+			key = pl_hash(PL_HASH_INIT, l3.src, 16);
+			key = pl_hash(key, l3.dst, 16);
+			key = pl_hash(key, &sv.sport, 2);
+			key = pl_hash(key, &sv.dport, 2);
+			key = pl_hash(key, &sv.vtag, 4);
+			pk->assoc_id = key;
+			rec->assoc_id = key;
 
 			as = ftable_upsert(pl->assocs, key, ts_ns, &created);
 			ftable_touch(pl->assocs, as, ts_ns);

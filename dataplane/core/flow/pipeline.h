@@ -146,7 +146,8 @@ struct sf_pkt_rec {
 	uint8_t sctp_ok;		/* decoded and its CRC32c checked */
 	uint16_t sport, dport;
 	uint32_t vtag;
-	uint64_t assoc_id;		/* association-direction (sf_sms.assoc_id) */
+	uint64_t assoc_id;		/* association-direction (sf_sms.assoc_id); 0 when
+					 * the packet has no DATA chunk */
 	/* DATA / I-DATA chunks in wire order */
 	unsigned n_chunks;
 	struct sf_pkt_chunk chunk[SF_PKT_CHUNKS_MAX];
