@@ -111,6 +111,7 @@ uint64_t bench_tsc_hz(void);
 /* bench_stages.c: the engine's stages without DPDK, and the baselines. */
 struct bench_stage_result {
 	double secs;
+	double cpu_secs;	/* the thread's CPU time (preemption on a shared machine excluded) */
 	uint64_t packets, parts, verdicts[3];
 };
 enum bench_stage { ST_DECODE = 0, ST_NORM, ST_SCAN, ST_POLICY, ST_ENGINE, ST__COUNT };

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <hs/hs.h>
 #ifdef BENCH_HAVE_PCRE2
@@ -182,6 +183,7 @@ int bench_stage_run(const struct bench_capture *cap, enum bench_stage st, const 
 	struct st_ctx *c = calloc(1, sizeof(*c));
 	struct sf_pipeline_sink sink;
 	uint64_t t0, t1;
+	struct timespec c0, c1;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -217,6 +219,7 @@ int bench_stage_run(const struct bench_capture *cap, enum bench_stage st, const 
 	sink.on_sms = st_on_sms;
 	sink.on_map_event = st_on_map_event;
 	sink.on_tcap = NULL;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 	t0 = bench_tsc();
 	if (w) {
 		for (size_t i = 0; i < cap->n; i++) {
@@ -239,7 +242,9 @@ int bench_stage_run(const struct bench_capture *cap, enum bench_stage st, const 
 		}
 	}
 	t1 = bench_tsc();
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
 	out->secs = (double)(t1 - t0) / (double)bench_tsc_hz();
+	out->cpu_secs = (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) * 1e-9;
 	out->packets = cap->n;
 	if (w) {
 		const struct sf_worker_stats *ws = sf_worker_stats(w);

@@ -34,9 +34,10 @@ struct dp_sink_ctx {
 	size_t clen;
 };
 
-static void sink_part(void *arg, const struct sf_part_verdict *v)
+/* One part's verdict: the control plane's feed, the counters, enforcement's
+ * note, the pcapng comment and the verdict log line. */
+static void note_part(struct dp_sink_ctx *s, const struct sf_part_verdict *v)
 {
-	struct dp_sink_ctx *s = arg;
 	struct dp_logrec *rec;
 	int n;
 
@@ -52,7 +53,8 @@ static void sink_part(void *arg, const struct sf_part_verdict *v)
 		s->w->st.by_policy[dp_policy_slot(v->pv.policy_id)][v->pv.verdict]++;
 	if (s->w->enf)
 		dp_enforce_note_part(s->w->enf, s->ctx, v);
-	if (v->pv.verdict != SF_VERDICT_PASS && s->clen < sizeof(s->comment) - 1) {
+	/* the pcapng comment: only when there is a pcapng to write */
+	if (v->pv.verdict != SF_VERDICT_PASS && s->ctx->cfg.pcapng[0] && s->clen < sizeof(s->comment) - 1) {
 		n = sf_engine_verdict_comment(v, s->comment + s->clen, sizeof(s->comment) - s->clen);
 		if (n > 0)
 			s->clen += (size_t)n;
@@ -73,6 +75,13 @@ static void sink_part(void *arg, const struct sf_part_verdict *v)
 	}
 	rec->json_len = (uint16_t)n;
 	dp_log_submit(s->ctx, &s->w->st, rec);
+}
+
+/* The parts of a packet too big for the verdict record, handed on while
+ * it is decoded (sf_pkt_verdict.n_early), and of sf_worker_packet. */
+static void sink_part(void *arg, const struct sf_part_verdict *v)
+{
+	note_part(arg, v);
 }
 
 static void sink_event(void *arg, const struct policy_event *ev, const struct sf_sms *sms)
@@ -275,6 +284,7 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		const uint8_t *data;
 		uint8_t *flat = dp_flat;
 		uint32_t len = rte_pktmbuf_pkt_len(m);
+		const struct sf_pkt_verdict *pkv;
 		int verdict, peer;
 
 		if (i + 1 < n)
@@ -289,8 +299,13 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		if (len > DP_PKT_MAX)
 			len = DP_PKT_MAX;
 		data = rte_pktmbuf_read(m, 0, len, flat);
-		verdict = sf_worker_packet(w->eng, w->gen, data, len,
-					   ctx->linktype, pv->frame, pv->ts_ns, &sink);
+		/* decide (decode once, scan, policy), then act on the
+		 * returned records in one line: each part, the packet */
+		pkv = sf_worker_decide(w->eng, w->gen, data, len, ctx->linktype, pv->frame, pv->ts_ns,
+				       &sink);
+		for (unsigned k = 0; k < pkv->n_parts; k++)
+			note_part(&sc, &pkv->part[k]);
+		verdict = pkv->verdict;
 		if (verdict != SF_VERDICT_PASS)
 			log_packet(ctx, w, m, pv, &sc);
 

@@ -279,6 +279,12 @@ static enum sf_err tcap_components(struct sf_bytes portion, struct tcap_view *v)
 	while ((r = ber_iter_next(&it, &t)) == 1) {
 		if (!tcap_is_component(t.id))
 			return SF_E_TCAP_UNKNOWN_COMPONENT;
+		if (v->n_comp_seen < TCAP_COMP_SEEN) {
+			v->comp_seen[v->n_comp_seen].id = t.id;
+			v->comp_seen[v->n_comp_seen].value = t.value;
+			v->n_comp_seen++;
+			v->comp_seen_end = it.off;
+		}
 		if (v->n_components < UINT8_MAX)
 			v->n_components++;
 	}
@@ -563,15 +569,31 @@ enum sf_err tcap_component_decode(uint8_t tag, struct sf_bytes c, struct tcap_co
 
 void tcap_comp_iter_init(struct tcap_comp_iter *ci, const struct tcap_view *v)
 {
+	ci->v = v;
+	ci->seen = 0;
 	ber_iter_init(&ci->it, v->has_components ? v->components : sf_bytes_make(NULL, 0));
+	if (v->has_components)
+		ci->it.off = v->comp_seen_end;
 }
 
 int tcap_comp_next(struct tcap_comp_iter *ci, struct tcap_component *out)
 {
 	struct ber_tlv t;
-	int r = ber_iter_next(&ci->it, &t);
 	enum sf_err e;
+	int r;
 
+	if (ci->seen < ci->v->n_comp_seen) {
+		/* framed and tag-checked by tcap_decode: decode only */
+		unsigned i = ci->seen++;
+
+		e = tcap_component_decode(ci->v->comp_seen[i].id, ci->v->comp_seen[i].value, out);
+		if (e == SF_OK)
+			return 1;
+		ci->seen = ci->v->n_comp_seen;
+		ci->it.off = ci->it.buf.len;	/* an error ends the iteration */
+		return e;
+	}
+	r = ber_iter_next(&ci->it, &t);
 	if (r == 1) {
 		e = tcap_component_decode(t.id, t.value, out);
 		if (e == SF_OK)

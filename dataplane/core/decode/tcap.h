@@ -14,6 +14,8 @@
 /* Q.773 UnidialoguePDUs: AUDT shares AARQ's tag, inside uniDialogue-as-id */
 #define TCAP_DLG_AUDT 0x60
 
+#define TCAP_COMP_SEEN 4
+
 struct tcap_view {
 	uint8_t type;		/* SF_TCAP_BEGIN/CONTINUE/END/ABORT/UNIDIRECTIONAL */
 	uint8_t has_otid, has_dtid, otid_len, dtid_len;
@@ -34,6 +36,14 @@ struct tcap_view {
 	uint8_t has_components;
 	uint8_t n_components;	/* component TLVs in the portion (saturates at 255) */
 	struct sf_bytes components;	/* contents of the component portion */
+	/* the first components as the portion check walked them, so that
+	 * tcap_comp_next does not walk the list again */
+	uint8_t n_comp_seen;
+	struct {
+		uint8_t id;
+		struct sf_bytes value;
+	} comp_seen[TCAP_COMP_SEEN];
+	size_t comp_seen_end;		/* offset in components after them */
 };
 
 /* Decode one TCAP message at p[0..len). Bytes after the message are
@@ -60,7 +70,9 @@ struct tcap_component {
 };
 
 struct tcap_comp_iter {
-	struct ber_iter it;
+	const struct tcap_view *v;
+	unsigned seen;			/* next of v->comp_seen[] */
+	struct ber_iter it;		/* the rest, after v->comp_seen_end */
 };
 
 void tcap_comp_iter_init(struct tcap_comp_iter *ci, const struct tcap_view *v);

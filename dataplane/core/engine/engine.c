@@ -14,10 +14,13 @@
 #define ENG_VCACHE 4096				/* retransmission verdict cache (power of 2) */
 
 struct eng_vcache {
-	uint64_t key;				/* assoc_id ^ tsn ^ part index */
+	uint64_t key;				/* assoc_id ^ tsn */
+	uint64_t text_fp;			/* the first copy's */
 	struct policy_verdict pv;
 	struct scan_result scan;
 };
+
+#define ENG_NORM_CAP NORM_CAP(ENG_TEXT_MAX)
 
 struct sf_worker {
 	struct sf_engine_config cfg;
@@ -30,11 +33,11 @@ struct sf_worker {
 	/* per packet */
 	const struct sf_gen *gen;
 	const struct sf_engine_sink *sink;
-	int pkt_verdict;
 	struct eng_vcache *vcache;
 	struct eng_reports *reports;		/* reports being assembled (engine_report.c) */
 	struct eng_reports *commands;		/* "00000" split over parts, being assembled */
-	char norm[NORM_CAP(ENG_TEXT_MAX)];
+	struct sf_pkt_verdict out;		/* the packet's verdicts (returned) */
+	char (*norm)[ENG_NORM_CAP];		/* normalised text per part of out */
 };
 
 #define ENG_REPORT_WAIT_NS (60ull * 1000000000ull)	/* when concat_timeout_ns is 0 */
@@ -151,9 +154,11 @@ struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struc
 	w->concat = scan_concat_create(c->concat_max, c->concat_timeout_ns);
 	w->pst = policy_state_create(&g->policy, err, errlen);
 	w->vcache = calloc(ENG_VCACHE, sizeof(*w->vcache));
+	w->norm = malloc(sizeof(*w->norm) * SF_PKT_SMS_MAX);
 	w->reports = eng_reports_create(c->concat_timeout_ns ? c->concat_timeout_ns : ENG_REPORT_WAIT_NS);
 	w->commands = eng_reports_create(c->concat_timeout_ns ? c->concat_timeout_ns : ENG_REPORT_WAIT_NS);
-	if (!w->pl || !w->scratch || !w->concat || !w->pst || !w->vcache || !w->reports || !w->commands) {
+	if (!w->pl || !w->scratch || !w->concat || !w->pst || !w->vcache || !w->norm || !w->reports ||
+	    !w->commands) {
 		if (w->pst)
 			snprintf(err, errlen, "out of memory for the worker's tables");
 		sf_worker_destroy(w);
@@ -189,6 +194,7 @@ void sf_worker_destroy(struct sf_worker *w)
 	scan_concat_free(w->concat);
 	policy_state_free(w->pst);
 	free(w->vcache);
+	free(w->norm);
 	eng_reports_free(w->reports);
 	eng_reports_free(w->commands);
 	free(w);
@@ -242,7 +248,8 @@ uint64_t sf_engine_concat_key(const struct sf_sms *s, const char *sender, const 
 
 /* Scan one part: streamed across the parts of a concatenated message. */
 static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sender,
-		    const char *recipient, size_t nlen, struct scan_result *res, int *failed)
+		    const char *recipient, const char *norm, size_t nlen, struct scan_result *res,
+		    int *failed)
 {
 	enum sf_err e;
 
@@ -258,7 +265,7 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 	if (s->has_concat && s->concat_total > 1) {
 		uint64_t key = sf_engine_concat_key(s, sender, recipient);
 		e = scan_concat_part(w->concat, w->gen->bundle, w->scratch, key, s->concat_seq,
-				     s->concat_total, w->norm, nlen, sender, s->ts_ns, res);
+				     s->concat_total, norm, nlen, sender, s->ts_ns, res);
 		if (w->sink && w->sink->on_fact && !s->retransmission) {
 			/* the next part may reach another worker (another STP link):
 			 * give it this part so its stream holds the message so far */
@@ -273,7 +280,7 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 				f.len = (uint16_t)nlen;
 				snprintf(f.a, sizeof(f.a), "%s", sender);
 				f.b[0] = 0;
-				memcpy(f.text, w->norm, nlen);
+				memcpy(f.text, norm, nlen);
 				w->st.facts_sent++;
 				w->sink->on_fact(w->sink->ctx, &f);
 			} else {
@@ -281,7 +288,7 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 			}
 		}
 	} else {
-		e = scan_block(w->gen->bundle, w->scratch, w->norm, nlen, sender, res);
+		e = scan_block(w->gen->bundle, w->scratch, norm, nlen, sender, res);
 	}
 	if (e) {
 		w->st.scan_errors++;
@@ -373,123 +380,120 @@ static void command_emit(void *arg, const struct eng_report_msg *m)
 /* An MO part that may be a piece of a split shield command. */
 static void maybe_command_part(struct sf_worker *w, const struct sf_sms *s, const struct policy_verdict *v)
 {
-	char da[SF_TPADDR_MAX + 1], key[SF_TPADDR_MAX + 1];
+	char key[SF_TPADDR_MAX + 1];
 	const char *pfx = w->gen->policy.industry_prefix;
+	const char *da = v->recipient;	/* MO: the canonical TP-DA (policy_parties) */
 
 	if (s->direction != SF_DIR_MO || !s->has_concat || s->concat_total < 2 || s->concat_total > 8 ||
 	    !s->text || s->text_len > 32 || s->tp_addr_alnum || !v->sender[0] ||
 	    v->policy_id == POLICY_ID_SERVICE_SHIELD || v->policy_id == POLICY_ID_SERVICE_UNSHIELD ||
-	    policy_canon_number(s->tp_da, strlen(s->tp_da), da, sizeof(da)) < 0 ||
-	    strncmp(da, pfx, strlen(pfx)))
+	    !da[0] || strncmp(da, pfx, strlen(pfx)))
 		return;
 	if ((size_t)snprintf(key, sizeof(key), "%s|%s", v->sender, da) >= sizeof(key))
 		return;
 	eng_reports_part(w->commands, s, key, 0, 0, command_emit, w);
 }
 
-static void on_sms(void *ctx, const struct sf_sms *s)
+/* Decide one SMS part into pv, its normalised text into norm. */
+static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_part_verdict *pv,
+			char *norm)
 {
-	struct sf_worker *w = ctx;
-	struct sf_part_verdict pv;
+	struct policy_parties pp;
 	struct policy_scan ps;
 	struct policy_event ev;
 	struct policy_env env;
 	struct eng_vcache *vc;
 	uint64_t vkey;
-	const char *sender, *recipient;
 	size_t nlen = 0;
 	int failed;
 	enum sf_err e;
 
-	memset(&pv, 0, sizeof(pv));
-	memset(&ev, 0, sizeof(ev));
-	pv.sms = s;
+	pv->sms = s;
 	w->st.parts++;
 	vkey = mix64(s->assoc_id ^ ((uint64_t)s->tsn << 16));
 	vc = &w->vcache[vkey & (ENG_VCACHE - 1)];
 
-	if (s->text) {
-		size_t in = s->text_len;
-
-		nlen = norm_text(s->text, in, w->norm, sizeof(w->norm), NULL);
-	} else if (s->data_text) {	/* 8-bit data that reads as text */
-		nlen = norm_text(s->data_text, s->data_text_len, w->norm, sizeof(w->norm), NULL);
-	} else {
-		w->norm[0] = 0;
-	}
-	pv.norm = w->norm;
-	pv.norm_len = nlen;
-	pv.text_fp = nlen ? policy_fingerprint(w->norm, nlen) : 0;
-
 	if (s->retransmission && vc->key == vkey) {
-		/* the first copy was decided: same verdict, nothing counted again */
-		pv.pv = vc->pv;
-		pv.scan = vc->scan;
+		/* the first copy was decided: same verdict, nothing counted
+		 * again, nothing normalised or scanned */
+		norm[0] = 0;
+		pv->norm = norm;
+		pv->norm_len = 0;
+		pv->text_fp = vc->text_fp;
+		pv->pv = vc->pv;
+		pv->scan = vc->scan;
 		w->st.retrans_cached++;
-	} else {
-		sender = s->direction == SF_DIR_MO ? s->sm_rp_oa : s->tp_oa;
-		/* MT: the IMSI, also when the MT was addressed by LMSI */
-		recipient = s->direction == SF_DIR_MO ? s->tp_da :
-			    s->da_type == SF_DA_LMSI && s->da_imsi[0] ? s->da_imsi : s->sm_rp_da;
-		do_scan(w, s, sender, recipient, nlen, &pv.scan, &failed);
-		memset(&ps, 0, sizeof(ps));
-		ps.action = pv.scan.action == SF_ACT_SCORE ? SF_ACT_NONE : pv.scan.action;
-		ps.class_id = pv.scan.class_id;
-		ps.failed = (uint8_t)failed;
-		ps.rule_id = pv.scan.rule_id;
-		ps.score = pv.scan.score > 0 ? (uint32_t)pv.scan.score : 0;
-		ps.n_hits = pv.scan.n_hits_total;
-		ps.fp = pv.text_fp;
-		ps.text = w->norm;
-		ps.text_len = nlen;
-		env.cfg = &w->gen->policy;
-		env.lists = w->gen->lists;
-		env.geo = w->gen->geo;
-		e = policy_evaluate(&env, w->pst, s, &ps, s->ts_ns, &pv.pv, &ev);
-		if (e)
-			w->st.policy_errors++;
-		if (failed && w->gen->fail_block && pv.pv.verdict == SF_VERDICT_PASS) {
-			pv.pv.verdict = SF_VERDICT_BLOCK;
-			snprintf(pv.pv.reason, sizeof(pv.pv.reason), "scan failed, fail mode closed");
-		}
-		vc->key = vkey;
-		vc->pv = pv.pv;
-		vc->scan = pv.scan;
-		if (pv.pv.policy_id == POLICY_ID_SERVICE_REPORT && pv.pv.sender[0]) {
-			/* a report is one message, however many parts: the
-			 * assembler hands it on whole (report_emit) */
-			int sev = ps.action == SF_ACT_BLOCK ? 2 : ps.action == SF_ACT_TAG ? 1 : 0;
-
-			if (ev.type == POLICY_EVENT_REPORT)
-				ev.type = POLICY_EVENT_NONE;
-			eng_reports_part(w->reports, s, pv.pv.sender, sev ? ps.class_id : 0, sev,
-					 report_emit, w);
-		} else if (s->direction == SF_DIR_MT && s->tp_addr_alnum && pv.pv.recipient[0] &&
-			   !s->retransmission) {
-			eng_reports_note_delivery(w->reports, pv.pv.recipient, s->tp_oa, s->ts_ns);
-		} else if (s->direction == SF_DIR_MO && s->has_concat) {
-			maybe_command_part(w, s, &pv.pv);
-		}
-		/* a retransmission whose verdict fell out of the cache is
-		 * decided again, but its first copy already gave the event */
-		if (s->retransmission)
-			ev.type = POLICY_EVENT_NONE;
-		if (ev.type != POLICY_EVENT_NONE)
-			emit_event(w, &ev, s);
+		goto count;
 	}
-	w->st.verdicts[pv.pv.verdict < 3 ? pv.pv.verdict : 0]++;
-	if (pv.pv.verdict != SF_VERDICT_PASS && pv.pv.class_id < SF_CLASS__COUNT)
-		w->st.by_class[pv.pv.class_id]++;
-	if (pv.pv.verdict > w->pkt_verdict)
-		w->pkt_verdict = pv.pv.verdict;
-	if (w->sink && w->sink->on_part)
-		w->sink->on_part(w->sink->ctx, &pv);
+	if (s->text)
+		nlen = norm_text(s->text, s->text_len, norm, ENG_NORM_CAP, NULL);
+	else if (s->data_text)	/* 8-bit data that reads as text */
+		nlen = norm_text(s->data_text, s->data_text_len, norm, ENG_NORM_CAP, NULL);
+	else
+		norm[0] = 0;
+	pv->norm = norm;
+	pv->norm_len = nlen;
+	pv->text_fp = nlen ? policy_fingerprint(norm, nlen) : 0;
+
+	env.cfg = &w->gen->policy;
+	env.lists = w->gen->lists;
+	env.geo = w->gen->geo;
+	policy_parties(&env, w->pst, s, s->ts_ns, &pp);
+	/* the behaviour tables' lines load while the text is scanned */
+	policy_state_prefetch(w->pst, &pp.keys, pp.kr_bomb, pv->text_fp);
+	do_scan(w, s, pp.wire_sender, pp.wire_recipient, norm, nlen, &pv->scan, &failed);
+	memset(&ps, 0, sizeof(ps));
+	ps.action = pv->scan.action == SF_ACT_SCORE ? SF_ACT_NONE : pv->scan.action;
+	ps.class_id = pv->scan.class_id;
+	ps.failed = (uint8_t)failed;
+	ps.rule_id = pv->scan.rule_id;
+	ps.score = pv->scan.score > 0 ? (uint32_t)pv->scan.score : 0;
+	ps.n_hits = pv->scan.n_hits_total;
+	ps.fp = pv->text_fp;
+	ps.text = norm;
+	ps.text_len = nlen;
+	e = policy_evaluate_parties(&env, w->pst, s, &pp, &ps, s->ts_ns, &pv->pv, &ev);
+	if (e)
+		w->st.policy_errors++;
+	if (failed && w->gen->fail_block && pv->pv.verdict == SF_VERDICT_PASS) {
+		pv->pv.verdict = SF_VERDICT_BLOCK;
+		snprintf(pv->pv.reason, sizeof(pv->pv.reason), "scan failed, fail mode closed");
+	}
+	vc->key = vkey;
+	vc->text_fp = pv->text_fp;
+	vc->pv = pv->pv;
+	vc->scan = pv->scan;
+	if (pv->pv.policy_id == POLICY_ID_SERVICE_REPORT && pv->pv.sender[0]) {
+		/* a report is one message, however many parts: the
+		 * assembler hands it on whole (report_emit) */
+		int sev = ps.action == SF_ACT_BLOCK ? 2 : ps.action == SF_ACT_TAG ? 1 : 0;
+
+		if (ev.type == POLICY_EVENT_REPORT)
+			ev.type = POLICY_EVENT_NONE;
+		eng_reports_part(w->reports, s, pv->pv.sender, sev ? ps.class_id : 0, sev,
+				 report_emit, w);
+	} else if (s->direction == SF_DIR_MT && s->tp_addr_alnum && pv->pv.recipient[0] &&
+		   !s->retransmission) {
+		eng_reports_note_delivery(w->reports, pv->pv.recipient, s->tp_oa, s->ts_ns);
+	} else if (s->direction == SF_DIR_MO && s->has_concat) {
+		maybe_command_part(w, s, &pv->pv);
+	}
+	/* a retransmission whose verdict fell out of the cache is
+	 * decided again, but its first copy already gave the event */
+	if (s->retransmission)
+		ev.type = POLICY_EVENT_NONE;
+	if (ev.type != POLICY_EVENT_NONE)
+		emit_event(w, &ev, s);
+count:
+	w->st.verdicts[pv->pv.verdict < 3 ? pv->pv.verdict : 0]++;
+	if (pv->pv.verdict != SF_VERDICT_PASS && pv->pv.class_id < SF_CLASS__COUNT)
+		w->st.by_class[pv->pv.class_id]++;
+	if (pv->pv.verdict > w->out.verdict)
+		w->out.verdict = pv->pv.verdict;
 }
 
-static void on_map_event(void *ctx, const struct sf_map_event *ev)
+static void handle_map_event(struct sf_worker *w, const struct sf_map_event *ev)
 {
-	struct sf_worker *w = ctx;
-
 	if (ev->kind == SF_MAP_EV_SRI_SM_RES && ev->imsi[0] && ev->has_lmsi && !ev->retransmission &&
 	    w->sink && w->sink->on_fact) {
 		/* the MT that uses this LMSI may reach another worker */
@@ -549,18 +553,65 @@ void sf_worker_apply_fact(struct sf_worker *w, const struct sf_fact *f)
 		policy_state_shield(w->pst, f->kind == SF_FACT_SHIELD, f->a, f->b, f->ts_ns);
 }
 
+/* The record's parts and events in wire order: each part's verdict into
+ * the next slot of w->out. */
+static void decide_items(struct sf_worker *w, const struct sf_pkt_rec *rec)
+{
+	for (unsigned i = 0; i < rec->n_items; i++) {
+		if (rec->item[i].kind == SF_PKT_ITEM_SMS) {
+			unsigned k = w->out.n_parts++;	/* ≤ rec->n_sms ≤ SF_PKT_SMS_MAX */
+
+			decide_part(w, &rec->sms[rec->item[i].idx], &w->out.part[k], w->norm[k]);
+		} else {
+			handle_map_event(w, &rec->ev[rec->item[i].idx]);
+		}
+	}
+}
+
+/* A packet with more parts than the record holds: this batch is decided
+ * now and handed to the sink, as its storage is about to be reused. */
+static void decide_flush(void *ctx, const struct sf_pkt_rec *rec)
+{
+	struct sf_worker *w = ctx;
+
+	decide_items(w, rec);
+	for (unsigned i = 0; i < w->out.n_parts; i++)
+		if (w->sink && w->sink->on_part)
+			w->sink->on_part(w->sink->ctx, &w->out.part[i]);
+	w->out.n_early += w->out.n_parts;
+	w->out.n_parts = 0;
+}
+
+const struct sf_pkt_verdict *sf_worker_decide(struct sf_worker *w, const struct sf_gen *g,
+					      const uint8_t *p, size_t len, int linktype,
+					      uint64_t frame, uint64_t ts_ns,
+					      const struct sf_engine_sink *sink)
+{
+	struct sf_pipeline_flush fl = { w, decide_flush };
+	const struct sf_pkt_rec *rec;
+
+	w->gen = g;
+	w->sink = sink;
+	w->out.verdict = SF_VERDICT_PASS;
+	w->out.n_parts = 0;
+	w->out.n_early = 0;
+	w->st.packets++;
+	rec = sf_pipeline_decode(w->pl, p, len, linktype, frame, ts_ns, &fl);
+	decide_items(w, rec);
+	w->out.rec = rec;
+	return &w->out;
+}
+
 int sf_worker_packet(struct sf_worker *w, const struct sf_gen *g,
 		     const uint8_t *p, size_t len, int linktype,
 		     uint64_t frame, uint64_t ts_ns, const struct sf_engine_sink *sink)
 {
-	struct sf_pipeline_sink ps = { w, on_sms, on_map_event, NULL };
+	const struct sf_pkt_verdict *pv = sf_worker_decide(w, g, p, len, linktype, frame, ts_ns, sink);
 
-	w->gen = g;
-	w->sink = sink;
-	w->pkt_verdict = SF_VERDICT_PASS;
-	w->st.packets++;
-	sf_pipeline_packet(w->pl, p, len, linktype, frame, ts_ns, &ps);
-	return w->pkt_verdict;
+	if (sink && sink->on_part)
+		for (unsigned i = 0; i < pv->n_parts; i++)
+			sink->on_part(sink->ctx, &pv->part[i]);
+	return pv->verdict;
 }
 
 void sf_worker_expire_reports(struct sf_worker *w, uint64_t now_ns, const struct sf_engine_sink *sink)

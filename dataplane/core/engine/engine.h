@@ -66,19 +66,42 @@ struct sf_engine_config {
 	struct policy_shared *policy_shared;
 };
 
-/* One SMS part with everything that was decided about it. Valid only
- * during the sink call. */
+/* One SMS part with everything that was decided about it. In a packet's
+ * verdict record (sf_worker_decide) it is valid until the worker's next
+ * packet; handed to a sink, only during the call. */
 struct sf_part_verdict {
-	const struct sf_sms *sms;
-	const char *norm;		/* normalised text ("" for data) */
+	const struct sf_sms *sms;	/* in the packet's decode record */
+	const char *norm;		/* normalised text ("" for data, and for a
+					 * retransmission answered from the cache) */
 	size_t norm_len;
 	struct scan_result scan;
 	struct policy_verdict pv;	/* verdict, class, rule/policy id, reason */
-	uint64_t text_fp;		/* fingerprint of the normalised text */
+	uint64_t text_fp;		/* fingerprint of the normalised text (a cached
+					 * retransmission: its first copy's) */
+};
+
+/* A packet's verdicts, returned by sf_worker_decide: the packet's
+ * verdict and every part's, in wire order, beside the decode record
+ * (flow/pipeline.h: offsets, chunks, the SMS parts) that they were made
+ * from. The dataplane logs, emits and enforces from it in a straight
+ * line. Valid until the worker's next packet. */
+struct sf_pkt_verdict {
+	int verdict;			/* enum sf_verdict_kind: the strongest over the parts
+					 * (SF_VERDICT_PASS when none) */
+	unsigned n_parts;		/* part[0..n_parts) */
+	unsigned n_early;		/* parts before these, already handed to
+					 * sink->on_part during decoding (a packet with
+					 * more than SF_PKT_SMS_MAX parts; cold) */
+	const struct sf_pkt_rec *rec;	/* the decode record; part[i].sms points into it */
+	struct sf_part_verdict part[SF_PKT_SMS_MAX];
 };
 
 struct sf_fact;
 
+/* What the engine hands on outside the returned record: events (reports,
+ * shields: rare), facts for the other workers, and the parts of a packet
+ * with more than SF_PKT_SMS_MAX of them (on_part; sf_worker_packet also
+ * hands every part to it). */
 struct sf_engine_sink {
 	void *ctx;
 	void (*on_part)(void *ctx, const struct sf_part_verdict *v);
@@ -128,10 +151,21 @@ struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struc
 int sf_worker_adopt(struct sf_worker *w, const struct sf_gen *g);
 void sf_worker_destroy(struct sf_worker *w);
 
-/* Decide one packet. Returns its verdict: the strongest over the SMS parts
- * it carries (SF_VERDICT_PASS when none). A retransmitted DATA chunk gets
- * the same decision as its first copy would (it is decided again but not
- * counted twice by behaviour tracking). */
+/* Decide one packet: decode it once (sf_pipeline_decode), then for each
+ * SMS part in wire order normalise, scan, and judge it (policy), and apply
+ * each MAP event (SRI-SM results). A retransmitted DATA chunk gets its
+ * first copy's decision from the verdict cache without being normalised,
+ * scanned or counted again (decided again if it fell out of the cache, but
+ * not counted twice by behaviour tracking). Returns the worker's record:
+ * no callback on this path except sink->on_event / on_fact (rare) and
+ * sink->on_part for the parts of an oversized packet (n_early). */
+const struct sf_pkt_verdict *sf_worker_decide(struct sf_worker *w, const struct sf_gen *g,
+					      const uint8_t *p, size_t len, int linktype,
+					      uint64_t frame, uint64_t ts_ns,
+					      const struct sf_engine_sink *sink);
+
+/* sf_worker_decide, then every part to sink->on_part; returns the
+ * packet's verdict (tools, tests and the stage benchmark). */
 int sf_worker_packet(struct sf_worker *w, const struct sf_gen *g,
 		     const uint8_t *p, size_t len, int linktype,
 		     uint64_t frame, uint64_t ts_ns, const struct sf_engine_sink *sink);

@@ -60,7 +60,9 @@ struct sf_pipeline {
 	struct sccp_reasm *sccp_reasm;
 	struct ip_reasm *ip_reasm;
 	struct sf_pipeline_stats st;
-	char text[PL_TEXT_MAX];
+	const struct sf_pipeline_flush *flush;	/* of the current decode call */
+	struct sf_pkt_rec rec;			/* the current packet (pipeline.h) */
+	char text[SF_PKT_SMS_MAX][PL_TEXT_MAX];	/* rec.sms[i].text */
 };
 
 /* Per-packet context handed down the layers. */
@@ -69,6 +71,7 @@ struct pl_pkt {
 	uint8_t ip_version, src[16], dst[16];
 	uint32_t tsn;
 	uint16_t sid;
+	uint16_t chunk_index;
 	uint8_t retrans;
 	uint32_t opc, dpc;
 	uint8_t sls;
@@ -240,13 +243,54 @@ void sf_pipeline_learn_lmsi(struct sf_pipeline *pl, const uint8_t lmsi[4], const
 	ftable_touch(pl->lmsis, l, now_ns);
 }
 
+/* Hand the record's items to the flush hook and empty it (a packet with
+ * more parts or events than the record holds; tools after each TCAP
+ * message). */
+static void pl_flush(struct sf_pipeline *pl)
+{
+	struct sf_pkt_rec *r = &pl->rec;
+
+	if (!r->n_items)
+		return;
+	if (pl->flush && pl->flush->flush)
+		pl->flush->flush(pl->flush->ctx, r);
+	r->n_flushed += r->n_items;
+	r->n_items = r->n_sms = r->n_events = 0;
+}
+
+/* Room for one more item of a kind: flushed when full; 0 if there is no
+ * hook to take the full record (the item is dropped, counted). */
+static int pl_room(struct sf_pipeline *pl, int sms)
+{
+	struct sf_pkt_rec *r = &pl->rec;
+
+	if (sms ? r->n_sms < SF_PKT_SMS_MAX : r->n_events < SF_PKT_EVENTS_MAX)
+		return 1;
+	if (!pl->flush || !pl->flush->flush) {
+		pl_err(pl, SF_E_FLOW_PKT_RECORD_FULL);
+		return 0;
+	}
+	pl_flush(pl);
+	return 1;
+}
+
+static void pl_commit(struct sf_pipeline *pl, int sms)
+{
+	struct sf_pkt_rec *r = &pl->rec;
+
+	r->item[r->n_items].kind = sms ? SF_PKT_ITEM_SMS : SF_PKT_ITEM_MAP_EVENT;
+	r->item[r->n_items].idx = (uint8_t)(sms ? r->n_sms++ : r->n_events++);
+	r->n_items++;
+}
+
 static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 		     const struct sccp_view *sc, const struct tcap_view *tc,
 		     const struct tcap_component *comp, int version, const struct pl_dialogue *d)
 {
 	struct map_forward_sm fs;
 	struct tpdu_view tv;
-	struct sf_sms s;
+	struct sf_sms *s;
+	char *text;
 	enum sf_err e;
 	int n;
 
@@ -255,143 +299,156 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 		pl_err(pl, e);
 		return;
 	}
-	memset(&s, 0, sizeof(s));
-	s.frame = pk->frame;
-	s.ts_ns = pk->ts_ns;
-	s.assoc_id = pk->assoc_id;
-	s.tsn = pk->tsn;
-	s.stream = pk->sid;
-	s.retransmission = pk->retrans;
-	s.ip_version = pk->ip_version;
-	memcpy(s.src_ip, pk->src, 16);
-	memcpy(s.dst_ip, pk->dst, 16);
-	s.opc = pk->opc;
-	s.dpc = pk->dpc;
-	s.sls = pk->sls;
-	s.calling_ssn = sc->calling.ssn;
-	s.called_ssn = sc->called.ssn;
-	copy_digits(s.calling_gt, sizeof(s.calling_gt), sc->calling.gt.digits);
-	copy_digits(s.called_gt, sizeof(s.called_gt), sc->called.gt.digits);
-	s.tcap_type = tc->type;
-	s.has_otid = tc->has_otid;
-	s.has_dtid = tc->has_dtid;
-	s.otid = tc->otid_u32;
-	s.dtid = tc->dtid_u32;
-	s.invoke_id = comp->invoke_id;
+	if (!pl_room(pl, 1))
+		return;
+	s = &pl->rec.sms[pl->rec.n_sms];
+	text = pl->text[pl->rec.n_sms];
+	memset(s, 0, sizeof(*s));
+	s->frame = pk->frame;
+	s->ts_ns = pk->ts_ns;
+	s->assoc_id = pk->assoc_id;
+	s->tsn = pk->tsn;
+	s->stream = pk->sid;
+	s->chunk_index = pk->chunk_index;
+	s->retransmission = pk->retrans;
+	s->ip_version = pk->ip_version;
+	memcpy(s->src_ip, pk->src, 16);
+	memcpy(s->dst_ip, pk->dst, 16);
+	s->opc = pk->opc;
+	s->dpc = pk->dpc;
+	s->sls = pk->sls;
+	s->calling_ssn = sc->calling.ssn;
+	s->called_ssn = sc->called.ssn;
+	copy_digits(s->calling_gt, sizeof(s->calling_gt), sc->calling.gt.digits);
+	copy_digits(s->called_gt, sizeof(s->called_gt), sc->called.gt.digits);
+	s->tcap_type = tc->type;
+	s->has_otid = tc->has_otid;
+	s->has_dtid = tc->has_dtid;
+	s->otid = tc->otid_u32;
+	s->dtid = tc->dtid_u32;
+	s->invoke_id = comp->invoke_id;
 
-	s.map_version = (uint8_t)version;
+	s->map_version = (uint8_t)version;
+	s->map_ac = tc->has_ac && tc->ac_is_map ? tc->map_ac : d ? d->map_ac : 0;
 	if (version == 3)
-		s.op = comp->opcode == SF_MAP_OP_MT_FORWARD_SM ? SF_OP_MT_FORWARD_SM : SF_OP_MO_FORWARD_SM;
+		s->op = comp->opcode == SF_MAP_OP_MT_FORWARD_SM ? SF_OP_MT_FORWARD_SM : SF_OP_MO_FORWARD_SM;
 	else
-		s.op = SF_OP_FORWARD_SM;
-	s.direction = (uint8_t)map_forward_sm_direction(comp->opcode, version, &fs);
-	s.da_type = fs.da_type;
-	s.oa_type = fs.oa_type;
-	copy_digits(s.sm_rp_da, sizeof(s.sm_rp_da), fs.da);
-	copy_digits(s.sm_rp_oa, sizeof(s.sm_rp_oa), fs.oa);
+		s->op = SF_OP_FORWARD_SM;
+	s->direction = (uint8_t)map_forward_sm_direction(comp->opcode, version, &fs);
+	s->da_type = fs.da_type;
+	s->oa_type = fs.oa_type;
+	copy_digits(s->sm_rp_da, sizeof(s->sm_rp_da), fs.da);
+	copy_digits(s->sm_rp_oa, sizeof(s->sm_rp_oa), fs.oa);
 	if (fs.da_type == SF_DA_LMSI)
-		resolve_lmsi(pl, d, &fs, s.da_imsi, sizeof(s.da_imsi));
+		resolve_lmsi(pl, d, &fs, s->da_imsi, sizeof(s->da_imsi));
 
 	e = tpdu_decode(fs.sm_rp_ui.p, fs.sm_rp_ui.len,
-			s.direction == SF_DIR_MT ? SF_DIR_MT : SF_DIR_MO, &tv);
+			s->direction == SF_DIR_MT ? SF_DIR_MT : SF_DIR_MO, &tv);
 	if (e) {
 		pl_err(pl, e);
 		return;
 	}
 	/* out of spec, shown by receivers: decoded, scanned, counted, flagged */
 	if (fs.anomalies & MAP_ANOM_UI_OVERSIZE) {
-		s.anomalies |= SF_ANOM_UI_OVERSIZE;
+		s->anomalies |= SF_ANOM_UI_OVERSIZE;
 		pl_err(pl, SF_E_MAP_SM_RP_UI_OVERSIZE);
 	}
 	if (fs.anomalies & MAP_ANOM_UI_CONSTRUCTED) {
-		s.anomalies |= SF_ANOM_UI_CONSTRUCTED;
+		s->anomalies |= SF_ANOM_UI_CONSTRUCTED;
 		pl_err(pl, SF_E_MAP_SM_RP_UI_CONSTRUCTED);
 	}
 	if (tv.anomalies & TPDU_ANOM_UDL_OVER_MAX) {
-		s.anomalies |= SF_ANOM_UDL_OVER_MAX;
+		s->anomalies |= SF_ANOM_UDL_OVER_MAX;
 		pl_err(pl, SF_E_TPDU_UDL_TOO_LONG);
 	}
 	if (tv.anomalies & TPDU_ANOM_UD_SHORT) {
-		s.anomalies |= SF_ANOM_UD_SHORT;
+		s->anomalies |= SF_ANOM_UD_SHORT;
 		pl_err(pl, SF_E_TPDU_UD_SHORT);
 	}
-	s.mti = tv.mti;
-	s.tp_first_octet = tv.first_octet;
-	s.tp_mr = tv.mr;
-	s.tp_pid = tv.pid;
-	s.tp_dcs = tv.dcs;
-	s.charset = tv.charset;
-	s.srr = tv.srr;
-	s.tp_addr_alnum = tv.addr.alnum;
-	s.tp_addr_ton = tv.addr.ton;
-	s.tp_addr_npi = tv.addr.npi;
+	s->mti = tv.mti;
+	s->tp_first_octet = tv.first_octet;
+	s->tp_mr = tv.mr;
+	s->tp_pid = tv.pid;
+	s->tp_dcs = tv.dcs;
+	s->charset = tv.charset;
+	s->srr = tv.srr;
+	s->tp_addr_alnum = tv.addr.alnum;
+	s->tp_addr_ton = tv.addr.ton;
+	s->tp_addr_npi = tv.addr.npi;
 	/* by TPDU type, not MTI: an MT TPDU with reserved MTI 3 is a
 	 * DELIVER (TS 23.040 §9.2.3.1) */
 	if (tv.type == TPDU_DELIVER)
-		copy_digits(s.tp_oa, sizeof(s.tp_oa), tv.addr.text);
+		copy_digits(s->tp_oa, sizeof(s->tp_oa), tv.addr.text);
 	else if (tv.type == TPDU_SUBMIT)
-		copy_digits(s.tp_da, sizeof(s.tp_da), tv.addr.text);
+		copy_digits(s->tp_da, sizeof(s->tp_da), tv.addr.text);
 	if (tv.type == TPDU_DELIVER)
-		s.mti = SF_TP_MTI_DELIVER;
-	s.has_concat = tv.has_concat;
-	s.concat_ref = tv.concat_ref;
-	s.concat_ref16 = tv.concat_ref16;
-	s.concat_total = tv.concat_total;
-	s.concat_seq = tv.concat_seq;
-	s.has_ports = tv.has_ports;
-	s.dst_port = tv.dst_port;
-	s.src_port = tv.src_port;
-	s.data = tv.text_bytes.p;
-	s.data_len = tv.text_bytes.len;
+		s->mti = SF_TP_MTI_DELIVER;
+	s->has_concat = tv.has_concat;
+	s->concat_ref = tv.concat_ref;
+	s->concat_ref16 = tv.concat_ref16;
+	s->concat_total = tv.concat_total;
+	s->concat_seq = tv.concat_seq;
+	s->has_ports = tv.has_ports;
+	s->dst_port = tv.dst_port;
+	s->src_port = tv.src_port;
+	s->data = tv.text_bytes.p;
+	s->data_len = tv.text_bytes.len;
 
-	n = tpdu_text_utf8(&tv, pl->text, sizeof(pl->text), &s.text_replaced);
+	n = tpdu_text_utf8(&tv, text, PL_TEXT_MAX, &s->text_replaced);
 	if (n >= 0) {
-		s.text = pl->text;
-		s.text_len = (size_t)n;
+		s->text = text;
+		s->text_len = (size_t)n;
 		if (tv.nl_unknown)	/* an unknown table: decoded with the default one */
 			pl_err(pl, SF_E_TEXT_NL_UNKNOWN);
 	} else if (n == SF_E_TPDU_BINARY) {
 		/* 8-bit data that reads as UTF-8 / UTF-16 text: scanned too */
-		int m = data_text_decode(tv.text_bytes.p, tv.text_bytes.len, pl->text, sizeof(pl->text));
+		int m = data_text_decode(tv.text_bytes.p, tv.text_bytes.len, text, PL_TEXT_MAX);
 
 		if (m > 0) {
-			s.data_text = pl->text;
-			s.data_text_len = (size_t)m;
+			s->data_text = text;
+			s->data_text_len = (size_t)m;
 			pl->st.data_as_text++;
 		}
 	} else if (n != SF_E_TPDU_COMPRESSED) {
 		pl_err(pl, n);	/* compressed (TS 23.042) is reported as data, like 8-bit */
 	}
-	pl->st.text_replaced += s.text_replaced;
+	pl->st.text_replaced += s->text_replaced;
 	pl->st.sms_parts++;
-	pl->st.sms_by_op[s.op & 3]++;
-	pl->st.sms_by_charset[s.charset & 3]++;
+	pl->st.sms_by_op[s->op & 3]++;
+	pl->st.sms_by_charset[s->charset & 3]++;
 	pk->n_sms++;
-	if (pk->sink && pk->sink->on_sms)
-		pk->sink->on_sms(pk->sink->ctx, &s);
+	if (pk->chunk_index < SF_PKT_CHUNKS_MAX)
+		pl->rec.chunk[pk->chunk_index].n_sms++;
+	pl_commit(pl, 1);
 }
 
 static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 			   const struct sccp_view *sc, int opcode, int is_result,
 			   const struct tcap_component *comp, struct pl_dialogue *d)
 {
-	struct sf_map_event ev;
+	struct sf_map_event *ev;
 	enum sf_err e = SF_OK;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.frame = pk->frame;
-	ev.ts_ns = pk->ts_ns;
-	ev.assoc_id = pk->assoc_id;
-	ev.retransmission = pk->retrans;
-	copy_digits(ev.calling_gt, sizeof(ev.calling_gt), sc->calling.gt.digits);
+	if (opcode != SF_MAP_OP_SRI_SM && (is_result || (opcode != SF_MAP_OP_REPORT_SM_DELIVERY &&
+							 opcode != SF_MAP_OP_ALERT_SC)))
+		return;
+	if (!pl_room(pl, 0))
+		return;
+	ev = &pl->rec.ev[pl->rec.n_events];
+	memset(ev, 0, sizeof(*ev));
+	ev->frame = pk->frame;
+	ev->ts_ns = pk->ts_ns;
+	ev->assoc_id = pk->assoc_id;
+	ev->retransmission = pk->retrans;
+	copy_digits(ev->calling_gt, sizeof(ev->calling_gt), sc->calling.gt.digits);
 	if (opcode == SF_MAP_OP_SRI_SM && !is_result) {
 		struct map_sri_sm_arg a;
 
 		e = map_sri_sm_arg_decode(comp->param.p, comp->param.len, &a);
-		ev.kind = SF_MAP_EV_SRI_SM_ARG;
+		ev->kind = SF_MAP_EV_SRI_SM_ARG;
 		if (!e) {
-			copy_digits(ev.msisdn, sizeof(ev.msisdn), a.msisdn.digits);
-			copy_digits(ev.sca, sizeof(ev.sca), a.sca.digits);
+			copy_digits(ev->msisdn, sizeof(ev->msisdn), a.msisdn.digits);
+			copy_digits(ev->sca, sizeof(ev->sca), a.sca.digits);
 			if (d && !pk->retrans)
 				copy_digits(d->sri_msisdn, sizeof(d->sri_msisdn), a.msisdn.digits);
 		}
@@ -399,36 +456,36 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		struct map_sri_sm_res r;
 
 		e = map_sri_sm_res_decode(comp->param.p, comp->param.len, &r);
-		ev.kind = SF_MAP_EV_SRI_SM_RES;
+		ev->kind = SF_MAP_EV_SRI_SM_RES;
 		if (!e) {
-			copy_digits(ev.imsi, sizeof(ev.imsi), r.imsi);
-			copy_digits(ev.sca, sizeof(ev.sca), r.nnn.digits);
+			copy_digits(ev->imsi, sizeof(ev->imsi), r.imsi);
+			copy_digits(ev->sca, sizeof(ev->sca), r.nnn.digits);
 			if (r.has_lmsi) {
-				ev.has_lmsi = 1;
-				memcpy(ev.lmsi, r.lmsi, 4);
+				ev->has_lmsi = 1;
+				memcpy(ev->lmsi, r.lmsi, 4);
 				if (!pk->retrans)
 					sf_pipeline_learn_lmsi(pl, r.lmsi, r.imsi, pk->ts_ns);
 			}
 			if (d)	/* the result does not repeat the MSISDN: the invoke had it */
-				copy_digits(ev.msisdn, sizeof(ev.msisdn), d->sri_msisdn);
+				copy_digits(ev->msisdn, sizeof(ev->msisdn), d->sri_msisdn);
 		}
 	} else if (opcode == SF_MAP_OP_REPORT_SM_DELIVERY && !is_result) {
 		struct map_report_sm_ds_arg a;
 
 		e = map_report_sm_ds_arg_decode(comp->param.p, comp->param.len, &a);
-		ev.kind = SF_MAP_EV_REPORT_SM_DS;
+		ev->kind = SF_MAP_EV_REPORT_SM_DS;
 		if (!e) {
-			copy_digits(ev.msisdn, sizeof(ev.msisdn), a.msisdn.digits);
-			copy_digits(ev.sca, sizeof(ev.sca), a.sca.digits);
+			copy_digits(ev->msisdn, sizeof(ev->msisdn), a.msisdn.digits);
+			copy_digits(ev->sca, sizeof(ev->sca), a.sca.digits);
 		}
 	} else if (opcode == SF_MAP_OP_ALERT_SC && !is_result) {
 		struct map_alert_sc_arg a;
 
 		e = map_alert_sc_arg_decode(comp->param.p, comp->param.len, &a);
-		ev.kind = SF_MAP_EV_ALERT_SC;
+		ev->kind = SF_MAP_EV_ALERT_SC;
 		if (!e) {
-			copy_digits(ev.msisdn, sizeof(ev.msisdn), a.msisdn.digits);
-			copy_digits(ev.sca, sizeof(ev.sca), a.sca.digits);
+			copy_digits(ev->msisdn, sizeof(ev->msisdn), a.msisdn.digits);
+			copy_digits(ev->sca, sizeof(ev->sca), a.sca.digits);
 		}
 	} else {
 		return;
@@ -437,9 +494,8 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		pl_err(pl, e);
 		return;
 	}
-	pl->st.map_events[ev.kind]++;
-	if (pk->sink && pk->sink->on_map_event)
-		pk->sink->on_map_event(pk->sink->ctx, &ev);
+	pl->st.map_events[ev->kind]++;
+	pl_commit(pl, 0);
 }
 
 /* The dialogue this TCAP message belongs to: registered under (OPC, otid)
@@ -586,8 +642,10 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 		}
 		pl_err(pl, r);
 	}
-	if (pk->sink && pk->sink->on_tcap)
+	if (pk->sink && pk->sink->on_tcap) {
+		pl_flush(pl);	/* a tool sees the parts of a message before it */
 		pk->sink->on_tcap(pk->sink->ctx, &tev);
+	}
 	if (d && (tc.type == SF_TCAP_END || tc.type == SF_TCAP_ABORT) && tc.has_dtid && !pk->retrans)
 		ftable_remove(pl->dialogues, dlg_key(pk->dpc, tc.dtid, tc.dtid_len));
 }
@@ -661,17 +719,20 @@ static int pl_m3ua_head(struct sf_bytes m, int whole)
 	return !whole || sf_rd32(m.p + 4) == m.len;
 }
 
-int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
-		       int linktype, uint64_t frame, uint64_t ts_ns,
-		       const struct sf_pipeline_sink *sink)
+static uint32_t assoc_hash(const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb);
+
+/* The walk itself; pk->sink is set only for tools (on_tcap). */
+static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int linktype,
+		      struct pl_pkt *pk)
 {
+	struct sf_pkt_rec *rec = &pl->rec;
 	struct l2l3_view l3;
 	struct sf_bytes l4;
 	struct sctp_view sv;
 	struct sctp_chunk_iter it;
 	struct sctp_chunk ch;
-	struct pl_pkt pk;
 	struct pl_assoc *as;
+	uint64_t ts_ns = pk->ts_ns;
 	enum sf_err e;
 	uint64_t key;
 	int r;
@@ -681,13 +742,19 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 	if (e) {
 		pl->st.non_ip++;
 		pl_err(pl, e);
-		return 0;
+		return;
 	}
+	rec->l3_ok = 1;
+	rec->ip_version = l3.ip_version;
+	rec->l4_proto = l3.l4_proto;
+	memcpy(rec->src, l3.src, 16);
+	memcpy(rec->dst, l3.dst, 16);
+	rec->l3_off = (uint32_t)(l3.l3.p - p);
 	l4 = l3.l4;
 	if (l3.l4_proto != SF_IPPROTO_SCTP) {
 		pl->st.ip_fragments += l3.is_fragment;
 		pl->st.non_sctp++;
-		return 0;
+		return;
 	}
 	if (l3.is_fragment) {
 		/* RFC 791 §3.2 / RFC 8200 §4.5: the receiving host reassembles */
@@ -695,35 +762,33 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 		e = ip_reasm_add(pl->ip_reasm, &l3, ts_ns, &l4);
 		if (e) {
 			pl_err(pl, e);
-			return 0;
+			return;
 		}
 		if (!l4.p)
-			return 0;
+			return;
+		rec->ip_reassembled = 1;
+	} else {
+		rec->l4_off = (uint32_t)(l4.p - p);
 	}
+	rec->l4_len = (uint32_t)l4.len;
 	e = sctp_decode(l4.p, l4.len, &sv);
 	if (e) {
 		pl_err(pl, e);
-		return 0;
+		return;
 	}
 	pl->st.sctp_packets++;
 	if (pl->cfg.verify_checksum && !sctp_checksum_ok(l4.p, l4.len)) {
 		pl->st.bad_checksum++;
-		return 0;
+		return;
 	}
-	memset(&pk, 0, sizeof(pk));
-	pk.frame = frame;
-	pk.ts_ns = ts_ns;
-	pk.sink = sink;
-	pk.ip_version = l3.ip_version;
-	memcpy(pk.src, l3.src, 16);
-	memcpy(pk.dst, l3.dst, 16);
-	/* One association-direction: addresses, ports and the receiver's tag. */
-	key = pl_hash(PL_HASH_INIT, l3.src, 16);
-	key = pl_hash(key, l3.dst, 16);
-	key = pl_hash(key, &sv.sport, 2);
-	key = pl_hash(key, &sv.dport, 2);
-	key = pl_hash(key, &sv.vtag, 4);
-	pk.assoc_id = key;
+	rec->sctp_ok = 1;
+	rec->sport = sv.sport;
+	rec->dport = sv.dport;
+	rec->vtag = sv.vtag;
+	pk->ip_version = l3.ip_version;
+	memcpy(pk->src, l3.src, 16);
+	memcpy(pk->dst, l3.dst, 16);
+	key = 0;
 	as = NULL;
 
 	sctp_chunk_iter_init(&it, &sv);
@@ -749,8 +814,34 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 			continue;
 		}
 		pl->st.data_chunks++;
+		pk->chunk_index = (uint16_t)(rec->n_chunks < 0xffff ? rec->n_chunks : 0xffff);
+		if (rec->n_chunks < SF_PKT_CHUNKS_MAX) {
+			struct sf_pkt_chunk *c = &rec->chunk[rec->n_chunks];
+
+			c->off = (uint32_t)ch.offset;
+			c->len = ch.len;
+			c->type = dv.type;
+			c->flags = dv.flags;
+			c->tsn = dv.tsn;
+			c->ppid = dv.ppid;
+			c->sid = dv.sid;
+			c->n_sms = 0;
+			c->retransmission = 0;
+		}
+		rec->n_chunks++;
 		if (!as) {
 			int created;
+
+			/* One association-direction: addresses, ports and the
+			 * receiver's tag; hashed at the first DATA chunk (a
+			 * SACK-only packet needs no id) */
+			key = pl_hash(PL_HASH_INIT, l3.src, 16);
+			key = pl_hash(key, l3.dst, 16);
+			key = pl_hash(key, &sv.sport, 2);
+			key = pl_hash(key, &sv.dport, 2);
+			key = pl_hash(key, &sv.vtag, 4);
+			pk->assoc_id = key;
+			rec->assoc_id = key;
 
 			as = ftable_upsert(pl->assocs, key, ts_ns, &created);
 			ftable_touch(pl->assocs, as, ts_ns);
@@ -760,10 +851,12 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 			pl_err(pl, SF_E_FLOW_TSN_OUT_OF_WINDOW);
 			continue;
 		}
-		pk.retrans = (uint8_t)(r == TSN_DUP);
-		pl->st.data_retransmissions += pk.retrans;
-		pk.tsn = dv.tsn;
-		pk.sid = dv.sid;
+		pk->retrans = (uint8_t)(r == TSN_DUP);
+		if (pk->chunk_index < SF_PKT_CHUNKS_MAX)
+			rec->chunk[pk->chunk_index].retransmission = pk->retrans;
+		pl->st.data_retransmissions += pk->retrans;
+		pk->tsn = dv.tsn;
+		pk->sid = dv.sid;
 		msg = dv.payload;
 		if ((dv.flags & (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E)) !=
 		    (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E)) {
@@ -776,7 +869,7 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 				continue;
 			}
 			pl->st.data_fragments++;
-			if (pk.retrans)
+			if (pk->retrans)
 				continue;	/* its first copy went into the reassembly */
 			e = sctp_reasm_add(pl->sctp_reasm, key ^ dv.sid, &dv, ts_ns, &msg);
 			if (e) {
@@ -795,25 +888,93 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 			pl->st.other_ppid++;
 			continue;
 		}
-		do_m3ua(pl, &pk, msg);
+		do_m3ua(pl, pk, msg);
 	}
 	pl_err(pl, r);
+}
+
+const struct sf_pkt_rec *sf_pipeline_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len,
+					    int linktype, uint64_t frame, uint64_t ts_ns,
+					    const struct sf_pipeline_flush *flush)
+{
+	struct sf_pkt_rec *rec = &pl->rec;
+	struct pl_pkt pk;
+
+	/* the header fields only: the arrays are valid up to their counts */
+	memset(rec, 0, offsetof(struct sf_pkt_rec, chunk));
+	rec->n_items = rec->n_sms = rec->n_events = rec->n_flushed = 0;
+	rec->frame = frame;
+	rec->ts_ns = ts_ns;
+	memset(&pk, 0, sizeof(pk));
+	pk.frame = frame;
+	pk.ts_ns = ts_ns;
+	pl->flush = flush;
+	pl_decode(pl, p, len, linktype, &pk);
+	pl->flush = NULL;
+	return rec;
+}
+
+/* Tools: the record's items to the sink callbacks, in wire order. */
+static void sink_items(void *ctx, const struct sf_pkt_rec *rec)
+{
+	const struct sf_pipeline_sink *sink = ctx;
+
+	if (!sink)
+		return;
+	for (unsigned i = 0; i < rec->n_items; i++) {
+		if (rec->item[i].kind == SF_PKT_ITEM_SMS) {
+			if (sink->on_sms)
+				sink->on_sms(sink->ctx, &rec->sms[rec->item[i].idx]);
+		} else if (sink->on_map_event) {
+			sink->on_map_event(sink->ctx, &rec->ev[rec->item[i].idx]);
+		}
+	}
+}
+
+int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
+		       int linktype, uint64_t frame, uint64_t ts_ns,
+		       const struct sf_pipeline_sink *sink)
+{
+	struct sf_pipeline_flush fl = { (void *)sink, sink_items };
+	struct sf_pkt_rec *rec = &pl->rec;
+	struct pl_pkt pk;
+
+	memset(rec, 0, offsetof(struct sf_pkt_rec, chunk));
+	rec->n_items = rec->n_sms = rec->n_events = rec->n_flushed = 0;
+	rec->frame = frame;
+	rec->ts_ns = ts_ns;
+	memset(&pk, 0, sizeof(pk));
+	pk.frame = frame;
+	pk.ts_ns = ts_ns;
+	pk.sink = sink;
+	pl->flush = &fl;
+	pl_decode(pl, p, len, linktype, &pk);
+	sink_items((void *)sink, rec);
+	pl->flush = NULL;
 	return pk.n_sms;
+}
+
+uint32_t sf_pkt_rec_flow_hash(const struct sf_pkt_rec *rec)
+{
+	if (!rec->sctp_ok || rec->ip_reassembled)
+		return 0;
+	return assoc_hash(rec->src, rec->dst, rec->sport, rec->dport);
 }
 
 uint32_t sf_flow_assoc_hash(const uint8_t *p, size_t len, int linktype)
 {
 	struct l2l3_view v;
-	uint32_t h = 2166136261u;
-	const uint8_t *a, *b;
-	uint16_t pa, pb;
 
 	if (l2l3_decode(p, len, linktype, &v) || v.l4_proto != SF_IPPROTO_SCTP || v.l4.len < 4)
 		return 0;
-	a = v.src;
-	b = v.dst;
-	pa = sf_rd16(v.l4.p);
-	pb = sf_rd16(v.l4.p + 2);
+	return assoc_hash(v.src, v.dst, sf_rd16(v.l4.p), sf_rd16(v.l4.p + 2));
+}
+
+/* Both directions alike: addresses and ports ordered, FNV-1a 32. */
+static uint32_t assoc_hash(const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb)
+{
+	uint32_t h = 2166136261u;
+
 	if (memcmp(a, b, 16) > 0 || (memcmp(a, b, 16) == 0 && pa > pb)) {
 		const uint8_t *t = a;
 		uint16_t tp = pa;

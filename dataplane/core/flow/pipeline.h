@@ -97,8 +97,90 @@ struct sf_pipeline;
 struct sf_pipeline *sf_pipeline_create(const struct sf_pipeline_config *cfg);
 void sf_pipeline_destroy(struct sf_pipeline *pl);
 
-/* Decode one packet (linktype: SF_DLT_*). Returns the number of SMS parts
- * delivered to sink->on_sms. Errors are counted, never fatal. */
+/* ---- The per-packet record: every layer decoded once ----
+ *
+ * sf_pipeline_decode() walks a packet once (L2/L3, SCTP chunks, M3UA,
+ * SCCP, TCAP with its component list, MAP, TPDU, text) and leaves the
+ * result in one record that every later stage reads instead of parsing
+ * again: the engine and policy (the SMS parts and MAP events, in wire
+ * order), logging, the dataplane's distributor (the association hash) and
+ * enforcement (the L3/L4 offsets and each DATA chunk's TSN, stream, flags
+ * and place in the packet, and which SMS parts a chunk carried).
+ *
+ * Ownership: the record belongs to the pipeline and is valid until its
+ * next decode call; the SMS texts point into the pipeline's per-part text
+ * buffers, valid as long. Capacities are fixed: a packet with more DATA
+ * chunks than SF_PKT_CHUNKS_MAX has the rest decoded but not described
+ * (n_chunks counts all, chunk[] holds the first ones); a packet with more
+ * SMS parts or MAP events than the record holds hands each full batch to
+ * the decode call's flush hook before going on (so no part goes
+ * undecided), and the record then holds the last batch. */
+#define SF_PKT_CHUNKS_MAX 32
+#define SF_PKT_SMS_MAX 32
+#define SF_PKT_EVENTS_MAX 16
+
+struct sf_pkt_chunk {
+	uint32_t off;		/* chunk header's offset in the SCTP packet */
+	uint16_t len;		/* Chunk Length (header + value, no padding) */
+	uint8_t type;		/* SF_SCTP_DATA or SF_SCTP_I_DATA */
+	uint8_t flags;		/* SF_SCTP_DATA_FLAG_* */
+	uint32_t tsn, ppid;
+	uint16_t sid;
+	uint8_t retransmission;	/* TSN seen before on this association-direction */
+	uint8_t n_sms;		/* SMS parts this chunk completed (a reassembled
+				 * message counts on its last fragment) */
+};
+
+enum sf_pkt_item_kind { SF_PKT_ITEM_SMS = 1, SF_PKT_ITEM_MAP_EVENT };
+
+struct sf_pkt_rec {
+	uint64_t frame, ts_ns;
+	/* L2/L3: the frame as l2l3_decode saw it */
+	uint8_t l3_ok;			/* IP decoded */
+	uint8_t ip_version, l4_proto;
+	uint8_t ip_reassembled;		/* SCTP came from IP fragments: l4_off is 0 and
+					 * the SCTP packet is not in the frame */
+	uint8_t src[16], dst[16];
+	uint32_t l3_off, l4_off, l4_len;	/* from the frame's first byte */
+	/* SCTP common header (valid when sctp_ok) */
+	uint8_t sctp_ok;		/* decoded and its CRC32c checked */
+	uint16_t sport, dport;
+	uint32_t vtag;
+	uint64_t assoc_id;		/* association-direction (sf_sms.assoc_id); 0 when
+					 * the packet has no DATA chunk */
+	/* DATA / I-DATA chunks in wire order */
+	unsigned n_chunks;
+	struct sf_pkt_chunk chunk[SF_PKT_CHUNKS_MAX];
+	/* what they carried, in wire order: item[i] names sms[idx] or ev[idx] */
+	unsigned n_items;
+	struct {
+		uint8_t kind, idx;	/* enum sf_pkt_item_kind */
+	} item[SF_PKT_SMS_MAX + SF_PKT_EVENTS_MAX];
+	unsigned n_sms, n_events;
+	unsigned n_flushed;		/* items handed to the flush hook before these */
+	struct sf_sms sms[SF_PKT_SMS_MAX];
+	struct sf_map_event ev[SF_PKT_EVENTS_MAX];
+};
+
+/* Called with a full record in the middle of a packet (cold: more than
+ * SF_PKT_SMS_MAX parts or SF_PKT_EVENTS_MAX events in one packet); the
+ * consumer handles its items as it would at the end, and the record is
+ * emptied of them. */
+struct sf_pipeline_flush {
+	void *ctx;
+	void (*flush)(void *ctx, const struct sf_pkt_rec *rec);
+};
+
+/* Decode one packet (linktype: SF_DLT_*) into the pipeline's record and
+ * return it. flush may be NULL (a full record then drops the rest, counted
+ * as flow.pkt_record_full). Errors are counted, never fatal. */
+const struct sf_pkt_rec *sf_pipeline_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len,
+					    int linktype, uint64_t frame, uint64_t ts_ns,
+					    const struct sf_pipeline_flush *flush);
+
+/* The same for tools and tests: the record's parts and events handed to
+ * sink in wire order (on_tcap as each TCAP message is decoded). Returns
+ * the number of SMS parts. */
 int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 		       int linktype, uint64_t frame, uint64_t ts_ns,
 		       const struct sf_pipeline_sink *sink);
@@ -107,6 +189,11 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
  * directions (addresses and ports ordered), 0 for anything else: what the
  * dataplane distributes packets to workers by. */
 uint32_t sf_flow_assoc_hash(const uint8_t *p, size_t len, int linktype);
+
+/* The same hash from a decoded record (sf_pkt_rec_flow_hash), computed
+ * on demand: equal to sf_flow_assoc_hash of the frame when the record has
+ * an SCTP packet that was not IP-reassembled, else 0. */
+uint32_t sf_pkt_rec_flow_hash(const struct sf_pkt_rec *rec);
 
 /* Expire idle state; bounded work (budget entries per table). */
 void sf_pipeline_expire(struct sf_pipeline *pl, uint64_t now_ns, unsigned budget);

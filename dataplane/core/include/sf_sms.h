@@ -44,6 +44,8 @@ struct sf_sms {
 	uint64_t assoc_id;		/* hash of the SCTP association */
 	uint32_t tsn;			/* TSN of the (last) DATA chunk */
 	uint16_t stream;
+	uint16_t chunk_index;		/* that chunk's index among the packet's DATA
+					 * chunks (sf_pkt_rec.chunk[] in flow/pipeline.h) */
 	uint8_t retransmission;		/* a DATA chunk whose TSN was seen before */
 	uint8_t ip_version;
 	uint8_t src_ip[16], dst_ip[16];
@@ -65,6 +67,8 @@ struct sf_sms {
 	uint8_t op;			/* enum sf_sms_op */
 	uint8_t direction;		/* enum sf_dir */
 	uint8_t map_version;		/* 1, 2, 3 */
+	uint8_t map_ac;			/* MAP application context of the message or its
+					 * dialogue (SF_MAP_AC_*), 0 unknown */
 	uint8_t da_type;		/* enum sf_da_type */
 	uint8_t oa_type;		/* enum sf_oa_type */
 	char sm_rp_da[SF_DIGITS_MAX + 1];	/* IMSI, SCA digits, or LMSI in hex */

@@ -47,13 +47,14 @@ struct eval {
 	const struct policy_scan *scan;
 	uint64_t now_ns;
 	struct policy_verdict *v;
+	const struct policy_parties *pp;
 	enum sf_err err;
 	int mt, mo, alnum;
 	int tagged;
 	int is_ad;
 	int care;
 	int allowed;		/* the scan's allow rule passed the content */
-	char imsi[SF_DIGITS_MAX + 1];
+	const char *imsi;	/* pp->imsi */
 };
 
 static void add_reason(struct policy_verdict *v, const char *fmt, ...)
@@ -428,23 +429,15 @@ static int step_anomaly(struct eval *e)
 static int step_recipient(struct eval *e)
 {
 	struct policy_behaviour b;
-	char key[SF_DIGITS_MAX + 8];
-	const char *rcpt = e->v->recipient;
 	unsigned flags = 0;
 
-	if (!e->st)
-		return 0;
-	if (!rcpt[0] && e->imsi[0]) {
-		snprintf(key, sizeof(key), "imsi:%s", e->imsi);
-		rcpt = key;
-	}
-	if (!rcpt[0])
+	if (!e->st || !e->pp->kr_bomb)
 		return 0;
 	if (!e->sms->has_concat || e->sms->concat_seq <= 1)
 		flags |= POLICY_RCPT_NEW_MESSAGE;
 	if (e->allowed)
 		flags |= POLICY_RCPT_ALLOWED;
-	if (!policy_state_recipient(e->st, e->cfg, rcpt, e->v->sender, flags, e->now_ns, &b))
+	if (!policy_state_recipient_keys(e->st, e->cfg, &e->pp->keys, e->pp->kr_bomb, flags, e->now_ns, &b))
 		return 0;
 	add_reason(e->v, "%s %u > %u", policy_id_name(b.policy_id), b.count, b.limit);
 	return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
@@ -481,8 +474,8 @@ static int step_behaviour(struct eval *e)
 		return 1;
 	if (e->allowed || !e->st || !sender[0] || rate_exempt(e, sender))
 		return 0;
-	id = policy_state_behaviour(e->st, e->cfg, sender, e->v->recipient,
-				    e->scan ? e->scan->fp : 0, e->now_ns, &b);
+	id = policy_state_behaviour_keys(e->st, e->cfg, &e->pp->keys,
+					 e->scan ? e->scan->fp : 0, e->now_ns, &b);
 	if (!id) {
 		/* one sender spreading suspect content to many recipients (an
 		 * ad or a scam texted from a personal number: the regulator's
@@ -652,65 +645,95 @@ static int step_allowed(struct eval *e)
 
 /* ---- entry point ---- */
 
-static void set_parties(struct eval *e)
+/* The one place that decides who sends and who receives a part. */
+void policy_parties(const struct policy_env *env, struct policy_state *st, const struct sf_sms *sms,
+		    uint64_t now_ns, struct policy_parties *pp)
 {
-	const struct sf_sms *sms = e->sms;
-	struct policy_verdict *v = e->v;
 	const char *snd = "", *rcp = "";
 
-	if (e->mo) {
+	pp->alnum = 0;
+	pp->sender[0] = pp->recipient[0] = pp->imsi[0] = 0;
+	/* the MAP layer's direction; for forwardSM (v1/v2) without one, the
+	 * TPDU type: SMS-SUBMIT is MO, SMS-DELIVER is MT (TS 23.040 §9.2.3.1) */
+	pp->mo = sms->direction == SF_DIR_MO ||
+		 (sms->direction == SF_DIR_NONE && sms->op != SF_OP_NONE &&
+		  sms->mti == SF_TP_MTI_SUBMIT);
+	pp->mt = sms->direction == SF_DIR_MT ||
+		 (sms->direction == SF_DIR_NONE && sms->op != SF_OP_NONE &&
+		  sms->mti == SF_TP_MTI_DELIVER);
+	/* the identities as the wire gives them (MT: the IMSI, also when the
+	 * MT was addressed by LMSI) */
+	pp->wire_sender = sms->direction == SF_DIR_MO ? sms->sm_rp_oa : sms->tp_oa;
+	pp->wire_recipient = sms->direction == SF_DIR_MO ? sms->tp_da :
+			     sms->da_type == SF_DA_LMSI && sms->da_imsi[0] ? sms->da_imsi : sms->sm_rp_da;
+	if (pp->mo) {
 		if (sms->oa_type == SF_OA_MSISDN || sms->oa_type == SF_OA_NONE)
 			snd = sms->sm_rp_oa;
 		rcp = sms->tp_da;
-	} else if (e->mt) {
+	} else if (pp->mt) {
 		snd = sms->tp_oa;
-		e->alnum = sms->tp_addr_alnum;
+		pp->alnum = sms->tp_addr_alnum;
 		/* an LMSI-addressed MT whose IMSI the signalling gave (sf_sms.da_imsi) */
 		const char *imsi = sms->da_type == SF_DA_IMSI ? sms->sm_rp_da :
 				   sms->da_type == SF_DA_LMSI && sms->da_imsi[0] ? sms->da_imsi : NULL;
+		size_t il = imsi ? strlen(imsi) : 0;
 
-		if (imsi && strlen(imsi) < sizeof(e->imsi)) {
-			strcpy(e->imsi, imsi);
-			rcp = policy_state_imsi(e->st, e->cfg, e->imsi, e->now_ns, NULL);
+		if (imsi && il < sizeof(pp->imsi)) {
+			memcpy(pp->imsi, imsi, il + 1);
+			rcp = st ? policy_state_imsi(st, env->cfg, pp->imsi, now_ns, NULL) : NULL;
 			if (!rcp)
-				rcp = policy_lists_imsi(e->env->lists, e->imsi);
+				rcp = policy_lists_imsi(env->lists, pp->imsi);
 			if (!rcp)
 				rcp = "";
 		}
 	}
-	if (e->alnum) {
+	if (pp->alnum) {
 		size_t i;
 
-		for (i = 0; snd[i] && i < sizeof(v->sender) - 1; i++)
-			v->sender[i] = (char)pu_upper((unsigned char)snd[i]);
-		v->sender[i] = 0;
-	} else if (policy_canon_number(snd, strlen(snd), v->sender, sizeof(v->sender)) < 0) {
-		v->sender[0] = 0;
+		for (i = 0; snd[i] && i < sizeof(pp->sender) - 1; i++)
+			pp->sender[i] = (char)pu_upper((unsigned char)snd[i]);
+		pp->sender[i] = 0;
+	} else if (policy_canon_number(snd, strlen(snd), pp->sender, sizeof(pp->sender)) < 0) {
+		pp->sender[0] = 0;
 	}
-	if (policy_canon_number(rcp, strlen(rcp), v->recipient, sizeof(v->recipient)) < 0)
-		v->recipient[0] = 0;
+	if (policy_canon_number(rcp, strlen(rcp), pp->recipient, sizeof(pp->recipient)) < 0)
+		pp->recipient[0] = 0;
+	/* the behaviour tables' keys, hashed once */
+	policy_state_keys(pp->sender, pp->recipient, &pp->keys);
+	pp->kr_bomb = pp->keys.kr;
+	if (!pp->recipient[0] && pp->imsi[0]) {
+		/* SMS bombing of a subscriber known only by IMSI */
+		char key[SF_DIGITS_MAX + 8];
+
+		memcpy(key, "imsi:", 5);
+		memcpy(key + 5, pp->imsi, strlen(pp->imsi) + 1);
+		pp->kr_bomb = policy_state_key(key);
+	}
 }
 
-enum sf_err policy_evaluate(const struct policy_env *env, struct policy_state *st,
-			    const struct sf_sms *sms, const struct policy_scan *scan,
-			    uint64_t now_ns, struct policy_verdict *v, struct policy_event *ev)
+enum sf_err policy_evaluate_parties(const struct policy_env *env, struct policy_state *st,
+				    const struct sf_sms *sms, const struct policy_parties *pp,
+				    const struct policy_scan *scan, uint64_t now_ns,
+				    struct policy_verdict *v, struct policy_event *ev)
 {
 	struct eval e = { .env = env, .cfg = env->cfg, .st = st, .sms = sms, .scan = scan,
-			  .now_ns = now_ns, .v = v, .err = SF_OK };
+			  .now_ns = now_ns, .v = v, .pp = pp, .err = SF_OK };
 
-	memset(v, 0, sizeof(*v));
+	/* the reason text is built as steps add to it: only its start is set */
+	v->verdict = SF_VERDICT_PASS;
+	v->class_id = 0;
+	v->n_reasons = 0;
+	v->rule_id = v->policy_id = v->steps = 0;
+	v->reason[0] = 0;
 	v->step = POLICY_STEP_NONE;
 	if (ev)
 		memset(ev, 0, sizeof(*ev));
-	/* the MAP layer's direction; for forwardSM (v1/v2) without one, the
-	 * TPDU type: SMS-SUBMIT is MO, SMS-DELIVER is MT (TS 23.040 §9.2.3.1) */
-	e.mo = sms->direction == SF_DIR_MO ||
-	       (sms->direction == SF_DIR_NONE && sms->op != SF_OP_NONE &&
-		sms->mti == SF_TP_MTI_SUBMIT);
-	e.mt = sms->direction == SF_DIR_MT ||
-	       (sms->direction == SF_DIR_NONE && sms->op != SF_OP_NONE &&
-		sms->mti == SF_TP_MTI_DELIVER);
-	set_parties(&e);
+	e.mo = pp->mo;
+	e.mt = pp->mt;
+	e.alnum = pp->alnum;
+	e.imsi = pp->imsi;
+	memcpy(v->sender, pp->sender, sizeof(v->sender));
+	memcpy(v->recipient, pp->recipient, sizeof(v->recipient));
 	if (!v->sender[0])
 		note_err(&e, SF_E_POLICY_NO_SENDER);
 	e.care = v->sender[0] && !e.alnum && strcmp(v->sender, e.cfg->care_sender) == 0;
@@ -728,6 +751,16 @@ enum sf_err policy_evaluate(const struct policy_env *env, struct policy_state *s
 	    step_geo(&e))
 		return e.err;
 	return e.err;
+}
+
+enum sf_err policy_evaluate(const struct policy_env *env, struct policy_state *st,
+			    const struct sf_sms *sms, const struct policy_scan *scan,
+			    uint64_t now_ns, struct policy_verdict *v, struct policy_event *ev)
+{
+	struct policy_parties pp;
+
+	policy_parties(env, st, sms, now_ns, &pp);
+	return policy_evaluate_parties(env, st, sms, &pp, scan, now_ns, v, ev);
 }
 
 /* ---- JSON ---- */

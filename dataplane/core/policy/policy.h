@@ -110,6 +110,36 @@ enum sf_err policy_evaluate(const struct policy_env *env, struct policy_state *s
 			    const struct sf_sms *sms, const struct policy_scan *scan,
 			    uint64_t now_ns, struct policy_verdict *v, struct policy_event *ev);
 
+/* Who sends and who receives one SMS part, decided once per part (the
+ * only place that does): the scan reads the wire sender, the
+ * concatenation key both wire identities, policy and the logs the
+ * canonical ones, the behaviour tables their hashed keys. */
+struct policy_parties {
+	uint8_t mo, mt;		/* the MAP direction; forwardSM without one: by TPDU type */
+	uint8_t alnum;		/* MT from an alphanumeric TP-OA */
+	const char *wire_sender;	/* MO: sm-RP-OA, else TP-OA (points into the SMS) */
+	const char *wire_recipient;	/* MO: TP-DA, else the IMSI (LMSI resolved) or sm-RP-DA */
+	char sender[SF_TPADDR_MAX + 1];		/* canonical (MO: sm-RP-OA when an MSISDN;
+						 * MT: TP-OA, ids upper-cased), "" unknown */
+	char recipient[SF_TPADDR_MAX + 1];	/* canonical (MO: TP-DA; MT: the MSISDN of
+						 * the IMSI learned or listed), "" unknown */
+	char imsi[SF_DIGITS_MAX + 1];		/* MT addressed by IMSI (or LMSI resolved) */
+	struct policy_keys keys;		/* sender/recipient table keys */
+	uint64_t kr_bomb;			/* recipient key for SMS bombing: the
+						 * recipient, else "imsi:<IMSI>"; 0 none */
+};
+
+/* Decide the parties of sms (reads the IMSI → MSISDN map of st and the
+ * lists' IMSI entries). */
+void policy_parties(const struct policy_env *env, struct policy_state *st, const struct sf_sms *sms,
+		    uint64_t now_ns, struct policy_parties *pp);
+
+/* policy_evaluate with the parties already decided (the engine's path). */
+enum sf_err policy_evaluate_parties(const struct policy_env *env, struct policy_state *st,
+				    const struct sf_sms *sms, const struct policy_parties *pp,
+				    const struct policy_scan *scan, uint64_t now_ns,
+				    struct policy_verdict *v, struct policy_event *ev);
+
 /* An SRI-SM exchange seen on the wire resolved imsi ↔ msisdn: remember it
  * for IMSI-addressed MT (shields) and for the "unsolicited" check. */
 static inline void policy_learn_sri(struct policy_state *st, const char *imsi,

@@ -534,6 +534,39 @@ static uint32_t ecms(uint64_t *rows, uint64_t mask, uint64_t x, uint32_t win, in
 	return min;
 }
 
+static void sketch_prefetch(const uint64_t *rows, uint64_t mask, uint64_t x)
+{
+	for (uint32_t r = 0; r < SKETCH_DEPTH; r++)
+		__builtin_prefetch(rows + (size_t)r * (mask + 1) +
+				   (pu_mix64(x + (r + 1) * 0x9e3779b97f4a7c15ULL) & mask), 1);
+}
+
+void policy_state_prefetch(struct policy_state *st, const struct policy_keys *k, uint64_t kr_bomb,
+			   uint64_t fp)
+{
+	struct policy_shared *sh = shared_of(st);
+
+	if (!sh)
+		return;
+	if (k->ks) {
+		__builtin_prefetch(&sh->s[k->ks & sh->smask], 1);
+		if (k->kr)
+			__builtin_prefetch(&sh->p[mix2(k->ks, k->kr) & sh->pmask], 1);
+		if (kr_bomb && kr_bomb != k->kr)
+			__builtin_prefetch(&sh->p[mix2(k->ks, kr_bomb) & sh->pmask], 1);
+	}
+	if (kr_bomb)
+		__builtin_prefetch(&sh->r[kr_bomb & sh->rmask], 1);
+	if (fp && k->ks) {
+		sketch_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_SENDERS, k->ks_stable));
+		sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_SENDERS);
+		if (k->kr) {
+			sketch_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_RECIPIENTS, k->kr_stable));
+			sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_RECIPIENTS);
+		}
+	}
+}
+
 /* Token bucket as GCRA (ITU-T I.371): one word, the theoretical arrival
  * time; a message conforms if it is at most tau ahead of now. 1 if over. */
 static int gcra_over(uint64_t *tat, uint64_t now, uint64_t t, uint64_t tau)
@@ -560,12 +593,40 @@ static int over(uint32_t limit, uint32_t count, uint32_t id, struct policy_behav
 	return 0;
 }
 
+void policy_state_keys(const char *sender, const char *recipient, struct policy_keys *k)
+{
+	size_t sl = sender ? strlen(sender) : 0, rl = recipient ? strlen(recipient) : 0;
+
+	k->ks = sl ? pu_hash(sender, sl, 0x53454e44ULL) : 0;
+	k->ks_stable = sl ? pu_hash_stable(sender, sl, 0x53454e44ULL) : 0;
+	k->kr = rl ? pu_hash(recipient, rl, 0x52435054ULL) : 0;
+	k->kr_stable = rl ? pu_hash_stable(recipient, rl, 0x52435054ULL) : 0;
+}
+
+uint64_t policy_state_key(const char *recipient)
+{
+	size_t rl = recipient ? strlen(recipient) : 0;
+
+	return rl ? pu_hash(recipient, rl, 0x52435054ULL) : 0;
+}
+
 uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_config *c,
 				const char *sender, const char *recipient, uint64_t fp,
 				uint64_t now_ns, struct policy_behaviour *out)
 {
+	struct policy_keys k;
+
+	policy_state_keys(sender, recipient, &k);
+	return policy_state_behaviour_keys(st, c, &k, fp, now_ns, out);
+}
+
+uint32_t policy_state_behaviour_keys(struct policy_state *st, const struct policy_config *c,
+				     const struct policy_keys *k, uint64_t fp, uint64_t now_ns,
+				     struct policy_behaviour *out)
+{
 	struct policy_shared *sh = shared_of(st);
-	uint64_t now_s = now_ns / NS, ks, kr = 0, ks_stable, kr_stable = 0;
+	uint64_t now_s = now_ns / NS, ks = k->ks, kr = k->kr, ks_stable = k->ks_stable,
+		 kr_stable = k->kr_stable;
 	uint32_t now_min = (uint32_t)(now_s / 60) + 1;
 	struct sslot *s;
 	int burst_over = 0;
@@ -579,15 +640,10 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 	uint32_t hour_n, day_n, fan_n;
 
 	memset(out, 0, sizeof(*out));
-	if (!sender || !*sender || !sh)
+	/* the sketches see secret-free hashes (ks_stable, kr_stable): their
+	 * estimates decide */
+	if (!ks || !sh)
 		return 0;
-	ks = pu_hash(sender, strlen(sender), 0x53454e44ULL);
-	if (recipient && *recipient)
-		kr = pu_hash(recipient, strlen(recipient), 0x52435054ULL);
-	/* the sketches see secret-free hashes: their estimates decide */
-	ks_stable = pu_hash_stable(sender, strlen(sender), 0x53454e44ULL);
-	if (recipient && *recipient)
-		kr_stable = pu_hash_stable(recipient, strlen(recipient), 0x52435054ULL);
 
 	/* per sender: token bucket, hour and local-day windows; a sender idle
 	 * for a day has nothing left to count */
@@ -669,19 +725,27 @@ uint32_t policy_state_recipient(struct policy_state *st, const struct policy_con
 				const char *recipient, const char *sender, unsigned flags,
 				uint64_t now_ns, struct policy_behaviour *out)
 {
+	struct policy_keys k;
+
+	policy_state_keys(sender, NULL, &k);
+	return policy_state_recipient_keys(st, c, &k, policy_state_key(recipient), flags, now_ns, out);
+}
+
+uint32_t policy_state_recipient_keys(struct policy_state *st, const struct policy_config *c,
+				     const struct policy_keys *k, uint64_t kr, unsigned flags,
+				     uint64_t now_ns, struct policy_behaviour *out)
+{
 	struct policy_shared *sh = shared_of(st);
 	uint32_t w = c->recipient_window_s ? c->recipient_window_s : 1;
 	uint32_t win = (uint32_t)(now_ns / NS / w) + 1;
 	uint32_t now_min = (uint32_t)(now_ns / NS / 60) + 1;
 	uint32_t ttl_min = (w > c->pair_window_s ? w : c->pair_window_s) / 60 + 2;
 	uint32_t msgs, senders, allowed = 0;
-	uint64_t kr;
 	struct rslot *r;
 
 	memset(out, 0, sizeof(*out));
-	if (!recipient || !*recipient || !sh)
+	if (!kr || !sh)
 		return 0;
-	kr = pu_hash(recipient, strlen(recipient), 0x52435054ULL);
 	r = slot_get(sh->r, sizeof(*sh->r), sh->rmask, kr, win, &sh->rst);
 	if (!r)
 		return 0;
@@ -695,8 +759,8 @@ uint32_t policy_state_recipient(struct policy_state *st, const struct policy_con
 			allowed = cell_get(&r->allowed, win);
 	}
 	senders = cell_get(&r->senders, win);
-	if (sender && *sender) {
-		uint64_t ks = pu_hash(sender, strlen(sender), 0x53454e44ULL);
+	if (k->ks) {
+		uint64_t ks = k->ks;
 		struct pslot *p = slot_get(sh->p, sizeof(*sh->p), sh->pmask, mix2(ks, kr),
 					   now_min > ttl_min ? now_min - ttl_min : 0, &sh->pst);
 

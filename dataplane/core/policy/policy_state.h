@@ -85,6 +85,32 @@ uint32_t policy_state_behaviour(struct policy_state *st, const struct policy_con
 				const char *sender, const char *recipient, uint64_t fp,
 				uint64_t now_ns, struct policy_behaviour *out);
 
+/* A sender's and a recipient's keys in the behaviour tables, computed
+ * once per part (policy_parties) from the canonical strings: the keyed
+ * hash places entries, the stable one feeds the sketches. 0: no party. */
+struct policy_keys {
+	uint64_t ks, kr, ks_stable, kr_stable;
+};
+void policy_state_keys(const char *sender, const char *recipient, struct policy_keys *k);
+/* The keyed hash of a recipient key string (e.g. "imsi:<IMSI>"). */
+uint64_t policy_state_key(const char *recipient);
+
+/* As policy_state_behaviour / policy_state_recipient, from keys (kr of the
+ * recipient check given apart: the bombing key may be the IMSI's). */
+uint32_t policy_state_behaviour_keys(struct policy_state *st, const struct policy_config *c,
+				     const struct policy_keys *k, uint64_t fp, uint64_t now_ns,
+				     struct policy_behaviour *out);
+uint32_t policy_state_recipient_keys(struct policy_state *st, const struct policy_config *c,
+				     const struct policy_keys *k, uint64_t kr, unsigned flags,
+				     uint64_t now_ns, struct policy_behaviour *out);
+
+/* Start loading the shared slots and sketch cells that the behaviour
+ * checks of these keys will touch (kr_bomb: the SMS-bombing recipient
+ * key; fp: the text's fingerprint, 0 none): the engine calls it before
+ * the content scan, whose time hides the cache misses. Reads nothing. */
+void policy_state_prefetch(struct policy_state *st, const struct policy_keys *k, uint64_t kr_bomb,
+			   uint64_t fp);
+
 /* Behaviour shared by every lcore (lock-free: atomic counters with their
  * window in the word, exact keys, open addressing over 32 slots), so that
  * the verdicts do not depend on how packets are spread over lcores. Sized

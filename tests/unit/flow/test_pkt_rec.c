@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The pipeline's per-packet record (flow/pipeline.h, issue 11 item 1):
+ * over the sample capture it holds the same parts as the callback API, in
+ * the same order; its offsets, chunks and flow hash agree with the frame;
+ * and a packet with more SMS parts than the record holds is flushed in
+ * batches, none lost. Argument: the sample capture. */
+#include <pcap/pcap.h>
+#include <string.h>
+
+#include "flow/pipeline.h"
+#include "sf_bytes.h"
+#include "sf_crc32c.h"
+#include "sf_test.h"
+#include "sf_wire.h"
+
+static const char *cap_path;
+
+struct frame {
+	uint8_t b[2048];
+	size_t len;
+};
+#define MAX_FRAMES 4096
+static struct frame frames[MAX_FRAMES];
+static size_t n_frames;
+static int linktype;
+
+static void load(void)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	pcap_t *pc = pcap_open_offline(cap_path, ebuf);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+
+	if (!pc) {
+		fprintf(stderr, "%s: %s\n", cap_path, ebuf);
+		exit(1);
+	}
+	linktype = pcap_datalink(pc);
+	while (n_frames < MAX_FRAMES && pcap_next_ex(pc, &h, &d) == 1) {
+		if (h->caplen > sizeof(frames[0].b))
+			continue;
+		memcpy(frames[n_frames].b, d, h->caplen);
+		frames[n_frames++].len = h->caplen;
+	}
+	pcap_close(pc);
+}
+
+/* What the callback API gives, one line per part / event. */
+static char cb_log[1 << 20], rec_log[1 << 20];
+static size_t cb_len, rec_len;
+
+static void log_sms(char *buf, size_t *len, const struct sf_sms *s)
+{
+	*len += (size_t)snprintf(buf + *len, sizeof(cb_log) - *len, "sms %llu tsn %u oa %s da %s text %.*s\n",
+				 (unsigned long long)s->frame, s->tsn, s->sm_rp_oa, s->sm_rp_da,
+				 (int)(s->text ? s->text_len : 0), s->text ? s->text : "");
+}
+
+static void log_ev(char *buf, size_t *len, const struct sf_map_event *e)
+{
+	*len += (size_t)snprintf(buf + *len, sizeof(cb_log) - *len, "ev %llu kind %u imsi %s msisdn %s\n",
+				 (unsigned long long)e->frame, e->kind, e->imsi, e->msisdn);
+}
+
+static void cb_sms(void *ctx, const struct sf_sms *s)
+{
+	(void)ctx;
+	log_sms(cb_log, &cb_len, s);
+}
+
+static void cb_ev(void *ctx, const struct sf_map_event *e)
+{
+	(void)ctx;
+	log_ev(cb_log, &cb_len, e);
+}
+
+static void rec_items(const struct sf_pkt_rec *r)
+{
+	for (unsigned i = 0; i < r->n_items; i++)
+		if (r->item[i].kind == SF_PKT_ITEM_SMS)
+			log_sms(rec_log, &rec_len, &r->sms[r->item[i].idx]);
+		else
+			log_ev(rec_log, &rec_len, &r->ev[r->item[i].idx]);
+}
+
+static void test_record_matches_callbacks(void)
+{
+	struct sf_pipeline_config c;
+	struct sf_pipeline *a, *b;
+	struct sf_pipeline_sink sink = { NULL, cb_sms, cb_ev, NULL };
+	unsigned parts = 0, with_sms = 0;
+
+	sf_pipeline_config_default(&c);
+	a = sf_pipeline_create(&c);
+	b = sf_pipeline_create(&c);
+	CHECK(a && b);
+	if (!a || !b)
+		return;
+	for (size_t i = 0; i < n_frames; i++) {
+		const struct frame *f = &frames[i];
+		const struct sf_pkt_rec *r;
+		unsigned chunk_sms = 0;
+
+		sf_pipeline_packet(a, f->b, f->len, linktype, i + 1, (i + 1) * 1000, &sink);
+		r = sf_pipeline_decode(b, f->b, f->len, linktype, i + 1, (i + 1) * 1000, NULL);
+		rec_items(r);
+		CHECK_INT(r->frame, i + 1);
+		CHECK_INT(r->n_flushed, 0);
+		if (!r->sctp_ok)
+			continue;
+		/* the distributor's hash from the record, without decoding again */
+		CHECK_INT(sf_pkt_rec_flow_hash(r), sf_flow_assoc_hash(f->b, f->len, linktype));
+		/* offsets: the SCTP ports where the record says L4 starts */
+		CHECK(r->l4_off + r->l4_len <= f->len);
+		CHECK_INT(sf_rd16(f->b + r->l4_off), r->sport);
+		CHECK_INT(sf_rd16(f->b + r->l4_off + 2), r->dport);
+		CHECK_INT(f->b[r->l3_off] >> 4, r->ip_version);
+		for (unsigned k = 0; k < r->n_chunks && k < SF_PKT_CHUNKS_MAX; k++) {
+			const struct sf_pkt_chunk *ch = &r->chunk[k];
+			const uint8_t *cp = f->b + r->l4_off + ch->off;
+
+			CHECK_INT(cp[0], ch->type);
+			CHECK_INT(sf_rd16(cp + 2), ch->len);
+			CHECK_INT(sf_rd32(cp + 4), ch->tsn);
+			chunk_sms += ch->n_sms;
+		}
+		CHECK_INT(chunk_sms, r->n_sms);
+		for (unsigned k = 0; k < r->n_sms; k++) {
+			const struct sf_sms *s = &r->sms[k];
+
+			CHECK(s->chunk_index < r->n_chunks);
+			CHECK_INT(r->chunk[s->chunk_index].tsn, s->tsn);
+			CHECK_INT(r->chunk[s->chunk_index].sid, s->stream);
+			CHECK_INT(s->assoc_id, r->assoc_id);
+		}
+		parts += r->n_sms;
+		with_sms += r->n_sms > 0;
+	}
+	CHECK(parts > 100);	/* the sample has a few hundred parts */
+	CHECK(with_sms > 0);
+	CHECK_INT(rec_len, cb_len);
+	CHECK(memcmp(rec_log, cb_log, cb_len) == 0);
+	sf_pipeline_destroy(a);
+	sf_pipeline_destroy(b);
+}
+
+/* ---- a packet with more parts than the record holds ---- */
+
+static unsigned flushed_parts, flush_calls;
+
+static void count_flush(void *ctx, const struct sf_pkt_rec *r)
+{
+	(void)ctx;
+	flush_calls++;
+	CHECK_INT(r->n_sms, SF_PKT_SMS_MAX);	/* handed on only when full */
+	flushed_parts += r->n_sms;
+}
+
+static void test_record_flushes_when_full(void)
+{
+	struct sf_pipeline_config c;
+	struct sf_pipeline *pl, *p2;
+	const struct sf_pkt_rec *r = NULL;
+	static uint8_t big[65536];
+	const struct frame *f = NULL;
+	struct sf_pipeline_flush fl = { NULL, count_flush };
+	size_t i, off, clen, pad, hdr;
+	unsigned copies = SF_PKT_SMS_MAX + 9;
+
+	sf_pipeline_config_default(&c);
+	c.verify_checksum = 0;
+	pl = sf_pipeline_create(&c);
+	CHECK(pl != NULL);
+	if (!pl)
+		return;
+	/* the first IPv4 frame whose one unfragmented DATA chunk carries one
+	 * SMS part */
+	for (i = 0; i < n_frames; i++) {
+		r = sf_pipeline_decode(pl, frames[i].b, frames[i].len, linktype, i + 1, 0, NULL);
+		if (r->sctp_ok && r->ip_version == 4 && r->n_chunks == 1 && r->n_sms == 1 &&
+		    (r->chunk[0].flags & 3) == 3) {	/* B and E: unfragmented */
+			f = &frames[i];
+			break;
+		}
+	}
+	CHECK(f != NULL);
+	if (!f)
+		goto out;
+	/* the same frame with the chunk repeated under new TSNs */
+	hdr = r->l4_off + 12;
+	clen = r->chunk[0].len;
+	pad = (clen + 3) & ~(size_t)3;
+	memcpy(big, f->b, hdr);
+	off = hdr;
+	for (unsigned k = 0; k < copies; k++) {
+		memcpy(big + off, f->b + r->l4_off + r->chunk[0].off, clen);
+		memset(big + off + clen, 0, pad - clen);
+		sf_wr32(big + off + 4, 0x70000000u + k);	/* TSN */
+		off += pad;
+	}
+	sf_wr16(big + r->l3_off + 2, (uint16_t)(off - r->l3_off));	/* IPv4 total length */
+	p2 = sf_pipeline_create(&c);
+	CHECK(p2 != NULL);
+	if (!p2)
+		goto out;
+	r = sf_pipeline_decode(p2, big, off, linktype, 1, 0, &fl);
+	CHECK_INT(flush_calls, 1);
+	CHECK_INT(flushed_parts, SF_PKT_SMS_MAX);
+	CHECK_INT(r->n_sms, copies - SF_PKT_SMS_MAX);
+	CHECK_INT(r->n_flushed, SF_PKT_SMS_MAX);
+	CHECK_INT(r->n_chunks, copies);
+	CHECK_INT(r->sms[0].tsn, 0x70000000u + SF_PKT_SMS_MAX);
+	CHECK_INT(r->sms[0].chunk_index, SF_PKT_SMS_MAX);
+	/* without a flush hook the rest is dropped and counted */
+	sf_pipeline_destroy(p2);
+	p2 = sf_pipeline_create(&c);
+	r = sf_pipeline_decode(p2, big, off, linktype, 1, 0, NULL);
+	CHECK_INT(r->n_sms, SF_PKT_SMS_MAX);
+	CHECK_INT(sf_pipeline_stats(p2)->err.n[-(int)SF_E_FLOW_PKT_RECORD_FULL - 1], copies - SF_PKT_SMS_MAX);
+	sf_pipeline_destroy(p2);
+out:
+	sf_pipeline_destroy(pl);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: test_pkt_rec CAPTURE\n");
+		return 2;
+	}
+	cap_path = argv[1];
+	load();
+	RUN(test_record_matches_callbacks);
+	RUN(test_record_flushes_when_full);
+	return TEST_SUMMARY();
+}
