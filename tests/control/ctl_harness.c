@@ -180,6 +180,26 @@ int h_wait(int (*cond)(void *), void *arg, int timeout_ms)
 	return v;
 }
 
+struct stat_want {
+	redisContext *c;
+	const char *field;
+	long long want;
+};
+
+static int stat_reached(void *arg)
+{
+	struct stat_want *w = arg;
+
+	return h_hget_ll(w->c, "{smsfw}:stats", w->field) >= w->want;
+}
+
+int h_wait_stat(redisContext *c, const char *field, long long want, int timeout_ms)
+{
+	struct stat_want w = { c, field, want };
+
+	return h_wait(stat_reached, &w, timeout_ms);
+}
+
 int h_redis_start(struct h_redis *r)
 {
 	char port[16], logf[300], ex[8][128];

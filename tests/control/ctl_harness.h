@@ -55,6 +55,8 @@ void h_sleep_ms(int ms);
 
 /* Redis helpers (abort the test on connection errors). */
 long long h_hget_ll(redisContext *c, const char *key, const char *field);
+/* Wait up to timeout_ms until {smsfw}:stats field reaches want; 1 if it did. */
+int h_wait_stat(redisContext *c, const char *field, long long want, int timeout_ms);
 /* GET key into buf ("" if nil); returns length or -1. */
 long long h_get(redisContext *c, const char *key, char *buf, size_t cap);
 

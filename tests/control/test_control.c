@@ -181,24 +181,9 @@ static int wait_gen(struct dp *d, const char *needle, int absent)
 	return h_wait(gen_has, &w, 3000);
 }
 
-struct stat_wait {
-	redisContext *c;
-	const char *field;
-	long long want;
-};
-
-static int stat_reached(void *arg)
-{
-	struct stat_wait *w = arg;
-
-	return h_hget_ll(w->c, "{smsfw}:stats", w->field) >= w->want;
-}
-
 static int wait_stat(redisContext *c, const char *field, long long want)
 {
-	struct stat_wait w = { c, field, want };
-
-	h_wait(stat_reached, &w, 10000);
+	h_wait_stat(c, field, want, 10000);
 	return (int)(h_hget_ll(c, "{smsfw}:stats", field) == want);
 }
 

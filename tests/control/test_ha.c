@@ -150,19 +150,6 @@ static long long pending(redisContext *c, const char *consumer)
 	return n;
 }
 
-struct stat_want {
-	redisContext *c;
-	const char *field;
-	long long want;
-};
-
-static int stat_reached(void *arg)
-{
-	struct stat_want *w = arg;
-
-	return h_hget_ll(w->c, "{smsfw}:stats", w->field) >= w->want;
-}
-
 /* GET /metrics of controld's metrics server into buf; 0 or -1. */
 static int metrics_get(int port, char *buf, size_t cap)
 {
@@ -425,11 +412,7 @@ static void sentinel_failover(void)
 	/* the master dies a third of the way through the stream */
 	while (atomic_load(&pr.done) < SENT_N / 3)
 		h_sleep_ms(5);
-	{
-		struct stat_want w = { mc, "reports", 1 };
-
-		CHECK(h_wait(stat_reached, &w, 10000));	/* controld is applying */
-	}
+	CHECK(h_wait_stat(mc, "reports", 1, 10000));	/* controld is applying */
 	sfdp_get_stats(dp, &st);
 	sent_at_kill = (long long)st.events_sent;
 	applied_at_kill = h_hget_ll(mc, "{smsfw}:stats", "reports");
@@ -480,11 +463,7 @@ static void sentinel_failover(void)
 	CHECK_INT(st.events_journal_dropped, 0);
 	CHECK(pr.max_call_us < 20000);
 	CHECK_INT(st.failovers, 1);
-	{
-		struct stat_want w = { rc, "reports", SENT_N };
-
-		CHECK(h_wait(stat_reached, &w, 20000));
-	}
+	CHECK(h_wait_stat(rc, "reports", SENT_N, 20000));
 	h_sleep_ms(300);	/* a duplicate would land late: give it the time */
 	/* nothing acknowledged lost, nothing applied twice */
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "reports"), SENT_N);
@@ -565,11 +544,7 @@ static void sentinel_failover(void)
 		CHECK(h_wait(dp_delivered, &d, 20000));
 		redisFree(rc);
 		rc = h_redis_connect(&m, NULL, NULL);
-		{
-			struct stat_want w = { rc, "reports", 2 * SENT_N };
-
-			CHECK(h_wait(stat_reached, &w, 20000));
-		}
+		CHECK(h_wait_stat(rc, "reports", 2 * SENT_N, 20000));
 		h_sleep_ms(300);
 		sfdp_get_stats(dp, &st);
 		printf("switchover (SENTINEL FAILOVER, old master alive): the dataplane writes to the new master "
@@ -661,12 +636,8 @@ static void two_consumers_one_killed(void)
 	CHECK(c1_dead);
 	printf("controld-a died with %lld entries read and applied but not acked\n", left_by_c1);
 	CHECK(left_by_c1 > 0);
-	{
-		struct stat_want w = { c, "reports", GROUP_N };
-
-		/* controld-b claims them after claim_idle_ms (it looks every 5 s) */
-		CHECK(h_wait(stat_reached, &w, 20000));
-	}
+	/* controld-b claims them after claim_idle_ms (it looks every 5 s) */
+	CHECK(h_wait_stat(c, "reports", GROUP_N, 20000));
 	for (int i = 0; i < 1000 && pending(c, NULL) != 0; i++)
 		h_sleep_ms(10);
 	h_sleep_ms(300);
@@ -812,11 +783,7 @@ static void one_node_cluster(void)
 	CHECK_INT(sfdp_blocked(p, 0, "8617000000099", "8613900000002", "fraud_impersonation", "12", "rule", NULL), 0);
 	CHECK_INT(sfdp_delivered(p, "8613900000001", "10086"), 0);
 	CHECK_INT(h_ctl(&r, out, sizeof(out), cerr, sizeof(cerr), "block", "add", "13800000077", NULL), 0);
-	{
-		struct stat_want w = { c, "events_applied", 5 };
-
-		CHECK(h_wait(stat_reached, &w, 10000));
-	}
+	CHECK(h_wait_stat(c, "events_applied", 5, 10000));
 	CHECK(h_wait(gen_has, &g, 10000));
 	CHECK_INT(h_hget_ll(c, "{smsfw}:stats", "events_applied"), 5);
 	CHECK_INT(h_hget_ll(c, "{smsfw}:stats", "blocks_auto"), 1);

@@ -893,14 +893,15 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 	pl_err(pl, r);
 }
 
-const struct sf_pkt_rec *sf_pipeline_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len,
-					    int linktype, uint64_t frame, uint64_t ts_ns,
-					    const struct sf_pipeline_flush *flush)
+/* One packet into pl->rec: the record reset (the arrays are valid up to
+ * their counts, so only the header fields are cleared), then decoded. */
+static int pl_run(struct sf_pipeline *pl, const uint8_t *p, size_t len, int linktype,
+		  uint64_t frame, uint64_t ts_ns, const struct sf_pipeline_flush *flush,
+		  const struct sf_pipeline_sink *sink)
 {
 	struct sf_pkt_rec *rec = &pl->rec;
 	struct pl_pkt pk;
 
-	/* the header fields only: the arrays are valid up to their counts */
 	memset(rec, 0, offsetof(struct sf_pkt_rec, chunk));
 	rec->n_items = rec->n_sms = rec->n_events = rec->n_flushed = 0;
 	rec->frame = frame;
@@ -908,10 +909,19 @@ const struct sf_pkt_rec *sf_pipeline_decode(struct sf_pipeline *pl, const uint8_
 	memset(&pk, 0, sizeof(pk));
 	pk.frame = frame;
 	pk.ts_ns = ts_ns;
+	pk.sink = sink;
 	pl->flush = flush;
 	pl_decode(pl, p, len, linktype, &pk);
 	pl->flush = NULL;
-	return rec;
+	return pk.n_sms;
+}
+
+const struct sf_pkt_rec *sf_pipeline_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len,
+					    int linktype, uint64_t frame, uint64_t ts_ns,
+					    const struct sf_pipeline_flush *flush)
+{
+	pl_run(pl, p, len, linktype, frame, ts_ns, flush, NULL);
+	return &pl->rec;
 }
 
 /* Tools: the record's items to the sink callbacks, in wire order. */
@@ -936,22 +946,10 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 		       const struct sf_pipeline_sink *sink)
 {
 	struct sf_pipeline_flush fl = { (void *)sink, sink_items };
-	struct sf_pkt_rec *rec = &pl->rec;
-	struct pl_pkt pk;
+	int n = pl_run(pl, p, len, linktype, frame, ts_ns, &fl, sink);
 
-	memset(rec, 0, offsetof(struct sf_pkt_rec, chunk));
-	rec->n_items = rec->n_sms = rec->n_events = rec->n_flushed = 0;
-	rec->frame = frame;
-	rec->ts_ns = ts_ns;
-	memset(&pk, 0, sizeof(pk));
-	pk.frame = frame;
-	pk.ts_ns = ts_ns;
-	pk.sink = sink;
-	pl->flush = &fl;
-	pl_decode(pl, p, len, linktype, &pk);
-	sink_items((void *)sink, rec);
-	pl->flush = NULL;
-	return pk.n_sms;
+	sink_items((void *)sink, &pl->rec);
+	return n;
 }
 
 uint32_t sf_pkt_rec_flow_hash(const struct sf_pkt_rec *rec)

@@ -11,38 +11,9 @@
 #include "engine/engine.h"
 #include "sf_bytes.h"
 #include "sf_test.h"
+#include "sf_test_pcap.h"
 
 static const char *cap_path;
-
-struct frame {
-	uint8_t b[2048];
-	size_t len;
-};
-#define MAX_FRAMES 4096
-static struct frame frames[MAX_FRAMES];
-static size_t n_frames;
-static int linktype;
-
-static void load(void)
-{
-	char ebuf[PCAP_ERRBUF_SIZE];
-	pcap_t *pc = pcap_open_offline(cap_path, ebuf);
-	struct pcap_pkthdr *h;
-	const u_char *d;
-
-	if (!pc) {
-		fprintf(stderr, "%s: %s\n", cap_path, ebuf);
-		exit(1);
-	}
-	linktype = pcap_datalink(pc);
-	while (n_frames < MAX_FRAMES && pcap_next_ex(pc, &h, &d) == 1) {
-		if (h->caplen > sizeof(frames[0].b))
-			continue;
-		memcpy(frames[n_frames].b, d, h->caplen);
-		frames[n_frames++].len = h->caplen;
-	}
-	pcap_close(pc);
-}
 
 static struct sf_gen *gen;
 
@@ -166,7 +137,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cap_path = argv[1];
-	load();
+	load_frames(cap_path);
 	policy_config_defaults(&pc);
 	gen = sf_gen_load(NULL, NULL, &pc, 0, err, sizeof err);
 	if (!gen) {

@@ -11,39 +11,10 @@
 #include "sf_bytes.h"
 #include "sf_crc32c.h"
 #include "sf_test.h"
+#include "sf_test_pcap.h"
 #include "sf_wire.h"
 
 static const char *cap_path;
-
-struct frame {
-	uint8_t b[2048];
-	size_t len;
-};
-#define MAX_FRAMES 4096
-static struct frame frames[MAX_FRAMES];
-static size_t n_frames;
-static int linktype;
-
-static void load(void)
-{
-	char ebuf[PCAP_ERRBUF_SIZE];
-	pcap_t *pc = pcap_open_offline(cap_path, ebuf);
-	struct pcap_pkthdr *h;
-	const u_char *d;
-
-	if (!pc) {
-		fprintf(stderr, "%s: %s\n", cap_path, ebuf);
-		exit(1);
-	}
-	linktype = pcap_datalink(pc);
-	while (n_frames < MAX_FRAMES && pcap_next_ex(pc, &h, &d) == 1) {
-		if (h->caplen > sizeof(frames[0].b))
-			continue;
-		memcpy(frames[n_frames].b, d, h->caplen);
-		frames[n_frames++].len = h->caplen;
-	}
-	pcap_close(pc);
-}
 
 /* What the callback API gives, one line per part / event. */
 static char cb_log[1 << 20], rec_log[1 << 20];
@@ -229,7 +200,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cap_path = argv[1];
-	load();
+	load_frames(cap_path);
 	RUN(test_record_matches_callbacks);
 	RUN(test_record_flushes_when_full);
 	return TEST_SUMMARY();
