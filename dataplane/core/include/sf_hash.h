@@ -7,9 +7,13 @@
  * be the same in every process (text fingerprints sent to the control
  * plane, sketches whose estimates decide verdicts).
  *
- * Verdicts never depend on the secret: keyed hashes only place exact keys
- * in tables (a 64-bit key collision is the only way the secret could show,
- * 2^-64 per pair). The secret comes from getrandom() before main(); tests
+ * Verdicts do not depend on the secret while no table is full: keyed
+ * hashes only place exact keys in tables (a 64-bit key collision is the
+ * only way the secret could show, 2^-64 per pair). A full learned table
+ * that evicts within a bucket (the per-lcore SRI-SM IMSI table) keeps a
+ * set of entries that does depend on it: size it from the population
+ * ([tables] subscribers, POLICY.md) so that it does not evict; its
+ * evictions are counted (/smsfw/stats). The secret comes from getrandom() before main(); tests
  * may set it (sf_hash_set_secret). */
 #ifndef SF_HASH_H
 #define SF_HASH_H
