@@ -736,18 +736,20 @@ int main(int argc, char **argv)
 	}
 	{
 		struct policy_state_stats ps;
-		const struct policy_table_stats *t[4] = { &ps.senders, &ps.pairs, &ps.imsi, &ps.shields };
-		static const char *tn[4] = { "senders", "pairs", "imsi", "shields" };
+		const struct policy_table_stats *t[5] = { &ps.senders, &ps.pairs, &ps.recipients, &ps.imsi,
+							  &ps.shields };
+		static const char *tn[5] = { "senders", "pairs", "recipients", "imsi", "shields" };
 
 		if (bench_stage_policy_stats(&ps) == 0)
-			for (int i = 0; i < 4; i++) {
+			for (int i = 0; i < 5; i++) {
 				char key[64];
 
 				snprintf(key, sizeof(key), "tables.%s", tn[i]);
-				fig(key, (double)t[i]->used, "entries", "of %llu (%.1f%%), %llu evicted; policy state after the capture",
+				fig(key, (double)t[i]->used, "entries",
+				    "of %llu (%.1f%%), %llu evicted, %llu refused; policy state after the capture",
 				    (unsigned long long)t[i]->capacity,
 				    t[i]->capacity ? 100.0 * (double)t[i]->used / (double)t[i]->capacity : 0.0,
-				    (unsigned long long)t[i]->evictions);
+				    (unsigned long long)t[i]->evictions, (unsigned long long)t[i]->refused);
 			}
 	}
 

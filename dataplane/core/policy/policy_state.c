@@ -299,8 +299,8 @@ int policy_state_shielded(struct policy_state *st, const struct policy_config *c
  * compare-and-swap, so a new window needs no sweep and several lcores can
  * count the same key: the verdicts do not depend on how packets are spread
  * over lcores. A slot not touched for its table's lifetime is taken over
- * by a new key (expired); a key whose PROBE slots all hold live keys is
- * refused and counted (its checks are skipped, no live count is dropped). */
+ * by a new key (expired); a key whose PROBE slots all hold live keys takes
+ * the least recently used one (counted as an eviction). */
 
 #define PROBE 32
 
@@ -458,18 +458,24 @@ static int mark_once(uint64_t *cell, uint32_t win)
 
 /* Find or claim the slot of key (nonzero) among PROBE slots from its home:
  * the key, else a free slot, else one whose age word (the one after the
- * key: window or minute << 32) is below stale_before. NULL if every slot
- * holds a live key (counted as refused). */
+ * key: window or minute << 32, with a count below) is below stale_before
+ * (expired), else the least recently used one: the lowest age word, i.e.
+ * the oldest window or minute and, within it, the lowest count (counted
+ * as an eviction). Learned state, so it is bounded: a flood of new keys
+ * takes the slots of idle ones, never the new keys' counting. NULL only
+ * when another lcore took the chosen slot in the same instant (counted as
+ * refused). An lcore still adding to a slot that was just taken over adds
+ * one count to the new key at most. */
 static void *slot_get(void *base, size_t esz, uint64_t mask, uint64_t key, uint32_t stale_before,
 		      struct policy_table_stats *ts)
 {
 	uint64_t home = key & mask;
-	uint64_t *stale = NULL;
-	uint64_t stale_key = 0;
+	uint64_t *stale = NULL, *lru = NULL;
+	uint64_t stale_key = 0, lru_key = 0, lru_age = UINT64_MAX;
 
 	for (uint64_t i = 0; i < PROBE; i++) {
 		uint64_t *k = (uint64_t *)(void *)((uint8_t *)base + ((home + i) & mask) * esz);
-		uint64_t cur = __atomic_load_n(k, __ATOMIC_ACQUIRE), zero = 0;
+		uint64_t cur = __atomic_load_n(k, __ATOMIC_ACQUIRE), zero = 0, age;
 
 		if (cur == key)
 			return k;
@@ -483,17 +489,27 @@ static void *slot_get(void *base, size_t esz, uint64_t mask, uint64_t key, uint3
 				return k;
 			continue;
 		}
-		if (!stale && (uint32_t)(__atomic_load_n(k + 1, __ATOMIC_RELAXED) >> 32) < stale_before) {
+		age = __atomic_load_n(k + 1, __ATOMIC_RELAXED);
+		if (!stale && (uint32_t)(age >> 32) < stale_before) {
 			stale = k;
 			stale_key = cur;
 		}
+		if (age < lru_age) {
+			lru = k;
+			lru_key = cur;
+			lru_age = age;
+		}
+	}
+	if (!stale) {
+		stale = lru;
+		stale_key = lru_key;
 	}
 	if (stale && __atomic_compare_exchange_n(stale, &stale_key, key, 0,
 						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		for (size_t j = 1; j < esz / sizeof(uint64_t); j++)
 			__atomic_store_n(stale + j, 0, __ATOMIC_RELAXED);
 		stat_add(&ts->inserts);
-		stat_add(&ts->expired);
+		stat_add(stale == lru && lru_age >> 32 >= stale_before ? &ts->evictions : &ts->expired);
 		return stale;
 	}
 	stat_add(&ts->refused);

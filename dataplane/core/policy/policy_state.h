@@ -12,7 +12,9 @@
  * counts it); the shield overlay, whose live entries decide verdicts,
  * refuses a new shield into a full bucket and counts it (the control plane
  * still gets the event and publishes it with the next lists generation);
- * the shared tables reuse stale slots and refuse (counted) when full.
+ * the shared tables (learned, not authoritative) reuse stale slots and,
+ * when a key's neighbourhood is full, take the least recently used slot
+ * (counted as an eviction), so new senders are always counted.
  * Table keys are keyed hashes (sf_hash.h), so buckets cannot be aimed at. */
 #ifndef POLICY_STATE_H
 #define POLICY_STATE_H
@@ -32,12 +34,13 @@ struct policy_table_stats {
 	uint64_t evictions;	/* live entries dropped because the bucket was full */
 	uint64_t expired;	/* timed-out entries reused */
 	uint64_t refused;	/* new entries refused: every way held live state that
-				 * decides verdicts (shields are never evicted) */
+				 * decides verdicts (shields are never evicted), or
+				 * (shared tables) another lcore took the slot at once */
 };
 
 struct policy_state_stats {
 	struct policy_table_stats imsi, shields;	/* this lcore's */
-	/* shared by every lcore (policy_shared): never evict, refuse */
+	/* shared by every lcore (policy_shared): evict the least recently used */
 	struct policy_table_stats senders, pairs, recipients;
 	uint64_t content_windows;	/* sketch resets (window rollovers) */
 };

@@ -340,15 +340,16 @@ static void shared_across_lcores(void)
 	policy_shared_free(sh);
 }
 
-/* A full neighbourhood refuses a new recipient (counted) and keeps every
- * live count: nothing is evicted. */
-static void shared_refuses_when_full(void)
+/* A full neighbourhood takes the least recently used slot for a new
+ * recipient (counted as an eviction); a recipient under attack, counted
+ * in the current window, outlives the idle ones. */
+static void shared_evicts_lru_when_full(void)
 {
 	struct policy_state_stats ss;
-	int refused = 0;
 
 	setup();
 	cfg.recipients_max = 8;		/* 64 slots (the minimum), probes of 32 */
+	cfg.recipient_senders_max = 5;
 	policy_state_free(st);
 	{
 		char err[128];
@@ -356,7 +357,8 @@ static void shared_refuses_when_full(void)
 		st = policy_state_create(&cfg, err, sizeof(err));
 	}
 	CHECK(st != NULL);
-	for (int i = 0; i < 200; i++) {
+	/* 40 recipients, one message each, in a window long gone */
+	for (int i = 0; i < 40; i++) {
 		char to[32];
 		struct sf_sms s;
 
@@ -365,22 +367,40 @@ static void shared_refuses_when_full(void)
 		judge(&s, T0);
 	}
 	policy_state_stats(st, &ss);
-	refused = (int)ss.recipients.refused;
-	CHECK_INT(ss.recipients.capacity, 64);
-	CHECK_INT(ss.recipients.used + (uint64_t)refused, 200);
-	CHECK(ss.recipients.used <= 64);
-	CHECK_INT(ss.recipients.expired, 0);
-	CHECK(refused > 0);
-	/* the next window: a new recipient takes a free or a stale slot */
-	{
-		struct policy_state_stats s2;
-		struct sf_sms s = mt("13912340100", "8613700002000", "你好", T0 + 600 * NS);
+	CHECK_INT(ss.recipients.inserts, 40);
+	CHECK_INT(ss.recipients.used + ss.recipients.evictions, 40);
+	/* the current window: a victim gets one message from each of 5
+	 * senders, then 200 new recipients one message each */
+	for (int i = 0; i < 5; i++) {
+		char from[32];
+		struct sf_sms s;
 
+		snprintf(from, sizeof(from), "1391234%04d", i);
+		s = mt(from, "8613700009999", "在吗", T0 + 600 * NS);
 		judge(&s, T0 + 600 * NS);
-		policy_state_stats(st, &s2);
-		CHECK_INT(s2.recipients.inserts, ss.recipients.inserts + 1);
-		CHECK_INT(s2.recipients.refused, ss.recipients.refused);
-		CHECK_INT(s2.recipients.expired + s2.recipients.used, ss.recipients.expired + ss.recipients.used + 1);
+	}
+	for (int i = 0; i < 200; i++) {
+		char to[32];
+		struct sf_sms s;
+
+		snprintf(to, sizeof(to), "8613700002%03d", i);
+		s = mt("13912340100", to, "你好", T0 + 600 * NS);
+		judge(&s, T0 + 600 * NS);
+	}
+	policy_state_stats(st, &ss);
+	CHECK_INT(ss.recipients.inserts, 40 + 1 + 200);
+	CHECK_INT(ss.recipients.refused, 0);
+	CHECK_INT(ss.recipients.used, 64);
+	CHECK_INT(ss.recipients.used + ss.recipients.expired + ss.recipients.evictions, 241);
+	CHECK(ss.recipients.expired > 0);	/* the old window's slots first */
+	CHECK(ss.recipients.evictions > 0);
+	/* the victim's five senders are still counted: the sixth goes over
+	 * (recipient_senders_max 5 in this configuration) */
+	{
+		struct sf_sms s = mt("13912349999", "8613700009999", "在吗", T0 + 601 * NS);
+
+		judge(&s, T0 + 601 * NS);
+		CHECK_INT(v.policy_id, POLICY_ID_RCPT_SENDERS);
 	}
 }
 
@@ -410,7 +430,7 @@ int main(int argc, char **argv)
 	RUN(otp_flood_to_one);
 	RUN(bombing);
 	RUN(shared_across_lcores);
-	RUN(shared_refuses_when_full);
+	RUN(shared_evicts_lru_when_full);
 	scan_scratch_free(scr);
 	scan_bundle_free(b);
 	policy_state_free(st);
