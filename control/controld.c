@@ -26,7 +26,7 @@
 #include "ctl_sentinel.h"
 
 struct counters {
-	unsigned long long read, applied, duplicate, wrongtype, script_errors, claimed;
+	unsigned long long read, applied, duplicate, resumed, wrongtype, script_errors, claimed;
 	unsigned long long malformed[CTL_EV__ERR_COUNT];
 	unsigned long long redis_errors, connects, generations, gen_build_errors, gen_held;
 	unsigned long long gen_invalid_entries, gen_expired_entries;
@@ -42,6 +42,7 @@ struct daemon {
 	struct counters n;
 	int verbose;
 	unsigned long long fault_after_apply;	/* SMSFW_CONTROLD_FAULT_AFTER_APPLY, tests only */
+	unsigned long long fault_mid_chain;	/* SMSFW_CONTROLD_FAULT_MID_CHAIN, tests only */
 	/* generation state */
 	long long published_rev;	/* rev in the current generation, -1 unknown */
 	char published_sha[65];
@@ -254,25 +255,22 @@ static int rate_ok(struct daemon *d, const char *dp)
 	return !d->cfg.dp_over_rate_refuse;
 }
 
-static const char *const report_key_role[17] = { "", "event marker", "stats", "report hash",
-	"reporter zset", "text list", "reporter counter", "fingerprint hash", "fingerprint hll",
-	"reports top", "fingerprint top", "block list", "allow list", "lists rev",
-	"delivered marker", "fbs hash", "alerts stream" };
-
 /* Apply the entries of one XREADGROUP/XAUTOCLAIM reply and XACK them.
  * 0, or -1 on a Redis error (nothing of this batch is acked then; the
- * entries stay pending and are re-read after the reconnect). */
+ * entries stay pending and are re-read after the reconnect, and what a
+ * cut chain had done is resumed, not repeated: ctl_apply.h). */
 static int process_entries(struct daemon *d, const redisReply *entries)
 {
 	size_t n = entries->elements;
 	const char **ack = calloc(n + 3, sizeof(*ack));
 	size_t *ackl = calloc(n + 3, sizeof(*ackl));
-	struct ctl_event *ev = malloc(sizeof(*ev));
+	struct ctl_event *ev = calloc(n ? n : 1, sizeof(*ev));
+	struct ctl_apply_job *job = calloc(n ? n : 1, sizeof(*job));
 	unsigned char *appended = calloc(n ? n : 1, 1);
 	int rc = -1;
 	size_t nack = 3;
 
-	if (!ack || !ackl || !ev || !appended)
+	if (!ack || !ackl || !ev || !job || !appended)
 		goto out;
 	ack[0] = "XACK"; ack[1] = CTL_K_EVENTS; ack[2] = CTL_GROUP;
 	for (int k = 0; k < 3; k++)
@@ -283,6 +281,7 @@ static int process_entries(struct daemon *d, const redisReply *entries)
 		size_t fl[64];
 		enum ctl_ev_err err;
 
+		job[i].done = 1;	/* until its event is accepted */
 		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 || e->element[0]->type != REDIS_REPLY_STRING)
 			continue;
 		d->n.read++;
@@ -300,10 +299,10 @@ static int process_entries(struct daemon *d, const redisReply *entries)
 				fv[k] = f->element[k]->str ? f->element[k]->str : "";
 				fl[k] = f->element[k]->str ? (size_t)f->element[k]->len : 0;
 			}
-			err = ctl_event_decode(fv, fl, f->elements / 2, ev);
+			err = ctl_event_decode(fv, fl, f->elements / 2, &ev[i]);
 			if (err == CTL_EV_OK)
-				err = ctl_event_check(ev, &d->cfg, wall_ms());
-			if (err == CTL_EV_OK && !rate_ok(d, ev->dp))
+				err = ctl_event_check(&ev[i], &d->cfg, wall_ms());
+			if (err == CTL_EV_OK && !rate_ok(d, ev[i].dp))
 				err = CTL_EV_RATE_LIMITED;
 		}
 		if (err != CTL_EV_OK) {
@@ -311,19 +310,48 @@ static int process_entries(struct daemon *d, const redisReply *entries)
 			logw(d, "event %s refused: %s", e->element[0]->str, ctl_ev_err_name(err));
 			continue;
 		}
-		if (ctl_apply_append(d->c, &d->apply, &d->cfg, ev) < 0)
-			goto out;
-		appended[i] = 1;
+		ctl_apply_start(&job[i], &ev[i]);
+	}
+	for (int w = 0; w < CTL_APPLY_WAVES; w++) {
+		for (size_t i = 0; i < n; i++) {
+			int a = ctl_apply_append(d->c, &d->apply, &d->cfg, &job[i], w);
+
+			if (a < 0)
+				goto out;
+			appended[i] = (unsigned char)a;
+		}
+		for (size_t i = 0; i < n; i++) {
+			redisReply *r;
+
+			if (!appended[i])
+				continue;
+			if (redisGetReply(d->c, (void **)&r) != REDIS_OK)
+				goto out;
+			if (r && r->type == REDIS_REPLY_ERROR &&
+			    (!strncmp(r->str, "NOSCRIPT", 8) || ctl_reply_failover(r))) {
+				/* NOSCRIPT: reload the scripts; READONLY & co: the
+				 * master moved, ask the sentinels again. Drain the
+				 * rest of the pipeline, then reconnect (reloads). */
+				freeReplyObject(r);
+				for (size_t k = i + 1; k < n; k++)
+					if (appended[k] && redisGetReply(d->c, (void **)&r) == REDIS_OK)
+						freeReplyObject(r);
+				goto out;
+			}
+			ctl_apply_take(&job[i], r);
+			freeReplyObject(r);
+		}
+		/* Fault injection for the crash test: die in the middle of the
+		 * report chains (entity steps done, control step not). */
+		if (w == CTL_APPLY_WAVES - 2 && d->fault_mid_chain && d->n.applied >= d->fault_mid_chain)
+			raise(SIGKILL);
 	}
 	for (size_t i = 0; i < n; i++) {
-		redisReply *r;
-		const char *what;
-
-		if (!appended[i])
+		if (!job[i].ev)
 			continue;
-		if (redisGetReply(d->c, (void **)&r) != REDIS_OK)
-			goto out;
-		switch (ctl_apply_result(r, &what)) {
+		if (job[i].resumed && job[i].res == CTL_APPLIED)
+			d->n.resumed++;
+		switch (job[i].res) {
 		case CTL_APPLIED:
 			d->n.applied++;
 			break;
@@ -333,27 +361,13 @@ static int process_entries(struct daemon *d, const redisReply *entries)
 		case CTL_WRONGTYPE:
 			d->n.wrongtype++;
 			logw(d, "event %s refused: wrong Redis type for the %s key",
-			     entries->element[i]->element[0]->str,
-			     r->elements > 2 && r->element[2]->integer > 0 && r->element[2]->integer < 17 ?
-			     report_key_role[r->element[2]->integer] : "?");
+			     entries->element[i]->element[0]->str, job[i].what);
 			break;
 		case CTL_SCRIPT_ERROR:
-			if (r && r->type == REDIS_REPLY_ERROR &&
-			    (!strncmp(r->str, "NOSCRIPT", 8) || ctl_reply_failover(r))) {
-				/* NOSCRIPT: reload the scripts; READONLY & co: the
-				 * master moved, ask the sentinels again */
-				freeReplyObject(r);
-				/* drain the rest of the pipeline, then reconnect (reloads) */
-				for (size_t k = i + 1; k < n; k++)
-					if (appended[k] && redisGetReply(d->c, (void **)&r) == REDIS_OK)
-						freeReplyObject(r);
-				goto out;
-			}
 			d->n.script_errors++;
-			logw(d, "event %s: script error: %s", entries->element[i]->element[0]->str, what);
+			logw(d, "event %s: script error: %s", entries->element[i]->element[0]->str, job[i].what);
 			break;
 		}
-		freeReplyObject(r);
 	}
 	/* Fault injection for the crash test: die between apply and XACK. */
 	if (d->fault_after_apply && d->n.applied >= d->fault_after_apply)
@@ -373,6 +387,7 @@ out:
 	free(ack);
 	free(ackl);
 	free(ev);
+	free(job);
 	free(appended);
 	return rc;
 }
@@ -620,6 +635,8 @@ static void metrics_snapshot(struct daemon *d)
 	M("events_read_total", "Stream entries read.", "counter", d->n.read);
 	M("events_applied_total", "Events applied.", "counter", d->n.applied);
 	M("events_duplicate_total", "Events already applied (redelivery).", "counter", d->n.duplicate);
+	M("events_resumed_total", "Events whose step chain an earlier attempt had cut short, completed.",
+	  "counter", d->n.resumed);
 	M("events_wrongtype_total", "Events refused because a Redis key had the wrong type.", "counter",
 	  d->n.wrongtype);
 	M("events_script_errors_total", "Events whose script failed.", "counter", d->n.script_errors);
@@ -877,6 +894,8 @@ int main(int argc, char **argv)
 		}
 		d->cfg.metrics_port = (int)p;
 	}
+	if (getenv("SMSFW_CONTROLD_FAULT_MID_CHAIN"))
+		d->fault_mid_chain = strtoull(getenv("SMSFW_CONTROLD_FAULT_MID_CHAIN"), NULL, 10);
 	if (getenv("SMSFW_CONTROLD_FAULT_AFTER_APPLY"))
 		d->fault_after_apply = strtoull(getenv("SMSFW_CONTROLD_FAULT_AFTER_APPLY"), NULL, 10);
 	signal(SIGINT, on_signal);

@@ -18,12 +18,12 @@ static const char *const rules[CTL_ROLE__N] = {
 	 * writes only its own bookkeeping; no scripts, no deletes */
 	"-@all +ping +get +subscribe +xadd +set +hset +expire +zadd +role +wait +xread "
 	"%R~" CTL_K_GEN_N "* %R~" CTL_K_RULES_N "* %R~" CTL_K_LISTS_LOG " %R~" CTL_K_REV " "
-	"~" CTL_K_EVENTS " ~" CTL_K_DLV "* ~" CTL_K_DP "* ~" CTL_K_DPS " "
+	"~" CTL_K_EVENTS " ~" CTL_NS "{s:*}:dlv:* ~" CTL_K_DP "* ~" CTL_K_DPS " "
 	"&" CTL_K_GEN " &" CTL_K_RULES " &" CTL_K_LISTS_CHG,
 	/* owns the state: event scripts, lists, generations */
-	"~" CTL_TAG ":* &" CTL_TAG ":* +@all -@admin -@dangerous +script|load +info +role",
+	"~" CTL_TAG ":* ~" CTL_NS "* &" CTL_TAG ":* +@all -@admin -@dangerous +script|load +info +role",
 	/* the operator: lists, shields, rule bundles, status */
-	"~" CTL_TAG ":* &" CTL_TAG ":* +@all -@admin -@dangerous +script|load +info +role",
+	"~" CTL_TAG ":* ~" CTL_NS "* &" CTL_TAG ":* +@all -@admin -@dangerous +script|load +info +role",
 };
 
 const char *ctl_acl_user(enum ctl_role r)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Event application scripts (Lua, EVALSHA); key layout in control/REDIS.md.
- * Every key a script touches is passed in KEYS (Redis Cluster rule) and
- * carries the {smsfw} hash tag. The scripts check every key's type before
- * writing anything, because Redis does not roll a script back on error. */
+ * Every key a script touches is passed in KEYS and all of them share one
+ * hash slot (Redis Cluster rule). Each script checks every key's type
+ * before writing anything, because Redis does not roll a script back on
+ * error. */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,88 +25,151 @@
 	"redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])\n" \
 	"redis.call('HINCRBY', KEYS[2], 'events_applied', 1)\n"
 
-/* KEYS: 1 ev marker, 2 stats, 3 rep hash, 4 rep reporters zset, 5 rep texts
- * list, 6 reporter hourly counter, 7 fp hash, 8 fp numbers HLL, 9 reports
- * top zset, 10 fp top zset, 11 block hash, 12 allow hash, 13 lists rev,
- * 14 delivered marker, 15 fbs hash, 16 alerts stream, 17 lists change log.
- * ARGV: 1 ev ttl, 2 ts ms, 3 reporter, 4 reported, 5 kind, 6 fp, 7 text,
- * 8 class, 9 window ms, 10 threshold, 11 block ttl s, 12 bot per hour,
- * 13 samples, 14 text ttl, 15 report ttl, 16 fp ttl, 17 protected,
- * 18 fbs threshold, 19 fbs window s */
-static const char report_lua[] = LUA_PRELUDE(
-	"'string','hash','hash','zset','list','string','hash','string','zset','zset',"
-	"'hash','hash','string','string','hash','stream','stream'")
-	CTL_LOG_LUA
+/* A report is applied as a chain of single-slot steps (Redis Cluster: a
+ * script's keys must share one slot, and a report touches a reporter, a
+ * fingerprint, a number and the control state). Each entity step keeps its
+ * result in its own marker key (the event id in the entity's slot): a
+ * chain cut by a crash or failover is resumed from the stream entry, the
+ * steps already done return what they did the first time, so every step
+ * takes effect once and the later steps get the same inputs. The control
+ * step comes last and holds the event's marker {smsfw}:ev:<id>: when it
+ * exists the whole event was applied (a duplicate). */
+#define STEP_PRELUDE(types) \
+	"local T = {" types "}\n" \
+	"for i = 2, #KEYS do\n" \
+	"  local t = redis.call('TYPE', KEYS[i]).ok\n" \
+	"  if t ~= 'none' and t ~= T[i] then return {-1, 'wrongtype', i} end\n" \
+	"end\n" \
+	"local done = redis.call('GET', KEYS[1])\n" \
+	"if done then return {2, done} end\n"
+#define STEP_DONE \
+	"redis.call('SET', KEYS[1], res, 'EX', ARGV[1])\n" \
+	"return {1, res}\n"
+#define MINMAX_LUA \
+	"local function minmax(key, ts, s)\n" \
+	"  local f = tonumber(redis.call('HGET', key, 'first') or '0')\n" \
+	"  if f == 0 or ts < f then redis.call('HSET', key, 'first', s) end\n" \
+	"  local l = tonumber(redis.call('HGET', key, 'last') or '0')\n" \
+	"  if ts > l then redis.call('HSET', key, 'last', s) end\n" \
+	"end\n"
+
+/* Step 1, the reporter's slot {s:R}. KEYS: 1 marker, 2 reporter hourly
+ * counter, 3 delivered marker (reporter got MT from the reported sender).
+ * ARGV: 1 ev ttl, 2 bot per hour. Result "bot" or "ok <delivered 0|1>". */
+static const char rep_sub_lua[] = STEP_PRELUDE("'string','string','string'")
+	"local n = redis.call('INCR', KEYS[2])\n"
+	"if n == 1 then redis.call('EXPIRE', KEYS[2], 7200) end\n"
+	"local res = 'bot'\n"
+	"if n <= tonumber(ARGV[2]) then res = 'ok ' .. redis.call('EXISTS', KEYS[3]) end\n"
+	STEP_DONE;
+
+/* Step 2, the fingerprint's slot {f:F}. KEYS: 1 marker, 2 fp hash, 3 fp
+ * numbers HLL. ARGV: 1 ev ttl, 2 ts ms, 3 reported ("" none), 4 fp ttl. */
+static const char rep_fp_lua[] = STEP_PRELUDE("'string','hash','string'")
+	MINMAX_LUA
+	"redis.call('HINCRBY', KEYS[2], 'count', 1)\n"
+	"minmax(KEYS[2], tonumber(ARGV[2]), ARGV[2])\n"
+	"redis.call('EXPIRE', KEYS[2], ARGV[4])\n"
+	"if ARGV[3] ~= '' then\n"
+	"  redis.call('PFADD', KEYS[3], ARGV[3])\n"
+	"  redis.call('EXPIRE', KEYS[3], ARGV[4])\n"
+	"end\n"
+	"local res = 'ok'\n"
+	STEP_DONE;
+
+/* Step 3, the reported number's slot {r:N}. KEYS: 1 marker, 2 rep hash,
+ * 3 reporters zset, 4 texts list, 5 fbs hash. ARGV: 1 ev ttl, 2 ts ms,
+ * 3 reporter, 4 kind, 5 text, 6 class, 7 window ms, 8 samples, 9 text ttl,
+ * 10 report ttl, 11 protected, 12 delivered, 13 fbs threshold, 14 fbs
+ * window s. Result "<counted|repeat> <distinct> <- | protected | fbs |
+ * alert:<count>>". */
+static const char rep_num_lua[] = STEP_PRELUDE("'string','hash','zset','list','hash'")
+	MINMAX_LUA
 	"local ts = tonumber(ARGV[2])\n"
+	"redis.call('HINCRBY', KEYS[2], 'total', 1)\n"
+	"minmax(KEYS[2], ts, ARGV[2])\n"
+	"redis.call('HSET', KEYS[2], 'kind', ARGV[4])\n"
+	"redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (ts - tonumber(ARGV[7])))\n"
+	"local what = 'repeat'\n"
+	"if redis.call('ZSCORE', KEYS[3], ARGV[3]) == false then\n"
+	"  what = 'counted'\n"
+	"  redis.call('HINCRBY', KEYS[2], 'counted', 1)\n"
+	"end\n"
+	"redis.call('ZADD', KEYS[3], 'GT', ts, ARGV[3])\n"
+	"local distinct = redis.call('ZCARD', KEYS[3])\n"
+	"redis.call('HSET', KEYS[2], 'distinct', distinct)\n"
+	"if ARGV[5] ~= '' and tonumber(ARGV[8]) > 0 then\n"
+	"  redis.call('LPUSH', KEYS[4], ARGV[5])\n"
+	"  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[8]) - 1)\n"
+	"  redis.call('EXPIRE', KEYS[4], ARGV[9])\n"
+	"end\n"
+	"redis.call('EXPIRE', KEYS[2], ARGV[10])\n"
+	"redis.call('EXPIRE', KEYS[3], math.floor(tonumber(ARGV[7]) / 1000) + 60)\n"
+	"local fbs = '-'\n"
+	"if ARGV[11] == '1' then\n"
+	"  fbs = 'protected'\n"
+	"  if ARGV[6] == 'fake_base_station' or ARGV[12] == '0' then\n"
+	"    fbs = 'fbs'\n"
+	"    local c = redis.call('HINCRBY', KEYS[5], 'count', 1)\n"
+	"    if c == 1 then redis.call('EXPIRE', KEYS[5], ARGV[14]) end\n"
+	"    minmax(KEYS[5], ts, ARGV[2])\n"
+	"    if c == tonumber(ARGV[13]) then fbs = 'alert:' .. c end\n"
+	"  end\n"
+	"end\n"
+	"local res = what .. ' ' .. distinct .. ' ' .. fbs\n"
+	STEP_DONE;
+
+/* Step 4, the control slot {smsfw}: the event's marker, the stats, the
+ * tops, the alerts and the block decision with its change-log entry.
+ * KEYS: 1 ev marker, 2 stats, 3 reports top, 4 fp top, 5 block, 6 allow,
+ * 7 lists rev, 8 alerts, 9 lists change log. ARGV: 1 ev ttl, 2 ts ms,
+ * 3 reported, 4 kind, 5 fp, 6 step 1 result, 7 step 3 result ("" none),
+ * 8 threshold, 9 block ttl s, 10 "1" when an earlier attempt had done
+ * some steps (stats events_resumed). */
+static const char rep_ctl_lua[] =
+	"local T = {'string','hash','zset','zset','hash','hash','string','stream','stream'}\n"
+	"for i = 2, #KEYS do\n"
+	"  local t = redis.call('TYPE', KEYS[i]).ok\n"
+	"  if t ~= 'none' and t ~= T[i] then return {-1, 'wrongtype', i} end\n"
+	"end\n"
+	"if redis.call('EXISTS', KEYS[1]) == 1 then\n"
+	"  redis.call('HINCRBY', KEYS[2], 'events_duplicate', 1)\n"
+	"  return {0, 'duplicate'}\n"
+	"end\n"
+	"redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])\n"
+	"redis.call('HINCRBY', KEYS[2], 'events_applied', 1)\n"
+	"if ARGV[10] == '1' then redis.call('HINCRBY', KEYS[2], 'events_resumed', 1) end\n"
+	CTL_LOG_LUA
 	"redis.call('HINCRBY', KEYS[2], 'reports', 1)\n"
-	"local n = redis.call('INCR', KEYS[6])\n"
-	"if n == 1 then redis.call('EXPIRE', KEYS[6], 7200) end\n"
-	"if n > tonumber(ARGV[12]) then\n"
+	"if ARGV[6] == 'bot' then\n"
 	"  redis.call('HINCRBY', KEYS[2], 'reports_bot', 1)\n"
 	"  return {1, 'bot'}\n"
 	"end\n"
-	"local function minmax(key)\n"
-	"  local f = tonumber(redis.call('HGET', key, 'first') or '0')\n"
-	"  if f == 0 or ts < f then redis.call('HSET', key, 'first', ARGV[2]) end\n"
-	"  local l = tonumber(redis.call('HGET', key, 'last') or '0')\n"
-	"  if ts > l then redis.call('HSET', key, 'last', ARGV[2]) end\n"
+	"if ARGV[5] ~= '' then\n"
+	"  redis.call('ZINCRBY', KEYS[4], 1, ARGV[5])\n"
+	"  redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -10001)\n"
 	"end\n"
-	"if ARGV[6] ~= '' then\n"
-	"  redis.call('HINCRBY', KEYS[7], 'count', 1)\n"
-	"  minmax(KEYS[7])\n"
-	"  redis.call('EXPIRE', KEYS[7], ARGV[16])\n"
-	"  if ARGV[4] ~= '' then\n"
-	"    redis.call('PFADD', KEYS[8], ARGV[4])\n"
-	"    redis.call('EXPIRE', KEYS[8], ARGV[16])\n"
-	"  end\n"
-	"  redis.call('ZINCRBY', KEYS[10], 1, ARGV[6])\n"
-	"  redis.call('ZREMRANGEBYRANK', KEYS[10], 0, -10001)\n"
+	"if ARGV[3] == '' then return {1, 'no_number'} end\n"
+	"local what, distinct, fbs = string.match(ARGV[7], '^(%a+) (%d+) (%S+)$')\n"
+	"if not what then return {-2, 'bad number step result'} end\n"
+	"distinct = tonumber(distinct)\n"
+	"redis.call('HINCRBY', KEYS[2], 'reports_' .. what, 1)\n"
+	"redis.call('ZADD', KEYS[3], distinct, ARGV[3])\n"
+	"redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -10001)\n"
+	"local c = string.match(fbs, '^alert:(%d+)$')\n"
+	"if c then\n"
+	"  redis.call('XADD', KEYS[8], 'MAXLEN', '~', 10000, '*', 'type', 'fake_base_station',"
+	"             'sender', ARGV[3], 'count', c, 'time', ARGV[2])\n"
+	"  redis.call('HINCRBY', KEYS[2], 'fbs_alerts', 1)\n"
+	"  return {1, 'fbs'}\n"
 	"end\n"
-	"if ARGV[4] == '' then return {1, 'no_number'} end\n"
-	"redis.call('HINCRBY', KEYS[3], 'total', 1)\n"
-	"minmax(KEYS[3])\n"
-	"redis.call('HSET', KEYS[3], 'kind', ARGV[5])\n"
-	"redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. (ts - tonumber(ARGV[9])))\n"
-	"local what = 'repeat'\n"
-	"if redis.call('ZSCORE', KEYS[4], ARGV[3]) == false then\n"
-	"  what = 'counted'\n"
-	"  redis.call('HINCRBY', KEYS[2], 'reports_counted', 1)\n"
-	"  redis.call('HINCRBY', KEYS[3], 'counted', 1)\n"
-	"else\n"
-	"  redis.call('HINCRBY', KEYS[2], 'reports_repeat', 1)\n"
-	"end\n"
-	"redis.call('ZADD', KEYS[4], 'GT', ts, ARGV[3])\n"
-	"local distinct = redis.call('ZCARD', KEYS[4])\n"
-	"redis.call('HSET', KEYS[3], 'distinct', distinct)\n"
-	"redis.call('ZADD', KEYS[9], distinct, ARGV[4])\n"
-	"redis.call('ZREMRANGEBYRANK', KEYS[9], 0, -10001)\n"
-	"if ARGV[7] ~= '' and tonumber(ARGV[13]) > 0 then\n"
-	"  redis.call('LPUSH', KEYS[5], ARGV[7])\n"
-	"  redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[13]) - 1)\n"
-	"  redis.call('EXPIRE', KEYS[5], ARGV[14])\n"
-	"end\n"
-	"redis.call('EXPIRE', KEYS[3], ARGV[15])\n"
-	"redis.call('EXPIRE', KEYS[4], math.floor(tonumber(ARGV[9]) / 1000) + 60)\n"
-	"if ARGV[17] == '1' then\n"
-	"  if ARGV[8] == 'fake_base_station' or redis.call('EXISTS', KEYS[14]) == 0 then\n"
-	"    local c = redis.call('HINCRBY', KEYS[15], 'count', 1)\n"
-	"    if c == 1 then redis.call('EXPIRE', KEYS[15], ARGV[19]) end\n"
-	"    minmax(KEYS[15])\n"
-	"    if c == tonumber(ARGV[18]) then\n"
-	"      redis.call('XADD', KEYS[16], 'MAXLEN', '~', 10000, '*', 'type', 'fake_base_station',"
-	"                 'sender', ARGV[4], 'count', c, 'time', ARGV[2])\n"
-	"      redis.call('HINCRBY', KEYS[2], 'fbs_alerts', 1)\n"
-	"    end\n"
-	"    return {1, 'fbs'}\n"
-	"  end\n"
-	"  return {1, 'protected'}\n"
-	"end\n"
-	"if distinct < tonumber(ARGV[10]) then return {1, what} end\n"
-	"local fld = ARGV[5] .. ' ' .. ARGV[4]\n"
-	"local allowed = redis.call('HEXISTS', KEYS[12], fld) == 1\n"
-	"if not allowed and ARGV[5] == 'number' then\n"
-	"  for i = 1, #ARGV[4] do\n"
-	"    if redis.call('HEXISTS', KEYS[12], 'prefix ' .. string.sub(ARGV[4], 1, i)) == 1 then\n"
+	"if fbs ~= '-' then return {1, fbs} end\n"
+	"if distinct < tonumber(ARGV[8]) then return {1, what} end\n"
+	"local fld = ARGV[4] .. ' ' .. ARGV[3]\n"
+	"local allowed = redis.call('HEXISTS', KEYS[6], fld) == 1\n"
+	"if not allowed and ARGV[4] == 'number' then\n"
+	"  for i = 1, #ARGV[3] do\n"
+	"    if redis.call('HEXISTS', KEYS[6], 'prefix ' .. string.sub(ARGV[3], 1, i)) == 1 then\n"
 	"      allowed = true\n"
 	"      break\n"
 	"    end\n"
@@ -115,17 +179,17 @@ static const char report_lua[] = LUA_PRELUDE(
 	"  redis.call('HINCRBY', KEYS[2], 'autoblock_allowed', 1)\n"
 	"  return {1, 'allowed'}\n"
 	"end\n"
-	"local cur = redis.call('HGET', KEYS[11], fld)\n"
-	"local exp = math.floor(ts / 1000) + tonumber(ARGV[11])\n"
+	"local cur = redis.call('HGET', KEYS[5], fld)\n"
+	"local exp = math.floor(tonumber(ARGV[2]) / 1000) + tonumber(ARGV[9])\n"
 	"if cur and not string.find(' ' .. cur .. ' ', ' source=auto ', 1, true) then return {1, 'manual'} end\n"
 	"if cur then\n"
 	"  local e = tonumber(string.match(cur, 'expires=(%d+)') or '0')\n"
-	"  if exp - e < tonumber(ARGV[11]) / 2 then return {1, 'blocked'} end\n"
+	"  if exp - e < tonumber(ARGV[9]) / 2 then return {1, 'blocked'} end\n"
 	"end\n"
 	"local val = 'reason=reports source=auto expires=' .. exp\n"
-	"redis.call('HSET', KEYS[11], fld, val)\n"
+	"redis.call('HSET', KEYS[5], fld, val)\n"
 	"if not cur then redis.call('HINCRBY', KEYS[2], 'blocks_auto', 1) end\n"
-	"logchg(KEYS[13], KEYS[17], 'add', 'block ' .. fld .. ' ' .. val)\n"
+	"logchg(KEYS[7], KEYS[9], 'add', 'block ' .. fld .. ' ' .. val)\n"
 	"return {1, 'autoblock'}\n";
 
 /* KEYS: 1 ev marker, 2 stats, 3 shield hash, 4 lists rev, 5 lists change log.
@@ -157,11 +221,25 @@ static const char block_lua[] = LUA_PRELUDE("'string','hash','zset'")
 	"redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -10001)\n"
 	"return {1, 'counted'}\n";
 
+enum { S_SUB, S_FP, S_NUM, S_CTL, S_SHIELD, S_BLOCK, S__N };
+
+static const char *const scripts[S__N] = { rep_sub_lua, rep_fp_lua, rep_num_lua, rep_ctl_lua,
+	shield_lua, block_lua };
+
+/* What each step's KEYS are, for the wrong-type log line. */
+static const char *const key_role[S__N][10] = {
+	[S_SUB] = { "", "reporter marker", "reporter counter", "delivered marker" },
+	[S_FP] = { "", "fingerprint marker", "fingerprint hash", "fingerprint hll" },
+	[S_NUM] = { "", "report marker", "report hash", "reporter zset", "text list", "fbs hash" },
+	[S_CTL] = { "", "event marker", "stats", "reports top", "fingerprint top", "block list",
+		    "allow list", "lists rev", "alerts stream", "lists change log" },
+	[S_SHIELD] = { "", "event marker", "stats", "shield hash", "lists rev", "lists change log" },
+	[S_BLOCK] = { "", "event marker", "stats", "blocked top" },
+};
+
 int ctl_apply_load(redisContext *c, struct ctl_apply *a, char *err, size_t errlen)
 {
-	const char *scripts[3] = { report_lua, shield_lua, block_lua };
-
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < S__N; i++) {
 		redisReply *r = redisCommand(c, "SCRIPT LOAD %s", scripts[i]);
 
 		if (ctl_reply_failed(r) || ctl_reply_str(r, a->sha[i], sizeof(a->sha[i]))) {
@@ -175,102 +253,192 @@ int ctl_apply_load(redisContext *c, struct ctl_apply *a, char *err, size_t errle
 	return 0;
 }
 
-#define KEYLEN 192
+void ctl_apply_start(struct ctl_apply_job *j, const struct ctl_event *ev)
+{
+	memset(j, 0, sizeof(*j));
+	j->ev = ev;
+	j->res = CTL_APPLIED;
+}
+
+/* The script a job runs at wave w, or -1 when it has nothing to do there. */
+static int job_script(const struct ctl_apply_job *j, int w)
+{
+	const struct ctl_event *ev = j->ev;
+
+	if (j->done)
+		return -1;
+	if (ev->type != CTL_EV_REPORT)
+		return w == CTL_APPLY_WAVES - 1 ? (ev->type == CTL_EV_BLOCK ? S_BLOCK : S_SHIELD) : -1;
+	switch (w) {
+	case 0: return S_SUB;
+	case 1: return j->bot || !ev->fp[0] ? -1 : S_FP;
+	case 2: return j->bot || !ev->reported[0] ? -1 : S_NUM;
+	default: return S_CTL;
+	}
+}
+
+#define KEYLEN 224
 
 int ctl_apply_append(redisContext *c, const struct ctl_apply *a, const struct ctl_config *cfg,
-		     const struct ctl_event *ev)
+		     struct ctl_apply_job *j, int wave)
 {
-	char keys[20][KEYLEN], num[20][64];
-	const char *argv[48];
-	size_t argl[48];
+	const struct ctl_event *ev = j->ev;
+	int s = job_script(j, wave);
+	char keys[10][KEYLEN], num[20][64];
+	const char *argv[40];
+	size_t argl[40];
 	int argc = 0, nkeys = 0, nargs = 0;
 	char nk[8];
 
+	if (s < 0)
+		return 0;
 #define K(...) snprintf(keys[nkeys++], KEYLEN, __VA_ARGS__)
 #define A(s) (argv[argc] = (s), argl[argc] = strlen(argv[argc]), argc++, nargs++)
 #define AN(v) (snprintf(num[nargs], sizeof(num[0]), "%llu", (unsigned long long)(v)), A(num[nargs]))
-
-	K("%s%s", CTL_K_EV, ev->id);
-	K("%s", CTL_K_STATS);
-	if (ev->type == CTL_EV_REPORT) {
-		K("%s%s", CTL_K_REP, ev->reported);
-		K("%s%s:r", CTL_K_REP, ev->reported);
-		K("%s%s:s", CTL_K_REP, ev->reported);
-		K("%s%s:%lld", CTL_K_RPT, ev->reporter, ev->ts_ms / 3600000);
-		K("%s%s", CTL_K_FP, ev->fp);
-		K("%s%s:n", CTL_K_FP, ev->fp);
-		K("%s", CTL_K_TOP);
-		K("%s", CTL_K_FPTOP);
-		K("%s", CTL_K_BLOCK);
-		K("%s", CTL_K_ALLOW);
-		K("%s", CTL_K_REV);
-		K("%s%s:%s", CTL_K_DLV, ev->reporter, ev->reported);
-		K("%s%s", CTL_K_FBS, ev->reported);
-		K("%s", CTL_K_ALERTS);
-		K("%s", CTL_K_LISTS_LOG);
-	} else if (ev->type == CTL_EV_SHIELD || ev->type == CTL_EV_UNSHIELD) {
-		K("%s", CTL_K_SHIELD);
-		K("%s", CTL_K_REV);
-		K("%s", CTL_K_LISTS_LOG);
-	} else {
-		K("%s", CTL_K_BLKTOP);
+	switch (s) {
+	case S_SUB:
+		K(CTL_KF_SUB_EV, ev->reporter, ev->id);
+		K(CTL_KF_RPT, ev->reporter, ev->ts_ms / 3600000);
+		K(CTL_KF_DLV, ev->reporter, ev->reported);
+		break;
+	case S_FP:
+		K(CTL_KF_FP_EV, ev->fp, ev->id);
+		K(CTL_KF_FP, ev->fp);
+		K(CTL_KF_FP_N, ev->fp);
+		break;
+	case S_NUM:
+		K(CTL_KF_REP_EV, ev->reported, ev->id);
+		K(CTL_KF_REP, ev->reported);
+		K(CTL_KF_REP_R, ev->reported);
+		K(CTL_KF_REP_S, ev->reported);
+		K(CTL_KF_FBS, ev->reported);
+		break;
+	default:
+		K("%s%s", CTL_K_EV, ev->id);
+		K("%s", CTL_K_STATS);
+		if (s == S_CTL) {
+			K("%s", CTL_K_TOP);
+			K("%s", CTL_K_FPTOP);
+			K("%s", CTL_K_BLOCK);
+			K("%s", CTL_K_ALLOW);
+			K("%s", CTL_K_REV);
+			K("%s", CTL_K_ALERTS);
+			K("%s", CTL_K_LISTS_LOG);
+		} else if (s == S_SHIELD) {
+			K("%s", CTL_K_SHIELD);
+			K("%s", CTL_K_REV);
+			K("%s", CTL_K_LISTS_LOG);
+		} else {
+			K("%s", CTL_K_BLKTOP);
+		}
 	}
 	argv[argc] = "EVALSHA"; argl[argc] = 7; argc++;
-	argv[argc] = a->sha[ev->type == CTL_EV_REPORT ? 0 : ev->type == CTL_EV_BLOCK ? 2 : 1];
-	argl[argc] = 40; argc++;
+	argv[argc] = a->sha[s]; argl[argc] = 40; argc++;
 	snprintf(nk, sizeof(nk), "%d", nkeys);
 	argv[argc] = nk; argl[argc] = strlen(nk); argc++;
 	for (int i = 0; i < nkeys; i++) {
 		argv[argc] = keys[i]; argl[argc] = strlen(keys[i]); argc++;
 	}
 	AN(cfg->event_id_ttl_s);
-	AN(ev->ts_ms);
-	if (ev->type == CTL_EV_REPORT) {
-		A(ev->reporter);
+	switch (s) {
+	case S_SUB:
+		AN(cfg->bot_per_hour);
+		break;
+	case S_FP:
+		AN(ev->ts_ms);
 		A(ev->reported);
-		A(!*ev->reported ? "" : ev->reported_is_number ? "number" : "sender");
-		A(ev->fp);
+		AN(cfg->fp_ttl_s);
+		break;
+	case S_NUM:
+		AN(ev->ts_ms);
+		A(ev->reporter);
+		A(ev->reported_is_number ? "number" : "sender");
 		argv[argc] = ev->text; argl[argc] = ev->text_len; argc++; nargs++;
 		A(ev->klass);
 		AN((unsigned long long)cfg->window_s * 1000);
-		AN(cfg->block_threshold);
-		AN(cfg->block_ttl_s);
-		AN(cfg->bot_per_hour);
 		AN(cfg->sample_texts);
 		AN(cfg->text_ttl_s);
 		AN(cfg->report_ttl_s);
-		AN(cfg->fp_ttl_s);
-		A(*ev->reported && ctl_config_is_protected(cfg, ev->reported) ? "1" : "0");
+		A(ctl_config_is_protected(cfg, ev->reported) ? "1" : "0");
+		A(j->delivered ? "1" : "0");
 		AN(cfg->fbs_alert_threshold);
 		AN(cfg->fbs_window_s);
-	} else if (ev->type == CTL_EV_SHIELD || ev->type == CTL_EV_UNSHIELD) {
+		break;
+	case S_CTL:
+		AN(ev->ts_ms);
+		A(ev->reported);
+		A(!*ev->reported ? "" : ev->reported_is_number ? "number" : "sender");
+		A(j->bot ? "" : ev->fp);
+		A(j->bot ? "bot" : "ok");
+		A(j->num);
+		AN(cfg->block_threshold);
+		AN(cfg->block_ttl_s);
+		A(j->resumed ? "1" : "0");
+		break;
+	case S_SHIELD:
+		AN(ev->ts_ms);
 		snprintf(num[nargs], sizeof(num[0]), "%s %s", ev->subscriber, ev->port);
 		A(num[nargs]);
 		A(ev->type == CTL_EV_SHIELD ? "1" : "0");
-	} else {
+		break;
+	default:
+		AN(ev->ts_ms);
 		A(ev->sender);
 		A(ev->klass);
 	}
 #undef K
 #undef A
 #undef AN
-	return redisAppendCommandArgv(c, argc, argv, argl) == REDIS_OK ? 0 : -1;
+	if (redisAppendCommandArgv(c, argc, argv, argl) != REDIS_OK)
+		return -1;
+	j->script = s;
+	return 1;
 }
 
-enum ctl_apply_res ctl_apply_result(const redisReply *r, const char **what)
+static void job_end(struct ctl_apply_job *j, enum ctl_apply_res res, const char *what)
 {
-	*what = "?";
+	j->res = res;
+	snprintf(j->what, sizeof(j->what), "%s", what);
+	j->done = 1;
+}
+
+void ctl_apply_take(struct ctl_apply_job *j, const redisReply *r)
+{
+	const redisReply *w;
+	long long code;
+
 	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
 	    r->element[0]->type != REDIS_REPLY_INTEGER || r->element[1]->type != REDIS_REPLY_STRING) {
-		if (r && r->type == REDIS_REPLY_ERROR)
-			*what = r->str;
-		return CTL_SCRIPT_ERROR;
+		job_end(j, CTL_SCRIPT_ERROR, r && r->type == REDIS_REPLY_ERROR ? r->str : "bad reply");
+		return;
 	}
-	*what = r->element[1]->str;
-	switch (r->element[0]->integer) {
-	case 1: return CTL_APPLIED;
-	case 0: return CTL_DUPLICATE;
-	case -1: return CTL_WRONGTYPE;
-	default: return CTL_SCRIPT_ERROR;
+	code = r->element[0]->integer;
+	w = r->element[1];
+	if (code == -1) {
+		long long k = r->elements > 2 && r->element[2]->type == REDIS_REPLY_INTEGER ?
+			      r->element[2]->integer : 0;
+
+		job_end(j, CTL_WRONGTYPE, k > 0 && k < 10 && key_role[j->script][k] ?
+			key_role[j->script][k] : "?");
+		return;
+	}
+	if (code == 2)
+		j->resumed = 1;		/* this step was done by an earlier attempt */
+	else if (code != 0 && code != 1) {
+		job_end(j, CTL_SCRIPT_ERROR, w->str);
+		return;
+	}
+	switch (j->script) {
+	case S_SUB:
+		j->bot = !strcmp(w->str, "bot");
+		j->delivered = !strcmp(w->str, "ok 1");
+		return;
+	case S_FP:
+		return;
+	case S_NUM:
+		snprintf(j->num, sizeof(j->num), "%s", w->str);
+		return;
+	default:
+		job_end(j, code == 0 ? CTL_DUPLICATE : CTL_APPLIED, w->str);
 	}
 }

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Redis key names of the smsfw control plane; control/REDIS.md is the
- * reference (type, TTL, writer of each key). Every key carries the hash tag
- * {smsfw}, so all of them live in one Redis Cluster slot and the Lua scripts
- * and MULTI blocks that touch several keys stay legal on a cluster. */
+ * reference (type, TTL, writer of each key). Keys are laid out for Redis
+ * Cluster: the per-entity ones (a reported number, a subscriber, a content
+ * fingerprint: the keys every report writes) carry their entity's hash tag
+ * (smsfw:{r:<number>}:…, smsfw:{s:<subscriber>}:…, smsfw:{f:<fp>}:…) and
+ * spread over the slots; control state and the lists with their one
+ * ordered change log carry {smsfw}. Every Lua script touches keys of one
+ * slot only (test control-cluster runs them on a cluster, which refuses
+ * CROSSSLOT, and checks CLUSTER KEYSLOT). */
 #ifndef CTL_KEYS_H
 #define CTL_KEYS_H
 
@@ -10,10 +15,20 @@
 #define CTL_K_EVENTS		CTL_TAG ":events"	/* stream, dataplanes XADD */
 #define CTL_GROUP		"controld"		/* consumer group on the stream */
 #define CTL_K_EV		CTL_TAG ":ev:"		/* + event id: applied marker */
+/* per-entity keys (printf formats, the entity first, then the rest) */
+#define CTL_NS			"smsfw:"		/* prefix of every per-entity key */
+#define CTL_KF_REP		CTL_NS "{r:%s}:rep"	/* hash of a reported number/id */
+#define CTL_KF_REP_R		CTL_NS "{r:%s}:rep:r"	/* zset reporter -> last ts */
+#define CTL_KF_REP_S		CTL_NS "{r:%s}:rep:s"	/* list of sample texts */
+#define CTL_KF_FBS		CTL_NS "{r:%s}:fbs"	/* protected sender: reports w/o delivery */
+#define CTL_KF_REP_EV		CTL_NS "{r:%s}:ev:%s"	/* report step's marker + result */
+#define CTL_KF_RPT		CTL_NS "{s:%s}:rpt:%lld"	/* reporter's reports in an hour */
+#define CTL_KF_DLV		CTL_NS "{s:%s}:dlv:%s"	/* recipient got MT from sender */
+#define CTL_KF_SUB_EV		CTL_NS "{s:%s}:ev:%s"	/* reporter step's marker + result */
+#define CTL_KF_FP		CTL_NS "{f:%s}:fp"	/* hash of a content fingerprint */
+#define CTL_KF_FP_N		CTL_NS "{f:%s}:fp:n"	/* HLL of numbers reported with it */
+#define CTL_KF_FP_EV		CTL_NS "{f:%s}:ev:%s"	/* fingerprint step's marker */
 #define CTL_K_STATS		CTL_TAG ":stats"	/* hash of counters */
-#define CTL_K_REP		CTL_TAG ":rep:"		/* + number [":r" | ":s"] */
-#define CTL_K_RPT		CTL_TAG ":rpt:"		/* + reporter ":" hour */
-#define CTL_K_FP		CTL_TAG ":fp:"		/* + fingerprint [":n"] */
 #define CTL_K_TOP		CTL_TAG ":reports:top"
 #define CTL_K_FPTOP		CTL_TAG ":fp:top"
 #define CTL_K_BLOCK		CTL_TAG ":block"
@@ -21,8 +36,6 @@
 #define CTL_K_SHIELD		CTL_TAG ":shield"
 #define CTL_K_IMSI		CTL_TAG ":imsi"
 #define CTL_K_REV		CTL_TAG ":lists:rev"
-#define CTL_K_DLV		CTL_TAG ":dlv:"		/* + recipient ":" sender */
-#define CTL_K_FBS		CTL_TAG ":fbs:"		/* + protected sender */
 #define CTL_K_ALERTS		CTL_TAG ":alerts"
 #define CTL_K_BLKTOP		CTL_TAG ":blocked:top"
 #define CTL_K_GEN		CTL_TAG ":gen"		/* pub/sub channel */

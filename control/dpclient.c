@@ -726,7 +726,7 @@ static void append_event(struct sfdp *c, const char *id, const struct slot *s)
 #define ARG(str, len) (argv[n] = (str), argl[n] = (len), n++)
 #define ARGS(str) ARG((str), strlen(str))
 	if (s->type == SLOT_DELIVERED) {
-		snprintf(key, sizeof(key), "%s%s:%s", CTL_K_DLV, s->a, s->b);
+		snprintf(key, sizeof(key), CTL_KF_DLV, s->a, s->b);
 		snprintf(ts, sizeof(ts), "%llu", (unsigned long long)s->ts_ms);
 		snprintf(maxlen, sizeof(maxlen), "%u", c->dlv_ttl);
 		ARGS("SET"); ARGS(key); ARGS(ts); ARGS("EX"); ARGS(maxlen);

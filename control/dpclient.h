@@ -4,7 +4,7 @@
  *  - appends events to the {smsfw}:events stream (XADD MAXLEN ~), with the
  *    event id <dp-id>:<boot-ms>:<producer>.<seq> so that a resend after a
  *    lost reply is recognised by smsfw-controld as the same event;
- *  - writes delivered markers {smsfw}:dlv:<recipient>:<sender> (SET EX);
+ *  - writes delivered markers smsfw:{s:<recipient>}:dlv:<sender> (SET EX);
  *  - fetches the committed lists generation on start, on every reconnect
  *    and on every PUBLISH on {smsfw}:gen, and hands it to on_generation
  *    (likewise rule bundles via {smsfw}:rules and on_rules);

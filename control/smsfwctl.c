@@ -414,8 +414,11 @@ static int reports_top(struct ctl *x, int argc, char **argv)
 		sf_json_arr_begin(&j, "reports");
 	}
 	for (size_t i = 0; i < r->elements && shown_n < n; i++) {
-		redisReply *h = redisCommand(x->c, "HGETALL %s%s", CTL_K_REP, r->element[i]->str);
-		char shown[64];
+		char shown[64], key[128];
+		redisReply *h;
+
+		snprintf(key, sizeof(key), CTL_KF_REP, r->element[i]->str);
+		h = redisCommand(x->c, "HGETALL %s", key);
 
 		if (!h)
 			break;
@@ -450,7 +453,7 @@ static int reports_top(struct ctl *x, int argc, char **argv)
 
 static int reports_show(struct ctl *x, int argc, char **argv)
 {
-	char num[64], field[96], err[128], shown[64];
+	char num[64], field[96], err[128], shown[64], key[128];
 	redisReply *h, *s, *b, *f;
 	int rc;
 	long long exp;
@@ -460,16 +463,19 @@ static int reports_show(struct ctl *x, int argc, char **argv)
 	if (ctl_list_field(NULL, argv[0], field, sizeof(field), err, sizeof(err)) < 0)
 		return fail(EX_INVALID, "%s", err);
 	snprintf(num, sizeof(num), "%s", strchr(field, ' ') + 1);
-	h = redisCommand(x->c, "HGETALL %s%s", CTL_K_REP, num);
+	snprintf(key, sizeof(key), CTL_KF_REP, num);
+	h = redisCommand(x->c, "HGETALL %s", key);
 	if ((rc = check(x, h)))
 		return rc;
 	if (h->type != REDIS_REPLY_ARRAY || h->elements == 0) {
 		freeReplyObject(h);
 		return fail(EX_NOT_FOUND, "no reports for %s", argv[0]);
 	}
-	s = redisCommand(x->c, "LRANGE %s%s:s 0 -1", CTL_K_REP, num);
+	snprintf(key, sizeof(key), CTL_KF_REP_S, num);
+	s = redisCommand(x->c, "LRANGE %s 0 -1", key);
 	b = redisCommand(x->c, "HGET %s %s", CTL_K_BLOCK, field);
-	f = redisCommand(x->c, "HGET %s%s count", CTL_K_FBS, num);
+	snprintf(key, sizeof(key), CTL_KF_FBS, num);
+	f = redisCommand(x->c, "HGET %s count", key);
 	if (!s || !b || !f) {
 		if (s) freeReplyObject(s);
 		if (b) freeReplyObject(b);

@@ -237,9 +237,9 @@ static void one_reporter_counts_once(void)
 	for (int i = 0; i < 100; i++)
 		report(&dpa, ts0 + i, "8613900000001", "8617012345678", "fake_offer");
 	CHECK(wait_stat(rc, "events_applied", 100));
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617012345678", "total"), 100);
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617012345678", "distinct"), 1);
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617012345678", "counted"), 1);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617012345678}:rep", "total"), 100);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617012345678}:rep", "distinct"), 1);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617012345678}:rep", "counted"), 1);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "blocks_auto"), 0);
 }
 
@@ -250,15 +250,15 @@ static void distinct_reporters_block_everywhere(void)
 
 	report(&dpb, ts0 + 150, "8613900000001", "8617012345678", "fake_offer");	/* same reporter, other dp */
 	CHECK(wait_stat(rc, "events_applied", 101));
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617012345678", "distinct"), 1);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617012345678}:rep", "distinct"), 1);
 	report(&dpa, ts0 + 160, "8613900000002", "8617012345678", "");
 	t_send = h_now_ms();
 	report(&dpb, ts0 + 200, "8613900000003", "8617012345678", "");
 	CHECK(wait_gen(&dpa, "block number 8617012345678", 0));
 	CHECK(wait_gen(&dpb, "block number 8617012345678", 0));
 	CHECK(h_now_ms() - t_send < 1000);	/* blocked everywhere within a second */
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617012345678", "distinct"), 3);
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617012345678", "total"), 103);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617012345678}:rep", "distinct"), 3);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617012345678}:rep", "total"), 103);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "blocks_auto"), 1);
 	h_get(rc, "{smsfw}:gen:current", cur, sizeof(cur));
 	/* the one automatic block is the first change of the lists: rev 1 */
@@ -292,7 +292,7 @@ static void allow_list_wins(void)
 	report(&dpa, ts0 + 301, "8613900000012", "8617000000099", "");
 	report(&dpb, ts0 + 302, "8613900000013", "8617000000099", "");
 	CHECK(wait_stat(rc, "events_applied", 106));
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617000000099", "distinct"), 3);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617000000099}:rep", "distinct"), 3);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "autoblock_allowed"), 1);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "blocks_auto"), 1);
 }
@@ -307,8 +307,8 @@ static void fake_base_station_alert(void)
 	report(&dpa, ts0 + 401, "8613900000024", "95588", "fake_base_station");
 	report(&dpb, ts0 + 402, "8613900000025", "95588", "");
 	CHECK(wait_stat(rc, "events_applied", 109));
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:fbs:95588", "count"), 2);
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:fbs:95588", "first"), ts0 + 401);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:95588}:fbs", "count"), 2);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:95588}:fbs", "first"), ts0 + 401);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "fbs_alerts"), 1);
 	r = redisCommand(rc, "XRANGE {smsfw}:alerts - +");
 	CHECK(r && r->type == REDIS_REPLY_ARRAY && r->elements == 1);
@@ -322,7 +322,7 @@ static void fake_base_station_alert(void)
 	if (r)
 		freeReplyObject(r);
 	/* protected senders are never auto-blocked, even with 3 distinct reporters */
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:95588", "distinct"), 3);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:95588}:rep", "distinct"), 3);
 	r = redisCommand(rc, "HEXISTS {smsfw}:block %s", "number 95588");
 	CHECK(r && r->integer == 0);
 	if (r)
@@ -339,8 +339,8 @@ static void bot_reporter_ignored(void)
 	}
 	CHECK(wait_stat(rc, "events_applied", 269));
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "reports_bot"), 10);
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617100000149", "total"), 1);
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617100000150", "total"), 0);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617100000149}:rep", "total"), 1);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617100000150}:rep", "total"), 0);
 }
 
 static void fingerprint_campaign(void)
@@ -352,8 +352,8 @@ static void fingerprint_campaign(void)
 	CHECK_INT(sfdp_report(dpa.p, (uint64_t)ts0 + 701, "8613900000032", "8618000000002", &fp, "x", 1, ""), 0);
 	CHECK_INT(sfdp_report(dpb.p, (uint64_t)ts0 + 702, "8613900000033", "8618000000003", &fp, "x", 1, ""), 0);
 	CHECK(wait_stat(rc, "events_applied", 272));
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:fp:0123456789abcdef", "count"), 3);
-	r = redisCommand(rc, "PFCOUNT {smsfw}:fp:0123456789abcdef:n");
+	CHECK_INT(h_hget_ll(rc, "smsfw:{f:0123456789abcdef}:fp", "count"), 3);
+	r = redisCommand(rc, "PFCOUNT smsfw:{f:0123456789abcdef}:fp:n");
 	CHECK(r && r->type == REDIS_REPLY_INTEGER && r->integer == 3);
 	if (r)
 		freeReplyObject(r);
@@ -519,7 +519,8 @@ static int cmp_pair(const void *a, const void *b)
 	return strcmp(x[0]->str, y[0]->str);
 }
 
-/* A canonical dump of every {smsfw} key that event application writes
+/* A canonical dump of every key that event application writes ({smsfw}
+ * control keys and the per-entity smsfw:{…} ones)
  * (not the stream, generations or duplicate counter, whose ids/timing differ). */
 static char *snapshot(redisContext *c)
 {
@@ -529,7 +530,7 @@ static char *snapshot(redisContext *c)
 
 	out[0] = 0;
 	do {
-		redisReply *r = redisCommand(c, "SCAN %s MATCH {smsfw}:* COUNT 1000", cursor);
+		redisReply *r = redisCommand(c, "SCAN %s COUNT 1000", cursor);
 
 		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
 		for (size_t i = 0; i < r->element[1]->elements; i++) {
@@ -567,7 +568,8 @@ static char *snapshot(redisContext *c)
 		for (size_t k = 0; v->type == REDIS_REPLY_ARRAY && k < v->elements; k++) {
 			const redisReply *e = v->element[k];
 
-			if (!strcmp(keys[i], "{smsfw}:stats") && k % 2 == 0 && !strcmp(e->str, "events_duplicate")) {
+			if (!strcmp(keys[i], "{smsfw}:stats") && k % 2 == 0 &&
+			    (!strcmp(e->str, "events_duplicate") || !strcmp(e->str, "events_resumed"))) {
 				k++;
 				continue;
 			}
@@ -634,24 +636,33 @@ static char *crash_run(const char *cfg, int crash, long long base)
 	CHECK(h_redis_start(&r) == 0);
 	c = h_redis_connect(&r, NULL, NULL);
 	/* crash 1: the daemon kills itself after applying ~1/4 of the events,
-	 * between the scripts and the XACK of a batch (deterministic window) */
+	 * between the scripts and the XACK of a batch (deterministic window);
+	 * crash 2: the next one kills itself at ~2/5 in the middle of the
+	 * report chains (reporter, fingerprint and number steps done, the
+	 * control step not: resumed, not repeated); crash 3: kill -9 at a
+	 * random point, and another consumer claims the entries */
 	if (crash)
 		setenv("SMSFW_CONTROLD_FAULT_AFTER_APPLY", "1000", 1);
 	pid = h_controld_start(&r, cfg, NULL);
 	unsetenv("SMSFW_CONTROLD_FAULT_AFTER_APPLY");
-	for (int i = 0; i < CRASH_N || (crash && killed < 2); i += 200) {
+	for (int i = 0; i < CRASH_N || (crash && killed < 3); i += 200) {
 		long long applied;
 
 		if (i < CRASH_N)
 			xadd_events(c, i, i + 200 > CRASH_N ? CRASH_N : i + 200, base);
 		applied = h_hget_ll(c, "{smsfw}:stats", "events_applied");
 		if (crash && killed == 0 && h_exited(pid)) {
+			setenv("SMSFW_CONTROLD_FAULT_MID_CHAIN", "1600", 1);
 			pid = h_controld_start(&r, cfg, NULL);	/* same consumer: own PEL */
+			unsetenv("SMSFW_CONTROLD_FAULT_MID_CHAIN");
 			killed = 1;
-		} else if (crash && killed == 1 && applied >= 2 * CRASH_N / 3) {
-			h_kill9(pid);	/* crash 2: kill -9 at a random point */
-			pid = h_controld_start(&r, cfg, other);	/* another consumer: XAUTOCLAIM */
+		} else if (crash && killed == 1 && h_exited(pid)) {
+			pid = h_controld_start(&r, cfg, NULL);
 			killed = 2;
+		} else if (crash && killed == 2 && applied >= 2 * CRASH_N / 3) {
+			h_kill9(pid);	/* crash 3: kill -9 at a random point */
+			pid = h_controld_start(&r, cfg, other);	/* another consumer: XAUTOCLAIM */
+			killed = 3;
 		}
 		h_sleep_ms(i < CRASH_N ? 15 : 2);
 	}
@@ -668,9 +679,13 @@ static char *crash_run(const char *cfg, int crash, long long base)
 	if (crash) {
 		long long dup = h_hget_ll(c, "{smsfw}:stats", "events_duplicate");
 
-		printf("crash run: %lld redelivered events recognised as applied\n", dup);
+		long long resumed = h_hget_ll(c, "{smsfw}:stats", "events_resumed");
+
+		printf("crash run: %lld redelivered events recognised as applied, %lld report chains resumed\n",
+		       dup, resumed);
 		CHECK(dup >= 1);	/* the batch applied before crash 1 was not acked */
-		CHECK_INT(killed, 2);
+		CHECK(resumed >= 1);	/* the batch cut by crash 2 */
+		CHECK_INT(killed, 3);
 	}
 	snap = snapshot(c);
 	h_kill9(pid);
@@ -752,7 +767,7 @@ static void redis_restart_keeps_state(void)
 	CHECK(h_redis_start(&redis) == 0);	/* same port, same dir */
 	rc = h_redis_connect(&redis, NULL, NULL);
 	CHECK(wait_stat(rc, "events_applied", 4));	/* the queued event arrives, once */
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617099999999", "total"), 1);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617099999999}:rep", "total"), 1);
 	h_get(rc, "{smsfw}:gen:current", cur2, sizeof(cur2));
 	CHECK_STR(cur2, cur);	/* nothing changed in the lists: no new generation */
 	snap2 = snapshot(rc);
@@ -770,7 +785,7 @@ static void redis_restart_keeps_state(void)
 			line = nl + 1;
 		}
 	}
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617012345678", "distinct"), 3);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617012345678}:rep", "distinct"), 3);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "blocks_auto"), 1);
 	free(snap1);
 	free(snap2);
@@ -911,9 +926,9 @@ static void malformed_events_skipped(void)
 	}
 	CHECK(metrics_get(atoi(port), "/metrics", buf, sizeof(buf)) == 0);
 	CHECK(strncmp(buf, "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n", 58) == 0);
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617000000001", "total"), 1);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617000000001}:rep", "total"), 1);
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "shields_added"), 1);
-	h_get(rc, "{smsfw}:rep:8610000000001", val, sizeof(val));
+	h_get(rc, "smsfw:{r:8610000000001}:rep", val, sizeof(val));
 	CHECK_STR(val, "not-a-hash");	/* untouched */
 	r = redisCommand(rc, "XPENDING {smsfw}:events controld");
 	CHECK(r && r->type == REDIS_REPLY_ARRAY && r->element[0]->integer == 0);
@@ -975,7 +990,7 @@ static int scenario_malformed(void)
 	CHECK(h_redis_start(&redis) == 0);
 	rc = h_redis_connect(&redis, NULL, NULL);
 	/* bad data already in Redis when the daemon starts */
-	cmd_ok(rc, "SET {smsfw}:rep:8610000000001 %s%s", "not-a-hash", "");
+	cmd_ok(rc, "SET smsfw:{r:8610000000001}:rep %s%s", "not-a-hash", "");
 	cmd_ok(rc, "HSET {smsfw}:block %s %s", "number abc", "junk");
 	cmd_ok(rc, "HSET {smsfw}:block %s %s", "number 8612222222222", "reason=manual source=manual");
 	h_controld_start(&redis, cfg, extra);
@@ -1061,11 +1076,11 @@ static void forged_events_refused(void)
 		}
 	}
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "shields_added"), 11);
-	r = redisCommand(rc, "EXISTS {smsfw}:rep:8617000000001 {smsfw}:rep:8617000000002 {smsfw}:block");
+	r = redisCommand(rc, "EXISTS smsfw:{r:8617000000001}:rep smsfw:{r:8617000000002}:rep {smsfw}:block");
 	CHECK(r && r->type == REDIS_REPLY_INTEGER && r->integer == 0);
 	if (r)
 		freeReplyObject(r);
-	r = redisCommand(rc, "ZSCORE {smsfw}:rep:8617000000003:r 8613900000009");
+	r = redisCommand(rc, "ZSCORE smsfw:{r:8617000000003}:rep:r 8613900000009");
 	CHECK(r && r->type == REDIS_REPLY_STRING && atoll(r->str) == atoll(now));
 	if (r)
 		freeReplyObject(r);
@@ -1169,7 +1184,7 @@ static void dataplane_user_cannot_write_state(void)
 	CHECK_INT(st.connects, 1);
 	CHECK_INT(st.redis_errors, 0);
 	CHECK(st.heartbeats > 0);
-	r = redisCommand(rc, "EXISTS {smsfw}:dlv:8613900000001:95588 {smsfw}:dp:dp-a");
+	r = redisCommand(rc, "EXISTS smsfw:{s:8613900000001}:dlv:95588 {smsfw}:dp:dp-a");
 	CHECK(r && r->type == REDIS_REPLY_INTEGER && r->integer == 2);
 	if (r)
 		freeReplyObject(r);
@@ -1281,7 +1296,7 @@ static void journal_keeps_events(void)
 	sfdp_get_stats(d.c, &st);
 	CHECK_INT((long long)st.events_replayed, 200);
 	CHECK_INT((long long)st.journal_records, 0);
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617000000200", "total"), 200);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617000000200}:rep", "total"), 200);
 	dp_stop(&d);
 	CHECK_INT(file_size(path), 0);
 
@@ -1292,7 +1307,7 @@ static void journal_keeps_events(void)
 	dp_start(&d, &redis, "dp-j", NULL, NULL);
 	CHECK(wait_stat(rc, "events_duplicate", 200));
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "events_applied"), 200);
-	CHECK_INT(h_hget_ll(rc, "{smsfw}:rep:8617000000200", "total"), 200);
+	CHECK_INT(h_hget_ll(rc, "smsfw:{r:8617000000200}:rep", "total"), 200);
 	dp_stop(&d);
 	dp_journal = NULL;
 }

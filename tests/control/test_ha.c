@@ -119,7 +119,7 @@ static int reports_exactly_once(redisContext *c, int n)
 		char num[24];
 
 		number(num, sizeof(num), "86170", i);
-		redisAppendCommand(c, "HGET {smsfw}:rep:%s total", num);
+		redisAppendCommand(c, "HGET smsfw:{r:%s}:rep total", num);
 	}
 	for (int i = 0; i < n; i++) {
 		redisReply *r;
@@ -719,17 +719,27 @@ static void one_node_cluster(void)
 	struct gen_seen g = { .mu = PTHREAD_MUTEX_INITIALIZER };
 	const char *cfg = write_config("cluster.ini", "");
 	char err[256], out[4096], cerr[4096];
-	static const char *const keys[] = {
-		"{smsfw}:events", "{smsfw}:ev:dp1:1:0.1", "{smsfw}:stats", "{smsfw}:rep:8617000000042",
-		"{smsfw}:rep:8617000000042:r", "{smsfw}:rep:8617000000042:s", "{smsfw}:rpt:8613900000001:493000",
-		"{smsfw}:fp:00000000000000ff", "{smsfw}:fp:00000000000000ff:n", "{smsfw}:reports:top",
-		"{smsfw}:fp:top", "{smsfw}:block", "{smsfw}:allow", "{smsfw}:shield", "{smsfw}:imsi",
-		"{smsfw}:lists:rev", "{smsfw}:dlv:8613900000001:10086", "{smsfw}:fbs:10086", "{smsfw}:alerts",
-		"{smsfw}:blocked:top", "{smsfw}:gen", "{smsfw}:gen:seq", "{smsfw}:gen:current", "{smsfw}:gen:meta",
-		"{smsfw}:gen:7", "{smsfw}:gen:hist", "{smsfw}:gen:held", "{smsfw}:gen:confirm", "{smsfw}:rules",
-		"{smsfw}:rules:current", "{smsfw}:rules:hist", "{smsfw}:rules:ab12", "{smsfw}:dps", "{smsfw}:dp:dp1",
+	/* the keys of each script (and of each group read together), as
+	 * controld, the dataplane client and smsfwctl name them */
+	static const char *const groups[][12] = {
+		{ "{smsfw}:events", "{smsfw}:ev:dp1:1:0.1", "{smsfw}:stats", "{smsfw}:reports:top",
+		  "{smsfw}:fp:top", "{smsfw}:block", "{smsfw}:allow", "{smsfw}:lists:rev", "{smsfw}:alerts",
+		  "{smsfw}:lists:log", "{smsfw}:shield", "{smsfw}:blocked:top" },
+		{ "{smsfw}:imsi", "{smsfw}:gen", "{smsfw}:gen:seq", "{smsfw}:gen:current", "{smsfw}:gen:meta",
+		  "{smsfw}:gen:7", "{smsfw}:gen:hist", "{smsfw}:gen:held", "{smsfw}:gen:confirm", "{smsfw}:rules",
+		  "{smsfw}:rules:current", "{smsfw}:rules:hist" },
+		{ "{smsfw}:rules:ab12", "{smsfw}:dps", "{smsfw}:dp:dp1", "{smsfw}:events" },
+		/* reporter step */
+		{ "smsfw:{s:8613900000001}:ev:dp1:1:0.1", "smsfw:{s:8613900000001}:rpt:493000",
+		  "smsfw:{s:8613900000001}:dlv:10086" },
+		/* fingerprint step */
+		{ "smsfw:{f:00000000000000ff}:ev:dp1:1:0.1", "smsfw:{f:00000000000000ff}:fp",
+		  "smsfw:{f:00000000000000ff}:fp:n" },
+		/* reported number step */
+		{ "smsfw:{r:8617000000042}:ev:dp1:1:0.1", "smsfw:{r:8617000000042}:rep",
+		  "smsfw:{r:8617000000042}:rep:r", "smsfw:{r:8617000000042}:rep:s", "smsfw:{r:8617000000042}:fbs" },
 	};
-	long long slot = -1;
+	long long gslot[6];
 	pid_t cd;
 
 	snprintf(r.extra[0], sizeof(r.extra[0]), "--cluster-enabled yes");
@@ -747,16 +757,26 @@ static void one_node_cluster(void)
 		if (x)
 			freeReplyObject(x);
 	}
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		redisReply *x = cmd_ok(c, "CLUSTER KEYSLOT %s", keys[i]);
+	for (size_t gi = 0; gi < sizeof(groups) / sizeof(groups[0]); gi++) {
+		long long slot = -1;
 
-		if (slot < 0)
-			slot = x->integer;
-		if (x->integer != slot)
-			fprintf(stderr, "%s: slot %lld, want %lld\n", keys[i], x->integer, slot);
-		CHECK_INT(x->integer, slot);
-		freeReplyObject(x);
+		for (size_t i = 0; i < 12 && groups[gi][i]; i++) {
+			redisReply *x = cmd_ok(c, "CLUSTER KEYSLOT %s", groups[gi][i]);
+
+			if (slot < 0)
+				slot = x->integer;
+			if (x->integer != slot)
+				fprintf(stderr, "%s: slot %lld, want %lld\n", groups[gi][i], x->integer, slot);
+			CHECK_INT(x->integer, slot);
+			freeReplyObject(x);
+		}
+		gslot[gi] = slot;
 	}
+	/* control state in one slot; each entity in its own, not the control one */
+	CHECK_INT(gslot[1], gslot[0]);
+	CHECK_INT(gslot[2], gslot[0]);
+	CHECK(gslot[3] != gslot[0] && gslot[4] != gslot[0] && gslot[5] != gslot[0]);
+	CHECK(gslot[3] != gslot[5] && gslot[4] != gslot[5]);
 	cd = h_controld_start(&r, cfg, NULL);
 	dc.host = "127.0.0.1";
 	dc.port = r.port;
@@ -788,7 +808,7 @@ static void one_node_cluster(void)
 	CHECK_INT(h_hget_ll(c, "{smsfw}:stats", "events_applied"), 5);
 	CHECK_INT(h_hget_ll(c, "{smsfw}:stats", "blocks_auto"), 1);
 	CHECK_INT(h_hget_ll(c, "{smsfw}:stats", "dp_blocked"), 1);
-	CHECK_INT(h_hget_ll(c, "{smsfw}:fp:00000000000000ff", "count"), 3);
+	CHECK_INT(h_hget_ll(c, "smsfw:{f:00000000000000ff}:fp", "count"), 3);
 	printf("one-node cluster: 5 events applied, generation %lld taken by the dataplane\n", g.version);
 	sfdp_stop(dp);
 	h_kill9(cd);

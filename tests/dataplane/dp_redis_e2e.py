@@ -196,11 +196,11 @@ def run_test(a, work, procs):
                 "dlv_ttl_s = 3600\n[policy]\nprotected = %s\n" % (port, T.PROTECTED))
     n_pcap, n_truth = T.gen(a.gen, os.path.join(work, "n"), ["--messages", "60", "--seed", "43",
                                                              "--mix", "notice=1,ham=1"])
-    before = set(r.cmd("KEYS", "{smsfw}:dlv:*") or [])
+    before = set(r.cmd("KEYS", "smsfw:{s:*}:dlv:*") or [])
     run = T.run_smsfw(a.smsfw, ["--offline", n_pcap, "--config", ttl_ini, "--bundle", bundle],
                       os.path.join(work, "n-out"))
     T.check_eq(run.rc, 0, "N: exit code")
-    dlv = sorted(set(r.cmd("KEYS", "{smsfw}:dlv:*") or []) - before)
+    dlv = sorted(set(r.cmd("KEYS", "smsfw:{s:*}:dlv:*") or []) - before)
     protected = {p.split(":")[0] for p in T.PROTECTED.split(", ")}
     T.check(len(dlv) > 0, "N: delivery markers written for the notices")
     T.check_eq([k for k in dlv if k.split(":")[-1] not in protected], [],
