@@ -255,6 +255,41 @@ static int rate_ok(struct daemon *d, const char *dp)
 	return !d->cfg.dp_over_rate_refuse;
 }
 
+/* Read and drop the replies still in the pipeline: job i's from its k-th
+ * on, then every later job's (before a reconnect). */
+static void drain(struct daemon *d, const int *appended, size_t i, int k, size_t n)
+{
+	redisReply *r;
+
+	for (; i < n; i++, k = 0)
+		for (; k < appended[i]; k++)
+			if (redisGetReply(d->c, (void **)&r) == REDIS_OK)
+				freeReplyObject(r);
+}
+
+/* Read the replies of one wave into the jobs. 0, or -1 on a Redis error
+ * or a NOSCRIPT/failover reply (the rest of the pipeline drained: the
+ * caller reconnects, which reloads the scripts and finds the master). */
+static int read_wave(struct daemon *d, struct ctl_apply_job *job, const int *appended, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < appended[i]; k++) {
+			redisReply *r;
+
+			if (redisGetReply(d->c, (void **)&r) != REDIS_OK)
+				return -1;
+			if (r && r->type == REDIS_REPLY_ERROR &&
+			    (!strncmp(r->str, "NOSCRIPT", 8) || ctl_reply_failover(r))) {
+				freeReplyObject(r);
+				drain(d, appended, i, k + 1, n);
+				return -1;
+			}
+			ctl_apply_take(&job[i], r);
+			freeReplyObject(r);
+		}
+	return 0;
+}
+
 /* Apply the entries of one XREADGROUP/XAUTOCLAIM reply and XACK them.
  * 0, or -1 on a Redis error (nothing of this batch is acked then; the
  * entries stay pending and are re-read after the reconnect, and what a
@@ -266,7 +301,7 @@ static int process_entries(struct daemon *d, const redisReply *entries)
 	size_t *ackl = calloc(n + 3, sizeof(*ackl));
 	struct ctl_event *ev = calloc(n ? n : 1, sizeof(*ev));
 	struct ctl_apply_job *job = calloc(n ? n : 1, sizeof(*job));
-	unsigned char *appended = calloc(n ? n : 1, 1);
+	int *appended = calloc(n ? n : 1, sizeof(*appended));
 	int rc = -1;
 	size_t nack = 3;
 
@@ -318,32 +353,13 @@ static int process_entries(struct daemon *d, const redisReply *entries)
 
 			if (a < 0)
 				goto out;
-			appended[i] = (unsigned char)a;
+			appended[i] = a;
 		}
-		for (size_t i = 0; i < n; i++) {
-			redisReply *r;
-
-			if (!appended[i])
-				continue;
-			if (redisGetReply(d->c, (void **)&r) != REDIS_OK)
-				goto out;
-			if (r && r->type == REDIS_REPLY_ERROR &&
-			    (!strncmp(r->str, "NOSCRIPT", 8) || ctl_reply_failover(r))) {
-				/* NOSCRIPT: reload the scripts; READONLY & co: the
-				 * master moved, ask the sentinels again. Drain the
-				 * rest of the pipeline, then reconnect (reloads). */
-				freeReplyObject(r);
-				for (size_t k = i + 1; k < n; k++)
-					if (appended[k] && redisGetReply(d->c, (void **)&r) == REDIS_OK)
-						freeReplyObject(r);
-				goto out;
-			}
-			ctl_apply_take(&job[i], r);
-			freeReplyObject(r);
-		}
+		if (read_wave(d, job, appended, n) < 0)
+			goto out;
 		/* Fault injection for the crash test: die in the middle of the
 		 * report chains (entity steps done, control step not). */
-		if (w == CTL_APPLY_WAVES - 2 && d->fault_mid_chain && d->n.applied >= d->fault_mid_chain)
+		if (w == CTL_APPLY_WAVE_CTL - 1 && d->fault_mid_chain && d->n.applied >= d->fault_mid_chain)
 			raise(SIGKILL);
 	}
 	for (size_t i = 0; i < n; i++) {

@@ -221,7 +221,7 @@ static const char block_lua[] = LUA_PRELUDE("'string','hash','zset'")
 	"redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -10001)\n"
 	"return {1, 'counted'}\n";
 
-enum { S_SUB, S_FP, S_NUM, S_CTL, S_SHIELD, S_BLOCK, S__N };
+enum { S_SUB, S_FP, S_NUM, S_CTL, S_SHIELD, S_BLOCK, S__N, S_CHECK = S__N, S_CLEANUP };
 
 static const char *const scripts[S__N] = { rep_sub_lua, rep_fp_lua, rep_num_lua, rep_ctl_lua,
 	shield_lua, block_lua };
@@ -260,20 +260,28 @@ void ctl_apply_start(struct ctl_apply_job *j, const struct ctl_event *ev)
 	j->res = CTL_APPLIED;
 }
 
-/* The script a job runs at wave w, or -1 when it has nothing to do there. */
-static int job_script(const struct ctl_apply_job *j, int w)
+/* What a job does at wave w (a script, S_CHECK, S_CLEANUP), or -1 when it
+ * has nothing to do there. Waves: 0 is the event marker already there
+ * (EXISTS), 1 reporter, 2 fingerprint, 3 number, 4 control (shield and
+ * block events: their one script), 5 the entity markers' TTL cut. */
+static int job_step(const struct ctl_apply_job *j, int w)
 {
 	const struct ctl_event *ev = j->ev;
+	int entity;
 
+	if (!ev)
+		return -1;	/* refused before it was started */
+	entity = ev->type == CTL_EV_REPORT && !j->dup;
+	if (w == CTL_APPLY_WAVE_CLEANUP)
+		return j->res == CTL_APPLIED && entity ? S_CLEANUP : -1;
 	if (j->done)
 		return -1;
-	if (ev->type != CTL_EV_REPORT)
-		return w == CTL_APPLY_WAVES - 1 ? (ev->type == CTL_EV_BLOCK ? S_BLOCK : S_SHIELD) : -1;
 	switch (w) {
-	case 0: return S_SUB;
-	case 1: return j->bot || !ev->fp[0] ? -1 : S_FP;
-	case 2: return j->bot || !ev->reported[0] ? -1 : S_NUM;
-	default: return S_CTL;
+	case 0: return ev->type == CTL_EV_REPORT ? S_CHECK : -1;
+	case 1: return entity ? S_SUB : -1;
+	case 2: return entity && !j->bot && ev->fp[0] ? S_FP : -1;
+	case 3: return entity && !j->bot && ev->reported[0] ? S_NUM : -1;
+	default: return ev->type == CTL_EV_REPORT ? S_CTL : ev->type == CTL_EV_BLOCK ? S_BLOCK : S_SHIELD;
 	}
 }
 
@@ -283,7 +291,7 @@ int ctl_apply_append(redisContext *c, const struct ctl_apply *a, const struct ct
 		     struct ctl_apply_job *j, int wave)
 {
 	const struct ctl_event *ev = j->ev;
-	int s = job_script(j, wave);
+	int s = job_step(j, wave);
 	char keys[10][KEYLEN], num[20][64];
 	const char *argv[40];
 	size_t argl[40];
@@ -292,6 +300,27 @@ int ctl_apply_append(redisContext *c, const struct ctl_apply *a, const struct ct
 
 	if (s < 0)
 		return 0;
+	j->script = s;
+	if (s == S_CHECK) {
+		snprintf(keys[0], KEYLEN, "%s%s", CTL_K_EV, ev->id);
+		return redisAppendCommand(c, "EXISTS %s", keys[0]) == REDIS_OK ? 1 : -1;
+	}
+	if (s == S_CLEANUP) {
+		/* done: the entity markers are needed only while the event's
+		 * marker could still be missing (a resumed chain, a second
+		 * consumer in the middle of the same entry) */
+		int n = 0;
+
+		snprintf(keys[n++], KEYLEN, CTL_KF_SUB_EV, ev->reporter, ev->id);
+		if (!j->bot && ev->fp[0])
+			snprintf(keys[n++], KEYLEN, CTL_KF_FP_EV, ev->fp, ev->id);
+		if (!j->bot && ev->reported[0])
+			snprintf(keys[n++], KEYLEN, CTL_KF_REP_EV, ev->reported, ev->id);
+		for (int i = 0; i < n; i++)
+			if (redisAppendCommand(c, "EXPIRE %s %d", keys[i], CTL_STEP_MARKER_KEEP_S) != REDIS_OK)
+				return -1;
+		return n;
+	}
 #define K(...) snprintf(keys[nkeys++], KEYLEN, __VA_ARGS__)
 #define A(s) (argv[argc] = (s), argl[argc] = strlen(argv[argc]), argc++, nargs++)
 #define AN(v) (snprintf(num[nargs], sizeof(num[0]), "%llu", (unsigned long long)(v)), A(num[nargs]))
@@ -389,10 +418,7 @@ int ctl_apply_append(redisContext *c, const struct ctl_apply *a, const struct ct
 #undef K
 #undef A
 #undef AN
-	if (redisAppendCommandArgv(c, argc, argv, argl) != REDIS_OK)
-		return -1;
-	j->script = s;
-	return 1;
+	return redisAppendCommandArgv(c, argc, argv, argl) == REDIS_OK ? 1 : -1;
 }
 
 static void job_end(struct ctl_apply_job *j, enum ctl_apply_res res, const char *what)
@@ -407,6 +433,15 @@ void ctl_apply_take(struct ctl_apply_job *j, const redisReply *r)
 	const redisReply *w;
 	long long code;
 
+	if (j->script == S_CLEANUP)
+		return;		/* a TTL: nothing depends on it */
+	if (j->script == S_CHECK) {
+		if (r && r->type == REDIS_REPLY_INTEGER)
+			j->dup = r->integer == 1;
+		else
+			job_end(j, CTL_SCRIPT_ERROR, r && r->type == REDIS_REPLY_ERROR ? r->str : "bad reply");
+		return;
+	}
 	if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
 	    r->element[0]->type != REDIS_REPLY_INTEGER || r->element[1]->type != REDIS_REPLY_STRING) {
 		job_end(j, CTL_SCRIPT_ERROR, r && r->type == REDIS_REPLY_ERROR ? r->str : "bad reply");
