@@ -9,6 +9,7 @@
 #include "engine/engine_report.h"
 #include "text/normalize.h"
 #include "sf_file.h"
+#include "sf_hash.h"
 
 #define ENG_TEXT_MAX 2048			/* pipeline's text buffer */
 #define ENG_VCACHE 4096				/* retransmission verdict cache (power of 2) */
@@ -200,50 +201,41 @@ void sf_worker_destroy(struct sf_worker *w)
 	free(w);
 }
 
-static uint64_t mix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	return k ^ (k >> 33);
-}
+#define SEED_CONCAT 0x636f6e636174ULL	/* "concat": separates this use of the secret */
 
-static uint64_t str_hash(uint64_t h, const char *s)
+/* One party as the concatenation key sees it, written to c (cap bytes,
+ * cap ≥ SF_TPADDR_MAX + 1): a number in its canonical international form
+ * (national and international forms of one number are one party),
+ * anything else (alphanumeric ids, LMSI hex) upper-cased. Its length. */
+static size_t party_canon(const char *p, char *c, size_t cap)
 {
-	while (*s) {
-		h ^= (uint8_t)*s++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-/* One party as the concatenation key sees it: a number in its canonical
- * international form (national and international forms of one number are
- * one party), anything else (alphanumeric ids, LMSI hex) upper-cased. */
-static uint64_t party_hash(uint64_t h, const char *p)
-{
-	char c[SF_TPADDR_MAX + 1];
 	size_t i;
+	int n = policy_canon_number(p, strlen(p), c, cap);
 
-	if (policy_canon_number(p, strlen(p), c, sizeof(c)) >= 0)
-		return str_hash(h, c);
-	for (i = 0; p[i] && i < sizeof(c) - 1; i++)
+	if (n >= 0)
+		return strlen(c);
+	for (i = 0; p[i] && i < cap - 1; i++)
 		c[i] = (char)(p[i] >= 'a' && p[i] <= 'z' ? p[i] - 32 : p[i]);
 	c[i] = 0;
-	return str_hash(h, c);
+	return i;
 }
 
 /* TS 23.040 §9.2.3.24.1/.8: the parts of one message share the parties and
  * the reference value; whether the reference travels in an 8-bit or a
- * 16-bit IE is the sender's choice per part and does not split a message. */
+ * 16-bit IE is the sender's choice per part and does not split a message.
+ * Keyed (sf_hash.h): nobody can craft parties whose parts join another's
+ * message. */
 uint64_t sf_engine_concat_key(const struct sf_sms *s, const char *sender, const char *recipient)
 {
-	uint64_t key = party_hash(0xcbf29ce484222325ULL, sender);
+	char k[2 * (SF_TPADDR_MAX + 1) + 4];
+	size_t n = party_canon(sender, k, SF_TPADDR_MAX + 1);
 
-	key = str_hash(key, "|");
-	key = party_hash(key, recipient);
-	return mix64(key ^ ((uint64_t)s->concat_ref << 8) ^ s->concat_total);
+	k[n++] = '|';
+	n += party_canon(recipient, k + n, SF_TPADDR_MAX + 1);
+	k[n++] = (char)(s->concat_ref >> 8);
+	k[n++] = (char)s->concat_ref;
+	k[n++] = (char)s->concat_total;
+	return sf_hash_bytes(k, n, SEED_CONCAT);
 }
 
 /* Scan one part: streamed across the parts of a concatenated message. */
@@ -410,7 +402,7 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 
 	pv->sms = s;
 	w->st.parts++;
-	vkey = mix64(s->assoc_id ^ ((uint64_t)s->tsn << 16));
+	vkey = sf_mix64(s->assoc_id ^ ((uint64_t)s->tsn << 16));
 	vc = &w->vcache[vkey & (ENG_VCACHE - 1)];
 
 	if (s->retransmission && vc->key == vkey) {

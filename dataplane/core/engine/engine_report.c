@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/engine_report.h"
+#include "sf_hash.h"
 
 struct er_slot {
 	uint8_t used;
@@ -68,15 +69,17 @@ static int have_part(const struct er_slot *sl, unsigned seq)
 	return (sl->have[seq >> 6] >> (seq & 63)) & 1;
 }
 
+#define SEED_REPORT 0x7265706f7274ULL	/* "report" */
+#define SEED_DLV 0x646c76ULL		/* "dlv" */
+
+/* A report message: its reporter and concatenation reference (keyed,
+ * never 0). */
 static uint64_t msg_key(const char *reporter, unsigned ref, unsigned ref16, unsigned total)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t v[3] = { ref, ref16, total };
+	uint64_t h = sf_hash_bytes(v, sizeof(v), sf_hash_bytes(reporter, strlen(reporter), SEED_REPORT));
 
-	for (const char *p = reporter; *p; p++)
-		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
-	h ^= ((uint64_t)ref << 24) ^ ((uint64_t)ref16 << 40) ^ total;
-	h *= 0xff51afd7ed558ccdULL;
-	return h ^ (h >> 29);
+	return h ? h : 1;
 }
 
 static int recently_done(const struct eng_reports *r, uint64_t k, uint64_t now)
@@ -265,23 +268,16 @@ void eng_reports_flush(struct eng_reports *r, eng_report_emit_fn emit, void *arg
 	}
 }
 
+/* A (recipient, sender id) delivery, the id upper-cased (keyed, never 0). */
 static uint64_t dlv_key(const char *recipient, const char *id)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	char up[SF_TPADDR_MAX + 1];
+	size_t i;
+	uint64_t h;
 
-	for (const char *p = recipient; *p; p++)
-		h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
-	h = (h ^ '|') * 0x100000001b3ULL;
-	for (const char *p = id; *p; p++) {
-		uint8_t c = (uint8_t)*p;
-
-		if (c >= 'a' && c <= 'z')
-			c -= 32;
-		h = (h ^ c) * 0x100000001b3ULL;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
+	for (i = 0; id[i] && i < sizeof(up); i++)
+		up[i] = (char)(id[i] >= 'a' && id[i] <= 'z' ? id[i] - 32 : id[i]);
+	h = sf_hash_bytes(up, i, sf_hash_bytes(recipient, strlen(recipient) + 1, SEED_DLV));
 	return h ? h : 1;
 }
 

@@ -218,16 +218,11 @@ enum sf_err sccp_reasm_add(struct sccp_reasm *r, uint64_t key, const struct sccp
 	return SF_OK;
 }
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
-{
-	return sf_fnv1a64(h, p, n);	/* sf_hash.h; placed by a keyed table */
-}
-
 uint64_t sccp_reasm_key(uint32_t opc, const struct sccp_addr *calling)
 {
 	const struct sccp_gt *gt = &calling->gt;
 	uint8_t f[12];
-	uint64_t h = 0xCBF29CE484222325ull;
+	uint64_t h = SF_FNV_OFFSET;	/* placed by a keyed table (sf_hash.h) */
 
 	sf_wr32(f, opc);
 	f[4] = calling->ai;
@@ -237,8 +232,8 @@ uint64_t sccp_reasm_key(uint32_t opc, const struct sccp_addr *calling)
 	f[9] = (uint8_t)(gt->np << 4 | gt->es);
 	f[10] = gt->nai;
 	f[11] = gt->n_digits;
-	h = fnv1a(h, f, sizeof(f));
-	return fnv1a(h, gt->raw.p ? gt->raw.p : f, gt->raw.p ? gt->raw.len : 0);
+	h = sf_fnv1a64(h, f, sizeof(f));
+	return sf_fnv1a64(h, gt->raw.p ? gt->raw.p : f, gt->raw.p ? gt->raw.len : 0);
 }
 
 void sccp_reasm_expire(struct sccp_reasm *r, uint64_t now_ns, uint64_t max_age_ns)
