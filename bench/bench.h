@@ -67,6 +67,7 @@ struct bench_opts {
 	char bundle[1024];		/* the starter bundle (compiled into workdir) */
 	int no_tshark, no_naive, no_plots;
 	unsigned rule_costs;		/* texts for the per-rule cost table (0: off) */
+	char config[1024];		/* a dataplane INI for the runs ("": defaults) */
 	int gated;			/* also run the causally gated scaling */
 	int profile;			/* 1 + enum bench_stage: only that stage */
 };
@@ -99,12 +100,16 @@ struct bench_run_cfg {
 	unsigned burst;
 	const char *bundle;
 	unsigned reload_ms;		/* 0: no reload */
+	const char *config;		/* a dataplane INI applied first (NULL: defaults) */
 };
 
 /* bench_dp.c: EAL, ports and lcore runs. */
 int bench_dp_init(const struct bench_capture *cap, unsigned lcores, char *err, size_t errlen);
 int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *err, size_t errlen);
 void bench_dp_fini(void);
+/* The [policy]/[tables] part of a smsfw INI (for the runs without DPDK). */
+struct policy_config;
+int bench_config_policy(const char *path, struct policy_config *out, char *err, size_t errlen);
 uint64_t bench_tsc(void);
 uint64_t bench_tsc_hz(void);
 

@@ -420,6 +420,8 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 	memset(ctx, 0, sizeof(*ctx));
 	dp_global = ctx;
 	dp_config_defaults(&ctx->cfg);
+	if (rc->config && dp_config_load(&ctx->cfg, rc->config, err, errlen) < 0)
+		return -1;
 	ctx->cfg.mode = DP_MODE_OFFLINE;
 	ctx->cfg.verdicts[0] = ctx->cfg.events[0] = ctx->cfg.pcapng[0] = 0;
 	ctx->cfg.burst = rc->burst;
@@ -576,4 +578,22 @@ fail:
 	R.lc = NULL;
 	dp_global = NULL;
 	return rc_ok ? 0 : -1;
+}
+
+int bench_config_policy(const char *path, struct policy_config *out, char *err, size_t errlen)
+{
+	struct dp_config *dc = calloc(1, sizeof(*dc));
+	int rc = -1;
+
+	if (!dc) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	dp_config_defaults(dc);
+	if (dp_config_load(dc, path, err, errlen) == 0) {
+		*out = dc->policy;
+		rc = 0;
+	}
+	free(dc);
+	return rc;
 }

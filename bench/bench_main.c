@@ -265,6 +265,37 @@ static int verdicts_equal(const struct bench_run *a, const struct bench_run *b)
 	       !memcmp(a->by_class, b->by_class, sizeof(a->by_class));
 }
 
+/* The verdicts of an N-lcore run against the 1-lcore run: equal or not,
+ * the flagged parts per class that differ, and the largest difference of
+ * one class relative to its 1-lcore count (issue 11: within 0.5 %). */
+static void scale_verdict_figs(unsigned n, const char *kind, const struct bench_run *r,
+			       const struct bench_run *full)
+{
+	char key[64], cl[256];
+	size_t o = 0;
+	double worst = 0;
+
+	snprintf(key, sizeof(key), "scale.%u.%sverdicts_equal", n, kind);
+	fig(key, verdicts_equal(r, full), "bool", "pass/tag/block %llu/%llu/%llu vs 1 lcore %llu/%llu/%llu",
+	    (unsigned long long)r->verdicts[0], (unsigned long long)r->verdicts[1],
+	    (unsigned long long)r->verdicts[2], (unsigned long long)full->verdicts[0],
+	    (unsigned long long)full->verdicts[1], (unsigned long long)full->verdicts[2]);
+	for (unsigned c = 0; c < 16 && o < sizeof(cl); c++) {
+		long long d = (long long)r->by_class[c] - (long long)full->by_class[c];
+
+		if (!d)
+			continue;
+		o += (size_t)snprintf(cl + o, sizeof(cl) - o, "%s%s:%+lld", o ? " " : "",
+				      sf_class_name(c) ? sf_class_name(c) : "?", d);
+		if (100.0 * (double)llabs(d) / (double)(full->by_class[c] ? full->by_class[c] : 1) > worst)
+			worst = 100.0 * (double)llabs(d) / (double)(full->by_class[c] ? full->by_class[c] : 1);
+	}
+	snprintf(key, sizeof(key), "scale.%u.%sclass_diff", n, kind);
+	fig(key, o ? 1 : 0, "bool", "flagged parts by class id, N lcores minus 1: %s", o ? cl : "none");
+	snprintf(key, sizeof(key), "scale.%u.%sclass_max_diff_pct", n, kind);
+	fig(key, worst, "%", "largest per-class difference, relative to the 1-lcore count (goal ≤ 0.5)");
+}
+
 static void run_or_die(const struct bench_run_cfg *rc, struct bench_run *r, const char *what)
 {
 	char err[512];
@@ -374,6 +405,8 @@ static void usage(FILE *f)
 		"  --rules DIR        starter rule set (default rules/set)\n"
 		"  --pcapgen PATH --rulec PATH --srcdir DIR   tools, plots.gp\n"
 		"  --rule-costs N     only: each rule alone on N texts, the costliest first\n"
+		"  --config FILE      a smsfw INI for every run ([policy], [tables], [engine]…;\n"
+		"                     mode, outputs and ports stay the bench's)\n"
 		"  --gated            also scale with the causal replay gate (slow: lockstep)\n"
 		"  --no-tshark --no-naive --no-plots\n"
 		"  --profile STAGE    only run the stage (decode, engine) 3 times: for perf/callgrind\n");
@@ -404,6 +437,7 @@ static void parse_opts(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'F' },
 		{ "gated", no_argument, NULL, 'g' },
 		{ "rule-costs", required_argument, NULL, 'c' },
+		{ "config", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -446,6 +480,7 @@ static void parse_opts(int argc, char **argv)
 		case 'P': O.no_plots = 1; break;
 		case 'g': O.gated = 1; break;
 		case 'c': O.rule_costs = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'K': snprintf(O.config, sizeof(O.config), "%s", optarg); break;
 		case 'F':
 			if (!strcmp(optarg, "decode")) O.profile = 1 + ST_DECODE;
 			else if (!strcmp(optarg, "engine")) O.profile = 1 + ST_ENGINE;
@@ -644,6 +679,7 @@ int main(int argc, char **argv)
 	rc.burst = O.burst;
 	rc.lcores = 1;
 	rc.bundle = O.bundle;
+	rc.config = O.config[0] ? O.config : NULL;
 
 	/* warm-up (discarded): first touch of the engine's tables and of the
 	 * mbufs, Hyperscan's lazy set-up */
@@ -691,6 +727,8 @@ int main(int argc, char **argv)
 	/* 6. stages without DPDK (baseline 3 = decode only) */
 	pol = (struct policy_config){ 0 };
 	policy_config_defaults(&pol);
+	if (O.config[0] && bench_config_policy(O.config, &pol, err, sizeof(err)) < 0)
+		die("%s", err);
 	gen = sf_gen_load(O.bundle, NULL, &pol, 0, err, sizeof(err));
 	if (!gen)
 		die("%s", err);
@@ -736,6 +774,7 @@ int main(int argc, char **argv)
 	}
 	{
 		struct policy_state_stats ps;
+		uint64_t bytes;
 		const struct policy_table_stats *t[5] = { &ps.senders, &ps.pairs, &ps.recipients, &ps.imsi,
 							  &ps.shields };
 		static const char *tn[5] = { "senders", "pairs", "recipients", "imsi", "shields" };
@@ -750,7 +789,16 @@ int main(int argc, char **argv)
 				    (unsigned long long)t[i]->capacity,
 				    t[i]->capacity ? 100.0 * (double)t[i]->used / (double)t[i]->capacity : 0.0,
 				    (unsigned long long)t[i]->evictions, (unsigned long long)t[i]->refused);
+				snprintf(key, sizeof(key), "tables.%s_mib", tn[i]);
+				fig(key, (double)t[i]->bytes / 1048576.0, "MiB", i >= 3 ? "per lcore" : "shared by every lcore");
 			}
+		if (bench_stage_policy_stats(&ps) == 0) {
+			bytes = ps.senders.bytes + ps.pairs.bytes + ps.recipients.bytes + ps.sketch_bytes +
+				(ps.imsi.bytes + ps.shields.bytes) * lcores;
+			fig("tables.total_mib", (double)bytes / 1048576.0, "MiB",
+			    "learned tables: shared ones + sketches (%.1f MiB) + %u × the per-lcore ones",
+			    (double)ps.sketch_bytes / 1048576.0, lcores);
+		}
 	}
 
 	/* 7. baseline 2: raw Hyperscan on the same normalised texts */
@@ -823,6 +871,7 @@ int main(int argc, char **argv)
 				snprintf(key, sizeof(key), "scale.%u.gated_sms_per_s", n);
 				fig(key, gated, "SMS/s", "causal replay gate (as dp_main offline): %.2fx of 1 lcore",
 				    gated / full_sms_s);
+				scale_verdict_figs(n, "gated_", r, full);
 			}
 			rc.causal_gate = 0;
 			run_or_die(&rc, r, "scaling");
@@ -830,23 +879,7 @@ int main(int argc, char **argv)
 			snprintf(key, sizeof(key), "scale.%u.sms_per_s", n);
 			fig(key, freer, "SMS/s", "%.2fx of 1 lcore; association-hash partition (dp_main's), one RX queue per lcore",
 			    freer / full_sms_s);
-			snprintf(key, sizeof(key), "scale.%u.verdicts_equal", n);
-			fig(key, verdicts_equal(r, full), "bool", "pass/tag/block %llu/%llu/%llu vs 1 lcore %llu/%llu/%llu",
-			    (unsigned long long)r->verdicts[0], (unsigned long long)r->verdicts[1],
-			    (unsigned long long)r->verdicts[2], (unsigned long long)full->verdicts[0],
-			    (unsigned long long)full->verdicts[1], (unsigned long long)full->verdicts[2]);
-			{
-				char cl[256];
-				size_t o = 0;
-
-				for (unsigned c = 0; c < 16 && o < sizeof(cl); c++)
-					if (r->by_class[c] != full->by_class[c])
-						o += (size_t)snprintf(cl + o, sizeof(cl) - o, "%s%s:%+lld", o ? " " : "",
-								      sf_class_name(c) ? sf_class_name(c) : "?",
-								      (long long)r->by_class[c] - (long long)full->by_class[c]);
-				snprintf(key, sizeof(key), "scale.%u.class_diff", n);
-				fig(key, o ? 1 : 0, "bool", "flagged parts by class id, N lcores minus 1: %s", o ? cl : "none");
-			}
+			scale_verdict_figs(n, "", r, full);
 			fprintf(dat, "%u %.0f %.0f %.0f\n", n, freer, gated, full_sms_s * n);
 		}
 		fclose(dat);

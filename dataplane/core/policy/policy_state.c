@@ -181,13 +181,21 @@ void policy_state_free(struct policy_state *st)
 	free(st);
 }
 
+static uint64_t shared_sketch_bytes(const struct policy_shared *sh);
+
 void policy_state_stats(const struct policy_state *st, struct policy_state_stats *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->imsi = st->imsi.st;
 	out->shields = st->shields.st;
-	if (st->shared)
-		policy_shared_stats(st->shared, &out->senders, &out->pairs, &out->recipients);
+	out->imsi.bytes = out->imsi.capacity * st->imsi.esz;
+	out->shields.bytes = out->shields.capacity * st->shields.esz;
+	if (st->shared) {
+		const struct policy_shared *sh = st->shared;
+
+		policy_shared_stats(sh, &out->senders, &out->pairs, &out->recipients);
+		out->sketch_bytes = shared_sketch_bytes(sh);
+	}
 	out->content_windows = st->content_windows;
 }
 
@@ -393,12 +401,20 @@ static void stat_add(uint64_t *x)
 	__atomic_fetch_add(x, 1, __ATOMIC_RELAXED);
 }
 
+static uint64_t shared_sketch_bytes(const struct policy_shared *sh)
+{
+	return SKETCH_DEPTH * (sh->cms_mask + 1 + sh->nov_mask + 1) * sizeof(uint64_t);
+}
+
 void policy_shared_stats(const struct policy_shared *sh, struct policy_table_stats *senders,
 			 struct policy_table_stats *pairs, struct policy_table_stats *recipients)
 {
 	*senders = sh->sst;
 	*pairs = sh->pst;
 	*recipients = sh->rst;
+	senders->bytes = senders->capacity * sizeof(struct sslot);
+	pairs->bytes = pairs->capacity * sizeof(struct pslot);
+	recipients->bytes = recipients->capacity * sizeof(struct rslot);
 }
 
 /* The shared state: the attached one, else this state's own, made on first

@@ -29,6 +29,7 @@ struct policy_state;
 
 struct policy_table_stats {
 	uint64_t capacity;	/* entries */
+	uint64_t bytes;		/* memory of the table (capacity × entry size) */
 	uint64_t used;		/* occupied slots */
 	uint64_t inserts;	/* new entries */
 	uint64_t evictions;	/* live entries dropped because the bucket was full */
@@ -43,6 +44,7 @@ struct policy_state_stats {
 	/* shared by every lcore (policy_shared): evict the least recently used */
 	struct policy_table_stats senders, pairs, recipients;
 	uint64_t content_windows;	/* sketch resets (window rollovers) */
+	uint64_t sketch_bytes;		/* the two shared sketches */
 };
 
 /* Tables sized from c (tables.*): capacities are rounded up to a power of
