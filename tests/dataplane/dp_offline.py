@@ -99,9 +99,9 @@ def report_head(t):
 
 
 def lmsi_delivery(t):
-    """An MT addressed by LMSI: the engine resolves recipients from IMSI
-    only (learned SRI-SM map, provisioned map), so a shield cannot apply.
-    Excluded from the comparison and counted (a known engine gap)."""
+    """An MT addressed by LMSI: the engine resolves it to the IMSI the
+    SRI-SM result or the MAP-OPEN destination reference gave, and the
+    shield applies as to any other delivery (counted apart in the summary)."""
     return t["scenario"] == "shielded_delivery" and t["sm_rp_da_type"] == "lmsi"
 
 
@@ -119,8 +119,7 @@ def check_truth(pairs, events, label):
         if sc not in EXPECT:
             continue
         if lmsi_delivery(t):
-            per["excluded: shielded_delivery by LMSI"] += 1
-            continue
+            per["shielded_delivery by LMSI"] += 1
         verdict, cls, pol = EXPECT[sc]
         if cls is None:
             cls = t["class"]
