@@ -54,7 +54,7 @@ void policy_config_defaults(struct policy_config *c)
 	c->senders_max = 131072;	/* shared by every lcore */
 	c->pairs_max = 262144;
 	c->imsi_max = 65536;
-	c->shields_max = 4096;
+	c->shields_max = 65536;
 	c->recipients_max = 65536;
 	c->sketch_width = 65536;
 	c->sketch_bloom_bits = 1u << 22;
@@ -390,6 +390,11 @@ static void size_tables(struct policy_config *c)
 		c->recipients_max = pow2_at_least(n / 4, 64);
 	if (!(c->tables_explicit & POLICY_TBL_IMSI))
 		c->imsi_max = pow2_at_least(n / 8, 8);
+	/* the local overlay holds the "00000" shields seen on the wire until
+	 * the next lists generation carries them: never evicted, so room for
+	 * one in 128 subscribers shielding within shield_ttl_s (24 B each) */
+	if (!(c->tables_explicit & POLICY_TBL_SHIELDS))
+		c->shields_max = pow2_at_least(n / 128, 65536);
 	if (!c->tables_memory_mb)
 		return;
 	for (;;) {
@@ -412,8 +417,9 @@ static void size_tables(struct policy_config *c)
 }
 
 static const uint8_t tbl_bit_of[] = { POLICY_TBL_SENDERS, POLICY_TBL_PAIRS, POLICY_TBL_RECIPIENTS,
-				      POLICY_TBL_IMSI };
-static const char *const tbl_key_of[] = { "senders_max", "pairs_max", "recipients_max", "imsi_max" };
+				      POLICY_TBL_IMSI, POLICY_TBL_SHIELDS };
+static const char *const tbl_key_of[] = { "senders_max", "pairs_max", "recipients_max", "imsi_max",
+					  "shields_max" };
 
 int policy_config_set(struct policy_config *c, const char *section,
 		      const char *key, const char *value, char *err, size_t errlen)

@@ -75,6 +75,7 @@ struct policy_config {
 #define POLICY_TBL_PAIRS	0x02
 #define POLICY_TBL_RECIPIENTS	0x04
 #define POLICY_TBL_IMSI		0x08
+#define POLICY_TBL_SHIELDS	0x10
 	uint32_t imsi_ttl_s, sri_window_s, shield_ttl_s;
 
 	/* [geo] */

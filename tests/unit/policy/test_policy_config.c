@@ -196,7 +196,8 @@ static void state_capacities(void)
 	CHECK_INT(ss.pairs.capacity, 1024);
 	CHECK_INT(ss.recipients.capacity, 65536);
 	CHECK_INT(ss.imsi.capacity, 65536);
-	CHECK_INT(ss.shields.capacity, 4096);
+	CHECK_INT(ss.shields.capacity, 65536);
+	CHECK_INT(ss.shields.bytes, 65536 * 24);
 	CHECK_INT(ss.senders.used, 1);
 	CHECK_INT(ss.senders.evictions, 0);
 	policy_state_free(st);
@@ -216,6 +217,7 @@ static void population_sizing(void)
 	CHECK_INT(c.pairs_max, 33554432);	/* 2^25 >= 20 M */
 	CHECK_INT(c.recipients_max, 4194304);	/* 2^22 >= 2.5 M */
 	CHECK_INT(c.imsi_max, 2097152);		/* 2^21 >= 1.25 M */
+	CHECK_INT(c.shields_max, 131072);	/* 2^17 >= 78,125 */
 	/* an explicit size stays, before or after subscribers */
 	policy_config_defaults(&c);
 	SET("pairs_max", "1000");
