@@ -37,6 +37,7 @@ struct st_ctx {
 	struct scan_scratch *scratch;
 	struct scan_concat *concat;
 	struct policy_state *pst;
+	struct policy_shared *sh;	/* made before the clock starts, as a dataplane does */
 	struct bench_texts *collect;
 	uint64_t parts, verdicts[3], sink;
 	char norm[NORM_CAP(ST_TEXT_MAX)];
@@ -195,13 +196,18 @@ int bench_stage_run(const struct bench_capture *cap, enum bench_stage st, const 
 	c->g = g;
 	c->collect = collect;
 	sf_pipeline_config_default(&pc);
+	if (st >= ST_POLICY) {
+		c->sh = policy_shared_create(&g->policy, err, errlen);
+		if (!c->sh)
+			goto out;
+	}
 	if (st == ST_ENGINE) {
 		struct sf_engine_config ec;
 
 		ec.pipe = pc;
 		ec.concat_max = 16384;
 		ec.concat_timeout_ns = 60ull * 1000000000ull;
-		ec.policy_shared = NULL;	/* one worker: its own */
+		ec.policy_shared = c->sh;
 		w = sf_worker_create(&ec, g, err, errlen);
 		if (!w)
 			goto out;
@@ -214,6 +220,8 @@ int bench_stage_run(const struct bench_capture *cap, enum bench_stage st, const 
 			snprintf(err, errlen, "cannot create the stage's tables");
 			goto out;
 		}
+		if (c->sh)
+			policy_state_attach_shared(c->pst, c->sh);
 	}
 	sink.ctx = c;
 	sink.on_sms = st_on_sms;
@@ -266,6 +274,7 @@ out:
 	scan_scratch_free(c->scratch);
 	scan_concat_free(c->concat);
 	policy_state_free(c->pst);
+	policy_shared_free(c->sh);
 	free(c);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "policy_report.h"
 #include "policy_state.h"
@@ -18,6 +19,62 @@
 #define SKETCH_DEPTH 4
 #define SALT_SENDERS 0x5be0cd19137e2179ULL
 #define SALT_RECIPIENTS 0x1f83d9abfb41bd6bULL
+
+/* Tables of population size (a 10 M-subscriber network: 2.3 GiB) are
+ * anonymous mappings that ask for transparent huge pages (THP "madvise"
+ * mode is Debian's default) and are faulted in when they are made: a
+ * dataplane pays ~1,200 2 MiB faults at start-up instead of 600,000 4 KiB
+ * ones on its first packets, and its random probes miss the TLB far less.
+ * Smaller tables come from calloc. Zeroed either way. */
+#define BIG_MIN ((size_t)2 << 20)
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* Linux 5.14 */
+#endif
+
+static size_t big_len(size_t n, size_t sz)
+{
+	size_t b = n * sz;
+
+	return b < BIG_MIN ? b : (b + BIG_MIN - 1) & ~(BIG_MIN - 1);
+}
+
+static void *big_alloc(size_t n, size_t sz)
+{
+	size_t b = big_len(n, sz), map;
+	uint8_t *p, *a;
+
+	if (sz && n > SIZE_MAX / sz / 2)
+		return NULL;
+	if (b < BIG_MIN)
+		return calloc(n, sz);
+	/* 2 MiB aligned: map one huge page more, give back head and tail */
+	map = b + BIG_MIN;
+	p = mmap(NULL, map, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (uint8_t *)(((uintptr_t)p + BIG_MIN - 1) & ~(uintptr_t)(BIG_MIN - 1));
+	if (a > p)
+		munmap(p, (size_t)(a - p));
+	if (a + b < p + map)
+		munmap(a + b, (size_t)(p + map - (a + b)));
+	(void)madvise(a, b, MADV_HUGEPAGE);
+	if (madvise(a, b, MADV_POPULATE_WRITE) != 0)
+		for (size_t i = 0; i < b; i += 4096)	/* older kernels */
+			((volatile uint8_t *)a)[i] = 0;
+	return a;
+}
+
+static void big_free(void *p, size_t n, size_t sz)
+{
+	size_t b = big_len(n, sz);
+
+	if (!p)
+		return;
+	if (b < BIG_MIN)
+		free(p);
+	else
+		munmap(p, b);
+}
 
 struct ent_hdr {
 	uint64_t key;		/* 0 = empty */
@@ -59,7 +116,7 @@ static int ptab_init(struct ptab *t, uint32_t capacity, size_t esz)
 
 	while ((uint64_t)buckets * WAYS < capacity)
 		buckets *= 2;
-	t->mem = calloc((size_t)buckets * WAYS, esz);
+	t->mem = big_alloc((size_t)buckets * WAYS, esz);
 	if (!t->mem)
 		return -1;
 	t->esz = esz;
@@ -174,8 +231,8 @@ void policy_state_free(struct policy_state *st)
 {
 	if (!st)
 		return;
-	free(st->imsi.mem);
-	free(st->shields.mem);
+	big_free(st->imsi.mem, (size_t)(st->imsi.bmask + 1) * WAYS, st->imsi.esz);
+	big_free(st->shields.mem, (size_t)(st->shields.bmask + 1) * WAYS, st->shields.esz);
 	if (st->own_shared)
 		policy_shared_free(st->shared);
 	free(st);
@@ -361,11 +418,16 @@ struct policy_shared *policy_shared_create(const struct policy_config *c, char *
 	uint64_t nw = pow2_at_least(c->sketch_bloom_bits / 64, 1ULL << 24);
 
 	if (sh) {
-		sh->s = calloc(ns, sizeof(*sh->s));
-		sh->p = calloc(np, sizeof(*sh->p));
-		sh->r = calloc(nr, sizeof(*sh->r));
-		sh->cms = calloc(SKETCH_DEPTH * w, sizeof(uint64_t));
-		sh->nov = calloc(SKETCH_DEPTH * nw, sizeof(uint64_t));
+		sh->smask = ns - 1;	/* before anything is allocated: the free sizes */
+		sh->pmask = np - 1;
+		sh->rmask = nr - 1;
+		sh->cms_mask = w - 1;
+		sh->nov_mask = nw - 1;
+		sh->s = big_alloc(ns, sizeof(*sh->s));
+		sh->p = big_alloc(np, sizeof(*sh->p));
+		sh->r = big_alloc(nr, sizeof(*sh->r));
+		sh->cms = big_alloc(SKETCH_DEPTH * w, sizeof(uint64_t));
+		sh->nov = big_alloc(SKETCH_DEPTH * nw, sizeof(uint64_t));
 	}
 	if (!sh || !sh->s || !sh->p || !sh->r || !sh->cms || !sh->nov) {
 		if (err && errlen)
@@ -373,11 +435,6 @@ struct policy_shared *policy_shared_create(const struct policy_config *c, char *
 		policy_shared_free(sh);
 		return NULL;
 	}
-	sh->smask = ns - 1;
-	sh->pmask = np - 1;
-	sh->rmask = nr - 1;
-	sh->cms_mask = w - 1;
-	sh->nov_mask = nw - 1;
 	sh->sst.capacity = ns;
 	sh->pst.capacity = np;
 	sh->rst.capacity = nr;
@@ -388,11 +445,11 @@ void policy_shared_free(struct policy_shared *sh)
 {
 	if (!sh)
 		return;
-	free(sh->s);
-	free(sh->p);
-	free(sh->r);
-	free(sh->cms);
-	free(sh->nov);
+	big_free(sh->s, sh->smask + 1, sizeof(*sh->s));
+	big_free(sh->p, sh->pmask + 1, sizeof(*sh->p));
+	big_free(sh->r, sh->rmask + 1, sizeof(*sh->r));
+	big_free(sh->cms, SKETCH_DEPTH * (sh->cms_mask + 1), sizeof(uint64_t));
+	big_free(sh->nov, SKETCH_DEPTH * (sh->nov_mask + 1), sizeof(uint64_t));
 	free(sh);
 }
 
