@@ -130,50 +130,67 @@ static inline struct ent_hdr *ptab_at(const struct ptab *t, size_t i)
 	return (struct ent_hdr *)(void *)(t->mem + i * t->esz);
 }
 
-static inline size_t ptab_bucket(const struct ptab *t, uint64_t key)
+/* Two buckets per key (two-choice hashing): a key goes where there is
+ * room in either, so the table fills to ~90 % before a bucket overflows
+ * instead of a few per mille (one bucket of 8 ways overflows by chance at
+ * a fifth of capacity: 2 shields of 14,733 refused in 65,536 slots). */
+static inline void ptab_buckets(const struct ptab *t, uint64_t key, size_t b[2])
 {
-	return (size_t)(((key >> 32) ^ key) & t->bmask) * WAYS;
+	size_t b0 = (size_t)(((key >> 32) ^ key) & t->bmask);
+	size_t b1 = (size_t)(((key * 0x9e3779b97f4a7c15ULL) >> 32) & t->bmask);
+
+	if (b1 == b0)
+		b1 = b0 ^ 1;	/* one bucket only when the table has one */
+	b[0] = b0 * WAYS;
+	b[1] = (b1 & t->bmask) * WAYS;
 }
 
 static void *ptab_find(const struct ptab *t, uint64_t key)
 {
-	size_t b = ptab_bucket(t, key);
+	size_t b[2];
 
-	for (size_t w = 0; w < WAYS; w++) {
-		struct ent_hdr *e = ptab_at(t, b + w);
+	ptab_buckets(t, key, b);
+	for (int i = 0; i < 2; i++)
+		for (size_t w = 0; w < WAYS; w++) {
+			struct ent_hdr *e = ptab_at(t, b[i] + w);
 
-		if (e->key == key)
-			return e;
-	}
+			if (e->key == key)
+				return e;
+		}
 	return NULL;
 }
 
-/* Find key or make room for it: an empty way, else a timed-out one (older
- * than ttl_ns), else the least recently touched (counted as eviction).
- * *created tells whether the payload was zeroed. */
+/* Find key or make room for it in either bucket: an empty way (first
+ * bucket first), else a timed-out one (older than ttl_ns), else the least
+ * recently touched (counted as eviction). *created tells whether the
+ * payload was zeroed. */
 static void *ptab_get(struct ptab *t, uint64_t key, uint64_t now_ns, uint64_t ttl_ns, int *created)
 {
-	size_t b = ptab_bucket(t, key);
-	struct ent_hdr *victim = NULL, *empty = NULL;
+	struct ent_hdr *victim = NULL, *empty[2] = { NULL, NULL };
+	unsigned nempty[2] = { 0, 0 };
+	size_t b[2];
 
-	for (size_t w = 0; w < WAYS; w++) {
-		struct ent_hdr *e = ptab_at(t, b + w);
+	ptab_buckets(t, key, b);
+	for (int i = 0; i < 2; i++)
+		for (size_t w = 0; w < WAYS; w++) {
+			struct ent_hdr *e = ptab_at(t, b[i] + w);
 
-		if (e->key == key) {
-			*created = 0;
-			e->touched_ns = now_ns;
-			return e;
+			if (e->key == key) {
+				*created = 0;
+				e->touched_ns = now_ns;
+				return e;
+			}
+			if (e->key == 0) {
+				if (!empty[i])
+					empty[i] = e;
+				nempty[i]++;
+			} else if (!victim || e->touched_ns < victim->touched_ns) {
+				victim = e;
+			}
 		}
-		if (e->key == 0) {
-			if (!empty)
-				empty = e;
-		} else if (!victim || e->touched_ns < victim->touched_ns) {
-			victim = e;
-		}
-	}
-	if (empty) {
+	if (empty[0] || empty[1]) {	/* the emptier bucket: balanced loads */
+		victim = nempty[1] > nempty[0] ? empty[1] : empty[0];
 		t->st.used++;
-		victim = empty;
 	} else if (now_ns >= victim->touched_ns && now_ns - victim->touched_ns > ttl_ns) {
 		t->st.expired++;
 	} else {
@@ -188,18 +205,20 @@ static void *ptab_get(struct ptab *t, uint64_t key, uint64_t now_ns, uint64_t tt
 }
 
 /* Like ptab_get, but never drops a live entry: NULL (counted as refused)
- * when every way holds a key touched within ttl_ns. */
+ * when every way of both buckets holds a key touched within ttl_ns. */
 static void *ptab_get_noevict(struct ptab *t, uint64_t key, uint64_t now_ns, uint64_t ttl_ns)
 {
-	size_t b = ptab_bucket(t, key);
 	int room = 0, created;
+	size_t b[2];
 
-	for (size_t w = 0; w < WAYS && !room; w++) {
-		struct ent_hdr *e = ptab_at(t, b + w);
+	ptab_buckets(t, key, b);
+	for (int i = 0; i < 2 && !room; i++)
+		for (size_t w = 0; w < WAYS && !room; w++) {
+			struct ent_hdr *e = ptab_at(t, b[i] + w);
 
-		room = e->key == key || e->key == 0 ||
-		       (now_ns >= e->touched_ns && now_ns - e->touched_ns > ttl_ns);
-	}
+			room = e->key == key || e->key == 0 ||
+			       (now_ns >= e->touched_ns && now_ns - e->touched_ns > ttl_ns);
+		}
 	if (!room) {
 		t->st.refused++;
 		return NULL;

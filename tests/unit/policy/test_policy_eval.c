@@ -887,6 +887,41 @@ static void shield_never_evicted(void)
 	CHECK_INT(ss.shields.expired, 1);
 }
 
+/* The overlay holds what it is sized for: every key has two buckets and
+ * goes to the emptier one, so a table three quarters full refuses nothing
+ * (with one bucket of 8 ways per key, a 65,536-slot overlay refused 2 of
+ * 14,733 shields on the bench capture), under any secret. */
+static void shields_fill(void)
+{
+	struct sf_hash_key saved = sf_hash_secret;
+	char err[128], sub[32];
+	struct policy_state_stats ss;
+
+	for (unsigned run = 0; run < 8; run++) {
+		sf_hash_set_secret(0x9e37 + run, 0x79b9 * (run + 1));
+		setup();
+		CHECK_INT(policy_config_set(&cfg, "tables", "shields_max", "1024", err, sizeof(err)), 0);
+		policy_state_free(st);
+		st = policy_state_create(&cfg, err, sizeof(err));
+		CHECK(st != NULL);
+		for (int i = 0; i < 768; i++) {
+			snprintf(sub, sizeof(sub), "8613900%06d", i);
+			policy_state_shield(st, 1, sub, "10690000", T0);
+		}
+		policy_state_stats(st, &ss);
+		CHECK_INT(ss.shields.capacity, 1024);
+		CHECK_INT(ss.shields.used, 768);
+		CHECK_INT(ss.shields.refused, 0);
+		CHECK_INT(ss.shields.evictions, 0);
+		for (int i = 0; i < 768; i++) {
+			snprintf(sub, sizeof(sub), "8613900%06d", i);
+			CHECK_INT(policy_state_shielded(st, &cfg, sub, "1069000012", T0 + NS), 1);
+		}
+		CHECK_INT(policy_state_shielded(st, &cfg, "8613900999999", "1069000012", T0 + NS), 0);
+	}
+	sf_hash_secret = saved;
+}
+
 /* Same messages, two secrets: the same verdicts (keyed hashes only place
  * exact keys; the sketches use secret-free hashes). */
 static void verdicts_independent_of_secret(void)
@@ -973,6 +1008,7 @@ int main(void)
 	RUN(block_lists);
 	RUN(shields);
 	RUN(shields_on_the_wire);
+	RUN(shields_fill);
 	RUN(reports);
 	RUN(spoofing);
 	RUN(gt_sca_mismatch);
