@@ -24,8 +24,8 @@ for key in $keys_tshark capture.frames capture.sms_parts full.sms_per_s full.pkt
     scanblock.texts_per_s scale.1.sms_per_s rules.30.sms_per_s rules.100.sms_per_s \
     reload.count reload.lost reload.dip_pct naive.posix.texts_per_s \
     naive.posix.rules_skipped ratio.full_over_rawhs ratio.full_over_io \
-    ratio.smsfw_over_naive_posix ratio.full_over_decode goal.2M_sms_1core goal.40pct_rawhs \
-    goal.p99_20us stage.verdicts_match stage.dp_overhead_ns; do
+    ratio.smsfw_over_naive_posix ratio.full_over_decode goal.2M_sms_1core goal.50pct_rawhs \
+    goal.p99_50us tables.lost goal.tables_no_loss stage.verdicts_match stage.dp_overhead_ns; do
 	line=$(grep -P "^\Q$key\E\t" "$tsv" || true)
 	if [ -z "$line" ]; then
 		echo "missing figure: $key"; fail=1; continue
