@@ -790,13 +790,13 @@ int main(int argc, char **argv)
 				    t[i]->capacity ? 100.0 * (double)t[i]->used / (double)t[i]->capacity : 0.0,
 				    (unsigned long long)t[i]->evictions, (unsigned long long)t[i]->refused);
 				snprintf(key, sizeof(key), "tables.%s_mib", tn[i]);
-				fig(key, (double)t[i]->bytes / 1048576.0, "MiB", i >= 3 ? "per lcore" : "shared by every lcore");
+				fig(key, (double)t[i]->bytes / 1048576.0, "MiB", i == 4 ? "per lcore" : "shared by every lcore");
 			}
 		if (bench_stage_policy_stats(&ps) == 0) {
-			bytes = ps.senders.bytes + ps.pairs.bytes + ps.recipients.bytes + ps.sketch_bytes +
-				(ps.imsi.bytes + ps.shields.bytes) * lcores;
+			bytes = ps.senders.bytes + ps.pairs.bytes + ps.recipients.bytes + ps.imsi.bytes +
+				ps.sketch_bytes + ps.shields.bytes * lcores;
 			fig("tables.total_mib", (double)bytes / 1048576.0, "MiB",
-			    "learned tables: shared ones + sketches (%.1f MiB) + %u × the per-lcore ones",
+			    "learned tables: shared ones + sketches (%.1f MiB) + %u × the per-lcore shield overlay",
 			    (double)ps.sketch_bytes / 1048576.0, lcores);
 			fig("tables.lost", (double)(ps.senders.evictions + ps.pairs.evictions +
 						    ps.recipients.evictions + ps.imsi.evictions +

@@ -501,7 +501,9 @@ static void handle_map_event(struct sf_worker *w, const struct sf_map_event *ev)
 	}
 	if (ev->kind == SF_MAP_EV_SRI_SM_RES && ev->imsi[0] && ev->msisdn[0] && !ev->retransmission) {
 		policy_learn_sri(w->pst, ev->imsi, ev->msisdn, ev->ts_ns);
-		if (w->sink && w->sink->on_fact) {
+		/* the IMSI table is in the shared policy state when the workers
+		 * share one (every dataplane): nothing to tell the others */
+		if (!w->cfg.policy_shared && w->sink && w->sink->on_fact) {
 			struct sf_fact f;
 
 			memset(&f, 0, sizeof(f));

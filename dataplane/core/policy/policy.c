@@ -348,9 +348,9 @@ static int step_spoof(struct eval *e)
 	/* an MT addressed by IMSI normally follows an SRI-SM for that IMSI */
 	if (c->unsolicited_action == SF_ACT_TAG && sms->da_type == SF_DA_IMSI && e->imsi[0]) {
 		uint64_t age = 0;
-		const char *m = policy_state_imsi(e->st, c, e->imsi, e->now_ns, &age);
 
-		if (!m || age > (uint64_t)c->sri_window_s * NS) {
+		if (!policy_state_imsi(e->st, c, e->imsi, e->now_ns, &age, NULL, 0) ||
+		    age > (uint64_t)c->sri_window_s * NS) {
 			add_reason(e->v, "unsolicited: no sri-sm");
 			tag(e, SF_CLASS_NONE, POLICY_ID_UNSOLICITED, 0, POLICY_STEP_SPOOF);
 		}
@@ -650,6 +650,7 @@ void policy_parties(const struct policy_env *env, struct policy_state *st, const
 		    uint64_t now_ns, struct policy_parties *pp)
 {
 	const char *snd = "", *rcp = "";
+	char learned[SF_TPADDR_MAX + 1];
 
 	pp->alnum = 0;
 	pp->sender[0] = pp->recipient[0] = pp->imsi[0] = 0;
@@ -680,7 +681,10 @@ void policy_parties(const struct policy_env *env, struct policy_state *st, const
 
 		if (imsi && il < sizeof(pp->imsi)) {
 			memcpy(pp->imsi, imsi, il + 1);
-			rcp = st ? policy_state_imsi(st, env->cfg, pp->imsi, now_ns, NULL) : NULL;
+			rcp = NULL;
+			if (st && policy_state_imsi(st, env->cfg, pp->imsi, now_ns, NULL, learned,
+						    sizeof(learned)))
+				rcp = learned;
 			if (!rcp)
 				rcp = policy_lists_imsi(env->lists, pp->imsi);
 			if (!rcp)

@@ -353,7 +353,7 @@ static const struct u32_key u32_keys[] = {
 #define TBL_B_SENDER	48u
 #define TBL_B_PAIR	40u
 #define TBL_B_RECIPIENT	32u
-#define TBL_B_IMSI	88u
+#define TBL_B_IMSI	32u
 #define TBL_MAX		(1u << 26)
 
 static uint32_t pow2_at_least(uint64_t n, uint32_t min)
@@ -369,7 +369,7 @@ static uint32_t pow2_at_least(uint64_t n, uint32_t min)
  * subscriber population: every subscriber may send in a day (senders),
  * two (sender, recipient) pairs each in the pair and fan-out windows,
  * a quarter of them receiving within a recipient window, and an SRI-SM
- * IMSI for one in eight per lcore within imsi_ttl_s. Within memory_mb the
+ * IMSI for one in eight within imsi_ttl_s. Within memory_mb the
  * largest derived table is halved until the total fits: fewer entries
  * only mean more (counted) refusals and evictions, never a lost verdict
  * rule. Order-independent: run after every [tables] key. */

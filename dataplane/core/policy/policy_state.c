@@ -81,15 +81,29 @@ struct ent_hdr {
 	uint64_t touched_ns;
 };
 
-struct imsi_ent {
-	struct ent_hdr h;
-	char imsi[16];
-	char msisdn[SF_TPADDR_MAX + 1];
-};
-
 struct shield_ent {
 	struct ent_hdr h;
 	int8_t state;		/* 1 shielded, -1 cancelled */
+};
+
+/* ---- IMSI learned from SRI-SM: shared by every lcore ----
+ * An SRI-SM result seen by one lcore serves the MT-ForwardSM that another
+ * decides: one table for all, not a copy per lcore fed by facts. Numbers
+ * are packed as integers (digits, length in the top bits), so a slot is
+ * four words: a sequence word (odd while a writer fills the slot), the
+ * packed IMSI (the exact key), the packed canonical MSISDN and the time it
+ * was learned. Writers take a slot with one compare-and-swap of its
+ * sequence word and never wait (a slot another lcore is filling at that
+ * instant is left to it, counted as refused); readers copy the slot and
+ * retry when the sequence word moved (a seqlock). Two buckets of 8 slots
+ * per key, keyed hash; a full pair of buckets gives up its least recently
+ * learned slot (an eviction; expired when it had timed out). */
+
+struct islot {
+	uint64_t seq;		/* even: stable; odd: being written */
+	uint64_t key;		/* packed IMSI, 0 = free */
+	uint64_t msisdn;	/* packed canonical MSISDN */
+	uint64_t learned_ns;
 };
 
 struct ptab {
@@ -100,7 +114,7 @@ struct ptab {
 };
 
 struct policy_state {
-	struct ptab imsi, shields;
+	struct ptab shields;
 	struct policy_shared *shared;	/* behaviour counts, shared by every lcore */
 	int own_shared;
 	struct policy_config shared_cfg;
@@ -232,8 +246,7 @@ struct policy_state *policy_state_create(const struct policy_config *c, char *er
 
 	if (!st)
 		goto oom;
-	if (ptab_init(&st->imsi, c->imsi_max, sizeof(struct imsi_ent)) ||
-	    ptab_init(&st->shields, c->shields_max, sizeof(struct shield_ent)))
+	if (ptab_init(&st->shields, c->shields_max, sizeof(struct shield_ent)))
 		goto oom;
 	st->shared_cfg = *c;	/* sizes of the private shared state, made on first use */
 	st->imsi_ttl_ns = (uint64_t)c->imsi_ttl_s * NS;
@@ -250,7 +263,6 @@ void policy_state_free(struct policy_state *st)
 {
 	if (!st)
 		return;
-	big_free(st->imsi.mem, (size_t)(st->imsi.bmask + 1) * WAYS, st->imsi.esz);
 	big_free(st->shields.mem, (size_t)(st->shields.bmask + 1) * WAYS, st->shields.esz);
 	if (st->own_shared)
 		policy_shared_free(st->shared);
@@ -258,64 +270,22 @@ void policy_state_free(struct policy_state *st)
 }
 
 static uint64_t shared_sketch_bytes(const struct policy_shared *sh);
+static void shared_imsi_stats(const struct policy_shared *sh, struct policy_table_stats *out);
 
 void policy_state_stats(const struct policy_state *st, struct policy_state_stats *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->imsi = st->imsi.st;
 	out->shields = st->shields.st;
-	out->imsi.bytes = out->imsi.capacity * st->imsi.esz;
 	out->shields.bytes = out->shields.capacity * st->shields.esz;
 	if (st->shared) {
 		const struct policy_shared *sh = st->shared;
 
 		policy_shared_stats(sh, &out->senders, &out->pairs, &out->recipients);
+		shared_imsi_stats(sh, &out->imsi);
 		out->sketch_bytes = shared_sketch_bytes(sh);
 	}
 	out->content_windows = st->content_windows;
 }
-
-/* ---- IMSI learned from SRI-SM ---- */
-
-static uint64_t imsi_key(const char *imsi)
-{
-	return pu_hash(imsi, strlen(imsi), 0x494d5349ULL);
-}
-
-void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const char *msisdn,
-			     uint64_t now_ns)
-{
-	char canon[SF_TPADDR_MAX + 1];
-	struct imsi_ent *e;
-	int created;
-	size_t n;
-
-	if (!imsi || !msisdn || (n = strlen(imsi)) == 0 || n >= sizeof(e->imsi))
-		return;
-	if (policy_canon_number(msisdn, strlen(msisdn), canon, sizeof(canon)) < 0)
-		return;
-	e = ptab_get(&st->imsi, imsi_key(imsi), now_ns, st->imsi_ttl_ns, &created);
-	memcpy(e->imsi, imsi, n + 1);
-	strcpy(e->msisdn, canon);
-}
-
-const char *policy_state_imsi(struct policy_state *st, const struct policy_config *c,
-			      const char *imsi, uint64_t now_ns, uint64_t *age_ns)
-{
-	struct imsi_ent *e;
-
-	if (!imsi || !*imsi)
-		return NULL;
-	e = ptab_find(&st->imsi, imsi_key(imsi));
-	if (!e || strcmp(e->imsi, imsi) != 0 || now_ns < e->h.touched_ns ||
-	    now_ns - e->h.touched_ns > (uint64_t)c->imsi_ttl_s * NS)
-		return NULL;
-	if (age_ns)
-		*age_ns = now_ns - e->h.touched_ns;
-	return e->msisdn;
-}
-
-/* ---- local shield overlay ---- */
 
 /* Keyed: "00000" senders choose subscriber and port, so they must not be
  * able to aim at a victim's bucket (issue 15 item 13). */
@@ -415,7 +385,9 @@ struct policy_shared {
 	uint64_t smask, pmask, rmask;
 	uint64_t *cms, *nov;		/* SKETCH_DEPTH rows each, (window << 32) | count */
 	uint64_t cms_mask, nov_mask;
-	struct policy_table_stats sst, pst, rst;	/* atomic adds */
+	struct islot *im;		/* IMSI → MSISDN, two buckets of WAYS per key */
+	uint64_t ibmask;		/* IMSI buckets - 1 */
+	struct policy_table_stats sst, pst, rst, ist;	/* atomic adds */
 };
 
 static uint64_t pow2_at_least(uint64_t n, uint64_t max)
@@ -435,8 +407,13 @@ struct policy_shared *policy_shared_create(const struct policy_config *c, char *
 	uint64_t nr = pow2_at_least(c->recipients_max, 1ULL << 30);
 	uint64_t w = pow2_at_least(c->sketch_width, 1ULL << 24);
 	uint64_t nw = pow2_at_least(c->sketch_bloom_bits / 64, 1ULL << 24);
+	uint64_t ib = 1;
 
+	while (ib * WAYS < c->imsi_max)
+		ib *= 2;
 	if (sh) {
+		sh->ibmask = ib - 1;
+		sh->im = big_alloc(ib * WAYS, sizeof(*sh->im));
 		sh->smask = ns - 1;	/* before anything is allocated: the free sizes */
 		sh->pmask = np - 1;
 		sh->rmask = nr - 1;
@@ -448,7 +425,7 @@ struct policy_shared *policy_shared_create(const struct policy_config *c, char *
 		sh->cms = big_alloc(SKETCH_DEPTH * w, sizeof(uint64_t));
 		sh->nov = big_alloc(SKETCH_DEPTH * nw, sizeof(uint64_t));
 	}
-	if (!sh || !sh->s || !sh->p || !sh->r || !sh->cms || !sh->nov) {
+	if (!sh || !sh->s || !sh->p || !sh->r || !sh->cms || !sh->nov || !sh->im) {
 		if (err && errlen)
 			snprintf(err, errlen, "policy shared state: out of memory");
 		policy_shared_free(sh);
@@ -457,6 +434,7 @@ struct policy_shared *policy_shared_create(const struct policy_config *c, char *
 	sh->sst.capacity = ns;
 	sh->pst.capacity = np;
 	sh->rst.capacity = nr;
+	sh->ist.capacity = ib * WAYS;
 	return sh;
 }
 
@@ -469,12 +447,19 @@ void policy_shared_free(struct policy_shared *sh)
 	big_free(sh->r, sh->rmask + 1, sizeof(*sh->r));
 	big_free(sh->cms, SKETCH_DEPTH * (sh->cms_mask + 1), sizeof(uint64_t));
 	big_free(sh->nov, SKETCH_DEPTH * (sh->nov_mask + 1), sizeof(uint64_t));
+	big_free(sh->im, (sh->ibmask + 1) * WAYS, sizeof(*sh->im));
 	free(sh);
 }
 
 static void stat_add(uint64_t *x)
 {
 	__atomic_fetch_add(x, 1, __ATOMIC_RELAXED);
+}
+
+static void shared_imsi_stats(const struct policy_shared *sh, struct policy_table_stats *out)
+{
+	*out = sh->ist;
+	out->bytes = out->capacity * sizeof(struct islot);
 }
 
 static uint64_t shared_sketch_bytes(const struct policy_shared *sh)
@@ -511,6 +496,167 @@ void policy_state_attach_shared(struct policy_state *st, struct policy_shared *s
 	st->own_shared = 0;
 	st->shared = sh;
 }
+
+#define PACK_MAX_DIGITS 17	/* 10^17 < 2^59: five bits left for the length */
+
+/* "46000…" → (len << 59) | value; 0 if not 1..PACK_MAX_DIGITS digits. */
+static uint64_t pack_digits(const char *d, size_t n)
+{
+	uint64_t v = 0;
+
+	if (n == 0 || n > PACK_MAX_DIGITS)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (d[i] < '0' || d[i] > '9')
+			return 0;
+		v = v * 10 + (uint64_t)(d[i] - '0');
+	}
+	return ((uint64_t)n << 59) | v;
+}
+
+static void unpack_digits(uint64_t p, char *out)
+{
+	unsigned n = (unsigned)(p >> 59);
+	uint64_t v = p & ((1ULL << 59) - 1);
+
+	out[n] = 0;
+	while (n--) {
+		out[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+static void islot_buckets(const struct policy_shared *sh, uint64_t key, size_t b[2])
+{
+	uint64_t h = sf_hash_u64(key ^ 0x494d5349ULL);
+	size_t b0 = (size_t)(h & sh->ibmask), b1 = (size_t)((h >> 32) & sh->ibmask);
+
+	if (b1 == b0)
+		b1 = (b0 ^ 1) & sh->ibmask;
+	b[0] = b0 * WAYS;
+	b[1] = b1 * WAYS;
+}
+
+/* A consistent copy of slot e if it holds key: 1 and *msisdn, *learned. */
+static int islot_read(const struct islot *e, uint64_t key, uint64_t *msisdn, uint64_t *learned)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		uint64_t s1 = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE), s2, k, m, t;
+
+		if (s1 & 1)
+			continue;
+		k = __atomic_load_n(&e->key, __ATOMIC_RELAXED);
+		m = __atomic_load_n(&e->msisdn, __ATOMIC_RELAXED);
+		t = __atomic_load_n(&e->learned_ns, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		s2 = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+		if (s1 != s2)
+			continue;
+		if (k != key)
+			return 0;
+		*msisdn = m;
+		*learned = t;
+		return 1;
+	}
+	return 0;	/* rewritten under us four times: as if absent */
+}
+
+void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const char *msisdn,
+			     uint64_t now_ns)
+{
+	char canon[SF_TPADDR_MAX + 1];
+	struct policy_shared *sh;
+	struct islot *victim = NULL, *empty = NULL;
+	uint64_t key, m, s;
+	unsigned nempty[2] = { 0, 0 };
+	struct islot *first_empty[2] = { NULL, NULL };
+	size_t b[2];
+	int cl;
+
+	if (!imsi || !msisdn || !(key = pack_digits(imsi, strlen(imsi))))
+		return;
+	if ((cl = policy_canon_number(msisdn, strlen(msisdn), canon, sizeof(canon))) < 0 ||
+	    !(m = pack_digits(canon, (size_t)cl)))
+		return;
+	sh = shared_of(st);
+	if (!sh)
+		return;
+	islot_buckets(sh, key, b);
+	for (int i = 0; i < 2 && !empty; i++)
+		for (size_t w = 0; w < WAYS; w++) {
+			struct islot *e = &sh->im[b[i] + w];
+			uint64_t k = __atomic_load_n(&e->key, __ATOMIC_RELAXED);
+
+			if (k == key) {
+				empty = e;	/* the key's own slot: refresh it */
+				break;
+			}
+			if (k == 0) {
+				if (!first_empty[i])
+					first_empty[i] = e;
+				nempty[i]++;
+			} else if (!victim || __atomic_load_n(&e->learned_ns, __ATOMIC_RELAXED) <
+						 __atomic_load_n(&victim->learned_ns, __ATOMIC_RELAXED)) {
+				victim = e;
+			}
+		}
+	if (!empty && (first_empty[0] || first_empty[1]))
+		empty = nempty[1] > nempty[0] ? first_empty[1] : first_empty[0];
+	if (!empty && !victim)
+		return;
+	{
+		struct islot *e = empty ? empty : victim;
+		uint64_t k0;
+
+		s = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+		if ((s & 1) || !__atomic_compare_exchange_n(&e->seq, &s, s + 1, 0, __ATOMIC_ACQUIRE,
+							    __ATOMIC_RELAXED)) {
+			stat_add(&sh->ist.refused);	/* another lcore is filling it */
+			return;
+		}
+		k0 = __atomic_load_n(&e->key, __ATOMIC_RELAXED);
+		if (k0 != key) {
+			stat_add(&sh->ist.inserts);
+			if (k0 == 0)
+				stat_add(&sh->ist.used);
+			else if (now_ns >= e->learned_ns && now_ns - e->learned_ns > st->imsi_ttl_ns)
+				stat_add(&sh->ist.expired);
+			else
+				stat_add(&sh->ist.evictions);
+		}
+		__atomic_store_n(&e->key, key, __ATOMIC_RELAXED);
+		__atomic_store_n(&e->msisdn, m, __ATOMIC_RELAXED);
+		__atomic_store_n(&e->learned_ns, now_ns, __ATOMIC_RELAXED);
+		__atomic_store_n(&e->seq, s + 2, __ATOMIC_RELEASE);
+	}
+}
+
+int policy_state_imsi(struct policy_state *st, const struct policy_config *c, const char *imsi,
+		      uint64_t now_ns, uint64_t *age_ns, char *msisdn, size_t cap)
+{
+	const struct policy_shared *sh = st->shared;
+	uint64_t key, m, t;
+	size_t b[2];
+
+	if (!sh || !imsi || !(key = pack_digits(imsi, strlen(imsi))))
+		return 0;
+	islot_buckets(sh, key, b);
+	for (int i = 0; i < 2; i++)
+		for (size_t w = 0; w < WAYS; w++) {
+			if (!islot_read(&sh->im[b[i] + w], key, &m, &t))
+				continue;
+			if (now_ns < t || now_ns - t > (uint64_t)c->imsi_ttl_s * NS ||
+			    (msisdn && (size_t)(m >> 59) + 1 > cap))
+				return 0;
+			if (age_ns)
+				*age_ns = now_ns - t;
+			if (msisdn)
+				unpack_digits(m, msisdn);
+			return 1;
+		}
+	return 0;
+}
+
 
 /* The counter's value in window win (0 if it belongs to another one). */
 static uint32_t cell_get(uint64_t *cell, uint32_t win)

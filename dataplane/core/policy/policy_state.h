@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Mutable policy state. Per lcore (single writer, no locks): IMSI →
- * MSISDN learned from SRI-SM and the local shield overlay from "00000"
- * seen on the wire (both also spread to the other lcores as facts).
- * Shared by every lcore (struct policy_shared, lock-free): the behaviour
+/* Mutable policy state. Per lcore (single writer, no locks): the local
+ * shield overlay from "00000" seen on the wire (also spread to the other
+ * lcores as facts). Shared by every lcore (struct policy_shared,
+ * lock-free): IMSI → MSISDN learned from SRI-SM, the behaviour
  * counters (per-sender token bucket and hour/day counts, per-pair windows,
  * distinct recipients per sender, per-recipient counts for SMS bombing,
  * count-min sketches of distinct senders and recipients per content
  * fingerprint), so that verdicts do not depend on how packets are spread
  * over lcores. Every table has a fixed capacity allocated at create time.
- * The per-lcore IMSI table evicts its least recently touched entry (and
- * counts it); the shield overlay, whose live entries decide verdicts,
+ * The IMSI table evicts its least recently learned entry (and counts
+ * it); the shield overlay, whose live entries decide verdicts,
  * refuses a new shield into a full bucket and counts it (the control plane
  * still gets the event and publishes it with the next lists generation);
  * the shared tables (learned, not authoritative) reuse stale slots and,
@@ -40,9 +40,9 @@ struct policy_table_stats {
 };
 
 struct policy_state_stats {
-	struct policy_table_stats imsi, shields;	/* this lcore's */
+	struct policy_table_stats shields;	/* this lcore's */
 	/* shared by every lcore (policy_shared): evict the least recently used */
-	struct policy_table_stats senders, pairs, recipients;
+	struct policy_table_stats imsi, senders, pairs, recipients;
 	uint64_t content_windows;	/* sketch resets (window rollovers) */
 	uint64_t sketch_bytes;		/* the two shared sketches */
 };
@@ -53,14 +53,15 @@ struct policy_state *policy_state_create(const struct policy_config *c, char *er
 void policy_state_free(struct policy_state *st);
 void policy_state_stats(const struct policy_state *st, struct policy_state_stats *out);
 
-/* An SRI-SM exchange mapped imsi to msisdn (any number form) at now_ns. */
+/* An SRI-SM exchange mapped imsi to msisdn (any number form) at now_ns:
+ * kept in the table shared by every lcore (policy_shared). */
 void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const char *msisdn,
 			     uint64_t now_ns);
-/* The canonical MSISDN learned for imsi within c->imsi_ttl_s, or NULL;
- * *age_ns (may be NULL) gets the time since it was learned. The pointer
- * is valid until the next call that modifies st. */
-const char *policy_state_imsi(struct policy_state *st, const struct policy_config *c,
-			      const char *imsi, uint64_t now_ns, uint64_t *age_ns);
+/* 1 when an MSISDN was learned for imsi within c->imsi_ttl_s: its
+ * canonical digits into msisdn (cap bytes, may be NULL) and the time since
+ * it was learned into *age_ns (may be NULL); else 0. */
+int policy_state_imsi(struct policy_state *st, const struct policy_config *c, const char *imsi,
+		      uint64_t now_ns, uint64_t *age_ns, char *msisdn, size_t cap);
 
 /* Apply a shield (add != 0) or cancel it, seen on the wire, until the
  * control plane's next lists generation carries it (c->shield_ttl_s). */

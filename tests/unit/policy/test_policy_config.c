@@ -226,14 +226,14 @@ static void population_sizing(void)
 	CHECK_INT(c.senders_max, 1048576);
 	SET("senders_max", "4096");
 	CHECK_INT(c.senders_max, 4096);
-	/* 10 M within 1 GiB: 768 + 1280 + 128 + 176 MiB do not fit; the largest
+	/* 10 M within 1 GiB: 768 + 1280 + 128 + 64 MiB do not fit; the largest
 	 * (pairs, then senders, ...) halve until the total is <= 1024 MiB */
 	policy_config_defaults(&c);
 	SET("memory_mb", "1024");
 	SET("subscribers", "10000000");
 	{
 		uint64_t total = (uint64_t)c.senders_max * 48 + (uint64_t)c.pairs_max * 40 +
-				 (uint64_t)c.recipients_max * 32 + (uint64_t)c.imsi_max * 88;
+				 (uint64_t)c.recipients_max * 32 + (uint64_t)c.imsi_max * 32;
 
 		CHECK(total <= 1024ull << 20);
 		CHECK(total > 512ull << 20);	/* halving stops as soon as it fits */

@@ -5,6 +5,8 @@
  * provisioned IMSI map); spoofing; content and fail mode; behaviour
  * thresholds at exactly N / N+1 with a controlled clock; quiet-hours
  * boundaries; reports and shields on the wire; table eviction. */
+#include <pthread.h>
+
 #include "sf_test.h"
 #include "sf_wire.h"
 #include "policy.h"
@@ -804,10 +806,23 @@ static void eviction(void)
 	CHECK_INT(ss.imsi.evictions, 2);
 	CHECK_INT(ss.imsi.used, 8);
 	/* the two oldest IMSIs are gone, the newest are there */
-	CHECK(policy_state_imsi(st, &cfg, "460000000000100", T0 + 10 * NS, NULL) == NULL);
-	CHECK(policy_state_imsi(st, &cfg, "460000000000101", T0 + 10 * NS, NULL) == NULL);
-	CHECK_STR(policy_state_imsi(st, &cfg, "460000000000102", T0 + 10 * NS, NULL), "8613600000302");
-	CHECK_STR(policy_state_imsi(st, &cfg, "460000000000109", T0 + 10 * NS, NULL), "8613600000309");
+	{
+		char m[32] = "";
+		uint64_t age = 0;
+
+		CHECK_INT(policy_state_imsi(st, &cfg, "460000000000100", T0 + 10 * NS, NULL, m, sizeof(m)), 0);
+		CHECK_INT(policy_state_imsi(st, &cfg, "460000000000101", T0 + 10 * NS, NULL, m, sizeof(m)), 0);
+		CHECK_INT(policy_state_imsi(st, &cfg, "460000000000102", T0 + 10 * NS, &age, m, sizeof(m)), 1);
+		CHECK_STR(m, "8613600000302");
+		CHECK(age == 8 * NS);
+		CHECK_INT(policy_state_imsi(st, &cfg, "460000000000109", T0 + 10 * NS, NULL, m, sizeof(m)), 1);
+		CHECK_STR(m, "8613600000309");
+		/* too small a buffer: not found rather than cut */
+		CHECK_INT(policy_state_imsi(st, &cfg, "460000000000109", T0 + 10 * NS, NULL, m, 13), 0);
+		/* not digits: never learned, never found */
+		policy_learn_sri(st, "46000000000010x", "8613600000310", T0 + 10 * NS);
+		CHECK_INT(policy_state_imsi(st, &cfg, "46000000000010x", T0 + 10 * NS, NULL, m, sizeof(m)), 0);
+	}
 	/* 200 more senders in one minute: the shared table fills and takes
 	 * the least recently used slots (counted): every new sender is counted */
 	cfg.recipient_max = cfg.recipient_senders_max = 0;	/* not bombing here */
@@ -922,6 +937,93 @@ static void shields_fill(void)
 	sf_hash_secret = saved;
 }
 
+/* The IMSI table is shared by every lcore: what one lcore learned from an
+ * SRI-SM result serves the MT that another decides, and lcores learning
+ * and reading at once never see one subscriber's IMSI with another's
+ * MSISDN (each slot is read as a seqlock). */
+struct imsi_thr {
+	struct policy_state *st;
+	unsigned seed, bad, found;
+};
+
+static void imsi_pair(unsigned i, char *imsi, size_t il, char *msisdn, size_t ml)
+{
+	snprintf(imsi, il, "46000%010u", i);
+	snprintf(msisdn, ml, "86139%08u", i);
+}
+
+static void *imsi_churn(void *arg)
+{
+	struct imsi_thr *t = arg;
+	char imsi[32], msisdn[32], got[32];
+
+	for (unsigned n = 0; n < 400000; n++) {
+		unsigned i;
+
+		t->seed = t->seed * 1103515245u + 12345u;
+		i = (t->seed >> 8) % 3000;	/* 3,000 subscribers in 1,024 slots: evictions */
+		imsi_pair(i, imsi, sizeof(imsi), msisdn, sizeof(msisdn));
+		if (n & 1) {
+			policy_state_learn_imsi(t->st, imsi, msisdn, T0 + n);
+		} else if (policy_state_imsi(t->st, &cfg, imsi, T0 + n, NULL, got, sizeof(got))) {
+			t->found++;
+			t->bad += strcmp(got, msisdn) != 0;
+		}
+	}
+	return NULL;
+}
+
+static void imsi_shared(void)
+{
+	char err[128], m[32];
+	struct policy_shared *sh;
+	struct policy_state *lc[2];
+	struct policy_state_stats ss;
+	struct imsi_thr t[2] = { { NULL, 1, 0, 0 }, { NULL, 7, 0, 0 } };
+	pthread_t th[2];
+	struct sf_sms s;
+
+	setup();
+	CHECK_INT(policy_config_set(&cfg, "tables", "imsi_max", "1024", err, sizeof(err)), 0);
+	sh = policy_shared_create(&cfg, err, sizeof(err));
+	lc[0] = policy_state_create(&cfg, err, sizeof(err));
+	lc[1] = policy_state_create(&cfg, err, sizeof(err));
+	CHECK(sh && lc[0] && lc[1]);
+	if (!sh || !lc[0] || !lc[1])
+		return;
+	policy_state_attach_shared(lc[0], sh);
+	policy_state_attach_shared(lc[1], sh);
+	/* learned on lcore 0, used on lcore 1: the MT is not unsolicited and
+	 * reaches the subscriber's shield */
+	policy_learn_sri(lc[0], "460000000000001", "+8613700000001", T0 - 5 * NS);
+	CHECK_INT(policy_state_imsi(lc[1], &cfg, "460000000000001", T0, NULL, m, sizeof(m)), 1);
+	CHECK_STR(m, "8613700000001");
+	policy_state_free(st);
+	st = lc[1];
+	s = mt("1065751234", "460000000000001", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LIST);
+	CHECK_STR(v.recipient, "8613700000001");
+	st = NULL;
+	/* two lcores churning one table */
+	for (int i = 0; i < 2; i++) {
+		t[i].st = lc[i];
+		CHECK_INT(pthread_create(&th[i], NULL, imsi_churn, &t[i]), 0);
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	CHECK_INT(t[0].bad + t[1].bad, 0);
+	CHECK(t[0].found > 1000 && t[1].found > 1000);
+	policy_state_stats(lc[0], &ss);
+	CHECK_INT(ss.imsi.capacity, 1024);
+	CHECK(ss.imsi.used == 1024);
+	CHECK(ss.imsi.evictions > 0);
+	CHECK(ss.imsi.bytes == 1024 * 32);
+	policy_state_free(lc[0]);
+	policy_state_free(lc[1]);
+	policy_shared_free(sh);
+}
+
 /* Same messages, two secrets: the same verdicts (keyed hashes only place
  * exact keys; the sketches use secret-free hashes). */
 static void verdicts_independent_of_secret(void)
@@ -1009,6 +1111,7 @@ int main(void)
 	RUN(shields);
 	RUN(shields_on_the_wire);
 	RUN(shields_fill);
+	RUN(imsi_shared);
 	RUN(reports);
 	RUN(spoofing);
 	RUN(gt_sca_mismatch);
