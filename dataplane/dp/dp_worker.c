@@ -107,8 +107,10 @@ static void sink_event(void *arg, const struct policy_event *ev, const struct sf
 	dp_log_submit(s->ctx, &s->w->st, rec);
 }
 
-/* A fact for every other worker's inbox; facts are rare (SRI-SM results,
- * shields), so a full inbox loses it with a count rather than waiting. */
+/* A fact for every other worker's inbox: LMSIs from SRI-SM results, shields
+ * seen on the wire and concatenated parts (the IMSI map is in the shared
+ * policy state and needs none). A full inbox loses it with a count
+ * (facts_lost) rather than waiting. */
 static void sink_fact(void *arg, const struct sf_fact *f)
 {
 	struct dp_sink_ctx *s = arg;
