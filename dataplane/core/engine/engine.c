@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The per-packet decision: pipeline → normalise → scan → policy. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -491,11 +492,11 @@ static void handle_map_event(struct sf_worker *w, const struct sf_map_event *ev)
 		/* the MT that uses this LMSI may reach another worker */
 		struct sf_fact f;
 
-		memset(&f, 0, sizeof(f));
+		memset(&f, 0, offsetof(struct sf_fact, text));	/* the text is for concat parts */
 		f.kind = SF_FACT_LMSI;
 		f.ts_ns = ev->ts_ns;
-		snprintf(f.a, sizeof(f.a), "%s", ev->imsi);
-		snprintf(f.b, sizeof(f.b), "%02x%02x%02x%02x", ev->lmsi[0], ev->lmsi[1], ev->lmsi[2], ev->lmsi[3]);
+		memcpy(f.a, ev->imsi, strnlen(ev->imsi, sizeof(ev->imsi) - 1));
+		memcpy(f.lmsi, ev->lmsi, sizeof(f.lmsi));
 		w->st.facts_sent++;
 		w->sink->on_fact(w->sink->ctx, &f);
 	}
@@ -531,14 +532,7 @@ void sf_worker_apply_fact(struct sf_worker *w, const struct sf_fact *f)
 		return;
 	}
 	if (f->kind == SF_FACT_LMSI) {
-		uint8_t l[4];
-		unsigned x[4];
-
-		if (sscanf(f->b, "%2x%2x%2x%2x", &x[0], &x[1], &x[2], &x[3]) == 4) {
-			for (int i = 0; i < 4; i++)
-				l[i] = (uint8_t)x[i];
-			sf_pipeline_learn_lmsi(w->pl, l, f->a, f->ts_ns);
-		}
+		sf_pipeline_learn_lmsi(w->pl, f->lmsi, f->a, f->ts_ns);
 		return;
 	}
 	if (f->kind == SF_FACT_IMSI)

@@ -115,7 +115,7 @@ struct sf_engine_sink {
  * and the later MT delivery; the parts of one concatenated SMS over two
  * STP links), and associations are spread over workers. */
 enum sf_fact_kind { SF_FACT_IMSI = 1, SF_FACT_SHIELD, SF_FACT_UNSHIELD, SF_FACT_CONCAT_PART,
-		    SF_FACT_LMSI /* a: IMSI, b: LMSI as 8 hex digits */ };
+		    SF_FACT_LMSI /* a: IMSI, lmsi: the LMSI */ };
 #define SF_FACT_TEXT_MAX 512	/* normalised text of one part (160 GSM chars fit) */
 struct sf_fact {
 	uint64_t ts_ns;
@@ -123,6 +123,7 @@ struct sf_fact {
 	uint8_t kind;
 	uint8_t seq, total;		/* concat part */
 	uint16_t len;			/* concat: bytes in text */
+	uint8_t lmsi[4];		/* SF_FACT_LMSI */
 	char a[SF_TPADDR_MAX + 1];	/* IMSI, the shielding subscriber, or the concat sender */
 	char b[SF_TPADDR_MAX + 1];	/* MSISDN, or the port */
 	char text[SF_FACT_TEXT_MAX];	/* concat: the part's normalised text */
