@@ -223,3 +223,14 @@ void ftable_stats(const struct ftable *t, struct ftable_stats *out)
 {
 	*out = t->st;
 }
+
+int ftable_full(const struct ftable *t)
+{
+	return t->free_head == FT_NIL;
+}
+
+size_t ftable_bytes(const struct ftable *t)
+{
+	return ((size_t)t->mask + 1) * sizeof(*t->slots) +
+	       (size_t)t->capacity * (sizeof(struct ft_entry) + t->value_size);
+}

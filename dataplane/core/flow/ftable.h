@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Fixed-capacity hash table of 64-bit keys to fixed-size values for
- * per-thread flow state (associations, TCAP dialogues). All memory is
+ * per-thread state (associations, TCAP dialogues, LMSIs, SCCP reassembly,
+ * the policy's local shield overlay). All memory is
  * allocated at creation; when full the oldest entry (by insertion) is
  * evicted and counted; entries older than a timeout can be expired in
  * bounded steps. Single writer, no locks. */
@@ -39,5 +40,11 @@ void ftable_remove(struct ftable *t, uint64_t key);
 unsigned ftable_expire(struct ftable *t, uint64_t now_ns, uint64_t max_age_ns, unsigned budget);
 
 void ftable_stats(const struct ftable *t, struct ftable_stats *out);
+
+/* 1 when every entry is in use (the next new key evicts the oldest). */
+int ftable_full(const struct ftable *t);
+
+/* Memory held by the table (index, entries and values). */
+size_t ftable_bytes(const struct ftable *t);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "flow/ftable.h"
 #include "policy_report.h"
 #include "policy_state.h"
 #include "policy_util.h"
@@ -76,13 +77,10 @@ static void big_free(void *p, size_t n, size_t sz)
 		munmap(p, b);
 }
 
-struct ent_hdr {
-	uint64_t key;		/* 0 = empty */
-	uint64_t touched_ns;
-};
-
+/* A shield in the local overlay (a flow table, flow/ftable.h: exact
+ * capacity, single writer). */
 struct shield_ent {
-	struct ent_hdr h;
+	uint64_t set_ns;	/* when it was last set or cancelled */
 	int8_t state;		/* 1 shielded, -1 cancelled */
 };
 
@@ -106,15 +104,9 @@ struct islot {
 	uint64_t learned_ns;
 };
 
-struct ptab {
-	uint8_t *mem;
-	size_t esz;
-	uint32_t bmask;		/* buckets - 1 */
-	struct policy_table_stats st;
-};
-
 struct policy_state {
-	struct ptab shields;
+	struct ftable *shields;
+	uint64_t shields_refused;
 	struct policy_shared *shared;	/* behaviour counts, shared by every lcore */
 	int own_shared;
 	struct policy_config shared_cfg;
@@ -124,129 +116,14 @@ struct policy_state {
 	uint64_t imsi_ttl_ns, shield_ttl_ns;	/* reuse of timed-out entries (create-time config) */
 };
 
-static int ptab_init(struct ptab *t, uint32_t capacity, size_t esz)
-{
-	uint32_t buckets = 1;
-
-	while ((uint64_t)buckets * WAYS < capacity)
-		buckets *= 2;
-	t->mem = big_alloc((size_t)buckets * WAYS, esz);
-	if (!t->mem)
-		return -1;
-	t->esz = esz;
-	t->bmask = buckets - 1;
-	t->st.capacity = (uint64_t)buckets * WAYS;
-	return 0;
-}
-
-static inline struct ent_hdr *ptab_at(const struct ptab *t, size_t i)
-{
-	return (struct ent_hdr *)(void *)(t->mem + i * t->esz);
-}
-
-/* Two buckets per key (two-choice hashing): a key goes where there is
- * room in either, so the table fills to ~90 % before a bucket overflows
- * instead of a few per mille (one bucket of 8 ways overflows by chance at
- * a fifth of capacity: 2 shields of 14,733 refused in 65,536 slots). */
-static inline void ptab_buckets(const struct ptab *t, uint64_t key, size_t b[2])
-{
-	size_t b0 = (size_t)(((key >> 32) ^ key) & t->bmask);
-	size_t b1 = (size_t)(((key * 0x9e3779b97f4a7c15ULL) >> 32) & t->bmask);
-
-	if (b1 == b0)
-		b1 = b0 ^ 1;	/* one bucket only when the table has one */
-	b[0] = b0 * WAYS;
-	b[1] = (b1 & t->bmask) * WAYS;
-}
-
-static void *ptab_find(const struct ptab *t, uint64_t key)
-{
-	size_t b[2];
-
-	ptab_buckets(t, key, b);
-	for (int i = 0; i < 2; i++)
-		for (size_t w = 0; w < WAYS; w++) {
-			struct ent_hdr *e = ptab_at(t, b[i] + w);
-
-			if (e->key == key)
-				return e;
-		}
-	return NULL;
-}
-
-/* Find key or make room for it in either bucket: an empty way (first
- * bucket first), else a timed-out one (older than ttl_ns), else the least
- * recently touched (counted as eviction). *created tells whether the
- * payload was zeroed. */
-static void *ptab_get(struct ptab *t, uint64_t key, uint64_t now_ns, uint64_t ttl_ns, int *created)
-{
-	struct ent_hdr *victim = NULL, *empty[2] = { NULL, NULL };
-	unsigned nempty[2] = { 0, 0 };
-	size_t b[2];
-
-	ptab_buckets(t, key, b);
-	for (int i = 0; i < 2; i++)
-		for (size_t w = 0; w < WAYS; w++) {
-			struct ent_hdr *e = ptab_at(t, b[i] + w);
-
-			if (e->key == key) {
-				*created = 0;
-				e->touched_ns = now_ns;
-				return e;
-			}
-			if (e->key == 0) {
-				if (!empty[i])
-					empty[i] = e;
-				nempty[i]++;
-			} else if (!victim || e->touched_ns < victim->touched_ns) {
-				victim = e;
-			}
-		}
-	if (empty[0] || empty[1]) {	/* the emptier bucket: balanced loads */
-		victim = nempty[1] > nempty[0] ? empty[1] : empty[0];
-		t->st.used++;
-	} else if (now_ns >= victim->touched_ns && now_ns - victim->touched_ns > ttl_ns) {
-		t->st.expired++;
-	} else {
-		t->st.evictions++;
-	}
-	t->st.inserts++;
-	memset(victim, 0, t->esz);
-	victim->key = key;
-	victim->touched_ns = now_ns;
-	*created = 1;
-	return victim;
-}
-
-/* Like ptab_get, but never drops a live entry: NULL (counted as refused)
- * when every way of both buckets holds a key touched within ttl_ns. */
-static void *ptab_get_noevict(struct ptab *t, uint64_t key, uint64_t now_ns, uint64_t ttl_ns)
-{
-	int room = 0, created;
-	size_t b[2];
-
-	ptab_buckets(t, key, b);
-	for (int i = 0; i < 2 && !room; i++)
-		for (size_t w = 0; w < WAYS && !room; w++) {
-			struct ent_hdr *e = ptab_at(t, b[i] + w);
-
-			room = e->key == key || e->key == 0 ||
-			       (now_ns >= e->touched_ns && now_ns - e->touched_ns > ttl_ns);
-		}
-	if (!room) {
-		t->st.refused++;
-		return NULL;
-	}
-	return ptab_get(t, key, now_ns, ttl_ns, &created);
-}
-
 struct policy_state *policy_state_create(const struct policy_config *c, char *err, size_t errlen)
 {
 	struct policy_state *st = calloc(1, sizeof(*st));
 
 	if (!st)
 		goto oom;
-	if (ptab_init(&st->shields, c->shields_max, sizeof(struct shield_ent)))
+	st->shields = ftable_create(c->shields_max, sizeof(struct shield_ent));
+	if (!st->shields)
 		goto oom;
 	st->shared_cfg = *c;	/* sizes of the private shared state, made on first use */
 	st->imsi_ttl_ns = (uint64_t)c->imsi_ttl_s * NS;
@@ -263,7 +140,7 @@ void policy_state_free(struct policy_state *st)
 {
 	if (!st)
 		return;
-	big_free(st->shields.mem, (size_t)(st->shields.bmask + 1) * WAYS, st->shields.esz);
+	ftable_destroy(st->shields);
 	if (st->own_shared)
 		policy_shared_free(st->shared);
 	free(st);
@@ -274,9 +151,17 @@ static void shared_imsi_stats(const struct policy_shared *sh, struct policy_tabl
 
 void policy_state_stats(const struct policy_state *st, struct policy_state_stats *out)
 {
+	struct ftable_stats fs;
+
 	memset(out, 0, sizeof(*out));
-	out->shields = st->shields.st;
-	out->shields.bytes = out->shields.capacity * st->shields.esz;
+	ftable_stats(st->shields, &fs);
+	out->shields.capacity = fs.capacity;
+	out->shields.bytes = ftable_bytes(st->shields);
+	out->shields.used = fs.in_use;
+	out->shields.inserts = fs.inserts;
+	out->shields.evictions = fs.evictions;	/* never: a full overlay refuses */
+	out->shields.expired = fs.expirations;
+	out->shields.refused = st->shields_refused;
 	if (st->shared) {
 		const struct policy_shared *sh = st->shared;
 
@@ -304,7 +189,8 @@ void policy_state_shield(struct policy_state *st, int add, const char *subscribe
 {
 	char sub[SF_TPADDR_MAX + 1], p[SF_TPADDR_MAX + 1];
 	struct shield_ent *e;
-	int sl, pl;
+	uint64_t key;
+	int sl, pl, created;
 
 	if (!subscriber || !port)
 		return;
@@ -312,10 +198,20 @@ void policy_state_shield(struct policy_state *st, int add, const char *subscribe
 	pl = policy_canon_number(port, strlen(port), p, sizeof(p));
 	if (sl < 0 || pl < 0 || pl >= 64)
 		return;
-	e = ptab_get_noevict(&st->shields, shield_key(sub, (size_t)sl, p, (size_t)pl), now_ns,
-			     st->shield_ttl_ns);
+	key = shield_key(sub, (size_t)sl, p, (size_t)pl);
+	e = ftable_find(st->shields, key);
+	if (!e && ftable_full(st->shields)) {
+		/* room from a timed-out shield (the oldest first), never a live one */
+		ftable_expire(st->shields, now_ns, st->shield_ttl_ns, 1);
+		if (ftable_full(st->shields)) {
+			st->shields_refused++;	/* counted; the control plane still gets the event */
+			return;
+		}
+	}
 	if (!e)
-		return;		/* refused and counted: never evict a live shield */
+		e = ftable_upsert(st->shields, key, now_ns, &created);
+	ftable_touch(st->shields, e, now_ns);
+	e->set_ns = now_ns;
 	e->state = add ? 1 : -1;
 	st->shield_lenmask |= 1ULL << pl;
 }
@@ -337,9 +233,8 @@ int policy_state_shielded(struct policy_state *st, const struct policy_config *c
 
 		if (k >= 64 || !(st->shield_lenmask & (1ULL << k)))
 			continue;
-		e = ptab_find(&st->shields, shield_key(sub, (size_t)sl, snd, (size_t)k));
-		if (e && now_ns >= e->h.touched_ns &&
-		    now_ns - e->h.touched_ns <= (uint64_t)c->shield_ttl_s * NS)
+		e = ftable_find(st->shields, shield_key(sub, (size_t)sl, snd, (size_t)k));
+		if (e && now_ns >= e->set_ns && now_ns - e->set_ns <= (uint64_t)c->shield_ttl_s * NS)
 			return e->state;
 	}
 	return 0;

@@ -9,8 +9,9 @@
  * fingerprint), so that verdicts do not depend on how packets are spread
  * over lcores. Every table has a fixed capacity allocated at create time.
  * The IMSI table evicts its least recently learned entry (and counts
- * it); the shield overlay, whose live entries decide verdicts,
- * refuses a new shield into a full bucket and counts it (the control plane
+ * it); the shield overlay, whose live entries decide verdicts, holds
+ * exactly shields_max and, when full, refuses a new shield unless a
+ * timed-out one makes room, and counts it (the control plane
  * still gets the event and publishes it with the next lists generation);
  * the shared tables (learned, not authoritative) reuse stale slots and,
  * when a key's neighbourhood is full, take the least recently used slot

@@ -902,10 +902,10 @@ static void shield_never_evicted(void)
 	CHECK_INT(ss.shields.expired, 1);
 }
 
-/* The overlay holds what it is sized for: every key has two buckets and
- * goes to the emptier one, so a table three quarters full refuses nothing
- * (with one bucket of 8 ways per key, a 65,536-slot overlay refused 2 of
- * 14,733 shields on the bench capture), under any secret. */
+/* The overlay holds exactly what it is sized for, whatever the keys hash
+ * to (with one 8-way bucket per key, a 65,536-slot overlay refused 2 of
+ * 14,733 shields on the bench capture): 1,024 shields in 1,024 entries
+ * under eight secrets, the next one refused and counted, none lost. */
 static void shields_fill(void)
 {
 	struct sf_hash_key saved = sf_hash_secret;
@@ -919,20 +919,25 @@ static void shields_fill(void)
 		policy_state_free(st);
 		st = policy_state_create(&cfg, err, sizeof(err));
 		CHECK(st != NULL);
-		for (int i = 0; i < 768; i++) {
+		for (int i = 0; i < 1025; i++) {
 			snprintf(sub, sizeof(sub), "8613900%06d", i);
 			policy_state_shield(st, 1, sub, "10690000", T0);
 		}
 		policy_state_stats(st, &ss);
 		CHECK_INT(ss.shields.capacity, 1024);
-		CHECK_INT(ss.shields.used, 768);
-		CHECK_INT(ss.shields.refused, 0);
+		CHECK_INT(ss.shields.used, 1024);
+		CHECK_INT(ss.shields.refused, 1);
 		CHECK_INT(ss.shields.evictions, 0);
-		for (int i = 0; i < 768; i++) {
+		for (int i = 0; i < 1024; i++) {
 			snprintf(sub, sizeof(sub), "8613900%06d", i);
 			CHECK_INT(policy_state_shielded(st, &cfg, sub, "1069000012", T0 + NS), 1);
 		}
-		CHECK_INT(policy_state_shielded(st, &cfg, "8613900999999", "1069000012", T0 + NS), 0);
+		CHECK_INT(policy_state_shielded(st, &cfg, "8613900001024", "1069000012", T0 + NS), 0);
+		/* a shield already held is updated in place when full */
+		policy_state_shield(st, 0, "8613900000007", "10690000", T0 + 2 * NS);
+		CHECK_INT(policy_state_shielded(st, &cfg, "8613900000007", "1069000012", T0 + 3 * NS), -1);
+		policy_state_stats(st, &ss);
+		CHECK_INT(ss.shields.refused, 1);
 	}
 	sf_hash_secret = saved;
 }
