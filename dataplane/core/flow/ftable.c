@@ -234,3 +234,13 @@ size_t ftable_bytes(const struct ftable *t)
 	return ((size_t)t->mask + 1) * sizeof(*t->slots) +
 	       (size_t)t->capacity * (sizeof(struct ft_entry) + t->value_size);
 }
+
+void *ftable_oldest(struct ftable *t)
+{
+	return t->head == FT_NIL ? NULL : t->values + (size_t)t->head * t->value_size;
+}
+
+unsigned ftable_index(const struct ftable *t, const void *value)
+{
+	return (unsigned)(((const uint8_t *)value - t->values) / t->value_size);
+}

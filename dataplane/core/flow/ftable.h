@@ -41,6 +41,14 @@ unsigned ftable_expire(struct ftable *t, uint64_t now_ns, uint64_t max_age_ns, u
 
 void ftable_stats(const struct ftable *t, struct ftable_stats *out);
 
+/* The value of the oldest entry (least recently inserted or touched), or
+ * NULL when the table is empty. */
+void *ftable_oldest(struct ftable *t);
+
+/* The entry index (0..capacity-1) of a value: for arrays kept beside the
+ * table. */
+unsigned ftable_index(const struct ftable *t, const void *value);
+
 /* 1 when every entry is in use (the next new key evicts the oldest). */
 int ftable_full(const struct ftable *t);
 

@@ -10,7 +10,7 @@
  * Verdicts do not depend on the secret while no table is full: keyed
  * hashes only place exact keys in tables (a 64-bit key collision is the
  * only way the secret could show, 2^-64 per pair). A full learned table
- * that evicts within a bucket (the per-lcore SRI-SM IMSI table) keeps a
+ * that evicts within a bucket (the shared SRI-SM IMSI table) keeps a
  * set of entries that does depend on it: size it from the population
  * ([tables] subscribers, POLICY.md) so that it does not evict; its
  * evictions are counted (/smsfw/stats). The secret comes from getrandom() before main(); tests

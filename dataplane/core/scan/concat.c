@@ -2,19 +2,21 @@
 /* Concatenated SMS (3GPP TS 23.040 §9.2.3.24.1: parts 1..total of one
  * reference) scanned as one Hyperscan stream, so phrases split between parts
  * are found. Per-message state is kept compressed (hs_compress_stream) in a
- * fixed table; the thread's one working stream is expanded into for each
- * part (hs_reset_and_expand_stream), so the hot path does not allocate. */
+ * fixed table (flow/ftable.h: the least recently used message is evicted,
+ * counted, when it is full; a message unused for the timeout expires); the
+ * thread's one working stream is expanded into for each part
+ * (hs_reset_and_expand_stream), so the hot path does not allocate. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sf_hash.h"
 #include "sf_verdict.h"
+#include "flow/ftable.h"
 #include "scan/scan.h"
 #include "scan/scan_int.h"
 #include "score/score.h"
 
-#define CONCAT_WAYS 8
 #define CONCAT_PART_MAX 640	/* normalised bytes buffered per early part */
 #define CONCAT_STATE_SLACK 256	/* compressed state may carry a small header */
 
@@ -29,7 +31,6 @@ struct centry {
 	uint64_t key;
 	uint64_t last_ns;
 	uint64_t gen;		/* content id of the bundle that made the stream state */
-	uint8_t used;
 	uint8_t total;
 	uint8_t next_seq;	/* next part to stream, 1-based; total + 1 = done */
 	uint8_t has_state;
@@ -78,16 +79,14 @@ static void model_add(struct centry *e, const struct msg_model *part, struct msg
 }
 
 struct scan_concat {
-	unsigned nbuckets;	/* power of two */
-	unsigned capacity;	/* nbuckets * CONCAT_WAYS */
+	unsigned capacity;
 	uint64_t timeout_ns;
-	struct centry *e;
-	uint8_t *states;	/* capacity * state_slot bytes */
+	struct ftable *t;	/* key → struct centry */
+	uint8_t *states;	/* capacity * state_slot bytes, by entry index */
 	size_t state_slot;
 	struct pend *pool;
 	uint32_t pool_free;	/* free list head, index + 1 */
 	unsigned active;
-	unsigned cursor;	/* expire sweep position */
 	struct scan_concat_stats st;
 };
 
@@ -95,22 +94,18 @@ struct scan_concat {
 struct scan_concat *scan_concat_create(unsigned capacity, uint64_t timeout_ns)
 {
 	struct scan_concat *c = calloc(1, sizeof *c);
-	unsigned nb = 1;
 
 	if (!c)
 		return NULL;
-	if (capacity < CONCAT_WAYS)
-		capacity = CONCAT_WAYS;
+	if (capacity < 8)
+		capacity = 8;
 	if (capacity > (1u << 24))
 		capacity = 1u << 24;
-	while (nb * CONCAT_WAYS < capacity)
-		nb <<= 1;
-	c->nbuckets = nb;
-	c->capacity = nb * CONCAT_WAYS;
+	c->capacity = capacity;
 	c->timeout_ns = timeout_ns;
-	c->e = calloc(c->capacity, sizeof *c->e);
+	c->t = ftable_create(capacity, sizeof(struct centry));
 	c->pool = calloc(c->capacity, sizeof *c->pool);
-	if (!c->e || !c->pool) {
+	if (!c->t || !c->pool) {
 		scan_concat_free(c);
 		return NULL;
 	}
@@ -124,12 +119,13 @@ void scan_concat_free(struct scan_concat *c)
 {
 	if (!c)
 		return;
-	free(c->e);
+	ftable_destroy(c->t);
 	free(c->states);
 	free(c->pool);
 	free(c);
 }
 
+/* Free the message's buffered parts and its entry. */
 static void entry_release(struct scan_concat *c, struct centry *e)
 {
 	uint32_t p = e->pending;
@@ -141,9 +137,8 @@ static void entry_release(struct scan_concat *c, struct centry *e)
 		c->pool_free = p;
 		p = nx;
 	}
-	if (e->used)
-		c->active--;
-	memset(e, 0, sizeof *e);
+	c->active--;
+	ftable_remove(c->t, e->key);
 }
 
 int scan_concat_fit(struct scan_concat *c, const struct scan_bundle *b)
@@ -158,11 +153,9 @@ int scan_concat_fit(struct scan_concat *c, const struct scan_bundle *b)
 	if (!ns)
 		return -1;
 	/* old states are unusable in new slots: every message restarts */
-	for (unsigned i = 0; i < c->capacity; i++) {
-		if (c->e[i].used) {
-			c->st.reload_resets++;
-			entry_release(c, &c->e[i]);
-		}
+	for (struct centry *e; (e = ftable_oldest(c->t)) != NULL;) {
+		c->st.reload_resets++;
+		entry_release(c, e);
 	}
 	free(c->states);
 	c->states = ns;
@@ -178,16 +171,13 @@ static int expired(const struct scan_concat *c, const struct centry *e, uint64_t
 unsigned scan_concat_expire(struct scan_concat *c, uint64_t now_ns, unsigned budget)
 {
 	unsigned n = 0;
+	struct centry *e;
 
-	for (unsigned k = 0; k < budget && k < c->capacity; k++) {
-		struct centry *e = &c->e[c->cursor];
-
-		c->cursor = (c->cursor + 1) % c->capacity;
-		if (e->used && expired(c, e, now_ns)) {
-			c->st.timeouts++;
-			entry_release(c, e);
-			n++;
-		}
+	/* oldest first: the first one still in time ends the sweep */
+	while (n < budget && (e = ftable_oldest(c->t)) != NULL && expired(c, e, now_ns)) {
+		c->st.timeouts++;
+		entry_release(c, e);
+		n++;
 	}
 	return n;
 }
@@ -202,31 +192,22 @@ void scan_concat_get_stats(const struct scan_concat *c, struct scan_concat_stats
 	*out = c->st;
 }
 
-/* Find the message's entry or make one (evicting the bucket's LRU). */
+/* Find the message's entry or make one (evicting the least recently used
+ * message when the table is full). */
 static struct centry *entry_get(struct scan_concat *c, const struct scan_bundle *b,
 				uint64_t key, uint8_t total, const char *sender, uint64_t now)
 {
-	/* keyed (sf_hash.h): the caller's key is computable from the wire, the
-	 * bucket is not, so crafted part-1 messages cannot aim at a victim's
-	 * bucket and evict its stream (issue 15 item 13) */
-	struct centry *bucket = &c->e[(sf_hash_u64(key) & (c->nbuckets - 1)) * CONCAT_WAYS];
-	struct centry *e = NULL, *victim = NULL;
-	unsigned w;
+	/* the table places keys with a keyed hash (sf_hash.h), and a new
+	 * message only ever evicts the least recently used one of the whole
+	 * table: crafted part-1 messages cannot aim at a victim's stream
+	 * (issue 15 item 13), only flood the table, which is counted */
+	struct centry *e = ftable_find(c->t, key);
+	int created;
 
-	for (w = 0; w < CONCAT_WAYS; w++) {
-		struct centry *x = &bucket[w];
-
-		if (!x->used)
-			continue;
-		if (expired(c, x, now)) {
-			c->st.timeouts++;
-			entry_release(c, x);
-			continue;
-		}
-		if (x->key == key) {
-			e = x;
-			break;
-		}
+	if (e && expired(c, e, now)) {
+		c->st.timeouts++;
+		entry_release(c, e);
+		e = NULL;
 	}
 	if (e && (e->total != total || e->gen != b->content_id)) {
 		if (e->gen != b->content_id)
@@ -236,43 +217,39 @@ static struct centry *entry_get(struct scan_concat *c, const struct scan_bundle 
 		entry_release(c, e);
 		e = NULL;
 	}
-	if (e)
+	if (e) {
+		ftable_touch(c->t, e, now);
 		return e;
-	for (w = 0; w < CONCAT_WAYS; w++) {
-		struct centry *x = &bucket[w];
+	}
+	if (ftable_full(c->t)) {
+		struct centry *old = ftable_oldest(c->t);
 
-		if (!x->used) {
-			victim = x;
-			break;
+		if (expired(c, old, now)) {
+			c->st.timeouts++;
+		} else {
+			c->st.evictions++;
 		}
-		if (!victim || x->last_ns < victim->last_ns)
-			victim = x;
+		entry_release(c, old);
 	}
-	if (victim->used) {
-		c->st.evictions++;
-		entry_release(c, victim);
-	}
-	victim->used = 1;
-	victim->key = key;
-	victim->total = total;
-	victim->next_seq = 1;
-	victim->gen = b->content_id;
-	victim->last_ns = now;
-	victim->has_sender = sender != NULL;
+	e = ftable_upsert(c->t, key, now, &created);	/* zeroed */
+	e->key = key;
+	e->total = total;
+	e->next_seq = 1;
+	e->gen = b->content_id;
+	e->last_ns = now;
+	e->has_sender = sender != NULL;
 	if (sender)
-		memcpy(victim->sender, sender, strlen(sender) + 1);
-	scan_acc_init(&victim->acc);
-	memset(victim->msum, 0, sizeof(victim->msum));
+		memcpy(e->sender, sender, strlen(sender) + 1);
+	scan_acc_init(&e->acc);
 	for (unsigned k = 0; k < SCORE_MAX_CLASSES; k++)
-		victim->mbest[k] = INT32_MIN;
-	victim->mn = 0;
+		e->mbest[k] = INT32_MIN;
 	c->active++;
-	return victim;
+	return e;
 }
 
 static uint8_t *entry_state(struct scan_concat *c, const struct centry *e)
 {
-	return c->states + (size_t)(e - c->e) * c->state_slot;
+	return c->states + (size_t)ftable_index(c->t, e) * c->state_slot;
 }
 
 /* Block scan of one part alone, into acc. */

@@ -91,7 +91,7 @@ enum sf_err scan_block_hits(const struct scan_bundle *b, struct scan_scratch *s,
  * sender and reference); a part arriving early is scanned alone for its own
  * verdict and its text buffered (bounded pool) until the gap fills; idle
  * messages time out; when the table is full the least recently used message
- * of the bucket is evicted. The result for a part covers the whole message
+ * of the whole table is evicted (counted). The result for a part covers the whole message
  * so far: hits of earlier parts and hits spanning parts. One table per
  * thread, used with that thread's scratch. */
 struct scan_concat;

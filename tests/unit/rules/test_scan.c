@@ -355,7 +355,7 @@ static void test_concat_cumulative_and_dup(void)
 
 static void test_concat_timeout_evict(void)
 {
-	struct scan_concat *c = scan_concat_create(8, 100);	/* one bucket of 8 */
+	struct scan_concat *c = scan_concat_create(8, 100);	/* 8 messages */
 	struct scan_result r;
 	struct scan_concat_stats st;
 
@@ -378,12 +378,13 @@ static void test_concat_timeout_evict(void)
 	scan_concat_free(c);
 }
 
-/* Issue 15 item 13: the bucket of a concatenation key is keyed with the
- * process secret. An attacker who knew the hash (here: secret A) finds 8
- * keys in the target's bucket, and 8 part-1 messages evict the target's
- * stream; in a process with another secret (B) the same 8 keys do not, and
- * the target's split phrase is still found. */
-static int crafted_evicts(uint64_t k0, uint64_t k1, const uint64_t *keys, uint64_t target)
+/* Issue 15 item 13: a new message only ever evicts the least recently
+ * used message of the whole table, and keys are placed by a keyed hash.
+ * Keys an attacker found to share the target's home slot (under secret A)
+ * do not evict its stream, under A or under another secret; only filling
+ * the whole table does, and that is counted. */
+static int crafted_evicts(uint64_t k0, uint64_t k1, const uint64_t *keys, unsigned n,
+			  uint64_t target)
 {
 	struct scan_concat *c;
 	struct scan_concat_stats st;
@@ -391,11 +392,11 @@ static int crafted_evicts(uint64_t k0, uint64_t k1, const uint64_t *keys, uint64
 	int evicted;
 
 	sf_hash_set_secret(k0, k1);
-	c = scan_concat_create(512, 1000000);	/* 64 buckets of 8 */
+	c = scan_concat_create(512, 1000000);
 	part(c, b, target, 1, 2, "兼职刷", 1, SF_OK);
-	for (int i = 0; i < 8; i++)
+	for (unsigned i = 0; i < n; i++)
 		part(c, b, keys[i], 1, 2, "你好", 2 + (uint64_t)i, SF_OK);
-	r = part(c, b, target, 2, 2, "单返利日结", 20, SF_OK);
+	r = part(c, b, target, 2, 2, "单返利日结", 2 + (uint64_t)n, SF_OK);
 	scan_concat_get_stats(c, &st);
 	evicted = st.evictions > 0;
 	CHECK_INT(evicted, r.action != SF_ACT_BLOCK);	/* evicted ⇔ phrase lost */
@@ -407,17 +408,21 @@ static void test_concat_keyed_buckets(void)
 {
 	const uint64_t target = 0x1234, ka0 = 0x0123456789abcdefULL, ka1 = 0xfedcba9876543210ULL;
 	struct sf_hash_key saved = sf_hash_secret;
-	uint64_t keys[8];
-	int n = 0;
+	static uint64_t keys[512];
+	unsigned n = 0;
 
-	/* secret A known to the attacker: search 8 keys in the target's bucket */
+	/* secret A known to the attacker: 64 keys with the target's home slot */
 	sf_hash_set_secret(ka0, ka1);
-	for (uint64_t k = 0x10000; n < 8; k++)
-		if ((sf_hash_u64(k) & 63) == (sf_hash_u64(target) & 63))
+	for (uint64_t k = 0x10000; n < 64; k++)
+		if ((sf_hash_u64(k) & 1023) == (sf_hash_u64(target) & 1023))
 			keys[n++] = k;
-	CHECK_INT(crafted_evicts(ka0, ka1, keys, target), 1);
-	/* another process: the same keys spread, the target's stream stays */
-	CHECK_INT(crafted_evicts(0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, keys, target), 0);
+	CHECK_INT(crafted_evicts(ka0, ka1, keys, n, target), 0);
+	CHECK_INT(crafted_evicts(0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, keys, n, target), 0);
+	/* 512 new messages fill the table: the target, the least recently
+	 * used, is the one evicted */
+	for (n = 0; n < 512; n++)
+		keys[n] = 0x900000 + n;
+	CHECK_INT(crafted_evicts(ka0, ka1, keys, n, target), 1);
 	sf_hash_set_secret(saved.k0, saved.k1);
 }
 
