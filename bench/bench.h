@@ -123,6 +123,18 @@ enum bench_stage { ST_DECODE = 0, ST_NORM, ST_SCAN, ST_POLICY, ST_ENGINE, ST__CO
 int bench_stage_run(const struct bench_capture *cap, enum bench_stage st, const struct sf_gen *g,
 		    struct bench_texts *collect, struct bench_stage_result *out,
 		    char *err, size_t errlen);
+/* bench_truth.c: one untimed engine pass, each part's verdict against the
+ * generator's truth line (expected pass/tag/block), overall and by
+ * scenario (bench_truth_scenarios; the last row: any other). */
+#define BENCH_TRUTH_SCEN 14
+extern const char *const bench_truth_scenarios[BENCH_TRUTH_SCEN];
+struct bench_truth {
+	uint64_t lines, matched, parts_unmatched, truth_unmatched;
+	uint64_t confusion[3][3];				/* [expected][got] */
+	uint64_t by_scenario[BENCH_TRUTH_SCEN + 1][3][3];
+};
+int bench_truth_check(const struct bench_capture *cap, const struct sf_gen *g, const char *truth_path,
+		      struct bench_truth *out, char *err, size_t errlen);
 /* Policy-table occupancy after the last ST_POLICY run (0, or -1 if none). */
 struct policy_state_stats;
 int bench_stage_policy_stats(struct policy_state_stats *out);

@@ -296,6 +296,49 @@ static void scale_verdict_figs(unsigned n, const char *kind, const struct bench_
 	fig(key, worst, "%", "largest per-class difference, relative to the 1-lcore count (goal ≤ 0.5)");
 }
 
+/* The confusion of expected and given verdicts (bench_truth.c). */
+static void truth_figs(const struct bench_truth *t)
+{
+	const uint64_t (*m)[3] = t->confusion;
+	uint64_t pass = m[0][0] + m[0][1] + m[0][2], tag = m[1][0] + m[1][1] + m[1][2];
+	uint64_t block = m[2][0] + m[2][1] + m[2][2];
+
+	fig("truth.parts", (double)t->matched, "SMS",
+	    "parts matched to their truth line (of %llu lines; %llu parts and %llu lines unmatched)",
+	    (unsigned long long)t->lines, (unsigned long long)t->parts_unmatched,
+	    (unsigned long long)t->truth_unmatched);
+	fig("truth.pass_blocked", (double)m[0][2], "SMS",
+	    "of %llu parts to pass (ham, notices, OTPs, reports, shields, WAP push): blocked (goal 0)",
+	    (unsigned long long)pass);
+	fig("truth.pass_tagged", (double)m[0][1], "SMS", "of the same: tagged");
+	fig("truth.block_recall_pct", block ? 100.0 * (double)m[2][2] / (double)block : 0, "%",
+	    "of %llu parts to block: blocked (%llu tagged, %llu passed)", (unsigned long long)block,
+	    (unsigned long long)m[2][1], (unsigned long long)m[2][0]);
+	fig("truth.flag_recall_pct", tag + block ? 100.0 * (double)(m[1][1] + m[1][2] + m[2][1] + m[2][2]) /
+						   (double)(tag + block) : 0, "%",
+	    "of %llu parts to tag or block: tagged or blocked", (unsigned long long)(tag + block));
+	fig("truth.tag_blocked", (double)m[1][2], "SMS", "of %llu parts to tag (spam): blocked",
+	    (unsigned long long)tag);
+	for (unsigned i = 0; i <= BENCH_TRUTH_SCEN; i++) {
+		const uint64_t (*x)[3] = t->by_scenario[i];
+		uint64_t n = 0, got[3] = { 0, 0, 0 }, want[3] = { 0, 0, 0 };
+		char key[64];
+
+		for (int e = 0; e < 3; e++)
+			for (int g = 0; g < 3; g++) {
+				n += x[e][g];
+				got[g] += x[e][g];
+				want[e] += x[e][g];
+			}
+		if (!n)
+			continue;
+		snprintf(key, sizeof(key), "truth.%s", i < BENCH_TRUTH_SCEN ? bench_truth_scenarios[i] : "other");
+		fig(key, (double)n, "SMS", "expected pass/tag/block %llu/%llu/%llu, given %llu/%llu/%llu",
+		    (unsigned long long)want[0], (unsigned long long)want[1], (unsigned long long)want[2],
+		    (unsigned long long)got[0], (unsigned long long)got[1], (unsigned long long)got[2]);
+	}
+}
+
 static void run_or_die(const struct bench_run_cfg *rc, struct bench_run *r, const char *what)
 {
 	char err[512];
@@ -406,7 +449,8 @@ static void usage(FILE *f)
 		"  --pcapgen PATH --rulec PATH --srcdir DIR   tools, plots.gp\n"
 		"  --rule-costs N     only: each rule alone on N texts, the costliest first\n"
 		"  --config FILE      a smsfw INI for every run ([policy], [tables], [engine]…;\n"
-		"                     mode, outputs and ports stay the bench's)\n"
+		"                     mode, outputs and ports stay the bench's; default: the\n"
+		"                     generator's network, pcap/gen/network.ini)\n"
 		"  --gated            also scale with the causal replay gate (slow: lockstep)\n"
 		"  --no-tshark --no-naive --no-plots\n"
 		"  --profile STAGE    only run the stage (decode, engine) 3 times: for perf/callgrind\n");
@@ -494,6 +538,10 @@ static void parse_opts(int argc, char **argv)
 		usage(stderr);
 		exit(2);
 	}
+	/* the generator's network, configured as its operator would (protected
+	 * senders exempt from volume rules, their SMSCs for the spoof check) */
+	if (!O.config[0] && access(BENCH_NETWORK_INI, R_OK) == 0)
+		snprintf(O.config, sizeof(O.config), "%s", BENCH_NETWORK_INI);
 	if (O.quick) {
 		if (!set_msgs)
 			O.messages = 3000;
@@ -803,6 +851,26 @@ int main(int argc, char **argv)
 						    ps.shields.evictions + ps.shields.refused), "entries",
 			    "live state that decides verdicts, evicted or refused (goal 0 with the sizes for the population)");
 		}
+	}
+
+	/* 6b. verdicts against the generator's truth (untimed) */
+	{
+		char tp[PATH_MAX];
+		size_t pl = strlen(O.pcap);
+		struct bench_truth *tr = calloc(1, sizeof(*tr));
+
+		if (tr && pl > 5 && !strcmp(O.pcap + pl - 5, ".pcap") && pl - 5 + 13 < sizeof(tp)) {
+			memcpy(tp, O.pcap, pl - 5);
+			strcpy(tp + pl - 5, ".truth.jsonl");
+			if (access(tp, R_OK) == 0) {
+				note("verdicts against %s", tp);
+				if (bench_truth_check(&cap, gen, tp, tr, err, sizeof(err)) == 0)
+					truth_figs(tr);
+				else
+					note("truth: %s", err);
+			}
+		}
+		free(tr);
 	}
 
 	/* 7. baseline 2: raw Hyperscan on the same normalised texts */
@@ -1132,6 +1200,8 @@ int main(int argc, char **argv)
 	}
 	if (get("tables.lost"))
 		fig("goal.tables_no_loss", val("tables.lost") == 0, "bool", NULL);
+	if (get("truth.pass_blocked"))
+		fig("goal.ham_blocked_0", val("truth.pass_blocked") == 0, "bool", NULL);
 
 	printf("smsfw-bench: %s\n", cmdline);
 	print_table(stdout, 0);

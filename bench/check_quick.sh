@@ -25,7 +25,8 @@ for key in $keys_tshark capture.frames capture.sms_parts full.sms_per_s full.pkt
     reload.count reload.lost reload.dip_pct naive.posix.texts_per_s \
     naive.posix.rules_skipped ratio.full_over_rawhs ratio.full_over_io \
     ratio.smsfw_over_naive_posix ratio.full_over_decode goal.2M_sms_1core goal.50pct_rawhs \
-    goal.p99_50us tables.lost goal.tables_no_loss stage.verdicts_match stage.dp_overhead_ns; do
+    goal.p99_50us tables.lost goal.tables_no_loss stage.verdicts_match stage.dp_overhead_ns \
+    truth.parts truth.pass_blocked truth.block_recall_pct truth.ham goal.ham_blocked_0; do
 	line=$(grep -P "^\Q$key\E\t" "$tsv" || true)
 	if [ -z "$line" ]; then
 		echo "missing figure: $key"; fail=1; continue
@@ -43,6 +44,12 @@ reloads=$(grep -P '^reload\.count\t' "$tsv" | cut -f2)
 # the staged replica and the engine agree with the full path
 m=$(grep -P '^stage\.verdicts_match\t' "$tsv" | cut -f2)
 [ "$m" = "1" ] || { echo "stage verdicts differ from the full path: $(grep -P '^stage\.verdicts_match' "$tsv")"; fail=1; }
+# every decided part found its truth line, and none is left over
+parts=$(grep -P '^capture\.sms_parts\t' "$tsv" | cut -f2)
+matched=$(grep -P '^truth\.parts\t' "$tsv" | cut -f2)
+[ "$parts" = "$matched" ] || { echo "truth: $matched parts matched of $parts"; fail=1; }
+grep -P '^truth\.parts\t' "$tsv" | grep -q '0 parts and 0 lines unmatched' ||
+	{ echo "truth: unmatched $(grep -P '^truth\.parts' "$tsv")"; fail=1; }
 for f in scaling.dat rules.dat reload.dat latency.dat results.md; do
 	[ -s "$out/$f" ] || { echo "missing $f"; fail=1; }
 done
