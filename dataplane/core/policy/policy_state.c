@@ -21,7 +21,7 @@
 #define SALT_SENDERS 0x5be0cd19137e2179ULL
 #define SALT_RECIPIENTS 0x1f83d9abfb41bd6bULL
 
-/* Tables of population size (a 10 M-subscriber network: 2.3 GiB) are
+/* Tables of population size (a 10 M-subscriber network: 2.2 GiB) are
  * anonymous mappings that ask for transparent huge pages (THP "madvise"
  * mode is Debian's default) and are faulted in when they are made: a
  * dataplane pays ~1,200 2 MiB faults at start-up instead of 600,000 4 KiB
