@@ -145,7 +145,7 @@ def check_truth(pairs, events, label):
     return per
 
 
-def check_counters(run, truth, verdicts, events, frames, label):
+def check_counters(run, truth, verdicts, events, frames, label, workers):
     s = run.summary
     n = collections.Counter(v["verdict"] for v in verdicts)
     T.check_eq(run.rc, 0, label + ": exit code")
@@ -171,6 +171,19 @@ def check_counters(run, truth, verdicts, events, frames, label):
                label + ": report events vs truth report messages")
     T.check_eq([e for e in events if e.get("incomplete")], [], label + ": incomplete reports")
     T.check_eq(s.get("errors"), {}, label + ": decode errors")
+    # the learned tables: every one reported, nothing evicted or refused at
+    # this size; the shield overlay holds each distinct shield once per
+    # worker (shields seen on one worker are told to the others)
+    tables = s.get("tables", {})
+    T.check_eq(sorted(tables), ["concat", "imsi", "pairs", "recipients", "senders", "shields"],
+               label + ": table lines in the summary")
+    for name, t in tables.items():
+        T.check_eq((t["evicted"], t["refused"]), (0, 0), label + ": table %s evicted/refused" % name)
+        T.check(t["used"] <= t["capacity"], label + ": table %s within its capacity" % name)
+    distinct = {(e["subscriber"], e["port"]) for e in events if e["type"] == "shield"}
+    T.check_eq(tables.get("shields", {}).get("used"), len(distinct) * max(workers, 1),
+               label + ": shield overlay entries")
+    T.check(tables.get("imsi", {}).get("used", 0) > 0, label + ": IMSIs learned from SRI-SM")
 
 
 def flood_model(truth):
@@ -243,7 +256,7 @@ def main():
         run = T.run_smsfw(a.smsfw, ["--offline", pcap, "--config", ini, "--bundle", bundle,
                                     "--workers", str(workers)], out)
         verdicts, events = run.verdicts(), run.events()
-        check_counters(run, truth, verdicts, events, frames, label)
+        check_counters(run, truth, verdicts, events, frames, label, workers)
         pairs = match_parts(truth, verdicts, label)
         per = check_truth(pairs, events, label)
         if base is None:
@@ -268,7 +281,7 @@ def main():
                 "sender_burst = 0\nsender_refill_per_min = 0\nrecipient_window_s = 86400\n" % T.PROTECTED)
     run = T.run_smsfw(a.smsfw, ["--offline", pcap, "--config", ini, "--bundle", bundle], os.path.join(work, "f-out"))
     verdicts = run.verdicts()
-    check_counters(run, truth, verdicts, run.events(), len(T.read_pcap(pcap)[1]), "F")
+    check_counters(run, truth, verdicts, run.events(), len(T.read_pcap(pcap)[1]), "F", 0)
     pairs = match_parts(truth, verdicts, "F")
     model = flood_model(truth)
     per = collections.Counter()

@@ -192,7 +192,8 @@ def parse_summary(text):
     """The exit summary as a dict: received, forwarded, dropped, tx_failed,
     bypassed, packets, sctp_packets, bad_checksum, sms_parts, pass, tag,
     block, reports, shields, unshields, reloads_ok, reloads_refused,
-    errors {name: n}."""
+    errors {name: n}, tables {name: {used, capacity, evicted, expired,
+    refused}}."""
     s = {"errors": {}}
     for line in text.splitlines():
         m = re.match(r"\s+received\s+(\d+), forwarded (\d+), dropped (\d+), tx failed (\d+), "
@@ -224,6 +225,12 @@ def parse_summary(text):
         m = re.match(r"\s+policy (\S+)\s+pass (\d+), tag (\d+), block (\d+)$", line)
         if m:
             s.setdefault("policy", {})[m.group(1)] = tuple(map(int, m.group(2, 3, 4)))
+        m = re.match(r"\s+table (\S+)\s+used (\d+) of (\d+), evicted (\d+), "
+                     r"(?:expired|timed out) (\d+)(?:, refused (\d+))?$", line)
+        if m:
+            s.setdefault("tables", {})[m.group(1)] = {
+                "used": int(m.group(2)), "capacity": int(m.group(3)), "evicted": int(m.group(4)),
+                "expired": int(m.group(5)), "refused": int(m.group(6) or 0)}
         m = re.match(r"\s+error (\S+)\s+(\d+)$", line)
         if m:
             s["errors"][m.group(1)] = int(m.group(2))

@@ -642,3 +642,11 @@ const struct sf_pipeline_stats *sf_worker_pipeline_stats(const struct sf_worker 
 {
 	return sf_pipeline_stats(w->pl);
 }
+
+void sf_worker_table_stats(const struct sf_worker *w, struct policy_state_stats *pol,
+			   struct scan_concat_stats *concat, unsigned *concat_active)
+{
+	policy_state_stats(w->pst, pol);
+	scan_concat_get_stats(w->concat, concat);
+	*concat_active = scan_concat_active(w->concat);
+}

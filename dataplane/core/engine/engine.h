@@ -197,5 +197,10 @@ void sf_worker_tick(struct sf_worker *w, uint64_t now_ns);
 
 const struct sf_worker_stats *sf_worker_stats(const struct sf_worker *w);
 const struct sf_pipeline_stats *sf_worker_pipeline_stats(const struct sf_worker *w);
+/* The worker's learned tables: the policy state (shared tables as every
+ * worker sees them, its own shield overlay) and its concatenation streams
+ * (*concat_active in use). Read from another thread: counters may lag. */
+void sf_worker_table_stats(const struct sf_worker *w, struct policy_state_stats *pol,
+			   struct scan_concat_stats *concat, unsigned *concat_active);
 
 #endif
