@@ -118,11 +118,16 @@ struct bench_stage_result {
 	double secs;
 	double cpu_secs;	/* the thread's CPU time (preemption on a shared machine excluded) */
 	uint64_t packets, parts, verdicts[3];
+	struct { uint64_t n, tsc, bytes; } split[2];	/* bench_phased_scan: single parts, concatenated parts */
 };
 enum bench_stage { ST_DECODE = 0, ST_NORM, ST_SCAN, ST_POLICY, ST_ENGINE, ST__COUNT };
 int bench_stage_run(const struct bench_capture *cap, enum bench_stage st, const struct sf_gen *g,
 		    struct bench_texts *collect, struct bench_stage_result *out,
 		    char *err, size_t errlen);
+/* bench_phased.c: decode + normalise + scan in phases over windows of
+ * burst packets (the ST_SCAN work, reordered). */
+int bench_phased_scan(const struct bench_capture *cap, const struct sf_gen *g, unsigned burst,
+		      struct bench_stage_result *out, char *err, size_t errlen);
 /* bench_truth.c: one untimed engine pass, each part's verdict against the
  * generator's truth line (expected pass/tag/block), overall and by
  * scenario (bench_truth_scenarios; the last row: any other). */
