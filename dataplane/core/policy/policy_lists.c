@@ -68,21 +68,13 @@ static int berr(struct pl_ctx *b, unsigned line, const char *fmt, ...)
 /* Digits → value of the first 19, the 20th + 1 in *hi (n ≤ 20). */
 static void pack_digits(const char *s, size_t n, uint64_t *v, uint8_t *hi)
 {
-	uint64_t x = 0;
-	size_t i;
-
-	for (i = 0; i < n && i < 19; i++)
-		x = x * 10 + (uint64_t)(s[i] - '0');
-	*v = x;
+	*v = pu_digits_value(s, n);
 	*hi = n == 20 ? (uint8_t)(s[19] - '0' + 1) : 0;
 }
 
 static size_t unpack_digits(uint64_t v, uint8_t hi, unsigned n, char *out)
 {
-	unsigned m = n > 19 ? 19 : n;
-
-	for (unsigned i = m; i-- > 0; v /= 10)
-		out[i] = (char)('0' + v % 10);
+	pu_digits_write(v, n > 19 ? 19 : n, out);
 	if (n == 20)
 		out[19] = (char)('0' + hi - 1);
 	out[n] = 0;

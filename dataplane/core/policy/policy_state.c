@@ -146,32 +146,6 @@ void policy_state_free(struct policy_state *st)
 	free(st);
 }
 
-static uint64_t shared_sketch_bytes(const struct policy_shared *sh);
-static void shared_imsi_stats(const struct policy_shared *sh, struct policy_table_stats *out);
-
-void policy_state_stats(const struct policy_state *st, struct policy_state_stats *out)
-{
-	struct ftable_stats fs;
-
-	memset(out, 0, sizeof(*out));
-	ftable_stats(st->shields, &fs);
-	out->shields.capacity = fs.capacity;
-	out->shields.bytes = ftable_bytes(st->shields);
-	out->shields.used = fs.in_use;
-	out->shields.inserts = fs.inserts;
-	out->shields.evictions = fs.evictions;	/* never: a full overlay refuses */
-	out->shields.expired = fs.expirations;
-	out->shields.refused = st->shields_refused;
-	if (st->shared) {
-		const struct policy_shared *sh = st->shared;
-
-		policy_shared_stats(sh, &out->senders, &out->pairs, &out->recipients);
-		shared_imsi_stats(sh, &out->imsi);
-		out->sketch_bytes = shared_sketch_bytes(sh);
-	}
-	out->content_windows = st->content_windows;
-}
-
 /* Keyed: "00000" senders choose subscriber and port, so they must not be
  * able to aim at a victim's bucket (issue 15 item 13). */
 static uint64_t shield_key(const char *sub, size_t sl, const char *port, size_t pl)
@@ -351,17 +325,6 @@ static void stat_add(uint64_t *x)
 	__atomic_fetch_add(x, 1, __ATOMIC_RELAXED);
 }
 
-static void shared_imsi_stats(const struct policy_shared *sh, struct policy_table_stats *out)
-{
-	*out = sh->ist;
-	out->bytes = out->capacity * sizeof(struct islot);
-}
-
-static uint64_t shared_sketch_bytes(const struct policy_shared *sh)
-{
-	return SKETCH_DEPTH * (sh->cms_mask + 1 + sh->nov_mask + 1) * sizeof(uint64_t);
-}
-
 void policy_shared_stats(const struct policy_shared *sh, struct policy_table_stats *senders,
 			 struct policy_table_stats *pairs, struct policy_table_stats *recipients)
 {
@@ -371,6 +334,30 @@ void policy_shared_stats(const struct policy_shared *sh, struct policy_table_sta
 	senders->bytes = senders->capacity * sizeof(struct sslot);
 	pairs->bytes = pairs->capacity * sizeof(struct pslot);
 	recipients->bytes = recipients->capacity * sizeof(struct rslot);
+}
+
+void policy_state_stats(const struct policy_state *st, struct policy_state_stats *out)
+{
+	struct ftable_stats fs;
+
+	memset(out, 0, sizeof(*out));
+	ftable_stats(st->shields, &fs);
+	out->shields.capacity = fs.capacity;
+	out->shields.bytes = ftable_bytes(st->shields);
+	out->shields.used = fs.in_use;
+	out->shields.inserts = fs.inserts;
+	out->shields.evictions = fs.evictions;	/* never: a full overlay refuses */
+	out->shields.expired = fs.expirations;
+	out->shields.refused = st->shields_refused;
+	if (st->shared) {
+		const struct policy_shared *sh = st->shared;
+
+		policy_shared_stats(sh, &out->senders, &out->pairs, &out->recipients);
+		out->imsi = sh->ist;
+		out->imsi.bytes = out->imsi.capacity * sizeof(struct islot);
+		out->sketch_bytes = SKETCH_DEPTH * (sh->cms_mask + 1 + sh->nov_mask + 1) * sizeof(uint64_t);
+	}
+	out->content_windows = st->content_windows;
 }
 
 /* The shared state: the attached one, else this state's own, made on first
@@ -395,30 +382,22 @@ void policy_state_attach_shared(struct policy_state *st, struct policy_shared *s
 #define PACK_MAX_DIGITS 17	/* 10^17 < 2^59: five bits left for the length */
 
 /* "46000…" → (len << 59) | value; 0 if not 1..PACK_MAX_DIGITS digits. */
-static uint64_t pack_digits(const char *d, size_t n)
+static uint64_t pack_number(const char *d, size_t n)
 {
-	uint64_t v = 0;
-
 	if (n == 0 || n > PACK_MAX_DIGITS)
 		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (d[i] < '0' || d[i] > '9')
+	for (size_t i = 0; i < n; i++)
+		if (!pu_is_digit(d[i]))
 			return 0;
-		v = v * 10 + (uint64_t)(d[i] - '0');
-	}
-	return ((uint64_t)n << 59) | v;
+	return ((uint64_t)n << 59) | pu_digits_value(d, n);
 }
 
-static void unpack_digits(uint64_t p, char *out)
+static void unpack_number(uint64_t p, char *out)
 {
-	unsigned n = (unsigned)(p >> 59);
-	uint64_t v = p & ((1ULL << 59) - 1);
+	size_t n = (size_t)(p >> 59);
 
+	pu_digits_write(p & ((1ULL << 59) - 1), n, out);
 	out[n] = 0;
-	while (n--) {
-		out[n] = (char)('0' + v % 10);
-		v /= 10;
-	}
 }
 
 static void islot_buckets(const struct policy_shared *sh, uint64_t key, size_t b[2])
@@ -456,74 +435,74 @@ static int islot_read(const struct islot *e, uint64_t key, uint64_t *msisdn, uin
 	return 0;	/* rewritten under us four times: as if absent */
 }
 
-void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const char *msisdn,
-			     uint64_t now_ns)
+/* The slot for key in its two buckets (racy reads: the CAS decides): its
+ * own, else an empty one of the emptier bucket, else the least recently
+ * learned of the 16. */
+static struct islot *islot_pick(struct policy_shared *sh, uint64_t key)
 {
-	char canon[SF_TPADDR_MAX + 1];
-	struct policy_shared *sh;
-	struct islot *victim = NULL, *empty = NULL;
-	uint64_t key, m, s;
+	struct islot *victim = NULL, *empty[2] = { NULL, NULL };
 	unsigned nempty[2] = { 0, 0 };
-	struct islot *first_empty[2] = { NULL, NULL };
 	size_t b[2];
-	int cl;
 
-	if (!imsi || !msisdn || !(key = pack_digits(imsi, strlen(imsi))))
-		return;
-	if ((cl = policy_canon_number(msisdn, strlen(msisdn), canon, sizeof(canon))) < 0 ||
-	    !(m = pack_digits(canon, (size_t)cl)))
-		return;
-	sh = shared_of(st);
-	if (!sh)
-		return;
 	islot_buckets(sh, key, b);
-	for (int i = 0; i < 2 && !empty; i++)
+	for (int i = 0; i < 2; i++)
 		for (size_t w = 0; w < WAYS; w++) {
 			struct islot *e = &sh->im[b[i] + w];
 			uint64_t k = __atomic_load_n(&e->key, __ATOMIC_RELAXED);
 
-			if (k == key) {
-				empty = e;	/* the key's own slot: refresh it */
-				break;
-			}
+			if (k == key)
+				return e;
 			if (k == 0) {
-				if (!first_empty[i])
-					first_empty[i] = e;
+				if (!empty[i])
+					empty[i] = e;
 				nempty[i]++;
 			} else if (!victim || __atomic_load_n(&e->learned_ns, __ATOMIC_RELAXED) <
 						 __atomic_load_n(&victim->learned_ns, __ATOMIC_RELAXED)) {
 				victim = e;
 			}
 		}
-	if (!empty && (first_empty[0] || first_empty[1]))
-		empty = nempty[1] > nempty[0] ? first_empty[1] : first_empty[0];
-	if (!empty && !victim)
-		return;
-	{
-		struct islot *e = empty ? empty : victim;
-		uint64_t k0;
+	if (empty[0] || empty[1])
+		return nempty[1] > nempty[0] ? empty[1] : empty[0];
+	return victim;
+}
 
-		s = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
-		if ((s & 1) || !__atomic_compare_exchange_n(&e->seq, &s, s + 1, 0, __ATOMIC_ACQUIRE,
-							    __ATOMIC_RELAXED)) {
-			stat_add(&sh->ist.refused);	/* another lcore is filling it */
-			return;
-		}
-		k0 = __atomic_load_n(&e->key, __ATOMIC_RELAXED);
-		if (k0 != key) {
-			stat_add(&sh->ist.inserts);
-			if (k0 == 0)
-				stat_add(&sh->ist.used);
-			else if (now_ns >= e->learned_ns && now_ns - e->learned_ns > st->imsi_ttl_ns)
-				stat_add(&sh->ist.expired);
-			else
-				stat_add(&sh->ist.evictions);
-		}
-		__atomic_store_n(&e->key, key, __ATOMIC_RELAXED);
-		__atomic_store_n(&e->msisdn, m, __ATOMIC_RELAXED);
-		__atomic_store_n(&e->learned_ns, now_ns, __ATOMIC_RELAXED);
-		__atomic_store_n(&e->seq, s + 2, __ATOMIC_RELEASE);
+void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const char *msisdn,
+			     uint64_t now_ns)
+{
+	char canon[SF_TPADDR_MAX + 1];
+	struct policy_shared *sh;
+	struct islot *e;
+	uint64_t key, m, s, k0;
+	int cl;
+
+	if (!imsi || !msisdn || !(key = pack_number(imsi, strlen(imsi))))
+		return;
+	if ((cl = policy_canon_number(msisdn, strlen(msisdn), canon, sizeof(canon))) < 0 ||
+	    !(m = pack_number(canon, (size_t)cl)))
+		return;
+	sh = shared_of(st);
+	if (!sh || !(e = islot_pick(sh, key)))
+		return;
+	s = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+	if ((s & 1) || !__atomic_compare_exchange_n(&e->seq, &s, s + 1, 0, __ATOMIC_ACQUIRE,
+						    __ATOMIC_RELAXED)) {
+		stat_add(&sh->ist.refused);	/* another lcore is filling it */
+		return;
 	}
+	k0 = __atomic_load_n(&e->key, __ATOMIC_RELAXED);
+	if (k0 != key) {
+		stat_add(&sh->ist.inserts);
+		if (k0 == 0)
+			stat_add(&sh->ist.used);
+		else if (now_ns >= e->learned_ns && now_ns - e->learned_ns > st->imsi_ttl_ns)
+			stat_add(&sh->ist.expired);
+		else
+			stat_add(&sh->ist.evictions);
+	}
+	__atomic_store_n(&e->key, key, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->msisdn, m, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->learned_ns, now_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->seq, s + 2, __ATOMIC_RELEASE);
 }
 
 int policy_state_imsi(struct policy_state *st, const struct policy_config *c, const char *imsi,
@@ -533,7 +512,7 @@ int policy_state_imsi(struct policy_state *st, const struct policy_config *c, co
 	uint64_t key, m, t;
 	size_t b[2];
 
-	if (!sh || !imsi || !(key = pack_digits(imsi, strlen(imsi))))
+	if (!sh || !imsi || !(key = pack_number(imsi, strlen(imsi))))
 		return 0;
 	islot_buckets(sh, key, b);
 	for (int i = 0; i < 2; i++)
@@ -546,12 +525,11 @@ int policy_state_imsi(struct policy_state *st, const struct policy_config *c, co
 			if (age_ns)
 				*age_ns = now_ns - t;
 			if (msisdn)
-				unpack_digits(m, msisdn);
+				unpack_number(m, msisdn);
 			return 1;
 		}
 	return 0;
 }
-
 
 /* The counter's value in window win (0 if it belongs to another one). */
 static uint32_t cell_get(uint64_t *cell, uint32_t win)

@@ -74,6 +74,24 @@ static inline int pu_upper(int c)
 	return c >= 'a' && c <= 'z' ? c - 32 : c;
 }
 
+/* Numbers as integers: the value of the first n (≤ 19) ASCII digits of s,
+ * and back, n digits with their leading zeros (the length is kept by the
+ * caller). Callers check that s holds digits. */
+static inline uint64_t pu_digits_value(const char *s, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n && i < 19; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	return v;
+}
+
+static inline void pu_digits_write(uint64_t v, size_t n, char *out)
+{
+	for (size_t i = n; i-- > 0; v /= 10)
+		out[i] = (char)('0' + v % 10);
+}
+
 /* Hashes come from sf_hash.h: keyed (per-process secret) for table keys
  * built from numbers and ids on the wire, unkeyed where every process
  * must agree (fingerprints, sketch inputs). */
