@@ -190,7 +190,7 @@ void *ftable_upsert(struct ftable *t, uint64_t key, uint64_t now_ns, int *create
 
 void ftable_touch(struct ftable *t, void *value, uint64_t now_ns)
 {
-	uint32_t i = (uint32_t)(((uint8_t *)value - t->values) / t->value_size);
+	uint32_t i = ftable_index(t, value);
 
 	t->ent[i].stamp = now_ns;
 	age_unlink(t, i);

@@ -11,8 +11,7 @@
 #include "flow/ftable.h"
 #include "flow/sccp_reasm.h"
 
-struct reasm_msg {
-	uint64_t t_first;	/* arrival of the first segment */
+struct reasm_msg {		/* the table's stamp is the first segment's arrival */
 	size_t len;		/* bytes held */
 	uint8_t expect;		/* 'remaining' of the next segment */
 	uint8_t data[];		/* max_msg_len bytes */
@@ -21,7 +20,7 @@ struct reasm_msg {
 struct sccp_reasm {
 	size_t max_msg_len;
 	struct ftable *t;
-	struct sccp_reasm_stats st;	/* completed, expired, errors (the table counts the rest) */
+	struct sccp_reasm_stats st;	/* completed, errors (the table counts the rest) */
 };
 
 struct sccp_reasm *sccp_reasm_create(unsigned max_msgs, size_t max_msg_len)
@@ -61,7 +60,7 @@ static uint64_t msg_key(uint64_t key, uint32_t lr)
 
 	sf_wr32(b, lr);
 	memcpy(b + 4, &key, 8);
-	return sf_hash_bytes(b, sizeof(b), 0x53434350ULL) | 1;	/* never 0 */
+	return sf_hash_bytes(b, sizeof(b), 0x53434350ULL);
 }
 
 static enum sf_err reasm_fail(struct sccp_reasm *r, uint64_t k, enum sf_err e)
@@ -102,7 +101,6 @@ enum sf_err sccp_reasm_add(struct sccp_reasm *r, uint64_t key, const struct sccp
 		if (v->data.len > r->max_msg_len)
 			return reasm_fail(r, 0, SF_E_SCCP_REASM_TOO_LONG);
 		m = ftable_upsert(r->t, k, now_ns, &created);
-		m->t_first = now_ns;
 		m->expect = (uint8_t)(sg->remaining - 1);
 		if (v->data.len)
 			memcpy(m->data, v->data.p, v->data.len);
@@ -149,7 +147,7 @@ uint64_t sccp_reasm_key(uint32_t opc, const struct sccp_addr *calling)
 
 void sccp_reasm_expire(struct sccp_reasm *r, uint64_t now_ns, uint64_t max_age_ns)
 {
-	r->st.expired += ftable_expire(r->t, now_ns, max_age_ns, UINT32_MAX);
+	(void)ftable_expire(r->t, now_ns, max_age_ns, UINT32_MAX);
 }
 
 void sccp_reasm_stats(const struct sccp_reasm *r, struct sccp_reasm_stats *out)
@@ -159,5 +157,6 @@ void sccp_reasm_stats(const struct sccp_reasm *r, struct sccp_reasm_stats *out)
 	ftable_stats(r->t, &fs);
 	*out = r->st;
 	out->evicted = fs.evictions;
+	out->expired = fs.expirations;
 	out->in_use = fs.in_use;
 }

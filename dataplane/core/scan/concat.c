@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sf_hash.h"
 #include "sf_verdict.h"
 #include "flow/ftable.h"
 #include "scan/scan.h"
@@ -86,7 +85,6 @@ struct scan_concat {
 	size_t state_slot;
 	struct pend *pool;
 	uint32_t pool_free;	/* free list head, index + 1 */
-	unsigned active;
 	struct scan_concat_stats st;
 };
 
@@ -137,7 +135,6 @@ static void entry_release(struct scan_concat *c, struct centry *e)
 		c->pool_free = p;
 		p = nx;
 	}
-	c->active--;
 	ftable_remove(c->t, e->key);
 }
 
@@ -184,7 +181,10 @@ unsigned scan_concat_expire(struct scan_concat *c, uint64_t now_ns, unsigned bud
 
 unsigned scan_concat_active(const struct scan_concat *c)
 {
-	return c->active;
+	struct ftable_stats fs;
+
+	ftable_stats(c->t, &fs);
+	return (unsigned)fs.in_use;
 }
 
 void scan_concat_get_stats(const struct scan_concat *c, struct scan_concat_stats *out)
@@ -243,7 +243,6 @@ static struct centry *entry_get(struct scan_concat *c, const struct scan_bundle 
 	scan_acc_init(&e->acc);
 	for (unsigned k = 0; k < SCORE_MAX_CLASSES; k++)
 		e->mbest[k] = INT32_MIN;
-	c->active++;
 	return e;
 }
 
