@@ -226,6 +226,16 @@ void dp_control_stop(struct dp_ctx *ctx)
 }
 
 /* Sum of the engine counters over all workers. */
+/* dst += src, word by word, for counter structs made of uint64_t only. */
+static void add_u64s(void *dst, const void *src, size_t bytes)
+{
+	const uint64_t *a = src;
+	uint64_t *b = dst;
+
+	for (size_t k = 0; k < bytes / 8; k++)
+		b[k] += a[k];
+}
+
 static void sum_stats(struct dp_ctx *ctx, struct sf_worker_stats *ws,
 		      struct sf_pipeline_stats *ps, struct dp_lcore_stats *ls)
 {
@@ -236,63 +246,45 @@ static void sum_stats(struct dp_ctx *ctx, struct sf_worker_stats *ws,
 	memset(ls, 0, sizeof(*ls));
 	for (unsigned i = 0; i < n; i++) {
 		struct dp_worker *w = ctx->n_workers ? &ctx->workers[i] : &ctx->main_w;
-		const uint64_t *a;
-		uint64_t *b;
 
-		a = (const uint64_t *)(const void *)sf_worker_stats(w->eng);
-		b = (uint64_t *)(void *)ws;
-		for (size_t k = 0; k < sizeof(*ws) / 8; k++)
-			b[k] += a[k];
-		a = (const uint64_t *)(const void *)sf_worker_pipeline_stats(w->eng);
-		b = (uint64_t *)(void *)ps;
-		for (size_t k = 0; k < sizeof(*ps) / 8; k++)
-			b[k] += a[k];
-		a = (const uint64_t *)(const void *)&w->st;
-		b = (uint64_t *)(void *)ls;
-		for (size_t k = 0; k < sizeof(*ls) / 8; k++)
-			b[k] += a[k];
+		add_u64s(ws, sf_worker_stats(w->eng), sizeof(*ws));
+		add_u64s(ps, sf_worker_pipeline_stats(w->eng), sizeof(*ps));
+		add_u64s(ls, &w->st, sizeof(*ls));
 	}
 }
 
 /* The learned tables over every worker: the shared ones (senders, pairs,
  * recipients, IMSI) once, the per-worker shield overlays and concatenation
- * tables summed. */
-struct dp_tables {
-	struct policy_table_stats t[5];	/* senders, pairs, recipients, imsi, shields */
-	uint64_t concat_capacity, concat_active, concat_evictions, concat_timeouts;
-};
-static const char *const dp_table_name[5] = { "senders", "pairs", "recipients", "imsi", "shields" };
+ * tables summed (the concatenation table's timeouts as "expired"). */
+enum { DP_TABLES = 6 };
+static const char *const dp_table_name[DP_TABLES] = { "senders", "pairs", "recipients", "imsi",
+						      "shields", "concat" };
 
-static void sum_tables(struct dp_ctx *ctx, struct dp_tables *out)
+static void sum_tables(struct dp_ctx *ctx, struct policy_table_stats t[DP_TABLES])
 {
 	unsigned n = ctx->n_workers ? ctx->n_workers : 1;
 
-	memset(out, 0, sizeof(*out));
+	memset(t, 0, DP_TABLES * sizeof(t[0]));
 	for (unsigned i = 0; i < n; i++) {
 		struct dp_worker *w = ctx->n_workers ? &ctx->workers[i] : &ctx->main_w;
 		struct policy_state_stats ps;
 		struct scan_concat_stats cs;
 		unsigned active;
-		const uint64_t *a;
-		uint64_t *b;
 
 		if (!__atomic_load_n(&w->eng, __ATOMIC_ACQUIRE))
 			continue;
 		sf_worker_table_stats(w->eng, &ps, &cs, &active);
 		if (i == 0) {
-			out->t[0] = ps.senders;
-			out->t[1] = ps.pairs;
-			out->t[2] = ps.recipients;
-			out->t[3] = ps.imsi;
+			t[0] = ps.senders;
+			t[1] = ps.pairs;
+			t[2] = ps.recipients;
+			t[3] = ps.imsi;
 		}
-		a = (const uint64_t *)(const void *)&ps.shields;
-		b = (uint64_t *)(void *)&out->t[4];
-		for (size_t k = 0; k < sizeof(ps.shields) / 8; k++)
-			b[k] += a[k];
-		out->concat_capacity += ctx->cfg.concat_max;
-		out->concat_active += active;
-		out->concat_evictions += cs.evictions;
-		out->concat_timeouts += cs.timeouts;
+		add_u64s(&t[4], &ps.shields, sizeof(ps.shields));
+		t[5].used += active;
+		t[5].capacity += ctx->cfg.concat_max;
+		t[5].evictions += cs.evictions;
+		t[5].expired += cs.timeouts;
 	}
 }
 
@@ -347,18 +339,15 @@ void dp_print_summary(struct dp_ctx *ctx, FILE *f)
 		(unsigned long long)ws.reports, (unsigned long long)ws.shields,
 		(unsigned long long)ws.unshields);
 	{
-		struct dp_tables tb;
+		struct policy_table_stats t[DP_TABLES];
 
 		/* learned state: bounded, and what it evicted or refused counted */
-		sum_tables(ctx, &tb);
-		for (unsigned k = 0; k < 5; k++)
+		sum_tables(ctx, t);
+		for (unsigned k = 0; k < DP_TABLES; k++)
 			fprintf(f, "  table %-28s used %llu of %llu, evicted %llu, expired %llu, refused %llu\n",
-				dp_table_name[k], (unsigned long long)tb.t[k].used,
-				(unsigned long long)tb.t[k].capacity, (unsigned long long)tb.t[k].evictions,
-				(unsigned long long)tb.t[k].expired, (unsigned long long)tb.t[k].refused);
-		fprintf(f, "  table %-28s used %llu of %llu, evicted %llu, timed out %llu\n", "concat",
-			(unsigned long long)tb.concat_active, (unsigned long long)tb.concat_capacity,
-			(unsigned long long)tb.concat_evictions, (unsigned long long)tb.concat_timeouts);
+				dp_table_name[k], (unsigned long long)t[k].used,
+				(unsigned long long)t[k].capacity, (unsigned long long)t[k].evictions,
+				(unsigned long long)t[k].expired, (unsigned long long)t[k].refused);
 	}
 	if (ls.log_lost)
 		fprintf(f, "  log records lost   %llu (log writer too slow)\n", (unsigned long long)ls.log_lost);
@@ -465,23 +454,21 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	U("assoc_evictions", ps.assoc_evictions);
 	U("dialogue_evictions", ps.dialogue_evictions);
 	{
-		static __thread char names[5][5][40];
 		static const char *const f[5] = { "used", "capacity", "evictions", "expired", "refused" };
-		struct dp_tables tb;
+		struct policy_table_stats t[DP_TABLES];
 
-		sum_tables(ctx, &tb);
-		for (unsigned k = 0; k < 5; k++) {
-			const uint64_t v[5] = { tb.t[k].used, tb.t[k].capacity, tb.t[k].evictions,
-						tb.t[k].expired, tb.t[k].refused };
+		sum_tables(ctx, t);
+		for (unsigned k = 0; k < DP_TABLES; k++) {
+			const uint64_t v[5] = { t[k].used, t[k].capacity, t[k].evictions, t[k].expired,
+						t[k].refused };
 
 			for (unsigned j = 0; j < 5; j++) {
-				snprintf(names[k][j], sizeof(names[k][j]), "table_%s_%s", dp_table_name[k], f[j]);
-				U(names[k][j], v[j]);
+				char name[48];	/* copied by the telemetry library */
+
+				snprintf(name, sizeof(name), "table_%s_%s", dp_table_name[k], f[j]);
+				U(name, v[j]);
 			}
 		}
-		U("table_concat_used", tb.concat_active);
-		U("table_concat_evictions", tb.concat_evictions);
-		U("table_concat_timeouts", tb.concat_timeouts);
 	}
 	U("generation", ctx->gen_version);
 	U("reloads_ok", ctx->reloads_ok);
