@@ -48,7 +48,7 @@ struct daemon {
 	char published_sha[65];
 	long long current_version;
 	long long next_expiry;		/* unix s, 0 none */
-	long long last_lists_snapshot;	/* mono ms of the last lists snapshot build, 0 none */
+	long long last_lists_snapshot;	/* mono ms of the last lists snapshot build, 0 none since start */
 	long long lists_rev;		/* {smsfw}:lists:rev as last read */
 	long long dirty_at;		/* monotonic ms when a change was seen, 0 clean */
 	size_t n_block, n_allow, n_shield;
@@ -479,13 +479,14 @@ static int check_publish(struct daemon *d)
 	d->lists_rev = rev;
 	/* The dataplanes follow the change log: a snapshot is only their
 	 * starting point, rebuilt when the lists changed and snapshot_every_s
-	 * passed, or snapshot_changes were logged (well inside the log's cap,
+	 * passed (or this daemon has built none since it started: it cannot
+	 * know how old the current one is), or snapshot_changes were logged (well inside the log's cap,
 	 * so a snapshot is never older than the log's first entry), or rev
 	 * went backwards (Redis restarted empty: the shrink guard decides),
 	 * or an entry expires (its delete is logged by the builder). */
 	if (!d->dirty_at && (d->current_version == 0 || rev < d->published_rev ||
 			     (rev != d->published_rev &&
-			      (rev - d->published_rev >= (long long)d->cfg.snapshot_changes ||
+			      (rev - d->published_rev >= (long long)d->cfg.snapshot_changes || !d->last_lists_snapshot ||
 			       now - d->last_lists_snapshot >= (long long)d->cfg.snapshot_every_s * 1000)) ||
 			     (d->next_expiry && wall_ms() / 1000 >= d->next_expiry)))
 		d->dirty_at = now;
