@@ -698,7 +698,11 @@ int main(int argc, char **argv)
 		struct sf_gen *pg;
 		struct bench_stage_result x;
 
+		/* the timed stages' configuration (--config, default the
+		 * generator's network), so the profile shows the same work */
 		policy_config_defaults(&pc);
+		if (O.config[0] && bench_config_policy(O.config, &pc, err, sizeof(err)) < 0)
+			die("%s", err);
 		pg = sf_gen_load(O.bundle, NULL, &pc, 0, err, sizeof(err));
 		if (!pg)
 			die("%s", err);

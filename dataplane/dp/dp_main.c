@@ -404,6 +404,7 @@ int main(int argc, char **argv)
 	/* one canonical number form for everything (validated by the parser);
 	 * set before any lcore runs, read-only after; a reload keeps it */
 	policy_numbering_set(ctx->cfg.policy.country_code, ctx->cfg.policy.national_prefix);
+	policy_config_renumber(&ctx->cfg.policy);
 	if (ctx->cfg.workers > DP_MAX_WORKERS - 1)
 		ctx->cfg.workers = DP_MAX_WORKERS - 1;
 

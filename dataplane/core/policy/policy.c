@@ -137,32 +137,23 @@ static int starts_with(const char *s, const char *prefix)
 }
 
 /* Same sender: ASCII case-insensitive, or equal canonical numbers. */
-static int same_sender(const char *a, const char *b)
-{
-	char ca[SF_TPADDR_MAX + 1], cb[SF_TPADDR_MAX + 1];
-	size_t i;
-
-	for (i = 0; a[i] && b[i]; i++)
-		if (pu_upper((unsigned char)a[i]) != pu_upper((unsigned char)b[i]))
-			break;
-	if (!a[i] && !b[i])
-		return 1;
-	return policy_canon_number(a, strlen(a), ca, sizeof(ca)) >= 0 &&
-	       policy_canon_number(b, strlen(b), cb, sizeof(cb)) >= 0 && strcmp(ca, cb) == 0;
-}
-
+/* sender: canonical, as policy_parties makes it (a number in the
+ * numbering plan's form, an alphanumeric id upper-cased) */
 static const struct policy_protected *protected_entry(const struct policy_config *c,
 						      const char *sender)
 {
 	for (uint32_t i = 0; i < c->n_protected; i++)
-		if (same_sender(sender, c->protected_senders[i].sender))
+		if (!strcmp(sender, c->protected_senders[i].canon))
 			return &c->protected_senders[i];
 	return NULL;
 }
 
 int policy_is_protected(const struct policy_config *c, const char *sender)
 {
-	return protected_entry(c, sender) != NULL;
+	char canon[SF_TPADDR_MAX + 1];
+
+	policy_sender_canon(sender, canon, sizeof(canon));
+	return protected_entry(c, canon) != NULL;
 }
 
 static int gt_allowed(const struct policy_protected *p, const char *gt)

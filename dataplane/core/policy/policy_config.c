@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "policy_config.h"
+#include "policy_report.h"
 #include "policy_util.h"
 
 void policy_config_defaults(struct policy_config *c)
@@ -132,6 +133,24 @@ static int copy_trim(const char *s, size_t n, char *out, size_t cap)
 	return (int)n;
 }
 
+void policy_sender_canon(const char *in, char *out, size_t cap)
+{
+	size_t i;
+
+	if (policy_canon_number(in, strlen(in), out, cap) >= 0)
+		return;
+	for (i = 0; in[i] && i < cap - 1; i++)
+		out[i] = (char)pu_upper((unsigned char)in[i]);
+	out[i] = 0;
+}
+
+void policy_config_renumber(struct policy_config *c)
+{
+	for (uint32_t i = 0; i < c->n_protected; i++)
+		policy_sender_canon(c->protected_senders[i].sender, c->protected_senders[i].canon,
+				    sizeof(c->protected_senders[i].canon));
+}
+
 /* "10086:8613800;8613900, 95588:8613801" */
 static int set_protected(struct policy_config *c, const char *v, char *err, size_t errlen)
 {
@@ -186,6 +205,7 @@ static int set_protected(struct policy_config *c, const char *v, char *err, size
 				break;
 			g = ge + 1;
 		}
+		policy_sender_canon(pr->sender, pr->canon, sizeof(pr->canon));
 		tmp.n_protected++;
 	}
 	c->n_protected = tmp.n_protected;

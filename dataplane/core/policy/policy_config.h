@@ -20,7 +20,10 @@
 #define POLICY_PATH_MAX 256
 
 struct policy_protected {
-	char sender[SF_TPADDR_MAX + 1];		/* number or alnum id (case-insensitive) */
+	char sender[SF_TPADDR_MAX + 1];		/* number or alnum id (case-insensitive), as written */
+	char canon[SF_TPADDR_MAX + 1];		/* the form policy_parties gives a sender: the
+						 * canonical number (policy_canon_number) or
+						 * the id upper-cased (policy_config_renumber) */
 	uint8_t n_gt;
 	char gt[POLICY_GT_PREFIXES_MAX][SF_DIGITS_MAX + 1];	/* allowed SMSC GT prefixes */
 };
@@ -103,6 +106,15 @@ int policy_config_set(struct policy_config *c, const char *section,
 
 /* Cross-key checks after the last key (capacities, windows): 0 or -1. */
 int policy_config_check(const struct policy_config *c, char *err, size_t errlen);
+
+/* A sender as written ("+86 138…", "icbc") in the form policy_parties
+ * gives it: the canonical number, else the text upper-cased. */
+void policy_sender_canon(const char *in, char *out, size_t cap);
+
+/* Derive the protected senders' canonical forms again under the current
+ * numbering plan (policy_numbering_set): the start-up configuration is
+ * parsed before the plan it sets is in force. */
+void policy_config_renumber(struct policy_config *c);
 
 /* Parse "HH:MM" → minutes, or -1. */
 int policy_parse_hhmm(const char *s);

@@ -3,7 +3,9 @@
  * the exact message for every refused value (the INI reader adds
  * file:line in front). */
 #include "sf_test.h"
+#include "policy.h"
 #include "policy_config.h"
+#include "policy_report.h"
 #include "policy_state.h"
 
 static void defaults(void)
@@ -61,6 +63,28 @@ static void good_values(void)
 	CHECK_STR(c.protected_senders[1].sender, "95588");
 	CHECK_STR(c.protected_senders[1].gt[0], "86138001");
 	CHECK_STR(c.protected_senders[2].sender, "ICBC-BANK");
+	/* matched in the form policy_parties gives a sender: numbers
+	 * canonical, ids upper-cased */
+	CHECK_INT(policy_config_set(&c, "policy", "protected",
+				    "+86-138-0013-8000:8613800, 013800138000:8613800, icbc-bank:8613, 10086:8613800",
+				    err, sizeof(err)), 0);
+	CHECK_STR(c.protected_senders[0].canon, "8613800138000");
+	CHECK_STR(c.protected_senders[1].canon, "8613800138000");
+	CHECK_STR(c.protected_senders[2].sender, "icbc-bank");
+	CHECK_STR(c.protected_senders[2].canon, "ICBC-BANK");
+	CHECK_STR(c.protected_senders[3].canon, "10086");
+	CHECK(policy_is_protected(&c, "13800138000"));
+	CHECK(policy_is_protected(&c, "+8613800138000"));
+	CHECK(policy_is_protected(&c, "Icbc-Bank"));
+	CHECK(!policy_is_protected(&c, "13800138001"));
+	CHECK(!policy_is_protected(&c, "1008"));
+	/* under another numbering plan once it is set (start-up) */
+	CHECK_INT(policy_numbering_set("44", "0"), 0);
+	policy_config_renumber(&c);
+	CHECK_STR(c.protected_senders[1].canon, "4413800138000");
+	CHECK_INT(policy_numbering_set("86", "0"), 0);
+	policy_config_renumber(&c);
+	CHECK_STR(c.protected_senders[1].canon, "8613800138000");
 	CHECK_INT(policy_config_set(&c, "policy", "protected", "", err, sizeof(err)), 0);
 	CHECK_INT(c.n_protected, 0);
 	CHECK_INT(policy_config_set(&c, "policy", "quiet_hours", "23:30-06:00", err, sizeof(err)), 0);
