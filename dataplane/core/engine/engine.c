@@ -433,7 +433,7 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	env.geo = w->gen->geo;
 	policy_parties(&env, w->pst, s, s->ts_ns, &pp);
 	/* the behaviour tables' lines load while the text is scanned */
-	policy_state_prefetch(w->pst, &pp.keys, pp.kr_bomb, pv->text_fp);
+	policy_state_prefetch(w->pst, &pp.keys, pp.kr_bomb, pp.bomb_channel, pv->text_fp);
 	do_scan(w, s, pp.wire_sender, pp.wire_recipient, norm, nlen, &pv->scan, &failed);
 	memset(&ps, 0, sizeof(ps));
 	ps.action = pv->scan.action == SF_ACT_SCORE ? SF_ACT_NONE : pv->scan.action;

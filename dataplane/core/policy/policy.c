@@ -415,8 +415,9 @@ static int step_anomaly(struct eval *e)
 	return 0;
 }
 
-/* SMS bombing: many messages to one recipient, from any sender, exempt
- * and allowed ones included (an OTP flood goes through real services). */
+/* SMS bombing: many messages to one recipient in the sender's channel,
+ * from any sender, exempt and allowed ones included (an OTP flood goes
+ * through real services). */
 static int step_recipient(struct eval *e)
 {
 	struct policy_behaviour b;
@@ -428,7 +429,8 @@ static int step_recipient(struct eval *e)
 		flags |= POLICY_RCPT_NEW_MESSAGE;
 	if (e->allowed)
 		flags |= POLICY_RCPT_ALLOWED;
-	if (!policy_state_recipient_keys(e->st, e->cfg, &e->pp->keys, e->pp->kr_bomb, flags, e->now_ns, &b))
+	if (!policy_state_recipient_keys(e->st, e->cfg, &e->pp->keys, e->pp->kr_bomb, e->pp->bomb_channel,
+					 flags, e->now_ns, &b))
 		return 0;
 	add_reason(e->v, "%s %u > %u", policy_id_name(b.policy_id), b.count, b.limit);
 	return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
@@ -637,6 +639,26 @@ static int step_allowed(struct eval *e)
 /* ---- entry point ---- */
 
 /* The one place that decides who sends and who receives a part. */
+/* SMS bombing is counted per channel of the recipient (POLICY.md step 6):
+ * messages from people (a mobile number of the numbering plan, 1), from
+ * each protected sender (2 + its index), and from every other service
+ * (industry ports, short codes, alphanumeric ids: 0). A flood stops its
+ * own channel: an OTP flood through web services does not block a
+ * friend's message or the bank's own notice to its victim, a flood from
+ * many SIM cards does not block the victim's OTPs, and a protected
+ * sender's OTPs abused to flood are counted on their own. */
+static unsigned bomb_channel(const struct policy_config *c, const struct policy_parties *pp)
+{
+	const struct policy_protected *p;
+
+	if (!pp->sender[0])
+		return 0;
+	if (!pp->alnum && policy_national(pp->sender))
+		return 1;
+	p = protected_entry(c, pp->sender);
+	return p ? 2 + (unsigned)(p - c->protected_senders) : 0;
+}
+
 void policy_parties(const struct policy_env *env, struct policy_state *st, const struct sf_sms *sms,
 		    uint64_t now_ns, struct policy_parties *pp)
 {
@@ -704,6 +726,7 @@ void policy_parties(const struct policy_env *env, struct policy_state *st, const
 		memcpy(key + 5, pp->imsi, strlen(pp->imsi) + 1);
 		pp->kr_bomb = policy_state_key(key);
 	}
+	pp->bomb_channel = bomb_channel(env->cfg, pp);
 }
 
 enum sf_err policy_evaluate_parties(const struct policy_env *env, struct policy_state *st,

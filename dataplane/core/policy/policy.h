@@ -127,6 +127,9 @@ struct policy_parties {
 	struct policy_keys keys;		/* sender/recipient table keys */
 	uint64_t kr_bomb;			/* recipient key for SMS bombing: the
 						 * recipient, else "imsi:<IMSI>"; 0 none */
+	unsigned bomb_channel;			/* the sender's SMS-bombing channel: 0
+						 * services, 1 people, 2 + i protected
+						 * sender i (policy_state_recipient_keys) */
 };
 
 /* Decide the parties of sms (reads the IMSI → MSISDN map of st and the

@@ -20,6 +20,7 @@
 #define SKETCH_DEPTH 4
 #define SALT_SENDERS 0x5be0cd19137e2179ULL
 #define SALT_RECIPIENTS 0x1f83d9abfb41bd6bULL
+#define SALT_CHANNEL 0x6a09e667f3bcc909ULL	/* a recipient's SMS-bombing channels */
 
 /* Tables of population size (a 10 M-subscriber network: 2.2 GiB) are
  * anonymous mappings that ask for transparent huge pages (THP "madvise"
@@ -668,8 +669,15 @@ static void sketch_prefetch(const uint64_t *rows, uint64_t mask, uint64_t x)
 				   (pu_mix64(x + (r + 1) * 0x9e3779b97f4a7c15ULL) & mask), 1);
 }
 
+/* The recipient slot of a channel: the channel of services keeps the
+ * recipient's key */
+static uint64_t rslot_key(uint64_t kr, unsigned channel)
+{
+	return channel && kr ? mix2(kr, SALT_CHANNEL + channel) : kr;
+}
+
 void policy_state_prefetch(struct policy_state *st, const struct policy_keys *k, uint64_t kr_bomb,
-			   uint64_t fp)
+			   unsigned channel, uint64_t fp)
 {
 	struct policy_shared *sh = shared_of(st);
 
@@ -683,7 +691,7 @@ void policy_state_prefetch(struct policy_state *st, const struct policy_keys *k,
 			__builtin_prefetch(&sh->p[mix2(k->ks, kr_bomb) & sh->pmask], 1);
 	}
 	if (kr_bomb)
-		__builtin_prefetch(&sh->r[kr_bomb & sh->rmask], 1);
+		__builtin_prefetch(&sh->r[rslot_key(kr_bomb, channel) & sh->rmask], 1);
 	if (fp && k->ks) {
 		sketch_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_SENDERS, k->ks_stable));
 		sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_SENDERS);
@@ -855,12 +863,12 @@ uint32_t policy_state_recipient(struct policy_state *st, const struct policy_con
 	struct policy_keys k;
 
 	policy_state_keys(sender, NULL, &k);
-	return policy_state_recipient_keys(st, c, &k, policy_state_key(recipient), flags, now_ns, out);
+	return policy_state_recipient_keys(st, c, &k, policy_state_key(recipient), 0, flags, now_ns, out);
 }
 
 uint32_t policy_state_recipient_keys(struct policy_state *st, const struct policy_config *c,
-				     const struct policy_keys *k, uint64_t kr, unsigned flags,
-				     uint64_t now_ns, struct policy_behaviour *out)
+				     const struct policy_keys *k, uint64_t kr, unsigned channel,
+				     unsigned flags, uint64_t now_ns, struct policy_behaviour *out)
 {
 	struct policy_shared *sh = shared_of(st);
 	uint32_t w = c->recipient_window_s ? c->recipient_window_s : 1;
@@ -873,7 +881,7 @@ uint32_t policy_state_recipient_keys(struct policy_state *st, const struct polic
 	memset(out, 0, sizeof(*out));
 	if (!kr || !sh)
 		return 0;
-	r = slot_get(sh->r, sizeof(*sh->r), sh->rmask, kr, win, &sh->rst);
+	r = slot_get(sh->r, sizeof(*sh->r), sh->rmask, rslot_key(kr, channel), win, &sh->rst);
 	if (!r)
 		return 0;
 	if (flags & POLICY_RCPT_NEW_MESSAGE) {

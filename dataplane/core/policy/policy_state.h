@@ -108,15 +108,15 @@ uint32_t policy_state_behaviour_keys(struct policy_state *st, const struct polic
 				     const struct policy_keys *k, uint64_t fp, uint64_t now_ns,
 				     struct policy_behaviour *out);
 uint32_t policy_state_recipient_keys(struct policy_state *st, const struct policy_config *c,
-				     const struct policy_keys *k, uint64_t kr, unsigned flags,
-				     uint64_t now_ns, struct policy_behaviour *out);
+				     const struct policy_keys *k, uint64_t kr, unsigned channel,
+				     unsigned flags, uint64_t now_ns, struct policy_behaviour *out);
 
 /* Start loading the shared slots and sketch cells that the behaviour
  * checks of these keys will touch (kr_bomb: the SMS-bombing recipient
  * key; fp: the text's fingerprint, 0 none): the engine calls it before
  * the content scan, whose time hides the cache misses. Reads nothing. */
 void policy_state_prefetch(struct policy_state *st, const struct policy_keys *k, uint64_t kr_bomb,
-			   uint64_t fp);
+			   unsigned channel, uint64_t fp);
 
 /* Behaviour shared by every lcore (lock-free: atomic counters with their
  * window in the word, exact keys, open addressing over 32 slots), so that
@@ -135,7 +135,9 @@ void policy_state_attach_shared(struct policy_state *st, struct policy_shared *s
 /* SMS bombing (many messages to one recipient from one or many senders,
  * OTP floods through legitimate services included): count one message to
  * recipient (canonical number, or "imsi:<IMSI>" when unresolved) from
- * sender at now_ns in the fixed [rates] recipient_window_s window, then test,
+ * sender at now_ns in the fixed [rates] recipient_window_s window, in the
+ * sender's channel (policy_parties.bomb_channel; the counts of each
+ * channel are apart, the string form uses channel 0), then test,
  * in order, recipient_allowed_max (only for a message an allow rule passed),
  * recipient_max and recipient_senders_max. Flags: POLICY_RCPT_NEW_MESSAGE
  * counts the message (first part of a concatenated one, or a single part;

@@ -225,6 +225,63 @@ static void otp_flood_to_one(void)
 	}
 }
 
+/* A flood stops its own channel (POLICY.md step 6): during an OTP flood
+ * through web services, a friend's message and the bank's own notice to
+ * the victim pass; people and the bank are then limited on their own. */
+static void bombing_channels(void)
+{
+	const char *victim = "8613700000040";
+	struct sf_sms s;
+	int blocked = 0;
+
+	setup();
+	for (int i = 0; i < 30; i++) {
+		char port[32];
+
+		snprintf(port, sizeof(port), "10690%05d", 300 + i * 7);
+		s = mt(port, victim, "【某某科技】您的验证码是482913，5分钟内有效，请勿泄露。", T0 + (uint64_t)i * NS);
+		judge(&s, T0 + (uint64_t)i * NS);
+		blocked += v.verdict == SF_VERDICT_BLOCK;
+	}
+	CHECK_INT(blocked, 24);
+	/* the service channel is over every limit; a friend writes */
+	s = mt("13912340500", victim, "晚上一起吃火锅吗？老地方，六点半。", T0 + 31 * NS);
+	judge(&s, T0 + 31 * NS);
+	CHECK_INT(v.verdict, SF_VERDICT_PASS);
+	CHECK_INT(v.policy_id, POLICY_ID_NONE);
+	/* the bank (protected, from its own SMSC) sends its notice */
+	s = mt("95588", victim, "您尾号4821卡于03月12日10:21消费支出150.00元，余额2,031.55元。【工商银行】", T0 + 32 * NS);
+	judge(&s, T0 + 32 * NS);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_RULE);
+	/* another web service is still in the flooded channel */
+	s = mt("1069099999", victim, "【某某科技】您的验证码是482913，5分钟内有效，请勿泄露。", T0 + 33 * NS);
+	judge(&s, T0 + 33 * NS);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_RCPT_ALLOWED);
+	/* people: 12 distinct senders (the friend is one) pass, the 13th is
+	 * over recipient_senders_max in their own channel */
+	for (int i = 1; i <= 12; i++) {
+		char from[32];
+
+		snprintf(from, sizeof(from), "139123405%02d", i);
+		s = mt(from, victim, "在吗？回个电话", T0 + (uint64_t)(40 + i) * NS);
+		judge(&s, T0 + (uint64_t)(40 + i) * NS);
+		if (i < 12)
+			CHECK_INT(v.verdict, SF_VERDICT_PASS);
+	}
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_RCPT_SENDERS);
+	CHECK_STR(v.reason, "behaviour.recipient_senders 13 > 12");
+	/* the bank's OTPs abused to flood the victim: its own count, the 7th
+	 * allowed message of the bank's channel blocks */
+	for (int i = 1; i <= 6; i++) {
+		s = mt("95588", victim, "【工商银行】您的验证码是482913，请勿泄露。", T0 + (uint64_t)(60 + i) * NS);
+		judge(&s, T0 + (uint64_t)(60 + i) * NS);
+		if (i < 6)
+			VERDICT(SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_RULE);
+	}
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_HARASSMENT, POLICY_ID_RCPT_ALLOWED);
+	CHECK_STR(v.reason, "behaviour.recipient_allowed_flood 7 > 6");
+}
+
 /* Bombing with ordinary texts: many senders, then one exempt sender. */
 static void bombing(void)
 {
@@ -428,6 +485,7 @@ int main(int argc, char **argv)
 	RUN(appended_otp_never_passes_fraud);
 	RUN(real_otps_pass);
 	RUN(otp_flood_to_one);
+	RUN(bombing_channels);
 	RUN(bombing);
 	RUN(shared_across_lcores);
 	RUN(shared_evicts_lru_when_full);
