@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Fixed-capacity hash table: open addressing with linear probing over
  * 2×capacity slots (load ≤ 50%), backward-shift deletion, and an
- * intrusive doubly linked age list for oldest-first eviction and expiry. */
+ * intrusive doubly linked age list for oldest-first eviction and expiry.
+ *
+ * A slot holds the entry index and the low 32 bits of the key's hash: a
+ * probe compares the hash bits before it reads the entry (one cache line
+ * fewer per slot passed over), and deletion finds a moved entry's home
+ * slot from them instead of hashing its key again. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +14,12 @@
 #include "flow/ftable.h"
 
 #define FT_NIL UINT32_MAX
+#define FT_EMPTY UINT64_MAX	/* a free slot: index FT_NIL */
+
+/* slot word: hash bits << 32 | entry index */
+#define FT_IDX(w) ((uint32_t)(w))
+#define FT_HASH(w) ((uint32_t)((w) >> 32))
+#define FT_SLOT(h, i) ((uint64_t)(h) << 32 | (i))
 
 struct ft_entry {
 	uint64_t key;
@@ -22,18 +33,18 @@ struct ftable {
 	unsigned capacity;
 	uint32_t mask;		/* slots - 1 */
 	size_t value_size;
-	uint32_t *slots;	/* entry index or FT_NIL */
+	uint64_t *slots;	/* FT_SLOT(hash, entry index) or FT_EMPTY */
 	struct ft_entry *ent;
 	uint8_t *values;
 	uint32_t head, tail, free_head;
 	struct ftable_stats st;
 };
 
-static uint64_t ft_mix(uint64_t k)
+static uint32_t ft_mix(uint64_t k)
 {
 	/* keyed (sf_hash.h): keys come from addresses, ports and transaction
 	 * ids on the wire, so nobody may aim many keys at one home slot */
-	return sf_hash_u64(k);
+	return (uint32_t)sf_hash_u64(k);
 }
 
 struct ftable *ftable_create(unsigned capacity, size_t value_size)
@@ -51,14 +62,14 @@ struct ftable *ftable_create(unsigned capacity, size_t value_size)
 	t->capacity = capacity;
 	t->mask = slots - 1;
 	t->value_size = value_size ? value_size : 1;
-	t->slots = malloc(sizeof(uint32_t) * slots);
+	t->slots = malloc(sizeof(uint64_t) * slots);
 	t->ent = calloc(capacity, sizeof(struct ft_entry));
 	t->values = calloc(capacity, t->value_size);
 	if (!t->slots || !t->ent || !t->values) {
 		ftable_destroy(t);
 		return NULL;
 	}
-	memset(t->slots, 0xFF, sizeof(uint32_t) * slots);
+	memset(t->slots, 0xFF, sizeof(uint64_t) * slots);
 	for (unsigned i = 0; i < capacity; i++)
 		t->ent[i].next = i + 1 < capacity ? i + 1 : FT_NIL;
 	t->free_head = 0;
@@ -104,14 +115,15 @@ static void age_append(struct ftable *t, uint32_t i)
 	t->tail = i;
 }
 
-static uint32_t ft_lookup_slot(const struct ftable *t, uint64_t key)
+/* The slot holding key (hash h), or the free slot that ends its probe. */
+static uint32_t ft_lookup_slot(const struct ftable *t, uint64_t key, uint32_t h)
 {
-	uint32_t s = (uint32_t)ft_mix(key) & t->mask;
+	uint32_t s = h & t->mask;
 
 	for (;;) {
-		uint32_t i = t->slots[s];
+		uint64_t w = t->slots[s];
 
-		if (i == FT_NIL || t->ent[i].key == key)
+		if (w == FT_EMPTY || (FT_HASH(w) == h && t->ent[FT_IDX(w)].key == key))
 			return s;
 		s = (s + 1) & t->mask;
 	}
@@ -122,20 +134,21 @@ static void slot_delete(struct ftable *t, uint32_t s)
 {
 	uint32_t j = s;
 
-	t->slots[s] = FT_NIL;
+	t->slots[s] = FT_EMPTY;
 	for (;;) {
-		uint32_t i, home;
+		uint64_t w;
+		uint32_t home;
 
 		j = (j + 1) & t->mask;
-		i = t->slots[j];
-		if (i == FT_NIL)
+		w = t->slots[j];
+		if (w == FT_EMPTY)
 			return;
-		home = (uint32_t)ft_mix(t->ent[i].key) & t->mask;
-		/* move i back to s unless its home lies cyclically in (s, j] */
+		home = FT_HASH(w) & t->mask;
+		/* move it back to s unless its home lies cyclically in (s, j] */
 		if ((s <= j) ? (home <= s || home > j) : (home <= s && home > j)) {
-			t->slots[s] = i;
-			t->ent[i].slot = s;
-			t->slots[j] = FT_NIL;
+			t->slots[s] = w;
+			t->ent[FT_IDX(w)].slot = s;
+			t->slots[j] = FT_EMPTY;
 			s = j;
 		}
 	}
@@ -153,14 +166,14 @@ static void entry_free(struct ftable *t, uint32_t i)
 
 void *ftable_find(struct ftable *t, uint64_t key)
 {
-	uint32_t i = t->slots[ft_lookup_slot(t, key)];
+	uint32_t i = FT_IDX(t->slots[ft_lookup_slot(t, key, ft_mix(key))]);
 
 	return i == FT_NIL ? NULL : t->values + (size_t)i * t->value_size;
 }
 
 void *ftable_upsert(struct ftable *t, uint64_t key, uint64_t now_ns, int *created)
 {
-	uint32_t s = ft_lookup_slot(t, key), i = t->slots[s];
+	uint32_t h = ft_mix(key), s = ft_lookup_slot(t, key, h), i = FT_IDX(t->slots[s]);
 
 	if (i != FT_NIL) {
 		if (created)
@@ -170,7 +183,7 @@ void *ftable_upsert(struct ftable *t, uint64_t key, uint64_t now_ns, int *create
 	if (t->free_head == FT_NIL) {
 		entry_free(t, t->head);
 		t->st.evictions++;
-		s = ft_lookup_slot(t, key);	/* deletion may have shifted slots */
+		s = ft_lookup_slot(t, key, h);	/* deletion may have shifted slots */
 	}
 	i = t->free_head;
 	t->free_head = t->ent[i].next;
@@ -178,7 +191,7 @@ void *ftable_upsert(struct ftable *t, uint64_t key, uint64_t now_ns, int *create
 	t->ent[i].stamp = now_ns;
 	t->ent[i].slot = s;
 	t->ent[i].used = 1;
-	t->slots[s] = i;
+	t->slots[s] = FT_SLOT(h, i);
 	age_append(t, i);
 	memset(t->values + (size_t)i * t->value_size, 0, t->value_size);
 	t->st.inserts++;
@@ -199,7 +212,7 @@ void ftable_touch(struct ftable *t, void *value, uint64_t now_ns)
 
 void ftable_remove(struct ftable *t, uint64_t key)
 {
-	uint32_t i = t->slots[ft_lookup_slot(t, key)];
+	uint32_t i = FT_IDX(t->slots[ft_lookup_slot(t, key, ft_mix(key))]);
 
 	if (i != FT_NIL)
 		entry_free(t, i);

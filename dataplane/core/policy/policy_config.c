@@ -412,7 +412,7 @@ static void size_tables(struct policy_config *c)
 		c->imsi_max = pow2_at_least(n / 8, 8);
 	/* the local overlay holds the "00000" shields seen on the wire until
 	 * the next lists generation carries them: never evicted, so room for
-	 * one in 128 subscribers shielding within shield_ttl_s (56 B each) */
+	 * one in 128 subscribers shielding within shield_ttl_s (64 B each) */
 	if (!(c->tables_explicit & POLICY_TBL_SHIELDS))
 		c->shields_max = pow2_at_least(n / 128, 65536);
 	if (!c->tables_memory_mb)

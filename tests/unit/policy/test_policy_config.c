@@ -221,7 +221,7 @@ static void state_capacities(void)
 	CHECK_INT(ss.recipients.capacity, 65536);
 	CHECK_INT(ss.imsi.capacity, 65536);
 	CHECK_INT(ss.shields.capacity, 65536);
-	CHECK_INT(ss.shields.bytes, 65536 * 56);	/* index 8 + entry 32 + value 16 */
+	CHECK_INT(ss.shields.bytes, 65536 * 64);	/* index 16 + entry 32 + value 16 */
 	CHECK_INT(ss.senders.used, 1);
 	CHECK_INT(ss.senders.evictions, 0);
 	policy_state_free(st);
