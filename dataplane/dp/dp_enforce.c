@@ -161,7 +161,8 @@ static void emit_injects(struct dp_enf *e, struct dp_ctx *ctx, const struct enf_
 }
 
 struct rte_mbuf *dp_enforce_packet(struct dp_enf *e, struct dp_ctx *ctx, struct rte_mbuf *m,
-				   const uint8_t *data, uint32_t len, uint16_t in_port, uint16_t peer,
+				   const uint8_t *data, uint32_t len, const struct sf_pkt_rec *rec,
+				   uint16_t in_port, uint16_t peer,
 				   dp_enforce_emit_fn emit, void *arg)
 {
 	int v;
@@ -173,7 +174,7 @@ struct rte_mbuf *dp_enforce_packet(struct dp_enf *e, struct dp_ctx *ctx, struct 
 	}
 	/* any frame the port accepts, whatever its segments: data is the
 	 * whole frame (flattened by the worker when it has several) */
-	v = enf_packet(e->tbl, data, len, ctx->linktype, in_port, peer, e->blocks, e->n_blocks,
+	v = enf_packet(e->tbl, data, len, ctx->linktype, rec, in_port, peer, e->blocks, e->n_blocks,
 		       now_ns(e), &e->out);
 	if (e->out.n_inject)
 		emit_injects(e, ctx, e->out.inject, e->out.n_inject, emit, arg);

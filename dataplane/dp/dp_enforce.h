@@ -32,8 +32,10 @@ void dp_enforce_note_part(struct dp_enf *e, const struct dp_ctx *ctx, const stru
  * Injected packets are handed to emit(port, mbuf). data/len is the flat
  * packet the engine decided. */
 typedef void (*dp_enforce_emit_fn)(void *arg, uint16_t port, struct rte_mbuf *m);
+struct sf_pkt_rec;
 struct rte_mbuf *dp_enforce_packet(struct dp_enf *e, struct dp_ctx *ctx, struct rte_mbuf *m,
-				   const uint8_t *data, uint32_t len, uint16_t in_port, uint16_t peer,
+				   const uint8_t *data, uint32_t len, const struct sf_pkt_rec *rec,
+				   uint16_t in_port, uint16_t peer,
 				   dp_enforce_emit_fn emit, void *arg);
 
 /* Retransmissions of injected answers; call between bursts and when idle. */

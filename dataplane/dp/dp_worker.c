@@ -331,7 +331,7 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		if (enf) {
 			/* SCTP-aware: remove blocked chunks, renumber, translate,
 			 * inject SACKs and answers (issue 8) */
-			m = dp_enforce_packet(enf, ctx, m, data, len, pv->in_port, (uint16_t)peer,
+			m = dp_enforce_packet(enf, ctx, m, data, len, pkv->rec, pv->in_port, (uint16_t)peer,
 					      tx_push, &tb);
 			if (!m) {
 				if (verdict == SF_VERDICT_BLOCK)

@@ -88,6 +88,61 @@ int sctp_chunk_next(struct sctp_chunk_iter *it, struct sctp_chunk *out)
 	return 1;
 }
 
+void sctp_walk(struct sctp_walk *w, const struct sctp_view *v)
+{
+	struct sctp_chunk_iter it;
+	struct sctp_chunk c;
+	int r;
+
+	sctp_chunk_iter_init(&it, v);
+	w->n = 0;
+	w->resume = 0;
+	while (w->n < SCTP_WALK_MAX && (r = sctp_chunk_next(&it, &c)) == 1) {
+		struct sctp_walk_hdr *h = &w->h[w->n++];
+
+		h->off = (uint32_t)c.offset;
+		h->len = c.len;
+		h->type = c.type;
+		h->flags = c.flags;
+	}
+	w->resume = it.off;
+	if (w->n < SCTP_WALK_MAX)
+		w->end = r;
+	else
+		w->end = it.off < it.buf.len ? 1 : 0;
+}
+
+void sctp_walk_iter_init(struct sctp_walk_iter *it, const struct sctp_walk *w,
+			 const uint8_t *pkt, size_t len)
+{
+	it->w = w;
+	it->pkt = pkt;
+	it->len = len;
+	it->i = 0;
+	it->tail.buf = sf_bytes_make(pkt + SF_SCTP_COMMON_HDR_LEN, len - SF_SCTP_COMMON_HDR_LEN);
+	it->tail.off = w->resume;
+}
+
+int sctp_walk_next(struct sctp_walk_iter *it, struct sctp_chunk *out)
+{
+	const struct sctp_walk *w = it->w;
+
+	if (it->i < w->n) {
+		const struct sctp_walk_hdr *h = &w->h[it->i++];
+
+		out->type = h->type;
+		out->flags = h->flags;
+		out->len = h->len;
+		out->offset = h->off;
+		out->value = sf_bytes_make(it->pkt + h->off + SF_SCTP_CHUNK_HDR_LEN,
+					   h->len - SF_SCTP_CHUNK_HDR_LEN);
+		return 1;
+	}
+	if (w->end <= 0)
+		return w->end;
+	return sctp_chunk_next(&it->tail, out);
+}
+
 int sctp_chunk_type_known(uint8_t type)
 {
 	switch (type) {

@@ -49,6 +49,45 @@ void sctp_chunk_iter_init(struct sctp_chunk_iter *it, const struct sctp_view *v)
  * chunk may lack its padding. */
 int sctp_chunk_next(struct sctp_chunk_iter *it, struct sctp_chunk *out);
 
+/* The chunk list of one packet, walked once (sctp_walk) and read back
+ * by every later step (sctp_walk_next) without parsing the headers again:
+ * the pipeline keeps it in its per-packet record, enforcement reads it.
+ * A packet of more than SCTP_WALK_MAX chunks keeps the first ones; a
+ * reader goes on past them with the chunk iterator from `resume`. */
+#define SCTP_WALK_MAX 64
+
+struct sctp_walk_hdr {
+	uint32_t off;		/* of the chunk in the SCTP packet */
+	uint16_t len;		/* Chunk Length */
+	uint8_t type, flags;
+};
+
+struct sctp_walk {
+	unsigned n;		/* h[0..n) */
+	int end;		/* after h[n-1]: 0 the packet's end, 1 more chunks from
+				 * resume (n == SCTP_WALK_MAX), or the negative
+				 * sctp_chunk_next error that stopped the walk */
+	size_t resume;		/* sctp_chunk_iter offset of the chunk after h[n-1] */
+	struct sctp_walk_hdr h[SCTP_WALK_MAX];
+};
+
+void sctp_walk(struct sctp_walk *w, const struct sctp_view *v);
+
+struct sctp_walk_iter {
+	const struct sctp_walk *w;
+	const uint8_t *pkt;	/* the SCTP packet the walk was made of */
+	size_t len;
+	unsigned i;
+	struct sctp_chunk_iter tail;	/* past SCTP_WALK_MAX */
+};
+
+/* pkt[0..len): the same SCTP packet sctp_walk was given the view of. */
+void sctp_walk_iter_init(struct sctp_walk_iter *it, const struct sctp_walk *w,
+			 const uint8_t *pkt, size_t len);
+
+/* sctp_chunk_next's contract, from the walk. */
+int sctp_walk_next(struct sctp_walk_iter *it, struct sctp_chunk *out);
+
 /* 1 if a receiver knows the chunk type (RFC 9260 §3.2 and the extensions
  * registered with IANA: RFC 4895 AUTH, 5061 ASCONF, 3758 FORWARD-TSN,
  * 6525 RE-CONFIG, 4820 PAD, 8260 I-DATA / I-FORWARD-TSN, 9260 ECNE/CWR). */

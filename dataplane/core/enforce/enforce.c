@@ -51,6 +51,7 @@
  * started mid-association, I-DATA, a window overflow after renumbering)
  * is forwarded unchanged: monitor mode for that association. */
 #include "enforce/enf_int.h"
+#include "flow/pipeline.h"
 
 #include <string.h>
 
@@ -69,23 +70,25 @@ static size_t chunk_room(const struct enf_table *t, size_t frame_len, size_t off
 	return lim - off - rest;
 }
 
-/* The packet's CRC32c, computed once when first needed. */
-static int csum_ok(int *cached, const struct l2l3_view *l)
+/* The packet's CRC32c: the pipeline's check, or computed once when first
+ * needed (a pipeline that does not check). */
+static int csum_ok(int *cached, const struct sf_pkt_rec *rec, const uint8_t *l4)
 {
 	if (*cached < 0)
-		*cached = sctp_checksum_ok(l->l4.p, l->l4.len);
+		*cached = rec->crc_ok || sctp_checksum_ok(l4, rec->l4_len);
 	return *cached;
 }
 
 /* The first chunk: INIT and INIT-ACK come alone in their packet (RFC
  * 9260 §6.10) and set an association up before it is looked up. */
-static uint8_t first_chunk(struct enf_table *t, const struct sctp_view *sv, uint64_t now)
+static uint8_t first_chunk(struct enf_table *t, const struct sctp_view *sv,
+			   const struct sf_pkt_rec *rec, const uint8_t *l4, uint64_t now)
 {
-	struct sctp_chunk_iter it;
+	struct sctp_walk_iter it;
 	struct sctp_chunk c;
 
-	sctp_chunk_iter_init(&it, sv);
-	if (sctp_chunk_next(&it, &c) != 1)
+	sctp_walk_iter_init(&it, &rec->walk, l4, rec->l4_len);
+	if (sctp_walk_next(&it, &c) != 1)
 		return 0xFF;
 	if (c.type == SF_SCTP_INIT && sv->vtag == 0)
 		enf_on_init(t, sv, &c, now);
@@ -97,14 +100,14 @@ static uint8_t first_chunk(struct enf_table *t, const struct sctp_view *sv, uint
 /* The chunk walk of a packet of an untracked or monitored association:
  * only its end matters. 1: ABORT or SHUTDOWN COMPLETE, 2: one with the
  * T bit (it carries the sender's own tag, §8.5.1), 0: neither. */
-static int end_chunk(const struct sctp_view *sv)
+static int end_chunk(const struct sf_pkt_rec *rec, const uint8_t *l4)
 {
-	struct sctp_chunk_iter it;
+	struct sctp_walk_iter it;
 	struct sctp_chunk c;
 	int end = 0;
 
-	sctp_chunk_iter_init(&it, sv);
-	while (sctp_chunk_next(&it, &c) == 1)
+	sctp_walk_iter_init(&it, &rec->walk, l4, rec->l4_len);
+	while (sctp_walk_next(&it, &c) == 1)
 		if (c.type == SF_SCTP_ABORT || c.type == SF_SCTP_SHUTDOWN_COMPLETE)
 			end = end == 2 || (c.flags & 1) ? 2 : 1;
 	return end;
@@ -112,13 +115,14 @@ static int end_chunk(const struct sctp_view *sv)
 
 /* ---- the packet ---- */
 int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linktype,
-	       uint16_t in_port, uint16_t out_port,
+	       const struct sf_pkt_rec *rec, uint16_t in_port, uint16_t out_port,
 	       const struct enf_block *blocks, unsigned n_blocks,
 	       uint64_t now, struct enf_out *out)
 {
-	struct l2l3_view l;
+	const uint8_t *l4;
+	size_t l4_len;
 	struct sctp_view sv;
-	struct sctp_chunk_iter it;
+	struct sctp_walk_iter it;
 	struct sctp_chunk c;
 	struct enf_assoc *a;
 	struct enf_dir *D, *R;
@@ -136,17 +140,24 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	t->st.packets++;
 	t->now = now;
 	t->calls++;
-	if (l2l3_decode(frame, len, linktype, &l) != SF_OK || l.is_fragment ||
-	    l.l4_proto != SF_IPPROTO_SCTP)
+	/* the pipeline's record of the frame: not SCTP, SCTP out of IP
+	 * fragments, or SCTP whose checksum failed pass as they are (a
+	 * receiver drops a corrupt packet: it changes no state) */
+	if (!rec->sctp_ok || rec->ip_reassembled || (size_t)rec->l4_off + rec->l4_len > len)
 		return ENF_PASS;
-	if (sctp_decode(l.l4.p, l.l4.len, &sv) != SF_OK)
-		return ENF_PASS;
-	l3_off = (size_t)(l.l3.p - frame);
-	l4_off = (size_t)(l.l4.p - frame);
+	l3_off = rec->l3_off;
+	l4_off = rec->l4_off;
+	l4 = frame + l4_off;
+	l4_len = rec->l4_len;
+	sv.sport = rec->sport;
+	sv.dport = rec->dport;
+	sv.vtag = rec->vtag;
+	sv.checksum = sf_rd32(l4 + 8);
+	sv.chunks = sf_bytes_make(l4 + SF_SCTP_COMMON_HDR_LEN, l4_len - SF_SCTP_COMMON_HDR_LEN);
 
-	/* each packet's chunks are walked once: below, for an association
-	 * not tracked, or in the rewrite walk */
-	first = first_chunk(t, &sv, now);
+	/* the chunk headers come from the record's walk; the packet's bytes
+	 * are read only for the chunks' values */
+	first = first_chunk(t, &sv, rec, l4, now);
 	a = enf_lookup(t, sv.vtag, sv.sport, sv.dport, &d);
 	if (!a) {
 		/* a COOKIE ECHO with the tag of an earlier INIT-ACK: the
@@ -170,7 +181,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	}
 	if (!a) {
 		/* ABORT with the T bit carries the sender's own tag (§8.5.1) */
-		if (end_chunk(&sv) == 2) {
+		if (end_chunk(rec, l4) == 2) {
 			a = enf_lookup(t, sv.vtag, sv.dport, sv.sport, &d);
 			if (a) {
 				t->st.assocs_retired++;
@@ -185,9 +196,9 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	a->last_ns = now;
 	D = &a->d[d];
 	R = &a->d[1 - d];
-	enf_tmpl_store(&D->tmpl, frame, l3_off, l4_off, l.ip_version, out_port);
+	enf_tmpl_store(&D->tmpl, frame, l3_off, l4_off, rec->ip_version, out_port);
 	if (a->state != AS_TRACK) {
-		if (end_chunk(&sv)) {
+		if (end_chunk(rec, l4)) {
 			t->st.assocs_retired++;
 			enf_retire(t, a);
 		}
@@ -196,7 +207,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	enf_tmpl_reverse(&rev, &D->tmpl, linktype, in_port);
 	if (!R->tmpl.ok)
 		R->tmpl = rev;
-	if (l4_off + l.l4.len > ENF_FRAME_MAX) {
+	if (l4_off + l4_len > ENF_FRAME_MAX) {
 		/* too big to rewrite: fine as long as nothing needs it */
 		if (n_blocks || D->renumbered || R->renumbered || D->hold) {
 			t->st.rewrite_errors++;
@@ -204,18 +215,18 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 		}
 		return ENF_PASS;
 	}
-	if (D->hold && !csum_ok(&csum, &l))
+	if (D->hold && !csum_ok(&csum, rec, l4))
 		return ENF_PASS;	/* the receiver drops it: no state changes */
 	memcpy(out->pkt, frame, l4_off + SF_SCTP_COMMON_HDR_LEN);
 	off = l4_off + SF_SCTP_COMMON_HDR_LEN;
 
-	sctp_chunk_iter_init(&it, &sv);
-	while ((rc = sctp_chunk_next(&it, &c)) == 1) {
+	sctp_walk_iter_init(&it, &rec->walk, l4, l4_len);
+	while ((rc = sctp_walk_next(&it, &c)) == 1) {
 		size_t plen = (c.len + 3u) & ~(size_t)3, n;
-		const uint8_t *src = l.l4.p + c.offset;	/* offset in the SCTP packet */
+		const uint8_t *src = l4 + c.offset;	/* offset in the SCTP packet */
 
-		if (plen > l.l4.len - c.offset)
-			plen = l.l4.len - c.offset;	/* last chunk without padding */
+		if (plen > l4_len - c.offset)
+			plen = l4_len - c.offset;	/* last chunk without padding */
 		switch (c.type) {
 		case SF_SCTP_DATA: {
 			struct sctp_data_view dv;
@@ -269,7 +280,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 				/* passed (or given up): the held fragments go first,
 				 * here when they came in this packet */
 				w = enf_hold_release(t, D, h->call == t->calls ? out->pkt + off : NULL,
-						 chunk_room(t, len, off, l.l4.len - c.offset), out->inject,
+						 chunk_room(t, len, off, l4_len - c.offset), out->inject,
 						 &out->n_inject, ENF_INJECT_MAX);
 				if (w < 0)
 					return enf_go_monitor(t, a, out);
@@ -277,7 +288,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 				changed = 1;
 			} else if ((dv.flags & (SF_SCTP_DATA_FLAG_B | SF_SCTP_DATA_FLAG_E)) == SF_SCTP_DATA_FLAG_B &&
 				   sdiff(dv.tsn, D->s_next) >= 0) {
-				if (csum_ok(&csum, &l) && enf_hold_start(t, a, d, &dv, src, c.len)) {
+				if (csum_ok(&csum, rec, l4) && enf_hold_start(t, a, d, &dv, src, c.len)) {
 					changed = 1;
 					continue;
 				}
@@ -310,7 +321,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 			/* RFC 8260 message ids are not renumbered: monitor */
 			return enf_go_monitor(t, a, out);
 		case SF_SCTP_SACK:
-			n = enf_on_sack(t, R, &c, out->pkt + off, chunk_room(t, len, off, l.l4.len - c.offset - plen));
+			n = enf_on_sack(t, R, &c, out->pkt + off, chunk_room(t, len, off, l4_len - c.offset - plen));
 			if (!n) {
 				return enf_go_monitor(t, a, out);
 			}
@@ -350,7 +361,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 					return enf_go_monitor(t, a, out);
 				t->st.hold_released++;
 			}
-			n = enf_on_fwd_tsn(t, D, &c, out->pkt + off, chunk_room(t, len, off, l.l4.len - c.offset - plen));
+			n = enf_on_fwd_tsn(t, D, &c, out->pkt + off, chunk_room(t, len, off, l4_len - c.offset - plen));
 			if (!n) {
 				return enf_go_monitor(t, a, out);
 			}
@@ -426,7 +437,7 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 		t->st.consumed++;
 		return ENF_CONSUMED;
 	}
-	if (!removed && !csum_ok(&csum, &l)) {
+	if (!removed && !csum_ok(&csum, rec, l4)) {
 		/* never repair a corrupt packet: forward it as it came */
 		return ENF_PASS;
 	}

@@ -109,11 +109,16 @@ void enf_destroy(struct enf_table *t);
 
 /* Process one frame (linktype SF_DLT_*) that arrived on in_port and would
  * leave on out_port, with the blocked messages among its DATA chunks.
+ * rec is the pipeline's record of this frame (flow/pipeline.h): its
+ * L3/L4 offsets, SCTP header, checksum and chunk walk are read from there,
+ * not parsed again (sf_pkt_rec_frame makes one without a pipeline).
  * Returns the enum enf_verdict; out->inject[] holds packets to send
  * (SACKs and answers toward the sender, retransmissions). A frame that is
- * not SCTP, or of an association in monitor mode, is ENF_PASS. */
+ * not SCTP, whose checksum failed, or of an association in monitor mode,
+ * is ENF_PASS. */
+struct sf_pkt_rec;
 int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linktype,
-	       uint16_t in_port, uint16_t out_port,
+	       const struct sf_pkt_rec *rec, uint16_t in_port, uint16_t out_port,
 	       const struct enf_block *blocks, unsigned n_blocks,
 	       uint64_t now_ns, struct enf_out *out);
 

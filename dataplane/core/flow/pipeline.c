@@ -729,7 +729,7 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 	struct l2l3_view l3;
 	struct sf_bytes l4;
 	struct sctp_view sv;
-	struct sctp_chunk_iter it;
+	struct sctp_walk_iter it;
 	struct sctp_chunk ch;
 	struct pl_assoc *as;
 	uint64_t ts_ns = pk->ts_ns;
@@ -738,18 +738,12 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 	int r;
 
 	pl->st.packets++;
-	e = l2l3_decode(p, len, linktype, &l3);
+	e = sf_pkt_rec_l3(rec, p, len, linktype, &l3);
 	if (e) {
 		pl->st.non_ip++;
 		pl_err(pl, e);
 		return;
 	}
-	rec->l3_ok = 1;
-	rec->ip_version = l3.ip_version;
-	rec->l4_proto = l3.l4_proto;
-	memcpy(rec->src, l3.src, 16);
-	memcpy(rec->dst, l3.dst, 16);
-	rec->l3_off = (uint32_t)(l3.l3.p - p);
 	l4 = l3.l4;
 	if (l3.l4_proto != SF_IPPROTO_SCTP) {
 		pl->st.ip_fragments += l3.is_fragment;
@@ -767,32 +761,27 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 		if (!l4.p)
 			return;
 		rec->ip_reassembled = 1;
-	} else {
-		rec->l4_off = (uint32_t)(l4.p - p);
 	}
-	rec->l4_len = (uint32_t)l4.len;
-	e = sctp_decode(l4.p, l4.len, &sv);
-	if (e) {
-		pl_err(pl, e);
+	r = sf_pkt_rec_sctp(rec, l4, pl->cfg.verify_checksum, &sv);
+	if (r < 0) {
+		pl_err(pl, r);
 		return;
 	}
 	pl->st.sctp_packets++;
-	if (pl->cfg.verify_checksum && !sctp_checksum_ok(l4.p, l4.len)) {
+	if (r == SF_PKT_REC_BAD_CHECKSUM) {
 		pl->st.bad_checksum++;
 		return;
 	}
-	rec->sctp_ok = 1;
-	rec->sport = sv.sport;
-	rec->dport = sv.dport;
-	rec->vtag = sv.vtag;
 	pk->ip_version = l3.ip_version;
 	memcpy(pk->src, l3.src, 16);
 	memcpy(pk->dst, l3.dst, 16);
 	key = 0;
 	as = NULL;
 
-	sctp_chunk_iter_init(&it, &sv);
-	while ((r = sctp_chunk_next(&it, &ch)) > 0) {
+	/* the chunk headers walked once, into the record (enforcement reads
+	 * them there); then each chunk's content, in wire order */
+	sctp_walk_iter_init(&it, &rec->walk, l4.p, l4.len);
+	while ((r = sctp_walk_next(&it, &ch)) > 0) {
 		struct sctp_data_view dv;
 		struct sf_bytes msg;
 
@@ -902,10 +891,8 @@ static int pl_run(struct sf_pipeline *pl, const uint8_t *p, size_t len, int link
 	struct sf_pkt_rec *rec = &pl->rec;
 	struct pl_pkt pk;
 
-	memset(rec, 0, offsetof(struct sf_pkt_rec, chunk));
+	sf_pkt_rec_reset(rec, frame, ts_ns);
 	rec->n_items = rec->n_sms = rec->n_events = rec->n_flushed = 0;
-	rec->frame = frame;
-	rec->ts_ns = ts_ns;
 	memset(&pk, 0, sizeof(pk));
 	pk.frame = frame;
 	pk.ts_ns = ts_ns;

@@ -14,6 +14,7 @@
 
 #include "sf_err.h"
 #include "sf_sms.h"
+#include "decode/sctp.h"
 
 struct sf_pipeline_config {
 	unsigned max_assocs;		/* SCTP association-directions tracked */
@@ -104,8 +105,9 @@ void sf_pipeline_destroy(struct sf_pipeline *pl);
  * result in one record that every later stage reads instead of parsing
  * again: the engine and policy (the SMS parts and MAP events, in wire
  * order), logging, the dataplane's distributor (the association hash) and
- * enforcement (the L3/L4 offsets and each DATA chunk's TSN, stream, flags
- * and place in the packet, and which SMS parts a chunk carried).
+ * enforcement (the L3/L4 offsets, the SCTP header and every chunk's header
+ * (walk), each DATA chunk's TSN, stream, flags and place in the packet, and
+ * which SMS parts a chunk carried).
  *
  * Ownership: the record belongs to the pipeline and is valid until its
  * next decode call; the SMS texts point into the pipeline's per-part text
@@ -143,7 +145,9 @@ struct sf_pkt_rec {
 	uint8_t src[16], dst[16];
 	uint32_t l3_off, l4_off, l4_len;	/* from the frame's first byte */
 	/* SCTP common header (valid when sctp_ok) */
-	uint8_t sctp_ok;		/* decoded and its CRC32c checked */
+	uint8_t sctp_ok;		/* decoded (and its CRC32c right when checked) */
+	uint8_t crc_ok;			/* the CRC32c was checked and is right; 0 when
+					 * the pipeline does not check (verify_checksum) */
 	uint16_t sport, dport;
 	uint32_t vtag;
 	uint64_t assoc_id;		/* association-direction (sf_sms.assoc_id); 0 when
@@ -160,6 +164,9 @@ struct sf_pkt_rec {
 	unsigned n_flushed;		/* items handed to the flush hook before these */
 	struct sf_sms sms[SF_PKT_SMS_MAX];
 	struct sf_map_event ev[SF_PKT_EVENTS_MAX];
+	/* every chunk header of the packet in wire order, whatever its type
+	 * (valid when sctp_ok; offsets in the SCTP packet at l4_off) */
+	struct sctp_walk walk;
 };
 
 /* Called with a full record in the middle of a packet (cold: more than
@@ -207,5 +214,30 @@ void sf_pipeline_stats_print(FILE *f, const struct sf_pipeline_stats *s);
  * result): LMSI-addressed MT on this pipeline resolve to the IMSI. */
 void sf_pipeline_learn_lmsi(struct sf_pipeline *pl, const uint8_t lmsi[4], const char *imsi,
 			    uint64_t now_ns);
+
+/* ---- The record's lower layers (pkt_rec.c) ----
+ *
+ * The steps of the pipeline that fill the record's L2/L3 and SCTP
+ * fields, for tools and tests that need a record of a frame and have no
+ * pipeline (IP fragments are the pipeline's: they need its reassembly). */
+struct l2l3_view;
+
+/* Header fields cleared, frame and timestamp set. */
+void sf_pkt_rec_reset(struct sf_pkt_rec *rec, uint64_t frame, uint64_t ts_ns);
+
+/* L2/L3 decoded into rec (l4_off when not a fragment) and *l3. */
+enum sf_err sf_pkt_rec_l3(struct sf_pkt_rec *rec, const uint8_t *p, size_t len, int linktype,
+			  struct l2l3_view *l3);
+
+#define SF_PKT_REC_BAD_CHECKSUM 1
+
+/* The SCTP packet l4: common header, CRC32c (when verify_checksum) and
+ * the chunk walk. SF_OK (sctp_ok set), a decode error, or
+ * SF_PKT_REC_BAD_CHECKSUM (sctp_ok not set). */
+int sf_pkt_rec_sctp(struct sf_pkt_rec *rec, struct sf_bytes l4, int verify_checksum,
+		    struct sctp_view *sv);
+
+/* Reset, then both steps with the checksum checked: 1 when rec->sctp_ok. */
+int sf_pkt_rec_frame(struct sf_pkt_rec *rec, const uint8_t *p, size_t len, int linktype);
 
 #endif
