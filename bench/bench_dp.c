@@ -137,6 +137,7 @@ int bench_dp_init(const struct bench_capture *cap, unsigned lcores, char *err, s
 		pv->frame = i + 1;
 		pv->ts_ns = cap->ts_ns[i];
 		pv->in_port = 0;
+		pv->l3_done = 0;
 		B.mbufs[i] = m;
 	}
 	for (unsigned q = 0; q < lcores; q++) {
@@ -386,7 +387,7 @@ static void refill(unsigned n)
 
 	if (B.part_n != n) {
 		for (size_t i = 0; i < cap->n; i++)
-			B.part_of[i] = n > 1 ? sf_flow_assoc_hash(cap->data + cap->off[i], cap->len[i], SF_DLT_EN10MB) % n : 0;
+			B.part_of[i] = n > 1 ? sf_flow_hash(cap->data + cap->off[i], cap->len[i], SF_DLT_EN10MB) % n : 0;
 		B.part_n = n;
 	}
 	for (unsigned q = 0; q < B.nq; q++) {

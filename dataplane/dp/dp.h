@@ -31,6 +31,12 @@ struct dp_mbuf_priv {
 	uint64_t frame;		/* 1-based receive order (= frame number offline) */
 	uint64_t ts_ns;
 	uint16_t in_port;
+	/* L2/L3 as the distributor decoded them to pick the worker, over the
+	 * first l3_len bytes of a one-segment mbuf; the worker's pipeline
+	 * starts from them (l3_done 0: it decodes them itself) */
+	uint8_t l3_done;
+	uint32_t l3_len;
+	struct sf_l3_pre l3;
 };
 
 /* A record for the log writer, from a lcore's mempool. */

@@ -224,6 +224,33 @@ static void causal_gate(struct dp_ctx *ctx, uint64_t ts)
 	}
 }
 
+/* The distributor's frame buffer for a multi-segment mbuf (rare: jumbo
+ * frames), as the workers have theirs. */
+static __thread uint8_t rx_flat[DP_PKT_MAX];
+
+/* Which worker a packet goes to: its L2/L3 decoded once, here, into the
+ * mbuf's private area, where the worker's pipeline starts from them
+ * (sf_l3_flow_hash: the IP address pair, so an association and every
+ * fragment of its datagrams meet on one worker). */
+static uint32_t rx_flow_hash(const struct dp_ctx *ctx, struct rte_mbuf *m)
+{
+	struct dp_mbuf_priv *pv = rte_mbuf_to_priv(m);
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	const uint8_t *p;
+
+	if (len > DP_PKT_MAX)
+		len = DP_PKT_MAX;
+	if (m->nb_segs == 1) {
+		p = rte_pktmbuf_mtod(m, const uint8_t *);
+		pv->l3.err = l2l3_decode(p, len, ctx->linktype, &pv->l3.v);
+		pv->l3_len = len;
+		pv->l3_done = 1;
+		return pv->l3.err ? 0 : sf_l3_flow_hash(&pv->l3.v);
+	}
+	p = rte_pktmbuf_read(m, 0, len, rx_flat);
+	return p ? sf_flow_hash(p, len, ctx->linktype) : 0;
+}
+
 /* The main lcore: receive, stamp, and process or distribute. */
 static void rx_loop(struct dp_ctx *ctx)
 {
@@ -258,6 +285,7 @@ static void rx_loop(struct dp_ctx *ctx)
 				pv->frame = ++frame;
 				pv->ts_ns = mbuf_ts(pkts[i]);
 				pv->in_port = pi;
+				pv->l3_done = 0;
 			}
 			if (ctx->n_workers == 0) {
 				w0->st.rx += n;
@@ -266,9 +294,7 @@ static void rx_loop(struct dp_ctx *ctx)
 			}
 			for (uint16_t i = 0; i < n; i++) {
 				struct rte_mbuf *m = pkts[i];
-				uint32_t h = sf_flow_assoc_hash(rte_pktmbuf_mtod(m, const uint8_t *),
-							rte_pktmbuf_data_len(m), ctx->linktype);
-				struct dp_worker *w = &ctx->workers[h % ctx->n_workers];
+				struct dp_worker *w = &ctx->workers[rx_flow_hash(ctx, m) % ctx->n_workers];
 
 				if (ctx->cfg.mode == DP_MODE_OFFLINE) {
 					struct dp_mbuf_priv *pv = rte_mbuf_to_priv(m);

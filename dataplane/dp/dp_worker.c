@@ -303,8 +303,10 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		data = rte_pktmbuf_read(m, 0, len, flat);
 		/* decide (decode once, scan, policy), then act on the
 		 * returned records in one line: each part, the packet */
-		pkv = sf_worker_decide(w->eng, w->gen, data, len, ctx->linktype, pv->frame, pv->ts_ns,
-				       &sink);
+		pkv = sf_worker_decide_l3(w->eng, w->gen, data, len, ctx->linktype,
+					  pv->l3_done && pv->l3_len == len &&
+					  data == rte_pktmbuf_mtod(m, const uint8_t *) ? &pv->l3 : NULL,
+					  pv->frame, pv->ts_ns, &sink);
 		for (unsigned k = 0; k < pkv->n_parts; k++)
 			note_part(&sc, &pkv->part[k]);
 		verdict = pkv->verdict;

@@ -340,6 +340,10 @@ NO_TSHARK_TEXT = {"data-text"}
 # cases whose every part's text must equal tshark's (smsfw-decode's view)
 SAME_TEXT = {"nl-tables"}
 
+# cases also replayed with two worker lcores: the distributor must send
+# every fragment of a datagram to the worker holding its association
+WORKERS_TOO = {"ip-fragments", "many-fragments"}
+
 # what a receiver configured for M3UA on that port decodes
 TSHARK_ARGS = {"m3ua-ppid0-port": ["-d", "sctp.port==3000,m3ua"]}
 
@@ -403,6 +407,12 @@ def main():
         for k, n in counters.items():
             if r.summary["errors"].get(k) != n:
                 fails.append("counter %s = %s, want %d" % (k, r.summary["errors"].get(k), n))
+        if name in WORKERS_TOO:
+            shutil.rmtree(out, ignore_errors=True)
+            r2 = run_smsfw(a.smsfw, ["--offline", cap, "--bundle", a.bundle, "--workers", "2"], out)
+            got2 = [v["verdict"] for v in sorted(r2.verdicts(), key=lambda v: v["frame"])]
+            if r2.rc != 0 or got2 != got:
+                fails.append("2 workers: exit %d, verdicts %s (1 lcore: %s)" % (r2.rc, got2, got))
         print("%-24s %s" % (name, "ok" if not fails else "FAIL: " + "; ".join(fails)))
         bad += bool(fails)
     sys.exit(1 if bad else 0)

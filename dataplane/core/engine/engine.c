@@ -570,10 +570,11 @@ static void decide_flush(void *ctx, const struct sf_pkt_rec *rec)
 	w->out.n_parts = 0;
 }
 
-const struct sf_pkt_verdict *sf_worker_decide(struct sf_worker *w, const struct sf_gen *g,
-					      const uint8_t *p, size_t len, int linktype,
-					      uint64_t frame, uint64_t ts_ns,
-					      const struct sf_engine_sink *sink)
+const struct sf_pkt_verdict *sf_worker_decide_l3(struct sf_worker *w, const struct sf_gen *g,
+						 const uint8_t *p, size_t len, int linktype,
+						 const struct sf_l3_pre *pre,
+						 uint64_t frame, uint64_t ts_ns,
+						 const struct sf_engine_sink *sink)
 {
 	struct sf_pipeline_flush fl = { w, decide_flush };
 	const struct sf_pkt_rec *rec;
@@ -584,10 +585,18 @@ const struct sf_pkt_verdict *sf_worker_decide(struct sf_worker *w, const struct 
 	w->out.n_parts = 0;
 	w->out.n_early = 0;
 	w->st.packets++;
-	rec = sf_pipeline_decode(w->pl, p, len, linktype, frame, ts_ns, &fl);
+	rec = sf_pipeline_decode_l3(w->pl, p, len, linktype, pre, frame, ts_ns, &fl);
 	decide_items(w, rec);
 	w->out.rec = rec;
 	return &w->out;
+}
+
+const struct sf_pkt_verdict *sf_worker_decide(struct sf_worker *w, const struct sf_gen *g,
+					      const uint8_t *p, size_t len, int linktype,
+					      uint64_t frame, uint64_t ts_ns,
+					      const struct sf_engine_sink *sink)
+{
+	return sf_worker_decide_l3(w, g, p, len, linktype, NULL, frame, ts_ns, sink);
 }
 
 int sf_worker_packet(struct sf_worker *w, const struct sf_gen *g,

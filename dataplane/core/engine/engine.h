@@ -165,6 +165,14 @@ const struct sf_pkt_verdict *sf_worker_decide(struct sf_worker *w, const struct 
 					      uint64_t frame, uint64_t ts_ns,
 					      const struct sf_engine_sink *sink);
 
+/* The same with the frame's L2/L3 already decoded (the RX lcore did, to
+ * pick this worker; sf_pipeline_decode_l3); pre NULL decodes them here. */
+const struct sf_pkt_verdict *sf_worker_decide_l3(struct sf_worker *w, const struct sf_gen *g,
+						 const uint8_t *p, size_t len, int linktype,
+						 const struct sf_l3_pre *pre,
+						 uint64_t frame, uint64_t ts_ns,
+						 const struct sf_engine_sink *sink);
+
 /* sf_worker_decide, then every part to sink->on_part; returns the
  * packet's verdict (tools, tests and the stage benchmark). */
 int sf_worker_packet(struct sf_worker *w, const struct sf_gen *g,

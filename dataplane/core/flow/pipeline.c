@@ -719,14 +719,13 @@ static int pl_m3ua_head(struct sf_bytes m, int whole)
 	return !whole || sf_rd32(m.p + 4) == m.len;
 }
 
-static uint32_t assoc_hash(const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb);
-
 /* The walk itself; pk->sink is set only for tools (on_tcap). */
 static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int linktype,
-		      struct pl_pkt *pk)
+		      const struct sf_l3_pre *pre, struct pl_pkt *pk)
 {
 	struct sf_pkt_rec *rec = &pl->rec;
-	struct l2l3_view l3;
+	struct l2l3_view l3_own;
+	const struct l2l3_view *l3;
 	struct sf_bytes l4;
 	struct sctp_view sv;
 	struct sctp_walk_iter it;
@@ -738,22 +737,31 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 	int r;
 
 	pl->st.packets++;
-	e = sf_pkt_rec_l3(rec, p, len, linktype, &l3);
+	if (pre) {
+		/* decoded by the RX lcore to pick this worker */
+		e = pre->err;
+		l3 = &pre->v;
+		if (!e)
+			sf_pkt_rec_l3_view(rec, p, l3);
+	} else {
+		e = sf_pkt_rec_l3(rec, p, len, linktype, &l3_own);
+		l3 = &l3_own;
+	}
 	if (e) {
 		pl->st.non_ip++;
 		pl_err(pl, e);
 		return;
 	}
-	l4 = l3.l4;
-	if (l3.l4_proto != SF_IPPROTO_SCTP) {
-		pl->st.ip_fragments += l3.is_fragment;
+	l4 = l3->l4;
+	if (l3->l4_proto != SF_IPPROTO_SCTP) {
+		pl->st.ip_fragments += l3->is_fragment;
 		pl->st.non_sctp++;
 		return;
 	}
-	if (l3.is_fragment) {
+	if (l3->is_fragment) {
 		/* RFC 791 §3.2 / RFC 8200 §4.5: the receiving host reassembles */
 		pl->st.ip_fragments++;
-		e = ip_reasm_add(pl->ip_reasm, &l3, ts_ns, &l4);
+		e = ip_reasm_add(pl->ip_reasm, l3, ts_ns, &l4);
 		if (e) {
 			pl_err(pl, e);
 			return;
@@ -772,9 +780,9 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 		pl->st.bad_checksum++;
 		return;
 	}
-	pk->ip_version = l3.ip_version;
-	memcpy(pk->src, l3.src, 16);
-	memcpy(pk->dst, l3.dst, 16);
+	pk->ip_version = l3->ip_version;
+	memcpy(pk->src, l3->src, 16);
+	memcpy(pk->dst, l3->dst, 16);
 	key = 0;
 	as = NULL;
 
@@ -824,8 +832,8 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 			/* One association-direction: addresses, ports and the
 			 * receiver's tag; hashed at the first DATA chunk (a
 			 * SACK-only packet needs no id) */
-			key = pl_hash(PL_HASH_INIT, l3.src, 16);
-			key = pl_hash(key, l3.dst, 16);
+			key = pl_hash(PL_HASH_INIT, l3->src, 16);
+			key = pl_hash(key, l3->dst, 16);
 			key = pl_hash(key, &sv.sport, 2);
 			key = pl_hash(key, &sv.dport, 2);
 			key = pl_hash(key, &sv.vtag, 4);
@@ -885,8 +893,8 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 /* One packet into pl->rec: the record reset (the arrays are valid up to
  * their counts, so only the header fields are cleared), then decoded. */
 static int pl_run(struct sf_pipeline *pl, const uint8_t *p, size_t len, int linktype,
-		  uint64_t frame, uint64_t ts_ns, const struct sf_pipeline_flush *flush,
-		  const struct sf_pipeline_sink *sink)
+		  const struct sf_l3_pre *pre, uint64_t frame, uint64_t ts_ns,
+		  const struct sf_pipeline_flush *flush, const struct sf_pipeline_sink *sink)
 {
 	struct sf_pkt_rec *rec = &pl->rec;
 	struct pl_pkt pk;
@@ -898,7 +906,7 @@ static int pl_run(struct sf_pipeline *pl, const uint8_t *p, size_t len, int link
 	pk.ts_ns = ts_ns;
 	pk.sink = sink;
 	pl->flush = flush;
-	pl_decode(pl, p, len, linktype, &pk);
+	pl_decode(pl, p, len, linktype, pre, &pk);
 	pl->flush = NULL;
 	return pk.n_sms;
 }
@@ -907,7 +915,17 @@ const struct sf_pkt_rec *sf_pipeline_decode(struct sf_pipeline *pl, const uint8_
 					    int linktype, uint64_t frame, uint64_t ts_ns,
 					    const struct sf_pipeline_flush *flush)
 {
-	pl_run(pl, p, len, linktype, frame, ts_ns, flush, NULL);
+	pl_run(pl, p, len, linktype, NULL, frame, ts_ns, flush, NULL);
+	return &pl->rec;
+}
+
+const struct sf_pkt_rec *sf_pipeline_decode_l3(struct sf_pipeline *pl, const uint8_t *p,
+					       size_t len, int linktype,
+					       const struct sf_l3_pre *pre,
+					       uint64_t frame, uint64_t ts_ns,
+					       const struct sf_pipeline_flush *flush)
+{
+	pl_run(pl, p, len, linktype, pre, frame, ts_ns, flush, NULL);
 	return &pl->rec;
 }
 
@@ -933,47 +951,38 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 		       const struct sf_pipeline_sink *sink)
 {
 	struct sf_pipeline_flush fl = { (void *)sink, sink_items };
-	int n = pl_run(pl, p, len, linktype, frame, ts_ns, &fl, sink);
+	int n = pl_run(pl, p, len, linktype, NULL, frame, ts_ns, &fl, sink);
 
 	sink_items((void *)sink, &pl->rec);
 	return n;
 }
 
-uint32_t sf_pkt_rec_flow_hash(const struct sf_pkt_rec *rec)
+/* Both directions alike: the addresses ordered. Unkeyed (sf_hash.h): it
+ * only spreads associations over workers, the same in every run. */
+static uint32_t addr_pair_hash(const uint8_t *a, const uint8_t *b)
 {
-	if (!rec->sctp_ok || rec->ip_reassembled)
-		return 0;
-	return assoc_hash(rec->src, rec->dst, rec->sport, rec->dport);
-}
-
-uint32_t sf_flow_assoc_hash(const uint8_t *p, size_t len, int linktype)
-{
-	struct l2l3_view v;
-
-	if (l2l3_decode(p, len, linktype, &v) || v.l4_proto != SF_IPPROTO_SCTP || v.l4.len < 4)
-		return 0;
-	return assoc_hash(v.src, v.dst, sf_rd16(v.l4.p), sf_rd16(v.l4.p + 2));
-}
-
-/* Both directions alike: addresses and ports ordered, FNV-1a 32. */
-static uint32_t assoc_hash(const uint8_t *a, const uint8_t *b, uint16_t pa, uint16_t pb)
-{
-	uint32_t h = 2166136261u;
-
-	if (memcmp(a, b, 16) > 0 || (memcmp(a, b, 16) == 0 && pa > pb)) {
+	if (memcmp(a, b, 16) > 0) {
 		const uint8_t *t = a;
-		uint16_t tp = pa;
 
 		a = b;
 		b = t;
-		pa = pb;
-		pb = tp;
 	}
-	for (int i = 0; i < 16; i++)
-		h = (h ^ a[i]) * 16777619u;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ b[i]) * 16777619u;
-	h = (h ^ pa) * 16777619u;
-	h = (h ^ pb) * 16777619u;
-	return h ^ (h >> 16);
+	return (uint32_t)sf_mix64(sf_fnv1a64(sf_fnv1a64(SF_FNV_OFFSET, a, 16), b, 16));
+}
+
+uint32_t sf_l3_flow_hash(const struct l2l3_view *v)
+{
+	return v->l4_proto == SF_IPPROTO_SCTP ? addr_pair_hash(v->src, v->dst) : 0;
+}
+
+uint32_t sf_flow_hash(const uint8_t *p, size_t len, int linktype)
+{
+	struct l2l3_view v;
+
+	return l2l3_decode(p, len, linktype, &v) ? 0 : sf_l3_flow_hash(&v);
+}
+
+uint32_t sf_pkt_rec_flow_hash(const struct sf_pkt_rec *rec)
+{
+	return rec->l3_ok && rec->l4_proto == SF_IPPROTO_SCTP ? addr_pair_hash(rec->src, rec->dst) : 0;
 }

@@ -14,6 +14,7 @@
 
 #include "sf_err.h"
 #include "sf_sms.h"
+#include "decode/l2l3.h"
 #include "decode/sctp.h"
 
 struct sf_pipeline_config {
@@ -169,6 +170,14 @@ struct sf_pkt_rec {
 	struct sctp_walk walk;
 };
 
+/* L2/L3 of a frame decoded before the pipeline runs: the dataplane's RX
+ * lcore decodes them to pick a worker (sf_l3_flow_hash) and hands them on
+ * with the packet, so the worker does not decode them again. */
+struct sf_l3_pre {
+	enum sf_err err;		/* l2l3_decode's result */
+	struct l2l3_view v;		/* points into the frame it was decoded from */
+};
+
 /* Called with a full record in the middle of a packet (cold: more than
  * SF_PKT_SMS_MAX parts or SF_PKT_EVENTS_MAX events in one packet); the
  * consumer handles its items as it would at the end, and the record is
@@ -185,6 +194,14 @@ const struct sf_pkt_rec *sf_pipeline_decode(struct sf_pipeline *pl, const uint8_
 					    int linktype, uint64_t frame, uint64_t ts_ns,
 					    const struct sf_pipeline_flush *flush);
 
+/* The same with L2/L3 already decoded from p (pre->v points into p):
+ * they are not decoded again. pre NULL: as sf_pipeline_decode. */
+const struct sf_pkt_rec *sf_pipeline_decode_l3(struct sf_pipeline *pl, const uint8_t *p,
+					       size_t len, int linktype,
+					       const struct sf_l3_pre *pre,
+					       uint64_t frame, uint64_t ts_ns,
+					       const struct sf_pipeline_flush *flush);
+
 /* The same for tools and tests: the record's parts and events handed to
  * sink in wire order (on_tcap as each TCAP message is decoded). Returns
  * the number of SMS parts. */
@@ -192,14 +209,20 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 		       int linktype, uint64_t frame, uint64_t ts_ns,
 		       const struct sf_pipeline_sink *sink);
 
-/* A hash of the SCTP association a packet belongs to, the same for both
- * directions (addresses and ports ordered), 0 for anything else: what the
- * dataplane distributes packets to workers by. */
-uint32_t sf_flow_assoc_hash(const uint8_t *p, size_t len, int linktype);
+/* What the dataplane distributes packets to workers by: a hash of the IP
+ * address pair, the same for both directions (addresses ordered), for
+ * every SCTP packet and every fragment of an IP datagram that carries
+ * SCTP; 0 for anything else. Ports are not in it: a fragment after the
+ * first has none, and the fragments of a datagram must meet the rest of
+ * their association on one worker, whose IP reassembly, TSN window and
+ * enforcement hold its state. */
+uint32_t sf_l3_flow_hash(const struct l2l3_view *v);
 
-/* The same hash from a decoded record (sf_pkt_rec_flow_hash), computed
- * on demand: equal to sf_flow_assoc_hash of the frame when the record has
- * an SCTP packet that was not IP-reassembled, else 0. */
+/* The same, decoding the frame's L2/L3 (tools and the benchmark). */
+uint32_t sf_flow_hash(const uint8_t *p, size_t len, int linktype);
+
+/* The same hash from a decoded record, for consumers after decoding:
+ * equal to sf_flow_hash of the frame. */
 uint32_t sf_pkt_rec_flow_hash(const struct sf_pkt_rec *rec);
 
 /* Expire idle state; bounded work (budget entries per table). */
@@ -220,14 +243,15 @@ void sf_pipeline_learn_lmsi(struct sf_pipeline *pl, const uint8_t lmsi[4], const
  * The steps of the pipeline that fill the record's L2/L3 and SCTP
  * fields, for tools and tests that need a record of a frame and have no
  * pipeline (IP fragments are the pipeline's: they need its reassembly). */
-struct l2l3_view;
-
 /* Header fields cleared, frame and timestamp set. */
 void sf_pkt_rec_reset(struct sf_pkt_rec *rec, uint64_t frame, uint64_t ts_ns);
 
 /* L2/L3 decoded into rec (l4_off when not a fragment) and *l3. */
 enum sf_err sf_pkt_rec_l3(struct sf_pkt_rec *rec, const uint8_t *p, size_t len, int linktype,
 			  struct l2l3_view *l3);
+
+/* The same from a view already decoded from p. */
+void sf_pkt_rec_l3_view(struct sf_pkt_rec *rec, const uint8_t *p, const struct l2l3_view *l3);
 
 #define SF_PKT_REC_BAD_CHECKSUM 1
 

@@ -17,6 +17,12 @@ enum sf_err sf_pkt_rec_l3(struct sf_pkt_rec *rec, const uint8_t *p, size_t len, 
 
 	if (e)
 		return e;
+	sf_pkt_rec_l3_view(rec, p, l3);
+	return SF_OK;
+}
+
+void sf_pkt_rec_l3_view(struct sf_pkt_rec *rec, const uint8_t *p, const struct l2l3_view *l3)
+{
 	rec->l3_ok = 1;
 	rec->ip_version = l3->ip_version;
 	rec->l4_proto = l3->l4_proto;
@@ -25,7 +31,6 @@ enum sf_err sf_pkt_rec_l3(struct sf_pkt_rec *rec, const uint8_t *p, size_t len, 
 	rec->l3_off = (uint32_t)(l3->l3.p - p);
 	if (!l3->is_fragment)
 		rec->l4_off = (uint32_t)(l3->l4.p - p);
-	return SF_OK;
 }
 
 int sf_pkt_rec_sctp(struct sf_pkt_rec *rec, struct sf_bytes l4, int verify_checksum,

@@ -2,11 +2,15 @@
 /* The pipeline's per-packet record (flow/pipeline.h, issue 11 item 1):
  * over the sample capture it holds the same parts as the callback API, in
  * the same order; its offsets, chunks and flow hash agree with the frame;
- * and a packet with more SMS parts than the record holds is flushed in
- * batches, none lost. Argument: the sample capture. */
+ * a record decoded from L2/L3 the distributor decoded is the same; the
+ * distributor's hash sends an association and every fragment of its IP
+ * datagrams to one worker; and a packet with more SMS parts than the
+ * record holds is flushed in batches, none lost. Argument: the sample
+ * capture. */
 #include <pcap/pcap.h>
 #include <string.h>
 
+#include "decode/l2l3.h"
 #include "flow/pipeline.h"
 #include "sf_bytes.h"
 #include "sf_crc32c.h"
@@ -80,7 +84,7 @@ static void test_record_matches_callbacks(void)
 		if (!r->sctp_ok)
 			continue;
 		/* the distributor's hash from the record, without decoding again */
-		CHECK_INT(sf_pkt_rec_flow_hash(r), sf_flow_assoc_hash(f->b, f->len, linktype));
+		CHECK_INT(sf_pkt_rec_flow_hash(r), sf_flow_hash(f->b, f->len, linktype));
 		/* offsets: the SCTP ports where the record says L4 starts */
 		CHECK(r->l4_off + r->l4_len <= f->len);
 		CHECK_INT(sf_rd16(f->b + r->l4_off), r->sport);
@@ -113,6 +117,110 @@ static void test_record_matches_callbacks(void)
 	CHECK(memcmp(rec_log, cb_log, cb_len) == 0);
 	sf_pipeline_destroy(a);
 	sf_pipeline_destroy(b);
+}
+
+/* ---- L2/L3 decoded by the distributor ---- */
+
+static void test_record_from_pre_decoded_l3(void)
+{
+	struct sf_pipeline_config c;
+	struct sf_pipeline *a, *b;
+	static char log_a[1 << 20], log_b[1 << 20];
+	size_t len_a = 0, len_b = 0;
+	unsigned parts = 0;
+
+	sf_pipeline_config_default(&c);
+	a = sf_pipeline_create(&c);
+	b = sf_pipeline_create(&c);
+	CHECK(a && b);
+	if (!a || !b)
+		return;
+	for (size_t i = 0; i < n_frames; i++) {
+		const struct frame *f = &frames[i];
+		const struct sf_pkt_rec *ra, *rb;
+		struct sf_l3_pre pre;
+
+		pre.err = l2l3_decode(f->b, f->len, linktype, &pre.v);
+		ra = sf_pipeline_decode(a, f->b, f->len, linktype, i + 1, 0, NULL);
+		rb = sf_pipeline_decode_l3(b, f->b, f->len, linktype, &pre, i + 1, 0, NULL);
+		CHECK_INT(rb->l3_ok, ra->l3_ok);
+		CHECK_INT(rb->sctp_ok, ra->sctp_ok);
+		CHECK_INT(rb->l3_off, ra->l3_off);
+		CHECK_INT(rb->l4_off, ra->l4_off);
+		CHECK_INT(rb->n_chunks, ra->n_chunks);
+		CHECK_INT(rb->assoc_id, ra->assoc_id);
+		CHECK_INT(sf_pkt_rec_flow_hash(rb), pre.err ? 0 : sf_l3_flow_hash(&pre.v));
+		for (unsigned k = 0; k < ra->n_sms; k++)
+			log_sms(log_a, &len_a, &ra->sms[k]);
+		for (unsigned k = 0; k < rb->n_sms; k++)
+			log_sms(log_b, &len_b, &rb->sms[k]);
+		parts += rb->n_sms;
+	}
+	CHECK(parts > 100);
+	CHECK_INT(len_b, len_a);
+	CHECK(memcmp(log_a, log_b, len_a) == 0);
+	CHECK_INT(sf_pipeline_stats(b)->sms_parts, sf_pipeline_stats(a)->sms_parts);
+	CHECK_INT(sf_pipeline_stats(b)->non_ip, sf_pipeline_stats(a)->non_ip);
+	sf_pipeline_destroy(a);
+	sf_pipeline_destroy(b);
+}
+
+/* An IPv4 frame's datagram as two fragments: the first carries `first`
+ * bytes of the payload (a multiple of 8) and the SCTP ports, the second
+ * the rest and no ports. Returns 0 when the frame is not plain IPv4. */
+static int ipv4_split(const struct frame *f, size_t first, struct frame *f1, struct frame *f2)
+{
+	struct l2l3_view v;
+	size_t l3, ihl, pay;
+
+	if (l2l3_decode(f->b, f->len, linktype, &v) || v.ip_version != 4 || v.is_fragment)
+		return 0;
+	l3 = (size_t)(v.l3.p - f->b);
+	ihl = (size_t)(f->b[l3] & 15) * 4;
+	pay = v.l4.len;
+	if (pay <= first)
+		return 0;
+	/* the first: headers + first bytes, MF set */
+	memcpy(f1->b, f->b, l3 + ihl + first);
+	f1->len = l3 + ihl + first;
+	sf_wr16(f1->b + l3 + 2, (uint16_t)(ihl + first));
+	sf_wr16(f1->b + l3 + 6, 0x2000);
+	/* the second: headers + the rest at offset first/8 */
+	memcpy(f2->b, f->b, l3 + ihl);
+	memcpy(f2->b + l3 + ihl, v.l4.p + first, pay - first);
+	f2->len = l3 + ihl + pay - first;
+	sf_wr16(f2->b + l3 + 2, (uint16_t)(ihl + pay - first));
+	sf_wr16(f2->b + l3 + 6, (uint16_t)(first / 8));
+	return 1;
+}
+
+static void test_flow_hash_keeps_fragments_with_their_association(void)
+{
+	static struct frame f1, f2, rev;
+	unsigned split = 0;
+
+	for (size_t i = 0; i < n_frames; i++) {
+		const struct frame *f = &frames[i];
+		uint32_t h = sf_flow_hash(f->b, f->len, linktype);
+		struct l2l3_view v;
+		size_t l3;
+
+		if (!ipv4_split(f, 16, &f1, &f2))
+			continue;
+		split++;
+		CHECK(h != 0);
+		/* the second fragment has no SCTP header: same worker still */
+		CHECK_INT(sf_flow_hash(f1.b, f1.len, linktype), h);
+		CHECK_INT(sf_flow_hash(f2.b, f2.len, linktype), h);
+		/* the other direction of the association too */
+		CHECK(l2l3_decode(f->b, f->len, linktype, &v) == SF_OK);
+		l3 = (size_t)(v.l3.p - f->b);
+		rev = *f;
+		memcpy(rev.b + l3 + 12, f->b + l3 + 16, 4);
+		memcpy(rev.b + l3 + 16, f->b + l3 + 12, 4);
+		CHECK_INT(sf_flow_hash(rev.b, rev.len, linktype), h);
+	}
+	CHECK(split > 100);
 }
 
 /* ---- a packet with more parts than the record holds ---- */
@@ -202,6 +310,8 @@ int main(int argc, char **argv)
 	cap_path = argv[1];
 	load_frames(cap_path);
 	RUN(test_record_matches_callbacks);
+	RUN(test_record_from_pre_decoded_l3);
+	RUN(test_flow_hash_keeps_fragments_with_their_association);
 	RUN(test_record_flushes_when_full);
 	return TEST_SUMMARY();
 }
