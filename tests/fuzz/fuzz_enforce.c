@@ -18,17 +18,8 @@
 #include "flow/pipeline.h"
 #include "sf_crc32c.h"
 
-/* A frame through enforcement as the dataplane gives it: with the record
- * the pipeline makes of it (its lower layers, sf_pkt_rec_frame). */
+/* enf_frame's record of each frame (as the pipeline would make it) */
 static struct sf_pkt_rec enf_rec;
-
-static int enf_frame(struct enf_table *et, const uint8_t *f, size_t len, int linktype,
-		     uint16_t in_port, uint16_t out_port, const struct enf_block *b, unsigned nb,
-		     uint64_t when, struct enf_out *o)
-{
-	sf_pkt_rec_frame(&enf_rec, f, len, linktype);
-	return enf_packet(et, f, len, linktype, &enf_rec, in_port, out_port, b, nb, when, o);
-}
 
 #define TAG_A 0x0A0A0A0Au
 #define TAG_B 0x0B0B0B0Bu
@@ -95,8 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!t)
 		return 0;
-	enf_frame(t, f, frame(f, 0, 0, init, sizeof(init)), SF_DLT_EN10MB, 0, 1, NULL, 0, now, &out);
-	enf_frame(t, f, frame(f, 1, TAG_A, init_ack, sizeof(init_ack)), SF_DLT_EN10MB, 1, 0, NULL, 0, now, &out);
+	enf_frame(t, &enf_rec, f, frame(f, 0, 0, init, sizeof(init)), SF_DLT_EN10MB, 0, 1, NULL, 0, now, &out);
+	enf_frame(t, &enf_rec, f, frame(f, 1, TAG_A, init_ack, sizeof(init_ack)), SF_DLT_EN10MB, 1, 0, NULL, 0, now, &out);
 	while (size - off >= 2) {
 		uint8_t fl = data[off], n = data[off + 1];
 		int dir = fl & 1;
@@ -116,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		b.has_otid = 1;
 		b.otid = 7;
 		now += 500;
-		v = enf_frame(t, f, len, SF_DLT_EN10MB, (uint16_t)dir, (uint16_t)(1 - dir),
+		v = enf_frame(t, &enf_rec, f, len, SF_DLT_EN10MB, (uint16_t)dir, (uint16_t)(1 - dir),
 			       &b, (fl & 2) ? 1 : 0, now, &out);
 		if (v == ENF_REWRITTEN)
 			check_out(out.pkt, out.pkt_len);

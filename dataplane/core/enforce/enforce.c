@@ -450,6 +450,15 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	return ENF_REWRITTEN;
 }
 
+int enf_frame(struct enf_table *t, struct sf_pkt_rec *rec, const uint8_t *frame, size_t len,
+	      int linktype, uint16_t in_port, uint16_t out_port, const struct enf_block *blocks,
+	      unsigned n_blocks, uint64_t now_ns, struct enf_out *out)
+{
+	sf_pkt_rec_frame(rec, frame, len, linktype);
+	return enf_packet(t, frame, len, linktype, rec, in_port, out_port, blocks, n_blocks,
+			  now_ns, out);
+}
+
 unsigned enf_tick(struct enf_table *t, uint64_t now, struct enf_inject *inj, unsigned max)
 {
 	unsigned n = 0;

@@ -122,6 +122,12 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	       const struct enf_block *blocks, unsigned n_blocks,
 	       uint64_t now_ns, struct enf_out *out);
 
+/* The same for tools and tests that have a frame and no pipeline: rec is
+ * made from the frame (sf_pkt_rec_frame), then enf_packet. */
+int enf_frame(struct enf_table *t, struct sf_pkt_rec *rec, const uint8_t *frame, size_t len,
+	      int linktype, uint16_t in_port, uint16_t out_port, const struct enf_block *blocks,
+	      unsigned n_blocks, uint64_t now_ns, struct enf_out *out);
+
 /* Bounded housekeeping: retransmit injected answers whose timer expired
  * (visits at most a few dozen associations). Returns packets written. */
 unsigned enf_tick(struct enf_table *t, uint64_t now_ns, struct enf_inject *inj, unsigned max);

@@ -19,17 +19,8 @@
 #include "flow/pipeline.h"
 #include "sf_crc32c.h"
 
-/* A frame through enforcement as the dataplane gives it: with the record
- * the pipeline makes of it (its lower layers, sf_pkt_rec_frame). */
+/* enf_frame's record of each frame (as the pipeline would make it) */
 static struct sf_pkt_rec enf_rec;
-
-static int enf_frame(struct enf_table *et, const uint8_t *f, size_t len, int linktype,
-		     uint16_t in_port, uint16_t out_port, const struct enf_block *b, unsigned nb,
-		     uint64_t when, struct enf_out *o)
-{
-	sf_pkt_rec_frame(&enf_rec, f, len, linktype);
-	return enf_packet(et, f, len, linktype, &enf_rec, in_port, out_port, b, nb, when, o);
-}
 
 #define PORT_A 2905
 #define PORT_B 2906
@@ -97,7 +88,7 @@ static int feed(int dir, uint32_t vtag, const uint8_t *chunks, size_t n,
 	size_t len = mk(f, dir, vtag, chunks, n);
 
 	now += 1000000;
-	return enf_frame(tbl, f, len, SF_DLT_EN10MB, (uint16_t)dir, (uint16_t)(1 - dir), b, nb, now, &out);
+	return enf_frame(tbl, &enf_rec, f, len, SF_DLT_EN10MB, (uint16_t)dir, (uint16_t)(1 - dir), b, nb, now, &out);
 }
 
 static int feed_data(int dir, uint32_t tsn, uint16_t sid, uint16_t ssn, const struct enf_block *b)
@@ -792,7 +783,7 @@ static void test_unknown_and_abort(void)
 
 		data_chunk(c, 300, 1, 0);
 		len = mk(f, 0, 0x12345678, c, sizeof(c));
-		CHECK_INT(enf_frame(tbl, f, len, SF_DLT_EN10MB, 0, 1, &b, 1, now, &out), ENF_PASS);
+		CHECK_INT(enf_frame(tbl, &enf_rec, f, len, SF_DLT_EN10MB, 0, 1, &b, 1, now, &out), ENF_PASS);
 	}
 	CHECK(enf_stats(tbl)->unknown_assoc >= 1);
 	CHECK_INT(feed(1, TAG_A, abort_c, sizeof(abort_c), NULL, 0), ENF_PASS);
@@ -807,7 +798,7 @@ static void test_not_sctp(void)
 
 	handshake();
 	f[12] = 0x08; f[13] = 0x06;	/* ARP */
-	CHECK_INT(enf_frame(tbl, f, sizeof(f), SF_DLT_EN10MB, 0, 1, NULL, 0, now, &out), ENF_PASS);
+	CHECK_INT(enf_frame(tbl, &enf_rec, f, sizeof(f), SF_DLT_EN10MB, 0, 1, NULL, 0, now, &out), ENF_PASS);
 }
 
 static void test_bad_config(void)
@@ -848,7 +839,7 @@ static double bench_run(unsigned n, unsigned block_every, int dry)
 		data_chunk(c, tsn, 1, (uint16_t)i);
 		dl = mk(df, 0, TAG_B, c, sizeof(c));
 		v = dry ? (blk ? ENF_CONSUMED : ENF_PASS)
-			: enf_frame(tbl, df, dl, SF_DLT_EN10MB, 0, 1, &b, blk ? 1 : 0, now, &out);
+			: enf_frame(tbl, &enf_rec, df, dl, SF_DLT_EN10MB, 0, 1, &b, blk ? 1 : 0, now, &out);
 		if (v == ENF_CONSUMED)
 			continue;
 		{
@@ -858,7 +849,7 @@ static double bench_run(unsigned n, unsigned block_every, int dry)
 			sf_wr32(sk + 8, 65536);
 			sl = mk(sf, 1, TAG_A, sk, sizeof(sk));
 			if (!dry)
-				enf_frame(tbl, sf, sl, SF_DLT_EN10MB, 1, 0, NULL, 0, now, &out);
+				enf_frame(tbl, &enf_rec, sf, sl, SF_DLT_EN10MB, 1, 0, NULL, 0, now, &out);
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -976,7 +967,7 @@ static void test_frag_passed(void)
 	{
 		uint8_t f[512];
 		size_t len = mk(f, 0, TAG_B, c, n);
-		int v = enf_frame(tbl, f, len, SF_DLT_EN10MB, 0, 1, NULL, 0, now, &out);
+		int v = enf_frame(tbl, &enf_rec, f, len, SF_DLT_EN10MB, 0, 1, NULL, 0, now, &out);
 
 		CHECK_INT(v, ENF_REWRITTEN);
 		CHECK_INT(out.pkt_len, len);
@@ -1198,7 +1189,7 @@ static void test_jumbo_frame(void)
 		n += frag_chunk(c + n, 0x03, 100 + i, 1, (uint16_t)i, frag_body, 40);
 	len = mk(f, 0, TAG_B, c, n);
 	CHECK_INT(len, 34 + 12 + 8400);
-	CHECK_INT(enf_frame(tbl, f, len, SF_DLT_EN10MB, 0, 1, &b, 1, now, &out), ENF_REWRITTEN);
+	CHECK_INT(enf_frame(tbl, &enf_rec, f, len, SF_DLT_EN10MB, 0, 1, &b, 1, now, &out), ENF_REWRITTEN);
 	CHECK_INT(out.pkt_len, len - 56);
 	check_frame_ok(out.pkt, out.pkt_len);
 	/* chunk 100 is gone: the one after it is TSN 200, SSN 100 now */
@@ -1213,7 +1204,7 @@ static void test_jumbo_frame(void)
 	memset(big, 0x5a, sizeof(big));
 	n = frag_chunk(c, 0x02, 250, 1, 150, big, sizeof(big));
 	len = mk(f, 0, TAG_B, c, n);
-	CHECK_INT(enf_frame(tbl, f, len, SF_DLT_EN10MB, 0, 1, NULL, 0, now, &out), ENF_CONSUMED);
+	CHECK_INT(enf_frame(tbl, &enf_rec, f, len, SF_DLT_EN10MB, 0, 1, NULL, 0, now, &out), ENF_CONSUMED);
 	n = frag_chunk(c, 0x01, 251, 1, 150, frag_body, 20);
 	CHECK_INT(feed(0, TAG_B, c, n, NULL, 0), ENF_REWRITTEN);
 	CHECK_INT(out.n_inject, 1);

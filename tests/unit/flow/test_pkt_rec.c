@@ -58,18 +58,25 @@ static void rec_items(const struct sf_pkt_rec *r)
 			log_ev(rec_log, &rec_len, &r->ev[r->item[i].idx]);
 }
 
-static void test_record_matches_callbacks(void)
+/* Two pipelines with the default configuration, fed the same frames. */
+static int two_pipelines(struct sf_pipeline **a, struct sf_pipeline **b)
 {
 	struct sf_pipeline_config c;
+
+	sf_pipeline_config_default(&c);
+	*a = sf_pipeline_create(&c);
+	*b = sf_pipeline_create(&c);
+	CHECK(*a && *b);
+	return *a && *b;
+}
+
+static void test_record_matches_callbacks(void)
+{
 	struct sf_pipeline *a, *b;
 	struct sf_pipeline_sink sink = { NULL, cb_sms, cb_ev, NULL };
 	unsigned parts = 0, with_sms = 0;
 
-	sf_pipeline_config_default(&c);
-	a = sf_pipeline_create(&c);
-	b = sf_pipeline_create(&c);
-	CHECK(a && b);
-	if (!a || !b)
+	if (!two_pipelines(&a, &b))
 		return;
 	for (size_t i = 0; i < n_frames; i++) {
 		const struct frame *f = &frames[i];
@@ -123,17 +130,12 @@ static void test_record_matches_callbacks(void)
 
 static void test_record_from_pre_decoded_l3(void)
 {
-	struct sf_pipeline_config c;
 	struct sf_pipeline *a, *b;
 	static char log_a[1 << 20], log_b[1 << 20];
 	size_t len_a = 0, len_b = 0;
 	unsigned parts = 0;
 
-	sf_pipeline_config_default(&c);
-	a = sf_pipeline_create(&c);
-	b = sf_pipeline_create(&c);
-	CHECK(a && b);
-	if (!a || !b)
+	if (!two_pipelines(&a, &b))
 		return;
 	for (size_t i = 0; i < n_frames; i++) {
 		const struct frame *f = &frames[i];
