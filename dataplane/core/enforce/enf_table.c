@@ -3,6 +3,7 @@
  * ports per direction, least recently used evicted) and its set-up from
  * INIT / INIT-ACK (RFC 9260 §5.1). */
 #include "enforce/enf_int.h"
+#include "sf_hash.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +17,11 @@ void enf_hold_free(struct enf_table *t, struct enf_dir *D)
 	t->hold_total--;
 }
 
+/* keyed (sf_hash.h): the tag and ports come from the wire, so nobody may
+ * chain every association into one bucket */
 static uint32_t hkey(uint32_t vtag, uint16_t sp, uint16_t dp)
 {
-	uint64_t k = ((uint64_t)vtag << 32) ^ ((uint64_t)sp << 16) ^ dp;
-
-	k *= 0x9E3779B97F4A7C15ull;
-	return (uint32_t)(k >> 32);
+	return (uint32_t)sf_hash_u64((uint64_t)vtag << 32 | (uint64_t)sp << 16 | dp);
 }
 
 void enf_key_insert(struct enf_table *t, unsigned ai, unsigned d)
