@@ -14,6 +14,7 @@
 
 #include "dp_config.h"
 #include "engine/engine.h"
+#include "flow/sctp_paths.h"
 #include "policy/policy_ids.h"
 
 #define DP_MAX_WORKERS 64
@@ -98,6 +99,7 @@ struct dp_worker {
 struct dp_ctx {
 	struct dp_config cfg;
 	struct policy_shared *pshared;	/* per-recipient behaviour, shared by the workers */
+	struct sctp_paths *rx_paths;	/* the distributor's multi-homed associations (with workers) */
 	int linktype;			/* SF_DLT_* of the ports (Ethernet) */
 	uint16_t n_ports;
 	uint16_t port_ids[DP_MAX_PORTS];

@@ -453,6 +453,8 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	U("shields", ws.shields);
 	U("assoc_evictions", ps.assoc_evictions);
 	U("dialogue_evictions", ps.dialogue_evictions);
+	U("sctp_paths", ps.sctp_paths);
+	U("sctp_path_evictions", ps.sctp_path_evictions);
 	{
 		static const char *const f[5] = { "used", "capacity", "evictions", "expired", "refused" };
 		struct policy_table_stats t[DP_TABLES];

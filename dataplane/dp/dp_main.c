@@ -224,6 +224,30 @@ static void causal_gate(struct dp_ctx *ctx, uint64_t ts)
 	}
 }
 
+/* The worker of an SCTP packet or IP fragment: by the address pair of its
+ * association. An INIT / INIT-ACK (checksum verified: they are rare)
+ * teaches the alternate paths of a multi-homed association, so a packet
+ * on any of them meets the others on one worker (sctp_paths.h); the
+ * worker's pipeline learns the same from the same packets. */
+static uint32_t rx_assoc_hash(const struct dp_ctx *ctx, const struct l2l3_view *v, uint64_t now_ns)
+{
+	const uint8_t *a, *b;
+
+	if (v->l4_proto != SF_IPPROTO_SCTP)
+		return 0;
+	if (!v->is_fragment && v->l4.len >= 16 &&
+	    (v->l4.p[12] == SF_SCTP_INIT || v->l4.p[12] == SF_SCTP_INIT_ACK) &&
+	    sctp_checksum_ok(v->l4.p, v->l4.len))
+		sctp_paths_learn(ctx->rx_paths, v->src, v->dst, v->l4.p, v->l4.len, now_ns);
+	sctp_paths_map(ctx->rx_paths, v->src, v->dst, &a, &b, now_ns);
+	return sf_flow_hash_pair(a, b);
+}
+
+/* Alternate paths the distributor holds: never expired, so an
+ * association never moves between workers; the least recently used is
+ * evicted when full (64 B each: 4 MiB). */
+#define DP_RX_PATHS 65536
+
 /* The distributor's frame buffer for a multi-segment mbuf (rare: jumbo
  * frames), as the workers have theirs. */
 static __thread uint8_t rx_flat[DP_PKT_MAX];
@@ -235,6 +259,7 @@ static __thread uint8_t rx_flat[DP_PKT_MAX];
 static uint32_t rx_flow_hash(const struct dp_ctx *ctx, struct rte_mbuf *m)
 {
 	struct dp_mbuf_priv *pv = rte_mbuf_to_priv(m);
+	struct l2l3_view v;
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	const uint8_t *p;
 
@@ -245,10 +270,12 @@ static uint32_t rx_flow_hash(const struct dp_ctx *ctx, struct rte_mbuf *m)
 		pv->l3.err = l2l3_decode(p, len, ctx->linktype, &pv->l3.v);
 		pv->l3_len = len;
 		pv->l3_done = 1;
-		return pv->l3.err ? 0 : sf_l3_flow_hash(&pv->l3.v);
+		return pv->l3.err ? 0 : rx_assoc_hash(ctx, &pv->l3.v, pv->ts_ns);
 	}
 	p = rte_pktmbuf_read(m, 0, len, rx_flat);
-	return p ? sf_flow_hash(p, len, ctx->linktype) : 0;
+	if (!p || l2l3_decode(p, len, ctx->linktype, &v))
+		return 0;
+	return rx_assoc_hash(ctx, &v, pv->ts_ns);
 }
 
 /* The main lcore: receive, stamp, and process or distribute. */
@@ -525,6 +552,11 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out_eal;
 	}
+	if (ctx->n_workers && !(ctx->rx_paths = sctp_paths_create(DP_RX_PATHS))) {
+		dp_msg(DP_MSG_ERR, "out of memory for the distributor's path table");
+		rc = 1;
+		goto out_eal;
+	}
 	ts_dynfield = rte_mbuf_dynfield_lookup(RTE_MBUF_DYNFIELD_TIMESTAMP_NAME, NULL);
 	if (ts_dynfield >= 0) {
 		int bit = rte_mbuf_dynflag_lookup(RTE_MBUF_DYNFLAG_RX_TIMESTAMP_NAME, NULL);
@@ -704,6 +736,8 @@ int main(int argc, char **argv)
 	}
 out_eal:
 	dp_redis_stop(ctx, 0);
+	sctp_paths_destroy(ctx->rx_paths);
+	ctx->rx_paths = NULL;
 	{
 		/* the EAL leaves its per-process runtime directory (telemetry
 		 * socket, config) behind; ours has a per-pid prefix, so remove

@@ -314,6 +314,39 @@ def case_ip_fragments():
     return f, ["block", "block"] + control_and_ham(f, 8002, 302), {}
 
 
+# ---- SCTP multi-homing (RFC 9260 §6.4) ------------------------------------
+
+A1, B1 = (10, 0, 0, 1), (10, 0, 0, 2)	# the primary path (sigtran's defaults)
+A2, B2 = (10, 0, 1, 1), (10, 0, 1, 2)	# the alternate path, declared in INIT / INIT-ACK
+TAG_A, TAG_B = 0x55667788, 0x11223344	# verification tags toward A and toward B
+
+
+def init_chunk(ctype, tag, tsn, addrs):
+    """INIT (1) or INIT-ACK (2) with IPv4 Address parameters (type 5);
+    INIT-ACK also carries a State Cookie (type 7), as it must."""
+    params = b"".join(struct.pack(">HH4s", 5, 8, bytes(a)) for a in addrs)
+    if ctype == 2:
+        params += struct.pack(">HH", 7, 12) + b"cookie01"
+    return st.raw_chunk(ctype, 0, struct.pack(">IIHHI", tag, 65536, 10, 10, tsn) + params)
+
+
+def case_multihomed():
+    """An association set up over two paths (INIT declares A2, INIT-ACK
+    B2): the fraud text in two DATA fragments, the first on the primary
+    path, the second on the alternate one, as a peer may send them; then
+    one whole fraud message on the alternate path and its retransmission
+    on the primary path (one message: one verdict counted, same verdict)."""
+    fr = fragments(mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[73], 310), 2, 9000, ssn=1)
+    whole = st.data_chunk(9002, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[74], 311), ssn=2)
+    f = [st.frame([init_chunk(1, TAG_A, 9000, [A2])], vtag=0, src=A1, dst=B1),
+         st.frame([init_chunk(2, TAG_B, 500, [B2])], vtag=TAG_A, src=B1, dst=A1),
+         st.frame([fr[0]], src=A1, dst=B1),
+         st.frame([fr[1]], src=A2, dst=B2),
+         st.frame([whole], src=A2, dst=B2),
+         st.frame([whole], src=A1, dst=B1)]
+    return f, ["block", "block", "block"] + control_and_ham(f, 9003, 312), {}
+
+
 CASES = {
     "ucs2-udl-141": case_ucs2_udl_141,
     "udl-beyond-data": case_udl_beyond_data,
@@ -333,6 +366,7 @@ CASES = {
     "nl-tables": case_nl_tables,
     "jumbo-bundle": case_jumbo_bundle,
     "ip-fragments": case_ip_fragments,
+    "multihomed": case_multihomed,
 }
 
 # cases whose fraud text tshark does not show as text (8-bit data)

@@ -18,6 +18,7 @@
 #include "flow/ftable.h"
 #include "flow/ip_reasm.h"
 #include "flow/pipeline.h"
+#include "flow/sctp_paths.h"
 #include "flow/sccp_reasm.h"
 #include "flow/sctp_reasm.h"
 #include "flow/tsn_window.h"
@@ -50,6 +51,7 @@ struct pl_lmsi {
 	char imsi[SF_DIGITS_MAX + 1];
 };
 #define PL_LMSI_MAX 16384
+#define PL_PATHS_MAX 4096	/* alternate paths of multi-homed associations (sctp_paths.h) */
 
 struct sf_pipeline {
 	struct sf_pipeline_config cfg;
@@ -59,6 +61,7 @@ struct sf_pipeline {
 	struct sctp_reasm *sctp_reasm;
 	struct sccp_reasm *sccp_reasm;
 	struct ip_reasm *ip_reasm;
+	struct sctp_paths *paths;
 	struct sf_pipeline_stats st;
 	const struct sf_pipeline_flush *flush;	/* of the current decode call */
 	struct sf_pkt_rec rec;			/* the current packet (pipeline.h) */
@@ -103,7 +106,9 @@ struct sf_pipeline *sf_pipeline_create(const struct sf_pipeline_config *cfg)
 	pl->sctp_reasm = sctp_reasm_create(cfg->max_reasm, cfg->max_reasm_len);
 	pl->sccp_reasm = sccp_reasm_create(cfg->max_reasm, cfg->max_reasm_len);
 	pl->ip_reasm = ip_reasm_create(PL_IP_DGRAMS);
-	if (!pl->assocs || !pl->dialogues || !pl->lmsis || !pl->sctp_reasm || !pl->sccp_reasm || !pl->ip_reasm) {
+	pl->paths = sctp_paths_create(PL_PATHS_MAX);
+	if (!pl->assocs || !pl->dialogues || !pl->lmsis || !pl->sctp_reasm || !pl->sccp_reasm || !pl->ip_reasm ||
+	    !pl->paths) {
 		sf_pipeline_destroy(pl);
 		return NULL;
 	}
@@ -120,6 +125,7 @@ void sf_pipeline_destroy(struct sf_pipeline *pl)
 	sctp_reasm_destroy(pl->sctp_reasm);
 	sccp_reasm_destroy(pl->sccp_reasm);
 	ip_reasm_destroy(pl->ip_reasm);
+	sctp_paths_destroy(pl->paths);
 	free(pl);
 }
 
@@ -132,6 +138,13 @@ const struct sf_pipeline_stats *sf_pipeline_stats(const struct sf_pipeline *pl)
 	st->assoc_evictions = fs.evictions;
 	ftable_stats(pl->dialogues, &fs);
 	st->dialogue_evictions = fs.evictions;
+	{
+		struct sctp_paths_stats ps;
+
+		sctp_paths_get_stats(pl->paths, &ps);
+		st->sctp_paths = ps.in_use;
+		st->sctp_path_evictions = ps.evictions;
+	}
 	return st;
 }
 
@@ -139,6 +152,7 @@ void sf_pipeline_expire(struct sf_pipeline *pl, uint64_t now_ns, unsigned budget
 {
 	ftable_expire(pl->dialogues, now_ns, pl->cfg.dialogue_timeout_ns, budget);
 	ftable_expire(pl->assocs, now_ns, 10 * pl->cfg.dialogue_timeout_ns, budget);
+	sctp_paths_expire(pl->paths, now_ns, 10 * pl->cfg.dialogue_timeout_ns, budget);
 	ftable_expire(pl->lmsis, now_ns, 60 * pl->cfg.dialogue_timeout_ns, budget);
 	sctp_reasm_expire(pl->sctp_reasm, now_ns, pl->cfg.reasm_timeout_ns);
 	sccp_reasm_expire(pl->sccp_reasm, now_ns, pl->cfg.reasm_timeout_ns);
@@ -726,6 +740,7 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 	struct sf_pkt_rec *rec = &pl->rec;
 	struct l2l3_view l3_own;
 	const struct l2l3_view *l3;
+	const uint8_t *asrc, *adst;	/* the association's pair (sctp_paths.h) */
 	struct sf_bytes l4;
 	struct sctp_view sv;
 	struct sctp_walk_iter it;
@@ -785,6 +800,11 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 	memcpy(pk->dst, l3->dst, 16);
 	key = 0;
 	as = NULL;
+	/* an INIT / INIT-ACK lists the endpoints' other addresses; a packet
+	 * on one of those paths belongs to the association of the INIT's
+	 * pair (RFC 9260 §6.4: a peer may send any chunk on any path) */
+	sctp_paths_learn(pl->paths, l3->src, l3->dst, l4.p, l4.len, ts_ns);
+	sctp_paths_map(pl->paths, l3->src, l3->dst, &asrc, &adst, ts_ns);
 
 	/* the chunk headers walked once, into the record (enforcement reads
 	 * them there); then each chunk's content, in wire order */
@@ -832,8 +852,8 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 			/* One association-direction: addresses, ports and the
 			 * receiver's tag; hashed at the first DATA chunk (a
 			 * SACK-only packet needs no id) */
-			key = pl_hash(PL_HASH_INIT, l3->src, 16);
-			key = pl_hash(key, l3->dst, 16);
+			key = pl_hash(PL_HASH_INIT, asrc, 16);
+			key = pl_hash(key, adst, 16);
 			key = pl_hash(key, &sv.sport, 2);
 			key = pl_hash(key, &sv.dport, 2);
 			key = pl_hash(key, &sv.vtag, 4);
@@ -968,6 +988,11 @@ static uint32_t addr_pair_hash(const uint8_t *a, const uint8_t *b)
 		b = t;
 	}
 	return (uint32_t)sf_mix64(sf_fnv1a64(sf_fnv1a64(SF_FNV_OFFSET, a, 16), b, 16));
+}
+
+uint32_t sf_flow_hash_pair(const uint8_t src[16], const uint8_t dst[16])
+{
+	return addr_pair_hash(src, dst);
 }
 
 uint32_t sf_l3_flow_hash(const struct l2l3_view *v)

@@ -91,6 +91,7 @@ struct sf_pipeline_stats {
 	uint64_t text_replaced;		/* characters decoded as U+FFFD */
 	uint64_t data_as_text;		/* 8-bit parts also read (and scanned) as text */
 	uint64_t assoc_evictions, dialogue_evictions;
+	uint64_t sctp_paths, sctp_path_evictions;	/* alternate paths held (sctp_paths.h), evicted */
 	struct sf_err_counters err;
 };
 
@@ -217,6 +218,10 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
  * their association on one worker, whose IP reassembly, TSN window and
  * enforcement hold its state. */
 uint32_t sf_l3_flow_hash(const struct l2l3_view *v);
+
+/* The same hash of an address pair (e.g. the pair sctp_paths_map gives
+ * for a multi-homed association's alternate path). */
+uint32_t sf_flow_hash_pair(const uint8_t src[16], const uint8_t dst[16]);
 
 /* The same, decoding the frame's L2/L3 (tools and the benchmark). */
 uint32_t sf_flow_hash(const uint8_t *p, size_t len, int linktype);

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* SCTP multi-homing (RFC 9260 §6.4): the paths of an association, learned
+ * from its INIT and INIT-ACK, so that a packet on an alternate path is
+ * taken for the association it belongs to. An endpoint lists its other
+ * addresses in IPv4/IPv6 Address parameters of the INIT (initiator) and
+ * INIT-ACK (responder); with the packets' own source addresses these give
+ * every (source, destination) pair the association may use, each mapped
+ * to the pair the INIT was sent on.
+ *
+ * Without this, a peer could send the fragments of one message over two
+ * paths: a receiver reassembles them, a filter keying on addresses never
+ * would, and the message would pass unscanned. Only pairs an association
+ * declared are mapped, so a packet from an address no endpoint listed
+ * stays on its own; an association whose set-up was not seen (the filter
+ * started after it) is tracked per path.
+ *
+ * Bounded (flow/ftable.h): the least recently used pair is evicted and
+ * counted. Single writer; no allocation after creation. */
+#ifndef SF_SCTP_PATHS_H
+#define SF_SCTP_PATHS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCTP_PATHS_ADDR_MAX 8	/* addresses kept per endpoint (more are counted, ignored) */
+
+struct sctp_paths;
+
+struct sctp_paths_stats {
+	uint64_t inits, init_acks;	/* set-ups read */
+	uint64_t learned;		/* pairs mapped (inserts) */
+	uint64_t evictions;		/* pairs evicted to make room (least recently used) */
+	uint64_t addrs_ignored;		/* addresses beyond SCTP_PATHS_ADDR_MAX */
+	uint64_t in_use, capacity;
+};
+
+/* max_pairs: directed (source, destination) pairs held. NULL on failure. */
+struct sctp_paths *sctp_paths_create(unsigned max_pairs);
+void sctp_paths_destroy(struct sctp_paths *t);
+
+/* Read the SCTP packet sctp (common header first) sent from src to dst
+ * (16-byte addresses, IPv4 in the first 4 bytes and the rest zero, as
+ * l2l3_decode gives them): when its chunk is an INIT or INIT-ACK (which
+ * are never bundled), learn the addresses it lists. Anything else is
+ * ignored; malformed parameters end the reading. */
+void sctp_paths_learn(struct sctp_paths *t, const uint8_t src[16], const uint8_t dst[16],
+		      const uint8_t *sctp, size_t len, uint64_t now_ns);
+
+/* The pair a packet from src to dst belongs to: the INIT's pair (in this
+ * packet's direction) when src → dst is a learned alternate path, else
+ * src → dst itself. Returns 1 when mapped. */
+int sctp_paths_map(struct sctp_paths *t, const uint8_t src[16], const uint8_t dst[16],
+		   const uint8_t **psrc, const uint8_t **pdst, uint64_t now_ns);
+
+/* Expire pairs unused for max_age_ns (bounded work). */
+void sctp_paths_expire(struct sctp_paths *t, uint64_t now_ns, uint64_t max_age_ns, unsigned budget);
+
+void sctp_paths_get_stats(const struct sctp_paths *t, struct sctp_paths_stats *out);
+
+#endif
