@@ -213,7 +213,9 @@ int sf_pipeline_packet(struct sf_pipeline *pl, const uint8_t *p, size_t len,
 /* What the dataplane distributes packets to workers by: a hash of the IP
  * address pair, the same for both directions (addresses ordered), for
  * every SCTP packet and every fragment of an IP datagram that carries
- * SCTP; 0 for anything else. Ports are not in it: a fragment after the
+ * SCTP; 0 for anything else. (The distributor first maps a multi-homed
+ * association's alternate path to its first, sctp_paths.h, and hashes
+ * that pair with sf_flow_hash_pair.) Ports are not in it: a fragment after the
  * first has none, and the fragments of a datagram must meet the rest of
  * their association on one worker, whose IP reassembly, TSN window and
  * enforcement hold its state. */
