@@ -235,8 +235,7 @@ static uint32_t rx_assoc_hash(const struct dp_ctx *ctx, const struct l2l3_view *
 
 	if (v->l4_proto != SF_IPPROTO_SCTP)
 		return 0;
-	if (!v->is_fragment && v->l4.len >= 16 &&
-	    (v->l4.p[12] == SF_SCTP_INIT || v->l4.p[12] == SF_SCTP_INIT_ACK) &&
+	if (!v->is_fragment && sctp_paths_is_setup(v->l4.p, v->l4.len) &&
 	    sctp_checksum_ok(v->l4.p, v->l4.len))
 		sctp_paths_learn(ctx->rx_paths, v->src, v->dst, v->l4.p, v->l4.len, now_ns);
 	sctp_paths_map(ctx->rx_paths, v->src, v->dst, &a, &b, now_ns);
@@ -254,8 +253,8 @@ static __thread uint8_t rx_flat[DP_PKT_MAX];
 
 /* Which worker a packet goes to: its L2/L3 decoded once, here, into the
  * mbuf's private area, where the worker's pipeline starts from them
- * (sf_l3_flow_hash: the IP address pair, so an association and every
- * fragment of its datagrams meet on one worker). */
+ * (rx_assoc_hash: the association's IP address pair, so every packet,
+ * path and IP fragment of an association meet on one worker). */
 static uint32_t rx_flow_hash(const struct dp_ctx *ctx, struct rte_mbuf *m)
 {
 	struct dp_mbuf_priv *pv = rte_mbuf_to_priv(m);

@@ -149,11 +149,10 @@ int enf_packet(struct enf_table *t, const uint8_t *frame, size_t len, int linkty
 	l4_off = rec->l4_off;
 	l4 = frame + l4_off;
 	l4_len = rec->l4_len;
+	/* the header fields the association table is keyed by */
 	sv.sport = rec->sport;
 	sv.dport = rec->dport;
 	sv.vtag = rec->vtag;
-	sv.checksum = sf_rd32(l4 + 8);
-	sv.chunks = sf_bytes_make(l4 + SF_SCTP_COMMON_HDR_LEN, l4_len - SF_SCTP_COMMON_HDR_LEN);
 
 	/* the chunk headers come from the record's walk; the packet's bytes
 	 * are read only for the chunks' values */

@@ -803,7 +803,8 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 	/* an INIT / INIT-ACK lists the endpoints' other addresses; a packet
 	 * on one of those paths belongs to the association of the INIT's
 	 * pair (RFC 9260 §6.4: a peer may send any chunk on any path) */
-	sctp_paths_learn(pl->paths, l3->src, l3->dst, l4.p, l4.len, ts_ns);
+	if (sctp_paths_is_setup(l4.p, l4.len))
+		sctp_paths_learn(pl->paths, l3->src, l3->dst, l4.p, l4.len, ts_ns);
 	sctp_paths_map(pl->paths, l3->src, l3->dst, &asrc, &adst, ts_ns);
 
 	/* the chunk headers walked once, into the record (enforcement reads

@@ -135,11 +135,9 @@ void sctp_paths_learn(struct sctp_paths *t, const uint8_t src[16], const uint8_t
 	uint16_t sport, dport, clen;
 	uint8_t type;
 
-	if (!t || len < 12 + 4 + 16)
+	if (!t || len < 12 + 4 + 16 || !sctp_paths_is_setup(sctp, len))
 		return;
 	type = sctp[12];
-	if (type != SF_SCTP_INIT && type != SF_SCTP_INIT_ACK)
-		return;
 	clen = sf_rd16(sctp + 14);
 	if (clen < 4 + 16 || clen > len - 12)
 		return;

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sf_wire.h"
+
 #define SCTP_PATHS_ADDR_MAX 8	/* addresses kept per endpoint (more are counted, ignored) */
 
 struct sctp_paths;
@@ -37,6 +39,14 @@ struct sctp_paths_stats {
 /* max_pairs: directed (source, destination) pairs held. NULL on failure. */
 struct sctp_paths *sctp_paths_create(unsigned max_pairs);
 void sctp_paths_destroy(struct sctp_paths *t);
+
+/* 1 when the SCTP packet (common header first) holds an INIT or INIT-ACK,
+ * the only packets sctp_paths_learn reads: callers test this first, so
+ * the other packets cost one byte compared. */
+static inline int sctp_paths_is_setup(const uint8_t *sctp, size_t len)
+{
+	return len >= 16 && (sctp[12] == SF_SCTP_INIT || sctp[12] == SF_SCTP_INIT_ACK);
+}
 
 /* Read the SCTP packet sctp (common header first) sent from src to dst
  * (16-byte addresses, IPv4 in the first 4 bytes and the rest zero, as
