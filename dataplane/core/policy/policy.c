@@ -113,6 +113,19 @@ static void tag(struct eval *e, unsigned cls, uint32_t pid, uint32_t rule, enum 
 	v->step = (uint8_t)step;
 }
 
+/* A check that saw something but decides nothing: a part that still
+ * passes names it (policy_id, the summary's count per check) unless a tag
+ * or a block comes later. */
+static void note(struct eval *e, uint32_t pid, enum policy_step step)
+{
+	struct policy_verdict *v = e->v;
+
+	v->steps |= 1u << step;
+	if (e->tagged || v->policy_id)
+		return;
+	v->policy_id = pid;
+}
+
 /* Apply a classed finding with the requested action, capped by the
  * operator's action for the class ([actions]). 1 if decisive. */
 static int finding(struct eval *e, unsigned cls, unsigned want, uint32_t pid, uint32_t rule,
@@ -457,6 +470,15 @@ static int content_suspect(const struct eval *e)
 	return e->cfg->content_campaign_score && sc->score >= e->cfg->content_campaign_score;
 }
 
+/* Did anything find anything in the text: a rule's hit or score, or the
+ * model's tag? Weaker than content_suspect: it tags, never blocks. */
+static int content_signal(const struct eval *e)
+{
+	const struct policy_scan *sc = e->scan;
+
+	return sc && (sc->n_hits || sc->score || sc->action == SF_ACT_TAG);
+}
+
 static int step_behaviour(struct eval *e)
 {
 	struct policy_behaviour b;
@@ -485,11 +507,22 @@ static int step_behaviour(struct eval *e)
 	}
 	add_reason(e->v, "%s %u > %u", policy_id_name(b.policy_id), b.count, b.limit);
 	/* one text from many senders, or to many recipients, is a campaign
-	 * only if the text itself is suspect; otherwise it is tagged for the
-	 * analysts */
-	if ((b.policy_id == POLICY_ID_CONTENT_SENDERS || b.policy_id == POLICY_ID_CONTENT_RECIPIENTS) &&
-	    !content_suspect(e))
-		return finding(e, SF_CLASS_HARASSMENT, SF_ACT_TAG, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
+	 * only if the text itself is suspect: then it blocks. A text that some
+	 * rule or the model found anything in is tagged for the analysts. A
+	 * text nothing found anything in ("收到，谢谢！", a greeting) is common
+	 * ham: it passes, and the verdict names the check that saw the volume
+	 * (the summary's count of it), without the tag that would put
+	 * subscribers' everyday messages in front of the analysts */
+	if (b.policy_id == POLICY_ID_CONTENT_SENDERS || b.policy_id == POLICY_ID_CONTENT_RECIPIENTS) {
+		if (content_suspect(e))
+			return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, b.policy_id, 0,
+				       POLICY_STEP_BEHAVIOUR);
+		if (content_signal(e))
+			return finding(e, SF_CLASS_HARASSMENT, SF_ACT_TAG, b.policy_id, 0,
+				       POLICY_STEP_BEHAVIOUR);
+		note(e, b.policy_id, POLICY_STEP_BEHAVIOUR);
+		return 0;
+	}
 	return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
 }
 
