@@ -42,6 +42,7 @@ void dp_config_defaults(struct dp_config *c)
 	snprintf(c->pcapng, sizeof(c->pcapng), "flagged.pcapng");
 	c->rotate_bytes = 256ull << 20;
 	c->rotate_keep = 8;
+	c->retain_days = 30;
 	c->log_pass = 1;
 	c->log_queue = 8192;
 	policy_config_defaults(&c->policy);
@@ -242,9 +243,15 @@ int dp_config_set(struct dp_config *c, const char *sec, const char *key,
 		} else if (!strcmp(key, "rotate_keep")) {
 			if (parse_u64(v, 1, 1000, &u)) FAIL("output.rotate_keep: '%s' is not 1..1000", v);
 			c->rotate_keep = (unsigned)u;
+		} else if (!strcmp(key, "retain_days")) {
+			if (parse_u64(v, 0, 3650, &u)) FAIL("output.retain_days: '%s' is not 0..3650", v);
+			c->retain_days = (unsigned)u;
 		} else if (!strcmp(key, "log_pass")) {
 			if (parse_bool(v, &b)) FAIL("output.log_pass: '%s' is not yes or no", v);
 			c->log_pass = b;
+		} else if (!strcmp(key, "tagged_text")) {
+			if (parse_bool(v, &b)) FAIL("output.tagged_text: '%s' is not yes or no", v);
+			c->tagged_text = b;
 		} else if (!strcmp(key, "log_queue")) {
 			if (parse_u64(v, 64, 1u << 20, &u)) FAIL("output.log_queue: '%s' is not 64..1048576", v);
 			c->log_queue = (unsigned)u;

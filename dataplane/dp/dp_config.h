@@ -50,7 +50,9 @@ struct dp_config {
 	char pcapng[DP_PATH_MAX];
 	uint64_t rotate_bytes;
 	unsigned rotate_keep;
+	unsigned retain_days;		/* rotated logs older than this are deleted; 0 = no age limit */
 	int log_pass;			/* write pass verdicts (masked) */
+	int tagged_text;		/* tagged parts keep numbers and text, and reach the pcapng */
 	unsigned log_queue;		/* records in flight to the log writer */
 	/* [enforcement] (inline mode with enforcement = sctp) */
 	uint8_t block_action[SF_CLASS__COUNT];	/* enum dp_block_action per class */

@@ -35,11 +35,14 @@ struct rot_file {
 	FILE *f;
 	struct pcapng_out *png;
 	uint64_t bytes;
+	uint64_t records;	/* written since it was opened */
+	int64_t day;		/* UTC day it was opened in */
 	size_t pending;		/* bytes in the stdio buffer (JSON files) */
 };
 
 #define LOG_BUF_BYTES (1u << 20)	/* stdio buffer; a record is at most a few KiB */
 #define LOG_FLUSH_NS 1000000000ull	/* at least once a second while busy */
+#define LOG_AGE_NS 60000000000ull	/* day rotation and retention checked every minute */
 
 static const char *const level_name[] = { "error", "warning", "notice", "info" };
 
@@ -108,8 +111,39 @@ static void rotate_names(const char *path, unsigned keep)
 	rename(path, b);
 }
 
+static int64_t utc_day(time_t t)
+{
+	return (int64_t)t / 86400;
+}
+
+/* Rotated files (name.1 .. name.rotate_keep) last written more than
+ * retain_days ago are deleted: each holds at most one UTC day, so a record
+ * is gone between retain_days and retain_days + 1 day after it was
+ * written. */
+static void rot_prune(const struct dp_ctx *ctx, const char *path)
+{
+	char a[DP_PATH_MAX * 2 + 16];
+	time_t cutoff = time(NULL) - (time_t)ctx->cfg.retain_days * 86400;
+	struct stat sb;
+
+	if (!ctx->cfg.retain_days || !path[0])
+		return;
+	for (unsigned i = 1; i <= ctx->cfg.rotate_keep; i++) {
+		snprintf(a, sizeof(a), "%s.%u", path, i);
+		if (stat(a, &sb) == 0 && sb.st_mtime < cutoff) {
+			if (unlink(a) == 0)
+				dp_msg(DP_MSG_INFO, "log retention: %s deleted (older than %u days)", a,
+				       ctx->cfg.retain_days);
+			else
+				dp_msg(DP_MSG_ERR, "log retention: cannot delete %s: %s", a, strerror(errno));
+		}
+	}
+}
+
 static int rot_open(struct dp_ctx *ctx, struct rot_file *r, int pcapng, char *err, size_t errlen)
 {
+	r->records = 0;
+	r->day = utc_day(time(NULL));
 	if (pcapng) {
 		r->png = pcapng_out_open(r->path, 1 /* LINKTYPE_ETHERNET */, err, errlen);
 		r->bytes = 0;
@@ -127,12 +161,18 @@ static int rot_open(struct dp_ctx *ctx, struct rot_file *r, int pcapng, char *er
 	return 0;
 }
 
-static void rot_maybe(struct dp_ctx *ctx, struct rot_file *r, int pcapng)
+/* Rotate at rotate_bytes, and (with retain_days) when a file that holds
+ * records was opened on an earlier UTC day. */
+static void rot_maybe(struct dp_ctx *ctx, struct rot_file *r, int pcapng, int64_t today)
 {
 	char err[256];
 
-	if (r->bytes < ctx->cfg.rotate_bytes)
+	if (!r->f && !r->png)
 		return;
+	if (r->bytes < ctx->cfg.rotate_bytes &&
+	    !(ctx->cfg.retain_days && r->records && today != r->day))
+		return;
+	rot_flush(r);
 	if (pcapng)
 		pcapng_out_close(r->png);
 	else
@@ -142,7 +182,10 @@ static void rot_maybe(struct dp_ctx *ctx, struct rot_file *r, int pcapng)
 	rotate_names(r->path, ctx->cfg.rotate_keep);
 	if (rot_open(ctx, r, pcapng, err, sizeof(err)))
 		dp_msg(DP_MSG_ERR, "log rotation: %s (logging to it stops)", err);
+	rot_prune(ctx, r->path);
 }
+
+static int64_t log_today;	/* UTC day, refreshed by the writer every minute */
 
 static void write_rec(struct dp_ctx *ctx, struct dp_logrec *rec)
 {
@@ -161,7 +204,8 @@ static void write_rec(struct dp_ctx *ctx, struct dp_logrec *rec)
 		fputc('\n', r->f);
 		r->pending += rec->json_len + 1u;
 		r->bytes += rec->json_len + 1u;
-		rot_maybe(ctx, r, 0);
+		r->records++;
+		rot_maybe(ctx, r, 0, log_today);
 		break;
 	case DP_LOG_PACKET:
 		r = &f_pcapng;
@@ -169,7 +213,8 @@ static void write_rec(struct dp_ctx *ctx, struct dp_logrec *rec)
 			return;
 		pcapng_out_write(r->png, rec->ts_ns, rec->pkt, rec->caplen, rec->origlen, rec->comment);
 		r->bytes = pcapng_out_bytes(r->png);
-		rot_maybe(ctx, r, 1);
+		r->records++;
+		rot_maybe(ctx, r, 1, log_today);
 		break;
 	default:
 		break;
@@ -180,7 +225,7 @@ static void *log_main(void *arg)
 {
 	struct dp_ctx *ctx = arg;
 	void *recs[64];
-	uint64_t last_flush = mono_ns();
+	uint64_t last_flush = mono_ns(), last_age = last_flush;
 	unsigned idle_us = 200;
 
 	for (;;) {
@@ -198,6 +243,18 @@ static void *log_main(void *arg)
 			rot_flush(&f_events);
 			rot_flush(&f_pcapng);
 			last_flush = n ? now : mono_ns();
+			if (last_flush - last_age >= LOG_AGE_NS) {
+				/* a new day rotates files that have records; a
+				 * quiet file's old rotations age out too */
+				last_age = last_flush;
+				log_today = utc_day(time(NULL));
+				rot_maybe(ctx, &f_verdicts, 0, log_today);
+				rot_maybe(ctx, &f_events, 0, log_today);
+				rot_maybe(ctx, &f_pcapng, 1, log_today);
+				rot_prune(ctx, f_verdicts.path);
+				rot_prune(ctx, f_events.path);
+				rot_prune(ctx, f_pcapng.path);
+			}
 		}
 		if (n) {
 			idle_us = 200;
@@ -245,6 +302,11 @@ int dp_log_start(struct dp_ctx *ctx, char *err, size_t errlen)
 		if (rot_open(ctx, &f_pcapng, 1, err, errlen))
 			return -1;
 	}
+	/* what an earlier run left beyond the retention limit goes now */
+	rot_prune(ctx, f_verdicts.path);
+	rot_prune(ctx, f_events.path);
+	rot_prune(ctx, f_pcapng.path);
+	log_today = utc_day(time(NULL));
 	log_quit = 0;
 	if (rte_ctrl_thread_create(&log_thread, "smsfw-log", NULL, log_main, ctx)) {
 		snprintf(err, errlen, "cannot start the log writer thread");

@@ -39,7 +39,7 @@ struct dp_sink_ctx {
 static void note_part(struct dp_sink_ctx *s, const struct sf_part_verdict *v)
 {
 	struct dp_logrec *rec;
-	int n;
+	int n, mask;
 
 	if (s->ctx->redis) {
 		/* blocks feed the control plane; deliveries let it tell a
@@ -53,8 +53,14 @@ static void note_part(struct dp_sink_ctx *s, const struct sf_part_verdict *v)
 		s->w->st.by_policy[dp_policy_slot(v->pv.policy_id)][v->pv.verdict]++;
 	if (s->w->enf)
 		dp_enforce_note_part(s->w->enf, s->ctx, v);
+	/* a delivered message is a subscriber's own: only a blocked part
+	 * keeps its numbers and text in the logs and its packet in the pcapng
+	 * (a tagged one too with output.tagged_text; reports are logged as
+	 * events) */
+	mask = v->pv.verdict == SF_VERDICT_PASS ||
+	       (v->pv.verdict == SF_VERDICT_TAG && !s->ctx->cfg.tagged_text);
 	/* the pcapng comment: only when there is a pcapng to write */
-	if (v->pv.verdict != SF_VERDICT_PASS && s->ctx->cfg.pcapng[0] && s->clen < sizeof(s->comment) - 1) {
+	if (!mask && s->ctx->cfg.pcapng[0] && s->clen < sizeof(s->comment) - 1) {
 		n = sf_engine_verdict_comment(v, s->comment + s->clen, sizeof(s->comment) - s->clen);
 		if (n > 0)
 			s->clen += (size_t)n;
@@ -67,7 +73,7 @@ static void note_part(struct dp_sink_ctx *s, const struct sf_part_verdict *v)
 	if (!rec)
 		return;
 	rec->kind = DP_LOG_VERDICT;
-	n = sf_engine_verdict_json(v, 1, rec->json, sizeof(rec->json));
+	n = sf_engine_verdict_json(v, mask, rec->json, sizeof(rec->json));
 	if (n <= 0) {
 		rte_mempool_put(s->ctx->log_pool, rec);
 		s->w->st.log_lost++;
@@ -310,7 +316,7 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		for (unsigned k = 0; k < pkv->n_parts; k++)
 			note_part(&sc, &pkv->part[k]);
 		verdict = pkv->verdict;
-		if (verdict != SF_VERDICT_PASS)
+		if (verdict == SF_VERDICT_BLOCK || (verdict == SF_VERDICT_TAG && ctx->cfg.tagged_text))
 			log_packet(ctx, w, m, pv, &sc);
 
 		/* forward: offline → the port's own TX (the replay's output);

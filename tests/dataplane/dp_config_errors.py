@@ -37,6 +37,8 @@ CASES = [
      "smsfw: {ini}:2: control.redis_sentinels: sentinels: expected at most 8 HOST:PORT, got \"10.0.0.6\""),
     ("bad sentinel master name", "[control]\nredis_sentinels = 10.0.0.5:26379\nredis_master_name = my master\n", [],
      "smsfw: {ini}:3: control.redis_master_name: 1-63 characters of A-Z a-z 0-9 . _ -"),
+    ("retention out of range", "[output]\nrotate_keep = 4\nretain_days = 4000\n", [],
+     "smsfw: {ini}:3: output.retain_days: '4000' is not 0..3650"),
     ("bad fail mode", "[rules]\nfail_mode = maybe\n", [],
      "smsfw: {ini}:2: rules.fail_mode: 'maybe' is not open or closed"),
     ("duplicate key", "[dataplane]\nworkers = 1\n[output]\ndir = x\n[dataplane]\nworkers = 2\n", [],

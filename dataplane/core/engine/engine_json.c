@@ -13,12 +13,11 @@ static void mask_into(char *dst, size_t cap, const char *src)
 		dst[0] = 0;
 }
 
-int sf_engine_verdict_json(const struct sf_part_verdict *v, int mask_pass, char *buf, size_t cap)
+int sf_engine_verdict_json(const struct sf_part_verdict *v, int mask, char *buf, size_t cap)
 {
 	const struct sf_sms *s = v->sms;
 	struct sf_sms masked;
 	struct sf_json j;
-	int mask = mask_pass && v->pv.verdict == SF_VERDICT_PASS;
 	char hex[17];
 
 	if (mask) {

@@ -11,8 +11,10 @@
 #include "engine/engine.h"
 
 /* One JSON object (no newline) into buf; returns its length, or -1 if it
- * does not fit. mask_pass: apply the privacy rule to passed parts. */
-int sf_engine_verdict_json(const struct sf_part_verdict *v, int mask_pass, char *buf, size_t cap);
+ * does not fit. mask: the privacy rule applies (subscriber numbers masked,
+ * no text, no fingerprint, "redacted": true); the caller decides which
+ * verdicts it applies to. */
+int sf_engine_verdict_json(const struct sf_part_verdict *v, int mask, char *buf, size_t cap);
 
 /* "block fraud_impersonation rule 1001: <reason>; " style summary appended
  * to a packet comment; returns bytes written (0 if it does not fit). */
