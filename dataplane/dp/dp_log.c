@@ -204,7 +204,8 @@ static void write_rec(struct dp_ctx *ctx, struct dp_logrec *rec)
 		fputc('\n', r->f);
 		r->pending += rec->json_len + 1u;
 		r->bytes += rec->json_len + 1u;
-		r->records++;
+		if (!r->records++)
+			r->day = log_today;	/* a file's day is its first record's */
 		rot_maybe(ctx, r, 0, log_today);
 		break;
 	case DP_LOG_PACKET:
@@ -213,7 +214,8 @@ static void write_rec(struct dp_ctx *ctx, struct dp_logrec *rec)
 			return;
 		pcapng_out_write(r->png, rec->ts_ns, rec->pkt, rec->caplen, rec->origlen, rec->comment);
 		r->bytes = pcapng_out_bytes(r->png);
-		r->records++;
+		if (!r->records++)
+			r->day = log_today;
 		rot_maybe(ctx, r, 1, log_today);
 		break;
 	default:
