@@ -31,6 +31,7 @@ struct counters {
 	unsigned long long redis_errors, connects, generations, gen_build_errors, gen_held;
 	unsigned long long gen_invalid_entries, gen_expired_entries;
 	unsigned long long failovers, wait_short;
+	unsigned long long trimmed;
 };
 
 struct daemon {
@@ -52,7 +53,7 @@ struct daemon {
 	long long lists_rev;		/* {smsfw}:lists:rev as last read */
 	long long dirty_at;		/* monotonic ms when a change was seen, 0 clean */
 	size_t n_block, n_allow, n_shield;
-	long long last_claim, last_snapshot;
+	long long last_claim, last_snapshot, last_trim;
 	int redis_up;			/* connected and the last command answered */
 	size_t guard_total;		/* entries of the last generation published here */
 	int held;			/* a shrinking generation is held back */
@@ -464,6 +465,119 @@ static int autoclaim(struct daemon *d)
 	}
 }
 
+/* "ms-seq" of a stream id; -1 if it is not one. */
+static int parse_stream_id(const char *s, unsigned long long *ms, unsigned long long *seq)
+{
+	char *end;
+
+	errno = 0;
+	*ms = strtoull(s, &end, 10);
+	if (errno || end == s || *end != '-')
+		return -1;
+	s = end + 1;
+	*seq = strtoull(s, &end, 10);
+	return errno || end == s || *end ? -1 : 0;
+}
+
+static int id_before(unsigned long long ams, unsigned long long aseq, unsigned long long bms,
+		     unsigned long long bseq)
+{
+	return ams < bms || (ams == bms && aseq < bseq);
+}
+
+/* The events stream holds blocked messages' texts and reporters' numbers:
+ * entries older than events.retain_s (by the stream id, Redis's clock at
+ * XADD) leave it once the group has applied them, rather than when a
+ * million newer events push them out. What is not applied yet (never
+ * delivered, or pending with any consumer) stays however old: trimming
+ * never loses state. The stream is trimmed from its start only, so an old
+ * pending entry keeps the ones after it. 0 = nothing to do, -1 = Redis
+ * error (the caller reconnects). */
+static int trim_events(struct daemon *d)
+{
+	unsigned long long cut_ms, cut_seq = 0, ms, seq;
+	char id[64];
+	redisReply *r = redisCommand(d->c, "TIME");
+	int found = 0;
+
+	if (ctl_reply_failed(r) || r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+	    r->element[0]->type != REDIS_REPLY_STRING) {
+		if (r)
+			freeReplyObject(r);
+		return -1;
+	}
+	cut_ms = strtoull(r->element[0]->str, NULL, 10) * 1000;
+	freeReplyObject(r);
+	if (cut_ms <= (unsigned long long)d->cfg.retain_s * 1000)
+		return 0;
+	cut_ms -= (unsigned long long)d->cfg.retain_s * 1000;
+
+	/* nothing past what the group was given */
+	r = redisCommand(d->c, "XINFO GROUPS %s", CTL_K_EVENTS);
+	if (!r)
+		return -1;
+	if (r->type == REDIS_REPLY_ARRAY) {
+		for (size_t g = 0; g < r->elements && !found; g++) {
+			const redisReply *e = r->element[g];
+			const char *name = NULL, *last = NULL;
+
+			for (size_t i = 0; e->type == REDIS_REPLY_ARRAY && i + 1 < e->elements; i += 2) {
+				if (e->element[i]->type != REDIS_REPLY_STRING || e->element[i + 1]->type != REDIS_REPLY_STRING)
+					continue;
+				if (!strcmp(e->element[i]->str, "name"))
+					name = e->element[i + 1]->str;
+				else if (!strcmp(e->element[i]->str, "last-delivered-id"))
+					last = e->element[i + 1]->str;
+			}
+			if (name && last && !strcmp(name, CTL_GROUP)) {
+				found = 1;
+				if (parse_stream_id(last, &ms, &seq) < 0) {
+					found = 0;
+					break;
+				}
+				if (id_before(ms, seq, cut_ms, cut_seq)) {
+					cut_ms = ms;
+					cut_seq = seq;
+				}
+			}
+		}
+	}
+	freeReplyObject(r);
+	if (!found)
+		return 0;	/* no group (yet): nothing was applied */
+
+	/* nor from the first entry still pending with any consumer */
+	r = redisCommand(d->c, "XPENDING %s %s", CTL_K_EVENTS, CTL_GROUP);
+	if (ctl_reply_failed(r) || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
+		if (r)
+			freeReplyObject(r);
+		return -1;
+	}
+	if (r->element[0]->type == REDIS_REPLY_INTEGER && r->element[0]->integer > 0) {
+		if (r->element[1]->type != REDIS_REPLY_STRING ||
+		    parse_stream_id(r->element[1]->str, &ms, &seq) < 0) {
+			freeReplyObject(r);
+			return 0;
+		}
+		if (id_before(ms, seq, cut_ms, cut_seq)) {
+			cut_ms = ms;
+			cut_seq = seq;
+		}
+	}
+	freeReplyObject(r);
+
+	snprintf(id, sizeof(id), "%llu-%llu", cut_ms, cut_seq);
+	r = redisCommand(d->c, "XTRIM %s MINID %s", CTL_K_EVENTS, id);
+	if (ctl_reply_failed(r) || r->type != REDIS_REPLY_INTEGER) {
+		if (r)
+			freeReplyObject(r);
+		return -1;
+	}
+	d->n.trimmed += (unsigned long long)r->integer;
+	freeReplyObject(r);
+	return 0;
+}
+
 static int check_publish(struct daemon *d)
 {
 	long long now = mono_ms(), rev = 0;
@@ -658,6 +772,8 @@ static void metrics_snapshot(struct daemon *d)
 	  d->n.wrongtype);
 	M("events_script_errors_total", "Events whose script failed.", "counter", d->n.script_errors);
 	M("events_claimed_total", "Entries reclaimed with XAUTOCLAIM.", "counter", d->n.claimed);
+	M("events_trimmed_total", "Applied stream entries older than events.retain_s, trimmed.", "counter",
+	  d->n.trimmed);
 	sb_printf(&s, "# HELP smsfw_controld_events_refused_total Events refused by validation.\n"
 		  "# TYPE smsfw_controld_events_refused_total counter\n");
 	for (int i = 1; i < CTL_EV__ERR_COUNT; i++)
@@ -814,6 +930,11 @@ static int run_connected(struct daemon *d)
 			if (autoclaim(d) < 0)
 				return -1;
 			d->last_claim = now;
+		}
+		if (now - d->last_trim >= 5000) {
+			if (trim_events(d) < 0)
+				return -1;
+			d->last_trim = now;
 		}
 		if (d->metrics && now - d->last_snapshot >= 1000) {
 			metrics_snapshot(d);

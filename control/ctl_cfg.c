@@ -46,6 +46,7 @@ void ctl_config_defaults(struct ctl_config *c)
 	c->batch = 256;
 	c->block_ms = 100;
 	c->claim_idle_ms = 30000;
+	c->retain_s = 7 * 86400;
 	c->stream_maxlen = 1000000;
 	c->max_future_s = 300;
 	c->max_age_s = 7 * 86400;	/* a dataplane journal replays after an outage */
@@ -138,6 +139,7 @@ static const struct uint_key uint_keys[] = {
 	UK("events", "batch", batch, 1, 10000),
 	UK("events", "block_ms", block_ms, 1, 10000),
 	UK("events", "claim_idle_ms", claim_idle_ms, 0, 86400000),
+	UK("events", "retain_s", retain_s, 60, 3650u * 86400),
 	UK("events", "max_future_s", max_future_s, 0, 86400),
 	UK("events", "max_age_s", max_age_s, 60, 3650u * 86400),
 	UK("events", "dp_rate", dp_rate, 0, 10000000),

@@ -54,6 +54,7 @@ struct ctl_config {
 	unsigned batch;			/* XREADGROUP COUNT */
 	unsigned block_ms;		/* XREADGROUP BLOCK */
 	unsigned claim_idle_ms;		/* XAUTOCLAIM min-idle-time */
+	unsigned retain_s;		/* applied stream entries older than this are trimmed */
 	unsigned long stream_maxlen;
 	unsigned max_future_s;		/* an event ts later than now + this is refused */
 	unsigned max_age_s;		/* an event ts earlier than now - this is refused */

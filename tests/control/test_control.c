@@ -1709,6 +1709,96 @@ static void ctl_redis_errors(void)
 	}
 }
 
+/* ---- scenario: retention of the events stream ---- */
+
+static long long xlen(void)
+{
+	redisReply *r = redisCommand(rc, "XLEN {smsfw}:events");
+	long long n = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+
+	if (r)
+		freeReplyObject(r);
+	return n;
+}
+
+static int xlen_is(void *arg)
+{
+	return xlen() == *(const long long *)arg;
+}
+
+static long long pending(void)
+{
+	redisReply *r = redisCommand(rc, "XPENDING {smsfw}:events controld");
+	long long n = r && r->type == REDIS_REPLY_ARRAY && r->elements >= 1 &&
+		      r->element[0]->type == REDIS_REPLY_INTEGER ? r->element[0]->integer : -1;
+
+	if (r)
+		freeReplyObject(r);
+	return n;
+}
+
+static int pending_is(void *arg)
+{
+	return pending() == *(const long long *)arg;
+}
+
+/* Applied entries older than events.retain_s leave the stream; one still
+ * pending (its consumer died before XACK) holds them, and entries newer
+ * than the limit stay. */
+static void retention_trims_applied_only(void)
+{
+	char id[3][32], port[16], now[24];
+	static const char ini[] = "[events]\nblock_ms = 50\nclaim_idle_ms = 60000\nretain_s = 3600\n"
+				  "[publish]\ndebounce_ms = 50\n[metrics]\nport = 0\n";
+	long long old_ms = h_now_ms() - 7200 * 1000LL, one = 1, two = 2;
+	const char *cfg = h_write_file("retention.ini", ini, sizeof(ini) - 1);
+	redisReply *r;
+
+	snprintf(now, sizeof(now), "%lld", h_now_ms());
+	cmd_ok(rc, "XGROUP CREATE {smsfw}:events controld 0 MKSTREAM%s%s", "", "");
+	/* three shields whose stream ids are two hours old, two of now */
+	for (int i = 0; i < 3; i++) {
+		snprintf(id[i], sizeof(id[i]), "%lld-%d", old_ms, i);
+		snprintf(port, sizeof(port), "1065%d", i);
+		r = redisCommand(rc, "XADD {smsfw}:events %s id old:%d type shield ts %s subscriber 8613900000001 "
+				 "port %s", id[i], i, now, port);
+		CHECK(r && r->type == REDIS_REPLY_STRING && !strcmp(r->str, id[i]));
+		if (r)
+			freeReplyObject(r);
+	}
+	/* the first delivered to a consumer that dies before its XACK */
+	r = redisCommand(rc, "XREADGROUP GROUP controld zz COUNT 1 STREAMS {smsfw}:events >");
+	CHECK(r && r->type == REDIS_REPLY_ARRAY);
+	if (r)
+		freeReplyObject(r);
+	cmd_ok(rc, "XADD {smsfw}:events * id new:1 type shield ts %s subscriber 8613900000002 port %s", now, "10660");
+	cmd_ok(rc, "XADD {smsfw}:events * id new:2 type shield ts %s subscriber 8613900000003 port %s", now, "10661");
+	h_controld_start(&redis, cfg, NULL);
+	/* the daemon applies the four it was given; zz's stays pending */
+	CHECK(h_wait_stat(rc, "shields_added", 4, 10000));
+	CHECK(h_wait(pending_is, &one, 5000));
+	/* a trim pass runs every 5 s: the pending old entry holds the start */
+	h_sleep_ms(6000);
+	CHECK_INT(xlen(), 5);
+	/* applied at last: the three old ones go, the two of now stay */
+	cmd_ok(rc, "XACK {smsfw}:events controld %s%s", id[0], "");
+	CHECK(h_wait(xlen_is, &two, 8000));
+	r = redisCommand(rc, "XRANGE {smsfw}:events - +");
+	CHECK(r && r->type == REDIS_REPLY_ARRAY && r->elements == 2);
+	for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++)
+		CHECK(strtoll(r->element[i]->element[0]->str, NULL, 10) > old_ms);
+	if (r)
+		freeReplyObject(r);
+}
+
+static int scenario_retention(void)
+{
+	CHECK(h_redis_start(&redis) == 0);
+	rc = h_redis_connect(&redis, NULL, NULL);
+	RUN(retention_trims_applied_only);
+	return TEST_SUMMARY();
+}
+
 static int scenario_ctl(void)
 {
 	CHECK(h_redis_start(&redis) == 0);
@@ -1731,7 +1821,7 @@ int main(int argc, char **argv)
 		{ "reports", scenario_reports }, { "shield", scenario_shield }, { "crash", scenario_crash },
 		{ "restart", scenario_restart }, { "malformed", scenario_malformed }, { "ctl", scenario_ctl },
 		{ "shrink", scenario_shrink }, { "journal", scenario_journal }, { "trust", scenario_trust },
-		{ "acl", scenario_acl },
+		{ "acl", scenario_acl }, { "retention", scenario_retention },
 	};
 
 	if (argc != 4 && argc != 5) {
