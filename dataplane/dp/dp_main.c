@@ -225,17 +225,18 @@ static void causal_gate(struct dp_ctx *ctx, uint64_t ts)
 }
 
 /* The worker of an SCTP packet or IP fragment: by the address pair of its
- * association. An INIT / INIT-ACK (checksum verified: they are rare)
- * teaches the alternate paths of a multi-homed association, so a packet
- * on any of them meets the others on one worker (sctp_paths.h); the
- * worker's pipeline learns the same from the same packets. */
+ * association. An INIT / INIT-ACK, or an ASCONF / ASCONF-ACK (checksum
+ * verified: they are rare), teaches the alternate paths of a multi-homed
+ * association, so a packet on any of them meets the others on one worker
+ * (sctp_paths.h); the worker's pipeline learns the same from the same
+ * packets. */
 static uint32_t rx_assoc_hash(const struct dp_ctx *ctx, const struct l2l3_view *v, uint64_t now_ns)
 {
 	const uint8_t *a, *b;
 
 	if (v->l4_proto != SF_IPPROTO_SCTP)
 		return 0;
-	if (!v->is_fragment && sctp_paths_is_setup(v->l4.p, v->l4.len) &&
+	if (!v->is_fragment && sctp_paths_wanted(v->l4.p, v->l4.len) &&
 	    sctp_checksum_ok(v->l4.p, v->l4.len))
 		sctp_paths_learn(ctx->rx_paths, v->src, v->dst, v->l4.p, v->l4.len, now_ns);
 	sctp_paths_map(ctx->rx_paths, v->src, v->dst, &a, &b, now_ns);

@@ -347,6 +347,35 @@ def case_multihomed():
     return f, ["block", "block", "block"] + control_and_ham(f, 9003, 312), {}
 
 
+def addr_param(a):
+    return struct.pack(">HH4s", 5, 8, bytes(a))
+
+
+def auth_asconf(ctype, serial, body=b""):
+    """An AUTH chunk (HMAC-SHA-1, RFC 4895: ASCONF and ASCONF-ACK must be
+    authenticated) bundled before an ASCONF (0xC1) or ASCONF-ACK (0x80)."""
+    auth = st.raw_chunk(15, 0, struct.pack(">HH", 0, 1) + b"\0" * 20)
+    return [auth, st.raw_chunk(ctype, 0, struct.pack(">I", serial) + body)]
+
+
+def case_asconf():
+    """A single-homed association to which the initiator adds A2 with ASCONF
+    (RFC 5061; accepted by the ASCONF-ACK): the fraud text in two DATA
+    fragments, the first on the old path, the second on the new one; then
+    a whole fraud message on the new path."""
+    fr = fragments(mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[75], 320), 2, 9100, ssn=1)
+    whole = st.data_chunk(9102, mo(st.submit(RCPT, st.ucs2(FRAUD)), SENDERS[76], 321), ssn=2)
+    add = struct.pack(">HHI", 0xC001, 16, 1) + addr_param(A2)
+    f = [st.frame([init_chunk(1, TAG_A, 9100, [])], vtag=0, src=A1, dst=B1),
+         st.frame([init_chunk(2, TAG_B, 600, [])], vtag=TAG_A, src=B1, dst=A1),
+         st.frame(auth_asconf(0xC1, 1, addr_param(A1) + add), src=A1, dst=B1),
+         st.frame(auth_asconf(0x80, 1), vtag=TAG_A, src=B1, dst=A1),
+         st.frame([fr[0]], src=A1, dst=B1),
+         st.frame([fr[1]], src=A2, dst=B1),
+         st.frame([whole], src=A2, dst=B1)]
+    return f, ["block", "block"] + control_and_ham(f, 9103, 322), {}
+
+
 CASES = {
     "ucs2-udl-141": case_ucs2_udl_141,
     "udl-beyond-data": case_udl_beyond_data,
@@ -367,6 +396,7 @@ CASES = {
     "jumbo-bundle": case_jumbo_bundle,
     "ip-fragments": case_ip_fragments,
     "multihomed": case_multihomed,
+    "asconf": case_asconf,
 }
 
 # cases whose fraud text tshark does not show as text (8-bit data)

@@ -749,7 +749,7 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 	uint64_t ts_ns = pk->ts_ns;
 	enum sf_err e;
 	uint64_t key;
-	int r;
+	int r, asconf = 0;
 
 	pl->st.packets++;
 	if (pre) {
@@ -802,8 +802,10 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 	as = NULL;
 	/* an INIT / INIT-ACK lists the endpoints' other addresses; a packet
 	 * on one of those paths belongs to the association of the INIT's
-	 * pair (RFC 9260 §6.4: a peer may send any chunk on any path) */
-	if (sctp_paths_is_setup(l4.p, l4.len))
+	 * pair (RFC 9260 §6.4: a peer may send any chunk on any path).
+	 * Neither is bundled: one byte compared. ASCONFs (bundled) are read
+	 * after the walk below. */
+	if (l4.len >= 16 && (l4.p[12] == SF_SCTP_INIT || l4.p[12] == SF_SCTP_INIT_ACK))
 		sctp_paths_learn(pl->paths, l3->src, l3->dst, l4.p, l4.len, ts_ns);
 	sctp_paths_map(pl->paths, l3->src, l3->dst, &asrc, &adst, ts_ns);
 
@@ -816,6 +818,7 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 
 		pl->st.chunks++;
 		if (ch.type != SF_SCTP_DATA && ch.type != SF_SCTP_I_DATA) {
+			asconf |= ch.type == SF_SCTP_ASCONF || ch.type == SF_SCTP_ASCONF_ACK;
 			/* RFC 9260 §3.2: an unrecognised chunk type whose upper two
 			 * bits are 00 or 01 makes the receiver discard the rest of
 			 * the packet: what follows it must change no state */
@@ -909,6 +912,10 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 		do_m3ua(pl, pk, msg);
 	}
 	pl_err(pl, r);
+	/* an ASCONF's requests, or the ACK that accepts them: the paths of
+	 * the packets that follow */
+	if (asconf)
+		sctp_paths_learn(pl->paths, l3->src, l3->dst, l4.p, l4.len, ts_ns);
 }
 
 /* One packet into pl->rec: the record reset (the arrays are valid up to

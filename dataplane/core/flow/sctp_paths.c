@@ -2,19 +2,32 @@
 /* SCTP multi-homing: alternate paths mapped to the INIT's pair
  * (sctp_paths.h). RFC 9260 §3.3.2 (INIT: fixed part of 16 bytes, then
  * parameters; IPv4 Address 5, IPv6 Address 6) and §3.3.3 (INIT ACK, the
- * same layout); §6.10: neither is bundled with another chunk. */
+ * same layout); §6.10: neither is bundled with another chunk. RFC 5061
+ * §4.1 (ASCONF: serial number, an Address Parameter, then requests;
+ * ASCONF-ACK: serial number, then responses), §4.2 (Add IP Address 0xC001,
+ * Delete IP Address 0xC002: correlation ID and an Address Parameter; Error
+ * Cause Indication 0xC003, Success Indication 0xC005: correlation ID) and
+ * §5.3 (no response means success, but after a failed request only a
+ * Success Indication does). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "sf_bytes.h"
 #include "sf_hash.h"
 #include "sf_wire.h"
+#include "decode/sctp.h"
 #include "flow/ftable.h"
 #include "flow/sctp_paths.h"
 
 #define PARAM_IPV4 5
 #define PARAM_IPV6 6
 #define PENDING_MAX 1024	/* INITs waiting for their INIT-ACK */
+#define PARAM_ADD_IP 0xC001
+#define PARAM_DEL_IP 0xC002
+#define PARAM_ERROR_IND 0xC003
+#define PARAM_SUCCESS_IND 0xC005
+#define ASCONF_REQ_MAX 8	/* requests kept per ASCONF (more are refused, counted) */
+#define ASCONFS_MAX 256		/* ASCONFs waiting for their ACK */
 
 /* one endpoint's addresses: [0] is the packet's own */
 struct addr_list {
@@ -35,8 +48,30 @@ struct path {
 	uint8_t psrc[16], pdst[16];
 };
 
+/* an association whose set-up was seen, keyed by the INIT's pair
+ * (initiator → responder): its endpoints' addresses, for ASCONF */
+struct assoc {
+	uint8_t a1[16], b1[16];
+	struct addr_list init, resp;
+};
+
+/* an ASCONF waiting for its ACK: its address requests, in order */
+struct asconf_req {
+	uint32_t corr;
+	uint8_t add;		/* 1 add, 0 delete */
+	uint8_t addr[16];
+};
+
+struct pend_asconf {
+	uint8_t src[16], dst[16];	/* the ASCONF's packet: its ACK goes back to src */
+	uint64_t akey;			/* the association (pair_key of its INIT's pair) */
+	uint32_t serial;
+	uint8_t from_init, n;
+	struct asconf_req r[ASCONF_REQ_MAX];
+};
+
 struct sctp_paths {
-	struct ftable *paths, *pending;
+	struct ftable *paths, *pending, *assocs, *asconfs;
 	struct sctp_paths_stats st;
 };
 
@@ -48,7 +83,9 @@ struct sctp_paths *sctp_paths_create(unsigned max_pairs)
 		return NULL;
 	t->paths = ftable_create(max_pairs, sizeof(struct path));
 	t->pending = ftable_create(PENDING_MAX, sizeof(struct pending));
-	if (!t->paths || !t->pending) {
+	t->assocs = ftable_create(max_pairs / 4 < 64 ? 64 : max_pairs / 4, sizeof(struct assoc));
+	t->asconfs = ftable_create(ASCONFS_MAX, sizeof(struct pend_asconf));
+	if (!t->paths || !t->pending || !t->assocs || !t->asconfs) {
 		sctp_paths_destroy(t);
 		return NULL;
 	}
@@ -61,6 +98,8 @@ void sctp_paths_destroy(struct sctp_paths *t)
 		return;
 	ftable_destroy(t->paths);
 	ftable_destroy(t->pending);
+	ftable_destroy(t->assocs);
+	ftable_destroy(t->asconfs);
 	free(t);
 }
 
@@ -129,15 +168,258 @@ static void map_pair(struct sctp_paths *t, const uint8_t *src, const uint8_t *ds
 	ftable_touch(t->paths, p, now_ns);
 }
 
+/* Every pair of initiator address × responder address, both directions,
+ * mapped to the INIT's pair in that direction. */
+static void map_all(struct sctp_paths *t, const struct assoc *as, uint64_t now_ns)
+{
+	for (unsigned i = 0; i < as->init.n; i++)
+		for (unsigned j = 0; j < as->resp.n; j++) {
+			map_pair(t, as->init.a[i], as->resp.a[j], as->a1, as->b1, now_ns);
+			map_pair(t, as->resp.a[j], as->init.a[i], as->b1, as->a1, now_ns);
+		}
+}
+
+static void unmap_pair(struct sctp_paths *t, const uint8_t *src, const uint8_t *dst)
+{
+	uint64_t k = pair_key(src, dst);
+	struct path *p = ftable_find(t->paths, k);
+
+	if (p && !memcmp(p->src, src, 16) && !memcmp(p->dst, dst, 16))
+		ftable_remove(t->paths, k);
+}
+
+/* The association a packet from src to dst belongs to (its set-up seen),
+ * and whether src is on the initiator's side. */
+static struct assoc *assoc_of(struct sctp_paths *t, const uint8_t *src, const uint8_t *dst,
+			      int *from_init, uint64_t now_ns)
+{
+	const uint8_t *ps, *pd;
+	struct assoc *as;
+
+	sctp_paths_map(t, src, dst, &ps, &pd, now_ns);
+	as = ftable_find(t->assocs, pair_key(ps, pd));
+	if (as && !memcmp(as->a1, ps, 16) && !memcmp(as->b1, pd, 16)) {
+		*from_init = 1;
+		return as;
+	}
+	as = ftable_find(t->assocs, pair_key(pd, ps));
+	if (as && !memcmp(as->a1, pd, 16) && !memcmp(as->b1, ps, 16)) {
+		*from_init = 0;
+		return as;
+	}
+	return NULL;
+}
+
+/* an ASCONF by its packet's pair and serial number */
+static uint64_t asconf_key(const uint8_t *src, const uint8_t *dst, uint32_t serial)
+{
+	uint8_t b[4] = { (uint8_t)(serial >> 24), (uint8_t)(serial >> 16), (uint8_t)(serial >> 8),
+			 (uint8_t)serial };
+
+	return sf_hash_bytes(b, sizeof(b), pair_key(src, dst));
+}
+
+/* An Address Parameter (IPv4 or IPv6) at p into a; 0 if it is not one. */
+static int addr_param(const uint8_t *p, size_t len, uint8_t a[16])
+{
+	uint16_t type, plen;
+
+	if (len < 4)
+		return 0;
+	type = sf_rd16(p);
+	plen = sf_rd16(p + 2);
+	memset(a, 0, 16);
+	if (type == PARAM_IPV4 && plen == 8 && len >= 8) {
+		memcpy(a, p + 4, 4);
+		return 1;
+	}
+	if (type == PARAM_IPV6 && plen == 20 && len >= 20) {
+		memcpy(a, p + 4, 16);
+		return 1;
+	}
+	return 0;
+}
+
+static const uint8_t zero16[16];
+
+/* An ASCONF chunk body (after its header) from src: its add and delete
+ * requests, held until the peer's ASCONF-ACK. */
+static void asconf(struct sctp_paths *t, const uint8_t *src, const uint8_t *dst, const uint8_t *b,
+		   size_t len, uint64_t now_ns)
+{
+	int from_init = 0;
+	struct assoc *as = NULL;
+	struct pend_asconf pa;
+	uint8_t named[16];
+	size_t off;
+	uint64_t akey, k;
+
+	if (len < 8)
+		return;
+	/* the association: by the packet's pair, else by the address the
+	 * ASCONF names as one of the sender's (§4.1.1: it may come from the
+	 * address it adds) */
+	as = assoc_of(t, src, dst, &from_init, now_ns);
+	if (!as && addr_param(b + 4, len - 4, named))
+		as = assoc_of(t, named, dst, &from_init, now_ns);
+	if (!as) {
+		t->st.asconf_unknown++;
+		return;
+	}
+	ftable_touch(t->assocs, as, now_ns);
+	memset(&pa, 0, sizeof(pa));
+	memcpy(pa.src, src, 16);
+	memcpy(pa.dst, dst, 16);
+	akey = pair_key(as->a1, as->b1);
+	pa.akey = akey;
+	pa.serial = sf_rd32(b);
+	pa.from_init = (uint8_t)from_init;
+	/* the Address Parameter that names the sender, then the requests */
+	off = 4 + (((size_t)sf_rd16(b + 6) + 3) & ~(size_t)3);
+	while (off <= len && len - off >= 8) {
+		uint16_t type = sf_rd16(b + off), plen = sf_rd16(b + off + 2);
+
+		if (plen < 8 || plen > len - off)
+			break;
+		if (type == PARAM_ADD_IP || type == PARAM_DEL_IP) {
+			struct asconf_req *r = &pa.r[pa.n];
+
+			if (pa.n == ASCONF_REQ_MAX) {
+				t->st.asconf_refused++;
+			} else if (addr_param(b + off + 8, plen - 8u, r->addr)) {
+				r->corr = sf_rd32(b + off + 4);
+				r->add = type == PARAM_ADD_IP;
+				/* the wildcard address: the packet's source (§4.2.1) */
+				if (!memcmp(r->addr, zero16, 16))
+					memcpy(r->addr, src, 16);
+				pa.n++;
+			}
+		}
+		off += ((size_t)plen + 3) & ~(size_t)3;
+	}
+	if (pa.n) {
+		/* a resent ASCONF keeps the requests of its first copy: the
+		 * receiver answers a serial number once (§5.2) */
+		struct pend_asconf *old;
+
+		k = asconf_key(src, dst, pa.serial);
+		old = ftable_find(t->asconfs, k);
+		if (old && old->serial == pa.serial && !memcmp(old->src, src, 16) && !memcmp(old->dst, dst, 16))
+			return;
+		*(struct pend_asconf *)ftable_upsert(t->asconfs, k, now_ns, NULL) = pa;
+	}
+}
+
+static void list_del(struct addr_list *l, const uint8_t a[16])
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (!memcmp(l->a[i], a, 16)) {
+			memmove(l->a[i], l->a[i + 1], (size_t)(l->n - i - 1) * 16);
+			l->n--;
+			return;
+		}
+}
+
+/* An ASCONF-ACK chunk body from src: the requests of the ASCONF it
+ * answers that succeeded change the association's paths. */
+static void asconf_ack(struct sctp_paths *t, const uint8_t *src, const uint8_t *dst, const uint8_t *b,
+		       size_t len, uint64_t now_ns)
+{
+	int failed = 0;
+	struct assoc *as;
+	struct pend_asconf *pa;
+	uint64_t k;
+
+	if (len < 4)
+		return;
+	/* the ASCONF it answers was sent from dst to src (§5.2: the ACK goes
+	 * back to the ASCONF's source) */
+	k = asconf_key(dst, src, sf_rd32(b));
+	pa = ftable_find(t->asconfs, k);
+	if (!pa || pa->serial != sf_rd32(b) || memcmp(pa->src, dst, 16) || memcmp(pa->dst, src, 16)) {
+		t->st.asconf_unknown++;
+		return;
+	}
+	as = ftable_find(t->assocs, pa->akey);
+	if (!as || pair_key(as->a1, as->b1) != pa->akey) {
+		ftable_remove(t->asconfs, k);	/* the association was evicted meanwhile */
+		t->st.asconf_unknown++;
+		return;
+	}
+	for (unsigned i = 0; i < pa->n; i++) {
+		const struct asconf_req *r = &pa->r[i];
+		struct addr_list *mine = pa->from_init ? &as->init : &as->resp;
+		struct addr_list *other = pa->from_init ? &as->resp : &as->init;
+		int resp = -1;	/* -1 none, 0 error, 1 success */
+		size_t off = 4;
+
+		while (len - off >= 8) {
+			uint16_t type = sf_rd16(b + off), plen = sf_rd16(b + off + 2);
+
+			if (plen < 8 || plen > len - off)
+				break;
+			if ((type == PARAM_ERROR_IND || type == PARAM_SUCCESS_IND) && sf_rd32(b + off + 4) == r->corr) {
+				resp = type == PARAM_SUCCESS_IND;
+				break;
+			}
+			off += ((size_t)plen + 3) & ~(size_t)3;
+			if (off > len)
+				break;
+		}
+		if (resp == 0)
+			failed = 1;
+		if (!(resp == 1 || (resp == -1 && !failed))) {
+			t->st.asconf_refused++;
+			continue;
+		}
+		if (r->add) {
+			list_add(t, mine, r->addr);
+			map_all(t, as, now_ns);
+			t->st.asconf_added++;
+		} else {
+			for (unsigned j = 0; j < other->n; j++) {
+				unmap_pair(t, r->addr, other->a[j]);
+				unmap_pair(t, other->a[j], r->addr);
+			}
+			list_del(mine, r->addr);
+			t->st.asconf_deleted++;
+		}
+	}
+	ftable_remove(t->asconfs, k);
+}
+
 void sctp_paths_learn(struct sctp_paths *t, const uint8_t src[16], const uint8_t dst[16],
 		      const uint8_t *sctp, size_t len, uint64_t now_ns)
 {
 	uint16_t sport, dport, clen;
 	uint8_t type;
 
-	if (!t || len < 12 + 4 + 16 || !sctp_paths_is_setup(sctp, len))
+	if (!t || len < 16 || !sctp_paths_wanted(sctp, len))
 		return;
 	type = sctp[12];
+	if (type != SF_SCTP_INIT && type != SF_SCTP_INIT_ACK) {
+		/* ASCONF and ASCONF-ACK chunks, wherever they are bundled */
+		size_t off = 12;
+
+		while (len - off >= 4) {
+			size_t cl = sf_rd16(sctp + off + 2);
+
+			if (cl < 4 || cl > len - off)
+				return;
+			/* RFC 9260 §3.2: an unrecognised chunk whose upper bits
+			 * are 00 or 01 makes the receiver discard the rest */
+			if (!sctp_chunk_type_known(sctp[off]) && (sctp[off] >> 6) < 2)
+				return;
+			if (sctp[off] == SF_SCTP_ASCONF)
+				asconf(t, src, dst, sctp + off + 4, cl - 4, now_ns);
+			else if (sctp[off] == SF_SCTP_ASCONF_ACK)
+				asconf_ack(t, src, dst, sctp + off + 4, cl - 4, now_ns);
+			off += (cl + 3) & ~(size_t)3;
+		}
+		return;
+	}
+	if (len < 12 + 4 + 16)
+		return;
 	clen = sf_rd16(sctp + 14);
 	if (clen < 4 + 16 || clen > len - 12)
 		return;
@@ -166,6 +448,7 @@ void sctp_paths_learn(struct sctp_paths *t, const uint8_t src[16], const uint8_t
 		struct pending *pe = ftable_find(t->pending, pk);
 		struct addr_list init, resp;
 		const uint8_t *a1, *b1;
+		struct assoc *as;
 
 		t->st.init_acks++;
 		memset(&init, 0, sizeof(init));
@@ -181,11 +464,13 @@ void sctp_paths_learn(struct sctp_paths *t, const uint8_t src[16], const uint8_t
 		read_addrs(t, sctp + 12 + 4 + 16, clen - 4 - 16, &resp);
 		a1 = init.a[0];
 		b1 = resp.a[0];
-		for (unsigned i = 0; i < init.n; i++)
-			for (unsigned j = 0; j < resp.n; j++) {
-				map_pair(t, init.a[i], resp.a[j], a1, b1, now_ns);
-				map_pair(t, resp.a[j], init.a[i], b1, a1, now_ns);
-			}
+		/* the association's addresses, for its later ASCONFs */
+		as = ftable_upsert(t->assocs, pair_key(a1, b1), now_ns, NULL);
+		memcpy(as->a1, a1, 16);
+		memcpy(as->b1, b1, 16);
+		as->init = init;
+		as->resp = resp;
+		map_all(t, as, now_ns);
 	}
 }
 
@@ -213,6 +498,7 @@ void sctp_paths_expire(struct sctp_paths *t, uint64_t now_ns, uint64_t max_age_n
 		return;
 	ftable_expire(t->paths, now_ns, max_age_ns, budget);
 	ftable_expire(t->pending, now_ns, max_age_ns, budget);
+	ftable_expire(t->asconfs, now_ns, max_age_ns, budget);
 }
 
 void sctp_paths_get_stats(const struct sctp_paths *t, struct sctp_paths_stats *out)
@@ -220,9 +506,11 @@ void sctp_paths_get_stats(const struct sctp_paths *t, struct sctp_paths_stats *o
 	struct ftable_stats fs;
 
 	*out = t->st;
+	ftable_stats(t->assocs, &fs);
+	out->evictions = fs.evictions;
 	ftable_stats(t->paths, &fs);
 	out->learned = fs.inserts;
-	out->evictions = fs.evictions;
+	out->evictions += fs.evictions;
 	out->in_use = fs.in_use;
 	out->capacity = fs.capacity;
 }

@@ -7,6 +7,11 @@
  * every (source, destination) pair the association may use, each mapped
  * to the pair the INIT was sent on.
  *
+ * Addresses added or deleted later with ASCONF (RFC 5061) change the same
+ * map, once the peer's ASCONF-ACK has accepted the change: an address the
+ * receiver refused is never joined to the association (it would discard a
+ * packet from it as out of the blue, RFC 9260 §8.4).
+ *
  * Without this, a peer could send the fragments of one message over two
  * paths: a receiver reassembles them, a filter keying on addresses never
  * would, and the message would pass unscanned. Only pairs an association
@@ -30,8 +35,14 @@ struct sctp_paths;
 
 struct sctp_paths_stats {
 	uint64_t inits, init_acks;	/* set-ups read */
+	uint64_t asconf_added, asconf_deleted;	/* addresses an accepted ASCONF added / deleted */
+	uint64_t asconf_refused;	/* ASCONF requests the peer refused (or left undone) */
+	uint64_t asconf_unknown;	/* ASCONFs of an association whose set-up was not seen,
+					 * ASCONF-ACKs that answer no ASCONF seen */
 	uint64_t learned;		/* pairs mapped (inserts) */
-	uint64_t evictions;		/* pairs evicted to make room (least recently used) */
+	uint64_t evictions;		/* pairs or associations evicted to make room (least
+					 * recently used; associations are kept, for their
+					 * ASCONFs, until evicted) */
 	uint64_t addrs_ignored;		/* addresses beyond SCTP_PATHS_ADDR_MAX */
 	uint64_t in_use, capacity;
 };
@@ -40,19 +51,37 @@ struct sctp_paths_stats {
 struct sctp_paths *sctp_paths_create(unsigned max_pairs);
 void sctp_paths_destroy(struct sctp_paths *t);
 
-/* 1 when the SCTP packet (common header first) holds an INIT or INIT-ACK,
- * the only packets sctp_paths_learn reads: callers test this first, so
- * the other packets cost one byte compared. */
-static inline int sctp_paths_is_setup(const uint8_t *sctp, size_t len)
+/* 1 when the SCTP packet (common header first) holds an INIT or INIT-ACK
+ * (never bundled: the first chunk) or an ASCONF or ASCONF-ACK (bundled,
+ * e.g. after an AUTH chunk), the only chunks sctp_paths_learn reads:
+ * callers test this first, so the other packets cost a walk over their
+ * chunk headers (one for a packet of one DATA chunk). */
+static inline int sctp_paths_wanted(const uint8_t *sctp, size_t len)
 {
-	return len >= 16 && (sctp[12] == SF_SCTP_INIT || sctp[12] == SF_SCTP_INIT_ACK);
+	size_t off = 12;
+
+	if (len < 16)
+		return 0;
+	if (sctp[12] == SF_SCTP_INIT || sctp[12] == SF_SCTP_INIT_ACK)
+		return 1;
+	while (len - off >= 4) {
+		size_t clen = (size_t)sctp[off + 2] << 8 | sctp[off + 3];
+
+		if (sctp[off] == SF_SCTP_ASCONF || sctp[off] == SF_SCTP_ASCONF_ACK)
+			return 1;
+		if (clen < 4 || clen > len - off)
+			return 0;
+		off += (clen + 3) & ~(size_t)3;
+	}
+	return 0;
 }
 
 /* Read the SCTP packet sctp (common header first) sent from src to dst
  * (16-byte addresses, IPv4 in the first 4 bytes and the rest zero, as
- * l2l3_decode gives them): when its chunk is an INIT or INIT-ACK (which
- * are never bundled), learn the addresses it lists. Anything else is
- * ignored; malformed parameters end the reading. */
+ * l2l3_decode gives them): learn the addresses an INIT or INIT-ACK lists,
+ * note the requests of an ASCONF, and apply them when the ASCONF-ACK
+ * accepts them. Anything else is ignored; malformed parameters end the
+ * reading of their chunk. */
 void sctp_paths_learn(struct sctp_paths *t, const uint8_t src[16], const uint8_t dst[16],
 		      const uint8_t *sctp, size_t len, uint64_t now_ns);
 

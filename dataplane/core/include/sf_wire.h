@@ -48,6 +48,8 @@
 #define SF_SCTP_I_DATA		64	/* RFC 8260 */
 #define SF_SCTP_FORWARD_TSN	192	/* RFC 3758 */
 #define SF_SCTP_I_FORWARD_TSN	194	/* RFC 8260 §2.3.1 */
+#define SF_SCTP_ASCONF		193	/* RFC 5061 §4.1.1 (0xC1) */
+#define SF_SCTP_ASCONF_ACK	128	/* RFC 5061 §4.1.2 (0x80) */
 #define SF_SCTP_IDATA_HDR_LEN	20	/* RFC 8260 §2.1: header + TSN, SID, res, MID, PPID/FSN */
 #define SF_SCTP_DATA_FLAG_E	0x01	/* ending fragment */
 #define SF_SCTP_DATA_FLAG_B	0x02	/* beginning fragment */

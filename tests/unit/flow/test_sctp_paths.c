@@ -4,7 +4,11 @@
  * directions; a pair nobody declared stays itself; IPv6 and the source
  * address count; more than SCTP_PATHS_ADDR_MAX addresses are counted and
  * ignored; a malformed parameter ends the reading; a full table evicts
- * the least recently used pair, counted. */
+ * the least recently used pair, counted. ASCONF (RFC 5061): an address
+ * added or deleted joins or leaves the association only when the peer's
+ * ASCONF-ACK accepts it (no response before a failure, or a Success
+ * Indication), from either side, bundled after AUTH, sent from the new
+ * address itself (wildcard); an ACK answering nothing changes nothing. */
 #include <string.h>
 
 #include "flow/sctp_paths.h"
@@ -191,10 +195,151 @@ static void test_bounds(void)
 	sctp_paths_destroy(t);
 }
 
+/* An SCTP packet: an AUTH chunk (as RFC 5061 requires before an ASCONF),
+ * then an ASCONF (0xC1) or ASCONF-ACK (0x80) whose body is b. */
+static size_t asconf_pkt(uint8_t *p, uint8_t type, const uint8_t *b, size_t blen)
+{
+	size_t off = 12;
+
+	memset(p, 0, 12 + 16 + 4 + blen + 4);
+	sf_wr16(p, 2905);
+	sf_wr16(p + 2, 2905);
+	p[off] = 15;			/* AUTH: key id, HMAC id, an 8-byte HMAC */
+	sf_wr16(p + off + 2, 16);
+	off += 16;
+	p[off] = type;
+	sf_wr16(p + off + 2, (uint16_t)(4 + blen));
+	memcpy(p + off + 4, b, blen);
+	return off + ((4 + blen + 3) & ~(size_t)3);
+}
+
+/* an Add IP Address (0xC001) or Delete IP Address (0xC002) request */
+static size_t req_v4(uint8_t *p, uint16_t type, uint32_t corr, const uint8_t a[16])
+{
+	sf_wr16(p, type);
+	sf_wr16(p + 2, 16);
+	sf_wr32(p + 4, corr);
+	return 8 + param_v4(p + 8, a);
+}
+
+/* an Error Cause Indication (0xC003) or Success Indication (0xC005) */
+static size_t resp_ind(uint8_t *p, uint16_t type, uint32_t corr)
+{
+	sf_wr16(p, type);
+	sf_wr16(p + 2, 8);
+	sf_wr32(p + 4, corr);
+	return 8;
+}
+
+static void test_asconf(void)
+{
+	struct sctp_paths *t = sctp_paths_create(64);
+	uint8_t a1[16], a2[16], a3[16], b1[16], b2[16], b3[16], b4[16], c1[16], any[16];
+	uint8_t pkt[256], body[128];
+	struct sctp_paths_stats st;
+	size_t n;
+
+	if (!t) {
+		CHECK(0);
+		return;
+	}
+	v4(a1, 10, 0, 0, 1);
+	v4(a2, 10, 0, 1, 1);
+	v4(a3, 10, 0, 2, 1);
+	v4(b1, 10, 0, 0, 2);
+	v4(b2, 10, 0, 1, 2);
+	v4(b3, 10, 0, 2, 2);
+	v4(b4, 10, 0, 3, 2);
+	v4(c1, 10, 9, 9, 9);
+	memset(any, 0, sizeof(any));
+	/* a single-homed association */
+	sctp_paths_learn(t, a1, b1, pkt, init_pkt(pkt, 1, 2905, 2905, body, 0), 1);
+	sctp_paths_learn(t, b1, a1, pkt, init_pkt(pkt, 2, 2905, 2905, body, 0), 2);
+	CHECK(sctp_paths_wanted(pkt, init_pkt(pkt, 2, 2905, 2905, body, 0)));
+
+	/* the initiator adds A2: nothing until the ACK */
+	sf_wr32(body, 7);
+	n = 4 + param_v4(body + 4, a1);
+	n += req_v4(body + n, 0xC001, 1, a2);
+	CHECK(sctp_paths_wanted(pkt, asconf_pkt(pkt, 0xC1, body, n)));
+	sctp_paths_learn(t, a1, b1, pkt, asconf_pkt(pkt, 0xC1, body, n), 3);
+	CHECK(maps_to(t, a2, b1, a2, b1));
+	/* an ACK of another serial number answers nothing */
+	sf_wr32(body, 6);
+	sctp_paths_learn(t, b1, a1, pkt, asconf_pkt(pkt, 0x80, body, 4), 4);
+	CHECK(maps_to(t, a2, b1, a2, b1));
+	/* accepted (no response: success) */
+	sf_wr32(body, 7);
+	sctp_paths_learn(t, b1, a1, pkt, asconf_pkt(pkt, 0x80, body, 4), 5);
+	CHECK(maps_to(t, a2, b1, a1, b1));
+	CHECK(maps_to(t, b1, a2, b1, a1));
+
+	/* the responder adds B2, B3, B4; B3 fails: B2 (before it) is
+	 * accepted, B4 (after it) only with its Success Indication */
+	sf_wr32(body, 3);
+	n = 4 + param_v4(body + 4, b1);
+	n += req_v4(body + n, 0xC001, 5, b2);
+	n += req_v4(body + n, 0xC001, 6, b3);
+	n += req_v4(body + n, 0xC001, 7, b4);
+	sctp_paths_learn(t, b1, a1, pkt, asconf_pkt(pkt, 0xC1, body, n), 6);
+	n = 4;
+	n += resp_ind(body + n, 0xC003, 6);
+	n += resp_ind(body + n, 0xC005, 7);
+	sctp_paths_learn(t, a1, b1, pkt, asconf_pkt(pkt, 0x80, body, n), 7);
+	CHECK(maps_to(t, a1, b2, a1, b1));
+	CHECK(maps_to(t, a2, b2, a1, b1));	/* × every initiator address */
+	CHECK(maps_to(t, b2, a2, b1, a1));
+	CHECK(maps_to(t, a1, b3, a1, b3));	/* refused */
+	CHECK(maps_to(t, a1, b4, a1, b1));
+	/* the same ACK again: already done, counted as answering nothing */
+	sctp_paths_learn(t, a1, b1, pkt, asconf_pkt(pkt, 0x80, body, n), 8);
+
+	/* the initiator deletes A2 (its Success Indication) */
+	sf_wr32(body, 8);
+	n = 4 + param_v4(body + 4, a1);
+	n += req_v4(body + n, 0xC002, 2, a2);
+	sctp_paths_learn(t, a1, b1, pkt, asconf_pkt(pkt, 0xC1, body, n), 9);
+	n = 4 + resp_ind(body + 4, 0xC005, 2);
+	sctp_paths_learn(t, b1, a1, pkt, asconf_pkt(pkt, 0x80, body, n), 10);
+	CHECK(maps_to(t, a2, b1, a2, b1));
+	CHECK(maps_to(t, b2, a2, b2, a2));
+	CHECK(maps_to(t, a1, b2, a1, b1));	/* the others stay */
+
+	/* sent from the address it adds (the wildcard, §4.2.1), found by the
+	 * address it names; the ACK goes back to that address */
+	sf_wr32(body, 9);
+	n = 4 + param_v4(body + 4, a1);
+	n += req_v4(body + n, 0xC001, 3, any);
+	sctp_paths_learn(t, a3, b1, pkt, asconf_pkt(pkt, 0xC1, body, n), 11);
+	sctp_paths_learn(t, b1, a3, pkt, asconf_pkt(pkt, 0x80, body, 4), 12);
+	CHECK(maps_to(t, a3, b4, a1, b1));
+
+	/* an association whose set-up was not seen */
+	sf_wr32(body, 1);
+	n = 4 + param_v4(body + 4, c1);
+	n += req_v4(body + n, 0xC001, 1, a2);
+	sctp_paths_learn(t, c1, b1, pkt, asconf_pkt(pkt, 0xC1, body, n), 13);
+	sctp_paths_learn(t, b1, c1, pkt, asconf_pkt(pkt, 0x80, body, 4), 14);
+	CHECK(maps_to(t, a2, b1, a2, b1));
+
+	sctp_paths_get_stats(t, &st);
+	CHECK_INT(st.asconf_added, 4);
+	CHECK_INT(st.asconf_deleted, 1);
+	CHECK_INT(st.asconf_refused, 1);
+	CHECK_INT(st.asconf_unknown, 4);	/* serial 6, the repeated ACK, C1's two */
+	/* a packet of one DATA chunk is not read */
+	memset(pkt, 0, 32);
+	pkt[12] = 0;
+	sf_wr16(pkt + 14, 20);
+	CHECK(!sctp_paths_wanted(pkt, 32));
+	sctp_paths_destroy(t);
+}
+
 int main(void)
 {
 	RUN(test_init_and_ack);
 	RUN(test_ack_without_init_and_malformed);
 	RUN(test_bounds);
+	RUN(test_asconf);
 	return TEST_SUMMARY();
 }
