@@ -193,6 +193,14 @@ static int port_setup(struct dp_ctx *ctx, uint16_t port, uint16_t ntx, char *err
 	return 0;
 }
 
+/* Packet time for everything that counts time (TSN and reassembly
+ * timeouts, dialogues, rate and SMS-bombing windows, quiet hours, shield
+ * and IMSI lifetimes). Offline: the capture's time (net_pcap gives it in
+ * microseconds). Live: the wall clock at the receive burst, as UTC
+ * nanoseconds, read from CLOCK_MONOTONIC since start added to
+ * CLOCK_REALTIME at start, so a clock step never moves it backwards.
+ * A live PMD's own timestamp is not used: af_packet gives none, and
+ * NICs' units and epochs differ. */
 static uint64_t mbuf_ts(struct rte_mbuf *m)
 {
 	if (ts_dynfield >= 0 && (m->ol_flags & ts_dynflag))
@@ -289,6 +297,13 @@ static void rx_loop(struct dp_ctx *ctx)
 
 	struct dp_idle idle;
 
+	struct timespec rt;
+	uint64_t wall_base, mono_base;
+	int live = ctx->cfg.mode != DP_MODE_OFFLINE;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	mono_base = now_ns();
+	wall_base = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
 	dp_idle_init(&idle, ctx->cfg.mode == DP_MODE_OFFLINE ? 0 : ctx->cfg.idle_sleep_max_us);
 	if (ctx->n_workers == 0) {
 		rte_rcu_qsbr_thread_register(ctx->qs, 0);
@@ -306,13 +321,17 @@ static void rx_loop(struct dp_ctx *ctx)
 				continue;
 			got = 1;
 			ctx->main_st.rx += n;
-			for (uint16_t i = 0; i < n; i++) {
-				struct dp_mbuf_priv *pv = rte_mbuf_to_priv(pkts[i]);
+			{
+				uint64_t t = live ? wall_base + (now_ns() - mono_base) : 0;
 
-				pv->frame = ++frame;
-				pv->ts_ns = mbuf_ts(pkts[i]);
-				pv->in_port = pi;
-				pv->l3_done = 0;
+				for (uint16_t i = 0; i < n; i++) {
+					struct dp_mbuf_priv *pv = rte_mbuf_to_priv(pkts[i]);
+
+					pv->frame = ++frame;
+					pv->ts_ns = live ? t : mbuf_ts(pkts[i]);
+					pv->in_port = pi;
+					pv->l3_done = 0;
+				}
 			}
 			if (ctx->n_workers == 0) {
 				w0->st.rx += n;

@@ -146,6 +146,7 @@ def run_mode(a, work, ns, mode, pcap, sent, truth):
             errf.seek(0)
             print(errf.read())
             return
+        t_send = time.time()
         tx = subprocess.run(["ip", "netns", "exec", ns["a"], sys.executable, me, "--role", "send",
                              "--iface", "dpa0", "--pcap", pcap], stdout=subprocess.PIPE)
         T.check_eq(tx.stdout.decode().strip(), "sent %d" % len(sent), mode + ": sender")
@@ -186,6 +187,13 @@ def run_mode(a, work, ns, mode, pcap, sent, truth):
             T.check_eq(running_epbs, sum(1 for b in T.pcapng_blocks(f.read())[0] if b[0] == 6),
                        mode + ": every flagged packet was on disk before the stop")
     got = [f for _ts, _us, f in T.read_pcap(recv_pcap)[1]] if os.path.exists(recv_pcap) else []
+    # live: a packet's time is the wall clock when it was received (rate
+    # windows, timeouts and quiet hours count it), not the capture's nor 0
+    if running_lines is not None:
+        ts = [v["ts_ns"] / 1e9 for v in run.verdicts()]
+        T.check(ts and all(t_send - 2 <= t <= time.time() for t in ts) and ts == sorted(ts),
+                mode + ": verdict times are the wall clock at receipt, in order: %s .. %s (sent at %.0f)"
+                % (ts[:1], ts[-1:], t_send))
     s = run.summary
     T.check_eq(run.rc, 0, mode + ": smsfw exit code")
     T.check_eq(s.get("received"), len(sent), mode + ": smsfw received")
