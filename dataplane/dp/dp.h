@@ -94,12 +94,15 @@ struct dp_worker {
 	struct dp_lcore_stats st;
 	struct dp_enf *enf;		/* SCTP-aware enforcement (inline, enforcement = sctp) */
 	int enf_failed;			/* could not be created: forward unchanged */
+	int paths_loaded;		/* flow.paths_state read into its pipeline */
 } __rte_cache_aligned;
 
 struct dp_ctx {
 	struct dp_config cfg;
 	struct policy_shared *pshared;	/* per-recipient behaviour, shared by the workers */
 	struct sctp_paths *rx_paths;	/* the distributor's multi-homed associations (with workers) */
+	uint8_t *paths_blob;		/* flow.paths_state as read at start (checked), NULL none */
+	size_t paths_blob_len;
 	int linktype;			/* SF_DLT_* of the ports (Ethernet) */
 	uint16_t n_ports;
 	uint16_t port_ids[DP_MAX_PORTS];

@@ -220,6 +220,8 @@ int dp_config_set(struct dp_config *c, const char *sec, const char *key,
 		} else if (!strcmp(key, "replay_guard_us")) {
 			if (parse_u64(v, 0, 10000000, &u)) FAIL("flow.replay_guard_us: '%s' is not 0..10000000", v);
 			c->replay_guard_ns = u * 1000;
+		} else if (!strcmp(key, "paths_state")) {
+			if (set_str(c->paths_state, sizeof(c->paths_state), v)) FAIL("flow.paths_state: too long");
 		} else if (!strcmp(key, "verify_checksum")) {
 			if (parse_bool(v, &b)) FAIL("flow.verify_checksum: '%s' is not yes or no", v);
 			c->pipe.verify_checksum = b;

@@ -43,6 +43,7 @@ struct dp_config {
 	unsigned concat_max;
 	uint64_t concat_timeout_ns;
 	uint64_t replay_guard_ns;	/* offline causal replay window */
+	char paths_state[DP_PATH_MAX];	/* multi-homed associations kept across restarts; "" none */
 	/* [output] */
 	char out_dir[DP_PATH_MAX];
 	char verdicts[DP_PATH_MAX];	/* file name in out_dir; "" = none */

@@ -28,6 +28,7 @@
 #include "dp_lists_store.h"
 #include "dp_idle.h"
 #include "dp_redis.h"
+#include "sf_file.h"
 #include "sf_wire.h"
 
 struct dp_ctx *dp_global;
@@ -287,6 +288,72 @@ static uint32_t rx_flow_hash(const struct dp_ctx *ctx, struct rte_mbuf *m)
 }
 
 /* The main lcore: receive, stamp, and process or distribute. */
+/* flow.paths_state: the multi-homed associations (their set-up and
+ * ASCONFs) a restart would otherwise forget, since their INITs are long
+ * past (sctp_paths.h). Read and checked at start: the distributor takes it
+ * at once, each worker at its first packet. A missing file is the first
+ * start; a damaged one is named and left aside, and the run goes on
+ * without it. */
+static void paths_state_load(struct dp_ctx *ctx)
+{
+	char err[256];
+	size_t len;
+	uint8_t *b;
+
+	if (!ctx->cfg.paths_state[0])
+		return;
+	b = sf_file_read(ctx->cfg.paths_state, 64u << 20, &len, err, sizeof(err));
+	if (!b) {
+		if (access(ctx->cfg.paths_state, F_OK) == 0)
+			dp_msg(DP_MSG_WARN, "path state %s: %s (starting without it)", ctx->cfg.paths_state, err);
+		return;
+	}
+	if (sctp_paths_import(NULL, b, len, 0, err, sizeof(err)) ||
+	    (ctx->rx_paths && sctp_paths_import(ctx->rx_paths, b, len, 0, err, sizeof(err)))) {
+		dp_msg(DP_MSG_WARN, "path state %s: %s (starting without it)", ctx->cfg.paths_state, err);
+		free(b);
+		return;
+	}
+	dp_msg(DP_MSG_INFO, "path state %s: %u association(s) of the last run", ctx->cfg.paths_state,
+	       (unsigned)sf_rd32(b + 12));
+	ctx->paths_blob = b;
+	ctx->paths_blob_len = len;
+}
+
+/* At exit: the distributor's table (every association), or the one
+ * worker's, written beside the file and renamed over it. */
+static void paths_state_save(struct dp_ctx *ctx)
+{
+	struct sctp_paths *t = ctx->rx_paths ? ctx->rx_paths
+			       : sf_pipeline_paths(sf_worker_pipeline(ctx->main_w.eng));
+	char tmp[DP_PATH_MAX + 8];
+	size_t need;
+	uint8_t *b;
+	FILE *f;
+	int ok;
+
+	if (!ctx->cfg.paths_state[0] || !t)
+		return;
+	need = sctp_paths_export(t, NULL, 0);
+	b = malloc(need);
+	if (!b) {
+		dp_msg(DP_MSG_ERR, "path state: out of memory (%zu bytes); not saved", need);
+		return;
+	}
+	sctp_paths_export(t, b, need);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", ctx->cfg.paths_state);
+	f = fopen(tmp, "wb");
+	ok = f && fwrite(b, 1, need, f) == need && fflush(f) == 0 && fsync(fileno(f)) == 0;
+	if (f && fclose(f))
+		ok = 0;
+	if (ok && rename(tmp, ctx->cfg.paths_state) == 0)
+		dp_msg(DP_MSG_INFO, "path state %s: %u association(s) saved", ctx->cfg.paths_state,
+		       (unsigned)sf_rd32(b + 12));
+	else
+		dp_msg(DP_MSG_ERR, "path state %s: %s; not saved", ctx->cfg.paths_state, strerror(errno));
+	free(b);
+}
+
 static void rx_loop(struct dp_ctx *ctx)
 {
 	struct rte_mbuf *pkts[512];
@@ -702,6 +769,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	paths_state_load(ctx);
 	if (dp_log_start(ctx, err, sizeof(err))) {
 		dp_msg(DP_MSG_ERR, "%s", err);
 		rc = 1;
@@ -727,6 +795,7 @@ int main(int argc, char **argv)
 		dp_worker_finish(ctx, &ctx->main_w);
 	rte_eal_mp_wait_lcore();
 	ctx->run_end_ns = now_ns();
+	paths_state_save(ctx);
 	/* a reload still in flight (a control-plane generation that came at
 	 * the end) must not wait for lcores that will never ack it */
 	__atomic_store_n(&ctx->lcores_done, 1, __ATOMIC_RELEASE);
@@ -757,6 +826,8 @@ out_eal:
 	dp_redis_stop(ctx, 0);
 	sctp_paths_destroy(ctx->rx_paths);
 	ctx->rx_paths = NULL;
+	free(ctx->paths_blob);
+	ctx->paths_blob = NULL;
 	{
 		/* the EAL leaves its per-process runtime directory (telemetry
 		 * socket, config) behind; ours has a per-pid prefix, so remove

@@ -72,8 +72,9 @@ done
 check "/etc/smsfw/smsfw.ini is a conffile" \
 	sh -c "dpkg-query -W -f='\${Conffiles}' smsfw | grep -q '/etc/smsfw/smsfw.ini'"
 check "smsfw@.service runs /usr/bin/smsfw with /etc/smsfw/%i.ini" \
-	grep -qx 'ExecStart=/usr/bin/smsfw --config /etc/smsfw/%i.ini --out /var/log/smsfw/%i' \
+	grep -qx 'ExecStart=/usr/bin/smsfw --config /etc/smsfw/%i.ini --out /var/log/smsfw/%i --set flow.paths_state=/var/lib/smsfw/%i/paths.state' \
 	/usr/lib/systemd/system/smsfw@.service
+check "smsfw@.service has its state directory" grep -qx 'StateDirectory=smsfw/%i' /usr/lib/systemd/system/smsfw@.service
 check "smsfw@.service restarts on failure" grep -qx 'Restart=on-failure' /usr/lib/systemd/system/smsfw@.service
 check "smsfw-controld.service restarts always" grep -qx 'Restart=always' /usr/lib/systemd/system/smsfw-controld.service
 

@@ -647,6 +647,11 @@ const struct sf_worker_stats *sf_worker_stats(const struct sf_worker *w)
 	return &w->st;
 }
 
+struct sf_pipeline *sf_worker_pipeline(struct sf_worker *w)
+{
+	return w->pl;
+}
+
 const struct sf_pipeline_stats *sf_worker_pipeline_stats(const struct sf_worker *w)
 {
 	return sf_pipeline_stats(w->pl);

@@ -205,6 +205,8 @@ void sf_worker_tick(struct sf_worker *w, uint64_t now_ns);
 
 const struct sf_worker_stats *sf_worker_stats(const struct sf_worker *w);
 const struct sf_pipeline_stats *sf_worker_pipeline_stats(const struct sf_worker *w);
+/* The worker's pipeline (its path table's export and import at restarts). */
+struct sf_pipeline *sf_worker_pipeline(struct sf_worker *w);
 /* The worker's learned tables: the policy state (shared tables as every
  * worker sees them, its own shield overlay) and its concatenation streams
  * (*concat_active in use). Read from another thread: counters may lag. */

@@ -253,6 +253,13 @@ void *ftable_oldest(struct ftable *t)
 	return t->head == FT_NIL ? NULL : t->values + (size_t)t->head * t->value_size;
 }
 
+void *ftable_newer(struct ftable *t, const void *value)
+{
+	uint32_t n = t->ent[ftable_index(t, value)].next;
+
+	return n == FT_NIL ? NULL : t->values + (size_t)n * t->value_size;
+}
+
 unsigned ftable_index(const struct ftable *t, const void *value)
 {
 	return (unsigned)(((const uint8_t *)value - t->values) / t->value_size);

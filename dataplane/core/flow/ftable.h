@@ -45,6 +45,10 @@ void ftable_stats(const struct ftable *t, struct ftable_stats *out);
  * NULL when the table is empty. */
 void *ftable_oldest(struct ftable *t);
 
+/* The value of the entry after value in age order (inserted or touched
+ * later), or NULL: with ftable_oldest, every entry, oldest first. */
+void *ftable_newer(struct ftable *t, const void *value);
+
 /* The entry index (0..capacity-1) of a value: for arrays kept beside the
  * table. */
 unsigned ftable_index(const struct ftable *t, const void *value);

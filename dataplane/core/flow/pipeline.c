@@ -148,6 +148,11 @@ const struct sf_pipeline_stats *sf_pipeline_stats(const struct sf_pipeline *pl)
 	return st;
 }
 
+struct sctp_paths *sf_pipeline_paths(struct sf_pipeline *pl)
+{
+	return pl->paths;
+}
+
 void sf_pipeline_expire(struct sf_pipeline *pl, uint64_t now_ns, unsigned budget)
 {
 	ftable_expire(pl->dialogues, now_ns, pl->cfg.dialogue_timeout_ns, budget);

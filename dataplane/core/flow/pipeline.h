@@ -237,6 +237,10 @@ void sf_pipeline_expire(struct sf_pipeline *pl, uint64_t now_ns, unsigned budget
 
 const struct sf_pipeline_stats *sf_pipeline_stats(const struct sf_pipeline *pl);
 
+/* The pipeline's multi-homing table (sctp_paths.h), for a restart's
+ * export and import. */
+struct sctp_paths *sf_pipeline_paths(struct sf_pipeline *pl);
+
 /* Print the counters, one line per layer, then every non-zero error. */
 void sf_pipeline_stats_print(FILE *f, const struct sf_pipeline_stats *s);
 

@@ -9,10 +9,12 @@
  * Cause Indication 0xC003, Success Indication 0xC005: correlation ID) and
  * §5.3 (no response means success, but after a failed request only a
  * Success Indication does). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sf_bytes.h"
+#include "sf_crc32c.h"
 #include "sf_hash.h"
 #include "sf_wire.h"
 #include "decode/sctp.h"
@@ -490,6 +492,97 @@ int sctp_paths_map(struct sctp_paths *t, const uint8_t src[16], const uint8_t ds
 	*psrc = p->psrc;
 	*pdst = p->pdst;
 	return 1;
+}
+
+#define EXPORT_MAGIC "SMSFWPTH"
+#define EXPORT_VERSION 1
+
+size_t sctp_paths_export(struct sctp_paths *t, uint8_t *buf, size_t cap)
+{
+	size_t off = 16;
+	uint32_t n = 0;
+
+	for (struct assoc *as = ftable_oldest(t->assocs); as; as = ftable_newer(t->assocs, as)) {
+		size_t need = 32 + 2 + ((size_t)as->init.n + as->resp.n) * 16;
+
+		if (off + need + 4 <= cap) {
+			memcpy(buf + off, as->a1, 16);
+			memcpy(buf + off + 16, as->b1, 16);
+			buf[off + 32] = as->init.n;
+			buf[off + 33] = as->resp.n;
+			memcpy(buf + off + 34, as->init.a, (size_t)as->init.n * 16);
+			memcpy(buf + off + 34 + (size_t)as->init.n * 16, as->resp.a, (size_t)as->resp.n * 16);
+		}
+		off += need;
+		n++;
+	}
+	if (off + 4 <= cap) {
+		memcpy(buf, EXPORT_MAGIC, 8);
+		sf_wr32(buf + 8, EXPORT_VERSION);
+		sf_wr32(buf + 12, n);
+		sf_wr32(buf + off, ~sf_crc32c_update(0xFFFFFFFFu, buf, off));
+	}
+	return off + 4;
+}
+
+int sctp_paths_import(struct sctp_paths *t, const uint8_t *buf, size_t len, uint64_t now_ns,
+		      char *err, size_t errlen)
+{
+	size_t off = 16;
+	uint32_t n;
+
+	if (len < 20 || memcmp(buf, EXPORT_MAGIC, 8)) {
+		snprintf(err, errlen, "not a path table export");
+		return -1;
+	}
+	if (sf_rd32(buf + 8) != EXPORT_VERSION) {
+		snprintf(err, errlen, "export version %u, expected %u", (unsigned)sf_rd32(buf + 8), EXPORT_VERSION);
+		return -1;
+	}
+	if (sf_rd32(buf + len - 4) != ~sf_crc32c_update(0xFFFFFFFFu, buf, len - 4)) {
+		snprintf(err, errlen, "checksum mismatch (a file cut short or damaged)");
+		return -1;
+	}
+	n = sf_rd32(buf + 12);
+	/* every record checked before any is applied */
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t ni, nr;
+
+		if (len - 4 - off < 34) {
+			snprintf(err, errlen, "association %u of %u cut short", (unsigned)i + 1, (unsigned)n);
+			return -1;
+		}
+		ni = buf[off + 32];
+		nr = buf[off + 33];
+		if (!ni || !nr || ni > SCTP_PATHS_ADDR_MAX || nr > SCTP_PATHS_ADDR_MAX ||
+		    len - 4 - off - 34 < ((size_t)ni + nr) * 16) {
+			snprintf(err, errlen, "association %u of %u: %u and %u addresses", (unsigned)i + 1,
+				 (unsigned)n, ni, nr);
+			return -1;
+		}
+		off += 34 + ((size_t)ni + nr) * 16;
+	}
+	if (off != len - 4) {
+		snprintf(err, errlen, "%zu bytes after the last association", len - 4 - off);
+		return -1;
+	}
+	if (!t)
+		return 0;
+	off = 16;
+	for (uint32_t i = 0; i < n; i++) {
+		struct assoc *as = ftable_upsert(t->assocs, pair_key(buf + off, buf + off + 16), now_ns, NULL);
+
+		memset(as, 0, sizeof(*as));
+		memcpy(as->a1, buf + off, 16);
+		memcpy(as->b1, buf + off + 16, 16);
+		as->init.n = buf[off + 32];
+		as->resp.n = buf[off + 33];
+		memcpy(as->init.a, buf + off + 34, (size_t)as->init.n * 16);
+		memcpy(as->resp.a, buf + off + 34 + (size_t)as->init.n * 16, (size_t)as->resp.n * 16);
+		map_all(t, as, now_ns);
+		off += 34 + ((size_t)as->init.n + as->resp.n) * 16;
+	}
+	return 0;
 }
 
 void sctp_paths_expire(struct sctp_paths *t, uint64_t now_ns, uint64_t max_age_ns, unsigned budget)

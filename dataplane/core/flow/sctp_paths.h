@@ -91,6 +91,22 @@ void sctp_paths_learn(struct sctp_paths *t, const uint8_t src[16], const uint8_t
 int sctp_paths_map(struct sctp_paths *t, const uint8_t src[16], const uint8_t dst[16],
 		   const uint8_t **psrc, const uint8_t **pdst, uint64_t now_ns);
 
+/* For a restart: the associations whose set-up was seen, with the
+ * addresses their ASCONFs changed, written into buf (at most cap bytes).
+ * Returns the size the export needs (a call with cap 0 sizes the buffer).
+ * Format: "SMSFWPTH", version (u32 1), count (u32), then per association
+ * its INIT's pair (2 × 16 bytes), the initiator's and the responder's
+ * address counts (u8 each, 1..SCTP_PATHS_ADDR_MAX) and addresses (16
+ * bytes each); the CRC32c of everything before it (u32) at the end. All
+ * big-endian, oldest association first. */
+size_t sctp_paths_export(struct sctp_paths *t, uint8_t *buf, size_t cap);
+
+/* Read an export back: each association's paths mapped again, stamped
+ * now_ns. 0, or -1 with the reason and nothing changed (a file cut short,
+ * a wrong checksum, a count out of range). t NULL: only check it. */
+int sctp_paths_import(struct sctp_paths *t, const uint8_t *buf, size_t len, uint64_t now_ns,
+		      char *err, size_t errlen);
+
 /* Expire pairs unused for max_age_ns (bounded work). */
 void sctp_paths_expire(struct sctp_paths *t, uint64_t now_ns, uint64_t max_age_ns, unsigned budget);
 

@@ -332,6 +332,39 @@ static void test_asconf(void)
 	pkt[12] = 0;
 	sf_wr16(pkt + 14, 20);
 	CHECK(!sctp_paths_wanted(pkt, 32));
+
+	/* a restart: the export read back into a new table maps the same
+	 * paths, the ASCONFs' changes included; a damaged one changes nothing */
+	{
+		uint8_t ex[2048];
+		size_t need = sctp_paths_export(t, NULL, 0);
+		struct sctp_paths *t2 = sctp_paths_create(64);
+		char err[128];
+
+		CHECK(need <= sizeof(ex) && t2 != NULL);
+		if (need <= sizeof(ex) && t2) {
+			CHECK_INT(sctp_paths_export(t, ex, sizeof(ex)), need);
+			ex[need - 20] ^= 1;
+			CHECK_INT(sctp_paths_import(t2, ex, need, 20, err, sizeof(err)), -1);
+			CHECK_STR(err, "checksum mismatch (a file cut short or damaged)");
+			ex[need - 20] ^= 1;
+			CHECK_INT(sctp_paths_import(t2, ex, need - 40, 20, err, sizeof(err)), -1);
+			CHECK(maps_to(t2, a1, b2, a1, b2));
+			CHECK_INT(sctp_paths_import(t2, ex, need, 20, err, sizeof(err)), 0);
+			CHECK(maps_to(t2, a1, b2, a1, b1));
+			CHECK(maps_to(t2, b4, a3, b1, a1));
+			CHECK(maps_to(t2, a2, b1, a2, b1));	/* deleted stays deleted */
+			/* and its ASCONFs go on */
+			sf_wr32(body, 10);
+			n = 4 + param_v4(body + 4, a1);
+			n += req_v4(body + n, 0xC001, 4, a2);
+			sctp_paths_learn(t2, a1, b1, pkt, asconf_pkt(pkt, 0xC1, body, n), 21);
+			sctp_paths_learn(t2, b1, a1, pkt, asconf_pkt(pkt, 0x80, body, 4), 22);
+			CHECK(maps_to(t2, a2, b3, a2, b3));	/* B3 was refused */
+			CHECK(maps_to(t2, a2, b4, a1, b1));
+		}
+		sctp_paths_destroy(t2);
+	}
 	sctp_paths_destroy(t);
 }
 
