@@ -334,6 +334,14 @@ static void paths_state_save(struct dp_ctx *ctx)
 
 	if (!ctx->cfg.paths_state[0] || !t)
 		return;
+	if (!ctx->rx_paths && ctx->paths_blob && !ctx->main_w.paths_loaded) {
+		/* a run without a packet: what it read is what it keeps */
+		char err[128];
+
+		ctx->main_w.paths_loaded = 1;
+		if (sctp_paths_import(t, ctx->paths_blob, ctx->paths_blob_len, 0, err, sizeof(err)))
+			dp_msg(DP_MSG_WARN, "path state: %s", err);
+	}
 	need = sctp_paths_export(t, NULL, 0);
 	b = malloc(need);
 	if (!b) {

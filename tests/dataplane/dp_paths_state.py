@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """A multi-homed association across a restart of smsfw (`[flow]
 paths_state`): its set-up (INIT, INIT-ACK) and an ASCONF that adds a path
-are seen by one run, which saves them at exit; the next run, which sees
-only the traffic that follows, reads them back. A fraud message whose two
+are seen by one run, which saves them at exit; a run that sees no packet
+keeps them; the next run, which sees only the traffic that follows, reads
+them back. A fraud message whose two
 DATA fragments take the old and the new path is then reassembled and
 blocked, and so is a whole one on the new path; without the state (the old
 behaviour, or a damaged file, which is named and left aside) the
@@ -43,6 +44,8 @@ def main():
     setup, traffic = os.path.join(work, "setup.pcap"), os.path.join(work, "traffic.pcap")
     st.write(setup, frames[:4])
     st.write(traffic, frames[4:], t0=1767225660)
+    empty = os.path.join(work, "empty.pcap")
+    st.write(empty, [])
     for workers in (0, 2):
         state = os.path.join(work, "paths-%d.state" % workers)
         ini = os.path.join(work, "w%d.ini" % workers)
@@ -51,6 +54,10 @@ def main():
         r = run(a, os.path.join(work, "setup-%d" % workers), setup, ini, workers)
         T.check("path state %s: 1 association(s) saved" % state in r.stderr,
                 "workers %d: the set-up run saves the association" % workers)
+        # a run that sees no packet keeps what it read
+        r = run(a, os.path.join(work, "empty-%d" % workers), empty, ini, workers)
+        T.check("path state %s: 1 association(s) saved" % state in r.stderr,
+                "workers %d: a run without packets keeps the association" % workers)
         r = run(a, os.path.join(work, "traffic-%d" % workers), traffic, ini, workers)
         T.check("path state %s: 1 association(s) of the last run" % state in r.stderr,
                 "workers %d: the next run reads it" % workers)
