@@ -455,6 +455,10 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	U("dialogue_evictions", ps.dialogue_evictions);
 	U("sctp_paths", ps.sctp_paths);
 	U("sctp_path_evictions", ps.sctp_path_evictions);
+	U("asconf_added", ps.asconf_added);
+	U("asconf_deleted", ps.asconf_deleted);
+	U("asconf_refused", ps.asconf_refused);
+	U("asconf_unknown", ps.asconf_unknown);
 	{
 		static const char *const f[5] = { "used", "capacity", "evictions", "expired", "refused" };
 		struct policy_table_stats t[DP_TABLES];

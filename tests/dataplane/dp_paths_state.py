@@ -54,6 +54,8 @@ def main():
         r = run(a, os.path.join(work, "setup-%d" % workers), setup, ini, workers)
         T.check("path state %s: 1 association(s) saved" % state in r.stderr,
                 "workers %d: the set-up run saves the association" % workers)
+        T.check("ASCONF: 1 added, 0 deleted, 0 refused, 0 of unseen set-ups" in r.stderr,
+                "workers %d: the summary counts the accepted ASCONF" % workers)
         # a run that sees no packet keeps what it read
         r = run(a, os.path.join(work, "empty-%d" % workers), empty, ini, workers)
         T.check("path state %s: 1 association(s) saved" % state in r.stderr,

@@ -144,6 +144,10 @@ const struct sf_pipeline_stats *sf_pipeline_stats(const struct sf_pipeline *pl)
 		sctp_paths_get_stats(pl->paths, &ps);
 		st->sctp_paths = ps.in_use;
 		st->sctp_path_evictions = ps.evictions;
+		st->asconf_added = ps.asconf_added;
+		st->asconf_deleted = ps.asconf_deleted;
+		st->asconf_refused = ps.asconf_refused;
+		st->asconf_unknown = ps.asconf_unknown;
 	}
 	return st;
 }

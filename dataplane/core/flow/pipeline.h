@@ -92,6 +92,8 @@ struct sf_pipeline_stats {
 	uint64_t data_as_text;		/* 8-bit parts also read (and scanned) as text */
 	uint64_t assoc_evictions, dialogue_evictions;
 	uint64_t sctp_paths, sctp_path_evictions;	/* alternate paths held (sctp_paths.h), evicted */
+	uint64_t asconf_added, asconf_deleted;	/* addresses accepted ASCONFs added / deleted */
+	uint64_t asconf_refused, asconf_unknown;	/* requests refused; ASCONFs of unseen set-ups */
 	struct sf_err_counters err;
 };
 

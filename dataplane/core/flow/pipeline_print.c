@@ -12,8 +12,11 @@ void sf_pipeline_stats_print(FILE *f, const struct sf_pipeline_stats *s)
 		(unsigned long long)s->ip_fragments, (unsigned long long)s->non_sctp);
 	fprintf(f, "  SCTP packets       %llu (bad checksum %llu)\n",
 		(unsigned long long)s->sctp_packets, (unsigned long long)s->bad_checksum);
-	fprintf(f, "  SCTP paths         %llu alternate paths of multi-homed associations (evicted %llu)\n",
-		(unsigned long long)s->sctp_paths, (unsigned long long)s->sctp_path_evictions);
+	fprintf(f, "  SCTP paths         %llu alternate paths of multi-homed associations (evicted %llu); "
+		"ASCONF: %llu added, %llu deleted, %llu refused, %llu of unseen set-ups\n",
+		(unsigned long long)s->sctp_paths, (unsigned long long)s->sctp_path_evictions,
+		(unsigned long long)s->asconf_added, (unsigned long long)s->asconf_deleted,
+		(unsigned long long)s->asconf_refused, (unsigned long long)s->asconf_unknown);
 	fprintf(f, "  SCTP chunks        %llu (DATA %llu, retransmitted %llu, fragments %llu, other PPID %llu)\n",
 		(unsigned long long)s->chunks, (unsigned long long)s->data_chunks,
 		(unsigned long long)s->data_retransmissions, (unsigned long long)s->data_fragments,
