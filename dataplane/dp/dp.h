@@ -136,6 +136,10 @@ extern struct dp_ctx *dp_global;
 /* dp_worker.c */
 int dp_worker_main(void *arg);
 void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf **pkts, unsigned n);
+/* flow.paths_state (ctx->paths_blob, checked at start) into the worker's
+ * pipeline, its paths stamped now_ns: at its first packet, or at exit when
+ * it saw none (so that the file saved then keeps them). */
+void dp_worker_paths_load(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now_ns);
 void dp_worker_finish(struct dp_ctx *ctx, struct dp_worker *w);
 /* Between bursts on a live link: at most once a second, reports whose
  * wait ended go on. *last_tsc is the caller's. */

@@ -187,6 +187,13 @@ static void rot_maybe(struct dp_ctx *ctx, struct rot_file *r, int pcapng, int64_
 
 static int64_t log_today;	/* UTC day, refreshed by the writer every minute */
 
+static void prune_all(const struct dp_ctx *ctx)
+{
+	rot_prune(ctx, f_verdicts.path);
+	rot_prune(ctx, f_events.path);
+	rot_prune(ctx, f_pcapng.path);
+}
+
 static void write_rec(struct dp_ctx *ctx, struct dp_logrec *rec)
 {
 	struct rot_file *r;
@@ -253,9 +260,7 @@ static void *log_main(void *arg)
 				rot_maybe(ctx, &f_verdicts, 0, log_today);
 				rot_maybe(ctx, &f_events, 0, log_today);
 				rot_maybe(ctx, &f_pcapng, 1, log_today);
-				rot_prune(ctx, f_verdicts.path);
-				rot_prune(ctx, f_events.path);
-				rot_prune(ctx, f_pcapng.path);
+				prune_all(ctx);
 			}
 		}
 		if (n) {
@@ -305,9 +310,7 @@ int dp_log_start(struct dp_ctx *ctx, char *err, size_t errlen)
 			return -1;
 	}
 	/* what an earlier run left beyond the retention limit goes now */
-	rot_prune(ctx, f_verdicts.path);
-	rot_prune(ctx, f_events.path);
-	rot_prune(ctx, f_pcapng.path);
+	prune_all(ctx);
 	log_today = utc_day(time(NULL));
 	log_quit = 0;
 	if (rte_ctrl_thread_create(&log_thread, "smsfw-log", NULL, log_main, ctx)) {

@@ -308,8 +308,8 @@ static void paths_state_load(struct dp_ctx *ctx)
 			dp_msg(DP_MSG_WARN, "path state %s: %s (starting without it)", ctx->cfg.paths_state, err);
 		return;
 	}
-	if (sctp_paths_import(NULL, b, len, 0, err, sizeof(err)) ||
-	    (ctx->rx_paths && sctp_paths_import(ctx->rx_paths, b, len, 0, err, sizeof(err)))) {
+	/* the distributor's table takes it (without workers: checked only) */
+	if (sctp_paths_import(ctx->rx_paths, b, len, 0, err, sizeof(err))) {
 		dp_msg(DP_MSG_WARN, "path state %s: %s (starting without it)", ctx->cfg.paths_state, err);
 		free(b);
 		return;
@@ -334,14 +334,8 @@ static void paths_state_save(struct dp_ctx *ctx)
 
 	if (!ctx->cfg.paths_state[0] || !t)
 		return;
-	if (!ctx->rx_paths && ctx->paths_blob && !ctx->main_w.paths_loaded) {
-		/* a run without a packet: what it read is what it keeps */
-		char err[128];
-
-		ctx->main_w.paths_loaded = 1;
-		if (sctp_paths_import(t, ctx->paths_blob, ctx->paths_blob_len, 0, err, sizeof(err)))
-			dp_msg(DP_MSG_WARN, "path state: %s", err);
-	}
+	if (!ctx->rx_paths && ctx->paths_blob && !ctx->main_w.paths_loaded)
+		dp_worker_paths_load(ctx, &ctx->main_w, 0);	/* a run without a packet keeps what it read */
 	need = sctp_paths_export(t, NULL, 0);
 	b = malloc(need);
 	if (!b) {

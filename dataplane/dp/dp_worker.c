@@ -268,6 +268,16 @@ static struct dp_enf *worker_enforce(struct dp_ctx *ctx, struct dp_worker *w)
 	return w->enf;
 }
 
+void dp_worker_paths_load(struct dp_ctx *ctx, struct dp_worker *w, uint64_t now_ns)
+{
+	char err[128];
+
+	w->paths_loaded = 1;
+	if (sctp_paths_import(sf_pipeline_paths(sf_worker_pipeline(w->eng)), ctx->paths_blob,
+			      ctx->paths_blob_len, now_ns, err, sizeof(err)))
+		dp_msg(DP_MSG_WARN, "worker %u: path state: %s", w->index, err);
+}
+
 void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf **pkts, unsigned n)
 {
 	struct sf_engine_sink sink;
@@ -277,19 +287,8 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 	uint64_t last_ts = 0;
 	unsigned i;
 
-	if (ctx->paths_blob && !w->paths_loaded && n) {
-		/* the associations of the last run (flow.paths_state), stamped
-		 * with this worker's first packet time so that they age with
-		 * its traffic; checked at start */
-		char err[128];
-
-		w->paths_loaded = 1;
-		if (sctp_paths_import(sf_pipeline_paths(sf_worker_pipeline(w->eng)), ctx->paths_blob,
-				      ctx->paths_blob_len,
-				      ((const struct dp_mbuf_priv *)rte_mbuf_to_priv(pkts[0]))->ts_ns,
-				      err, sizeof(err)))
-			dp_msg(DP_MSG_WARN, "worker %u: path state: %s", w->index, err);
-	}
+	if (ctx->paths_blob && !w->paths_loaded && n)
+		dp_worker_paths_load(ctx, w, ((const struct dp_mbuf_priv *)rte_mbuf_to_priv(pkts[0]))->ts_ns);
 	sc.ctx = ctx;
 	sc.w = w;
 	sink.ctx = &sc;

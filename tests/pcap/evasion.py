@@ -321,10 +321,15 @@ A2, B2 = (10, 0, 1, 1), (10, 0, 1, 2)	# the alternate path, declared in INIT / I
 TAG_A, TAG_B = 0x55667788, 0x11223344	# verification tags toward A and toward B
 
 
+def addr_param(a):
+    """An IPv4 Address parameter (type 5)."""
+    return struct.pack(">HH4s", 5, 8, bytes(a))
+
+
 def init_chunk(ctype, tag, tsn, addrs):
     """INIT (1) or INIT-ACK (2) with IPv4 Address parameters (type 5);
     INIT-ACK also carries a State Cookie (type 7), as it must."""
-    params = b"".join(struct.pack(">HH4s", 5, 8, bytes(a)) for a in addrs)
+    params = b"".join(addr_param(a) for a in addrs)
     if ctype == 2:
         params += struct.pack(">HH", 7, 12) + b"cookie01"
     return st.raw_chunk(ctype, 0, struct.pack(">IIHHI", tag, 65536, 10, 10, tsn) + params)
@@ -345,10 +350,6 @@ def case_multihomed():
          st.frame([whole], src=A2, dst=B2),
          st.frame([whole], src=A1, dst=B1)]
     return f, ["block", "block", "block"] + control_and_ham(f, 9003, 312), {}
-
-
-def addr_param(a):
-    return struct.pack(">HH4s", 5, 8, bytes(a))
 
 
 def auth_asconf(ctype, serial, body=b""):

@@ -130,29 +130,59 @@ static void list_add(struct sctp_paths *t, struct addr_list *l, const uint8_t a[
 	memcpy(l->a[l->n++], a, 16);
 }
 
+/* The next parameter (RFC 9260 §3.2.1: type, length ≥ 4 within the
+ * data, padded to 4 bytes) of p[0..len) at *off: its start, *type and
+ * *plen, with *off moved past it; NULL at the end or at a malformed one,
+ * which ends the reading. */
+static const uint8_t *param_next(const uint8_t *p, size_t len, size_t *off, uint16_t *type,
+				 uint16_t *plen)
+{
+	const uint8_t *q;
+
+	if (*off > len || len - *off < 4)
+		return NULL;
+	q = p + *off;
+	*type = sf_rd16(q);
+	*plen = sf_rd16(q + 2);
+	if (*plen < 4 || *plen > len - *off)
+		return NULL;
+	*off += ((size_t)*plen + 3) & ~(size_t)3;
+	return q;
+}
+
+/* An Address Parameter (IPv4 or IPv6) at p into a; 0 if it is not one. */
+static int addr_param(const uint8_t *p, size_t len, uint8_t a[16])
+{
+	uint16_t type, plen;
+
+	if (len < 4)
+		return 0;
+	type = sf_rd16(p);
+	plen = sf_rd16(p + 2);
+	memset(a, 0, 16);
+	if (type == PARAM_IPV4 && plen == 8 && len >= 8) {
+		memcpy(a, p + 4, 4);
+		return 1;
+	}
+	if (type == PARAM_IPV6 && plen == 20 && len >= 20) {
+		memcpy(a, p + 4, 16);
+		return 1;
+	}
+	return 0;
+}
+
 /* The Address parameters of an INIT / INIT-ACK chunk body (after the
  * 16-byte fixed part), added to l. */
 static void read_addrs(struct sctp_paths *t, const uint8_t *p, size_t len, struct addr_list *l)
 {
+	const uint8_t *q;
+	uint16_t type, plen;
 	size_t off = 0;
+	uint8_t a[16];
 
-	while (len - off >= 4) {
-		uint16_t type = sf_rd16(p + off), plen = sf_rd16(p + off + 2);
-		uint8_t a[16] = { 0 };
-
-		if (plen < 4 || plen > len - off)
-			return;
-		if (type == PARAM_IPV4 && plen == 8) {
-			memcpy(a, p + off + 4, 4);
+	while ((q = param_next(p, len, &off, &type, &plen)))
+		if (addr_param(q, plen, a))
 			list_add(t, l, a);
-		} else if (type == PARAM_IPV6 && plen == 20) {
-			memcpy(a, p + off + 4, 16);
-			list_add(t, l, a);
-		}
-		off += ((size_t)plen + 3) & ~(size_t)3;
-		if (off > len)
-			return;
-	}
 }
 
 static void map_pair(struct sctp_paths *t, const uint8_t *src, const uint8_t *dst,
@@ -221,27 +251,6 @@ static uint64_t asconf_key(const uint8_t *src, const uint8_t *dst, uint32_t seri
 	return sf_hash_bytes(b, sizeof(b), pair_key(src, dst));
 }
 
-/* An Address Parameter (IPv4 or IPv6) at p into a; 0 if it is not one. */
-static int addr_param(const uint8_t *p, size_t len, uint8_t a[16])
-{
-	uint16_t type, plen;
-
-	if (len < 4)
-		return 0;
-	type = sf_rd16(p);
-	plen = sf_rd16(p + 2);
-	memset(a, 0, 16);
-	if (type == PARAM_IPV4 && plen == 8 && len >= 8) {
-		memcpy(a, p + 4, 4);
-		return 1;
-	}
-	if (type == PARAM_IPV6 && plen == 20 && len >= 20) {
-		memcpy(a, p + 4, 16);
-		return 1;
-	}
-	return 0;
-}
-
 static const uint8_t zero16[16];
 
 /* An ASCONF chunk body (after its header) from src: its add and delete
@@ -253,6 +262,8 @@ static void asconf(struct sctp_paths *t, const uint8_t *src, const uint8_t *dst,
 	struct assoc *as = NULL;
 	struct pend_asconf pa;
 	uint8_t named[16];
+	const uint8_t *q;
+	uint16_t type, plen;
 	size_t off;
 	uint64_t akey, k;
 
@@ -277,27 +288,25 @@ static void asconf(struct sctp_paths *t, const uint8_t *src, const uint8_t *dst,
 	pa.serial = sf_rd32(b);
 	pa.from_init = (uint8_t)from_init;
 	/* the Address Parameter that names the sender, then the requests */
-	off = 4 + (((size_t)sf_rd16(b + 6) + 3) & ~(size_t)3);
-	while (off <= len && len - off >= 8) {
-		uint16_t type = sf_rd16(b + off), plen = sf_rd16(b + off + 2);
+	off = 4;
+	param_next(b, len, &off, &type, &plen);
+	while ((q = param_next(b, len, &off, &type, &plen))) {
+		struct asconf_req *r = &pa.r[pa.n];
 
-		if (plen < 8 || plen > len - off)
-			break;
-		if (type == PARAM_ADD_IP || type == PARAM_DEL_IP) {
-			struct asconf_req *r = &pa.r[pa.n];
-
-			if (pa.n == ASCONF_REQ_MAX) {
-				t->st.asconf_refused++;
-			} else if (addr_param(b + off + 8, plen - 8u, r->addr)) {
-				r->corr = sf_rd32(b + off + 4);
-				r->add = type == PARAM_ADD_IP;
-				/* the wildcard address: the packet's source (§4.2.1) */
-				if (!memcmp(r->addr, zero16, 16))
-					memcpy(r->addr, src, 16);
-				pa.n++;
-			}
+		if (plen < 8)
+			break;	/* no request is that short: the reading ends */
+		if (type != PARAM_ADD_IP && type != PARAM_DEL_IP)
+			continue;
+		if (pa.n == ASCONF_REQ_MAX) {
+			t->st.asconf_refused++;
+		} else if (addr_param(q + 8, plen - 8u, r->addr)) {
+			r->corr = sf_rd32(q + 4);
+			r->add = type == PARAM_ADD_IP;
+			/* the wildcard address: the packet's source (§4.2.1) */
+			if (!memcmp(r->addr, zero16, 16))
+				memcpy(r->addr, src, 16);
+			pa.n++;
 		}
-		off += ((size_t)plen + 3) & ~(size_t)3;
 	}
 	if (pa.n) {
 		/* a resent ASCONF keeps the requests of its first copy: the
@@ -320,6 +329,20 @@ static void list_del(struct addr_list *l, const uint8_t a[16])
 			l->n--;
 			return;
 		}
+}
+
+/* The response an ASCONF-ACK body b[0..len) gives to correlation ID corr:
+ * 1 Success Indication, 0 Error Cause Indication, -1 none. */
+static int ack_response(const uint8_t *b, size_t len, uint32_t corr)
+{
+	const uint8_t *q;
+	uint16_t type, plen;
+	size_t off = 4;
+
+	while ((q = param_next(b, len, &off, &type, &plen)) && plen >= 8)
+		if ((type == PARAM_ERROR_IND || type == PARAM_SUCCESS_IND) && sf_rd32(q + 4) == corr)
+			return type == PARAM_SUCCESS_IND;
+	return -1;
 }
 
 /* An ASCONF-ACK chunk body from src: the requests of the ASCONF it
@@ -352,22 +375,8 @@ static void asconf_ack(struct sctp_paths *t, const uint8_t *src, const uint8_t *
 		const struct asconf_req *r = &pa->r[i];
 		struct addr_list *mine = pa->from_init ? &as->init : &as->resp;
 		struct addr_list *other = pa->from_init ? &as->resp : &as->init;
-		int resp = -1;	/* -1 none, 0 error, 1 success */
-		size_t off = 4;
+		int resp = ack_response(b, len, r->corr);
 
-		while (len - off >= 8) {
-			uint16_t type = sf_rd16(b + off), plen = sf_rd16(b + off + 2);
-
-			if (plen < 8 || plen > len - off)
-				break;
-			if ((type == PARAM_ERROR_IND || type == PARAM_SUCCESS_IND) && sf_rd32(b + off + 4) == r->corr) {
-				resp = type == PARAM_SUCCESS_IND;
-				break;
-			}
-			off += ((size_t)plen + 3) & ~(size_t)3;
-			if (off > len)
-				break;
-		}
 		if (resp == 0)
 			failed = 1;
 		if (!(resp == 1 || (resp == -1 && !failed))) {
@@ -396,27 +405,27 @@ void sctp_paths_learn(struct sctp_paths *t, const uint8_t src[16], const uint8_t
 	uint16_t sport, dport, clen;
 	uint8_t type;
 
-	if (!t || len < 16 || !sctp_paths_wanted(sctp, len))
+	if (!t || len < 16)
 		return;
 	type = sctp[12];
 	if (type != SF_SCTP_INIT && type != SF_SCTP_INIT_ACK) {
 		/* ASCONF and ASCONF-ACK chunks, wherever they are bundled */
-		size_t off = 12;
+		struct sctp_view v;
+		struct sctp_chunk_iter it;
+		struct sctp_chunk ch;
 
-		while (len - off >= 4) {
-			size_t cl = sf_rd16(sctp + off + 2);
-
-			if (cl < 4 || cl > len - off)
-				return;
+		if (sctp_decode(sctp, len, &v) != SF_OK)
+			return;
+		sctp_chunk_iter_init(&it, &v);
+		while (sctp_chunk_next(&it, &ch) > 0) {
 			/* RFC 9260 §3.2: an unrecognised chunk whose upper bits
 			 * are 00 or 01 makes the receiver discard the rest */
-			if (!sctp_chunk_type_known(sctp[off]) && (sctp[off] >> 6) < 2)
+			if (!sctp_chunk_type_known(ch.type) && (ch.type >> 6) < 2)
 				return;
-			if (sctp[off] == SF_SCTP_ASCONF)
-				asconf(t, src, dst, sctp + off + 4, cl - 4, now_ns);
-			else if (sctp[off] == SF_SCTP_ASCONF_ACK)
-				asconf_ack(t, src, dst, sctp + off + 4, cl - 4, now_ns);
-			off += (cl + 3) & ~(size_t)3;
+			if (ch.type == SF_SCTP_ASCONF)
+				asconf(t, src, dst, ch.value.p, ch.value.len, now_ns);
+			else if (ch.type == SF_SCTP_ASCONF_ACK)
+				asconf_ack(t, src, dst, ch.value.p, ch.value.len, now_ns);
 		}
 		return;
 	}
@@ -429,9 +438,8 @@ void sctp_paths_learn(struct sctp_paths *t, const uint8_t src[16], const uint8_t
 	dport = sf_rd16(sctp + 2);
 	if (type == SF_SCTP_INIT) {
 		/* the initiator's addresses, held until the INIT-ACK */
-		int created;
 		struct pending *pe = ftable_upsert(t->pending, pending_key(src, dst, sport, dport),
-						   now_ns, &created);
+						   now_ns, NULL);
 
 		t->st.inits++;
 		memset(pe, 0, sizeof(*pe));
