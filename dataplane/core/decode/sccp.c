@@ -25,7 +25,17 @@ static void sccp_gt_digits(struct sccp_gt *gt, const uint8_t *p, size_t n)
 
 	/* Q.713 §3.4.2.3.1: odd number of signals → filler in the last high nibble */
 	nibbles = n * 2 - (gt->odd && n ? 1 : 0);
-	for (i = 0; i < nibbles; i++) {
+	/* whole octets of two decimal signals (nearly every GT): both at once */
+	for (i = 0; i + 1 < nibbles && i + 1 < SF_DIGITS_MAX && pos + 2 <= SF_DIGITS_MAX; i += 2) {
+		uint8_t lo = p[i / 2] & 0x0F, hi = p[i / 2] >> 4;
+
+		if (lo > 9 || hi > 9)
+			break;
+		gt->digits[pos] = (char)('0' + lo);
+		gt->digits[pos + 1] = (char)('0' + hi);
+		pos += 2;
+	}
+	for (; i < nibbles; i++) {
 		uint8_t nib = (i & 1) ? p[i / 2] >> 4 : p[i / 2] & 0x0F;
 		size_t sl = sccp_signal[nib].len;
 
