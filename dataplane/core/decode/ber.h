@@ -25,8 +25,27 @@ struct ber_tlv {
 	size_t total;		/* bytes used: identifier + length + contents (+ EOC) */
 };
 
-/* Decode one TLV at the start of p[0..len). */
-enum sf_err ber_tlv_decode(const uint8_t *p, size_t len, struct ber_tlv *out);
+/* ber_tlv_decode for what its inline fast path leaves: high tag numbers,
+ * long and indefinite lengths, and every error. */
+enum sf_err ber_tlv_decode_other(const uint8_t *p, size_t len, struct ber_tlv *out);
+
+/* Decode one TLV at the start of p[0..len). Nearly every TLV of TCAP and
+ * MAP has a low tag number and a short definite length (X.690 §8.1.2.2,
+ * §8.1.3.4): those are read inline, the rest out of line. */
+static inline enum sf_err ber_tlv_decode(const uint8_t *p, size_t len, struct ber_tlv *out)
+{
+	if (len >= 2 && (p[0] & 0x1F) != 0x1F && p[1] < 0x80 && len - 2 >= p[1]) {
+		out->id = p[0];
+		out->cls = p[0] >> 6;
+		out->constructed = (p[0] >> 5) & 1;
+		out->tag = p[0] & 0x1F;
+		out->indefinite = 0;
+		out->value = sf_bytes_make(p + 2, p[1]);
+		out->total = 2 + (size_t)p[1];
+		return SF_OK;
+	}
+	return ber_tlv_decode_other(p, len, out);
+}
 
 /* Iterate the TLVs inside a constructed value. */
 struct ber_iter {
