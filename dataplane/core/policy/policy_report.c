@@ -13,6 +13,8 @@
  * any worker runs, then only read. */
 static char num_cc[8] = "86";
 static char num_np[8] = "0";
+static size_t num_ccl = 2, num_npl = 1;	/* their lengths */
+static int num_cn = 1;			/* num_cc is "86" */
 
 int policy_numbering_set(const char *country_code, const char *national_prefix)
 {
@@ -29,6 +31,9 @@ int policy_numbering_set(const char *country_code, const char *national_prefix)
 			return -1;
 	memcpy(num_cc, country_code, a + 1);
 	memcpy(num_np, national_prefix, b + 1);
+	num_ccl = a;
+	num_npl = b;
+	num_cn = !strcmp(num_cc, "86");
 	return 0;
 }
 
@@ -45,21 +50,30 @@ const char *policy_numbering_np(void)
 /* A national mobile number without prefix (China: 1[3-9] + 9 digits). */
 static int national_mobile(const char *s, size_t n)
 {
-	return !strcmp(num_cc, "86") && n == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9';
+	return num_cn && n == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9';
 }
 
 int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 {
 	char d[CANON_DIGITS_MAX + 1];
-	size_t nd = 0, i = 0, ccl = strlen(num_cc), npl = strlen(num_np);
+	size_t nd = 0, i = 0, ccl = num_ccl, npl = num_npl;
 	int plus = 0, last_digit = 0;
 	const char *s = d;
 
 	if (!in)
 		return -1;
 	while (i < len) {
-		uint32_t c = pu_fold_width(pu_utf8_next(in, len, &i));
+		uint32_t c = (uint8_t)in[i];
 
+		if (c >= '0' && c <= '9') {	/* most of every number: no decoding */
+			if (nd >= CANON_DIGITS_MAX)
+				return -1;
+			d[nd++] = (char)c;
+			last_digit = 1;
+			i++;
+			continue;
+		}
+		c = pu_fold_width(pu_utf8_next(in, len, &i));
 		if (c == '+' && nd == 0 && !plus) {
 			plus = 1;
 			last_digit = 0;
