@@ -24,6 +24,16 @@ static inline uint32_t pu_utf8_next(const char *s, size_t len, size_t *i)
 		*i += 1;
 		return c;
 	}
+	/* three bytes (all of CJK): the common case without the loop */
+	if ((c & 0xF0) == 0xE0 && rem >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+		c = (c & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+		if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF)) {
+			*i += 1;
+			return 0xFFFD;
+		}
+		*i += 3;
+		return c;
+	}
 	if ((c & 0xE0) == 0xC0) { n = 2; c &= 0x1F; min = 0x80; }
 	else if ((c & 0xF0) == 0xE0) { n = 3; c &= 0x0F; min = 0x800; }
 	else if ((c & 0xF8) == 0xF0) { n = 4; c &= 0x07; min = 0x10000; }
