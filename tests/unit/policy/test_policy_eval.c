@@ -1115,8 +1115,18 @@ static void reason_overflow(void)
 	       "86135550000021234567890123456789");
 	eval(&s, &sc, T0);
 	CHECK_INT(strlen(v.reason), POLICY_REASON_MAX - 1);
+	/* cut where snprintf would cut it: in the middle of the second reason */
+	CHECK_STR(v.reason, "spoof: 95588 from gt 86135550000011234567890123456789; "
+			    "spoof: gt 861355500000112345678901234567");
 	VERDICT(SF_VERDICT_TAG, SF_CLASS_FAKE_BASE_STATION, POLICY_ID_SPOOF_PROTECTED);
 	CHECK_INT(v.n_reasons, 4);
+
+	/* the largest rule id, whole */
+	setup();
+	s = mo("13912340000", "8613800000000", "hi");
+	eval(&s, &sc, T0);
+	CHECK_STR(v.reason, "rule 4294967295 obscene_violent");
+	CHECK_INT(v.n_reasons, 1);
 }
 
 int main(void)
