@@ -76,6 +76,8 @@ void scan_acc_add(struct scan_acc *a, const struct scan_bundle *b, uint32_t idx,
 	if (r->sender_set) {
 		int in;
 
+		a->sender_dep = 1;	/* whoever sent it, the result depended on it */
+
 		if (!sender)
 			return;	/* unknown sender: a sender condition cannot hold */
 		in = scan_bundle_sender_in_set(b, r->sender_set, sender);
@@ -148,6 +150,7 @@ void scan_acc_result(const struct scan_acc *a, const struct scan_bundle *b, stru
 	}
 	out->n_hits = (uint16_t)n;
 	out->n_hits_total = a->n_hits;
+	out->sender_dep = a->sender_dep;
 }
 
 int scan_on_match(unsigned int id, unsigned long long from, unsigned long long to,

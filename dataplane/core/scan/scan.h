@@ -32,6 +32,8 @@ struct scan_result {
 	uint8_t model_class;	/* enum sf_class of its strongest class, 0 without a model */
 	int32_t model_score;	/* that class's score, milli-logits */
 	uint32_t model_version;	/* 0 without a model */
+	uint8_t sender_dep;	/* a rule with a sender condition matched the text:
+				 * another sender could get another result */
 };
 
 #define SCAN_F_STREAMED	0x01	/* part went through the message's stream */
@@ -83,6 +85,51 @@ typedef void (*scan_hit_fn)(void *arg, const struct rule_info *r, unsigned long 
 enum sf_err scan_block_hits(const struct scan_bundle *b, struct scan_scratch *s,
 			    const char *norm, size_t len, const char *sender,
 			    scan_hit_fn fn, void *arg);
+
+/* ---- results of texts seen before (scache.c) ----
+ * Campaign traffic repeats its texts: the same advert or scam goes to
+ * thousands of recipients. A worker keeps the scan results of recent
+ * single-part texts and answers a text it has seen with the result its
+ * scan gave, without scanning. Exact, not probabilistic: an entry holds
+ * the whole normalised text and is used only for the same bytes, the same
+ * bundle (content id: a reload starts afresh) and, when the result
+ * depended on the sender (a rule with a sender condition matched), the
+ * same canonical sender. The model's output is part of the result. Fixed
+ * size, set associative by a keyed hash of the text (scan_cache_slot):
+ * a new text replaces the least recently used entry of its set, counted.
+ * One cache per worker, no locks; texts stay in the worker's memory only.
+ * With the caller's value kept beside the result (the text fingerprint). */
+#define SCAN_CACHE_TEXT_MAX 384	/* longer texts are not kept */
+
+struct scan_cache;
+
+struct scan_cache_stats {
+	uint64_t lookups, hits, inserts, replaced, too_long;
+	unsigned entries;
+	size_t bytes;
+};
+
+/* The lookup's key, kept for scan_cache_put after a miss. */
+struct scan_cache_key {
+	uint64_t gen;
+	uint32_t h;
+	uint32_t set;
+	const char *text;
+	size_t len;
+};
+
+/* entries rounded up to a power of two (at least 8); NULL for 0 or no memory. */
+struct scan_cache *scan_cache_create(unsigned entries);
+void scan_cache_free(struct scan_cache *c);
+/* 1: a hit, *out and *val filled; 0: a miss, k filled for scan_cache_put;
+ * -1: not kept (too long). sender as scan_block takes it. */
+int scan_cache_find(struct scan_cache *c, const struct scan_bundle *b, const char *norm,
+		    size_t len, const char *sender, struct scan_cache_key *k,
+		    struct scan_result *out, uint64_t *val);
+/* Keep a scan result (of scan_block over k's text with sender). */
+void scan_cache_put(struct scan_cache *c, const struct scan_cache_key *k, const char *sender,
+		    const struct scan_result *r, uint64_t val);
+void scan_cache_get_stats(const struct scan_cache *c, struct scan_cache_stats *out);
 
 /* ---- concatenated SMS (concat.c) ----
  * Parts of one message are scanned as one Hyperscan stream, in order, so a

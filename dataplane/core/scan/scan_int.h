@@ -55,6 +55,7 @@ struct scan_acc {
 	uint32_t score_idx[SF_CLASS__COUNT];	/* highest-scoring rule index + 1 */
 	uint16_t n_hits;
 	uint32_t hits[SCAN_MAX_HITS];		/* rule indexes */
+	uint8_t sender_dep;			/* a rule with a sender condition matched */
 };
 
 /* Match-callback context. */

@@ -186,6 +186,97 @@ static void test_sender_sets(void)
 	CHECK_INT(r.action, SF_ACT_NONE);
 }
 
+/* The scan cache (scache.c) answers a text seen before with exactly what
+ * the scan gave, from any sender unless a rule with a sender condition
+ * matched; then only for the same sender. */
+static int cached(struct scan_cache *c, const char *text, const char *sender, uint64_t val,
+		  struct scan_result *out)
+{
+	char norm[1024];
+	size_t n = norm_text(text, strlen(text), norm, sizeof norm, NULL);
+	struct scan_cache_key k;
+	struct scan_result fresh;
+	uint64_t v = 0;
+	int hit = scan_cache_find(c, b, norm, n, sender, &k, out, &v);
+
+	CHECK_INT(scan_block(b, s, norm, n, sender, &fresh), SF_OK);
+	if (hit == 1) {
+		CHECK_INT(v, val);
+	} else {
+		*out = fresh;
+		if (hit == 0)
+			scan_cache_put(c, &k, sender, &fresh, val);
+	}
+	/* a hit is the scan's own result */
+	CHECK_INT(out->action, fresh.action);
+	CHECK_INT(out->class_id, fresh.class_id);
+	CHECK_INT(out->rule_id, fresh.rule_id);
+	CHECK_INT(out->score, fresh.score);
+	CHECK_INT(out->n_hits, fresh.n_hits);
+	CHECK(memcmp(out->hits, fresh.hits, sizeof(fresh.hits)) == 0);
+	CHECK_INT(out->flags, fresh.flags);
+	CHECK_INT(out->sender_dep, fresh.sender_dep);
+	return hit;
+}
+
+static void test_scan_cache(void)
+{
+	struct scan_cache *c = scan_cache_create(8);	/* 2 sets of 4 */
+	const char *fraud = "银行卡已冻结，请转账到安全账户";
+	const char *spoof = "您的积分即将清零，请兑换：wap.10086-xx.cc";
+	struct scan_cache_stats st;
+	struct scan_result r;
+	char longtext[SCAN_CACHE_TEXT_MAX + 8];
+
+	CHECK(scan_cache_create(0) == NULL);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	/* no sender condition matched: the second sender is answered */
+	CHECK_INT(cached(c, fraud, "13800000001", 7, &r), 0);
+	CHECK_INT(r.action, SF_ACT_BLOCK);
+	CHECK_INT(r.sender_dep, 0);
+	CHECK_INT(cached(c, fraud, "13800000002", 7, &r), 1);
+	CHECK_INT(cached(c, fraud, NULL, 7, &r), 1);
+	/* rule 7001 holds for the PROTECTED set only: per sender */
+	CHECK_INT(cached(c, spoof, "95588", 9, &r), 0);
+	CHECK_INT(r.rule_id, 7001);
+	CHECK_INT(r.sender_dep, 1);
+	CHECK_INT(cached(c, spoof, "+8695588", 9, &r), 1);	/* the same canonical sender */
+	CHECK_INT(cached(c, spoof, "13800000000", 9, &r), 0);
+	CHECK_INT(r.action, SF_ACT_NONE);
+	CHECK_INT(r.sender_dep, 1);
+	CHECK_INT(cached(c, spoof, "13800000000", 9, &r), 1);
+	CHECK_INT(cached(c, spoof, NULL, 9, &r), 0);
+	CHECK_INT(r.action, SF_ACT_NONE);
+	CHECK_INT(cached(c, spoof, "95588", 9, &r), 1);
+	CHECK_INT(r.rule_id, 7001);
+	/* too long to keep: scanned every time */
+	memset(longtext, 'a', sizeof(longtext) - 1);
+	longtext[sizeof(longtext) - 1] = 0;
+	CHECK_INT(cached(c, longtext, NULL, 1, &r), -1);
+	CHECK_INT(cached(c, longtext, NULL, 1, &r), -1);
+	scan_cache_get_stats(c, &st);
+	CHECK_INT(st.entries, 8);
+	CHECK_INT(st.lookups, 11);
+	CHECK_INT(st.hits, 5);
+	CHECK_INT(st.inserts, 4);
+	CHECK_INT(st.too_long, 2);
+	CHECK_INT(st.replaced, 0);
+	/* 8 entries: more texts than that replace the least recently used, counted */
+	for (unsigned i = 0; i < 20; i++) {
+		char t[64];
+
+		snprintf(t, sizeof(t), "meeting at %u o'clock", i);
+		CHECK_INT(cached(c, t, NULL, i, &r), 0);
+	}
+	scan_cache_get_stats(c, &st);
+	CHECK_INT(st.inserts, 24);
+	CHECK_INT(st.replaced, 16);
+	CHECK_INT(cached(c, "meeting at 19 o'clock", NULL, 19, &r), 1);	/* the newest stays */
+	scan_cache_free(c);
+}
+
 static void test_rule_table(void)
 {
 	const struct rule_info *ri = scan_bundle_rule(b, 1002);
@@ -533,6 +624,7 @@ int main(int argc, char **argv)
 	RUN(test_scores);
 	RUN(test_tag_and_none);
 	RUN(test_sender_sets);
+	RUN(test_scan_cache);
 	RUN(test_rule_table);
 	RUN(test_scratch_unfit);
 	RUN(test_and_parts);
