@@ -462,6 +462,7 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 	}
 	ec.pipe = ctx->cfg.pipe;
 	ec.concat_max = ctx->cfg.concat_max;
+	ec.scan_cache = ctx->cfg.scan_cache;
 	ec.concat_timeout_ns = ctx->cfg.concat_timeout_ns;
 	ec.policy_shared = NULL;
 	if (rc->mode == BENCH_FULL) {
@@ -543,6 +544,15 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 			for (unsigned c = 0; c < SF_CLASS__COUNT && c < 16; c++)
 				out->by_class[c] += ws->by_class[c];
 			out->retrans_cached += ws->retrans_cached;
+			out->scan_cache_hits += ws->scan_cache_hits;
+			{
+				struct scan_cache_stats cs;
+
+				sf_worker_scan_cache_stats(w->eng, &cs);
+				out->scan_cache_lookups += cs.lookups;
+				out->scan_cache_replaced += cs.replaced;
+				out->scan_cache_bytes += cs.bytes;
+			}
 			out->scan_errors += ws->scan_errors;
 			out->facts_sent += ws->facts_sent;
 			out->facts_applied += ws->facts_applied;

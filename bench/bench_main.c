@@ -758,6 +758,11 @@ int main(int argc, char **argv)
 	fig("capture.sms_parts", (double)full->parts, "SMS", "SMS parts decided (incl. %llu retransmitted copies)",
 	    (unsigned long long)full->retrans_cached);
 	fig("full.sms_per_s", full_sms_s, "SMS/s", "1 lcore, starter bundle, dp_process_burst via net_ring");
+	fig("full.scan_cache_hit_pct",
+	    full->scan_cache_lookups ? 100.0 * (double)full->scan_cache_hits / (double)full->scan_cache_lookups : 0,
+	    "%", "single-part texts answered from the scan cache ([flow] scan_cache, %llu KiB); "
+	    "%llu lookups, %llu entries replaced", (unsigned long long)(full->scan_cache_bytes / 1024),
+	    (unsigned long long)full->scan_cache_lookups, (unsigned long long)full->scan_cache_replaced);
 	fig("full.pkts_per_s", full_pps, "pkt/s", NULL);
 	fig("full.gbit_per_s", (double)cap.bytes * 8 / full->secs / 1e9, "Gbit/s", "frame bytes");
 	fig("full.ns_per_sms", full->secs * 1e9 / (double)full->parts, "ns", "all packets' cost / SMS parts");

@@ -206,6 +206,7 @@ int bench_stage_run(const struct bench_capture *cap, enum bench_stage st, const 
 
 		ec.pipe = pc;
 		ec.concat_max = 16384;
+		ec.scan_cache = 16384;	/* dp_config.c's default */
 		ec.concat_timeout_ns = 60ull * 1000000000ull;
 		ec.policy_shared = c->sh;
 		w = sf_worker_create(&ec, g, err, errlen);

@@ -154,6 +154,7 @@ int bench_truth_check(const struct bench_capture *cap, const struct sf_gen *g, c
 	memset(&ec, 0, sizeof(ec));
 	sf_pipeline_config_default(&ec.pipe);
 	ec.concat_max = 16384;
+	ec.scan_cache = 16384;	/* dp_config.c's default */
 	ec.concat_timeout_ns = 60ull * 1000000000ull;
 	sh = policy_shared_create(&g->policy, err, errlen);
 	if (!sh)

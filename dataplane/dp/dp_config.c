@@ -35,6 +35,7 @@ void dp_config_defaults(struct dp_config *c)
 	sf_pipeline_config_default(&c->pipe);
 	c->concat_max = 16384;
 	c->concat_timeout_ns = 60ull * 1000000000ull;
+	c->scan_cache = 16384;
 	c->replay_guard_ns = 100000;	/* 100 µs */
 	snprintf(c->out_dir, sizeof(c->out_dir), "out");
 	snprintf(c->verdicts, sizeof(c->verdicts), "verdicts.jsonl");
@@ -214,6 +215,9 @@ int dp_config_set(struct dp_config *c, const char *sec, const char *key,
 		} else if (!strcmp(key, "concat")) {
 			if (parse_u64(v, 16, 1u << 24, &u)) FAIL("flow.concat: '%s' is not 16..16777216", v);
 			c->concat_max = (unsigned)u;
+		} else if (!strcmp(key, "scan_cache")) {
+			if (parse_u64(v, 0, 1u << 24, &u)) FAIL("flow.scan_cache: '%s' is not 0..16777216", v);
+			c->scan_cache = (unsigned)u;
 		} else if (!strcmp(key, "concat_timeout_s")) {
 			if (parse_u64(v, 1, 86400, &u)) FAIL("flow.concat_timeout_s: '%s' is not 1..86400", v);
 			c->concat_timeout_ns = u * 1000000000ull;

@@ -41,6 +41,7 @@ struct dp_config {
 	/* [flow] */
 	struct sf_pipeline_config pipe;
 	unsigned concat_max;
+	unsigned scan_cache;		/* [flow] scan_cache: entries per worker, 0 = off */
 	uint64_t concat_timeout_ns;
 	uint64_t replay_guard_ns;	/* offline causal replay window */
 	char paths_state[DP_PATH_MAX];	/* multi-homed associations kept across restarts; "" none */

@@ -349,6 +349,28 @@ void dp_print_summary(struct dp_ctx *ctx, FILE *f)
 				(unsigned long long)t[k].capacity, (unsigned long long)t[k].evictions,
 				(unsigned long long)t[k].expired, (unsigned long long)t[k].refused);
 	}
+	{
+		/* a cache, not state: a replaced entry costs a scan, no verdict */
+		struct scan_cache_stats cs, sum;
+		unsigned n = ctx->n_workers ? ctx->n_workers : 1;
+
+		memset(&sum, 0, sizeof(sum));
+		for (unsigned i = 0; i < n; i++) {
+			struct dp_worker *w = ctx->n_workers ? &ctx->workers[i] : &ctx->main_w;
+
+			if (!__atomic_load_n(&w->eng, __ATOMIC_ACQUIRE))
+				continue;
+			sf_worker_scan_cache_stats(w->eng, &cs);
+			sum.lookups += cs.lookups;
+			sum.hits += cs.hits;
+			sum.replaced += cs.replaced;
+			sum.entries += cs.entries;
+		}
+		if (sum.entries)
+			fprintf(f, "  scan cache         %llu of %llu single-part texts answered without a scan "
+				"(%u entries, %llu replaced)\n", (unsigned long long)sum.hits,
+				(unsigned long long)sum.lookups, sum.entries, (unsigned long long)sum.replaced);
+	}
 	if (ls.log_lost)
 		fprintf(f, "  log records lost   %llu (log writer too slow)\n", (unsigned long long)ls.log_lost);
 }

@@ -734,6 +734,7 @@ int main(int argc, char **argv)
 	}
 	ec.pipe = ctx->cfg.pipe;
 	ec.concat_max = ctx->cfg.concat_max;
+	ec.scan_cache = ctx->cfg.scan_cache;
 	ec.concat_timeout_ns = ctx->cfg.concat_timeout_ns;
 	/* behaviour per recipient is shared, so verdicts do not depend on how
 	 * associations are spread over workers; sized by the first config */

@@ -30,6 +30,7 @@ struct sf_worker {
 	struct scan_scratch *scratch;
 	int scratch_ok;				/* fitted to gen's bundle */
 	struct scan_concat *concat;
+	struct scan_cache *scache;		/* NULL: every text is scanned */
 	struct policy_state *pst;
 	struct sf_worker_stats st;
 	/* per packet */
@@ -154,13 +155,14 @@ struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struc
 	w->pl = sf_pipeline_create(&c->pipe);
 	w->scratch = scan_scratch_create(g ? g->bundle : NULL);
 	w->concat = scan_concat_create(c->concat_max, c->concat_timeout_ns);
+	w->scache = scan_cache_create(c->scan_cache);
 	w->pst = policy_state_create(&g->policy, err, errlen);
 	w->vcache = calloc(ENG_VCACHE, sizeof(*w->vcache));
 	w->norm = malloc(sizeof(*w->norm) * SF_PKT_SMS_MAX);
 	w->reports = eng_reports_create(c->concat_timeout_ns ? c->concat_timeout_ns : ENG_REPORT_WAIT_NS);
 	w->commands = eng_reports_create(c->concat_timeout_ns ? c->concat_timeout_ns : ENG_REPORT_WAIT_NS);
 	if (!w->pl || !w->scratch || !w->concat || !w->pst || !w->vcache || !w->norm || !w->reports ||
-	    !w->commands) {
+	    !w->commands || (c->scan_cache && !w->scache)) {
 		if (w->pst)
 			snprintf(err, errlen, "out of memory for the worker's tables");
 		sf_worker_destroy(w);
@@ -171,6 +173,11 @@ struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struc
 	w->scratch_ok = 1;
 	w->gen = g;
 	return w;
+}
+
+void sf_worker_scan_cache_stats(const struct sf_worker *w, struct scan_cache_stats *out)
+{
+	scan_cache_get_stats(w->scache, out);
 }
 
 int sf_worker_adopt(struct sf_worker *w, const struct sf_gen *g)
@@ -194,6 +201,7 @@ void sf_worker_destroy(struct sf_worker *w)
 	sf_pipeline_destroy(w->pl);
 	scan_scratch_free(w->scratch);
 	scan_concat_free(w->concat);
+	scan_cache_free(w->scache);
 	policy_state_free(w->pst);
 	free(w->vcache);
 	free(w->norm);
@@ -286,6 +294,30 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 	if (e) {
 		w->st.scan_errors++;
 		*failed = 1;
+	}
+}
+
+/* A single-part text whose scan result (and fingerprint) the worker kept:
+ * 1 and pv->scan, pv->text_fp filled. Else 0, with k->text set when the
+ * result of the scan that follows may be kept (scan_cache_put). */
+static int scan_cached(struct sf_worker *w, const struct sf_sms *s, const char *sender,
+		       const char *norm, size_t nlen, struct sf_part_verdict *pv,
+		       struct scan_cache_key *k)
+{
+	k->text = NULL;
+	if (!w->scache || !nlen || !w->gen->bundle || !w->scratch_ok ||
+	    (s->has_concat && s->concat_total > 1))
+		return 0;
+	switch (scan_cache_find(w->scache, w->gen->bundle, norm, nlen, sender, k, &pv->scan,
+				&pv->text_fp)) {
+	case 1:
+		w->st.scan_cache_hits++;
+		return 1;
+	case 0:
+		return 0;
+	default:
+		k->text = NULL;
+		return 0;
 	}
 }
 
@@ -399,6 +431,7 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	uint64_t vkey;
 	size_t nlen = 0;
 	int failed;
+	struct scan_cache_key ck;
 	enum sf_err e;
 
 	pv->sms = s;
@@ -426,15 +459,22 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 		norm[0] = 0;
 	pv->norm = norm;
 	pv->norm_len = nlen;
-	pv->text_fp = nlen ? policy_fingerprint(norm, nlen) : 0;
 
 	env.cfg = &w->gen->policy;
 	env.lists = w->gen->lists;
 	env.geo = w->gen->geo;
 	policy_parties(&env, w->pst, s, s->ts_ns, &pp);
-	/* the behaviour tables' lines load while the text is scanned */
-	policy_state_prefetch(w->pst, &pp.keys, pp.kr_bomb, pp.bomb_channel, pv->text_fp);
-	do_scan(w, s, pp.wire_sender, pp.wire_recipient, norm, nlen, &pv->scan, &failed);
+	if (!scan_cached(w, s, pp.wire_sender, norm, nlen, pv, &ck)) {
+		pv->text_fp = nlen ? policy_fingerprint(norm, nlen) : 0;
+		/* the behaviour tables' lines load while the text is scanned */
+		policy_state_prefetch(w->pst, &pp.keys, pp.kr_bomb, pp.bomb_channel, pv->text_fp);
+		do_scan(w, s, pp.wire_sender, pp.wire_recipient, norm, nlen, &pv->scan, &failed);
+		if (ck.text && !failed)
+			scan_cache_put(w->scache, &ck, pp.wire_sender, &pv->scan, pv->text_fp);
+	} else {
+		policy_state_prefetch(w->pst, &pp.keys, pp.kr_bomb, pp.bomb_channel, pv->text_fp);
+		failed = 0;
+	}
 	memset(&ps, 0, sizeof(ps));
 	ps.action = pv->scan.action == SF_ACT_SCORE ? SF_ACT_NONE : pv->scan.action;
 	ps.class_id = pv->scan.class_id;

@@ -61,6 +61,9 @@ struct sf_engine_config {
 	struct sf_pipeline_config pipe;
 	unsigned concat_max;
 	uint64_t concat_timeout_ns;
+	/* scan results of recent single-part texts kept per worker (scan.h
+	 * "results of texts seen before"); 0: every text is scanned */
+	unsigned scan_cache;
 	/* per-recipient behaviour shared by every worker (policy_state.h), or
 	 * NULL: the worker keeps its own. Owned by the caller. */
 	struct policy_shared *policy_shared;
@@ -137,6 +140,7 @@ struct sf_worker_stats {
 	uint64_t reports, shields, unshields;
 	uint64_t norm_truncated;
 	uint64_t retrans_cached;		/* retransmissions answered from the verdict cache */
+	uint64_t scan_cache_hits;		/* texts answered from the scan cache, not scanned */
 	uint64_t policy_errors;
 	uint64_t adopt_failures;		/* scratch could not be fitted to a generation */
 	uint64_t facts_sent, facts_applied;
@@ -147,6 +151,8 @@ struct sf_worker;
 
 struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struct sf_gen *g,
 				   char *err, size_t errlen);
+/* The worker's scan cache (zeros when it has none). */
+void sf_worker_scan_cache_stats(const struct sf_worker *w, struct scan_cache_stats *out);
 /* Fit the worker's per-thread resources (Hyperscan scratch) to g before
  * its first use; 0 or -1 (then keep using the old generation). */
 int sf_worker_adopt(struct sf_worker *w, const struct sf_gen *g);
