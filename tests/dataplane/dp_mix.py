@@ -15,7 +15,9 @@ items 5 and 6):
 - with the starter bundle (rules and the content model): a ham-only
   capture, where the same ham texts come from many senders (a meeting
   notice forwarded by colleagues), has no part blocked, and a fraud-only
-  capture has every fraud part blocked or tagged.
+  capture has every fraud part blocked or tagged;
+- the scan cache ([flow] scan_cache) answers repeated texts and changes
+  nothing: verdicts.jsonl and events.jsonl are byte-identical with it off.
 
 dp_mix.py --smsfw BIN --gen PCAPGEN --rulec RULEC --rules DIR --work DIR"""
 import argparse
@@ -97,6 +99,21 @@ def main():
             T.check_eq(got["block"], 0, "ham only: parts blocked")
         else:
             T.check_eq(got["pass"], 0, "fraud only: parts passed")
+        sc = run.summary.get("scan_cache", {})
+        print("%s only: scan cache %s" % (scen, sc))
+        T.check(sc.get("hits", 0) > 0 and sc["hits"] <= sc["lookups"],
+                "%s only: repeated texts answered from the scan cache (%s)" % (scen, sc))
+        T.check_eq(sc.get("entries"), 16384, "%s only: the default scan cache size" % scen)
+        ini0 = os.path.join(work, "nocache.ini")
+        with open(ini0, "w") as f:
+            f.write("[policy]\nprotected = %s\n[flow]\nscan_cache = 0\n" % T.PROTECTED)
+        run0 = T.run_smsfw(a.smsfw, ["--offline", pcap, "--config", ini0, "--bundle", a.starter_bundle],
+                           os.path.join(work, "out0-" + scen))
+        T.check_eq(run0.rc, 0, "%s only, no scan cache: exit code" % scen)
+        T.check("scan_cache" not in run0.summary, "%s only: scan_cache = 0 keeps no cache" % scen)
+        for name in ("verdicts.jsonl", "events.jsonl"):
+            with open(os.path.join(run.out, name), "rb") as f1, open(os.path.join(run0.out, name), "rb") as f2:
+                T.check(f1.read() == f2.read(), "%s only: %s the same with the scan cache off" % (scen, name))
     T.finish("dp-mix")
 
 

@@ -193,7 +193,7 @@ def parse_summary(text):
     bypassed, packets, sctp_packets, bad_checksum, sms_parts, pass, tag,
     block, reports, shields, unshields, reloads_ok, reloads_refused,
     errors {name: n}, tables {name: {used, capacity, evicted, expired,
-    refused}}."""
+    refused}}, scan_cache {hits, lookups, entries, replaced} when on."""
     s = {"errors": {}}
     for line in text.splitlines():
         m = re.match(r"\s+received\s+(\d+), forwarded (\d+), dropped (\d+), tx failed (\d+), "
@@ -231,6 +231,10 @@ def parse_summary(text):
             s.setdefault("tables", {})[m.group(1)] = {
                 "used": int(m.group(2)), "capacity": int(m.group(3)), "evicted": int(m.group(4)),
                 "expired": int(m.group(5)), "refused": int(m.group(6) or 0)}
+        m = re.match(r"\s+scan cache\s+(\d+) of (\d+) single-part texts answered without a scan "
+                     r"\((\d+) entries, (\d+) replaced\)$", line)
+        if m:
+            s["scan_cache"] = dict(zip(("hits", "lookups", "entries", "replaced"), map(int, m.groups())))
         m = re.match(r"\s+error (\S+)\s+(\d+)$", line)
         if m:
             s["errors"][m.group(1)] = int(m.group(2))
