@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_hash.h"
 #include "sf_verdict.h"
 #include "flow/ftable.h"
 #include "scan/scan.h"
@@ -37,6 +38,8 @@ struct centry {
 	uint8_t has_sender;
 	char sender[BUNDLE_SENDER_MAX + 1];
 	uint32_t pending;	/* chain of early parts sorted by seq */
+	uint64_t chain;		/* keyed hash of the parts streamed so far, in
+				 * order (cc_step); 0: not answerable from the cache */
 	size_t state_len;
 	struct scan_acc acc;	/* hits of the message so far */
 	/* the content model's raw sums over the parts so far (each part
@@ -77,6 +80,43 @@ static void model_add(struct centry *e, const struct msg_model *part, struct msg
 	model_get(e, tot);
 }
 
+/* A campaign sent as a concatenated SMS repeats its parts as well: the
+ * message's hits and stream state after a part, for the parts streamed
+ * before it (their keyed hash chain: sf_hash.h, under the process secret)
+ * and the part's own text, compared byte for byte. A hit skips
+ * Hyperscan; the model's sums are still added per part. */
+#define CC_WAYS 4
+#define CC_TEXT_MAX 384
+
+struct cc_ent {
+	uint64_t tag;		/* cc_step of prev over this part; 0 = free */
+	uint64_t prev;		/* the chain before this part */
+	uint64_t gen;
+	uint32_t age;
+	uint16_t len;
+	uint8_t seq, total;
+	uint8_t sender_dep;	/* acc holds for this canonical sender only */
+	uint8_t has_sender;
+	char sender[BUNDLE_SENDER_MAX + 1];
+	size_t state_len;	/* 0: the message ended with this part */
+	struct scan_acc acc;	/* the message's hits after this part */
+	char text[CC_TEXT_MAX];
+};
+
+static uint64_t cc_step(uint64_t prev, uint8_t seq, uint8_t total, const char *t, size_t n)
+{
+	uint64_t h = sf_hash_bytes(t, n, prev ^ sf_mix64((uint64_t)seq << 8 | total));
+
+	return h ? h : 1;
+}
+
+static uint64_t cc_start(uint64_t gen, uint8_t total)
+{
+	uint64_t h = sf_hash_u64(gen ^ sf_mix64(total));
+
+	return h ? h : 1;
+}
+
 struct scan_concat {
 	unsigned capacity;
 	uint64_t timeout_ns;
@@ -86,6 +126,11 @@ struct scan_concat {
 	struct pend *pool;
 	uint32_t pool_free;	/* free list head, index + 1 */
 	struct scan_concat_stats st;
+	/* results of repeated concatenated texts (scan_concat_cache) */
+	uint32_t cc_sets;	/* 0: off */
+	uint32_t cc_clock;
+	struct cc_ent *cc;	/* cc_sets * CC_WAYS */
+	uint8_t *cc_states;	/* the stream state after the part, state_slot bytes each */
 };
 
 
@@ -120,6 +165,8 @@ void scan_concat_free(struct scan_concat *c)
 	ftable_destroy(c->t);
 	free(c->states);
 	free(c->pool);
+	free(c->cc);
+	free(c->cc_states);
 	free(c);
 }
 
@@ -157,7 +204,101 @@ int scan_concat_fit(struct scan_concat *c, const struct scan_bundle *b)
 	free(c->states);
 	c->states = ns;
 	c->state_slot = slot;
+	if (c->cc_sets) {
+		/* kept states are unusable in new slots too: the cache restarts */
+		uint8_t *cs = malloc((size_t)c->cc_sets * CC_WAYS * slot);
+
+		if (!cs)
+			return -1;
+		free(c->cc_states);
+		c->cc_states = cs;
+		memset(c->cc, 0, (size_t)c->cc_sets * CC_WAYS * sizeof(*c->cc));
+	}
 	return 0;
+}
+
+static uint8_t *entry_state(struct scan_concat *c, const struct centry *e);
+
+int scan_concat_cache(struct scan_concat *c, unsigned entries)
+{
+	uint32_t n = 2;
+
+	if (entries == 0 || c->cc_sets)
+		return 0;
+	if (entries > (1u << 20))
+		entries = 1u << 20;
+	while (n * CC_WAYS < entries)
+		n <<= 1;
+	c->cc = calloc((size_t)n * CC_WAYS, sizeof(*c->cc));
+	if (!c->cc)
+		return -1;
+	if (c->state_slot) {
+		c->cc_states = malloc((size_t)n * CC_WAYS * c->state_slot);
+		if (!c->cc_states) {
+			free(c->cc);
+			c->cc = NULL;
+			return -1;
+		}
+	}
+	c->cc_sets = n;
+	return 0;
+}
+
+/* The kept result of this part after e's parts so far, or NULL. */
+static struct cc_ent *cc_find(struct scan_concat *c, const struct centry *e, uint64_t tag,
+			      const char *norm, size_t len, uint8_t seq)
+{
+	struct cc_ent *set = &c->cc[(size_t)(sf_hash_u64(tag) & (c->cc_sets - 1)) * CC_WAYS];
+
+	for (unsigned w = 0; w < CC_WAYS; w++) {
+		struct cc_ent *x = &set[w];
+
+		if (x->tag != tag || x->prev != e->chain || x->gen != e->gen || x->seq != seq ||
+		    x->total != e->total || x->len != len || memcmp(x->text, norm, len) != 0)
+			continue;
+		if (x->sender_dep && (x->has_sender != e->has_sender ||
+				      (e->has_sender && strcmp(x->sender, e->sender) != 0)))
+			continue;
+		x->age = ++c->cc_clock;
+		return x;
+	}
+	return NULL;
+}
+
+/* Keep the result of the part just streamed (e after it). */
+static void cc_put(struct scan_concat *c, const struct centry *e, uint64_t prev, uint64_t tag,
+		   const char *norm, size_t len, uint8_t seq)
+{
+	struct cc_ent *set = &c->cc[(size_t)(sf_hash_u64(tag) & (c->cc_sets - 1)) * CC_WAYS], *x;
+	unsigned w, v = 0;
+
+	for (w = 0; w < CC_WAYS; w++) {
+		if (!set[w].tag) {
+			v = w;
+			break;
+		}
+		if (c->cc_clock - set[w].age > c->cc_clock - set[v].age)
+			v = w;
+	}
+	if (w == CC_WAYS)
+		c->st.cache_replaced++;
+	x = &set[v];
+	x->tag = tag;
+	x->prev = prev;
+	x->gen = e->gen;
+	x->age = ++c->cc_clock;
+	x->len = (uint16_t)len;
+	x->seq = seq;
+	x->total = e->total;
+	x->sender_dep = e->acc.sender_dep;
+	x->has_sender = e->has_sender;
+	memcpy(x->sender, e->sender, sizeof(x->sender));
+	x->acc = e->acc;
+	memcpy(x->text, norm, len);
+	x->state_len = e->has_state ? e->state_len : 0;
+	if (x->state_len)
+		memcpy(c->cc_states + (size_t)(x - c->cc) * c->state_slot, entry_state(c, e),
+		       x->state_len);
 }
 
 static int expired(const struct scan_concat *c, const struct centry *e, uint64_t now)
@@ -241,6 +382,7 @@ static struct centry *entry_get(struct scan_concat *c, const struct scan_bundle 
 	if (sender)
 		memcpy(e->sender, sender, strlen(sender) + 1);
 	scan_acc_init(&e->acc);
+	e->chain = cc_start(b->content_id, total);
 	for (unsigned k = 0; k < SCORE_MAX_CLASSES; k++)
 		e->mbest[k] = INT32_MIN;
 	return e;
@@ -451,7 +593,35 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		model_add(e, part, tot);
 		return SF_OK;
 	}
-	err = stream_parts(c, b, s, e, norm, len);
+	if (c->cc_sets && c->cc_states && e->chain && !e->pending && len <= CC_TEXT_MAX) {
+		/* in order with nothing buffered behind it: a repeated part of a
+		 * repeated message may be answered from the cache */
+		uint64_t prev = e->chain, tag = cc_step(prev, seq, total, norm, len);
+		struct cc_ent *x = cc_find(c, e, tag, norm, len, seq);
+
+		if (x) {
+			e->acc = x->acc;
+			e->has_state = x->state_len != 0;
+			e->state_len = x->state_len;
+			if (x->state_len)
+				memcpy(entry_state(c, e), c->cc_states + (size_t)(x - c->cc) * c->state_slot,
+				       x->state_len);
+			e->next_seq++;
+			e->chain = tag;
+			c->st.streamed++;
+			c->st.cache_hits++;
+			err = SF_OK;
+		} else {
+			err = stream_parts(c, b, s, e, norm, len);
+			if (err == SF_OK) {
+				e->chain = tag;
+				cc_put(c, e, prev, tag, norm, len, seq);
+			}
+		}
+	} else {
+		err = stream_parts(c, b, s, e, norm, len);
+		e->chain = 0;	/* buffered parts streamed too, or too long: not kept */
+	}
 	if (err != SF_OK) {
 		/* keep what the stream found; later parts go alone */
 		c->st.stream_errors++;

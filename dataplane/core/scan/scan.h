@@ -147,6 +147,7 @@ struct scan_concat_stats {
 	uint64_t parts, streamed, buffered, alone, duplicates, completed;
 	uint64_t evictions, timeouts, pool_full, too_long, reload_resets, restarts;
 	uint64_t stream_errors;
+	uint64_t cache_hits, cache_replaced;	/* scan_concat_cache */
 };
 
 struct scan_concat *scan_concat_create(unsigned capacity, uint64_t timeout_ns);
@@ -154,6 +155,13 @@ void scan_concat_free(struct scan_concat *c);
 /* Size the table's stream-state slots for b (reload, off the hot path);
  * scan_concat_part does it itself when needed. 0/-1. */
 int scan_concat_fit(struct scan_concat *c, const struct scan_bundle *b);
+/* Keep the results of repeated concatenated texts: up to entries parts
+ * (about 1.7 KiB each with the starter set's stream state), answered for
+ * the same bundle, the same earlier parts (a keyed hash chain of their
+ * texts, in order), the same part text (compared byte for byte) and, when
+ * a sender condition was involved, the same sender. In-order parts with
+ * nothing buffered behind them only. 0, or -1 (no memory: off). */
+int scan_concat_cache(struct scan_concat *c, unsigned entries);
 enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
 			     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
 			     const char *norm, size_t len, const char *sender, uint64_t now_ns,

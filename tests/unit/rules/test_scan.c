@@ -360,6 +360,64 @@ static void test_concat_split_phrase(void)
 	scan_concat_free(c);
 }
 
+static void same_result(const struct scan_result *a, const struct scan_result *p)
+{
+	CHECK_INT(a->action, p->action);
+	CHECK_INT(a->class_id, p->class_id);
+	CHECK_INT(a->rule_id, p->rule_id);
+	CHECK_INT(a->score, p->score);
+	CHECK_INT(a->flags, p->flags);
+	CHECK_INT(a->n_hits, p->n_hits);
+	CHECK(memcmp(a->hits, p->hits, sizeof(a->hits)) == 0);
+}
+
+/* scan_concat_cache: a repeated concatenated message's parts are answered
+ * from the cache with exactly what streaming gives; another total, or
+ * parts out of order, are streamed. */
+static void test_concat_cache(void)
+{
+	struct scan_concat *c = scan_concat_create(64, 1000), *plain = scan_concat_create(64, 1000);
+	const char *t[3] = { "加qq了解", "兼职打字员", "日结工资" };
+	struct scan_concat_stats st;
+	struct scan_result a, p;
+	static const uint8_t order[3] = { 2, 1, 3 };
+
+	CHECK_INT(scan_concat_cache(c, 16), 0);
+	for (uint64_t key = 1; key <= 4; key++) {
+		for (uint8_t seq = 1; seq <= 3; seq++) {
+			a = part(c, b, key, seq, 3, t[seq - 1], 1, SF_OK);
+			p = part(plain, b, key, seq, 3, t[seq - 1], 1, SF_OK);
+			same_result(&a, &p);
+		}
+		CHECK_INT(a.rule_id, 4003);	/* the and-rule over the three parts */
+		CHECK_INT(a.action, SF_ACT_BLOCK);
+	}
+	scan_concat_get_stats(c, &st);
+	CHECK_INT(st.cache_hits, 9);		/* every part of messages 2-4 */
+	CHECK_INT(st.streamed, 12);
+	CHECK_INT(st.completed, 4);
+	CHECK_INT(scan_concat_active(c), 0);
+	/* the same first two texts in a 2-part message: another message */
+	a = part(c, b, 5, 1, 2, t[0], 1, SF_OK);
+	p = part(plain, b, 5, 1, 2, t[0], 1, SF_OK);
+	same_result(&a, &p);
+	a = part(c, b, 5, 2, 2, t[1], 1, SF_OK);
+	p = part(plain, b, 5, 2, 2, t[1], 1, SF_OK);
+	same_result(&a, &p);
+	CHECK_INT(a.action, SF_ACT_NONE);
+	/* out of order: part 2 buffered, then streamed behind part 1 */
+	for (unsigned i = 0; i < 3; i++) {
+		a = part(c, b, 6, order[i], 3, t[order[i] - 1], 1, SF_OK);
+		p = part(plain, b, 6, order[i], 3, t[order[i] - 1], 1, SF_OK);
+		same_result(&a, &p);
+	}
+	CHECK_INT(a.rule_id, 4003);
+	scan_concat_get_stats(c, &st);
+	CHECK_INT(st.cache_hits, 9);
+	scan_concat_free(c);
+	scan_concat_free(plain);
+}
+
 /* A rule with "and" lines: all parts, any order, anywhere; in a
  * concatenated message the parts may come in different SMS parts. */
 static void test_and_parts(void)
@@ -635,6 +693,7 @@ int main(int argc, char **argv)
 	RUN(test_concat_timeout_evict);
 	RUN(test_concat_bad_part_and_reload);
 	RUN(test_concat_too_long);
+	RUN(test_concat_cache);
 	scan_scratch_free(s);
 	scan_bundle_free(b);
 	free(img);
