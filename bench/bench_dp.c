@@ -548,7 +548,14 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 			{
 				struct scan_cache_stats cs;
 
+				struct scan_concat_stats ccs;
+				struct policy_state_stats pss;
+				unsigned active;
+
 				sf_worker_scan_cache_stats(w->eng, &cs);
+				sf_worker_table_stats(w->eng, &pss, &ccs, &active);
+				out->concat_cache_hits += ccs.cache_hits;
+				out->concat_streamed += ccs.streamed;
 				out->scan_cache_lookups += cs.lookups;
 				out->scan_cache_replaced += cs.replaced;
 				out->scan_cache_bytes += cs.bytes;

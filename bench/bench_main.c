@@ -763,6 +763,10 @@ int main(int argc, char **argv)
 	    "%", "single-part texts answered from the scan cache ([flow] scan_cache, %llu KiB); "
 	    "%llu lookups, %llu entries replaced", (unsigned long long)(full->scan_cache_bytes / 1024),
 	    (unsigned long long)full->scan_cache_lookups, (unsigned long long)full->scan_cache_replaced);
+	fig("full.concat_cache_hit_pct",
+	    full->concat_streamed ? 100.0 * (double)full->concat_cache_hits / (double)full->concat_streamed : 0,
+	    "%", "streamed concatenated parts answered from the cache of repeated messages; %llu streamed",
+	    (unsigned long long)full->concat_streamed);
 	fig("full.pkts_per_s", full_pps, "pkt/s", NULL);
 	fig("full.gbit_per_s", (double)cap.bytes * 8 / full->secs / 1e9, "Gbit/s", "frame bytes");
 	fig("full.ns_per_sms", full->secs * 1e9 / (double)full->parts, "ns", "all packets' cost / SMS parts");

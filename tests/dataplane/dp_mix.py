@@ -100,7 +100,10 @@ def main():
         else:
             T.check_eq(got["pass"], 0, "fraud only: parts passed")
         sc = run.summary.get("scan_cache", {})
-        print("%s only: scan cache %s" % (scen, sc))
+        cc = run.summary.get("concat_cache", {})
+        print("%s only: scan cache %s, concatenated parts %s" % (scen, sc, cc))
+        T.check(cc.get("hits", -1) >= 0 and cc["hits"] <= cc["streamed"],
+                "%s only: the concatenated parts' cache is counted (%s)" % (scen, cc))
         T.check(sc.get("hits", 0) > 0 and sc["hits"] <= sc["lookups"],
                 "%s only: repeated texts answered from the scan cache (%s)" % (scen, sc))
         T.check_eq(sc.get("entries"), 16384, "%s only: the default scan cache size" % scen)
@@ -110,7 +113,8 @@ def main():
         run0 = T.run_smsfw(a.smsfw, ["--offline", pcap, "--config", ini0, "--bundle", a.starter_bundle],
                            os.path.join(work, "out0-" + scen))
         T.check_eq(run0.rc, 0, "%s only, no scan cache: exit code" % scen)
-        T.check("scan_cache" not in run0.summary, "%s only: scan_cache = 0 keeps no cache" % scen)
+        T.check("scan_cache" not in run0.summary and "concat_cache" not in run0.summary,
+                "%s only: scan_cache = 0 keeps no cache" % scen)
         for name in ("verdicts.jsonl", "events.jsonl"):
             with open(os.path.join(run.out, name), "rb") as f1, open(os.path.join(run0.out, name), "rb") as f2:
                 T.check(f1.read() == f2.read(), "%s only: %s the same with the scan cache off" % (scen, name))

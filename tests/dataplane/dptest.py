@@ -193,7 +193,8 @@ def parse_summary(text):
     bypassed, packets, sctp_packets, bad_checksum, sms_parts, pass, tag,
     block, reports, shields, unshields, reloads_ok, reloads_refused,
     errors {name: n}, tables {name: {used, capacity, evicted, expired,
-    refused}}, scan_cache {hits, lookups, entries, replaced} when on."""
+    refused}}, scan_cache {hits, lookups, entries, replaced} and
+    concat_cache {hits, streamed, replaced} when on."""
     s = {"errors": {}}
     for line in text.splitlines():
         m = re.match(r"\s+received\s+(\d+), forwarded (\d+), dropped (\d+), tx failed (\d+), "
@@ -235,6 +236,10 @@ def parse_summary(text):
                      r"\((\d+) entries, (\d+) replaced\)$", line)
         if m:
             s["scan_cache"] = dict(zip(("hits", "lookups", "entries", "replaced"), map(int, m.groups())))
+        m = re.match(r"\s+concat cache\s+(\d+) of (\d+) streamed parts answered without a scan "
+                     r"\((\d+) replaced\)$", line)
+        if m:
+            s["concat_cache"] = dict(zip(("hits", "streamed", "replaced"), map(int, m.groups())))
         m = re.match(r"\s+error (\S+)\s+(\d+)$", line)
         if m:
             s["errors"][m.group(1)] = int(m.group(2))

@@ -156,6 +156,12 @@ struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struc
 	w->scratch = scan_scratch_create(g ? g->bundle : NULL);
 	w->concat = scan_concat_create(c->concat_max, c->concat_timeout_ns);
 	w->scache = scan_cache_create(c->scan_cache);
+	/* a concatenated campaign's parts: a quarter as many, each holds a stream state */
+	if (w->concat && scan_concat_cache(w->concat, c->scan_cache / 4) != 0) {
+		snprintf(err, errlen, "out of memory for the concatenated-part cache");
+		sf_worker_destroy(w);
+		return NULL;
+	}
 	w->pst = policy_state_create(&g->policy, err, errlen);
 	w->vcache = calloc(ENG_VCACHE, sizeof(*w->vcache));
 	w->norm = malloc(sizeof(*w->norm) * SF_PKT_SMS_MAX);
