@@ -186,6 +186,18 @@ static void test_sender_sets(void)
 	CHECK_INT(r.action, SF_ACT_NONE);
 }
 
+/* Two results agree in everything the policy reads. */
+static void same_result(const struct scan_result *a, const struct scan_result *p)
+{
+	CHECK_INT(a->action, p->action);
+	CHECK_INT(a->class_id, p->class_id);
+	CHECK_INT(a->rule_id, p->rule_id);
+	CHECK_INT(a->score, p->score);
+	CHECK_INT(a->flags, p->flags);
+	CHECK_INT(a->n_hits, p->n_hits);
+	CHECK(memcmp(a->hits, p->hits, sizeof(a->hits)) == 0);
+}
+
 /* The scan cache (scache.c) answers a text seen before with exactly what
  * the scan gave, from any sender unless a rule with a sender condition
  * matched; then only for the same sender. */
@@ -208,13 +220,7 @@ static int cached(struct scan_cache *c, const char *text, const char *sender, ui
 			scan_cache_put(c, &k, sender, &fresh, val);
 	}
 	/* a hit is the scan's own result */
-	CHECK_INT(out->action, fresh.action);
-	CHECK_INT(out->class_id, fresh.class_id);
-	CHECK_INT(out->rule_id, fresh.rule_id);
-	CHECK_INT(out->score, fresh.score);
-	CHECK_INT(out->n_hits, fresh.n_hits);
-	CHECK(memcmp(out->hits, fresh.hits, sizeof(fresh.hits)) == 0);
-	CHECK_INT(out->flags, fresh.flags);
+	same_result(out, &fresh);
 	CHECK_INT(out->sender_dep, fresh.sender_dep);
 	return hit;
 }
@@ -358,17 +364,6 @@ static void test_concat_split_phrase(void)
 	CHECK_INT(run("招聘兼职刷单", NULL).action, SF_ACT_NONE);
 	CHECK_INT(run("返利日结", NULL).action, SF_ACT_NONE);
 	scan_concat_free(c);
-}
-
-static void same_result(const struct scan_result *a, const struct scan_result *p)
-{
-	CHECK_INT(a->action, p->action);
-	CHECK_INT(a->class_id, p->class_id);
-	CHECK_INT(a->rule_id, p->rule_id);
-	CHECK_INT(a->score, p->score);
-	CHECK_INT(a->flags, p->flags);
-	CHECK_INT(a->n_hits, p->n_hits);
-	CHECK(memcmp(a->hits, p->hits, sizeof(a->hits)) == 0);
 }
 
 /* scan_concat_cache: a repeated concatenated message's parts are answered
