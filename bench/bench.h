@@ -78,8 +78,8 @@ struct bench_run {
 	uint64_t rx, tx, tx_fail, dropped;
 	uint64_t parts, verdicts[3], by_class[16];
 	uint64_t retrans_cached, scan_errors, facts_sent, facts_applied, facts_lost;
-	uint64_t scan_cache_hits, scan_cache_lookups, scan_cache_replaced, scan_cache_bytes;
-	uint64_t concat_cache_hits, concat_streamed;
+	uint64_t cache_lookups, cache_hits, cache_replaced, cache_bytes;	/* single-part texts */
+	uint64_t concat_streamed, concat_cache_hits;
 	uint64_t gate_waits;
 	uint64_t hist[BENCH_HIST_BUCKETS];	/* per-packet RX→TX latency */
 	uint64_t windows[BENCH_WINDOWS];	/* packets finished per window */

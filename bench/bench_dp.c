@@ -537,6 +537,7 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 		if (w->eng) {
 			const struct sf_worker_stats *ws = sf_worker_stats(w->eng);
 			const struct sf_pipeline_stats *ps = sf_worker_pipeline_stats(w->eng);
+			struct sf_scan_cache_stats cs;
 
 			out->parts += ws->parts;
 			for (unsigned v = 0; v < 3; v++)
@@ -544,22 +545,13 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 			for (unsigned c = 0; c < SF_CLASS__COUNT && c < 16; c++)
 				out->by_class[c] += ws->by_class[c];
 			out->retrans_cached += ws->retrans_cached;
-			out->scan_cache_hits += ws->scan_cache_hits;
-			{
-				struct scan_cache_stats cs;
-
-				struct scan_concat_stats ccs;
-				struct policy_state_stats pss;
-				unsigned active;
-
-				sf_worker_scan_cache_stats(w->eng, &cs);
-				sf_worker_table_stats(w->eng, &pss, &ccs, &active);
-				out->concat_cache_hits += ccs.cache_hits;
-				out->concat_streamed += ccs.streamed;
-				out->scan_cache_lookups += cs.lookups;
-				out->scan_cache_replaced += cs.replaced;
-				out->scan_cache_bytes += cs.bytes;
-			}
+			sf_worker_scan_cache_stats(w->eng, &cs);
+			out->cache_lookups += cs.single.lookups;
+			out->cache_hits += cs.single.hits;
+			out->cache_replaced += cs.single.replaced;
+			out->cache_bytes += cs.single.bytes;
+			out->concat_streamed += cs.concat_streamed;
+			out->concat_cache_hits += cs.concat_hits;
 			out->scan_errors += ws->scan_errors;
 			out->facts_sent += ws->facts_sent;
 			out->facts_applied += ws->facts_applied;

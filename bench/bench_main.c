@@ -759,10 +759,10 @@ int main(int argc, char **argv)
 	    (unsigned long long)full->retrans_cached);
 	fig("full.sms_per_s", full_sms_s, "SMS/s", "1 lcore, starter bundle, dp_process_burst via net_ring");
 	fig("full.scan_cache_hit_pct",
-	    full->scan_cache_lookups ? 100.0 * (double)full->scan_cache_hits / (double)full->scan_cache_lookups : 0,
+	    full->cache_lookups ? 100.0 * (double)full->cache_hits / (double)full->cache_lookups : 0,
 	    "%", "single-part texts answered from the scan cache ([flow] scan_cache, %llu KiB); "
-	    "%llu lookups, %llu entries replaced", (unsigned long long)(full->scan_cache_bytes / 1024),
-	    (unsigned long long)full->scan_cache_lookups, (unsigned long long)full->scan_cache_replaced);
+	    "%llu lookups, %llu entries replaced", (unsigned long long)(full->cache_bytes / 1024),
+	    (unsigned long long)full->cache_lookups, (unsigned long long)full->cache_replaced);
 	fig("full.concat_cache_hit_pct",
 	    full->concat_streamed ? 100.0 * (double)full->concat_cache_hits / (double)full->concat_streamed : 0,
 	    "%", "streamed concatenated parts answered from the cache of repeated messages; %llu streamed",

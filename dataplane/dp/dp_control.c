@@ -350,12 +350,9 @@ void dp_print_summary(struct dp_ctx *ctx, FILE *f)
 				(unsigned long long)t[k].expired, (unsigned long long)t[k].refused);
 	}
 	{
-		/* a cache, not state: a replaced entry costs a scan, no verdict */
-		struct scan_cache_stats cs, sum;
-		struct scan_concat_stats ccs;
-		struct policy_state_stats pss;
-		unsigned n = ctx->n_workers ? ctx->n_workers : 1, active;
-		uint64_t c_hits = 0, c_streamed = 0, c_replaced = 0;
+		/* caches, not state: a replaced entry costs a scan, no verdict */
+		struct sf_scan_cache_stats cs, sum;
+		unsigned n = ctx->n_workers ? ctx->n_workers : 1;
 
 		memset(&sum, 0, sizeof(sum));
 		for (unsigned i = 0; i < n; i++) {
@@ -364,23 +361,17 @@ void dp_print_summary(struct dp_ctx *ctx, FILE *f)
 			if (!__atomic_load_n(&w->eng, __ATOMIC_ACQUIRE))
 				continue;
 			sf_worker_scan_cache_stats(w->eng, &cs);
-			sf_worker_table_stats(w->eng, &pss, &ccs, &active);
-			c_hits += ccs.cache_hits;
-			c_streamed += ccs.streamed;
-			c_replaced += ccs.cache_replaced;
-			sum.lookups += cs.lookups;
-			sum.hits += cs.hits;
-			sum.replaced += cs.replaced;
-			sum.entries += cs.entries;
+			add_u64s(&sum, &cs, sizeof(sum));
 		}
-		if (sum.entries)
+		if (sum.single.entries) {
 			fprintf(f, "  scan cache         %llu of %llu single-part texts answered without a scan "
-				"(%u entries, %llu replaced)\n", (unsigned long long)sum.hits,
-				(unsigned long long)sum.lookups, sum.entries, (unsigned long long)sum.replaced);
-		if (sum.entries)
+				"(%llu entries, %llu replaced)\n", (unsigned long long)sum.single.hits,
+				(unsigned long long)sum.single.lookups, (unsigned long long)sum.single.entries,
+				(unsigned long long)sum.single.replaced);
 			fprintf(f, "  concat cache       %llu of %llu streamed parts answered without a scan "
-				"(%llu replaced)\n", (unsigned long long)c_hits,
-				(unsigned long long)c_streamed, (unsigned long long)c_replaced);
+				"(%llu replaced)\n", (unsigned long long)sum.concat_hits,
+				(unsigned long long)sum.concat_streamed, (unsigned long long)sum.concat_replaced);
+		}
 	}
 	if (ls.log_lost)
 		fprintf(f, "  log records lost   %llu (log writer too slow)\n", (unsigned long long)ls.log_lost);

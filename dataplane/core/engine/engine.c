@@ -156,19 +156,15 @@ struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struc
 	w->scratch = scan_scratch_create(g ? g->bundle : NULL);
 	w->concat = scan_concat_create(c->concat_max, c->concat_timeout_ns);
 	w->scache = scan_cache_create(c->scan_cache);
-	/* a concatenated campaign's parts: a quarter as many, each holds a stream state */
-	if (w->concat && scan_concat_cache(w->concat, c->scan_cache / 4) != 0) {
-		snprintf(err, errlen, "out of memory for the concatenated-part cache");
-		sf_worker_destroy(w);
-		return NULL;
-	}
 	w->pst = policy_state_create(&g->policy, err, errlen);
 	w->vcache = calloc(ENG_VCACHE, sizeof(*w->vcache));
 	w->norm = malloc(sizeof(*w->norm) * SF_PKT_SMS_MAX);
 	w->reports = eng_reports_create(c->concat_timeout_ns ? c->concat_timeout_ns : ENG_REPORT_WAIT_NS);
 	w->commands = eng_reports_create(c->concat_timeout_ns ? c->concat_timeout_ns : ENG_REPORT_WAIT_NS);
+	/* a concatenated campaign's parts: a quarter as many, each holds a stream state */
 	if (!w->pl || !w->scratch || !w->concat || !w->pst || !w->vcache || !w->norm || !w->reports ||
-	    !w->commands || (c->scan_cache && !w->scache)) {
+	    !w->commands || (c->scan_cache && !w->scache) ||
+	    scan_concat_cache(w->concat, c->scan_cache / 4) != 0) {
 		if (w->pst)
 			snprintf(err, errlen, "out of memory for the worker's tables");
 		sf_worker_destroy(w);
@@ -181,9 +177,15 @@ struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struc
 	return w;
 }
 
-void sf_worker_scan_cache_stats(const struct sf_worker *w, struct scan_cache_stats *out)
+void sf_worker_scan_cache_stats(const struct sf_worker *w, struct sf_scan_cache_stats *out)
 {
-	scan_cache_get_stats(w->scache, out);
+	struct scan_concat_stats cs;
+
+	scan_cache_get_stats(w->scache, &out->single);
+	scan_concat_get_stats(w->concat, &cs);
+	out->concat_streamed = cs.streamed;
+	out->concat_hits = cs.cache_hits;
+	out->concat_replaced = cs.cache_replaced;
 }
 
 int sf_worker_adopt(struct sf_worker *w, const struct sf_gen *g)
@@ -254,6 +256,12 @@ uint64_t sf_engine_concat_key(const struct sf_sms *s, const char *sender, const 
 }
 
 /* Scan one part: streamed across the parts of a concatenated message. */
+/* A part of a message of several: streamed with the others (concat.c). */
+static int concatenated(const struct sf_sms *s)
+{
+	return s->has_concat && s->concat_total > 1;
+}
+
 static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sender,
 		    const char *recipient, const char *norm, size_t nlen, struct scan_result *res,
 		    int *failed)
@@ -269,7 +277,7 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 		w->st.scan_fail_mode++;
 		return;
 	}
-	if (s->has_concat && s->concat_total > 1) {
+	if (concatenated(s)) {
 		uint64_t key = sf_engine_concat_key(s, sender, recipient);
 		e = scan_concat_part(w->concat, w->gen->bundle, w->scratch, key, s->concat_seq,
 				     s->concat_total, norm, nlen, sender, s->ts_ns, res);
@@ -311,20 +319,11 @@ static int scan_cached(struct sf_worker *w, const struct sf_sms *s, const char *
 		       struct scan_cache_key *k)
 {
 	k->text = NULL;
-	if (!w->scache || !nlen || !w->gen->bundle || !w->scratch_ok ||
-	    (s->has_concat && s->concat_total > 1))
+	if (!w->scache || !nlen || !w->gen->bundle || !w->scratch_ok || concatenated(s))
 		return 0;
-	switch (scan_cache_find(w->scache, w->gen->bundle, norm, nlen, sender, k, &pv->scan,
-				&pv->text_fp)) {
-	case 1:
-		w->st.scan_cache_hits++;
-		return 1;
-	case 0:
-		return 0;
-	default:
-		k->text = NULL;
-		return 0;
-	}
+	/* a text too long to keep (-1) leaves k->text NULL */
+	return scan_cache_find(w->scache, w->gen->bundle, norm, nlen, sender, k, &pv->scan,
+			       &pv->text_fp) == 1;
 }
 
 static int report_sender_delivered(void *arg, const char *reporter, const char *id)
@@ -436,7 +435,7 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	struct eng_vcache *vc;
 	uint64_t vkey;
 	size_t nlen = 0;
-	int failed;
+	int failed, hit;
 	struct scan_cache_key ck;
 	enum sf_err e;
 
@@ -470,16 +469,16 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	env.lists = w->gen->lists;
 	env.geo = w->gen->geo;
 	policy_parties(&env, w->pst, s, s->ts_ns, &pp);
-	if (!scan_cached(w, s, pp.wire_sender, norm, nlen, pv, &ck)) {
+	hit = scan_cached(w, s, pp.wire_sender, norm, nlen, pv, &ck);
+	if (!hit)
 		pv->text_fp = nlen ? policy_fingerprint(norm, nlen) : 0;
-		/* the behaviour tables' lines load while the text is scanned */
-		policy_state_prefetch(w->pst, &pp.keys, pp.kr_bomb, pp.bomb_channel, pv->text_fp);
+	/* the behaviour tables' lines load while the text is scanned */
+	policy_state_prefetch(w->pst, &pp.keys, pp.kr_bomb, pp.bomb_channel, pv->text_fp);
+	failed = 0;
+	if (!hit) {
 		do_scan(w, s, pp.wire_sender, pp.wire_recipient, norm, nlen, &pv->scan, &failed);
 		if (ck.text && !failed)
 			scan_cache_put(w->scache, &ck, pp.wire_sender, &pv->scan, pv->text_fp);
-	} else {
-		policy_state_prefetch(w->pst, &pp.keys, pp.kr_bomb, pp.bomb_channel, pv->text_fp);
-		failed = 0;
 	}
 	memset(&ps, 0, sizeof(ps));
 	ps.action = pv->scan.action == SF_ACT_SCORE ? SF_ACT_NONE : pv->scan.action;

@@ -140,7 +140,6 @@ struct sf_worker_stats {
 	uint64_t reports, shields, unshields;
 	uint64_t norm_truncated;
 	uint64_t retrans_cached;		/* retransmissions answered from the verdict cache */
-	uint64_t scan_cache_hits;		/* texts answered from the scan cache, not scanned */
 	uint64_t policy_errors;
 	uint64_t adopt_failures;		/* scratch could not be fitted to a generation */
 	uint64_t facts_sent, facts_applied;
@@ -151,8 +150,14 @@ struct sf_worker;
 
 struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struct sf_gen *g,
 				   char *err, size_t errlen);
-/* The worker's scan cache (zeros when it has none). */
-void sf_worker_scan_cache_stats(const struct sf_worker *w, struct scan_cache_stats *out);
+/* The worker's caches of scan results ([flow] scan_cache; zeros without
+ * them): single-part texts (scan_cache_stats) and streamed parts of
+ * concatenated messages. Every field a count, so workers add up. */
+struct sf_scan_cache_stats {
+	struct scan_cache_stats single;
+	uint64_t concat_streamed, concat_hits, concat_replaced;
+};
+void sf_worker_scan_cache_stats(const struct sf_worker *w, struct sf_scan_cache_stats *out);
 /* Fit the worker's per-thread resources (Hyperscan scratch) to g before
  * its first use; 0 or -1 (then keep using the old generation). */
 int sf_worker_adopt(struct sf_worker *w, const struct sf_gen *g);

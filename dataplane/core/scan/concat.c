@@ -85,14 +85,12 @@ static void model_add(struct centry *e, const struct msg_model *part, struct msg
  * before it (their keyed hash chain: sf_hash.h, under the process secret)
  * and the part's own text, compared byte for byte. A hit skips
  * Hyperscan; the model's sums are still added per part. */
-#define CC_WAYS 4
 #define CC_TEXT_MAX 384
 
 struct cc_ent {
-	uint64_t tag;		/* cc_step of prev over this part; 0 = free */
-	uint64_t prev;		/* the chain before this part */
+	uint64_t prev;		/* the chain before this part (the way's tag:
+				 * cc_step of prev over this part) */
 	uint64_t gen;
-	uint32_t age;
 	uint16_t len;
 	uint8_t seq, total;
 	uint8_t sender_dep;	/* acc holds for this canonical sender only */
@@ -129,7 +127,8 @@ struct scan_concat {
 	/* results of repeated concatenated texts (scan_concat_cache) */
 	uint32_t cc_sets;	/* 0: off */
 	uint32_t cc_clock;
-	struct cc_ent *cc;	/* cc_sets * CC_WAYS */
+	struct scan_ways *cc_ways;	/* cc_sets (scan_int.h) */
+	struct cc_ent *cc;	/* cc_sets * SCAN_WAYS */
 	uint8_t *cc_states;	/* the stream state after the part, state_slot bytes each */
 };
 
@@ -165,6 +164,7 @@ void scan_concat_free(struct scan_concat *c)
 	ftable_destroy(c->t);
 	free(c->states);
 	free(c->pool);
+	free(c->cc_ways);
 	free(c->cc);
 	free(c->cc_states);
 	free(c);
@@ -206,99 +206,38 @@ int scan_concat_fit(struct scan_concat *c, const struct scan_bundle *b)
 	c->state_slot = slot;
 	if (c->cc_sets) {
 		/* kept states are unusable in new slots too: the cache restarts */
-		uint8_t *cs = malloc((size_t)c->cc_sets * CC_WAYS * slot);
+		uint8_t *cs = malloc((size_t)c->cc_sets * SCAN_WAYS * slot);
 
 		if (!cs)
 			return -1;
 		free(c->cc_states);
 		c->cc_states = cs;
-		memset(c->cc, 0, (size_t)c->cc_sets * CC_WAYS * sizeof(*c->cc));
+		memset(c->cc_ways, 0, (size_t)c->cc_sets * sizeof(*c->cc_ways));
 	}
 	return 0;
 }
-
-static uint8_t *entry_state(struct scan_concat *c, const struct centry *e);
 
 int scan_concat_cache(struct scan_concat *c, unsigned entries)
 {
-	uint32_t n = 2;
+	uint32_t n;
 
 	if (entries == 0 || c->cc_sets)
 		return 0;
-	if (entries > (1u << 20))
-		entries = 1u << 20;
-	while (n * CC_WAYS < entries)
-		n <<= 1;
-	c->cc = calloc((size_t)n * CC_WAYS, sizeof(*c->cc));
-	if (!c->cc)
+	n = scan_ways_sets(entries, 1u << 20);
+	c->cc_ways = aligned_alloc(64, (size_t)n * sizeof(*c->cc_ways));
+	c->cc = calloc((size_t)n * SCAN_WAYS, sizeof(*c->cc));
+	if (c->cc_ways && c->cc && c->state_slot)
+		c->cc_states = malloc((size_t)n * SCAN_WAYS * c->state_slot);
+	if (!c->cc_ways || !c->cc || (c->state_slot && !c->cc_states)) {
+		free(c->cc_ways);
+		free(c->cc);
+		c->cc_ways = NULL;
+		c->cc = NULL;
 		return -1;
-	if (c->state_slot) {
-		c->cc_states = malloc((size_t)n * CC_WAYS * c->state_slot);
-		if (!c->cc_states) {
-			free(c->cc);
-			c->cc = NULL;
-			return -1;
-		}
 	}
+	memset(c->cc_ways, 0, (size_t)n * sizeof(*c->cc_ways));
 	c->cc_sets = n;
 	return 0;
-}
-
-/* The kept result of this part after e's parts so far, or NULL. */
-static struct cc_ent *cc_find(struct scan_concat *c, const struct centry *e, uint64_t tag,
-			      const char *norm, size_t len, uint8_t seq)
-{
-	struct cc_ent *set = &c->cc[(size_t)(sf_hash_u64(tag) & (c->cc_sets - 1)) * CC_WAYS];
-
-	for (unsigned w = 0; w < CC_WAYS; w++) {
-		struct cc_ent *x = &set[w];
-
-		if (x->tag != tag || x->prev != e->chain || x->gen != e->gen || x->seq != seq ||
-		    x->total != e->total || x->len != len || memcmp(x->text, norm, len) != 0)
-			continue;
-		if (x->sender_dep && (x->has_sender != e->has_sender ||
-				      (e->has_sender && strcmp(x->sender, e->sender) != 0)))
-			continue;
-		x->age = ++c->cc_clock;
-		return x;
-	}
-	return NULL;
-}
-
-/* Keep the result of the part just streamed (e after it). */
-static void cc_put(struct scan_concat *c, const struct centry *e, uint64_t prev, uint64_t tag,
-		   const char *norm, size_t len, uint8_t seq)
-{
-	struct cc_ent *set = &c->cc[(size_t)(sf_hash_u64(tag) & (c->cc_sets - 1)) * CC_WAYS], *x;
-	unsigned w, v = 0;
-
-	for (w = 0; w < CC_WAYS; w++) {
-		if (!set[w].tag) {
-			v = w;
-			break;
-		}
-		if (c->cc_clock - set[w].age > c->cc_clock - set[v].age)
-			v = w;
-	}
-	if (w == CC_WAYS)
-		c->st.cache_replaced++;
-	x = &set[v];
-	x->tag = tag;
-	x->prev = prev;
-	x->gen = e->gen;
-	x->age = ++c->cc_clock;
-	x->len = (uint16_t)len;
-	x->seq = seq;
-	x->total = e->total;
-	x->sender_dep = e->acc.sender_dep;
-	x->has_sender = e->has_sender;
-	memcpy(x->sender, e->sender, sizeof(x->sender));
-	x->acc = e->acc;
-	memcpy(x->text, norm, len);
-	x->state_len = e->has_state ? e->state_len : 0;
-	if (x->state_len)
-		memcpy(c->cc_states + (size_t)(x - c->cc) * c->state_slot, entry_state(c, e),
-		       x->state_len);
 }
 
 static int expired(const struct scan_concat *c, const struct centry *e, uint64_t now)
@@ -454,6 +393,71 @@ static enum sf_err stream_parts(struct scan_concat *c, const struct scan_bundle 
 	return SF_OK;
 }
 
+static uint8_t *cc_state(struct scan_concat *c, const struct cc_ent *x)
+{
+	return c->cc_states + (size_t)(x - c->cc) * c->state_slot;
+}
+
+/* Stream the part seq (= e->next_seq, nothing buffered behind it), or,
+ * for a repeated part of a repeated message, take the message's hits and
+ * stream state after it from the cache; keep what was streamed. */
+static enum sf_err stream_part_cached(struct scan_concat *c, const struct scan_bundle *b,
+				      struct scan_scratch *s, struct centry *e,
+				      const char *norm, size_t len, uint8_t seq)
+{
+	uint64_t tag = cc_step(e->chain, seq, e->total, norm, len);
+	uint32_t si = scan_ways_set(tag, c->cc_sets);
+	struct scan_ways *set = &c->cc_ways[si];
+	struct cc_ent *x;
+	enum sf_err err;
+	unsigned w;
+	int replaced;
+
+	for (w = 0; w < SCAN_WAYS; w++) {
+		x = &c->cc[(size_t)si * SCAN_WAYS + w];
+		if (set->tag[w] != tag || x->prev != e->chain || x->gen != e->gen || x->seq != seq ||
+		    x->total != e->total || x->len != len || memcmp(x->text, norm, len) != 0)
+			continue;
+		if (x->sender_dep && (x->has_sender != e->has_sender ||
+				      (e->has_sender && strcmp(x->sender, e->sender) != 0)))
+			continue;
+		set->age[w] = ++c->cc_clock;
+		e->acc = x->acc;
+		e->has_state = x->state_len != 0;
+		e->state_len = x->state_len;
+		if (x->state_len)
+			memcpy(entry_state(c, e), cc_state(c, x), x->state_len);
+		e->next_seq++;
+		e->chain = tag;
+		c->st.streamed++;
+		c->st.cache_hits++;
+		return SF_OK;
+	}
+	err = stream_parts(c, b, s, e, norm, len);
+	if (err != SF_OK)
+		return err;
+	w = scan_ways_victim(set, c->cc_clock, &replaced);
+	c->st.cache_replaced += (uint64_t)replaced;
+	x = &c->cc[(size_t)si * SCAN_WAYS + w];
+	x->prev = e->chain;
+	x->gen = e->gen;
+	x->len = (uint16_t)len;
+	x->seq = seq;
+	x->total = e->total;
+	x->sender_dep = e->acc.sender_dep;
+	x->has_sender = e->has_sender;
+	memcpy(x->sender, e->sender, sizeof(x->sender));
+	x->acc = e->acc;
+	memcpy(x->text, norm, len);
+	x->state_len = e->has_state ? e->state_len : 0;
+	if (x->state_len)
+		memcpy(cc_state(c, x), entry_state(c, e), x->state_len);
+	set->tag[w] = tag;
+	set->age[w] = ++c->cc_clock;
+	e->chain = tag;
+	return SF_OK;
+}
+
 static int pend_has(const struct scan_concat *c, const struct centry *e, uint8_t seq)
 {
 	for (uint32_t p = e->pending; p; p = c->pool[p - 1].next)
@@ -594,30 +598,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		return SF_OK;
 	}
 	if (c->cc_sets && c->cc_states && e->chain && !e->pending && len <= CC_TEXT_MAX) {
-		/* in order with nothing buffered behind it: a repeated part of a
-		 * repeated message may be answered from the cache */
-		uint64_t prev = e->chain, tag = cc_step(prev, seq, total, norm, len);
-		struct cc_ent *x = cc_find(c, e, tag, norm, len, seq);
-
-		if (x) {
-			e->acc = x->acc;
-			e->has_state = x->state_len != 0;
-			e->state_len = x->state_len;
-			if (x->state_len)
-				memcpy(entry_state(c, e), c->cc_states + (size_t)(x - c->cc) * c->state_slot,
-				       x->state_len);
-			e->next_seq++;
-			e->chain = tag;
-			c->st.streamed++;
-			c->st.cache_hits++;
-			err = SF_OK;
-		} else {
-			err = stream_parts(c, b, s, e, norm, len);
-			if (err == SF_OK) {
-				e->chain = tag;
-				cc_put(c, e, prev, tag, norm, len, seq);
-			}
-		}
+		err = stream_part_cached(c, b, s, e, norm, len, seq);
 	} else {
 		err = stream_parts(c, b, s, e, norm, len);
 		e->chain = 0;	/* buffered parts streamed too, or too long: not kept */

@@ -95,8 +95,8 @@ enum sf_err scan_block_hits(const struct scan_bundle *b, struct scan_scratch *s,
  * bundle (content id: a reload starts afresh) and, when the result
  * depended on the sender (a rule with a sender condition matched), the
  * same canonical sender. The model's output is part of the result. Fixed
- * size, set associative by a keyed hash of the text (scan_cache_slot):
- * a new text replaces the least recently used entry of its set, counted.
+ * size, 4-way set associative by a keyed hash of the text's CRC: a new
+ * text replaces the least recently used entry of its set, counted.
  * One cache per worker, no locks; texts stay in the worker's memory only.
  * With the caller's value kept beside the result (the text fingerprint). */
 #define SCAN_CACHE_TEXT_MAX 384	/* longer texts are not kept */
@@ -105,14 +105,13 @@ struct scan_cache;
 
 struct scan_cache_stats {
 	uint64_t lookups, hits, inserts, replaced, too_long;
-	unsigned entries;
-	size_t bytes;
+	uint64_t entries, bytes;
 };
 
 /* The lookup's key, kept for scan_cache_put after a miss. */
 struct scan_cache_key {
 	uint64_t gen;
-	uint32_t h;
+	uint64_t tag;
 	uint32_t set;
 	const char *text;
 	size_t len;
@@ -126,7 +125,8 @@ void scan_cache_free(struct scan_cache *c);
 int scan_cache_find(struct scan_cache *c, const struct scan_bundle *b, const char *norm,
 		    size_t len, const char *sender, struct scan_cache_key *k,
 		    struct scan_result *out, uint64_t *val);
-/* Keep a scan result (of scan_block over k's text with sender). */
+/* Keep a scan result (of scan_block over k's text with sender); k from a
+ * scan_cache_find that returned 0. */
 void scan_cache_put(struct scan_cache *c, const struct scan_cache_key *k, const char *sender,
 		    const struct scan_result *r, uint64_t val);
 void scan_cache_get_stats(const struct scan_cache *c, struct scan_cache_stats *out);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Internals shared by bundle.c, scan.c and concat.c: the loaded bundle, the
- * per-thread scratch and the hit accumulator behind every decision. */
+/* Internals shared by bundle.c, scan.c, scache.c and concat.c: the loaded
+ * bundle, the per-thread scratch, the hit accumulator behind every decision
+ * and the sets of the two result caches. */
 #ifndef SF_SCAN_INT_H
 #define SF_SCAN_INT_H
 
 #include <hs/hs.h>
 
+#include "sf_hash.h"
 #include "sf_verdict.h"
 #include "scan/bundle.h"
 #include "scan/scan.h"
@@ -57,6 +59,57 @@ struct scan_acc {
 	uint32_t hits[SCAN_MAX_HITS];		/* rule indexes */
 	uint8_t sender_dep;			/* a rule with a sender condition matched */
 };
+
+/* One set of a 4-way set-associative cache of scan results (scache.c for
+ * single parts, concat.c for concatenated ones): the ways' tags (0 = free)
+ * and ages (the cache's clock at the last use), one cache line, so a
+ * lookup reads the line and then only the entry whose tag matches. */
+#define SCAN_WAYS 4
+
+struct scan_ways {
+	uint64_t tag[SCAN_WAYS];
+	uint32_t age[SCAN_WAYS];
+	uint32_t pad[SCAN_WAYS];
+};
+_Static_assert(sizeof(struct scan_ways) == 64, "a set is one cache line");
+
+/* Sets (a power of two, at least 2) for about entries entries, at most max. */
+static inline uint32_t scan_ways_sets(unsigned entries, unsigned max)
+{
+	uint32_t n = 2;
+
+	if (entries > max)
+		entries = max;
+	while (n * SCAN_WAYS < entries)
+		n <<= 1;
+	return n;
+}
+
+/* The set of a tag: a keyed hash (sf_hash.h), so texts crafted to share a
+ * set only push each other out. */
+static inline uint32_t scan_ways_set(uint64_t tag, uint32_t n_sets)
+{
+	return (uint32_t)sf_hash_u64(tag) & (n_sets - 1);
+}
+
+/* The way a new entry takes: a free one, else the least recently used
+ * (ages wrap: the distance from the clock decides); *replaced is set when
+ * it held an entry. */
+static inline unsigned scan_ways_victim(const struct scan_ways *set, uint32_t clock, int *replaced)
+{
+	unsigned v = 0;
+
+	for (unsigned w = 0; w < SCAN_WAYS; w++) {
+		if (!set->tag[w]) {
+			*replaced = 0;
+			return w;
+		}
+		if (clock - set->age[w] > clock - set->age[v])
+			v = w;
+	}
+	*replaced = 1;
+	return v;
+}
 
 /* Match-callback context. */
 struct scan_ctx {
