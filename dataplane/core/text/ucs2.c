@@ -21,23 +21,6 @@ int ucs2_decode(const uint8_t *p, size_t len, char *out, size_t cap, uint32_t *r
 		uint32_t cp = u;
 
 		i += 2;
-		if (u != 0 && (u < 0xD800 || u > 0xDFFF) && o < cap && cap - o >= 4) {
-			/* a BMP character that is neither NUL nor a surrogate, with
-			 * room for its three bytes and the NUL: nearly all text */
-			if (u < 0x80) {
-				out[o++] = (char)u;
-			} else if (u < 0x800) {
-				out[o] = (char)(0xC0 | (u >> 6));
-				out[o + 1] = (char)(0x80 | (u & 0x3F));
-				o += 2;
-			} else {
-				out[o] = (char)(0xE0 | (u >> 12));
-				out[o + 1] = (char)(0x80 | ((u >> 6) & 0x3F));
-				out[o + 2] = (char)(0x80 | (u & 0x3F));
-				o += 3;
-			}
-			continue;
-		}
 		if (u >= 0xD800 && u <= 0xDBFF) {
 			/* RFC 2781 §2.2: a high surrogate needs a low one next */
 			if (len - i >= 2) {

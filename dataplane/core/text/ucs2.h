@@ -70,32 +70,31 @@ static inline int32_t ucs2_utf8_next(const char *s, size_t len, size_t *off)
  * or SF_E_NO_SPACE (nothing written). */
 static inline int ucs2_utf8_put(char *out, size_t cap, size_t *o, uint32_t cp)
 {
-	uint8_t b[4];
-	size_t n;
+	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	char *d = out + *o;
 
-	if (cp < 0x80) {
-		b[0] = (uint8_t)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (uint8_t)(0xC0 | (cp >> 6));
-		b[1] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (uint8_t)(0xE0 | (cp >> 12));
-		b[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (uint8_t)(0xF0 | (cp >> 18));
-		b[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-		b[3] = (uint8_t)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
 	if (*o > cap || cap - *o < n + 1)
 		return SF_E_NO_SPACE;
-	for (size_t k = 0; k < n; k++)
-		out[*o + k] = (char)b[k];
+	switch (n) {
+	case 1:
+		d[0] = (char)cp;
+		break;
+	case 2:
+		d[0] = (char)(0xC0 | (cp >> 6));
+		d[1] = (char)(0x80 | (cp & 0x3F));
+		break;
+	case 3:
+		d[0] = (char)(0xE0 | (cp >> 12));
+		d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		d[2] = (char)(0x80 | (cp & 0x3F));
+		break;
+	default:
+		d[0] = (char)(0xF0 | (cp >> 18));
+		d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		d[3] = (char)(0x80 | (cp & 0x3F));
+		break;
+	}
 	*o += n;
 	return 0;
 }
