@@ -100,9 +100,8 @@ static enum sf_err ber_indefinite_len(const uint8_t *p, size_t len, int depth,
 enum sf_err ber_tlv_decode_other(const uint8_t *p, size_t len, struct ber_tlv *out)
 {
 	size_t hdr, clen;
-	enum sf_err e;
+	enum sf_err e = ber_header(p, len, out, &hdr, &clen);
 
-	e = ber_header(p, len, out, &hdr, &clen);
 	if (e)
 		return e;
 	out->indefinite = clen == SIZE_MAX;

@@ -61,7 +61,7 @@ struct eval {
  * carry one, so the formatting is on the hot path, and vsnprintf's
  * general machinery cost more than all the policy's own bookkeeping of a
  * part (issue 11: no snprintf per message). rsn_fmt knows what the
- * reasons use (%s, %u, %d, %02u, %%); the format attribute keeps the
+ * reasons use (%s, %u, %02u); the format attribute keeps the
  * compiler checking the arguments. The text is cut to fit exactly as
  * snprintf cuts it, and NUL-terminated. */
 struct rsn {
@@ -80,7 +80,7 @@ static void rsn_put(struct rsn *r, const char *s, size_t n)
 	r->p[r->len] = '\0';
 }
 
-static void rsn_uint(struct rsn *r, unsigned long long u, unsigned width, int neg)
+static void rsn_uint(struct rsn *r, unsigned u, unsigned width)
 {
 	char b[24];
 	size_t i = sizeof(b);
@@ -91,8 +91,6 @@ static void rsn_uint(struct rsn *r, unsigned long long u, unsigned width, int ne
 	} while (u);
 	while (sizeof(b) - i < width)
 		b[--i] = '0';
-	if (neg)
-		b[--i] = '-';
 	rsn_put(r, b + i, sizeof(b) - i);
 }
 
@@ -121,16 +119,7 @@ static void rsn_fmt(struct rsn *r, const char *fmt, va_list ap)
 			break;
 		}
 		case 'u':
-			rsn_uint(r, va_arg(ap, unsigned), width, 0);
-			break;
-		case 'd': {
-			long long d = va_arg(ap, int);
-
-			rsn_uint(r, (unsigned long long)(d < 0 ? -d : d), width, d < 0);
-			break;
-		}
-		case '%':
-			rsn_put(r, "%", 1);
+			rsn_uint(r, va_arg(ap, unsigned), width);
 			break;
 		default:
 			/* not a conversion the reasons use: stop rather than
