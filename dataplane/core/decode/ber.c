@@ -120,23 +120,6 @@ enum sf_err ber_tlv_decode_other(const uint8_t *p, size_t len, struct ber_tlv *o
 	return SF_OK;
 }
 
-int ber_iter_next(struct ber_iter *it, struct ber_tlv *out)
-{
-	size_t rem;
-	enum sf_err e;
-
-	if (it->off >= it->buf.len)
-		return 0;
-	rem = it->buf.len - it->off;
-	if (rem == 2 && it->buf.p[it->off] == 0 && it->buf.p[it->off + 1] == 0)
-		return 0;
-	e = ber_tlv_decode(it->buf.p + it->off, rem, out);
-	if (e)
-		return e;
-	it->off += out->total;
-	return 1;
-}
-
 enum sf_err ber_int32(struct sf_bytes v, int32_t *out)
 {
 	uint32_t u;

@@ -61,8 +61,26 @@ static inline void ber_iter_init(struct ber_iter *it, struct sf_bytes b)
 
 /* 1 and *out filled: next TLV; 0: end; negative: enum sf_err. A pair of
  * end-of-contents octets at the very end (inside an indefinite form's
- * value) ends the iteration. */
-int ber_iter_next(struct ber_iter *it, struct ber_tlv *out);
+ * value) ends the iteration. Inline: TCAP and MAP call it for every
+ * element, a dozen and more per message. */
+static inline int ber_iter_next(struct ber_iter *it, struct ber_tlv *out)
+{
+	const uint8_t *p;
+	size_t rem;
+	enum sf_err e;
+
+	if (it->off >= it->buf.len)
+		return 0;
+	p = it->buf.p + it->off;
+	rem = it->buf.len - it->off;
+	if (rem == 2 && p[0] == 0 && p[1] == 0)
+		return 0;
+	e = ber_tlv_decode(p, rem, out);
+	if (e)
+		return e;
+	it->off += out->total;
+	return 1;
+}
 
 /* Decode a non-negative or negative INTEGER of 1..4 octets (X.690 §8.3). */
 enum sf_err ber_int32(struct sf_bytes v, int32_t *out);

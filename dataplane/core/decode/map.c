@@ -6,6 +6,7 @@
 
 #include "decode/ber.h"
 #include "decode/map.h"
+#include "sf_bcd.h"
 #include "sf_wire.h"
 
 #define MAP_MAX_ADDRESS_LEN	20	/* §17.7.8 maxAddressLength */
@@ -26,11 +27,14 @@ int map_tbcd_digits(const uint8_t *p, size_t len, char *out, size_t cap)
 {
 	/* §17.7.8 TBCD-STRING: digits 0..9, '*', '#', a, b, c; 1111 is the filler */
 	static const char tbcd[16] = "0123456789*#abc";
-	size_t n = 0;
+	size_t n, i;
 
 	if (cap == 0)
 		return SF_E_NO_SPACE;
-	for (size_t i = 0; i < len; i++) {
+	/* octets of two decimal digits, as many as leave room for the NUL */
+	i = sf_bcd_pairs(p, len < (cap - 1) / 2 ? len : (cap - 1) / 2, out);
+	n = 2 * i;
+	for (; i < len; i++) {
 		uint8_t d[2] = { (uint8_t)(p[i] & 0x0F), (uint8_t)(p[i] >> 4) };
 
 		for (int k = 0; k < 2; k++) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "decode/sccp.h"
+#include "sf_bcd.h"
 #include "sf_wire.h"
 
 /* Q.713 §3.4.2.3.1 address signals, spelled as Wireshark's SCCP dissector
@@ -19,36 +20,16 @@ static const struct {
 	{ 2, "ST" },
 };
 
-/* An octet of two decimal signals as its two characters, low nibble
- * first; "" for an octet with a signal above 9. */
-#define SP2(o) { (char)(((o) & 0x0F) <= 9 && ((o) >> 4) <= 9 ? '0' + ((o) & 0x0F) : 0), \
-		 (char)('0' + ((o) >> 4)) }
-#define SP16(h) SP2((h) << 4 | 0), SP2((h) << 4 | 1), SP2((h) << 4 | 2), SP2((h) << 4 | 3), \
-		SP2((h) << 4 | 4), SP2((h) << 4 | 5), SP2((h) << 4 | 6), SP2((h) << 4 | 7), \
-		SP2((h) << 4 | 8), SP2((h) << 4 | 9), SP2((h) << 4 | 10), SP2((h) << 4 | 11), \
-		SP2((h) << 4 | 12), SP2((h) << 4 | 13), SP2((h) << 4 | 14), SP2((h) << 4 | 15)
-static const char sccp_pair[256][2] = {
-	SP16(0), SP16(1), SP16(2), SP16(3), SP16(4), SP16(5), SP16(6), SP16(7),
-	SP16(8), SP16(9), SP16(10), SP16(11), SP16(12), SP16(13), SP16(14), SP16(15),
-};
-#undef SP16
-#undef SP2
-
 static void sccp_gt_digits(struct sccp_gt *gt, const uint8_t *p, size_t n)
 {
-	size_t nibbles, pos = 0, i;
+	size_t nibbles, pos, i, whole;
 
 	/* Q.713 §3.4.2.3.1: odd number of signals → filler in the last high nibble */
 	nibbles = n * 2 - (gt->odd && n ? 1 : 0);
-	/* whole octets of two decimal signals (nearly every GT): both at once */
-	for (i = 0; i + 1 < nibbles && i + 1 < SF_DIGITS_MAX && pos + 2 <= SF_DIGITS_MAX; i += 2) {
-		const char *d = sccp_pair[p[i / 2]];
-
-		if (!d[0])
-			break;
-		memcpy(gt->digits + pos, d, 2);
-		pos += 2;
-	}
+	/* whole octets of two decimal signals (nearly every GT), as many as
+	 * fit: their digits at once */
+	whole = nibbles / 2 < SF_DIGITS_MAX / 2 ? nibbles / 2 : SF_DIGITS_MAX / 2;
+	i = pos = 2 * sf_bcd_pairs(p, whole, gt->digits);
 	for (; i < nibbles; i++) {
 		uint8_t nib = (i & 1) ? p[i / 2] >> 4 : p[i / 2] & 0x0F;
 		size_t sl = sccp_signal[nib].len;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decode/tpdu.h"
+#include "sf_bcd.h"
 #include "sf_wire.h"
 #include "text/gsm7.h"
 #include "text/ucs2.h"
@@ -46,7 +47,10 @@ static enum sf_err tpdu_addr_decode(const uint8_t *p, size_t len, size_t *off, s
 		if (r < 0)
 			return (enum sf_err)r;
 	} else {
-		for (size_t i = 0; i < a->len; i++) {
+		size_t i = 2 * sf_bcd_pairs(p + o, a->len / 2, a->text);
+
+		k = i;
+		for (; i < a->len; i++) {
 			uint8_t b = p[o + i / 2];
 			uint8_t d = (i & 1) ? b >> 4 : b & 0x0F;
 
