@@ -253,7 +253,7 @@ static int rate_exempt(const struct eval *e, const char *sender)
 {
 	const struct policy_config *c = e->cfg;
 
-	if (e->alnum || e->care || protected_entry(c, sender))
+	if (e->alnum || e->care || e->pp->protected)
 		return 1;
 	for (uint32_t i = 0; i < c->n_rate_exempt; i++)
 		if (starts_with(sender, c->rate_exempt[i]))
@@ -274,12 +274,12 @@ static int step_service(struct eval *e, struct policy_event *ev)
 {
 	const struct sf_sms *sms = e->sms;
 	const struct policy_config *c = e->cfg;
-	char da[SF_TPADDR_MAX + 1], rn[POLICY_NUM_MAX + 4];
+	const char *da = e->pp->recipient;	/* MO: the canonical TP-DA */
+	char rn[POLICY_NUM_MAX + 4];
 	struct policy_event tmp, *out = ev ? ev : &tmp;
 	enum sf_err err;
 
-	if (!e->mo || !sms->tp_da[0] || sms->tp_addr_alnum ||
-	    policy_canon_number(sms->tp_da, strlen(sms->tp_da), da, sizeof(da)) < 0)
+	if (!e->mo || !da[0] || sms->tp_addr_alnum)
 		return 0;
 
 	/* DOMAIN.md §3: MO to 10086999 is a spam report; it always goes through */
@@ -391,7 +391,7 @@ static int step_spoof(struct eval *e)
 		return 0;
 	/* a protected sender must come from one of its own SMSC GTs (SCCP
 	 * calling GT and the sm-RP-OA service centre address, when present) */
-	p = e->v->sender[0] ? protected_entry(c, e->v->sender) : NULL;
+	p = e->pp->protected;
 	if (p) {
 		const char *bad = NULL;
 
@@ -754,14 +754,11 @@ static int step_allowed(struct eval *e)
  * sender's OTPs abused to flood are counted on their own. */
 static unsigned bomb_channel(const struct policy_config *c, const struct policy_parties *pp)
 {
-	const struct policy_protected *p;
-
 	if (!pp->sender[0])
 		return 0;
 	if (!pp->alnum && policy_national(pp->sender))
 		return 1;
-	p = protected_entry(c, pp->sender);
-	return p ? 2 + (unsigned)(p - c->protected_senders) : 0;
+	return pp->protected ? 2 + (unsigned)(pp->protected - c->protected_senders) : 0;
 }
 
 void policy_parties(const struct policy_env *env, struct policy_state *st, const struct sf_sms *sms,
@@ -831,6 +828,7 @@ void policy_parties(const struct policy_env *env, struct policy_state *st, const
 		memcpy(key + 5, pp->imsi, strlen(pp->imsi) + 1);
 		pp->kr_bomb = policy_state_key(key);
 	}
+	pp->protected = pp->sender[0] ? protected_entry(env->cfg, pp->sender) : NULL;
 	pp->bomb_channel = bomb_channel(env->cfg, pp);
 }
 

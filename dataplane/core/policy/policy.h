@@ -124,6 +124,8 @@ struct policy_parties {
 	char recipient[SF_TPADDR_MAX + 1];	/* canonical (MO: TP-DA; MT: the MSISDN of
 						 * the IMSI learned or listed), "" unknown */
 	char imsi[SF_DIGITS_MAX + 1];		/* MT addressed by IMSI (or LMSI resolved) */
+	const struct policy_protected *protected;	/* the sender's entry in the
+							 * config's protected senders */
 	struct policy_keys keys;		/* sender/recipient table keys */
 	uint64_t kr_bomb;			/* recipient key for SMS bombing: the
 						 * recipient, else "imsi:<IMSI>"; 0 none */
