@@ -311,18 +311,19 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 	}
 }
 
-/* A single-part text whose scan result (and fingerprint) the worker kept:
- * 1 and pv->scan, pv->text_fp filled. Else 0, with k->text set when the
- * result of the scan that follows may be kept (scan_cache_put). */
+/* A single-part text (as decoded) whose scan result and fingerprint the
+ * worker kept: 1 and pv->scan, pv->text_fp filled. Else 0, with k->text
+ * set when the result of the scan that follows may be kept
+ * (scan_cache_put). */
 static int scan_cached(struct sf_worker *w, const struct sf_sms *s, const char *sender,
-		       const char *norm, size_t nlen, struct sf_part_verdict *pv,
+		       const char *text, size_t len, struct sf_part_verdict *pv,
 		       struct scan_cache_key *k)
 {
 	k->text = NULL;
-	if (!w->scache || !nlen || !w->gen->bundle || !w->scratch_ok || concatenated(s))
+	if (!w->scache || !len || !w->gen->bundle || !w->scratch_ok || concatenated(s))
 		return 0;
 	/* a text too long to keep (-1) leaves k->text NULL */
-	return scan_cache_find(w->scache, w->gen->bundle, norm, nlen, sender, k, &pv->scan,
+	return scan_cache_find(w->scache, w->gen->bundle, text, len, sender, k, &pv->scan,
 			       &pv->text_fp) == 1;
 }
 
@@ -424,10 +425,14 @@ static void maybe_command_part(struct sf_worker *w, const struct sf_sms *s, cons
 	eng_reports_part(w->commands, s, key, 0, 0, command_emit, w);
 }
 
-/* Decide one SMS part into pv, its normalised text into norm. */
+/* Decide one SMS part into pv, its normalised text into norm when it was
+ * needed. */
 static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_part_verdict *pv,
 			char *norm)
 {
+	/* the text as decoded, or 8-bit data that reads as text */
+	const char *text = s->text ? s->text : s->data_text;
+	size_t text_len = s->text ? s->text_len : s->data_text ? s->data_text_len : 0;
 	struct policy_parties pp;
 	struct policy_scan ps;
 	struct policy_event ev;
@@ -456,20 +461,20 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 		w->st.retrans_cached++;
 		goto count;
 	}
-	if (s->text)
-		nlen = norm_text(s->text, s->text_len, norm, ENG_NORM_CAP, NULL);
-	else if (s->data_text)	/* 8-bit data that reads as text */
-		nlen = norm_text(s->data_text, s->data_text_len, norm, ENG_NORM_CAP, NULL);
-	else
-		norm[0] = 0;
-	pv->norm = norm;
-	pv->norm_len = nlen;
-
 	env.cfg = &w->gen->policy;
 	env.lists = w->gen->lists;
 	env.geo = w->gen->geo;
 	policy_parties(&env, w->pst, s, s->ts_ns, &pp);
-	hit = scan_cached(w, s, pp.wire_sender, norm, nlen, pv, &ck);
+	/* a text seen before has its scan result and fingerprint kept, under
+	 * the decoded text: the normalised one is a function of it, and
+	 * only a text that is scanned, or that the policy reads itself,
+	 * is normalised */
+	hit = scan_cached(w, s, pp.wire_sender, text, text_len, pv, &ck);
+	norm[0] = 0;
+	if (text && (!hit || policy_reads_text(&env)))
+		nlen = norm_text(text, text_len, norm, ENG_NORM_CAP, NULL);
+	pv->norm = norm;
+	pv->norm_len = nlen;
 	if (!hit)
 		pv->text_fp = nlen ? policy_fingerprint(norm, nlen) : 0;
 	/* the behaviour tables' lines load while the text is scanned */

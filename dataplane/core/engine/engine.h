@@ -74,8 +74,11 @@ struct sf_engine_config {
  * packet; handed to a sink, only during the call. */
 struct sf_part_verdict {
 	const struct sf_sms *sms;	/* in the packet's decode record */
-	const char *norm;		/* normalised text ("" for data, and for a
-					 * retransmission answered from the cache) */
+	const char *norm;		/* normalised text ("" for data, for a
+					 * retransmission answered from the cache,
+					 * and for a text whose scan result was kept
+					 * (scan_cache) when the policy does not
+					 * read the text itself) */
 	size_t norm_len;
 	struct scan_result scan;
 	struct policy_verdict pv;	/* verdict, class, rule/policy id, reason */

@@ -707,16 +707,20 @@ static int url_hosts(const char *t, size_t len, uint8_t out[][16], int *fam)
 	return n;
 }
 
+int policy_reads_text(const struct policy_env *env)
+{
+	return env->geo && (env->cfg->n_geo_blocked || env->cfg->n_geo_suspicious);
+}
+
 static int step_geo(struct eval *e)
 {
-	const struct policy_config *c = e->cfg;
 	const struct sf_sms *sms = e->sms;
 	uint8_t hosts[URL_HOSTS_MAX][16];
 	int fam[URL_HOSTS_MAX], n;
 	const char *t = e->scan && e->scan->text ? e->scan->text : sms->text;
 	size_t tl = e->scan && e->scan->text ? e->scan->text_len : sms->text_len;
 
-	if (!e->env->geo || (!c->n_geo_blocked && !c->n_geo_suspicious))
+	if (!policy_reads_text(e->env))
 		return 0;
 	n = t ? url_hosts(t, tl, hosts, fam) : 0;
 	for (int i = 0; i < n; i++)

@@ -35,6 +35,11 @@ struct policy_env {
 	const struct policy_geo *geo;
 };
 
+/* 1 when an evaluation reads the normalised text itself (policy_scan.text:
+ * the URL hosts of the geo step), not only its scan result and
+ * fingerprint: a caller that has both from a cache normalises anyway. */
+int policy_reads_text(const struct policy_env *env);
+
 /* The content scan's outcome, filled by the caller from the rule engine's
  * decision for the normalised text (so that policy does not depend on the
  * scan library). */

@@ -91,7 +91,9 @@ enum sf_err scan_block_hits(const struct scan_bundle *b, struct scan_scratch *s,
  * thousands of recipients. A worker keeps the scan results of recent
  * single-part texts and answers a text it has seen with the result its
  * scan gave, without scanning. Exact, not probabilistic: an entry holds
- * the whole normalised text and is used only for the same bytes, the same
+ * the whole text it was given (the engine gives the text as decoded,
+ * whose normalised form, the one scanned, is a function of it, so a hit
+ * skips the normaliser too) and is used only for the same bytes, the same
  * bundle (content id: a reload starts afresh) and, when the result
  * depended on the sender (a rule with a sender condition matched), the
  * same canonical sender. The model's output is part of the result. Fixed
