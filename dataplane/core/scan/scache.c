@@ -60,7 +60,7 @@ void scan_cache_free(struct scan_cache *c)
 	free(c);
 }
 
-int scan_cache_find(struct scan_cache *c, const struct scan_bundle *b, const char *norm,
+int scan_cache_find(struct scan_cache *c, const struct scan_bundle *b, const char *text,
 		    size_t len, const char *sender, struct scan_cache_key *k,
 		    struct scan_result *out, uint64_t *val)
 {
@@ -72,9 +72,9 @@ int scan_cache_find(struct scan_cache *c, const struct scan_bundle *b, const cha
 		return -1;
 	}
 	k->gen = b->content_id;
-	k->text = norm;
+	k->text = text;
 	k->len = len;
-	k->tag = (uint64_t)sf_crc32c_update(0, (const uint8_t *)norm, len) << 32 | (uint64_t)len << 1 | 1;
+	k->tag = (uint64_t)sf_crc32c_update(0, (const uint8_t *)text, len) << 32 | (uint64_t)len << 1 | 1;
 	k->set = scan_ways_set(k->tag, c->n_sets);
 	set = &c->sets[k->set];
 	for (unsigned w = 0; w < SCAN_WAYS; w++) {
@@ -83,7 +83,7 @@ int scan_cache_find(struct scan_cache *c, const struct scan_bundle *b, const cha
 		if (set->tag[w] != k->tag)
 			continue;
 		e = &c->ent[(size_t)k->set * SCAN_WAYS + w];
-		if (e->gen != k->gen || memcmp(e->text, norm, len) != 0)
+		if (e->gen != k->gen || memcmp(e->text, text, len) != 0)
 			continue;
 		if (e->sender_dep) {
 			char canon[BUNDLE_SENDER_MAX + 1];

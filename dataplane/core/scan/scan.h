@@ -124,7 +124,7 @@ struct scan_cache *scan_cache_create(unsigned entries);
 void scan_cache_free(struct scan_cache *c);
 /* 1: a hit, *out and *val filled; 0: a miss, k filled for scan_cache_put;
  * -1: not kept (too long). sender as scan_block takes it. */
-int scan_cache_find(struct scan_cache *c, const struct scan_bundle *b, const char *norm,
+int scan_cache_find(struct scan_cache *c, const struct scan_bundle *b, const char *text,
 		    size_t len, const char *sender, struct scan_cache_key *k,
 		    struct scan_result *out, uint64_t *val);
 /* Keep a scan result (of scan_block over k's text with sender); k from a
