@@ -13,6 +13,10 @@ int ucs2_decode(const uint8_t *p, size_t len, char *out, size_t cap, uint32_t *r
 {
 	uint32_t bad = 0;
 	size_t o = 0, i = 0;
+	/* every unit takes at most 3 bytes of UTF-8 (a surrogate pair 4 for
+	 * two), the odd octet's U+FFFD 3, and the NUL 1: with that much room
+	 * the common characters are written without a check */
+	int roomy = cap / 3 > len / 2 + 2;
 	int e;
 
 	ucs2_terminate(out, cap, 0);
@@ -21,6 +25,18 @@ int ucs2_decode(const uint8_t *p, size_t len, char *out, size_t cap, uint32_t *r
 		uint32_t cp = u;
 
 		i += 2;
+		if (roomy && u - 0x800u < 0xD800u - 0x800u) {
+			/* U+0800..U+D7FF (CJK among them): three bytes */
+			out[o] = (char)(0xE0 | (u >> 12));
+			out[o + 1] = (char)(0x80 | ((u >> 6) & 0x3F));
+			out[o + 2] = (char)(0x80 | (u & 0x3F));
+			o += 3;
+			continue;
+		}
+		if (roomy && u - 1u < 0x7Fu) {	/* U+0001..U+007F: one byte */
+			out[o++] = (char)u;
+			continue;
+		}
 		if (u >= 0xD800 && u <= 0xDBFF) {
 			/* RFC 2781 §2.2: a high surrogate needs a low one next */
 			if (len - i >= 2) {

@@ -471,6 +471,42 @@ static void test_ucs2_invalid(void)
 	CHECK_STR(out, "");
 }
 
+/* Every 16-bit unit followed by 'A', decoded with room to spare (the
+ * unchecked path for the common characters) and into a buffer of exactly
+ * the size needed (every write checked): the same UTF-8 both ways, as
+ * RFC 3629 writes it (a lone surrogate as U+FFFD, U+0000 as U+2400). */
+static void test_ucs2_every_unit(void)
+{
+	unsigned wrong = 0;
+
+	for (uint32_t u = 0; u <= 0xFFFF; u++) {
+		uint8_t in[4] = { (uint8_t)(u >> 8), (uint8_t)u, 0x00, 0x41 };
+		uint32_t cp = u == 0 ? 0x2400 : (u >= 0xD800 && u <= 0xDFFF) ? 0xFFFD : u;
+		char want[8], roomy[64], tight[8];
+		size_t n = 0;
+		int a, b;
+
+		if (cp < 0x80) {
+			want[n++] = (char)cp;
+		} else if (cp < 0x800) {
+			want[n++] = (char)(0xC0 | (cp >> 6));
+			want[n++] = (char)(0x80 | (cp & 0x3F));
+		} else {
+			want[n++] = (char)(0xE0 | (cp >> 12));
+			want[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			want[n++] = (char)(0x80 | (cp & 0x3F));
+		}
+		want[n++] = 'A';
+		want[n] = 0;
+		a = ucs2_decode(in, sizeof in, roomy, sizeof roomy, NULL);
+		b = ucs2_decode(in, sizeof in, tight, n + 1, NULL);
+		if (a != (int)n || b != (int)n || strcmp(roomy, want) || strcmp(tight, want) ||
+		    ucs2_decode(in, sizeof in, tight, n, NULL) != SF_E_NO_SPACE)
+			wrong++;
+	}
+	CHECK_INT(wrong, 0);
+}
+
 /* 8-bit data read as text (issue 15 item 8) */
 static void test_data_text(void)
 {
@@ -517,5 +553,6 @@ int main(void)
 	RUN(test_national_unknown);
 	RUN(test_ucs2_round_trip);
 	RUN(test_ucs2_invalid);
+	RUN(test_ucs2_every_unit);
 	return TEST_SUMMARY();
 }
