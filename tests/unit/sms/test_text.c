@@ -398,6 +398,60 @@ static void test_every_table_code_round_trips(void)
 	}
 }
 
+static size_t utf8_of(uint32_t cp, char *o)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xC0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	o[0] = (char)(0xE0 | (cp >> 12));
+	o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	o[2] = (char)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+/* Every code of every locking shift table, then 0x41, decoded with room
+ * to spare (ASCII written unchecked) and into a buffer of exactly the
+ * size needed (every write checked): the same text both ways, an empty
+ * code shown as a space; one byte less is SF_E_NO_SPACE. */
+static void test_gsm7_every_code_room(void)
+{
+	static const uint8_t lock_ids[] = { 0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 };
+	unsigned wrong = 0, tried = 0;
+
+	for (size_t l = 0; l < sizeof lock_ids; l++) {
+		for (unsigned c = 0; c < 128; c++) {
+			uint8_t in[2] = { (uint8_t)c, 0x41 }, packed[4];
+			char want[8], roomy[64], tight[8];
+			size_t n = 0;
+			int k, a, b;
+
+			if (c == GSM7_ESC)
+				continue;
+			for (int j = 0; j < 2; j++) {
+				uint32_t cp = gsm7_locking_cp(lock_ids[l], in[j]);
+
+				n += utf8_of(cp ? cp : 0x20, want + n);
+			}
+			want[n] = 0;
+			k = gsm7_pack(in, 2, 0, packed, sizeof packed);
+			a = gsm7_decode(packed, (size_t)k, 0, 2, lock_ids[l], 0, roomy, sizeof roomy, NULL);
+			b = gsm7_decode(packed, (size_t)k, 0, 2, lock_ids[l], 0, tight, n + 1, NULL);
+			if (a != (int)n || b != (int)n || strcmp(roomy, want) || strcmp(tight, want) ||
+			    gsm7_decode(packed, (size_t)k, 0, 2, lock_ids[l], 0, tight, n, NULL) != SF_E_NO_SPACE)
+				wrong++;
+			tried++;
+		}
+	}
+	CHECK_INT(tried, 13 * 127);
+	CHECK_INT(wrong, 0);
+}
+
 /* TS 23.038 §6.2.1.2.4: a receiver that does not support a national
  * language id uses the default alphabet (locking) and the default
  * extension table (single shift) instead; nothing is replaced. */
@@ -550,6 +604,7 @@ int main(void)
 	RUN(test_indic_tables);
 	RUN(test_indic_mixed_and_empty);
 	RUN(test_every_table_code_round_trips);
+	RUN(test_gsm7_every_code_room);
 	RUN(test_national_unknown);
 	RUN(test_ucs2_round_trip);
 	RUN(test_ucs2_invalid);
