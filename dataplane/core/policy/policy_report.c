@@ -62,6 +62,17 @@ int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 
 	if (!in)
 		return -1;
+	/* nearly every number is digits only: read where it is (unless the
+	 * output would overwrite it) */
+	while (i < len && (uint8_t)(in[i] - '0') < 10)
+		i++;
+	if (i == len && len > 0 && len <= CANON_DIGITS_MAX &&
+	    ((uintptr_t)out + cap <= (uintptr_t)in || (uintptr_t)in + len <= (uintptr_t)out)) {
+		s = in;
+		nd = len;
+		goto digits;
+	}
+	i = 0;
 	while (i < len) {
 		uint32_t c = (uint8_t)in[i];
 
@@ -101,9 +112,9 @@ int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 	}
 	if (nd == 0 || !last_digit)
 		return -1;
-	d[nd] = 0;
+digits:
 	/* ITU-T E.164 international prefix "00" in front of a country code */
-	if (!plus && nd >= 9 && d[0] == '0' && d[1] == '0') {
+	if (!plus && nd >= 9 && s[0] == '0' && s[1] == '0') {
 		s += 2;
 		nd -= 2;
 		plus = 1;
@@ -117,12 +128,14 @@ int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 		if (cap < ccl + nd - skip + 1)
 			return -1;
 		memcpy(out, num_cc, ccl);
-		memmove(out + ccl, s + skip, nd - skip + 1);
+		memmove(out + ccl, s + skip, nd - skip);
+		out[ccl + nd - skip] = 0;
 		return (int)(ccl + nd - skip);
 	}
 	if (cap < nd + 1)
 		return -1;
-	memmove(out, s, nd + 1);
+	memmove(out, s, nd);
+	out[nd] = 0;
 	return (int)nd;
 }
 

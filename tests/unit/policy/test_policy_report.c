@@ -207,6 +207,17 @@ static void canon(void)
 		}
 	}
 	CHECK_INT(policy_canon_number("13800000000", 11, out, 13), -1);	/* needs 14 */
+	/* the input is its len bytes, not a C string; out may be the input */
+	CHECK_INT(policy_canon_number("13800000000999", 11, out, sizeof(out)), 13);
+	CHECK_STR(out, "8613800000000");
+	{
+		char b[32] = "13900000002", f[32] = "075588881234";
+
+		CHECK_INT(policy_canon_number(b, strlen(b), b, sizeof(b)), 13);
+		CHECK_STR(b, "8613900000002");
+		CHECK_INT(policy_canon_number(f, strlen(f), f, sizeof(f)), 13);
+		CHECK_STR(f, "8675588881234");
+	}
 	CHECK_STR(policy_national("8613800000000"), "13800000000");
 	CHECK(policy_national("8610086") == NULL);
 	/* another numbering plan: country code 44, national prefix 0 */
