@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The one hash header: SipHash-2-4 (Aumasson & Bernstein 2012, the
- * reference's 64-bit output) keyed with a per-process secret for every
+/* The one hash header: SipHash (Aumasson & Bernstein 2012, the
+ * reference's 64-bit output; the 1-3 variant) keyed with a per-process secret for every
  * table indexed by attacker-controlled input (flow, concatenation and
  * policy tables), so that nobody can craft keys that share a bucket or
  * a key; and, unkeyed, FNV-1a and the splitmix64 finaliser for what must
@@ -40,9 +40,10 @@ void sf_hash_set_secret(uint64_t k0, uint64_t k1);
 	v2 += v1; v1 = SF_ROTL64(v1, 17); v1 ^= v2; v2 = SF_ROTL64(v2, 32); \
 } while (0)
 
-/* SipHash-2-4 of p[0..n) under key k (little-endian words, as the
- * reference implementation). */
-static inline uint64_t sf_siphash(const struct sf_hash_key *k, const void *p, size_t n)
+/* SipHash-c-d of p[0..n) under key k (little-endian words, as the
+ * reference implementation); c and d are constants at every call. */
+static inline uint64_t sf_siphash_cd(const struct sf_hash_key *k, const void *p, size_t n,
+				     const int c, const int d)
 {
 	const uint8_t *in = p;
 	uint64_t v0 = 0x736f6d6570736575ULL ^ k->k0, v1 = 0x646f72616e646f6dULL ^ k->k1;
@@ -55,22 +56,35 @@ static inline uint64_t sf_siphash(const struct sf_hash_key *k, const void *p, si
 		for (int j = 7; j >= 0; j--)
 			m = m << 8 | in[i + (size_t)j];
 		v3 ^= m;
-		SF_SIPROUND(v0, v1, v2, v3);
-		SF_SIPROUND(v0, v1, v2, v3);
+		for (int r = 0; r < c; r++)
+			SF_SIPROUND(v0, v1, v2, v3);
 		v0 ^= m;
 	}
 	for (size_t j = 0; j < left; j++)
 		b |= (uint64_t)in[i + j] << (8 * j);
 	v3 ^= b;
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
+	for (int r = 0; r < c; r++)
+		SF_SIPROUND(v0, v1, v2, v3);
 	v0 ^= b;
 	v2 ^= 0xff;
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
+	for (int r = 0; r < d; r++)
+		SF_SIPROUND(v0, v1, v2, v3);
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/* SipHash-2-4, the reference's recommended PRF. */
+static inline uint64_t sf_siphash(const struct sf_hash_key *k, const void *p, size_t n)
+{
+	return sf_siphash_cd(k, p, n, 2, 4);
+}
+
+/* SipHash-1-3: the variant hash tables use against flooding where every
+ * key costs (Rust's standard HashMap, CPython's str/bytes hash since
+ * 3.11, Linux's hsiphash family): three fifths of 2-4's rounds on a
+ * number or a table key, no known attack at that use. */
+static inline uint64_t sf_siphash13(const struct sf_hash_key *k, const void *p, size_t n)
+{
+	return sf_siphash_cd(k, p, n, 1, 3);
 }
 
 /* Keyed hash of bytes under the process secret; seed separates uses (and
@@ -79,18 +93,31 @@ static inline uint64_t sf_hash_bytes(const void *p, size_t n, uint64_t seed)
 {
 	struct sf_hash_key k = { sf_hash_secret.k0 ^ seed, sf_hash_secret.k1 };
 
-	return sf_siphash(&k, p, n);
+	return sf_siphash13(&k, p, n);
 }
 
 /* Keyed hash of one 64-bit word (a table's bucket from a key that an
- * attacker can compute). */
+ * attacker can compute): sf_siphash13 of its 8 little-endian bytes, the
+ * word taken as it is. */
 static inline uint64_t sf_hash_u64(uint64_t x)
 {
-	uint8_t b[8];
+	uint64_t v0 = 0x736f6d6570736575ULL ^ sf_hash_secret.k0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ sf_hash_secret.k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ sf_hash_secret.k0;
+	uint64_t v3 = 0x7465646279746573ULL ^ sf_hash_secret.k1;
+	const uint64_t b = 8ULL << 56;
 
-	for (int i = 0; i < 8; i++)
-		b[i] = (uint8_t)(x >> (8 * i));
-	return sf_siphash(&sf_hash_secret, b, sizeof(b));
+	v3 ^= x;
+	SF_SIPROUND(v0, v1, v2, v3);
+	v0 ^= x;
+	v3 ^= b;
+	SF_SIPROUND(v0, v1, v2, v3);
+	v0 ^= b;
+	v2 ^= 0xff;
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	SF_SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
 }
 
 /* ---- unkeyed: the same in every process ---- */

@@ -876,6 +876,30 @@ static void siphash_vectors(void)
 	CHECK(sf_siphash(&k, m, 63) == 0x958a324ceb064572ULL);
 }
 
+/* SipHash-1-3 as the reference implementation computes it with its round
+ * counts set to 1 and 3 (key zero, message 00..len-1), and sf_hash_u64 as
+ * SipHash-1-3 of the word's little-endian bytes. */
+static void siphash13_vectors(void)
+{
+	struct sf_hash_key z = { 0, 0 }, saved = sf_hash_secret;
+	uint8_t m[16], w[8];
+	uint64_t x = 0x0123456789abcdefULL;
+
+	for (unsigned i = 0; i < sizeof(m); i++)
+		m[i] = (uint8_t)i;
+	CHECK(sf_siphash13(&z, m, 0) == 0xd1fba762150c532cULL);
+	CHECK(sf_siphash13(&z, m, 1) == 0x68a914128e01e473ULL);
+	CHECK(sf_siphash13(&z, m, 7) == 0x2f098ab0c751325aULL);
+	CHECK(sf_siphash13(&z, m, 8) == 0xead411e67ebe2eeaULL);
+	CHECK(sf_siphash13(&z, m, 15) == 0xf30eb725bb91c9eaULL);
+	for (int i = 0; i < 8; i++)
+		w[i] = (uint8_t)(x >> (8 * i));
+	sf_hash_set_secret(0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL);
+	CHECK(sf_hash_u64(x) == sf_siphash13(&sf_hash_secret, w, 8));
+	CHECK(sf_hash_u64(x) != sf_siphash(&sf_hash_secret, w, 8));
+	sf_hash_set_secret(saved.k0, saved.k1);
+}
+
 /* Issue 15 item 13: "00000" from many attackers never evicts a victim's
  * local shield; the overlay refuses (and counts) new entries instead. */
 static void shield_never_evicted(void)
@@ -1149,6 +1173,7 @@ int main(void)
 	RUN(quiet_hours);
 	RUN(eviction);
 	RUN(siphash_vectors);
+	RUN(siphash13_vectors);
 	RUN(shield_never_evicted);
 	RUN(verdicts_independent_of_secret);
 	RUN(verdict_json);
