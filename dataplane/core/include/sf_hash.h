@@ -52,9 +52,10 @@ static inline uint64_t sf_siphash_cd(const struct sf_hash_key *k, const void *p,
 	size_t i, left = n & 7;
 
 	for (i = 0; i + 8 <= n; i += 8) {
-		m = 0;
-		for (int j = 7; j >= 0; j--)
-			m = m << 8 | in[i + (size_t)j];
+		memcpy(&m, in + i, 8);	/* one load; the word is little-endian */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		m = __builtin_bswap64(m);
+#endif
 		v3 ^= m;
 		for (int r = 0; r < c; r++)
 			SF_SIPROUND(v0, v1, v2, v3);
