@@ -398,23 +398,6 @@ static void test_every_table_code_round_trips(void)
 	}
 }
 
-static size_t utf8_of(uint32_t cp, char *o)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xC0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	o[0] = (char)(0xE0 | (cp >> 12));
-	o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	o[2] = (char)(0x80 | (cp & 0x3F));
-	return 3;
-}
-
 /* Every code of every locking shift table, then 0x41, decoded with room
  * to spare (ASCII written unchecked) and into a buffer of exactly the
  * size needed (every write checked): the same text both ways, an empty
@@ -436,7 +419,7 @@ static void test_gsm7_every_code_room(void)
 			for (int j = 0; j < 2; j++) {
 				uint32_t cp = gsm7_locking_cp(lock_ids[l], in[j]);
 
-				n += utf8_of(cp ? cp : 0x20, want + n);
+				CHECK_INT(ucs2_utf8_put(want, sizeof want, &n, cp ? cp : 0x20), 0);
 			}
 			want[n] = 0;
 			k = gsm7_pack(in, 2, 0, packed, sizeof packed);
@@ -527,8 +510,9 @@ static void test_ucs2_invalid(void)
 
 /* Every 16-bit unit followed by 'A', decoded with room to spare (the
  * unchecked path for the common characters) and into a buffer of exactly
- * the size needed (every write checked): the same UTF-8 both ways, as
- * RFC 3629 writes it (a lone surrogate as U+FFFD, U+0000 as U+2400). */
+ * the size needed (every write checked): the same UTF-8 both ways, as the
+ * checked writer (ucs2_utf8_put) gives it (a lone surrogate as U+FFFD,
+ * U+0000 as U+2400). */
 static void test_ucs2_every_unit(void)
 {
 	unsigned wrong = 0;
@@ -540,16 +524,7 @@ static void test_ucs2_every_unit(void)
 		size_t n = 0;
 		int a, b;
 
-		if (cp < 0x80) {
-			want[n++] = (char)cp;
-		} else if (cp < 0x800) {
-			want[n++] = (char)(0xC0 | (cp >> 6));
-			want[n++] = (char)(0x80 | (cp & 0x3F));
-		} else {
-			want[n++] = (char)(0xE0 | (cp >> 12));
-			want[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-			want[n++] = (char)(0x80 | (cp & 0x3F));
-		}
+		CHECK_INT(ucs2_utf8_put(want, sizeof want, &n, cp), 0);
 		want[n++] = 'A';
 		want[n] = 0;
 		a = ucs2_decode(in, sizeof in, roomy, sizeof roomy, NULL);
