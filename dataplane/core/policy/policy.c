@@ -228,7 +228,8 @@ static const struct policy_protected *protected_entry(const struct policy_config
 						      const char *sender)
 {
 	for (uint32_t i = 0; i < c->n_protected; i++)
-		if (!strcmp(sender, c->protected_senders[i].canon))
+		if (sender[0] == c->protected_senders[i].canon[0] &&
+		    !strcmp(sender, c->protected_senders[i].canon))
 			return &c->protected_senders[i];
 	return NULL;
 }
