@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The one hash header: SipHash (Aumasson & Bernstein 2012, the
- * reference's 64-bit output; the 1-3 variant) keyed with a per-process secret for every
- * table indexed by attacker-controlled input (flow, concatenation and
- * policy tables), so that nobody can craft keys that share a bucket or
- * a key; and, unkeyed, FNV-1a and the splitmix64 finaliser for what must
- * be the same in every process (text fingerprints sent to the control
- * plane, sketches whose estimates decide verdicts).
+/* The one hash header: SipHash-1-3 (Aumasson & Bernstein 2012, the
+ * reference's 64-bit output, one compression and three finalisation
+ * rounds) keyed with a per-process secret for every table indexed by
+ * attacker-controlled input (flow, concatenation and policy tables), so
+ * that nobody can craft keys that share a bucket or a key; and,
+ * unkeyed, FNV-1a and the splitmix64 finaliser for what must be the
+ * same in every process (text fingerprints sent to the control plane,
+ * sketches whose estimates decide verdicts).
  *
  * Verdicts do not depend on the secret while no table is full: keyed
  * hashes only place exact keys in tables (a 64-bit key collision is the
@@ -13,8 +14,8 @@
  * that evicts within a bucket (the shared SRI-SM IMSI table) keeps a
  * set of entries that does depend on it: size it from the population
  * ([tables] subscribers, POLICY.md) so that it does not evict; its
- * evictions are counted (/smsfw/stats). The secret comes from getrandom() before main(); tests
- * may set it (sf_hash_set_secret). */
+ * evictions are counted (/smsfw/stats). The secret comes from
+ * getrandom() before main(); tests may set it (sf_hash_set_secret). */
 #ifndef SF_HASH_H
 #define SF_HASH_H
 

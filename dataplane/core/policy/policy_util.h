@@ -119,7 +119,7 @@ static inline uint64_t pu_fnv_step(uint64_t h, uint8_t b)
 }
 
 /* Keyed hash of a byte string for table keys, never 0 (0 marks empty
- * slots): SipHash-2-4 under the process secret, so keys that share a
+ * slots): SipHash-1-3 under the process secret, so keys that share a
  * bucket (or a key) cannot be crafted. */
 static inline uint64_t pu_hash(const void *p, size_t n, uint64_t seed)
 {
