@@ -99,27 +99,14 @@ static inline uint64_t sf_hash_bytes(const void *p, size_t n, uint64_t seed)
 }
 
 /* Keyed hash of one 64-bit word (a table's bucket from a key that an
- * attacker can compute): sf_siphash13 of its 8 little-endian bytes, the
- * word taken as it is. */
+ * attacker can compute): sf_siphash13 of its 8 little-endian bytes. */
 static inline uint64_t sf_hash_u64(uint64_t x)
 {
-	uint64_t v0 = 0x736f6d6570736575ULL ^ sf_hash_secret.k0;
-	uint64_t v1 = 0x646f72616e646f6dULL ^ sf_hash_secret.k1;
-	uint64_t v2 = 0x6c7967656e657261ULL ^ sf_hash_secret.k0;
-	uint64_t v3 = 0x7465646279746573ULL ^ sf_hash_secret.k1;
-	const uint64_t b = 8ULL << 56;
+	uint8_t b[8];
 
-	v3 ^= x;
-	SF_SIPROUND(v0, v1, v2, v3);
-	v0 ^= x;
-	v3 ^= b;
-	SF_SIPROUND(v0, v1, v2, v3);
-	v0 ^= b;
-	v2 ^= 0xff;
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
-	SF_SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(x >> (8 * i));
+	return sf_siphash13(&sf_hash_secret, b, sizeof(b));
 }
 
 /* ---- unkeyed: the same in every process ---- */
