@@ -108,15 +108,15 @@ int gsm7_decode(const uint8_t *p, size_t len, unsigned fill_bits, unsigned n_sep
 	if (bits < fill_bits || (bits - fill_bits) / 7 < n_septets)
 		return SF_E_TEXT_SEPTETS_BEYOND_DATA;
 	/* no table character takes more than 3 bytes of UTF-8: with room for
-	 * that, the ASCII ones (most of every text) are written unchecked */
+	 * that, the characters of the table in use are written unchecked */
 	int roomy = cap / 3 > (size_t)n_septets + 1;
 
 	for (unsigned i = 0; i < n_septets; i++) {
 		uint8_t s = gsm7_septet_at(p, fill_bits + (size_t)7 * i);
 		uint32_t cp;
 
-		if (roomy && s != GSM7_ESC && lock[s] - 1u < 0x7Fu) {
-			out[o++] = (char)lock[s];
+		if (roomy && s != GSM7_ESC && lock[s]) {
+			o += ucs2_utf8_write(out + o, lock[s]);
 			continue;
 		}
 		if (s == GSM7_ESC) {

@@ -25,16 +25,9 @@ int ucs2_decode(const uint8_t *p, size_t len, char *out, size_t cap, uint32_t *r
 		uint32_t cp = u;
 
 		i += 2;
-		if (roomy && u - 0x800u < 0xD800u - 0x800u) {
-			/* U+0800..U+D7FF (CJK among them): three bytes */
-			out[o] = (char)(0xE0 | (u >> 12));
-			out[o + 1] = (char)(0x80 | ((u >> 6) & 0x3F));
-			out[o + 2] = (char)(0x80 | (u & 0x3F));
-			o += 3;
-			continue;
-		}
-		if (roomy && u - 1u < 0x7Fu) {	/* U+0001..U+007F: one byte */
-			out[o++] = (char)u;
+		if (roomy && u != 0 && (u < 0xD800 || u > 0xDFFF)) {
+			/* neither NUL nor a surrogate: nearly all text */
+			o += ucs2_utf8_write(out + o, u);
 			continue;
 		}
 		if (u >= 0xD800 && u <= 0xDBFF) {

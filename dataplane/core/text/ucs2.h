@@ -66,36 +66,41 @@ static inline int32_t ucs2_utf8_next(const char *s, size_t len, size_t *off)
 	return (int32_t)cp;
 }
 
+/* Write cp as UTF-8 at d (room for 4 bytes is the caller's); returns the
+ * bytes written. */
+static inline size_t ucs2_utf8_write(char *d, uint32_t cp)
+{
+	if (cp < 0x80) {
+		d[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		d[0] = (char)(0xC0 | (cp >> 6));
+		d[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		d[0] = (char)(0xE0 | (cp >> 12));
+		d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		d[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	d[0] = (char)(0xF0 | (cp >> 18));
+	d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	d[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
 /* Append cp as UTF-8 at out[*o], keeping room for a final NUL. Returns 0
  * or SF_E_NO_SPACE (nothing written). */
 static inline int ucs2_utf8_put(char *out, size_t cap, size_t *o, uint32_t cp)
 {
 	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-	char *d = out + *o;
 
 	if (*o > cap || cap - *o < n + 1)
 		return SF_E_NO_SPACE;
-	switch (n) {
-	case 1:
-		d[0] = (char)cp;
-		break;
-	case 2:
-		d[0] = (char)(0xC0 | (cp >> 6));
-		d[1] = (char)(0x80 | (cp & 0x3F));
-		break;
-	case 3:
-		d[0] = (char)(0xE0 | (cp >> 12));
-		d[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		d[2] = (char)(0x80 | (cp & 0x3F));
-		break;
-	default:
-		d[0] = (char)(0xF0 | (cp >> 18));
-		d[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		d[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		d[3] = (char)(0x80 | (cp & 0x3F));
-		break;
-	}
-	*o += n;
+	*o += ucs2_utf8_write(out + *o, cp);
 	return 0;
 }
 
