@@ -161,7 +161,8 @@ struct sf_worker *sf_worker_create(const struct sf_engine_config *c, const struc
 	w->norm = malloc(sizeof(*w->norm) * SF_PKT_SMS_MAX);
 	w->reports = eng_reports_create(c->concat_timeout_ns ? c->concat_timeout_ns : ENG_REPORT_WAIT_NS);
 	w->commands = eng_reports_create(c->concat_timeout_ns ? c->concat_timeout_ns : ENG_REPORT_WAIT_NS);
-	/* a concatenated campaign's parts: a quarter as many, each holds a stream state */
+	/* the concatenated parts' cache: a quarter as many entries as the
+	 * single-part one, each holds a stream state */
 	if (!w->pl || !w->scratch || !w->concat || !w->pst || !w->vcache || !w->norm || !w->reports ||
 	    !w->commands || (c->scan_cache && !w->scache) ||
 	    scan_concat_cache(w->concat, c->scan_cache / 4) != 0) {
@@ -255,13 +256,13 @@ uint64_t sf_engine_concat_key(const struct sf_sms *s, const char *sender, const 
 	return sf_hash_bytes(k, n, SEED_CONCAT);
 }
 
-/* Scan one part: streamed across the parts of a concatenated message. */
 /* A part of a message of several: streamed with the others (concat.c). */
 static int concatenated(const struct sf_sms *s)
 {
 	return s->has_concat && s->concat_total > 1;
 }
 
+/* Scan one part: streamed across the parts of a concatenated message. */
 static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sender,
 		    const char *recipient, const char *norm, size_t nlen, struct scan_result *res,
 		    int *failed)
@@ -477,7 +478,8 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	pv->norm_len = nlen;
 	if (!hit)
 		pv->text_fp = nlen ? policy_fingerprint(norm, nlen) : 0;
-	/* the behaviour tables' lines load while the text is scanned */
+	/* the behaviour tables' lines load while a text not seen before is
+	 * scanned */
 	policy_state_prefetch(w->pst, &pp.keys, pp.kr_bomb, pp.bomb_channel, pv->text_fp);
 	failed = 0;
 	if (!hit) {

@@ -84,9 +84,8 @@ static void model_add(struct centry *e, const struct msg_model *part, struct msg
  * message's hits and stream state after a part, for the parts streamed
  * before it (their keyed hash chain: sf_hash.h, under the process secret)
  * and the part's own text, compared byte for byte. A hit skips
- * Hyperscan; the model's sums are still added per part. */
-#define CC_TEXT_MAX 384
-
+ * Hyperscan; the model's sums are still added per part. Texts as long
+ * as the single-part cache keeps (SCAN_CACHE_TEXT_MAX). */
 struct cc_ent {
 	uint64_t prev;		/* the chain before this part (the way's tag:
 				 * cc_step of prev over this part) */
@@ -98,7 +97,7 @@ struct cc_ent {
 	char sender[BUNDLE_SENDER_MAX + 1];
 	size_t state_len;	/* 0: the message ended with this part */
 	struct scan_acc acc;	/* the message's hits after this part */
-	char text[CC_TEXT_MAX];
+	char text[SCAN_CACHE_TEXT_MAX];
 };
 
 static uint64_t cc_step(uint64_t prev, uint8_t seq, uint8_t total, const char *t, size_t n)
@@ -224,7 +223,7 @@ int scan_concat_cache(struct scan_concat *c, unsigned entries)
 	if (entries == 0 || c->cc_sets)
 		return 0;
 	n = scan_ways_sets(entries, 1u << 20);
-	c->cc_ways = aligned_alloc(64, (size_t)n * sizeof(*c->cc_ways));
+	c->cc_ways = scan_ways_alloc(n);
 	c->cc = calloc((size_t)n * SCAN_WAYS, sizeof(*c->cc));
 	if (c->cc_ways && c->cc && c->state_slot)
 		c->cc_states = malloc((size_t)n * SCAN_WAYS * c->state_slot);
@@ -235,7 +234,6 @@ int scan_concat_cache(struct scan_concat *c, unsigned entries)
 		c->cc = NULL;
 		return -1;
 	}
-	memset(c->cc_ways, 0, (size_t)n * sizeof(*c->cc_ways));
 	c->cc_sets = n;
 	return 0;
 }
@@ -597,7 +595,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		model_add(e, part, tot);
 		return SF_OK;
 	}
-	if (c->cc_sets && c->cc_states && e->chain && !e->pending && len <= CC_TEXT_MAX) {
+	if (c->cc_sets && c->cc_states && e->chain && !e->pending && len <= SCAN_CACHE_TEXT_MAX) {
 		err = stream_part_cached(c, b, s, e, norm, len, seq);
 	} else {
 		err = stream_parts(c, b, s, e, norm, len);

@@ -39,13 +39,12 @@ struct scan_cache *scan_cache_create(unsigned entries)
 	if (!c)
 		return NULL;
 	c->n_sets = n;
-	c->sets = aligned_alloc(64, (size_t)n * sizeof(struct scan_ways));
+	c->sets = scan_ways_alloc(n);
 	c->ent = calloc((size_t)n * SCAN_WAYS, sizeof(struct sc_ent));
 	if (!c->sets || !c->ent) {
 		scan_cache_free(c);
 		return NULL;
 	}
-	memset(c->sets, 0, (size_t)n * sizeof(struct scan_ways));
 	c->st.entries = n * SCAN_WAYS;
 	c->st.bytes = (size_t)n * (sizeof(struct scan_ways) + SCAN_WAYS * sizeof(struct sc_ent));
 	return c;

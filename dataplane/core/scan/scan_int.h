@@ -6,6 +6,8 @@
 #define SF_SCAN_INT_H
 
 #include <hs/hs.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sf_hash.h"
 #include "sf_verdict.h"
@@ -72,6 +74,16 @@ struct scan_ways {
 	uint32_t pad[SCAN_WAYS];
 };
 _Static_assert(sizeof(struct scan_ways) == 64, "a set is one cache line");
+
+/* n empty sets, each on its own cache line; NULL without memory. */
+static inline struct scan_ways *scan_ways_alloc(uint32_t n)
+{
+	struct scan_ways *w = aligned_alloc(64, (size_t)n * sizeof(*w));
+
+	if (w)
+		memset(w, 0, (size_t)n * sizeof(*w));
+	return w;
+}
 
 /* Sets (a power of two, at least 2) for about entries entries, at most max. */
 static inline uint32_t scan_ways_sets(unsigned entries, unsigned max)
