@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Scan results of texts seen before (scan.h "results of texts seen
- * before"), in sets of scan_int.h's struct scan_ways: a way's tag is the
- * CRC32C of the text and its length, and a tag that matches leads to the
- * entry, where the text is compared byte for byte. */
+ * before"), in sets of scan_int.h's struct scan_ways: a way's tag is a
+ * keyed hash of the text's CRC32C and length, and a tag that matches
+ * leads to the entry, where the text is compared byte for byte. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,7 +73,8 @@ int scan_cache_find(struct scan_cache *c, const struct scan_bundle *b, const cha
 	k->gen = b->content_id;
 	k->text = text;
 	k->len = len;
-	k->tag = (uint64_t)sf_crc32c_update(0, (const uint8_t *)text, len) << 32 | (uint64_t)len << 1 | 1;
+	k->tag = sf_hash_u64((uint64_t)sf_crc32c_update(0, (const uint8_t *)text, len) << 32 | len);
+	k->tag += !k->tag;	/* 0 marks a free way */
 	k->set = scan_ways_set(k->tag, c->n_sets);
 	set = &c->sets[k->set];
 	for (unsigned w = 0; w < SCAN_WAYS; w++) {

@@ -97,11 +97,11 @@ static inline uint32_t scan_ways_sets(unsigned entries, unsigned max)
 	return n;
 }
 
-/* The set of a tag: a keyed hash (sf_hash.h), so texts crafted to share a
- * set only push each other out. */
+/* The set of a tag. Tags are keyed hashes (sf_hash.h, never 0), so texts
+ * crafted to share a set only push each other out. */
 static inline uint32_t scan_ways_set(uint64_t tag, uint32_t n_sets)
 {
-	return (uint32_t)sf_hash_u64(tag) & (n_sets - 1);
+	return (uint32_t)tag & (n_sets - 1);
 }
 
 /* The way a new entry takes: a free one, else the least recently used
