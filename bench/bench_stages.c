@@ -28,6 +28,7 @@
 #include "sf_bytes.h"
 #include "sf_wire.h"
 #include "text/normalize.h"
+#include "text/ucs2.h"
 
 #define ST_TEXT_MAX 2048
 
@@ -433,30 +434,6 @@ int bench_model_score(const struct sf_gen *g, const struct bench_texts *t, doubl
 
 /* ---- naive matchers ---- */
 
-static size_t put_utf8(char *o, uint32_t cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | (cp >> 6));
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | (cp >> 12));
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (cp >> 18));
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -527,7 +504,7 @@ static int to_ere(const char *p, char *out, size_t cap)
 				}
 				if (cap - o <= 4)
 					return -1;
-				o += put_utf8(out + o, cp);
+				o += ucs2_utf8_write(out + o, cp);
 				break;
 			default:
 				if ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') || (n >= '0' && n <= '9'))

@@ -13,6 +13,7 @@
 
 #include "t2s_table.h"
 #include "unicode_norm.h"	/* generated from the UCD at build time */
+#include "ucs2.h"
 
 /* What one input character becomes. */
 enum nk {
@@ -85,30 +86,6 @@ static size_t utf8_decode(const uint8_t *in, size_t len, uint32_t *cp)
 	}
 	*cp = c;
 	return n;
-}
-
-static inline size_t utf8_encode(uint32_t c, char *o)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (char)(0xC0 | (c >> 6));
-		o[1] = (char)(0x80 | (c & 0x3F));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (char)(0xE0 | (c >> 12));
-		o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-		o[2] = (char)(0x80 | (c & 0x3F));
-		return 3;
-	}
-	o[0] = (char)(0xF0 | (c >> 18));
-	o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-	o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-	o[3] = (char)(0x80 | (c & 0x3F));
-	return 4;
 }
 
 static void set_ascii(struct nmap *m, uint8_t kind, char a)
@@ -566,12 +543,6 @@ size_t utf8_next(const uint8_t *s, size_t rem, uint32_t *cp)
 	return utf8_decode(s, rem, cp);
 }
 
-/* Bytes utf8_encode writes for c. */
-static inline size_t utf8_len(uint32_t c)
-{
-	return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-}
-
 /* The body of norm_text; with_map is a constant at each call so that the
  * engine's map-less call carries no per-byte map test. Characters are
  * written straight into out (no staging buffer). */
@@ -657,10 +628,10 @@ size_t norm_text_run(const char *in, size_t len, char *out, size_t cap, uint32_t
 		n = (e >> 8) & 0xFF;
 		if (n == 0) {
 			/* the character itself, or its simplified form */
-			n = utf8_len(cp);
+			n = ucs2_utf8_len(cp);
 			if (room - o < n)
 				break;
-			utf8_encode(cp, out + o);
+			ucs2_utf8_write(out + o, cp);
 		} else {
 			if (room - o < n)
 				break;

@@ -66,6 +66,12 @@ static inline int32_t ucs2_utf8_next(const char *s, size_t len, size_t *off)
 	return (int32_t)cp;
 }
 
+/* Bytes of cp in UTF-8. */
+static inline size_t ucs2_utf8_len(uint32_t cp)
+{
+	return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
 /* Write cp as UTF-8 at d (room for 4 bytes is the caller's); returns the
  * bytes written. */
 static inline size_t ucs2_utf8_write(char *d, uint32_t cp)
@@ -96,7 +102,7 @@ static inline size_t ucs2_utf8_write(char *d, uint32_t cp)
  * or SF_E_NO_SPACE (nothing written). */
 static inline int ucs2_utf8_put(char *out, size_t cap, size_t *o, uint32_t cp)
 {
-	size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	size_t n = ucs2_utf8_len(cp);
 
 	if (*o > cap || cap - *o < n + 1)
 		return SF_E_NO_SPACE;
