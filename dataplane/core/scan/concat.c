@@ -52,24 +52,41 @@ struct centry {
 };
 
 /* The model's view of one part (sum, n) and the scores that decide (s). */
+/* A part's model sums (summed when first needed: a repeated part of a
+ * repeated message takes them from the cache), or the message's scores
+ * so far. */
 struct msg_model {
 	const struct score_model *m;
+	const char *text;	/* the part's text */
+	size_t len;
+	int ready;		/* sum, n and s are set */
 	int64_t sum[SCORE_MAX_CLASSES];
 	size_t n;
 	int32_t s[SCORE_MAX_CLASSES];
 };
 
+static void model_sum(struct msg_model *part)
+{
+	if (part->ready || !part->m)
+		return;
+	part->n = score_sums(part->m, part->text, part->len, part->sum);
+	score_finish(part->m, part->sum, part->n, part->s);
+	part->ready = 1;
+}
+
 static void model_get(const struct centry *e, struct msg_model *tot)
 {
 	memcpy(tot->s, e->mbest, sizeof(tot->s));
+	tot->ready = 1;
 }
 
-static void model_add(struct centry *e, const struct msg_model *part, struct msg_model *tot)
+static void model_add(struct centry *e, struct msg_model *part, struct msg_model *tot)
 {
 	int32_t now[SCORE_MAX_CLASSES];
 
 	if (!part->m)
 		return;
+	model_sum(part);
 	for (unsigned k = 0; k < SCORE_MAX_CLASSES; k++)
 		e->msum[k] += part->sum[k];
 	e->mn += (uint32_t)part->n;
@@ -83,9 +100,10 @@ static void model_add(struct centry *e, const struct msg_model *part, struct msg
 /* A campaign sent as a concatenated SMS repeats its parts as well: the
  * message's hits and stream state after a part, for the parts streamed
  * before it (their keyed hash chain: sf_hash.h, under the process secret)
- * and the part's own text, compared byte for byte. A hit skips
- * Hyperscan; the model's sums are still added per part. Texts as long
- * as the single-part cache keeps (SCAN_CACHE_TEXT_MAX). */
+ * and the part's own text, compared byte for byte, with the part's model
+ * sums (a function of its text and the generation's model). A hit skips
+ * Hyperscan and the model's n-gram walk. Texts as long as the
+ * single-part cache keeps (SCAN_CACHE_TEXT_MAX). */
 struct cc_ent {
 	uint64_t prev;		/* the chain before this part (the way's tag:
 				 * cc_step of prev over this part) */
@@ -97,6 +115,8 @@ struct cc_ent {
 	char sender[BUNDLE_SENDER_MAX + 1];
 	size_t state_len;	/* 0: the message ended with this part */
 	struct scan_acc acc;	/* the message's hits after this part */
+	uint32_t mn;		/* the part's model features (score_sums) */
+	int64_t msum[SCORE_MAX_CLASSES];	/* and their weight sums */
 	char text[SCAN_CACHE_TEXT_MAX];
 };
 
@@ -401,7 +421,8 @@ static uint8_t *cc_state(struct scan_concat *c, const struct cc_ent *x)
  * stream state after it from the cache; keep what was streamed. */
 static enum sf_err stream_part_cached(struct scan_concat *c, const struct scan_bundle *b,
 				      struct scan_scratch *s, struct centry *e,
-				      const char *norm, size_t len, uint8_t seq)
+				      const char *norm, size_t len, uint8_t seq,
+				      struct msg_model *part)
 {
 	uint64_t tag = cc_step(e->chain, seq, e->total, norm, len);
 	uint32_t si = scan_ways_set(tag, c->cc_sets);
@@ -425,6 +446,12 @@ static enum sf_err stream_part_cached(struct scan_concat *c, const struct scan_b
 		e->state_len = x->state_len;
 		if (x->state_len)
 			memcpy(entry_state(c, e), cc_state(c, x), x->state_len);
+		if (part->m && !part->ready) {
+			memcpy(part->sum, x->msum, sizeof(part->sum));
+			part->n = x->mn;
+			score_finish(part->m, part->sum, part->n, part->s);
+			part->ready = 1;
+		}
 		e->next_seq++;
 		e->chain = tag;
 		c->st.streamed++;
@@ -434,6 +461,7 @@ static enum sf_err stream_part_cached(struct scan_concat *c, const struct scan_b
 	err = stream_parts(c, b, s, e, norm, len);
 	if (err != SF_OK)
 		return err;
+	model_sum(part);
 	w = scan_ways_victim(set, c->cc_clock, &replaced);
 	c->st.cache_replaced += (uint64_t)replaced;
 	x = &c->cc[(size_t)si * SCAN_WAYS + w];
@@ -446,6 +474,8 @@ static enum sf_err stream_part_cached(struct scan_concat *c, const struct scan_b
 	x->has_sender = e->has_sender;
 	memcpy(x->sender, e->sender, sizeof(x->sender));
 	x->acc = e->acc;
+	x->mn = part->m ? (uint32_t)part->n : 0;
+	memcpy(x->msum, part->sum, sizeof(x->msum));
 	memcpy(x->text, norm, len);
 	x->state_len = e->has_state ? e->state_len : 0;
 	if (x->state_len)
@@ -515,7 +545,7 @@ static void entry_break(struct scan_concat *c, const struct scan_bundle *b,
 static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bundle *b,
 				     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
 				     const char *norm, size_t len, const char *sender, uint64_t now_ns,
-				     const struct msg_model *part, struct msg_model *tot,
+				     struct msg_model *part, struct msg_model *tot,
 				     struct scan_result *out)
 {
 	char canon[BUNDLE_SENDER_MAX + 1];
@@ -596,7 +626,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		return SF_OK;
 	}
 	if (c->cc_sets && c->cc_states && e->chain && !e->pending && len <= SCAN_CACHE_TEXT_MAX) {
-		err = stream_part_cached(c, b, s, e, norm, len, seq);
+		err = stream_part_cached(c, b, s, e, norm, len, seq, part);
 	} else {
 		err = stream_parts(c, b, s, e, norm, len);
 		e->chain = 0;	/* buffered parts streamed too, or too long: not kept */
@@ -638,13 +668,18 @@ enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
 
 	memset(&part, 0, sizeof(part));
 	part.m = b->model;
-	if (part.m) {
-		part.n = score_sums(part.m, norm, len, part.sum);
-		score_finish(part.m, part.sum, part.n, part.s);
-	}
-	tot = part;
+	part.text = norm;
+	part.len = len;
+	tot.ready = 0;
 	e = concat_part_rules(c, b, s, key, seq, total, norm, len, sender, now_ns, &part, &tot, out);
-	if (e == SF_OK && part.m)
+	if (e == SF_OK && part.m) {
+		if (!tot.ready) {
+			/* not part of a message (no rules, or scanned alone):
+			 * the part's own scores */
+			model_sum(&part);
+			memcpy(tot.s, part.s, sizeof(tot.s));
+		}
 		scan_model_decide(b, tot.s, out);
+	}
 	return e;
 }

@@ -373,6 +373,36 @@ static void test_decision_order(void)
 		CHECK_INT(r.action, SF_ACT_TAG);
 		scan_concat_free(cc);
 	}
+	/* the same message again and again with the concatenated parts'
+	 * cache: parts 1-3 of every repeat come from the cache (Hyperscan
+	 * and the n-gram walk skipped) with the model's scores as computed */
+	{
+		struct scan_concat *cc = scan_concat_create(8, 1000000000ull);
+		static const char *t[3] = { "aa", "aa", "bbbbbb" };
+		static const int32_t score[3] = { -86, 500, 500 };	/* the best so far */
+		struct scan_concat_stats st;
+
+		CHECK_INT(scan_concat_cache(cc, 16), 0);
+		for (uint64_t key = 20; key < 23; key++) {
+			for (uint8_t seq = 1; seq <= 3; seq++) {
+				CHECK_INT(scan_concat_part(cc, b, s, key, seq, 3, t[seq - 1], strlen(t[seq - 1]),
+							   NULL, key * 10 + seq, &r), SF_OK);
+				CHECK_INT(r.model_score, score[seq - 1]);
+				CHECK_INT(r.action, seq == 1 ? SF_ACT_TAG : SF_ACT_BLOCK);
+			}
+		}
+		scan_concat_get_stats(cc, &st);
+		CHECK_INT(st.cache_hits, 6);	/* every part of the two repeats */
+		/* a cached first part, then a new second one: its sums are
+		 * walked and added to the cached part's ("aa" + "aaaa": 6/sqrt(6)) */
+		CHECK_INT(scan_concat_part(cc, b, s, 30, 1, 3, "aa", 2, NULL, 400, &r), SF_OK);
+		CHECK_INT(r.model_score, -86);
+		CHECK_INT(scan_concat_part(cc, b, s, 30, 2, 3, "aaaa", 4, NULL, 401, &r), SF_OK);
+		CHECK_INT(r.model_score, 949);
+		scan_concat_get_stats(cc, &st);
+		CHECK_INT(st.cache_hits, 7);
+		scan_concat_free(cc);
+	}
 	CHECK_INT(r.model_version, scan_bundle_model(b)->version);
 	/* an allow rule wins over the model */
 	CHECK_INT(scan_block(b, s, "您的验证码是123456aaaa", strlen("您的验证码是123456aaaa"), NULL, &r), SF_OK);
