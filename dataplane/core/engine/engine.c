@@ -262,9 +262,16 @@ static int concatenated(const struct sf_sms *s)
 	return s->has_concat && s->concat_total > 1;
 }
 
-/* Scan one part: streamed across the parts of a concatenated message. */
+static size_t eng_normalise(const char *text, size_t len, char *out, size_t cap)
+{
+	return norm_text(text, len, out, cap, NULL);
+}
+
+/* Scan one part: streamed across the parts of a concatenated message
+ * (normalised there if it has to be: scan_part), else scanned whole
+ * (normalised already). */
 static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sender,
-		    const char *recipient, const char *norm, size_t nlen, struct scan_result *res,
+		    const char *recipient, struct scan_part *pt, struct scan_result *res,
 		    int *failed)
 {
 	enum sf_err e;
@@ -280,11 +287,15 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 	}
 	if (concatenated(s)) {
 		uint64_t key = sf_engine_concat_key(s, sender, recipient);
-		e = scan_concat_part(w->concat, w->gen->bundle, w->scratch, key, s->concat_seq,
-				     s->concat_total, norm, nlen, sender, s->ts_ns, res);
+		size_t nlen;
+
+		e = scan_concat_text(w->concat, w->gen->bundle, w->scratch, key, s->concat_seq,
+				     s->concat_total, pt, sender, s->ts_ns, res);
+		nlen = pt->norm_len;
 		if (w->sink && w->sink->on_fact && !s->retransmission) {
 			/* the next part may reach another worker (another STP link):
-			 * give it this part so its stream holds the message so far */
+			 * give it this part so its stream holds the message so far
+			 * (normalised before the scan: decide_part) */
 			if (nlen <= SF_FACT_TEXT_MAX) {
 				struct sf_fact f;
 
@@ -296,7 +307,7 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 				f.len = (uint16_t)nlen;
 				snprintf(f.a, sizeof(f.a), "%s", sender);
 				f.b[0] = 0;
-				memcpy(f.text, norm, nlen);
+				memcpy(f.text, pt->norm, nlen);
 				w->st.facts_sent++;
 				w->sink->on_fact(w->sink->ctx, &f);
 			} else {
@@ -304,7 +315,7 @@ static void do_scan(struct sf_worker *w, const struct sf_sms *s, const char *sen
 			}
 		}
 	} else {
-		e = scan_block(w->gen->bundle, w->scratch, norm, nlen, sender, res);
+		e = scan_block(w->gen->bundle, w->scratch, pt->norm, pt->norm_len, sender, res);
 	}
 	if (e) {
 		w->st.scan_errors++;
@@ -440,9 +451,10 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	struct policy_env env;
 	struct eng_vcache *vc;
 	uint64_t vkey;
-	size_t nlen = 0;
-	int failed, hit;
+	size_t nlen;
+	int failed, hit, lazy;
 	struct scan_cache_key ck;
+	struct scan_part pt;
 	enum sf_err e;
 
 	pv->sms = s;
@@ -471,22 +483,53 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	 * only a text that is scanned, or that the policy reads itself,
 	 * is normalised */
 	hit = scan_cached(w, s, pp.wire_sender, text, text_len, pv, &ck);
+	/* a part of a concatenated message is normalised in the scan, and
+	 * only if it is not answered from the cache there, unless the text
+	 * is needed here anyway (the policy reads it, or the other workers
+	 * get it as a fact) */
+	lazy = !hit && text && concatenated(s) && w->gen->bundle && w->scratch_ok &&
+	       !policy_reads_text(&env) && !(w->sink && w->sink->on_fact);
+	memset(&pt, 0, sizeof(pt));
+	pt.text = text;
+	pt.len = text_len;
+	pt.norm = norm;
+	pt.norm_cap = ENG_NORM_CAP;
+	pt.normalise = eng_normalise;
+	pt.value = policy_fingerprint;
 	norm[0] = 0;
-	if (text && (!hit || policy_reads_text(&env)))
-		nlen = norm_text(text, text_len, norm, ENG_NORM_CAP, NULL);
-	pv->norm = norm;
-	pv->norm_len = nlen;
-	if (!hit)
-		pv->text_fp = nlen ? policy_fingerprint(norm, nlen) : 0;
+	if (!lazy) {
+		if (text && (!hit || policy_reads_text(&env)))
+			pt.norm_len = norm_text(text, text_len, norm, ENG_NORM_CAP, NULL);
+		pt.have_norm = 1;
+		if (!hit)
+			pv->text_fp = pt.norm_len ? policy_fingerprint(norm, pt.norm_len) : 0;
+		pt.val = pv->text_fp;
+	} else {
+		pv->text_fp = 0;	/* from the scan */
+	}
 	/* the behaviour tables' lines load while a text not seen before is
 	 * scanned */
 	policy_state_prefetch(w->pst, &pp.keys, pp.kr_bomb, pp.bomb_channel, pv->text_fp);
 	failed = 0;
 	if (!hit) {
-		do_scan(w, s, pp.wire_sender, pp.wire_recipient, norm, nlen, &pv->scan, &failed);
+		do_scan(w, s, pp.wire_sender, pp.wire_recipient, &pt, &pv->scan, &failed);
+		if (lazy) {
+			/* the fingerprint the concatenated parts' cache kept or
+			 * made, else of the text normalised now */
+			if (!pt.val && !pt.have_norm) {
+				pt.norm_len = norm_text(text, text_len, norm, ENG_NORM_CAP, NULL);
+				pt.have_norm = 1;
+			}
+			pv->text_fp = pt.val ? pt.val : pt.norm_len ? policy_fingerprint(norm, pt.norm_len) : 0;
+		}
 		if (ck.text && !failed)
 			scan_cache_put(w->scache, &ck, pp.wire_sender, &pv->scan, pv->text_fp);
 	}
+	nlen = pt.have_norm ? pt.norm_len : 0;
+	if (!nlen)
+		norm[0] = 0;
+	pv->norm = norm;
+	pv->norm_len = nlen;
 	memset(&ps, 0, sizeof(ps));
 	ps.action = pv->scan.action == SF_ACT_SCORE ? SF_ACT_NONE : pv->scan.action;
 	ps.class_id = pv->scan.class_id;

@@ -77,7 +77,8 @@ struct sf_part_verdict {
 	const char *norm;		/* normalised text ("" for data, for a
 					 * retransmission answered from the cache,
 					 * and for a text whose scan result was kept
-					 * (scan_cache) when the policy does not
+					 * (scan_cache, and a concatenated message's
+					 * repeated part) when the policy does not
 					 * read the text itself) */
 	size_t norm_len;
 	struct scan_result scan;

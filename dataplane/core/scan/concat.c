@@ -57,19 +57,31 @@ struct centry {
  * so far. */
 struct msg_model {
 	const struct score_model *m;
-	const char *text;	/* the part's text */
-	size_t len;
+	struct scan_part *p;	/* the part */
 	int ready;		/* sum, n and s are set */
 	int64_t sum[SCORE_MAX_CLASSES];
 	size_t n;
 	int32_t s[SCORE_MAX_CLASSES];
 };
 
+/* The part's normalised text, made when first needed. */
+static const char *part_norm(struct scan_part *p)
+{
+	if (!p->have_norm) {
+		p->norm_len = p->normalise(p->text, p->len, p->norm, p->norm_cap);
+		p->have_norm = 1;
+	}
+	return p->norm;
+}
+
 static void model_sum(struct msg_model *part)
 {
+	const char *norm;
+
 	if (part->ready || !part->m)
 		return;
-	part->n = score_sums(part->m, part->text, part->len, part->sum);
+	norm = part_norm(part->p);
+	part->n = score_sums(part->m, norm, part->p->norm_len, part->sum);
 	score_finish(part->m, part->sum, part->n, part->s);
 	part->ready = 1;
 }
@@ -100,10 +112,13 @@ static void model_add(struct centry *e, struct msg_model *part, struct msg_model
 /* A campaign sent as a concatenated SMS repeats its parts as well: the
  * message's hits and stream state after a part, for the parts streamed
  * before it (their keyed hash chain: sf_hash.h, under the process secret)
- * and the part's own text, compared byte for byte, with the part's model
- * sums (a function of its text and the generation's model). A hit skips
- * Hyperscan and the model's n-gram walk. Texts as long as the
- * single-part cache keeps (SCAN_CACHE_TEXT_MAX). */
+ * and the part's own text as decoded (or as normalised when that is all
+ * the caller has: another kind of key), compared byte for byte, with the
+ * part's model sums and the caller's value of its normalised text (all
+ * functions of the decoded text, the generation's model and the fixed
+ * normaliser). A hit skips the normaliser, Hyperscan and the model's
+ * n-gram walk. Texts as long as the single-part cache keeps
+ * (SCAN_CACHE_TEXT_MAX). */
 struct cc_ent {
 	uint64_t prev;		/* the chain before this part (the way's tag:
 				 * cc_step of prev over this part) */
@@ -112,17 +127,19 @@ struct cc_ent {
 	uint8_t seq, total;
 	uint8_t sender_dep;	/* acc holds for this canonical sender only */
 	uint8_t has_sender;
+	uint8_t decoded;	/* text is the part as decoded (else normalised) */
 	char sender[BUNDLE_SENDER_MAX + 1];
 	size_t state_len;	/* 0: the message ended with this part */
 	struct scan_acc acc;	/* the message's hits after this part */
 	uint32_t mn;		/* the part's model features (score_sums) */
 	int64_t msum[SCORE_MAX_CLASSES];	/* and their weight sums */
+	uint64_t val;		/* scan_part.value of the normalised text */
 	char text[SCAN_CACHE_TEXT_MAX];
 };
 
-static uint64_t cc_step(uint64_t prev, uint8_t seq, uint8_t total, const char *t, size_t n)
+static uint64_t cc_step(uint64_t prev, uint8_t seq, uint8_t total, int decoded, const char *t, size_t n)
 {
-	uint64_t h = sf_hash_bytes(t, n, prev ^ sf_mix64((uint64_t)seq << 8 | total));
+	uint64_t h = sf_hash_bytes(t, n, prev ^ sf_mix64((uint64_t)decoded << 16 | (uint64_t)seq << 8 | total));
 
 	return h ? h : 1;
 }
@@ -411,6 +428,23 @@ static enum sf_err stream_parts(struct scan_concat *c, const struct scan_bundle 
 	return SF_OK;
 }
 
+/* The same three on a part's normalised text, made first if need be. */
+static enum sf_err part_alone(const struct scan_bundle *b, struct scan_scratch *s,
+			      struct scan_part *p, const char *sender, struct scan_acc *acc)
+{
+	const char *norm = part_norm(p);
+
+	return scan_alone(b, s, norm, p->norm_len, sender, acc);
+}
+
+static enum sf_err part_stream(struct scan_concat *c, const struct scan_bundle *b,
+			       struct scan_scratch *s, struct centry *e, struct scan_part *p)
+{
+	const char *norm = part_norm(p);
+
+	return stream_parts(c, b, s, e, norm, p->norm_len);
+}
+
 static uint8_t *cc_state(struct scan_concat *c, const struct cc_ent *x)
 {
 	return c->cc_states + (size_t)(x - c->cc) * c->state_slot;
@@ -420,11 +454,14 @@ static uint8_t *cc_state(struct scan_concat *c, const struct cc_ent *x)
  * for a repeated part of a repeated message, take the message's hits and
  * stream state after it from the cache; keep what was streamed. */
 static enum sf_err stream_part_cached(struct scan_concat *c, const struct scan_bundle *b,
-				      struct scan_scratch *s, struct centry *e,
-				      const char *norm, size_t len, uint8_t seq,
+				      struct scan_scratch *s, struct centry *e, uint8_t seq,
 				      struct msg_model *part)
 {
-	uint64_t tag = cc_step(e->chain, seq, e->total, norm, len);
+	struct scan_part *p = part->p;
+	int decoded = p->text != NULL;
+	const char *kt = decoded ? p->text : p->norm;	/* the key text */
+	size_t len = decoded ? p->len : p->norm_len;
+	uint64_t tag = cc_step(e->chain, seq, e->total, decoded, kt, len);
 	uint32_t si = scan_ways_set(tag, c->cc_sets);
 	struct scan_ways *set = &c->cc_ways[si];
 	struct cc_ent *x;
@@ -435,7 +472,8 @@ static enum sf_err stream_part_cached(struct scan_concat *c, const struct scan_b
 	for (w = 0; w < SCAN_WAYS; w++) {
 		x = &c->cc[(size_t)si * SCAN_WAYS + w];
 		if (set->tag[w] != tag || x->prev != e->chain || x->gen != e->gen || x->seq != seq ||
-		    x->total != e->total || x->len != len || memcmp(x->text, norm, len) != 0)
+		    x->total != e->total || x->decoded != decoded || x->len != len ||
+		    memcmp(x->text, kt, len) != 0)
 			continue;
 		if (x->sender_dep && (x->has_sender != e->has_sender ||
 				      (e->has_sender && strcmp(x->sender, e->sender) != 0)))
@@ -452,16 +490,19 @@ static enum sf_err stream_part_cached(struct scan_concat *c, const struct scan_b
 			score_finish(part->m, part->sum, part->n, part->s);
 			part->ready = 1;
 		}
+		p->val = x->val;
 		e->next_seq++;
 		e->chain = tag;
 		c->st.streamed++;
 		c->st.cache_hits++;
 		return SF_OK;
 	}
-	err = stream_parts(c, b, s, e, norm, len);
+	err = part_stream(c, b, s, e, p);
 	if (err != SF_OK)
 		return err;
 	model_sum(part);
+	if (p->value && !p->val)
+		p->val = p->value(p->norm, p->norm_len);
 	w = scan_ways_victim(set, c->cc_clock, &replaced);
 	c->st.cache_replaced += (uint64_t)replaced;
 	x = &c->cc[(size_t)si * SCAN_WAYS + w];
@@ -476,7 +517,9 @@ static enum sf_err stream_part_cached(struct scan_concat *c, const struct scan_b
 	x->acc = e->acc;
 	x->mn = part->m ? (uint32_t)part->n : 0;
 	memcpy(x->msum, part->sum, sizeof(x->msum));
-	memcpy(x->text, norm, len);
+	x->val = p->val;
+	x->decoded = (uint8_t)decoded;
+	memcpy(x->text, kt, len);
 	x->state_len = e->has_state ? e->state_len : 0;
 	if (x->state_len)
 		memcpy(cc_state(c, x), entry_state(c, e), x->state_len);
@@ -522,6 +565,13 @@ static int pend_add(struct scan_concat *c, struct centry *e, uint8_t seq,
 	return 0;
 }
 
+static int part_pend(struct scan_concat *c, struct centry *e, uint8_t seq, struct scan_part *p)
+{
+	const char *norm = part_norm(p);
+
+	return pend_add(c, e, seq, norm, p->norm_len);
+}
+
 /* Give up streaming a message: buffered parts are scanned alone into the
  * message's hits and released; later parts are scanned alone too. */
 static void entry_break(struct scan_concat *c, const struct scan_bundle *b,
@@ -544,7 +594,7 @@ static void entry_break(struct scan_concat *c, const struct scan_bundle *b,
 
 static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bundle *b,
 				     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
-				     const char *norm, size_t len, const char *sender, uint64_t now_ns,
+				     const char *sender, uint64_t now_ns,
 				     struct msg_model *part, struct msg_model *tot,
 				     struct scan_result *out)
 {
@@ -563,7 +613,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 	scan_acc_init(&acc);
 	/* TS 23.040 §9.2.3.24.1: sequence numbers run 1..total, total >= 1 */
 	if (total == 0 || seq == 0 || seq > total) {
-		err = scan_alone(b, s, norm, len, snd, &acc);
+		err = part_alone(b, s, part->p, snd, &acc);
 		if (err != SF_OK)
 			return err;
 		scan_acc_result(&acc, b, out);
@@ -573,7 +623,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 	}
 	if ((s->stream_gen != b->gen && scan_scratch_fit(s, b) != 0) ||
 	    scan_concat_fit(c, b) != 0 || !s->stream) {
-		err = scan_alone(b, s, norm, len, snd, &acc);	/* out of memory on reload */
+		err = part_alone(b, s, part->p, snd, &acc);	/* out of memory on reload */
 		if (err != SF_OK)
 			return err;
 		scan_acc_result(&acc, b, out);
@@ -588,7 +638,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 	if (seq < e->next_seq || pend_has(c, e, seq)) {
 		/* a retransmitted part: its own verdict plus the message so far */
 		c->st.duplicates++;
-		err = scan_alone(b, s, norm, len, snd, &acc);
+		err = part_alone(b, s, part->p, snd, &acc);
 		if (err != SF_OK)
 			return err;
 		scan_acc_merge(&acc, &e->acc, b);
@@ -597,11 +647,11 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		model_get(e, tot);
 		return SF_OK;
 	}
-	if (e->broken || (seq > e->next_seq && pend_add(c, e, seq, norm, len) != 0)) {
+	if (e->broken || (seq > e->next_seq && part_pend(c, e, seq, part->p) != 0)) {
 		/* cannot stream (or hold) it: scanned alone, hits kept for the message */
 		entry_break(c, b, s, e);
 		c->st.alone++;
-		err = scan_alone(b, s, norm, len, snd, &e->acc);
+		err = part_alone(b, s, part->p, snd, &e->acc);
 		if (err != SF_OK)
 			return err;
 		model_add(e, part, tot);
@@ -616,7 +666,7 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 	if (seq > e->next_seq) {
 		/* early: buffered for the stream, judged alone for now */
 		c->st.buffered++;
-		err = scan_alone(b, s, norm, len, snd, &acc);
+		err = part_alone(b, s, part->p, snd, &acc);
 		if (err != SF_OK)
 			return err;
 		scan_acc_merge(&acc, &e->acc, b);
@@ -625,17 +675,18 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
 		model_add(e, part, tot);
 		return SF_OK;
 	}
-	if (c->cc_sets && c->cc_states && e->chain && !e->pending && len <= SCAN_CACHE_TEXT_MAX) {
-		err = stream_part_cached(c, b, s, e, norm, len, seq, part);
+	if (c->cc_sets && c->cc_states && e->chain && !e->pending &&
+	    (part->p->text ? part->p->len : part->p->norm_len) <= SCAN_CACHE_TEXT_MAX) {
+		err = stream_part_cached(c, b, s, e, seq, part);
 	} else {
-		err = stream_parts(c, b, s, e, norm, len);
+		err = part_stream(c, b, s, e, part->p);
 		e->chain = 0;	/* buffered parts streamed too, or too long: not kept */
 	}
 	if (err != SF_OK) {
 		/* keep what the stream found; later parts go alone */
 		c->st.stream_errors++;
 		entry_break(c, b, s, e);
-		err = scan_alone(b, s, norm, len, snd, &e->acc);
+		err = part_alone(b, s, part->p, snd, &e->acc);
 		if (err != SF_OK)
 			return err;
 		model_add(e, part, tot);
@@ -658,9 +709,9 @@ static enum sf_err concat_part_rules(struct scan_concat *c, const struct scan_bu
  * the stream (or the hits of the parts scanned alone), the model through
  * the weight sums of every part that arrived, so a part that reads as
  * harmless alone gets the verdict of the scam it continues. */
-enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
+enum sf_err scan_concat_text(struct scan_concat *c, const struct scan_bundle *b,
 			     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
-			     const char *norm, size_t len, const char *sender, uint64_t now_ns,
+			     struct scan_part *p, const char *sender, uint64_t now_ns,
 			     struct scan_result *out)
 {
 	struct msg_model part, tot;
@@ -668,10 +719,9 @@ enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
 
 	memset(&part, 0, sizeof(part));
 	part.m = b->model;
-	part.text = norm;
-	part.len = len;
+	part.p = p;
 	tot.ready = 0;
-	e = concat_part_rules(c, b, s, key, seq, total, norm, len, sender, now_ns, &part, &tot, out);
+	e = concat_part_rules(c, b, s, key, seq, total, sender, now_ns, &part, &tot, out);
 	if (e == SF_OK && part.m) {
 		if (!tot.ready) {
 			/* not part of a message (no rules, or scanned alone):
@@ -682,4 +732,18 @@ enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
 		scan_model_decide(b, tot.s, out);
 	}
 	return e;
+}
+
+enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
+			     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
+			     const char *norm, size_t len, const char *sender, uint64_t now_ns,
+			     struct scan_result *out)
+{
+	struct scan_part p;
+
+	memset(&p, 0, sizeof(p));
+	p.norm = (char *)(uintptr_t)norm;	/* given: never written */
+	p.norm_len = len;
+	p.have_norm = 1;
+	return scan_concat_text(c, b, s, key, seq, total, &p, sender, now_ns, out);
 }

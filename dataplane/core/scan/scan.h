@@ -160,13 +160,43 @@ int scan_concat_fit(struct scan_concat *c, const struct scan_bundle *b);
 /* Keep the results of repeated concatenated texts: up to entries parts
  * (about 1.7 KiB each with the starter set's stream state), answered for
  * the same bundle, the same earlier parts (a keyed hash chain of their
- * texts, in order), the same part text (compared byte for byte) and, when
- * a sender condition was involved, the same sender. In-order parts with
- * nothing buffered behind them only. 0, or -1 (no memory: off). */
+ * texts, in order), the same part text (compared byte for byte, as
+ * decoded when given so: scan_concat_text) and, when a sender condition
+ * was involved, the same sender. In-order parts with nothing buffered
+ * behind them only. 0, or -1 (no memory: off). */
 int scan_concat_cache(struct scan_concat *c, unsigned entries);
+/* Part seq of total of the message key, normalised text norm[0..len):
+ * streamed with the parts before it (scan_concat_text with that text). */
 enum sf_err scan_concat_part(struct scan_concat *c, const struct scan_bundle *b,
 			     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
 			     const char *norm, size_t len, const char *sender, uint64_t now_ns,
+			     struct scan_result *out);
+
+/* A part's text as decoded, normalised only when it has to be scanned: a
+ * repeated part of a repeated message is answered from the cache
+ * (scan_concat_cache), which keeps parts under their text as decoded (the
+ * normalised text is a function of it) with a value of the normalised
+ * text the caller asks for (the engine: its fingerprint). */
+struct scan_part {
+	const char *text;	/* as decoded; NULL: norm is given and is the key */
+	size_t len;
+	char *norm;		/* the normalised text when have_norm, else room */
+	size_t norm_len, norm_cap;	/* for normalise to write it */
+	int have_norm;
+	size_t (*normalise)(const char *text, size_t len, char *out, size_t cap);
+	/* a value of the normalised text kept with a cached part (NULL: 0) */
+	uint64_t (*value)(const char *norm, size_t len);
+	uint64_t val;		/* in: the value if known, else 0; out: the kept or
+				 * just made one (0: the cache was not used) */
+};
+
+/* scan_concat_part for a part given as decoded (p->text, p->normalise
+ * set) or normalised (have_norm): p->have_norm says on return whether the
+ * part was normalised (into p->norm, p->norm_len), p->val what the cache
+ * had or kept. */
+enum sf_err scan_concat_text(struct scan_concat *c, const struct scan_bundle *b,
+			     struct scan_scratch *s, uint64_t key, uint8_t seq, uint8_t total,
+			     struct scan_part *p, const char *sender, uint64_t now_ns,
 			     struct scan_result *out);
 /* Drop up to budget timed-out messages (call now and then from the loop). */
 unsigned scan_concat_expire(struct scan_concat *c, uint64_t now_ns, unsigned budget);

@@ -413,6 +413,77 @@ static void test_concat_cache(void)
 	scan_concat_free(plain);
 }
 
+/* scan_concat_text: parts given as decoded are normalised only when they
+ * are scanned; a repeat is answered from the cache under its text as
+ * decoded, with the value kept for it, and the same results as streaming
+ * the normalised parts. */
+static unsigned n_normalised;
+
+static size_t count_normalise(const char *text, size_t len, char *out, size_t cap)
+{
+	n_normalised++;
+	return norm_text(text, len, out, cap, NULL);
+}
+
+static uint64_t len_value(const char *norm, size_t len)
+{
+	(void)norm;
+	return 1000 + len;
+}
+
+static void test_concat_text(void)
+{
+	struct scan_concat *c = scan_concat_create(64, 1000), *plain = scan_concat_create(64, 1000);
+	/* full-width "ＱＱ": the normaliser makes it "qq", as the rule reads */
+	const char *t[3] = { "加ＱＱ了解", "兼职打字员", "日结工资" };
+	struct scan_concat_stats st;
+	struct scan_result a, p;
+	char buf[1024], norm[1024];
+
+	CHECK_INT(scan_concat_cache(c, 16), 0);
+	for (uint64_t key = 1; key <= 3; key++) {
+		for (uint8_t seq = 1; seq <= 3; seq++) {
+			struct scan_part pt = { t[seq - 1], strlen(t[seq - 1]), buf, 0, sizeof buf, 0,
+						count_normalise, len_value, 0 };
+			unsigned before = n_normalised;
+			size_t nl = norm_text(t[seq - 1], strlen(t[seq - 1]), norm, sizeof norm, NULL);
+
+			CHECK_INT(scan_concat_text(c, b, s, key, seq, 3, &pt, "13800000000", key * 10 + seq, &a),
+				  SF_OK);
+			p = part(plain, b, key, seq, 3, t[seq - 1], key * 10 + seq, SF_OK);
+			same_result(&a, &p);
+			CHECK_INT(pt.val, 1000 + nl);
+			if (key == 1) {
+				/* first seen: normalised once, streamed, kept */
+				CHECK_INT(pt.have_norm, 1);
+				CHECK_INT(n_normalised - before, 1);
+				CHECK_INT(pt.norm_len, nl);
+				CHECK(memcmp(buf, norm, nl) == 0);
+			} else {
+				CHECK_INT(pt.have_norm, 0);
+				CHECK_INT(n_normalised, before);
+			}
+		}
+		CHECK_INT(a.rule_id, 4003);
+		CHECK_INT(a.action, SF_ACT_BLOCK);
+	}
+	scan_concat_get_stats(c, &st);
+	CHECK_INT(st.cache_hits, 6);
+	/* the first part's decoded bytes given as a normalised text: another
+	 * key (what they normalise to differs), so no hit */
+	a = part(c, b, 4, 1, 3, "加qq了解", 41, SF_OK);
+	{
+		struct scan_result r;
+
+		CHECK_INT(scan_concat_part(c, b, s, 5, 1, 3, t[0], strlen(t[0]), "13800000000", 51, &r),
+			  SF_OK);
+	}
+	scan_concat_get_stats(c, &st);
+	CHECK_INT(st.cache_hits, 6);
+	scan_concat_free(c);
+	scan_concat_free(plain);
+}
+
 /* A rule with "and" lines: all parts, any order, anywhere; in a
  * concatenated message the parts may come in different SMS parts. */
 static void test_and_parts(void)
@@ -689,6 +760,7 @@ int main(int argc, char **argv)
 	RUN(test_concat_bad_part_and_reload);
 	RUN(test_concat_too_long);
 	RUN(test_concat_cache);
+	RUN(test_concat_text);
 	scan_scratch_free(s);
 	scan_bundle_free(b);
 	free(img);
