@@ -95,14 +95,25 @@ struct shield_ent {
  * sequence word and never wait (a slot another lcore is filling at that
  * instant is left to it, counted as refused); readers copy the slot and
  * retry when the sequence word moved (a seqlock). Two buckets of 8 slots
- * per key, keyed hash; a full pair of buckets gives up its least recently
- * learned slot (an eviction; expired when it had timed out). */
+ * per key, keyed hash, each bucket's keys also in one line of their own
+ * (struct ibucket) so that a search touches a line per bucket, not all
+ * eight slots; a full pair of buckets gives up its least recently learned
+ * slot (an eviction; expired when it had timed out). */
 
 struct islot {
 	uint64_t seq;		/* even: stable; odd: being written */
 	uint64_t key;		/* packed IMSI, 0 = free */
 	uint64_t msisdn;	/* packed canonical MSISDN */
 	uint64_t learned_ns;
+};
+
+/* A bucket: its slots' keys in one cache line first, so that a search
+ * reads one line per bucket and then the one slot whose key matches. The
+ * line is a copy for the search (written after its slot); the slot's own
+ * key, read under its sequence word, decides. */
+struct ibucket {
+	uint64_t tag[WAYS];	/* slot[w].key, 0 = free */
+	struct islot slot[WAYS];
 };
 
 struct policy_state {
@@ -255,7 +266,7 @@ struct policy_shared {
 	uint64_t smask, pmask, rmask;
 	uint64_t *cms, *nov;		/* SKETCH_DEPTH rows each, (window << 32) | count */
 	uint64_t cms_mask, nov_mask;
-	struct islot *im;		/* IMSI → MSISDN, two buckets of WAYS per key */
+	struct ibucket *im;		/* IMSI → MSISDN, two buckets per key */
 	uint64_t ibmask;		/* IMSI buckets - 1 */
 	struct policy_table_stats sst, pst, rst, ist;	/* atomic adds */
 };
@@ -283,7 +294,7 @@ struct policy_shared *policy_shared_create(const struct policy_config *c, char *
 		ib *= 2;
 	if (sh) {
 		sh->ibmask = ib - 1;
-		sh->im = big_alloc(ib * WAYS, sizeof(*sh->im));
+		sh->im = big_alloc(ib, sizeof(*sh->im));
 		sh->smask = ns - 1;	/* before anything is allocated: the free sizes */
 		sh->pmask = np - 1;
 		sh->rmask = nr - 1;
@@ -317,7 +328,7 @@ void policy_shared_free(struct policy_shared *sh)
 	big_free(sh->r, sh->rmask + 1, sizeof(*sh->r));
 	big_free(sh->cms, SKETCH_DEPTH * (sh->cms_mask + 1), sizeof(uint64_t));
 	big_free(sh->nov, SKETCH_DEPTH * (sh->nov_mask + 1), sizeof(uint64_t));
-	big_free(sh->im, (sh->ibmask + 1) * WAYS, sizeof(*sh->im));
+	big_free(sh->im, sh->ibmask + 1, sizeof(*sh->im));
 	free(sh);
 }
 
@@ -355,7 +366,7 @@ void policy_state_stats(const struct policy_state *st, struct policy_state_stats
 
 		policy_shared_stats(sh, &out->senders, &out->pairs, &out->recipients);
 		out->imsi = sh->ist;
-		out->imsi.bytes = out->imsi.capacity * sizeof(struct islot);
+		out->imsi.bytes = (sh->ibmask + 1) * sizeof(struct ibucket);
 		out->sketch_bytes = SKETCH_DEPTH * (sh->cms_mask + 1 + sh->nov_mask + 1) * sizeof(uint64_t);
 	}
 	out->content_windows = st->content_windows;
@@ -401,15 +412,15 @@ static void unpack_number(uint64_t p, char *out)
 	out[n] = 0;
 }
 
-static void islot_buckets(const struct policy_shared *sh, uint64_t key, size_t b[2])
+static void islot_buckets(const struct policy_shared *sh, uint64_t key, struct ibucket *b[2])
 {
 	uint64_t h = sf_hash_u64(key ^ 0x494d5349ULL);
 	size_t b0 = (size_t)(h & sh->ibmask), b1 = (size_t)((h >> 32) & sh->ibmask);
 
 	if (b1 == b0)
 		b1 = (b0 ^ 1) & sh->ibmask;
-	b[0] = b0 * WAYS;
-	b[1] = b1 * WAYS;
+	b[0] = &sh->im[b0];
+	b[1] = &sh->im[b1];
 }
 
 /* A consistent copy of slot e if it holds key: 1 and *msisdn, *learned. */
@@ -438,33 +449,43 @@ static int islot_read(const struct islot *e, uint64_t key, uint64_t *msisdn, uin
 
 /* The slot for key in its two buckets (racy reads: the CAS decides): its
  * own, else an empty one of the emptier bucket, else the least recently
- * learned of the 16. */
-static struct islot *islot_pick(struct policy_shared *sh, uint64_t key)
+ * learned of the 16. *tag gets the bucket's key line entry for it. */
+static struct islot *islot_pick(struct policy_shared *sh, uint64_t key, uint64_t **tag)
 {
-	struct islot *victim = NULL, *empty[2] = { NULL, NULL };
-	unsigned nempty[2] = { 0, 0 };
-	size_t b[2];
+	unsigned nempty[2] = { 0, 0 }, empty[2] = { WAYS, WAYS }, vb = 0, vw = WAYS;
+	struct ibucket *b[2];
 
 	islot_buckets(sh, key, b);
-	for (int i = 0; i < 2; i++)
-		for (size_t w = 0; w < WAYS; w++) {
-			struct islot *e = &sh->im[b[i] + w];
-			uint64_t k = __atomic_load_n(&e->key, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < 2; i++)
+		for (unsigned w = 0; w < WAYS; w++) {
+			uint64_t k = __atomic_load_n(&b[i]->tag[w], __ATOMIC_RELAXED);
 
-			if (k == key)
-				return e;
+			if (k == key) {
+				*tag = &b[i]->tag[w];
+				return &b[i]->slot[w];
+			}
 			if (k == 0) {
-				if (!empty[i])
-					empty[i] = e;
+				if (empty[i] == WAYS)
+					empty[i] = w;
 				nempty[i]++;
-			} else if (!victim || __atomic_load_n(&e->learned_ns, __ATOMIC_RELAXED) <
-						 __atomic_load_n(&victim->learned_ns, __ATOMIC_RELAXED)) {
-				victim = e;
 			}
 		}
-	if (empty[0] || empty[1])
-		return nempty[1] > nempty[0] ? empty[1] : empty[0];
-	return victim;
+	if (nempty[0] || nempty[1]) {
+		unsigned i = nempty[1] > nempty[0];
+
+		*tag = &b[i]->tag[empty[i]];
+		return &b[i]->slot[empty[i]];
+	}
+	/* both full: the least recently learned slot */
+	for (unsigned i = 0; i < 2; i++)
+		for (unsigned w = 0; w < WAYS; w++)
+			if (vw == WAYS || __atomic_load_n(&b[i]->slot[w].learned_ns, __ATOMIC_RELAXED) <
+						  __atomic_load_n(&b[vb]->slot[vw].learned_ns, __ATOMIC_RELAXED)) {
+				vb = i;
+				vw = w;
+			}
+	*tag = &b[vb]->tag[vw];
+	return &b[vb]->slot[vw];
 }
 
 void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const char *msisdn,
@@ -473,7 +494,7 @@ void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const ch
 	char canon[SF_TPADDR_MAX + 1];
 	struct policy_shared *sh;
 	struct islot *e;
-	uint64_t key, m, s, k0;
+	uint64_t key, m, s, k0, *tag;
 	int cl;
 
 	if (!imsi || !msisdn || !(key = pack_number(imsi, strlen(imsi))))
@@ -482,7 +503,7 @@ void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const ch
 	    !(m = pack_number(canon, (size_t)cl)))
 		return;
 	sh = shared_of(st);
-	if (!sh || !(e = islot_pick(sh, key)))
+	if (!sh || !(e = islot_pick(sh, key, &tag)))
 		return;
 	s = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
 	if ((s & 1) || !__atomic_compare_exchange_n(&e->seq, &s, s + 1, 0, __ATOMIC_ACQUIRE,
@@ -504,6 +525,7 @@ void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const ch
 	__atomic_store_n(&e->msisdn, m, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->learned_ns, now_ns, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->seq, s + 2, __ATOMIC_RELEASE);
+	__atomic_store_n(tag, key, __ATOMIC_RELAXED);
 }
 
 int policy_state_imsi(struct policy_state *st, const struct policy_config *c, const char *imsi,
@@ -511,14 +533,15 @@ int policy_state_imsi(struct policy_state *st, const struct policy_config *c, co
 {
 	const struct policy_shared *sh = st->shared;
 	uint64_t key, m, t;
-	size_t b[2];
+	struct ibucket *b[2];
 
 	if (!sh || !imsi || !(key = pack_number(imsi, strlen(imsi))))
 		return 0;
 	islot_buckets(sh, key, b);
 	for (int i = 0; i < 2; i++)
 		for (size_t w = 0; w < WAYS; w++) {
-			if (!islot_read(&sh->im[b[i] + w], key, &m, &t))
+			if (__atomic_load_n(&b[i]->tag[w], __ATOMIC_RELAXED) != key ||
+			    !islot_read(&b[i]->slot[w], key, &m, &t))
 				continue;
 			if (now_ns < t || now_ns - t > (uint64_t)c->imsi_ttl_s * NS ||
 			    (msisdn && (size_t)(m >> 59) + 1 > cap))
