@@ -3,6 +3,9 @@
  * table, Annex A national language locking and single shift tables of
  * every national language identifier, 1..13) and septet packing
  * (§6.1.2.1.1). */
+#include <endian.h>
+#include <string.h>
+
 #include "text/gsm7.h"
 #include "text/ucs2.h"
 #include "sf_wire.h"
@@ -57,6 +60,16 @@ uint32_t gsm7_single_cp(uint8_t id, uint8_t septet)
 
 /* Septet i of a packed stream that starts fill bits into p; the caller has
  * proved fill + 7 * (i + 1) <= 8 * len. */
+/* Eight octets from p, the first one lowest: eight septets packed from
+ * an octet boundary are its 56 low bits, septet k at bit 7k (§6.1.2.1.1). */
+static uint64_t gsm7_le64(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return le64toh(w);
+}
+
 static uint8_t gsm7_septet_at(const uint8_t *p, size_t bit)
 {
 	size_t byte = bit >> 3;
@@ -112,9 +125,30 @@ int gsm7_decode(const uint8_t *p, size_t len, unsigned fill_bits, unsigned n_sep
 	int roomy = cap / 3 > (size_t)n_septets + 1;
 
 	for (unsigned i = 0; i < n_septets; i++) {
-		uint8_t s = gsm7_septet_at(p, fill_bits + (size_t)7 * i);
+		uint8_t s;
 		uint32_t cp;
 
+		/* eight septets at a time from the seven octets they fill (the
+		 * fill bits shift every group alike) while eight octets can be
+		 * read: written as they are when all eight show ASCII (no
+		 * ESC, no empty code), else taken one by one below */
+		if (roomy && !(i & 7) && i + 8 <= n_septets && (size_t)i / 8 * 7 + 8 <= len) {
+			uint64_t w = gsm7_le64(p + i / 8 * 7) >> fill_bits;
+			unsigned k;
+
+			for (k = 0; k < 8; k++) {
+				cp = lock[(w >> (7 * k)) & 0x7F];
+				if (cp - 1 >= 0x7F)
+					break;	/* 0 (empty), ESC's marker, or not ASCII */
+				out[o + k] = (char)cp;
+			}
+			if (k == 8) {
+				o += 8;
+				i += 7;
+				continue;
+			}
+		}
+		s = gsm7_septet_at(p, fill_bits + (size_t)7 * i);
 		if (roomy && s != GSM7_ESC && lock[s]) {
 			o += ucs2_utf8_write(out + o, lock[s]);
 			continue;

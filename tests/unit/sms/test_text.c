@@ -435,6 +435,93 @@ static void test_gsm7_every_code_room(void)
 	CHECK_INT(wrong, 0);
 }
 
+/* gsm7_decode against a septet-by-septet reading of TS 23.038 written
+ * here: random streams (mostly letters, with ESC, escapes, empty codes and
+ * non-ASCII characters), every length to 160, every fill, every locking
+ * table, into a buffer with room and one exactly as long: the decoder
+ * takes eight septets at a time where it can, and the text and the count
+ * of replaced characters are the same. */
+static uint32_t ref_char(uint8_t lock, uint8_t c, uint32_t *bad)
+{
+	uint32_t cp = gsm7_locking_cp(lock, c);
+
+	if (lock && !gsm7_nl_supported(1, lock))
+		cp = gsm7_locking_cp(0, c);	/* §6.2.1.2.4: the default instead */
+	if (cp == 0) {
+		(*bad)++;
+		return 0x20;
+	}
+	return cp;
+}
+
+static int ref_decode(const uint8_t *sep, unsigned n, uint8_t lock, uint8_t single, char *out,
+		      size_t cap, uint32_t *bad)
+{
+	size_t o = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t cp;
+
+		if (sep[i] != GSM7_ESC) {
+			cp = ref_char(lock, sep[i], bad);
+		} else if (i + 1 == n) {
+			cp = 0xFFFD;
+			(*bad)++;
+		} else if (sep[++i] == GSM7_ESC) {
+			cp = 0x20;
+		} else {
+			cp = gsm7_single_cp(single, sep[i]);
+			if (!cp)
+				cp = ref_char(lock, sep[i], bad);
+		}
+		if (ucs2_utf8_put(out, cap, &o, cp))
+			return SF_E_NO_SPACE;
+	}
+	out[o] = 0;
+	return (int)o;
+}
+
+static void test_gsm7_groups(void)
+{
+	static const uint8_t lock_ids[] = { 0, 1, 3, 6, 8, 13 };
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+	unsigned wrong = 0, tried = 0;
+
+	for (size_t l = 0; l < sizeof lock_ids; l++) {
+		for (unsigned n = 0; n <= 160; n++) {
+			uint8_t sep[160], packed[160];
+			char want[1024], got[1024], tight[1024];
+			unsigned fill = n % 7;
+			uint32_t bad_want = 0, bad_got = 0, bad_tight = 0;
+			int k, w, a, b;
+
+			for (unsigned i = 0; i < n; i++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				/* three in four a letter, else any code (ESC, escapes,
+				 * empty codes, non-ASCII characters) */
+				sep[i] = (x & 3) ? (uint8_t)('a' + (x >> 8) % 26) : (uint8_t)((x >> 8) & 0x7F);
+			}
+			k = gsm7_pack(sep, n, fill, packed, sizeof packed);
+			CHECK(k >= 0);
+			if (k < 0)
+				continue;
+			w = ref_decode(sep, n, lock_ids[l], lock_ids[l], want, sizeof want, &bad_want);
+			a = gsm7_decode(packed, (size_t)k, fill, n, lock_ids[l], lock_ids[l], got, sizeof got,
+					&bad_got);
+			b = gsm7_decode(packed, (size_t)k, fill, n, lock_ids[l], lock_ids[l], tight,
+					(size_t)w + 1, &bad_tight);
+			if (w < 0 || a != w || b != w || strcmp(got, want) || strcmp(tight, want) ||
+			    bad_got != bad_want || bad_tight != bad_want)
+				wrong++;
+			tried++;
+		}
+	}
+	CHECK_INT(tried, 6 * 161);
+	CHECK_INT(wrong, 0);
+}
+
 /* TS 23.038 §6.2.1.2.4: a receiver that does not support a national
  * language id uses the default alphabet (locking) and the default
  * extension table (single shift) instead; nothing is replaced. */
@@ -580,6 +667,7 @@ int main(void)
 	RUN(test_indic_mixed_and_empty);
 	RUN(test_every_table_code_round_trips);
 	RUN(test_gsm7_every_code_room);
+	RUN(test_gsm7_groups);
 	RUN(test_national_unknown);
 	RUN(test_ucs2_round_trip);
 	RUN(test_ucs2_invalid);
