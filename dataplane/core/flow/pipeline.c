@@ -52,6 +52,7 @@ struct pl_lmsi {
 };
 #define PL_LMSI_MAX 16384
 #define PL_PATHS_MAX 4096	/* alternate paths of multi-homed associations (sctp_paths.h) */
+#define PL_ASSOC_MEMO 16	/* association ids remembered (power of 2) */
 
 struct sf_pipeline {
 	struct sf_pipeline_config cfg;
@@ -63,6 +64,15 @@ struct sf_pipeline {
 	struct ip_reasm *ip_reasm;
 	struct sctp_paths *paths;
 	struct sf_pipeline_stats st;
+	/* association ids of recent association-directions (a memo of
+	 * assoc_key, by receiver's tag): a packet of one already seen is
+	 * not hashed again */
+	struct pl_assoc_memo {
+		uint8_t src[16], dst[16];
+		uint16_t sport, dport;
+		uint32_t vtag;
+		uint64_t key;		/* 0: empty */
+	} assoc_memo[PL_ASSOC_MEMO];
 	const struct sf_pipeline_flush *flush;	/* of the current decode call */
 	struct sf_pkt_rec rec;			/* the current packet (pipeline.h) */
 	char text[SF_PKT_SMS_MAX][PL_TEXT_MAX];	/* rec.sms[i].text */
@@ -183,6 +193,34 @@ static uint64_t pl_hash(uint64_t h, const void *p, size_t n)
 }
 
 #define PL_HASH_INIT SF_FNV_OFFSET
+
+/* One association-direction's id: addresses, ports and the receiver's
+ * tag, hashed (FNV-1a over 40 bytes, a chain of 40 multiplies) once per
+ * association-direction while it stays in the memo. */
+static uint64_t assoc_key(struct sf_pipeline *pl, const uint8_t *src, const uint8_t *dst,
+			  uint16_t sport, uint16_t dport, uint32_t vtag)
+{
+	struct pl_assoc_memo *m = &pl->assoc_memo[(vtag ^ vtag >> 16 ^ sport ^ dport) & (PL_ASSOC_MEMO - 1)];
+	uint64_t key;
+
+	if (m->key && m->vtag == vtag && m->sport == sport && m->dport == dport &&
+	    !memcmp(m->src, src, 16) && !memcmp(m->dst, dst, 16))
+		return m->key;
+	key = pl_hash(PL_HASH_INIT, src, 16);
+	key = pl_hash(key, dst, 16);
+	key = pl_hash(key, &sport, 2);
+	key = pl_hash(key, &dport, 2);
+	key = pl_hash(key, &vtag, 4);
+	if (key) {	/* 0 marks an empty slot: such an id is hashed every time */
+		memcpy(m->src, src, 16);
+		memcpy(m->dst, dst, 16);
+		m->sport = sport;
+		m->dport = dport;
+		m->vtag = vtag;
+		m->key = key;
+	}
+	return key;
+}
 
 static uint64_t dlg_key(uint32_t pc, const uint8_t *tid, uint8_t tid_len)
 {
@@ -863,13 +901,9 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 			int created;
 
 			/* One association-direction: addresses, ports and the
-			 * receiver's tag; hashed at the first DATA chunk (a
-			 * SACK-only packet needs no id) */
-			key = pl_hash(PL_HASH_INIT, asrc, 16);
-			key = pl_hash(key, adst, 16);
-			key = pl_hash(key, &sv.sport, 2);
-			key = pl_hash(key, &sv.dport, 2);
-			key = pl_hash(key, &sv.vtag, 4);
+			 * receiver's tag; at the first DATA chunk (a SACK-only
+			 * packet needs no id) */
+			key = assoc_key(pl, asrc, adst, sv.sport, sv.dport, sv.vtag);
 			pk->assoc_id = key;
 			rec->assoc_id = key;
 

@@ -14,6 +14,7 @@
 #include "flow/pipeline.h"
 #include "sf_bytes.h"
 #include "sf_crc32c.h"
+#include "sf_hash.h"
 #include "sf_test.h"
 #include "sf_test_pcap.h"
 #include "sf_wire.h"
@@ -58,6 +59,20 @@ static void rec_items(const struct sf_pkt_rec *r)
 			log_ev(rec_log, &rec_len, &r->ev[r->item[i].idx]);
 }
 
+/* 1 if id was seen before (a small set: the sample has few associations). */
+static int seen_id(uint64_t id)
+{
+	static uint64_t ids[64];
+	static unsigned n;
+
+	for (unsigned i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	if (n < 64)
+		ids[n++] = id;
+	return 0;
+}
+
 /* Two pipelines with the default configuration, fed the same frames. */
 static int two_pipelines(struct sf_pipeline **a, struct sf_pipeline **b)
 {
@@ -74,7 +89,7 @@ static void test_record_matches_callbacks(void)
 {
 	struct sf_pipeline *a, *b;
 	struct sf_pipeline_sink sink = { NULL, cb_sms, cb_ev, NULL };
-	unsigned parts = 0, with_sms = 0;
+	unsigned parts = 0, with_sms = 0, ids = 0;
 
 	if (!two_pipelines(&a, &b))
 		return;
@@ -107,6 +122,19 @@ static void test_record_matches_callbacks(void)
 			chunk_sms += ch->n_sms;
 		}
 		CHECK_INT(chunk_sms, r->n_sms);
+		/* the association-direction's id is FNV-1a of its addresses,
+		 * ports and tag, whether the pipeline remembered it or not (it
+		 * is in every verdict line: the same in every process) */
+		if (r->n_chunks) {
+			uint64_t h = sf_fnv1a64(SF_FNV_OFFSET, r->src, 16);
+
+			h = sf_fnv1a64(h, r->dst, 16);
+			h = sf_fnv1a64(h, &r->sport, 2);
+			h = sf_fnv1a64(h, &r->dport, 2);
+			h = sf_fnv1a64(h, &r->vtag, 4);
+			CHECK_INT(r->assoc_id, h);
+			ids += !seen_id(r->assoc_id);
+		}
 		for (unsigned k = 0; k < r->n_sms; k++) {
 			const struct sf_sms *s = &r->sms[k];
 
@@ -119,6 +147,7 @@ static void test_record_matches_callbacks(void)
 		with_sms += r->n_sms > 0;
 	}
 	CHECK(parts > 100);	/* the sample has a few hundred parts */
+	CHECK(ids > 1);		/* several association-directions, interleaved */
 	CHECK(with_sms > 0);
 	CHECK_INT(rec_len, cb_len);
 	CHECK(memcmp(rec_log, cb_log, cb_len) == 0);
