@@ -451,8 +451,7 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	struct policy_env env;
 	struct eng_vcache *vc;
 	uint64_t vkey;
-	size_t nlen;
-	int failed, hit, lazy;
+	int failed, hit, reads, lazy;
 	struct scan_cache_key ck;
 	struct scan_part pt;
 	enum sf_err e;
@@ -483,12 +482,12 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	 * only a text that is scanned, or that the policy reads itself,
 	 * is normalised */
 	hit = scan_cached(w, s, pp.wire_sender, text, text_len, pv, &ck);
-	/* a part of a concatenated message is normalised in the scan, and
-	 * only if it is not answered from the cache there, unless the text
-	 * is needed here anyway (the policy reads it, or the other workers
-	 * get it as a fact) */
-	lazy = !hit && text && concatenated(s) && w->gen->bundle && w->scratch_ok &&
-	       !policy_reads_text(&env) && !(w->sink && w->sink->on_fact);
+	reads = policy_reads_text(&env);
+	/* a part of a concatenated message (never answered by that cache) is
+	 * normalised in its scan, and only if its own cache does not answer
+	 * it, unless the text is needed here anyway (the policy reads it, or
+	 * the other workers get it as a fact) */
+	lazy = text && concatenated(s) && !reads && !(w->sink && w->sink->on_fact);
 	memset(&pt, 0, sizeof(pt));
 	pt.text = text;
 	pt.len = text_len;
@@ -498,11 +497,11 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	pt.value = policy_fingerprint;
 	norm[0] = 0;
 	if (!lazy) {
-		if (text && (!hit || policy_reads_text(&env)))
-			pt.norm_len = norm_text(text, text_len, norm, ENG_NORM_CAP, NULL);
-		pt.have_norm = 1;
+		if (text && (!hit || reads))
+			scan_part_norm(&pt);
+		pt.have_norm = 1;	/* "" otherwise: no text, or answered from the cache */
 		if (!hit)
-			pv->text_fp = pt.norm_len ? policy_fingerprint(norm, pt.norm_len) : 0;
+			pv->text_fp = scan_part_value(&pt);
 		pt.val = pv->text_fp;
 	} else {
 		pv->text_fp = 0;	/* from the scan */
@@ -513,23 +512,15 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	failed = 0;
 	if (!hit) {
 		do_scan(w, s, pp.wire_sender, pp.wire_recipient, &pt, &pv->scan, &failed);
-		if (lazy) {
-			/* the fingerprint the concatenated parts' cache kept or
-			 * made, else of the text normalised now */
-			if (!pt.val && !pt.have_norm) {
-				pt.norm_len = norm_text(text, text_len, norm, ENG_NORM_CAP, NULL);
-				pt.have_norm = 1;
-			}
-			pv->text_fp = pt.val ? pt.val : pt.norm_len ? policy_fingerprint(norm, pt.norm_len) : 0;
-		}
+		/* the fingerprint the concatenated parts' cache kept or made,
+		 * else of the text normalised now */
+		if (lazy)
+			pv->text_fp = scan_part_value(&pt);
 		if (ck.text && !failed)
 			scan_cache_put(w->scache, &ck, pp.wire_sender, &pv->scan, pv->text_fp);
 	}
-	nlen = pt.have_norm ? pt.norm_len : 0;
-	if (!nlen)
-		norm[0] = 0;
-	pv->norm = norm;
-	pv->norm_len = nlen;
+	pv->norm = norm;	/* "" when it was not normalised */
+	pv->norm_len = pt.norm_len;
 	memset(&ps, 0, sizeof(ps));
 	ps.action = pv->scan.action == SF_ACT_SCORE ? SF_ACT_NONE : pv->scan.action;
 	ps.class_id = pv->scan.class_id;
@@ -539,7 +530,7 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	ps.n_hits = pv->scan.n_hits_total;
 	ps.fp = pv->text_fp;
 	ps.text = norm;
-	ps.text_len = nlen;
+	ps.text_len = pv->norm_len;
 	e = policy_evaluate_parties(&env, w->pst, s, &pp, &ps, s->ts_ns, &pv->pv, &ev);
 	if (e)
 		w->st.policy_errors++;

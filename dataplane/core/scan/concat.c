@@ -51,10 +51,9 @@ struct centry {
 	uint32_t mn;
 };
 
-/* The model's view of one part (sum, n) and the scores that decide (s). */
-/* A part's model sums (summed when first needed: a repeated part of a
- * repeated message takes them from the cache), or the message's scores
- * so far. */
+/* The model's view of one part: its sums (sum, n; made when first
+ * needed, or taken from the cache for a repeated part) and the scores
+ * that decide (s); or, as tot, the message's scores so far. */
 struct msg_model {
 	const struct score_model *m;
 	struct scan_part *p;	/* the part */
@@ -64,8 +63,7 @@ struct msg_model {
 	int32_t s[SCORE_MAX_CLASSES];
 };
 
-/* The part's normalised text, made when first needed. */
-static const char *part_norm(struct scan_part *p)
+const char *scan_part_norm(struct scan_part *p)
 {
 	if (!p->have_norm) {
 		p->norm_len = p->normalise(p->text, p->len, p->norm, p->norm_cap);
@@ -74,16 +72,32 @@ static const char *part_norm(struct scan_part *p)
 	return p->norm;
 }
 
+uint64_t scan_part_value(struct scan_part *p)
+{
+	if (!p->val && p->value) {
+		const char *norm = scan_part_norm(p);
+
+		p->val = p->value(norm, p->norm_len);
+	}
+	return p->val;
+}
+
+/* The part's scores from its sums. */
+static void model_ready(struct msg_model *part)
+{
+	score_finish(part->m, part->sum, part->n, part->s);
+	part->ready = 1;
+}
+
 static void model_sum(struct msg_model *part)
 {
 	const char *norm;
 
 	if (part->ready || !part->m)
 		return;
-	norm = part_norm(part->p);
+	norm = scan_part_norm(part->p);
 	part->n = score_sums(part->m, norm, part->p->norm_len, part->sum);
-	score_finish(part->m, part->sum, part->n, part->s);
-	part->ready = 1;
+	model_ready(part);
 }
 
 static void model_get(const struct centry *e, struct msg_model *tot)
@@ -432,7 +446,7 @@ static enum sf_err stream_parts(struct scan_concat *c, const struct scan_bundle 
 static enum sf_err part_alone(const struct scan_bundle *b, struct scan_scratch *s,
 			      struct scan_part *p, const char *sender, struct scan_acc *acc)
 {
-	const char *norm = part_norm(p);
+	const char *norm = scan_part_norm(p);
 
 	return scan_alone(b, s, norm, p->norm_len, sender, acc);
 }
@@ -440,7 +454,7 @@ static enum sf_err part_alone(const struct scan_bundle *b, struct scan_scratch *
 static enum sf_err part_stream(struct scan_concat *c, const struct scan_bundle *b,
 			       struct scan_scratch *s, struct centry *e, struct scan_part *p)
 {
-	const char *norm = part_norm(p);
+	const char *norm = scan_part_norm(p);
 
 	return stream_parts(c, b, s, e, norm, p->norm_len);
 }
@@ -487,8 +501,7 @@ static enum sf_err stream_part_cached(struct scan_concat *c, const struct scan_b
 		if (part->m && !part->ready) {
 			memcpy(part->sum, x->msum, sizeof(part->sum));
 			part->n = x->mn;
-			score_finish(part->m, part->sum, part->n, part->s);
-			part->ready = 1;
+			model_ready(part);
 		}
 		p->val = x->val;
 		e->next_seq++;
@@ -501,8 +514,7 @@ static enum sf_err stream_part_cached(struct scan_concat *c, const struct scan_b
 	if (err != SF_OK)
 		return err;
 	model_sum(part);
-	if (p->value && !p->val)
-		p->val = p->value(p->norm, p->norm_len);
+	scan_part_value(p);
 	w = scan_ways_victim(set, c->cc_clock, &replaced);
 	c->st.cache_replaced += (uint64_t)replaced;
 	x = &c->cc[(size_t)si * SCAN_WAYS + w];
@@ -567,7 +579,7 @@ static int pend_add(struct scan_concat *c, struct centry *e, uint8_t seq,
 
 static int part_pend(struct scan_concat *c, struct centry *e, uint8_t seq, struct scan_part *p)
 {
-	const char *norm = part_norm(p);
+	const char *norm = scan_part_norm(p);
 
 	return pend_add(c, e, seq, norm, p->norm_len);
 }

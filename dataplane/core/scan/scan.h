@@ -190,6 +190,12 @@ struct scan_part {
 				 * just made one (0: the cache was not used) */
 };
 
+/* The part's normalised text, made now if it was not (p->normalise). */
+const char *scan_part_norm(struct scan_part *p);
+/* p->val, made now if it is 0 (of the normalised text, made if need be);
+ * 0 without p->value. */
+uint64_t scan_part_value(struct scan_part *p);
+
 /* scan_concat_part for a part given as decoded (p->text, p->normalise
  * set) or normalised (have_norm): p->have_norm says on return whether the
  * part was normalised (into p->norm, p->norm_len), p->val what the cache

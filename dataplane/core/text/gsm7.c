@@ -58,8 +58,6 @@ uint32_t gsm7_single_cp(uint8_t id, uint8_t septet)
 	return t[septet];
 }
 
-/* Septet i of a packed stream that starts fill bits into p; the caller has
- * proved fill + 7 * (i + 1) <= 8 * len. */
 /* Eight octets from p, the first one lowest: eight septets packed from
  * an octet boundary are its 56 low bits, septet k at bit 7k (§6.1.2.1.1). */
 static uint64_t gsm7_le64(const uint8_t *p)
@@ -70,6 +68,8 @@ static uint64_t gsm7_le64(const uint8_t *p)
 	return le64toh(w);
 }
 
+/* Septet i of a packed stream that starts fill bits into p; the caller has
+ * proved fill + 7 * (i + 1) <= 8 * len. */
 static uint8_t gsm7_septet_at(const uint8_t *p, size_t bit)
 {
 	size_t byte = bit >> 3;
