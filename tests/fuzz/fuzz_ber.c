@@ -25,10 +25,10 @@ static void walk(struct sf_bytes b, int depth)
 			__builtin_trap();
 		for (size_t i = 0; i < t.value.len; i++)
 			sink += t.value.p[i];
-		sink += t.cls + t.tag + t.indefinite;
-		if (t.constructed && depth < 32)
+		sink += ber_cls(&t) + t.tag + t.indefinite;
+		if (ber_constructed(&t) && depth < 32)
 			walk(t.value, depth + 1);
-		else if (!t.constructed && ber_int32(t.value, &x) == SF_OK)
+		else if (!ber_constructed(&t) && ber_int32(t.value, &x) == SF_OK)
 			sink += (unsigned)x;
 	}
 }

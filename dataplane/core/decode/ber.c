@@ -13,8 +13,6 @@ static enum sf_err ber_header(const uint8_t *p, size_t len, struct ber_tlv *t,
 	if (len < 2)
 		return SF_E_TRUNCATED;
 	t->id = p[0];
-	t->cls = p[0] >> 6;
-	t->constructed = (p[0] >> 5) & 1;
 	t->tag = p[0] & 0x1F;
 	off = 1;
 	if (t->tag == 0x1F) {
@@ -41,7 +39,7 @@ static enum sf_err ber_header(const uint8_t *p, size_t len, struct ber_tlv *t,
 		*clen = l0;
 	} else if (l0 == 0x80) {
 		/* X.690 §8.1.3.6: indefinite form only for constructed encodings */
-		if (!t->constructed)
+		if (!ber_constructed(t))
 			return SF_E_BER_INDEFINITE_PRIMITIVE;
 		*clen = SIZE_MAX;
 	} else if (l0 == 0xFF) {

@@ -16,14 +16,24 @@
 enum ber_class { BER_UNIVERSAL = 0, BER_APPLICATION = 1, BER_CONTEXT = 2, BER_PRIVATE = 3 };
 
 struct ber_tlv {
-	uint8_t cls;		/* enum ber_class */
-	uint8_t constructed;
-	uint8_t indefinite;	/* X.690 §8.1.3.6: length octet 0x80 */
 	uint8_t id;		/* first identifier octet as on the wire (e.g. 0xA1) */
+	uint8_t indefinite;	/* X.690 §8.1.3.6: length octet 0x80 */
 	uint32_t tag;		/* tag number (high-tag-number form decoded) */
 	struct sf_bytes value;	/* contents, without end-of-contents octets */
 	size_t total;		/* bytes used: identifier + length + contents (+ EOC) */
 };
+
+/* X.690 §8.1.2.2: class (bits 8-7) and primitive/constructed (bit 6) are
+ * read from the identifier octet when asked, not stored for every TLV */
+static inline enum ber_class ber_cls(const struct ber_tlv *t)
+{
+	return (enum ber_class)(t->id >> 6);
+}
+
+static inline int ber_constructed(const struct ber_tlv *t)
+{
+	return (t->id >> 5) & 1;
+}
 
 /* ber_tlv_decode for what its inline fast path leaves: high tag numbers,
  * long and indefinite lengths, and every error. */
@@ -36,8 +46,6 @@ static inline enum sf_err ber_tlv_decode(const uint8_t *p, size_t len, struct be
 {
 	if (len >= 2 && (p[0] & 0x1F) != 0x1F && p[1] < 0x80 && len - 2 >= p[1]) {
 		out->id = p[0];
-		out->cls = p[0] >> 6;
-		out->constructed = (p[0] >> 5) & 1;
 		out->tag = p[0] & 0x1F;
 		out->indefinite = 0;
 		out->value = sf_bytes_make(p + 2, p[1]);
@@ -73,7 +81,8 @@ static inline int ber_iter_next(struct ber_iter *it, struct ber_tlv *out)
 		return 0;
 	p = it->buf.p + it->off;
 	rem = it->buf.len - it->off;
-	if (rem == 2 && p[0] == 0 && p[1] == 0)
+	/* X.690 §8.1.5: identifier 0 is only ever an end-of-contents */
+	if (p[0] == 0 && rem == 2 && p[1] == 0)
 		return 0;
 	e = ber_tlv_decode(p, rem, out);
 	if (e)

@@ -2,6 +2,7 @@
 /* GSM MAP short message service arguments (3GPP TS 29.002 §17.7.6
  * MAP-SM-DataTypes, §17.7.8 common data types) over the BER reader:
  * ForwardSM, SendRoutingInfoForSM, ReportSM-DeliveryStatus, AlertSC. */
+#include <stddef.h>
 #include <string.h>
 
 #include "decode/ber.h"
@@ -70,7 +71,7 @@ enum sf_err map_address_decode(const uint8_t *p, size_t len, struct map_address 
 
 static enum sf_err map_imsi_decode(const struct ber_tlv *t, char *out, size_t cap)
 {
-	if (t->constructed || t->value.len < MAP_IMSI_MIN || t->value.len > MAP_IMSI_MAX)
+	if (ber_constructed(t) || t->value.len < MAP_IMSI_MIN || t->value.len > MAP_IMSI_MAX)
 		return SF_E_MAP_IMSI_INVALID;
 	if (map_tbcd_digits(t->value.p, t->value.len, out, cap) < 0)
 		return SF_E_MAP_IMSI_INVALID;
@@ -80,7 +81,7 @@ static enum sf_err map_imsi_decode(const struct ber_tlv *t, char *out, size_t ca
 /* A primitive AddressString TLV */
 static enum sf_err map_address_tlv(const struct ber_tlv *t, struct map_address *a)
 {
-	if (t->constructed)
+	if (ber_constructed(t))
 		return SF_E_MAP_ADDRESS_INVALID;
 	return map_address_decode(t->value.p, t->value.len, a);
 }
@@ -208,7 +209,8 @@ enum sf_err map_forward_sm_decode(const uint8_t *p, size_t len, struct map_forwa
 	enum sf_err e;
 	int r;
 
-	memset(out, 0, sizeof *out);
+	/* every field but the join buffer, which sm_rp_ui bounds when used */
+	memset(out, 0, offsetof(struct map_forward_sm, ui_buf));
 	if ((e = map_open_seq(p, len, &it)) != SF_OK)
 		return e;
 	if ((e = map_next_mandatory(&it, &t)) != SF_OK)

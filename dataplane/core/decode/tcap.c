@@ -48,20 +48,22 @@ static enum sf_err tcap_tid(const struct ber_tlv *t, uint8_t *buf, uint8_t *blen
 /* The single TLV inside a constructed value; err if there is not exactly one. */
 static enum sf_err tcap_only_child(struct sf_bytes v, struct ber_tlv *t, enum sf_err err)
 {
-	struct ber_iter it;
 	struct ber_tlv extra;
-	int r;
+	size_t rest;
+	enum sf_err e;
 
-	ber_iter_init(&it, v);
-	r = ber_iter_next(&it, t);
-	if (r < 0)
-		return (enum sf_err)r;
-	if (r == 0)
+	/* what ber_iter_next reads as the end: nothing, or a final EOC */
+	if (v.len == 0 || (v.len == 2 && v.p[0] == 0 && v.p[1] == 0))
 		return err;
-	r = ber_iter_next(&it, &extra);
-	if (r < 0)
-		return (enum sf_err)r;
-	return r ? err : SF_OK;
+	e = ber_tlv_decode(v.p, v.len, t);
+	if (e)
+		return e;
+	rest = v.len - t->total;
+	if (rest == 0 || (rest == 2 && v.p[t->total] == 0 && v.p[t->total + 1] == 0))
+		return SF_OK;
+	/* a second element: its own decoding error first, as the iterator's */
+	e = ber_tlv_decode(v.p + t->total, rest, &extra);
+	return e ? e : err;
 }
 
 /* Small INTEGER (0..255) inside a constructed wrapper, e.g. AARE result [2]. */
@@ -91,7 +93,7 @@ static enum sf_err tcap_dialogue_pdu(const struct ber_tlv *pdu, struct tcap_view
 	ber_iter_init(&it, pdu->value);
 	while ((r = ber_iter_next(&it, &t)) == 1) {
 		/* X.680 SEQUENCE: components in tag order, each at most once */
-		if (t.cls != BER_CONTEXT || (!first && t.tag <= last))
+		if (ber_cls(&t) != BER_CONTEXT || (!first && t.tag <= last))
 			return SF_E_TCAP_DIALOGUE_FIELD;
 		first = 0;
 		last = t.tag;
