@@ -201,11 +201,30 @@ void *ftable_upsert(struct ftable *t, uint64_t key, uint64_t now_ns, int *create
 	return t->values + (size_t)i * t->value_size;
 }
 
+void *ftable_upsert_hint(struct ftable *t, uint64_t key, uint64_t now_ns, int *created,
+			 uint32_t *hint)
+{
+	uint32_t i = *hint;
+	void *v;
+
+	/* keys are unique in the table: an entry in use holding key is it */
+	if (i < t->capacity && t->ent[i].used && t->ent[i].key == key) {
+		if (created)
+			*created = 0;
+		return t->values + (size_t)i * t->value_size;
+	}
+	v = ftable_upsert(t, key, now_ns, created);
+	*hint = ftable_index(t, v);
+	return v;
+}
+
 void ftable_touch(struct ftable *t, void *value, uint64_t now_ns)
 {
 	uint32_t i = ftable_index(t, value);
 
 	t->ent[i].stamp = now_ns;
+	if (t->tail == i)
+		return;	/* already the youngest */
 	age_unlink(t, i);
 	age_append(t, i);
 }

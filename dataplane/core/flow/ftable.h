@@ -30,6 +30,12 @@ void *ftable_find(struct ftable *t, uint64_t key);
  * NULL for a table that was created. */
 void *ftable_upsert(struct ftable *t, uint64_t key, uint64_t now_ns, int *created);
 
+/* ftable_upsert for a caller that keeps where a key was last found:
+ * *hint (an entry index, any value at first) is tried before the hash;
+ * when it does not hold key the table is searched and *hint updated. */
+void *ftable_upsert_hint(struct ftable *t, uint64_t key, uint64_t now_ns, int *created,
+			 uint32_t *hint);
+
 /* Mark an entry as used at now_ns (moves it to the young end). */
 void ftable_touch(struct ftable *t, void *value, uint64_t now_ns);
 

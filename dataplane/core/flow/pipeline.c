@@ -72,6 +72,7 @@ struct sf_pipeline {
 		uint16_t sport, dport;
 		uint32_t vtag;
 		uint64_t key;		/* 0: empty */
+		uint32_t entry;		/* its assocs entry when last seen (a hint) */
 	} assoc_memo[PL_ASSOC_MEMO];
 	const struct sf_pipeline_flush *flush;	/* of the current decode call */
 	struct sf_pkt_rec rec;			/* the current packet (pipeline.h) */
@@ -198,11 +199,12 @@ static uint64_t pl_hash(uint64_t h, const void *p, size_t n)
  * tag, hashed (FNV-1a over 40 bytes, a chain of 40 multiplies) once per
  * association-direction while it stays in the memo. */
 static uint64_t assoc_key(struct sf_pipeline *pl, const uint8_t *src, const uint8_t *dst,
-			  uint16_t sport, uint16_t dport, uint32_t vtag)
+			  uint16_t sport, uint16_t dport, uint32_t vtag, uint32_t **entry)
 {
 	struct pl_assoc_memo *m = &pl->assoc_memo[(vtag ^ vtag >> 16 ^ sport ^ dport) & (PL_ASSOC_MEMO - 1)];
 	uint64_t key;
 
+	*entry = &m->entry;
 	if (m->key && m->vtag == vtag && m->sport == sport && m->dport == dport &&
 	    !memcmp(m->src, src, 16) && !memcmp(m->dst, dst, 16))
 		return m->key;
@@ -218,16 +220,30 @@ static uint64_t assoc_key(struct sf_pipeline *pl, const uint8_t *src, const uint
 		m->dport = dport;
 		m->vtag = vtag;
 		m->key = key;
+		m->entry = UINT32_MAX;
 	}
 	return key;
 }
 
-static uint64_t dlg_key(uint32_t pc, const uint8_t *tid, uint8_t tid_len)
+/* A dialogue's key: the point code of the end that chose the transaction
+ * id, the id's length and value (1..4 octets, Q.773), packed instead of
+ * hashed: distinct for distinct (pc, length, id) while pc < 2^29 (every
+ * real one: ITU 14 bits, ANSI 24); higher bits of a hostile pc are folded
+ * in. The table places keys with its keyed hash. */
+static uint64_t dlg_key(uint32_t pc, uint32_t tid, uint8_t tid_len)
 {
-	uint64_t h = pl_hash(PL_HASH_INIT, &pc, sizeof(pc));
-
-	return pl_hash(h, tid, tid_len) ^ tid_len;
+	return ((uint64_t)pc << 35 | (uint64_t)tid_len << 32 | tid) ^ (pc >> 29);
 }
+
+/* A digit string from a decoder's array into a record's array of the same
+ * size: the whole array, NUL and all (the decoders zero what they do not
+ * fill), in a few fixed-size moves instead of strlen and a copy by length. */
+#define COPY_DIGITS(dst, src) do { \
+	_Static_assert(sizeof(dst) == sizeof(src) && sizeof(src) > sizeof(char *), \
+		       "COPY_DIGITS takes two arrays of one size"); \
+	const size_t copy_n_ = sizeof(src); \
+	memcpy((dst), (src), copy_n_); \
+} while (0)
 
 static void copy_digits(char *dst, size_t cap, const char *src)
 {
@@ -380,8 +396,8 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	s->sls = pk->sls;
 	s->calling_ssn = sc->calling.ssn;
 	s->called_ssn = sc->called.ssn;
-	copy_digits(s->calling_gt, sizeof(s->calling_gt), sc->calling.gt.digits);
-	copy_digits(s->called_gt, sizeof(s->called_gt), sc->called.gt.digits);
+	COPY_DIGITS(s->calling_gt, sc->calling.gt.digits);
+	COPY_DIGITS(s->called_gt, sc->called.gt.digits);
 	s->tcap_type = tc->type;
 	s->has_otid = tc->has_otid;
 	s->has_dtid = tc->has_dtid;
@@ -398,8 +414,8 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	s->direction = (uint8_t)map_forward_sm_direction(comp->opcode, version, &fs);
 	s->da_type = fs.da_type;
 	s->oa_type = fs.oa_type;
-	copy_digits(s->sm_rp_da, sizeof(s->sm_rp_da), fs.da);
-	copy_digits(s->sm_rp_oa, sizeof(s->sm_rp_oa), fs.oa);
+	COPY_DIGITS(s->sm_rp_da, fs.da);
+	COPY_DIGITS(s->sm_rp_oa, fs.oa);
 	if (fs.da_type == SF_DA_LMSI)
 		resolve_lmsi(pl, d, &fs, s->da_imsi, sizeof(s->da_imsi));
 
@@ -439,9 +455,9 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	/* by TPDU type, not MTI: an MT TPDU with reserved MTI 3 is a
 	 * DELIVER (TS 23.040 §9.2.3.1) */
 	if (tv.type == TPDU_DELIVER)
-		copy_digits(s->tp_oa, sizeof(s->tp_oa), tv.addr.text);
+		COPY_DIGITS(s->tp_oa, tv.addr.text);
 	else if (tv.type == TPDU_SUBMIT)
-		copy_digits(s->tp_da, sizeof(s->tp_da), tv.addr.text);
+		COPY_DIGITS(s->tp_da, tv.addr.text);
 	if (tv.type == TPDU_DELIVER)
 		s->mti = SF_TP_MTI_DELIVER;
 	s->has_concat = tv.has_concat;
@@ -501,17 +517,17 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 	ev->ts_ns = pk->ts_ns;
 	ev->assoc_id = pk->assoc_id;
 	ev->retransmission = pk->retrans;
-	copy_digits(ev->calling_gt, sizeof(ev->calling_gt), sc->calling.gt.digits);
+	COPY_DIGITS(ev->calling_gt, sc->calling.gt.digits);
 	if (opcode == SF_MAP_OP_SRI_SM && !is_result) {
 		struct map_sri_sm_arg a;
 
 		e = map_sri_sm_arg_decode(comp->param.p, comp->param.len, &a);
 		ev->kind = SF_MAP_EV_SRI_SM_ARG;
 		if (!e) {
-			copy_digits(ev->msisdn, sizeof(ev->msisdn), a.msisdn.digits);
-			copy_digits(ev->sca, sizeof(ev->sca), a.sca.digits);
+			COPY_DIGITS(ev->msisdn, a.msisdn.digits);
+			COPY_DIGITS(ev->sca, a.sca.digits);
 			if (d && !pk->retrans)
-				copy_digits(d->sri_msisdn, sizeof(d->sri_msisdn), a.msisdn.digits);
+				COPY_DIGITS(d->sri_msisdn, a.msisdn.digits);
 		}
 	} else if (opcode == SF_MAP_OP_SRI_SM) {
 		struct map_sri_sm_res r;
@@ -519,8 +535,8 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		e = map_sri_sm_res_decode(comp->param.p, comp->param.len, &r);
 		ev->kind = SF_MAP_EV_SRI_SM_RES;
 		if (!e) {
-			copy_digits(ev->imsi, sizeof(ev->imsi), r.imsi);
-			copy_digits(ev->sca, sizeof(ev->sca), r.nnn.digits);
+			COPY_DIGITS(ev->imsi, r.imsi);
+			COPY_DIGITS(ev->sca, r.nnn.digits);
 			if (r.has_lmsi) {
 				ev->has_lmsi = 1;
 				memcpy(ev->lmsi, r.lmsi, 4);
@@ -528,7 +544,7 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 					sf_pipeline_learn_lmsi(pl, r.lmsi, r.imsi, pk->ts_ns);
 			}
 			if (d)	/* the result does not repeat the MSISDN: the invoke had it */
-				copy_digits(ev->msisdn, sizeof(ev->msisdn), d->sri_msisdn);
+				COPY_DIGITS(ev->msisdn, d->sri_msisdn);
 		}
 	} else if (opcode == SF_MAP_OP_REPORT_SM_DELIVERY && !is_result) {
 		struct map_report_sm_ds_arg a;
@@ -536,8 +552,8 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		e = map_report_sm_ds_arg_decode(comp->param.p, comp->param.len, &a);
 		ev->kind = SF_MAP_EV_REPORT_SM_DS;
 		if (!e) {
-			copy_digits(ev->msisdn, sizeof(ev->msisdn), a.msisdn.digits);
-			copy_digits(ev->sca, sizeof(ev->sca), a.sca.digits);
+			COPY_DIGITS(ev->msisdn, a.msisdn.digits);
+			COPY_DIGITS(ev->sca, a.sca.digits);
 		}
 	} else if (opcode == SF_MAP_OP_ALERT_SC && !is_result) {
 		struct map_alert_sc_arg a;
@@ -545,8 +561,8 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		e = map_alert_sc_arg_decode(comp->param.p, comp->param.len, &a);
 		ev->kind = SF_MAP_EV_ALERT_SC;
 		if (!e) {
-			copy_digits(ev->msisdn, sizeof(ev->msisdn), a.msisdn.digits);
-			copy_digits(ev->sca, sizeof(ev->sca), a.sca.digits);
+			COPY_DIGITS(ev->msisdn, a.msisdn.digits);
+			COPY_DIGITS(ev->sca, a.sca.digits);
 		}
 	} else {
 		return;
@@ -571,17 +587,17 @@ static struct pl_dialogue *dialogue_for(struct sf_pipeline *pl, struct pl_pkt *p
 		/* a resent message: read the dialogue its first copy made, but
 		 * change nothing (a corrupt or forged resend must not reset it) */
 		if (tc->type == SF_TCAP_BEGIN || tc->type == SF_TCAP_UNIDIRECTIONAL)
-			return tc->has_otid ? ftable_find(pl->dialogues, dlg_key(pk->opc, tc->otid, tc->otid_len)) : NULL;
+			return tc->has_otid ? ftable_find(pl->dialogues, dlg_key(pk->opc, tc->otid_u32, tc->otid_len)) : NULL;
 		if (tc->type == SF_TCAP_CONTINUE && tc->has_otid &&
-		    (d = ftable_find(pl->dialogues, dlg_key(pk->opc, tc->otid, tc->otid_len))))
+		    (d = ftable_find(pl->dialogues, dlg_key(pk->opc, tc->otid_u32, tc->otid_len))))
 			return d;
-		return tc->has_dtid ? ftable_find(pl->dialogues, dlg_key(pk->dpc, tc->dtid, tc->dtid_len)) : NULL;
+		return tc->has_dtid ? ftable_find(pl->dialogues, dlg_key(pk->dpc, tc->dtid_u32, tc->dtid_len)) : NULL;
 	}
 	if (tc->type == SF_TCAP_BEGIN || tc->type == SF_TCAP_UNIDIRECTIONAL) {
 		pl->st.tcap_dialogues += tc->type == SF_TCAP_BEGIN;
 		if (!tc->has_otid)
 			return NULL;
-		d = ftable_upsert(pl->dialogues, dlg_key(pk->opc, tc->otid, tc->otid_len),
+		d = ftable_upsert(pl->dialogues, dlg_key(pk->opc, tc->otid_u32, tc->otid_len),
 				  pk->ts_ns, &created);
 		if (!created)
 			memset(d, 0, sizeof(*d));	/* a reused id: a new dialogue */
@@ -589,11 +605,11 @@ static struct pl_dialogue *dialogue_for(struct sf_pipeline *pl, struct pl_pkt *p
 		if (!tc->has_ac && d->map_version == 0)
 			d->map_version = 1;
 	} else if (tc->has_dtid) {
-		d = ftable_find(pl->dialogues, dlg_key(pk->dpc, tc->dtid, tc->dtid_len));
+		d = ftable_find(pl->dialogues, dlg_key(pk->dpc, tc->dtid_u32, tc->dtid_len));
 		if (!d)
 			pl->st.tcap_unknown_dialogue++;
 		if (tc->type == SF_TCAP_CONTINUE && tc->has_otid) {
-			mine = ftable_upsert(pl->dialogues, dlg_key(pk->opc, tc->otid, tc->otid_len),
+			mine = ftable_upsert(pl->dialogues, dlg_key(pk->opc, tc->otid_u32, tc->otid_len),
 					     pk->ts_ns, &created);
 			if (d && mine != d && created)
 				*mine = *d;
@@ -610,7 +626,7 @@ static struct pl_dialogue *dialogue_for(struct sf_pipeline *pl, struct pl_pkt *p
 		struct map_address a;
 
 		if (map_open_dest_ref(tc->user_info.p, tc->user_info.len, &a) == SF_OK)
-			copy_digits(d->dest_imsi, sizeof(d->dest_imsi), a.digits);
+			COPY_DIGITS(d->dest_imsi, a.digits);
 	}
 	return d;
 }
@@ -657,8 +673,8 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 		tev.map_ac = tc.map_ac;
 		tev.map_ac_version = tc.map_ac_version;
 		tev.map_version = (uint8_t)version;
-		copy_digits(tev.calling_gt, sizeof(tev.calling_gt), sc->calling.gt.digits);
-		copy_digits(tev.called_gt, sizeof(tev.called_gt), sc->called.gt.digits);
+		COPY_DIGITS(tev.calling_gt, sc->calling.gt.digits);
+		COPY_DIGITS(tev.called_gt, sc->called.gt.digits);
 	}
 
 	if (tc.has_components) {
@@ -708,7 +724,7 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 		pk->sink->on_tcap(pk->sink->ctx, &tev);
 	}
 	if (d && (tc.type == SF_TCAP_END || tc.type == SF_TCAP_ABORT) && tc.has_dtid && !pk->retrans)
-		ftable_remove(pl->dialogues, dlg_key(pk->dpc, tc.dtid, tc.dtid_len));
+		ftable_remove(pl->dialogues, dlg_key(pk->dpc, tc.dtid_u32, tc.dtid_len));
 }
 
 static void do_sccp(struct sf_pipeline *pl, struct pl_pkt *pk, struct sf_bytes ud)
@@ -898,16 +914,17 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 		}
 		rec->n_chunks++;
 		if (!as) {
+			uint32_t *entry;
 			int created;
 
 			/* One association-direction: addresses, ports and the
 			 * receiver's tag; at the first DATA chunk (a SACK-only
 			 * packet needs no id) */
-			key = assoc_key(pl, asrc, adst, sv.sport, sv.dport, sv.vtag);
+			key = assoc_key(pl, asrc, adst, sv.sport, sv.dport, sv.vtag, &entry);
 			pk->assoc_id = key;
 			rec->assoc_id = key;
 
-			as = ftable_upsert(pl->assocs, key, ts_ns, &created);
+			as = ftable_upsert_hint(pl->assocs, key, ts_ns, &created, entry);
 			ftable_touch(pl->assocs, as, ts_ns);
 		}
 		r = tsn_window_add(&as->tsn, dv.tsn, ts_ns);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* flow/ftable: fixed-capacity table with oldest-first eviction and expiry. */
+#include <string.h>
+
 #include "flow/ftable.h"
 #include "sf_test.h"
 
@@ -76,7 +78,10 @@ static void random_ops_match_model(void)
 	enum { CAP = 64, KEYS = 200, OPS = 200000 };
 	struct ftable *t = ftable_create(CAP, sizeof(struct val));
 	uint64_t present[KEYS] = { 0 }, stamp = 0, x = 88172645463325252ull;
+	uint32_t hint[KEYS];	/* each key's last entry: stale after evictions and removals */
 	unsigned in_use = 0;
+
+	memset(hint, 0xFF, sizeof(hint));
 
 	for (int op = 0; op < OPS; op++) {
 		uint64_t k, r;
@@ -103,7 +108,11 @@ static void random_ops_match_model(void)
 				present[bi] = 0;
 				in_use--;
 			}
-			v = ftable_upsert(t, k, stamp, NULL);
+			/* half of the inserts by the hint a caller kept for the key */
+			v = (r >> 40) & 1 ? ftable_upsert_hint(t, k, stamp, NULL, &hint[k]) :
+					    ftable_upsert(t, k, stamp, NULL);
+			if ((r >> 40) & 1)
+				CHECK_INT(hint[k], ftable_index(t, v));
 			if (!present[k]) {
 				present[k] = stamp;
 				in_use++;
@@ -133,6 +142,36 @@ static void random_ops_match_model(void)
 	ftable_destroy(t);
 }
 
+/* A hint is tried first and never trusted: one that is out of range, or
+ * names an entry removed and given to another key, leads to a search. */
+static void hint_is_checked(void)
+{
+	struct ftable *t = ftable_create(4, sizeof(struct val));
+	struct val *v, *w;
+	uint32_t h = 12345, h9 = UINT32_MAX;
+	int created;
+
+	v = ftable_upsert_hint(t, 7, 1, &created, &h);
+	CHECK_INT(created, 1);
+	CHECK_INT(h, ftable_index(t, v));
+	v->key = 7;
+	w = ftable_upsert_hint(t, 7, 2, &created, &h);
+	CHECK_INT(created, 0);
+	CHECK(w == v);
+	ftable_remove(t, 7);
+	w = ftable_upsert_hint(t, 9, 3, &created, &h9);	/* takes 7's old entry */
+	CHECK_INT(created, 1);
+	CHECK_INT(h9, h);
+	w->key = 9;
+	v = ftable_upsert_hint(t, 7, 4, &created, &h);
+	CHECK_INT(created, 1);
+	CHECK(v != w);
+	CHECK_INT(w->key, 9);
+	CHECK_INT(h, ftable_index(t, v));
+	CHECK(ftable_find(t, 9) == w);
+	ftable_destroy(t);
+}
+
 static void refuses_zero_capacity(void)
 {
 	CHECK(ftable_create(0, 8) == NULL);
@@ -144,6 +183,7 @@ int main(void)
 	RUN(evicts_oldest);
 	RUN(expires_in_budget);
 	RUN(random_ops_match_model);
+	RUN(hint_is_checked);
 	RUN(refuses_zero_capacity);
 	return TEST_SUMMARY();
 }
