@@ -63,7 +63,18 @@ int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 	if (!in)
 		return -1;
 	/* nearly every number is digits only: read where it is (unless the
-	 * output would overwrite it) */
+	 * output would overwrite it). Eight characters at a time: a byte
+	 * above '9' reaches bit 8 when 0x46 is added, one below '0' when 0x30
+	 * is taken (a borrow only makes a byte smaller, so "all digits" is
+	 * exact; a digit next to a non-digit may be flagged too and is then
+	 * read one by one) */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, in + i, 8);
+		if (((x + 0x4646464646464646ull) | (x - 0x3030303030303030ull)) & 0x8080808080808080ull)
+			break;
+	}
 	while (i < len && (uint8_t)(in[i] - '0') < 10)
 		i++;
 	if (i == len && len > 0 && len <= CANON_DIGITS_MAX &&

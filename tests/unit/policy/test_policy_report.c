@@ -218,6 +218,36 @@ static void canon(void)
 		CHECK_INT(policy_canon_number(f, strlen(f), f, sizeof(f)), 13);
 		CHECK_STR(f, "8675588881234");
 	}
+	/* digits are read eight at a time: every byte that is not a digit,
+	 * at every place of numbers of every length, is still refused (a
+	 * space between digits is a separator) */
+	for (size_t len = 1; len <= 20; len++) {
+		static const uint8_t bad[] = { '/', ':', 'a', 0x7F, 0x80, 0xB9, 0xBA, 0xFF, ' ' };
+		char num[24], want[24];
+
+		for (size_t i = 0; i < len; i++)
+			num[i] = (char)('0' + (i * 7 + 3) % 10);
+		num[len] = 0;
+		CHECK_INT(policy_canon_number(num, len, out, sizeof(out)), len);
+		CHECK_STR(out, num);
+		for (size_t k = 0; k < len; k++)
+			for (size_t b = 0; b < sizeof(bad); b++) {
+				char s[24];
+				int n;
+
+				memcpy(s, num, len + 1);
+				s[k] = (char)bad[b];
+				n = policy_canon_number(s, len, out, sizeof(out));
+				if (bad[b] == ' ' && k > 0 && k + 1 < len) {
+					memcpy(want, num, k);
+					memcpy(want + k, num + k + 1, len - k);
+					CHECK_INT(n, len - 1);
+					CHECK_STR(out, want);
+				} else {
+					CHECK_INT(n, -1);
+				}
+			}
+	}
 	CHECK_STR(policy_national("8613800000000"), "13800000000");
 	CHECK(policy_national("8610086") == NULL);
 	/* another numbering plan: country code 44, national prefix 0 */
