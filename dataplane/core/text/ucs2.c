@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* UCS-2 SMS text as UTF-16BE (3GPP TS 23.038 §6.2.3; surrogates per
  * ISO/IEC 10646 / RFC 2781) to and from UTF-8 (RFC 3629). */
+#include <endian.h>
+#include <string.h>
+
 #include "text/ucs2.h"
 
 static void ucs2_terminate(char *out, size_t cap, size_t o)
@@ -21,9 +24,48 @@ int ucs2_decode(const uint8_t *p, size_t len, char *out, size_t cap, uint32_t *r
 
 	ucs2_terminate(out, cap, 0);
 	while (len - i >= 2) {
-		uint32_t u = sf_rd16(p + i);
-		uint32_t cp = u;
+		uint32_t u, cp;
 
+		if (roomy && len - i >= 8) {
+			/* four units from one 8-octet load, while all four take
+			 * three UTF-8 octets (U+0800-U+FFFF but surrogates: Chinese
+			 * text, full-width punctuation) or all four are ASCII (not
+			 * NUL); anything else goes one by one below */
+			uint64_t w;
+			uint32_t q[4];
+
+			memcpy(&w, p + i, 8);
+			w = be64toh(w);	/* unit k in bits 63-16k..48-16k */
+			q[0] = (uint32_t)(w >> 48);
+			q[1] = (uint32_t)(w >> 32) & 0xFFFF;
+			q[2] = (uint32_t)(w >> 16) & 0xFFFF;
+			q[3] = (uint32_t)w & 0xFFFF;
+			if (q[0] >= 0x800 && q[1] >= 0x800 && q[2] >= 0x800 && q[3] >= 0x800 &&
+			    (q[0] & 0xF800) != 0xD800 && (q[1] & 0xF800) != 0xD800 &&
+			    (q[2] & 0xF800) != 0xD800 && (q[3] & 0xF800) != 0xD800) {
+				/* each as one 4-octet store whose last octet the next
+				 * overwrites (roomy leaves more than one spare octet) */
+				for (int k = 0; k < 4; k++) {
+					uint32_t v = 0x008080E0u | q[k] >> 12 | (q[k] << 2 & 0x3F00) |
+						     (q[k] << 16 & 0x3F0000);
+
+					v = htole32(v);
+					memcpy(out + o, &v, 4);
+					o += 3;
+				}
+				i += 8;
+				continue;
+			}
+			if (!(w & 0xFF80FF80FF80FF80ull) && q[0] && q[1] && q[2] && q[3]) {
+				for (int k = 0; k < 4; k++)
+					out[o + k] = (char)q[k];
+				o += 4;
+				i += 8;
+				continue;
+			}
+		}
+		u = sf_rd16(p + i);
+		cp = u;
 		i += 2;
 		if (roomy && u != 0 && (u < 0xD800 || u > 0xDFFF)) {
 			/* neither NUL nor a surrogate: nearly all text */

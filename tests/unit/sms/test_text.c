@@ -623,6 +623,83 @@ static void test_ucs2_every_unit(void)
 	CHECK_INT(wrong, 0);
 }
 
+/* UTF-16BE read unit by unit as RFC 2781 §2.2 and TS 23.038 §6.2.3 say,
+ * with the checked writer: what ucs2_decode must give for any stream. */
+static int ucs2_reference(const uint8_t *p, size_t len, char *out, size_t cap, uint32_t *bad)
+{
+	size_t o = 0, i = 0;
+
+	*bad = 0;
+	while (len - i >= 2) {
+		uint32_t u = (uint32_t)p[i] << 8 | p[i + 1], cp = u;
+
+		i += 2;
+		if (u >= 0xD800 && u <= 0xDBFF && len - i >= 2 &&
+		    ((uint32_t)p[i] << 8 | p[i + 1]) >= 0xDC00 && ((uint32_t)p[i] << 8 | p[i + 1]) <= 0xDFFF) {
+			cp = 0x10000 + ((u - 0xD800) << 10) + (((uint32_t)p[i] << 8 | p[i + 1]) - 0xDC00);
+			i += 2;
+		} else if (u >= 0xD800 && u <= 0xDFFF) {
+			cp = 0xFFFD;
+			(*bad)++;
+		} else if (u == 0) {
+			cp = 0x2400;
+		}
+		if (ucs2_utf8_put(out, cap, &o, cp))
+			return -1;
+	}
+	if (i < len) {
+		if (ucs2_utf8_put(out, cap, &o, 0xFFFD))
+			return -1;
+		(*bad)++;
+	}
+	out[o] = 0;
+	return (int)o;
+}
+
+/* Streams of every length to 160 octets (odd ones too) drawn from runs of
+ * ASCII, Chinese, full-width punctuation, two-octet letters, NULs, U+FFFD
+ * and both surrogate halves, alone and paired: ucs2_decode (four units
+ * at a time where it can) gives the reference's UTF-8 and count. */
+static void test_ucs2_streams(void)
+{
+	static const uint16_t pool[] = {
+		'A', 'z', '0', ' ', 0x7F, 0x0000, 0x00E9, 0x07FF, 0x0800, 0x4E2D, 0x94F6, 0xD7FF,
+		0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xE000, 0xFF0C, 0xFFFD, 0xFFFF,
+	};
+	uint64_t x = 0x9E3779B97F4A7C15ull;
+	unsigned wrong = 0, streams = 0;
+
+	for (size_t len = 0; len <= 160; len++)
+		for (int rep = 0; rep < 24; rep++) {
+			uint8_t in[160];
+			char got[512], want[512];
+			uint32_t bg = 0, bw;
+			int a, b;
+
+			for (size_t k = 0; k < len; k += 2) {
+				uint16_t u;
+
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				/* runs: most streams keep to one or two kinds */
+				u = pool[(x >> 8) % (rep < 8 ? 5 : rep < 16 ? 12 : 20)];
+				if (rep % 4 == 1 && (x & 3))
+					u = (uint16_t)(0x4E00 + (x >> 20) % 0x5000);
+				in[k] = (uint8_t)(u >> 8);
+				if (k + 1 < len)
+					in[k + 1] = (uint8_t)u;
+			}
+			a = ucs2_decode(in, len, got, sizeof got, &bg);
+			b = ucs2_reference(in, len, want, sizeof want, &bw);
+			streams++;
+			if (a != b || bg != bw || strcmp(got, want))
+				wrong++;
+		}
+	CHECK_INT(streams, 161 * 24);
+	CHECK_INT(wrong, 0);
+}
+
 /* 8-bit data read as text (issue 15 item 8) */
 static void test_data_text(void)
 {
@@ -672,5 +749,6 @@ int main(void)
 	RUN(test_ucs2_round_trip);
 	RUN(test_ucs2_invalid);
 	RUN(test_ucs2_every_unit);
+	RUN(test_ucs2_streams);
 	return TEST_SUMMARY();
 }
