@@ -20,36 +20,49 @@ static const struct {
 	{ 2, "ST" },
 };
 
-static void sccp_gt_digits(struct sccp_gt *gt, const uint8_t *p, size_t n)
+uint8_t sccp_gt_render(const struct sccp_gt *gt, char *out, uint8_t *truncated)
 {
-	size_t nibbles, pos, i, whole;
+	const uint8_t *p = gt->raw.p;
+	size_t n = gt->raw.len, nibbles, pos, i, whole;
+	uint8_t trunc = 0;
 
 	/* Q.713 §3.4.2.3.1: odd number of signals → filler in the last high nibble */
 	nibbles = n * 2 - (gt->odd && n ? 1 : 0);
 	/* whole octets of two decimal signals (nearly every GT), as many as
 	 * fit: their digits at once */
 	whole = nibbles / 2 < SF_DIGITS_MAX / 2 ? nibbles / 2 : SF_DIGITS_MAX / 2;
-	i = pos = 2 * sf_bcd_pairs(p, whole, gt->digits);
+	i = pos = 2 * sf_bcd_pairs(p, whole, out);
 	for (; i < nibbles; i++) {
 		uint8_t nib = (i & 1) ? p[i / 2] >> 4 : p[i / 2] & 0x0F;
 		size_t sl = sccp_signal[nib].len;
 
 		if (i >= SF_DIGITS_MAX || SF_DIGITS_MAX - pos < sl) {
 			/* Q.713 sets no limit; we keep what fits and say so */
-			gt->truncated = 1;
+			trunc = 1;
 			break;
 		}
 		if (sl == 1)
-			gt->digits[pos] = sccp_signal[nib].s[0];	/* 0-9: one char */
+			out[pos] = sccp_signal[nib].s[0];	/* 0-9: one char */
 		else
-			memcpy(gt->digits + pos, sccp_signal[nib].s, sl);
+			memcpy(out + pos, sccp_signal[nib].s, sl);
 		pos += sl;
 	}
-	gt->digits[pos] = '\0';
-	gt->n_digits = (uint8_t)i;
+	out[pos] = '\0';
+	if (truncated)
+		*truncated = trunc;
+	return (uint8_t)i;
 }
 
-enum sf_err sccp_addr_decode(const uint8_t *p, size_t len, struct sccp_addr *out)
+void sccp_gt_fill(struct sccp_gt *gt)
+{
+	if (gt->rendered)
+		return;
+	gt->n_digits = sccp_gt_render(gt, gt->digits, &gt->truncated);
+	gt->rendered = 1;
+}
+
+static enum sf_err sccp_addr_decode_ex(const uint8_t *p, size_t len, struct sccp_addr *out,
+				       unsigned flags)
 {
 	size_t off = 1, hdr;
 	uint8_t ai;
@@ -80,6 +93,7 @@ enum sf_err sccp_addr_decode(const uint8_t *p, size_t len, struct sccp_addr *out
 	/* Q.713 §3.4.2.3: the GT header length depends on the indicator */
 	switch (out->gt.gti) {
 	case 0:
+		out->gt.rendered = 1;	/* no signals: digits "" */
 		return SF_OK;
 	case 1: hdr = 1; break;	/* O/E + NAI */
 	case 2: hdr = 1; break;	/* TT */
@@ -116,8 +130,14 @@ enum sf_err sccp_addr_decode(const uint8_t *p, size_t len, struct sccp_addr *out
 	}
 	off += hdr;
 	out->gt.raw = sf_bytes_make(p + off, len - off);
-	sccp_gt_digits(&out->gt, p + off, len - off);
+	if (!(flags & SCCP_DIGITS_LATER))
+		sccp_gt_fill(&out->gt);
 	return SF_OK;
+}
+
+enum sf_err sccp_addr_decode(const uint8_t *p, size_t len, struct sccp_addr *out)
+{
+	return sccp_addr_decode_ex(p, len, out, 0);
 }
 
 /* Locate the variable parameter whose pointer sits at p[ptr_off] (one
@@ -194,6 +214,11 @@ static enum sf_err sccp_optional(const uint8_t *p, size_t len, size_t off, struc
 
 enum sf_err sccp_decode(const uint8_t *p, size_t len, struct sccp_view *out)
 {
+	return sccp_decode_ex(p, len, out, 0);
+}
+
+enum sf_err sccp_decode_ex(const uint8_t *p, size_t len, struct sccp_view *out, unsigned flags)
+{
 	size_t fixed, ptrs, hdr;
 	int wide = 0, has_opt = 0, is_service;
 	enum sf_err e;
@@ -252,10 +277,10 @@ enum sf_err sccp_decode(const uint8_t *p, size_t len, struct sccp_view *out)
 	e = sccp_var_param(p, len, fixed + 2 * step, wide, hdr, wide ? 2 : 1, &out->data);
 	if (e)
 		return e;
-	e = sccp_addr_decode(called.p, called.len, &out->called);
+	e = sccp_addr_decode_ex(called.p, called.len, &out->called, flags);
 	if (e)
 		return e;
-	e = sccp_addr_decode(calling.p, calling.len, &out->calling);
+	e = sccp_addr_decode_ex(calling.p, calling.len, &out->calling, flags);
 	if (e)
 		return e;
 	if (has_opt) {

@@ -18,12 +18,15 @@
  * SF_DIGITS_MAX characters, digits keeps the signals that fit and
  * truncated is set (the message still decodes: a long GT must not make a
  * message unfilterable). raw is the whole address information (the digit
- * octets after the GT header). */
+ * octets after the GT header). A decode told SCCP_DIGITS_LATER leaves
+ * digits, n_digits and truncated 0 (rendered 0) for sccp_gt_render or
+ * sccp_gt_fill to make when they are needed. */
 struct sccp_gt {
 	uint8_t gti;		/* 0 none, 1-4 */
 	uint8_t tt, np, es, nai, odd;
 	uint8_t n_digits;
 	uint8_t truncated;
+	uint8_t rendered;	/* digits, n_digits and truncated are filled */
 	char digits[SF_DIGITS_MAX + 1];
 	struct sf_bytes raw;
 };
@@ -62,8 +65,24 @@ struct sccp_view {
  * SF_E_SCCP_UNSUPPORTED_TYPE ("sccp.unsupported_type"). */
 enum sf_err sccp_decode(const uint8_t *p, size_t len, struct sccp_view *out);
 
+/* sccp_decode_ex flags */
+#define SCCP_DIGITS_LATER 1u	/* GT signals not rendered (sccp_gt above) */
+
+/* sccp_decode with flags: a caller that needs the global titles' digits
+ * of only some messages renders them itself. Errors are the same. */
+enum sf_err sccp_decode_ex(const uint8_t *p, size_t len, struct sccp_view *out, unsigned flags);
+
 /* Decode a called/calling party address (the parameter contents, without
  * its length octet). */
 enum sf_err sccp_addr_decode(const uint8_t *p, size_t len, struct sccp_addr *out);
+
+/* The signals of gt (its raw octets and odd indicator) as digits holds
+ * them, into out (SF_DIGITS_MAX + 1 characters, NUL-terminated); returns
+ * the signal count and sets *truncated (may be NULL) as the fields. */
+uint8_t sccp_gt_render(const struct sccp_gt *gt, char *out, uint8_t *truncated);
+
+/* Fill digits, n_digits and truncated of a GT decoded SCCP_DIGITS_LATER
+ * (nothing when they are filled already). */
+void sccp_gt_fill(struct sccp_gt *gt);
 
 #endif

@@ -245,6 +245,17 @@ static uint64_t dlg_key(uint32_t pc, uint32_t tid, uint8_t tid_len)
 	memcpy((dst), (src), copy_n_); \
 } while (0)
 
+/* A global title's digits into a record: the pipeline decodes SCCP with
+ * SCCP_DIGITS_LATER, and renders them only for the messages that carry an
+ * SMS or a MAP event (not for the acknowledgements and dialogue ends). */
+static void pl_gt_digits(char dst[SF_DIGITS_MAX + 1], const struct sccp_gt *gt)
+{
+	if (gt->rendered)
+		memcpy(dst, gt->digits, SF_DIGITS_MAX + 1);
+	else
+		sccp_gt_render(gt, dst, NULL);
+}
+
 static void copy_digits(char *dst, size_t cap, const char *src)
 {
 	size_t n = strlen(src);
@@ -396,8 +407,8 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	s->sls = pk->sls;
 	s->calling_ssn = sc->calling.ssn;
 	s->called_ssn = sc->called.ssn;
-	COPY_DIGITS(s->calling_gt, sc->calling.gt.digits);
-	COPY_DIGITS(s->called_gt, sc->called.gt.digits);
+	pl_gt_digits(s->calling_gt, &sc->calling.gt);
+	pl_gt_digits(s->called_gt, &sc->called.gt);
 	s->tcap_type = tc->type;
 	s->has_otid = tc->has_otid;
 	s->has_dtid = tc->has_dtid;
@@ -517,7 +528,7 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 	ev->ts_ns = pk->ts_ns;
 	ev->assoc_id = pk->assoc_id;
 	ev->retransmission = pk->retrans;
-	COPY_DIGITS(ev->calling_gt, sc->calling.gt.digits);
+	pl_gt_digits(ev->calling_gt, &sc->calling.gt);
 	if (opcode == SF_MAP_OP_SRI_SM && !is_result) {
 		struct map_sri_sm_arg a;
 
@@ -673,8 +684,8 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 		tev.map_ac = tc.map_ac;
 		tev.map_ac_version = tc.map_ac_version;
 		tev.map_version = (uint8_t)version;
-		COPY_DIGITS(tev.calling_gt, sc->calling.gt.digits);
-		COPY_DIGITS(tev.called_gt, sc->called.gt.digits);
+		pl_gt_digits(tev.calling_gt, &sc->calling.gt);
+		pl_gt_digits(tev.called_gt, &sc->called.gt);
 	}
 
 	if (tc.has_components) {
@@ -733,7 +744,7 @@ static void do_sccp(struct sf_pipeline *pl, struct pl_pkt *pk, struct sf_bytes u
 	struct sf_bytes whole;
 	enum sf_err e;
 
-	e = sccp_decode(ud.p, ud.len, &sc);
+	e = sccp_decode_ex(ud.p, ud.len, &sc, SCCP_DIGITS_LATER);
 	if (e) {
 		pl_err(pl, e);
 		return;
@@ -746,7 +757,10 @@ static void do_sccp(struct sf_pipeline *pl, struct pl_pkt *pk, struct sf_bytes u
 	whole = sc.data;
 	/* Q.713 §3.17: a segmentation parameter that is not "first and only" */
 	if (sc.seg.present && !(sc.seg.first && sc.seg.remaining == 0)) {
-		uint64_t key = sccp_reasm_key(pk->opc, &sc.calling);
+		uint64_t key;
+
+		sccp_gt_fill(&sc.calling.gt);	/* the key counts its signals */
+		key = sccp_reasm_key(pk->opc, &sc.calling);
 
 		pl->st.sccp_segments++;
 		e = sccp_reasm_add(pl->sccp_reasm, key, &sc, pk->ts_ns, &whole);

@@ -331,6 +331,60 @@ static void test_gt_forms(void)
 	CHECK_STR(a.gt.digits, "123");
 }
 
+/* SCCP_DIGITS_LATER leaves the GT signals for later; rendered then, they
+ * are what a decode renders at once: digits, their count and the
+ * truncation flag, for a message and for random GTs of every form and
+ * length (spares, ST, 11/12 and GTs too long for SF_DIGITS_MAX). */
+static void test_digits_later(void)
+{
+	struct sccp_view now, later;
+	char d[SF_DIGITS_MAX + 1];
+	uint64_t x = 0x2545F4914F6CDD1Dull;
+	unsigned wrong = 0;
+	uint8_t t;
+
+	CHECK_INT(sccp_decode(udt_gt, sizeof(udt_gt), &now), SF_OK);
+	CHECK_INT(sccp_decode_ex(udt_gt, sizeof(udt_gt), &later, SCCP_DIGITS_LATER), SF_OK);
+	CHECK_INT(later.called.gt.rendered, 0);
+	CHECK_STR(later.called.gt.digits, "");
+	CHECK_INT(later.called.gt.n_digits, 0);
+	CHECK_INT(sccp_gt_render(&later.called.gt, d, &t), 13);
+	CHECK_STR(d, "8613800138000");
+	CHECK_INT(t, 0);
+	sccp_gt_fill(&later.called.gt);
+	sccp_gt_fill(&later.calling.gt);
+	CHECK(memcmp(&now, &later, sizeof(now)) == 0);
+	for (int n = 0; n < 4000; n++) {
+		uint8_t a[48];
+		size_t len;
+		struct sccp_addr full;
+		struct sccp_gt g;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		a[0] = (uint8_t)((1 + x % 4) << 2);	/* GTI 1-4, no PC, no SSN */
+		len = 1 + 3 + (x >> 8) % 40;
+		for (size_t k = 1; k < len; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* mostly decimal signals, some of every other nibble */
+			a[k] = (x & 7) ? (uint8_t)((x >> 8) % 10 | ((x >> 16) % 10) << 4) : (uint8_t)(x >> 24);
+		}
+		if (sccp_addr_decode(a, len, &full) != SF_OK) {
+			wrong++;
+			continue;
+		}
+		g = full.gt;
+		memset(g.digits, 0x55, sizeof(g.digits));
+		if (sccp_gt_render(&g, d, &t) != full.gt.n_digits || strcmp(d, full.gt.digits) ||
+		    t != full.gt.truncated || !full.gt.rendered)
+			wrong++;
+	}
+	CHECK_INT(wrong, 0);
+}
+
 static void test_addr_errors(void)
 {
 	static const uint8_t pc_short[] = { 0x43, 0x23 };	/* PC needs 2 octets */
@@ -438,6 +492,7 @@ int main(void)
 	RUN(test_ludt);
 	RUN(test_udts_xudts);
 	RUN(test_gt_forms);
+	RUN(test_digits_later);
 	RUN(test_addr_errors);
 	RUN(test_malformed);
 	return TEST_SUMMARY();
