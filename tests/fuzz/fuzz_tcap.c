@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Fuzz target for the TCAP decoder (ITU-T Q.773): the message, every
  * component through the iterator, and the input as a bare component;
- * every view returned is read end to end. */
+ * every view returned is read end to end, and decoding through a memo of
+ * dialogue portions kept across inputs must give the same result. */
 #include <stdint.h>
+#include <string.h>
 
 #include "decode/tcap.h"
 
@@ -29,16 +31,24 @@ static void touch_comp(const struct tcap_component *c)
 		touch(c->param);
 }
 
+/* kept across inputs, as a pipeline keeps it across messages */
+static struct tcap_memo memo;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tcap_view v;
+	struct tcap_view v, vm;
 	struct tcap_comp_iter ci;
 	struct tcap_component c;
+	enum sf_err e;
 	int r, n = 0;
 
 	if (size > 0 && tcap_component_decode(data[0], sf_bytes_make(data + 1, size - 1), &c) == SF_OK)
 		touch_comp(&c);
-	if (tcap_decode(data, size, &v) != SF_OK)
+	e = tcap_decode(data, size, &v);
+	/* the dialogue-portion memo changes nothing but the work */
+	if (tcap_decode_memo(data, size, &vm, &memo) != e || (e == SF_OK && memcmp(&v, &vm, sizeof(v))))
+		__builtin_trap();
+	if (e != SF_OK)
 		return 0;
 	sink += v.type + v.otid_u32 + v.dtid_u32 + v.dlg_pdu + v.map_ac + v.map_ac_version +
 		v.pabort_cause + v.n_components;

@@ -263,6 +263,99 @@ static enum sf_err tcap_dialogue(struct sf_bytes portion, struct tcap_view *v)
 	return tcap_dialogue_pdu(&pdu, v);
 }
 
+/* The memo set (TCAP_MEMO_WAYS slots) of a portion of len octets
+ * (8..48): its octets eight at a time (the last word overlapping the one
+ * before) and its length, through a multiply-xorshift mix (MurmurHash3's
+ * finaliser); not the message type (the slot's type is compared: one
+ * portion in a Continue and an End takes two slots of its set). */
+static unsigned tcap_memo_set(const uint8_t *p, size_t len)
+{
+	uint64_t h = len, w;
+	size_t i;
+
+	for (i = 0; i + 8 < len; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+	}
+	memcpy(&w, p + len - 8, 8);
+	h ^= w;
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDull;
+	h ^= h >> 33;
+	h *= 0xC4CEB9FE1A85EC53ull;
+	h ^= h >> 33;
+	return (unsigned)(h & (TCAP_MEMO_SLOTS / TCAP_MEMO_WAYS - 1)) * TCAP_MEMO_WAYS;
+}
+
+static int tcap_memo_holds(const struct tcap_memo_entry *me, struct sf_bytes portion, uint8_t type)
+{
+	return me->len == portion.len && me->type == type &&
+	       memcmp(me->bytes, portion.p, portion.len) == 0;
+}
+
+/* tcap_dialogue through the memo: a remembered portion's fields, or the
+ * portion parsed (and remembered when it decodes cleanly and fits, in
+ * the first slot of its set; the others move down one, the last goes). */
+static enum sf_err tcap_dialogue_memo(struct sf_bytes portion, struct tcap_view *v,
+				      struct tcap_memo *m)
+{
+	struct tcap_memo_entry *me;
+	unsigned set;
+	enum sf_err e;
+
+	if (portion.len < 8 || portion.len > TCAP_MEMO_BYTES)
+		return tcap_dialogue(portion, v);
+	set = tcap_memo_set(portion.p, portion.len);
+	for (unsigned w = 0; w < TCAP_MEMO_WAYS; w++) {
+		me = &m->slot[set + w];
+		if (!tcap_memo_holds(me, portion, v->type))
+			continue;
+		m->hits++;
+		v->has_dialogue = 1;
+		v->dlg_pdu = me->dlg_pdu;
+		v->dlg_unidirectional = me->dlg_unidirectional;
+		v->has_ac = me->has_ac;
+		if (me->has_ac)
+			v->ac_oid = sf_bytes_make(portion.p + me->ac_off, me->ac_len);
+		v->ac_is_map = me->ac_is_map;
+		v->map_ac = me->map_ac;
+		v->map_ac_version = me->map_ac_version;
+		v->has_dlg_result = me->has_dlg_result;
+		v->dlg_result = me->dlg_result;
+		v->has_abort_source = me->has_abort_source;
+		v->abort_source = me->abort_source;
+		v->has_user_info = me->has_user_info;
+		if (me->has_user_info)
+			v->user_info = sf_bytes_make(portion.p + me->ui_off, me->ui_len);
+		return SF_OK;
+	}
+	m->misses++;
+	e = tcap_dialogue(portion, v);
+	if (e)
+		return e;
+	memmove(&m->slot[set + 1], &m->slot[set], (TCAP_MEMO_WAYS - 1) * sizeof(m->slot[0]));
+	me = &m->slot[set];
+	me->len = (uint8_t)portion.len;
+	me->type = v->type;
+	me->dlg_pdu = v->dlg_pdu;
+	me->dlg_unidirectional = v->dlg_unidirectional;
+	me->has_ac = v->has_ac;
+	me->ac_off = v->has_ac ? (uint8_t)(v->ac_oid.p - portion.p) : 0;
+	me->ac_len = v->has_ac ? (uint8_t)v->ac_oid.len : 0;
+	me->ac_is_map = v->ac_is_map;
+	me->map_ac = v->map_ac;
+	me->map_ac_version = v->map_ac_version;
+	me->has_dlg_result = v->has_dlg_result;
+	me->dlg_result = v->dlg_result;
+	me->has_abort_source = v->has_abort_source;
+	me->abort_source = v->abort_source;
+	me->has_user_info = v->has_user_info;
+	me->ui_off = v->has_user_info ? (uint8_t)(v->user_info.p - portion.p) : 0;
+	me->ui_len = v->has_user_info ? (uint8_t)v->user_info.len : 0;
+	memcpy(me->bytes, portion.p, portion.len);
+	return SF_OK;
+}
+
 /* Q.773 (ComponentPortion): ComponentPortion ::= [APPLICATION 12] SEQUENCE OF Component */
 static int tcap_is_component(uint8_t id)
 {
@@ -298,6 +391,12 @@ static enum sf_err tcap_components(struct sf_bytes portion, struct tcap_view *v)
 }
 
 enum sf_err tcap_decode(const uint8_t *p, size_t len, struct tcap_view *out)
+{
+	return tcap_decode_memo(p, len, out, NULL);
+}
+
+enum sf_err tcap_decode_memo(const uint8_t *p, size_t len, struct tcap_view *out,
+			     struct tcap_memo *memo)
 {
 	struct ber_tlv m, t;
 	struct ber_iter it;
@@ -378,7 +477,7 @@ enum sf_err tcap_decode(const uint8_t *p, size_t len, struct tcap_view *out)
 			/* Abort: reason CHOICE { p-abortCause, u-abortCause } */
 			if (out->has_pabort)
 				return SF_E_TCAP_UNEXPECTED_ELEMENT;
-			e = tcap_dialogue(t.value, out);
+			e = memo ? tcap_dialogue_memo(t.value, out, memo) : tcap_dialogue(t.value, out);
 			break;
 		default:
 			e = tcap_components(t.value, out);

@@ -51,6 +51,35 @@ struct tcap_view {
  * component tags; tcap_comp_next decodes each component. */
 enum sf_err tcap_decode(const uint8_t *p, size_t len, struct tcap_view *out);
 
+/* Dialogue portions a caller has seen decode cleanly, by their octets and
+ * the message type: the portions of one network repeat (a handful of
+ * application contexts, AARQ or AARE, no user information), and one that
+ * is octet for octet a remembered one (in a message of the same type) has
+ * the remembered fields, without parsing the EXTERNAL, the dialogue PDU
+ * and the application-context name again. Longer portions (a MAP-OPEN
+ * with a destination reference, ...) and failing ones are always parsed.
+ * Zero it before the first use; one per thread. */
+#define TCAP_MEMO_SLOTS 32
+#define TCAP_MEMO_WAYS 4	/* slots per set */
+#define TCAP_MEMO_BYTES 48
+
+struct tcap_memo {
+	struct tcap_memo_entry {
+		uint8_t len;			/* 0: empty */
+		uint8_t type;			/* the message type it was decoded in */
+		uint8_t dlg_pdu, dlg_unidirectional, has_ac, ac_is_map, map_ac, map_ac_version;
+		uint8_t has_dlg_result, dlg_result, has_abort_source, abort_source, has_user_info;
+		uint8_t ac_off, ac_len, ui_off, ui_len;	/* offsets into the portion */
+		uint8_t bytes[TCAP_MEMO_BYTES];
+	} slot[TCAP_MEMO_SLOTS];
+	uint64_t hits, misses;
+};
+
+/* tcap_decode with a memo of dialogue portions (NULL: none). The view and
+ * the result are tcap_decode's. */
+enum sf_err tcap_decode_memo(const uint8_t *p, size_t len, struct tcap_view *out,
+			     struct tcap_memo *memo);
+
 struct tcap_component {
 	uint8_t type;	/* SF_TCAP_INVOKE, RETURN_RESULT_LAST, RETURN_RESULT_NOT_LAST, RETURN_ERROR, REJECT */
 	uint8_t has_invoke_id;

@@ -74,6 +74,7 @@ struct sf_pipeline {
 		uint64_t key;		/* 0: empty */
 		uint32_t entry;		/* its assocs entry when last seen (a hint) */
 	} assoc_memo[PL_ASSOC_MEMO];
+	struct tcap_memo tcap_memo;		/* dialogue portions seen (tcap.h) */
 	const struct sf_pipeline_flush *flush;	/* of the current decode call */
 	struct sf_pkt_rec rec;			/* the current packet (pipeline.h) */
 	char text[SF_PKT_SMS_MAX][PL_TEXT_MAX];	/* rec.sms[i].text */
@@ -653,7 +654,7 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 	enum sf_err e;
 	int r, version;
 
-	e = tcap_decode(data.p, data.len, &tc);
+	e = tcap_decode_memo(data.p, data.len, &tc, &pl->tcap_memo);
 	if (e) {
 		pl_err(pl, e);
 		return;
