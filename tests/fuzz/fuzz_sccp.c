@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Fuzz target for the SCCP decoder (ITU-T Q.713) and XUDT reassembly
  * (Q.714 §4.1.1.2): decodes the input as a message and as a party
- * address, touches every view it returns, and feeds decoded segments
+ * address (and with the GT signals rendered later: the same view),
+ * touches every view it returns, and feeds decoded segments
  * (and copies with a varied segmentation field) through a small table. */
 #include <stdint.h>
 #include <string.h>
@@ -39,8 +40,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (sccp_addr_decode(data, size, &a) == SF_OK)
 		touch_addr(&a);
-	if (sccp_decode(data, size, &v) != SF_OK)
-		return 0;
+	{
+		/* decoded with the signals left for later, then filled: the same
+		 * result and view */
+		struct sccp_view l;
+		enum sf_err e = sccp_decode(data, size, &v);
+
+		if (sccp_decode_ex(data, size, &l, SCCP_DIGITS_LATER) != e)
+			__builtin_trap();
+		if (e != SF_OK)
+			return 0;
+		sccp_gt_fill(&l.called.gt);
+		sccp_gt_fill(&l.calling.gt);
+		if (memcmp(&l, &v, sizeof(v)))
+			__builtin_trap();
+	}
 	touch_addr(&v.called);
 	touch_addr(&v.calling);
 	touch(v.data);
