@@ -312,19 +312,11 @@ static enum sf_err tcap_dialogue_memo(struct sf_bytes portion, struct tcap_view 
 			continue;
 		m->hits++;
 		v->has_dialogue = 1;
-		v->dlg_pdu = me->dlg_pdu;
-		v->dlg_unidirectional = me->dlg_unidirectional;
-		v->has_ac = me->has_ac;
+#define TO_VIEW(f) v->f = me->f;
+		TCAP_MEMO_FIELDS(TO_VIEW)
+#undef TO_VIEW
 		if (me->has_ac)
 			v->ac_oid = sf_bytes_make(portion.p + me->ac_off, me->ac_len);
-		v->ac_is_map = me->ac_is_map;
-		v->map_ac = me->map_ac;
-		v->map_ac_version = me->map_ac_version;
-		v->has_dlg_result = me->has_dlg_result;
-		v->dlg_result = me->dlg_result;
-		v->has_abort_source = me->has_abort_source;
-		v->abort_source = me->abort_source;
-		v->has_user_info = me->has_user_info;
 		if (me->has_user_info)
 			v->user_info = sf_bytes_make(portion.p + me->ui_off, me->ui_len);
 		return SF_OK;
@@ -337,19 +329,11 @@ static enum sf_err tcap_dialogue_memo(struct sf_bytes portion, struct tcap_view 
 	me = &m->slot[set];
 	me->len = (uint8_t)portion.len;
 	me->type = v->type;
-	me->dlg_pdu = v->dlg_pdu;
-	me->dlg_unidirectional = v->dlg_unidirectional;
-	me->has_ac = v->has_ac;
+#define TO_MEMO(f) me->f = v->f;
+	TCAP_MEMO_FIELDS(TO_MEMO)
+#undef TO_MEMO
 	me->ac_off = v->has_ac ? (uint8_t)(v->ac_oid.p - portion.p) : 0;
 	me->ac_len = v->has_ac ? (uint8_t)v->ac_oid.len : 0;
-	me->ac_is_map = v->ac_is_map;
-	me->map_ac = v->map_ac;
-	me->map_ac_version = v->map_ac_version;
-	me->has_dlg_result = v->has_dlg_result;
-	me->dlg_result = v->dlg_result;
-	me->has_abort_source = v->has_abort_source;
-	me->abort_source = v->abort_source;
-	me->has_user_info = v->has_user_info;
 	me->ui_off = v->has_user_info ? (uint8_t)(v->user_info.p - portion.p) : 0;
 	me->ui_len = v->has_user_info ? (uint8_t)v->user_info.len : 0;
 	memcpy(me->bytes, portion.p, portion.len);

@@ -63,12 +63,19 @@ enum sf_err tcap_decode(const uint8_t *p, size_t len, struct tcap_view *out);
 #define TCAP_MEMO_WAYS 4	/* slots per set */
 #define TCAP_MEMO_BYTES 48
 
+/* the tcap_view fields a dialogue portion decides, besides has_dialogue
+ * and the two ranges (application context, user information) */
+#define TCAP_MEMO_FIELDS(X) \
+	X(dlg_pdu) X(dlg_unidirectional) X(has_ac) X(ac_is_map) X(map_ac) X(map_ac_version) \
+	X(has_dlg_result) X(dlg_result) X(has_abort_source) X(abort_source) X(has_user_info)
+
 struct tcap_memo {
 	struct tcap_memo_entry {
 		uint8_t len;			/* 0: empty */
 		uint8_t type;			/* the message type it was decoded in */
-		uint8_t dlg_pdu, dlg_unidirectional, has_ac, ac_is_map, map_ac, map_ac_version;
-		uint8_t has_dlg_result, dlg_result, has_abort_source, abort_source, has_user_info;
+#define TCAP_MEMO_FIELD(f) uint8_t f;
+		TCAP_MEMO_FIELDS(TCAP_MEMO_FIELD)
+#undef TCAP_MEMO_FIELD
 		uint8_t ac_off, ac_len, ui_off, ui_len;	/* offsets into the portion */
 		uint8_t bytes[TCAP_MEMO_BYTES];
 	} slot[TCAP_MEMO_SLOTS];
