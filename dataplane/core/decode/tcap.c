@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "decode/tcap.h"
+#include "sf_hash.h"
 #include "sf_wire.h"
 
 /* Q.773 (TCAP dialogue abstract syntax): dialogue-as-id 0.0.17.773.1.1.1 and uniDialogue-as-id
@@ -265,25 +266,18 @@ static enum sf_err tcap_dialogue(struct sf_bytes portion, struct tcap_view *v)
 
 /* The memo set (TCAP_MEMO_WAYS slots) of a portion of len octets
  * (8..48): its octets eight at a time (the last word overlapping the one
- * before) and its length, through a multiply-xorshift mix (MurmurHash3's
- * finaliser); not the message type (the slot's type is compared: one
- * portion in a Continue and an End takes two slots of its set). */
+ * before) folded by multiplication, and its length, through sf_mix64;
+ * not the message type (the slot's type is compared: one portion in a
+ * Continue and an End takes two slots of its set). Unkeyed: portions
+ * aimed at one set only make the memo miss, and a miss is the parse. */
 static unsigned tcap_memo_set(const uint8_t *p, size_t len)
 {
-	uint64_t h = len, w;
+	uint64_t h = len;
 	size_t i;
 
-	for (i = 0; i + 8 < len; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-	}
-	memcpy(&w, p + len - 8, 8);
-	h ^= w;
-	h ^= h >> 33;
-	h *= 0xFF51AFD7ED558CCDull;
-	h ^= h >> 33;
-	h *= 0xC4CEB9FE1A85EC53ull;
-	h ^= h >> 33;
+	for (i = 0; i + 8 < len; i += 8)
+		h = (h ^ sf_rd64le(p + i)) * 0x9E3779B97F4A7C15ull;
+	h = sf_mix64(h ^ sf_rd64le(p + len - 8));
 	return (unsigned)(h & (TCAP_MEMO_SLOTS / TCAP_MEMO_WAYS - 1)) * TCAP_MEMO_WAYS;
 }
 

@@ -50,6 +50,24 @@ static inline uint32_t sf_rd32(const uint8_t *p)
 	       ((uint32_t)b[2] << 8) | b[3];
 }
 
+/* Eight octets in one load: little-endian (GSM 7-bit septets, packed
+ * from bit 0) and big-endian (the wire's order: UCS-2 text units). */
+static inline uint64_t sf_rd64le(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline uint64_t sf_rd64(const uint8_t *p)
+{
+	return __builtin_bswap64(sf_rd64le(p));
+}
+
 static inline void sf_wr16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);

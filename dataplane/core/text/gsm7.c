@@ -3,9 +3,6 @@
  * table, Annex A national language locking and single shift tables of
  * every national language identifier, 1..13) and septet packing
  * (§6.1.2.1.1). */
-#include <endian.h>
-#include <string.h>
-
 #include "text/gsm7.h"
 #include "text/ucs2.h"
 #include "sf_wire.h"
@@ -56,16 +53,6 @@ uint32_t gsm7_single_cp(uint8_t id, uint8_t septet)
 	if (!t || septet > 0x7F || septet == GSM7_ESC)
 		return 0;
 	return t[septet];
-}
-
-/* Eight octets from p, the first one lowest: eight septets packed from
- * an octet boundary are its 56 low bits, septet k at bit 7k (§6.1.2.1.1). */
-static uint64_t gsm7_le64(const uint8_t *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, sizeof(w));
-	return le64toh(w);
 }
 
 /* Septet i of a packed stream that starts fill bits into p; the caller has
@@ -133,7 +120,8 @@ int gsm7_decode(const uint8_t *p, size_t len, unsigned fill_bits, unsigned n_sep
 		 * read: written as they are when all eight show ASCII (no
 		 * ESC, no empty code), else taken one by one below */
 		if (roomy && !(i & 7) && i + 8 <= n_septets && (size_t)i / 8 * 7 + 8 <= len) {
-			uint64_t w = gsm7_le64(p + i / 8 * 7) >> fill_bits;
+			/* the octets little-endian: septet k at bit 7k (§6.1.2.1.1) */
+			uint64_t w = sf_rd64le(p + i / 8 * 7) >> fill_bits;
 			unsigned k;
 
 			for (k = 0; k < 8; k++) {

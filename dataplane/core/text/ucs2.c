@@ -31,21 +31,18 @@ int ucs2_decode(const uint8_t *p, size_t len, char *out, size_t cap, uint32_t *r
 			 * three UTF-8 octets (U+0800-U+FFFF but surrogates: Chinese
 			 * text, full-width punctuation) or all four are ASCII (not
 			 * NUL); anything else goes one by one below */
-			uint64_t w;
+			uint64_t w = sf_rd64(p + i);	/* unit k in bits 63-16k..48-16k */
 			uint32_t q[4];
+			int k;
 
-			memcpy(&w, p + i, 8);
-			w = be64toh(w);	/* unit k in bits 63-16k..48-16k */
-			q[0] = (uint32_t)(w >> 48);
-			q[1] = (uint32_t)(w >> 32) & 0xFFFF;
-			q[2] = (uint32_t)(w >> 16) & 0xFFFF;
-			q[3] = (uint32_t)w & 0xFFFF;
-			if (q[0] >= 0x800 && q[1] >= 0x800 && q[2] >= 0x800 && q[3] >= 0x800 &&
-			    (q[0] & 0xF800) != 0xD800 && (q[1] & 0xF800) != 0xD800 &&
-			    (q[2] & 0xF800) != 0xD800 && (q[3] & 0xF800) != 0xD800) {
+			for (k = 0; k < 4; k++)
+				q[k] = (uint32_t)(w >> (48 - 16 * k)) & 0xFFFF;
+			for (k = 0; k < 4 && q[k] >= 0x800 && (q[k] & 0xF800) != 0xD800; k++)
+				;
+			if (k == 4) {
 				/* each as one 4-octet store whose last octet the next
 				 * overwrites (roomy leaves more than one spare octet) */
-				for (int k = 0; k < 4; k++) {
+				for (k = 0; k < 4; k++) {
 					uint32_t v = 0x008080E0u | q[k] >> 12 | (q[k] << 2 & 0x3F00) |
 						     (q[k] << 16 & 0x3F0000);
 
@@ -57,7 +54,7 @@ int ucs2_decode(const uint8_t *p, size_t len, char *out, size_t cap, uint32_t *r
 				continue;
 			}
 			if (!(w & 0xFF80FF80FF80FF80ull) && q[0] && q[1] && q[2] && q[3]) {
-				for (int k = 0; k < 4; k++)
+				for (k = 0; k < 4; k++)
 					out[o + k] = (char)q[k];
 				o += 4;
 				i += 8;
