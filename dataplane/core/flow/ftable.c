@@ -6,15 +6,23 @@
  * A slot holds the entry index and the low 32 bits of the key's hash: a
  * probe compares the hash bits before it reads the entry (one cache line
  * fewer per slot passed over), and deletion finds a moved entry's home
- * slot from them instead of hashing its key again. */
+ * slot from them instead of hashing its key again.
+ *
+ * The slots and entries, and the values when each is at most a page, come
+ * from sf_big_alloc (huge pages from 1 MiB: the dialogue table is probed
+ * at random, and a probe or a prefetch that misses the TLB waits for a
+ * page walk); larger values (reassembly buffers) come from calloc, so
+ * that the pages of buffers never used are never resident. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "sf_hash.h"
+#include "sf_mem.h"
 #include "flow/ftable.h"
 
 #define FT_NIL UINT32_MAX
 #define FT_EMPTY UINT64_MAX	/* a free slot: index FT_NIL */
+#define FT_PAGE 4096		/* values up to this size are a table, larger ones buffers */
 
 /* slot word: hash bits << 32 | entry index */
 #define FT_IDX(w) ((uint32_t)(w))
@@ -38,6 +46,11 @@ struct ftable {
 	uint8_t *values;
 	uint32_t head, tail, free_head;
 	struct ftable_stats st;
+	/* the hashes of the last two keys prefetched, so that the look-up
+	 * that follows does not hash them again */
+	uint64_t pf_key[2];
+	uint32_t pf_h[2];
+	uint8_t pf_ok[2], pf_next;
 };
 
 static uint32_t ft_mix(uint64_t k)
@@ -45,6 +58,16 @@ static uint32_t ft_mix(uint64_t k)
 	/* keyed (sf_hash.h): keys come from addresses, ports and transaction
 	 * ids on the wire, so nobody may aim many keys at one home slot */
 	return (uint32_t)sf_hash_u64(k);
+}
+
+/* key's hash, from the prefetch memo when it was just prefetched */
+static inline uint32_t ft_hash(const struct ftable *t, uint64_t key)
+{
+	if (t->pf_ok[0] && t->pf_key[0] == key)
+		return t->pf_h[0];
+	if (t->pf_ok[1] && t->pf_key[1] == key)
+		return t->pf_h[1];
+	return ft_mix(key);
 }
 
 struct ftable *ftable_create(unsigned capacity, size_t value_size)
@@ -62,9 +85,10 @@ struct ftable *ftable_create(unsigned capacity, size_t value_size)
 	t->capacity = capacity;
 	t->mask = slots - 1;
 	t->value_size = value_size ? value_size : 1;
-	t->slots = malloc(sizeof(uint64_t) * slots);
-	t->ent = calloc(capacity, sizeof(struct ft_entry));
-	t->values = calloc(capacity, t->value_size);
+	t->slots = sf_big_alloc(slots, sizeof(uint64_t));
+	t->ent = sf_big_alloc(capacity, sizeof(struct ft_entry));
+	t->values = t->value_size <= FT_PAGE ? sf_big_alloc(capacity, t->value_size) :
+					       calloc(capacity, t->value_size);
 	if (!t->slots || !t->ent || !t->values) {
 		ftable_destroy(t);
 		return NULL;
@@ -82,9 +106,12 @@ void ftable_destroy(struct ftable *t)
 {
 	if (!t)
 		return;
-	free(t->slots);
-	free(t->ent);
-	free(t->values);
+	sf_big_free(t->slots, (size_t)t->mask + 1, sizeof(uint64_t));
+	sf_big_free(t->ent, t->capacity, sizeof(struct ft_entry));
+	if (t->value_size <= FT_PAGE)
+		sf_big_free(t->values, t->capacity, t->value_size);
+	else
+		free(t->values);
 	free(t);
 }
 
@@ -164,16 +191,28 @@ static void entry_free(struct ftable *t, uint32_t i)
 	t->st.in_use--;
 }
 
+void ftable_prefetch(struct ftable *t, uint64_t key)
+{
+	unsigned k = t->pf_next;
+	uint32_t h = ft_mix(key);
+
+	t->pf_next ^= 1;
+	t->pf_key[k] = key;
+	t->pf_h[k] = h;
+	t->pf_ok[k] = 1;
+	__builtin_prefetch(&t->slots[h & t->mask]);
+}
+
 void *ftable_find(struct ftable *t, uint64_t key)
 {
-	uint32_t i = FT_IDX(t->slots[ft_lookup_slot(t, key, ft_mix(key))]);
+	uint32_t i = FT_IDX(t->slots[ft_lookup_slot(t, key, ft_hash(t, key))]);
 
 	return i == FT_NIL ? NULL : t->values + (size_t)i * t->value_size;
 }
 
 void *ftable_upsert(struct ftable *t, uint64_t key, uint64_t now_ns, int *created)
 {
-	uint32_t h = ft_mix(key), s = ft_lookup_slot(t, key, h), i = FT_IDX(t->slots[s]);
+	uint32_t h = ft_hash(t, key), s = ft_lookup_slot(t, key, h), i = FT_IDX(t->slots[s]);
 
 	if (i != FT_NIL) {
 		if (created)
@@ -231,7 +270,7 @@ void ftable_touch(struct ftable *t, void *value, uint64_t now_ns)
 
 void ftable_remove(struct ftable *t, uint64_t key)
 {
-	uint32_t i = FT_IDX(t->slots[ft_lookup_slot(t, key, ft_mix(key))]);
+	uint32_t i = FT_IDX(t->slots[ft_lookup_slot(t, key, ft_hash(t, key))]);
 
 	if (i != FT_NIL)
 		entry_free(t, i);

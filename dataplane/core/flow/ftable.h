@@ -22,6 +22,10 @@ struct ftable_stats {
 struct ftable *ftable_create(unsigned capacity, size_t value_size);
 void ftable_destroy(struct ftable *t);
 
+/* Start loading the slot where key's search begins; its hash is kept for
+ * the look-up that follows (the last two keys). Changes no entry. */
+void ftable_prefetch(struct ftable *t, uint64_t key);
+
 /* The value for key, or NULL. */
 void *ftable_find(struct ftable *t, uint64_t key);
 

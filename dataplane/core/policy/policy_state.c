@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "flow/ftable.h"
+#include "sf_mem.h"
 #include "policy_report.h"
 #include "policy_state.h"
 #include "policy_util.h"
@@ -22,61 +22,8 @@
 #define SALT_RECIPIENTS 0x1f83d9abfb41bd6bULL
 #define SALT_CHANNEL 0x6a09e667f3bcc909ULL	/* a recipient's SMS-bombing channels */
 
-/* Tables of population size (a 10 M-subscriber network: 2.2 GiB) are
- * anonymous mappings that ask for transparent huge pages (THP "madvise"
- * mode is Debian's default) and are faulted in when they are made: a
- * dataplane pays ~1,200 2 MiB faults at start-up instead of 600,000 4 KiB
- * ones on its first packets, and its random probes miss the TLB far less.
- * Smaller tables come from calloc. Zeroed either way. */
-#define BIG_MIN ((size_t)2 << 20)
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23	/* Linux 5.14 */
-#endif
-
-static size_t big_len(size_t n, size_t sz)
-{
-	size_t b = n * sz;
-
-	return b < BIG_MIN ? b : (b + BIG_MIN - 1) & ~(BIG_MIN - 1);
-}
-
-static void *big_alloc(size_t n, size_t sz)
-{
-	size_t b = big_len(n, sz), map;
-	uint8_t *p, *a;
-
-	if (sz && n > SIZE_MAX / sz / 2)
-		return NULL;
-	if (b < BIG_MIN)
-		return calloc(n, sz);
-	/* 2 MiB aligned: map one huge page more, give back head and tail */
-	map = b + BIG_MIN;
-	p = mmap(NULL, map, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	a = (uint8_t *)(((uintptr_t)p + BIG_MIN - 1) & ~(uintptr_t)(BIG_MIN - 1));
-	if (a > p)
-		munmap(p, (size_t)(a - p));
-	if (a + b < p + map)
-		munmap(a + b, (size_t)(p + map - (a + b)));
-	(void)madvise(a, b, MADV_HUGEPAGE);
-	if (madvise(a, b, MADV_POPULATE_WRITE) != 0)
-		for (size_t i = 0; i < b; i += 4096)	/* older kernels */
-			((volatile uint8_t *)a)[i] = 0;
-	return a;
-}
-
-static void big_free(void *p, size_t n, size_t sz)
-{
-	size_t b = big_len(n, sz);
-
-	if (!p)
-		return;
-	if (b < BIG_MIN)
-		free(p);
-	else
-		munmap(p, b);
-}
+/* Tables of population size (a 10 M-subscriber network: 2.2 GiB) come
+ * from sf_big_alloc (sf_mem.h): huge pages, faulted in when they are made. */
 
 /* A shield in the local overlay (a flow table, flow/ftable.h: exact
  * capacity, single writer). */
@@ -294,17 +241,17 @@ struct policy_shared *policy_shared_create(const struct policy_config *c, char *
 		ib *= 2;
 	if (sh) {
 		sh->ibmask = ib - 1;
-		sh->im = big_alloc(ib, sizeof(*sh->im));
+		sh->im = sf_big_alloc(ib, sizeof(*sh->im));
 		sh->smask = ns - 1;	/* before anything is allocated: the free sizes */
 		sh->pmask = np - 1;
 		sh->rmask = nr - 1;
 		sh->cms_mask = w - 1;
 		sh->nov_mask = nw - 1;
-		sh->s = big_alloc(ns, sizeof(*sh->s));
-		sh->p = big_alloc(np, sizeof(*sh->p));
-		sh->r = big_alloc(nr, sizeof(*sh->r));
-		sh->cms = big_alloc(SKETCH_DEPTH * w, sizeof(uint64_t));
-		sh->nov = big_alloc(SKETCH_DEPTH * nw, sizeof(uint64_t));
+		sh->s = sf_big_alloc(ns, sizeof(*sh->s));
+		sh->p = sf_big_alloc(np, sizeof(*sh->p));
+		sh->r = sf_big_alloc(nr, sizeof(*sh->r));
+		sh->cms = sf_big_alloc(SKETCH_DEPTH * w, sizeof(uint64_t));
+		sh->nov = sf_big_alloc(SKETCH_DEPTH * nw, sizeof(uint64_t));
 	}
 	if (!sh || !sh->s || !sh->p || !sh->r || !sh->cms || !sh->nov || !sh->im) {
 		if (err && errlen)
@@ -323,12 +270,12 @@ void policy_shared_free(struct policy_shared *sh)
 {
 	if (!sh)
 		return;
-	big_free(sh->s, sh->smask + 1, sizeof(*sh->s));
-	big_free(sh->p, sh->pmask + 1, sizeof(*sh->p));
-	big_free(sh->r, sh->rmask + 1, sizeof(*sh->r));
-	big_free(sh->cms, SKETCH_DEPTH * (sh->cms_mask + 1), sizeof(uint64_t));
-	big_free(sh->nov, SKETCH_DEPTH * (sh->nov_mask + 1), sizeof(uint64_t));
-	big_free(sh->im, sh->ibmask + 1, sizeof(*sh->im));
+	sf_big_free(sh->s, sh->smask + 1, sizeof(*sh->s));
+	sf_big_free(sh->p, sh->pmask + 1, sizeof(*sh->p));
+	sf_big_free(sh->r, sh->rmask + 1, sizeof(*sh->r));
+	sf_big_free(sh->cms, SKETCH_DEPTH * (sh->cms_mask + 1), sizeof(uint64_t));
+	sf_big_free(sh->nov, SKETCH_DEPTH * (sh->nov_mask + 1), sizeof(uint64_t));
+	sf_big_free(sh->im, sh->ibmask + 1, sizeof(*sh->im));
 	free(sh);
 }
 
