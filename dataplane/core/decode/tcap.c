@@ -3,6 +3,7 @@
  * ids, P-abort cause, the dialogue portion (Q.773 DialoguePortion, X.690 EXTERNAL)
  * and the components (Q.773 Component: Invoke, ReturnResult, ReturnError,
  * Reject). */
+#include <stddef.h>
 #include <string.h>
 
 #include "decode/tcap.h"
@@ -373,107 +374,157 @@ enum sf_err tcap_decode(const uint8_t *p, size_t len, struct tcap_view *out)
 	return tcap_decode_memo(p, len, out, NULL);
 }
 
-enum sf_err tcap_decode_memo(const uint8_t *p, size_t len, struct tcap_view *out,
-			     struct tcap_memo *memo)
+/* Element el may come now: allowed in this message type, and (Q.773
+ * TCMessage) SEQUENCE elements in order, each once. */
+static inline enum sf_err tcap_order(struct tcap_cursor *c, unsigned el)
 {
-	struct ber_tlv m, t;
-	struct ber_iter it;
-	unsigned allowed, last = 0;
-	int r;
-	enum sf_err e;
+	if (!(c->allowed & EL_BIT(el)))
+		return SF_E_TCAP_UNEXPECTED_ELEMENT;
+	if (el == c->last)
+		return SF_E_TCAP_DUPLICATE_ELEMENT;
+	if (el < c->last)
+		return SF_E_TCAP_ELEMENT_ORDER;
+	c->last = el;
+	return SF_OK;
+}
 
-	memset(out, 0, sizeof(*out));
-	e = ber_tlv_decode(p, len, &m);
+/* A transaction id element (el EL_OTID or EL_DTID). */
+static inline enum sf_err tcap_tid_element(struct tcap_cursor *c, unsigned el,
+					   const struct ber_tlv *t, struct tcap_view *out)
+{
+	enum sf_err e = tcap_order(c, el);
+
 	if (e)
 		return e;
+	if (el == EL_OTID) {
+		out->has_otid = 1;
+		return tcap_tid(t, out->otid, &out->otid_len, &out->otid_u32);
+	}
+	out->has_dtid = 1;
+	return tcap_tid(t, out->dtid, &out->dtid_len, &out->dtid_u32);
+}
+
+/* One element of the TCMessage SEQUENCE after the leading ids. */
+static enum sf_err tcap_element(struct tcap_cursor *c, const struct ber_tlv *t,
+				struct tcap_view *out, struct tcap_memo *memo)
+{
+	unsigned el;
+	enum sf_err e;
+
+	switch (t->id) {
+	case SF_TCAP_OTID: return tcap_tid_element(c, EL_OTID, t, out);
+	case SF_TCAP_DTID: return tcap_tid_element(c, EL_DTID, t, out);
+	case SF_TCAP_PABORT_CAUSE: el = EL_PABORT; break;
+	case SF_TCAP_DIALOGUE_PORTION: el = EL_DIALOGUE; break;
+	case SF_TCAP_COMPONENT_PORTION: el = EL_COMPONENTS; break;
+	default:
+		return SF_E_TCAP_UNKNOWN_TAG;
+	}
+	e = tcap_order(c, el);
+	if (e)
+		return e;
+	switch (el) {
+	case EL_PABORT: {
+		/* Q.773 (Abort): P-AbortCause ::= [APPLICATION 10] IMPLICIT INTEGER (0..127) */
+		int32_t cause;
+
+		if (ber_int32(t->value, &cause) != SF_OK || cause < 0 || cause > 127)
+			return SF_E_TCAP_PABORT_INVALID;
+		out->has_pabort = 1;
+		out->pabort_cause = (uint8_t)cause;
+		e = SF_OK;
+		break;
+	}
+	case EL_DIALOGUE:
+		/* Abort: reason CHOICE { p-abortCause, u-abortCause } */
+		if (out->has_pabort)
+			return SF_E_TCAP_UNEXPECTED_ELEMENT;
+		e = memo ? tcap_dialogue_memo(t->value, out, memo) : tcap_dialogue(t->value, out);
+		break;
+	default:
+		e = tcap_components(t->value, out);
+		break;
+	}
+	return e;
+}
+
+enum sf_err tcap_decode_ids(const uint8_t *p, size_t len, struct tcap_view *out,
+			    struct tcap_cursor *c)
+{
+	struct ber_tlv m;
+	enum sf_err e;
+
+	memset(out, 0, offsetof(struct tcap_view, comp_seen));	/* the entries: n_comp_seen */
+	c->last = 0;
+	c->r = 0;
+	e = ber_tlv_decode(p, len, &m);
+	if (e)
+		return c->err = e;
 	/* Q.773 (TCMessage): TCMessage ::= CHOICE { unidirectional [APPLICATION 1],
 	 * begin [2], end [4], continue [5], abort [7] } */
 	switch (m.id) {
 	case SF_TCAP_UNIDIRECTIONAL:
-		allowed = EL_BIT(EL_DIALOGUE) | EL_BIT(EL_COMPONENTS);
+		c->allowed = EL_BIT(EL_DIALOGUE) | EL_BIT(EL_COMPONENTS);
 		break;
 	case SF_TCAP_BEGIN:
-		allowed = EL_BIT(EL_OTID) | EL_BIT(EL_DIALOGUE) | EL_BIT(EL_COMPONENTS);
+		c->allowed = EL_BIT(EL_OTID) | EL_BIT(EL_DIALOGUE) | EL_BIT(EL_COMPONENTS);
 		break;
 	case SF_TCAP_END:
-		allowed = EL_BIT(EL_DTID) | EL_BIT(EL_DIALOGUE) | EL_BIT(EL_COMPONENTS);
+		c->allowed = EL_BIT(EL_DTID) | EL_BIT(EL_DIALOGUE) | EL_BIT(EL_COMPONENTS);
 		break;
 	case SF_TCAP_CONTINUE:
-		allowed = EL_BIT(EL_OTID) | EL_BIT(EL_DTID) | EL_BIT(EL_DIALOGUE) |
-			  EL_BIT(EL_COMPONENTS);
+		c->allowed = EL_BIT(EL_OTID) | EL_BIT(EL_DTID) | EL_BIT(EL_DIALOGUE) |
+			     EL_BIT(EL_COMPONENTS);
 		break;
 	case SF_TCAP_ABORT:
-		allowed = EL_BIT(EL_DTID) | EL_BIT(EL_PABORT) | EL_BIT(EL_DIALOGUE);
+		c->allowed = EL_BIT(EL_DTID) | EL_BIT(EL_PABORT) | EL_BIT(EL_DIALOGUE);
 		break;
 	default:
-		return SF_E_TCAP_UNKNOWN_MSG_TYPE;
+		return c->err = SF_E_TCAP_UNKNOWN_MSG_TYPE;
 	}
 	out->type = m.id;
+	ber_iter_init(&c->it, m.value);
+	/* the transaction ids lead the SEQUENCE; the first other element is
+	 * kept, decoded, for tcap_decode_body */
+	while ((c->r = ber_iter_next(&c->it, &c->next)) == 1 &&
+	       (c->next.id == SF_TCAP_OTID || c->next.id == SF_TCAP_DTID)) {
+		e = tcap_tid_element(c, c->next.id == SF_TCAP_OTID ? EL_OTID : EL_DTID, &c->next, out);
+		if (e)
+			return c->err = e;
+	}
+	return c->err = SF_OK;
+}
 
-	ber_iter_init(&it, m.value);
-	while ((r = ber_iter_next(&it, &t)) == 1) {
-		unsigned el;
+enum sf_err tcap_decode_body(struct tcap_view *out, struct tcap_cursor *c, struct tcap_memo *memo)
+{
+	enum sf_err e;
 
-		switch (t.id) {
-		case SF_TCAP_OTID: el = EL_OTID; break;
-		case SF_TCAP_DTID: el = EL_DTID; break;
-		case SF_TCAP_PABORT_CAUSE: el = EL_PABORT; break;
-		case SF_TCAP_DIALOGUE_PORTION: el = EL_DIALOGUE; break;
-		case SF_TCAP_COMPONENT_PORTION: el = EL_COMPONENTS; break;
-		default:
-			return SF_E_TCAP_UNKNOWN_TAG;
-		}
-		if (!(allowed & EL_BIT(el)))
-			return SF_E_TCAP_UNEXPECTED_ELEMENT;
-		/* Q.773 (TCMessage): SEQUENCE elements in order, each once */
-		if (el == last)
-			return SF_E_TCAP_DUPLICATE_ELEMENT;
-		if (el < last)
-			return SF_E_TCAP_ELEMENT_ORDER;
-		last = el;
-		switch (el) {
-		case EL_OTID:
-			e = tcap_tid(&t, out->otid, &out->otid_len, &out->otid_u32);
-			out->has_otid = 1;
-			break;
-		case EL_DTID:
-			e = tcap_tid(&t, out->dtid, &out->dtid_len, &out->dtid_u32);
-			out->has_dtid = 1;
-			break;
-		case EL_PABORT: {
-			/* Q.773 (Abort): P-AbortCause ::= [APPLICATION 10] IMPLICIT INTEGER (0..127) */
-			int32_t c;
-
-			if (ber_int32(t.value, &c) != SF_OK || c < 0 || c > 127)
-				return SF_E_TCAP_PABORT_INVALID;
-			out->has_pabort = 1;
-			out->pabort_cause = (uint8_t)c;
-			e = SF_OK;
-			break;
-		}
-		case EL_DIALOGUE:
-			/* Abort: reason CHOICE { p-abortCause, u-abortCause } */
-			if (out->has_pabort)
-				return SF_E_TCAP_UNEXPECTED_ELEMENT;
-			e = memo ? tcap_dialogue_memo(t.value, out, memo) : tcap_dialogue(t.value, out);
-			break;
-		default:
-			e = tcap_components(t.value, out);
-			break;
-		}
+	if (c->err)
+		return c->err;
+	for (; c->r == 1; c->r = ber_iter_next(&c->it, &c->next)) {
+		e = tcap_element(c, &c->next, out, memo);
 		if (e)
 			return e;
 	}
-	if (r < 0)
-		return (enum sf_err)r;
+	if (c->r < 0)
+		return (enum sf_err)c->r;
 	/* Q.773 (TCMessage): mandatory transaction ids per message type */
-	if ((allowed & EL_BIT(EL_OTID)) && !out->has_otid)
+	if ((c->allowed & EL_BIT(EL_OTID)) && !out->has_otid)
 		return SF_E_TCAP_MISSING_OTID;
-	if ((allowed & EL_BIT(EL_DTID)) && !out->has_dtid)
+	if ((c->allowed & EL_BIT(EL_DTID)) && !out->has_dtid)
 		return SF_E_TCAP_MISSING_DTID;
 	if (out->type == SF_TCAP_UNIDIRECTIONAL && !out->has_components)
 		return SF_E_TCAP_MISSING_COMPONENTS;
 	return SF_OK;
+}
+
+enum sf_err tcap_decode_memo(const uint8_t *p, size_t len, struct tcap_view *out,
+			     struct tcap_memo *memo)
+{
+	struct tcap_cursor c;
+
+	(void)tcap_decode_ids(p, len, out, &c);
+	return tcap_decode_body(out, &c, memo);
 }
 
 /* Next TLV of a component, with where it starts (for the whole parameter). */

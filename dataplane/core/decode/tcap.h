@@ -38,12 +38,14 @@ struct tcap_view {
 	struct sf_bytes components;	/* contents of the component portion */
 	/* the first components as the portion check walked them, so that
 	 * tcap_comp_next does not walk the list again */
+	size_t comp_seen_end;		/* offset in components after them */
 	uint8_t n_comp_seen;
+	/* last: the decoders zero the view up to here, and these entries
+	 * only as far as n_comp_seen says */
 	struct {
 		uint8_t id;
 		struct sf_bytes value;
 	} comp_seen[TCAP_COMP_SEEN];
-	size_t comp_seen_end;		/* offset in components after them */
 };
 
 /* Decode one TCAP message at p[0..len). Bytes after the message are
@@ -86,6 +88,25 @@ struct tcap_memo {
  * the result are tcap_decode's. */
 enum sf_err tcap_decode_memo(const uint8_t *p, size_t len, struct tcap_view *out,
 			     struct tcap_memo *memo);
+
+/* tcap_decode_memo in two steps, for a caller that wants the transaction
+ * ids before the rest is decoded (to start loading its dialogue state
+ * while the dialogue and component portions are read): tcap_decode_ids
+ * decodes the message type and the ids that lead the SEQUENCE into out
+ * and leaves the cursor on the next element; tcap_decode_body decodes the
+ * rest and returns tcap_decode_memo's result (an error of the first step
+ * included). Each octet is read once. The ids in out are valid only when
+ * tcap_decode_ids returns SF_OK. */
+struct tcap_cursor {
+	struct ber_iter it;
+	struct ber_tlv next;	/* the element after the ids, when r == 1 */
+	int r;			/* ber_iter_next's result for next */
+	unsigned allowed, last;
+	enum sf_err err;	/* the first step's */
+};
+enum sf_err tcap_decode_ids(const uint8_t *p, size_t len, struct tcap_view *out,
+			    struct tcap_cursor *c);
+enum sf_err tcap_decode_body(struct tcap_view *out, struct tcap_cursor *c, struct tcap_memo *memo);
 
 struct tcap_component {
 	uint8_t type;	/* SF_TCAP_INVOKE, RETURN_RESULT_LAST, RETURN_RESULT_NOT_LAST, RETURN_ERROR, REJECT */

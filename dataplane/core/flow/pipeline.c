@@ -647,6 +647,7 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 		    const struct sccp_view *sc, struct sf_bytes data)
 {
 	struct tcap_view tc;
+	struct tcap_cursor cur;
 	struct tcap_comp_iter it;
 	struct tcap_component comp;
 	struct sf_tcap_event tev;
@@ -654,7 +655,15 @@ static void do_tcap(struct sf_pipeline *pl, struct pl_pkt *pk,
 	enum sf_err e;
 	int r, version;
 
-	e = tcap_decode_memo(data.p, data.len, &tc, &pl->tcap_memo);
+	/* the transaction ids first: the dialogue table's slots for them
+	 * load while the dialogue and component portions are decoded */
+	if (tcap_decode_ids(data.p, data.len, &tc, &cur) == SF_OK) {
+		if (tc.has_otid)
+			ftable_prefetch(pl->dialogues, dlg_key(pk->opc, tc.otid_u32, tc.otid_len));
+		if (tc.has_dtid)
+			ftable_prefetch(pl->dialogues, dlg_key(pk->dpc, tc.dtid_u32, tc.dtid_len));
+	}
+	e = tcap_decode_body(&tc, &cur, &pl->tcap_memo);
 	if (e) {
 		pl_err(pl, e);
 		return;
