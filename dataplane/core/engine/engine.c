@@ -477,6 +477,8 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	env.lists = w->gen->lists;
 	env.geo = w->gen->geo;
 	policy_parties(&env, w->pst, s, s->ts_ns, &pp);
+	/* the parties' behaviour slots load while the scan cache is asked */
+	policy_state_prefetch_parties(w->pst, &pp.keys, pp.kr_bomb, pp.bomb_channel);
 	/* a text seen before has its scan result and fingerprint kept, under
 	 * the decoded text: the normalised one is a function of it, and
 	 * only a text that is scanned, or that the policy reads itself,
@@ -506,9 +508,9 @@ static void decide_part(struct sf_worker *w, const struct sf_sms *s, struct sf_p
 	} else {
 		pv->text_fp = 0;	/* from the scan */
 	}
-	/* the behaviour tables' lines load while a text not seen before is
+	/* the text's sketch cells load while a text not seen before is
 	 * scanned */
-	policy_state_prefetch(w->pst, &pp.keys, pp.kr_bomb, pp.bomb_channel, pv->text_fp);
+	policy_state_prefetch_text(w->pst, &pp.keys, pv->text_fp);
 	failed = 0;
 	if (!hit) {
 		do_scan(w, s, pp.wire_sender, pp.wire_recipient, &pt, &pv->scan, &failed);

@@ -771,6 +771,7 @@ void policy_parties(const struct policy_env *env, struct policy_state *st, const
 {
 	const char *snd = "", *rcp = "";
 	char learned[SF_TPADDR_MAX + 1];
+	int sl, rl;
 
 	pp->alnum = 0;
 	pp->sender[0] = pp->recipient[0] = pp->imsi[0] = 0;
@@ -812,18 +813,19 @@ void policy_parties(const struct policy_env *env, struct policy_state *st, const
 		}
 	}
 	if (pp->alnum) {
-		size_t i;
-
-		for (i = 0; snd[i] && i < sizeof(pp->sender) - 1; i++)
-			pp->sender[i] = (char)pu_upper((unsigned char)snd[i]);
-		pp->sender[i] = 0;
-	} else if (policy_canon_number(snd, strlen(snd), pp->sender, sizeof(pp->sender)) < 0) {
+		for (sl = 0; snd[sl] && sl < (int)sizeof(pp->sender) - 1; sl++)
+			pp->sender[sl] = (char)pu_upper((unsigned char)snd[sl]);
+		pp->sender[sl] = 0;
+	} else if ((sl = policy_canon_number(snd, strlen(snd), pp->sender, sizeof(pp->sender))) < 0) {
 		pp->sender[0] = 0;
+		sl = 0;
 	}
-	if (policy_canon_number(rcp, strlen(rcp), pp->recipient, sizeof(pp->recipient)) < 0)
+	if ((rl = policy_canon_number(rcp, strlen(rcp), pp->recipient, sizeof(pp->recipient))) < 0) {
 		pp->recipient[0] = 0;
+		rl = 0;
+	}
 	/* the behaviour tables' keys, hashed once */
-	policy_state_keys(pp->sender, pp->recipient, &pp->keys);
+	policy_state_keys_n(pp->sender, (size_t)sl, pp->recipient, (size_t)rl, &pp->keys);
 	pp->kr_bomb = pp->keys.kr;
 	if (!pp->recipient[0] && pp->imsi[0]) {
 		/* SMS bombing of a subscriber known only by IMSI */

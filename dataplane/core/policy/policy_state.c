@@ -646,8 +646,8 @@ static uint64_t rslot_key(uint64_t kr, unsigned channel)
 	return channel && kr ? mix2(kr, SALT_CHANNEL + channel) : kr;
 }
 
-void policy_state_prefetch(struct policy_state *st, const struct policy_keys *k, uint64_t kr_bomb,
-			   unsigned channel, uint64_t fp)
+void policy_state_prefetch_parties(struct policy_state *st, const struct policy_keys *k,
+				   uint64_t kr_bomb, unsigned channel)
 {
 	struct policy_shared *sh = shared_of(st);
 
@@ -662,13 +662,19 @@ void policy_state_prefetch(struct policy_state *st, const struct policy_keys *k,
 	}
 	if (kr_bomb)
 		__builtin_prefetch(&sh->r[rslot_key(kr_bomb, channel) & sh->rmask], 1);
-	if (fp && k->ks) {
-		sketch_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_SENDERS, k->ks_stable));
-		sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_SENDERS);
-		if (k->kr) {
-			sketch_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_RECIPIENTS, k->kr_stable));
-			sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_RECIPIENTS);
-		}
+}
+
+void policy_state_prefetch_text(struct policy_state *st, const struct policy_keys *k, uint64_t fp)
+{
+	struct policy_shared *sh = shared_of(st);
+
+	if (!sh || !fp || !k->ks)
+		return;
+	sketch_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_SENDERS, k->ks_stable));
+	sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_SENDERS);
+	if (k->kr) {
+		sketch_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_RECIPIENTS, k->kr_stable));
+		sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_RECIPIENTS);
 	}
 }
 
@@ -700,8 +706,13 @@ static int over(uint32_t limit, uint32_t count, uint32_t id, struct policy_behav
 
 void policy_state_keys(const char *sender, const char *recipient, struct policy_keys *k)
 {
-	size_t sl = sender ? strlen(sender) : 0, rl = recipient ? strlen(recipient) : 0;
+	policy_state_keys_n(sender, sender ? strlen(sender) : 0, recipient,
+			    recipient ? strlen(recipient) : 0, k);
+}
 
+void policy_state_keys_n(const char *sender, size_t sl, const char *recipient, size_t rl,
+			 struct policy_keys *k)
+{
 	k->ks = sl ? pu_hash(sender, sl, 0x53454e44ULL) : 0;
 	k->ks_stable = sl ? pu_hash_stable(sender, sl, 0x53454e44ULL) : 0;
 	k->kr = rl ? pu_hash(recipient, rl, 0x52435054ULL) : 0;

@@ -99,6 +99,9 @@ struct policy_keys {
 	uint64_t ks, kr, ks_stable, kr_stable;
 };
 void policy_state_keys(const char *sender, const char *recipient, struct policy_keys *k);
+/* The same from strings of known length (sl, rl: 0 no party). */
+void policy_state_keys_n(const char *sender, size_t sl, const char *recipient, size_t rl,
+			 struct policy_keys *k);
 /* The keyed hash of a recipient key string (e.g. "imsi:<IMSI>"). */
 uint64_t policy_state_key(const char *recipient);
 
@@ -111,12 +114,16 @@ uint32_t policy_state_recipient_keys(struct policy_state *st, const struct polic
 				     const struct policy_keys *k, uint64_t kr, unsigned channel,
 				     unsigned flags, uint64_t now_ns, struct policy_behaviour *out);
 
-/* Start loading the shared slots and sketch cells that the behaviour
- * checks of these keys will touch (kr_bomb: the SMS-bombing recipient
- * key; fp: the text's fingerprint, 0 none): the engine calls it before
- * the content scan, whose time hides the cache misses. Reads nothing. */
-void policy_state_prefetch(struct policy_state *st, const struct policy_keys *k, uint64_t kr_bomb,
-			   unsigned channel, uint64_t fp);
+/* Start loading what the behaviour checks will touch, in two steps that
+ * read nothing: the parties' slots (sender, pairs, the SMS-bombing
+ * recipient kr_bomb in its channel) as soon as the keys are known, before
+ * the scan cache is asked, so that a text the cache answers still has
+ * its look-up's time to hide them; the sketch cells of the text's
+ * fingerprint fp once it is known, before a content scan, whose time
+ * hides them. */
+void policy_state_prefetch_parties(struct policy_state *st, const struct policy_keys *k,
+				   uint64_t kr_bomb, unsigned channel);
+void policy_state_prefetch_text(struct policy_state *st, const struct policy_keys *k, uint64_t fp);
 
 /* Behaviour shared by every lcore (lock-free: atomic counters with their
  * window in the word, exact keys, open addressing over 32 slots), so that
