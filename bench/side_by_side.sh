@@ -6,14 +6,16 @@
 #
 # Each round runs `smsfw-bench --pcap CAPTURE --profile engine` of both
 # builds at once, one pinned to each of the first two CPUs (taskset), the
-# CPUs swapped every round, and prints the best of each run's three
-# passes (CPU ns per SMS part) and new/old. On a shared host whose speed
-# drifts by tens of percent from one minute to the next, two runs side by
-# side meet the same slow moments, so the per-round ratio is the figure to
-# compare; its median over the rounds is printed last. Each build keeps
-# its own work directory (BENCH_WORK, default /tmp/smsfw-side), where it
-# compiles its starter bundle first, once, alone (so that a compile does
-# not overlap the other build's timed passes).
+# CPUs and which one starts first swapped every round, and prints the
+# best of each run's three passes (CPU ns per SMS part) and new/old. On a
+# shared host whose speed drifts by tens of percent from one minute to the
+# next, two runs side by side meet the same slow moments, so the per-round
+# ratio is the figure to compare; its median over the rounds is printed
+# last. Run it with the same build twice first: the spread of that A/A
+# median is what a difference must exceed. Each build keeps its own work
+# directory (BENCH_WORK, default /tmp/smsfw-side), where it compiles its
+# starter bundle first, once, alone (so that a compile does not overlap
+# the other build's timed passes).
 set -eu
 if [ $# -lt 3 ]; then
 	echo "usage: $0 OLD_BENCH NEW_BENCH CAPTURE [ROUNDS]" >&2
@@ -34,11 +36,18 @@ done
 ratios=""
 i=1
 while [ "$i" -le "$rounds" ]; do
-	if [ $((i % 2)) -eq 1 ]; then co=0 cn=1; else co=1 cn=0; fi
-	taskset -c "$co" "$old" --workdir "$work/old" --pcap "$cap" --profile engine > "$work/old.txt" 2>&1 &
-	po=$!
-	taskset -c "$cn" "$new" --workdir "$work/new" --pcap "$cap" --profile engine > "$work/new.txt" 2>&1 &
-	pn=$!
+	# odd rounds: old on CPU 0 and started first; even: new
+	if [ $((i % 2)) -eq 1 ]; then
+		taskset -c 0 "$old" --workdir "$work/old" --pcap "$cap" --profile engine > "$work/old.txt" 2>&1 &
+		po=$!
+		taskset -c 1 "$new" --workdir "$work/new" --pcap "$cap" --profile engine > "$work/new.txt" 2>&1 &
+		pn=$!
+	else
+		taskset -c 0 "$new" --workdir "$work/new" --pcap "$cap" --profile engine > "$work/new.txt" 2>&1 &
+		pn=$!
+		taskset -c 1 "$old" --workdir "$work/old" --pcap "$cap" --profile engine > "$work/old.txt" 2>&1 &
+		po=$!
+	fi
 	wait "$po" || { echo "old build failed: $work/old.txt" >&2; exit 1; }
 	wait "$pn" || { echo "new build failed: $work/new.txt" >&2; exit 1; }
 	o=$(best "$work/old.txt")
