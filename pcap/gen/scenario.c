@@ -521,7 +521,8 @@ struct gen_flow {
 	struct content c;
 	uint8_t phase, part, nemit;
 	uint16_t promised, sent;	/* truth lines reserved / queued */
-	uint32_t shield_sub, shield_port;	/* shield scenario */
+	uint32_t shield_sub, shield_port;	/* shield scenario; a notice's recipient and port */
+	uint8_t notice_port;			/* a notice from an industry port */
 	struct dlg d;
 	uint8_t mr;
 	char sri_imsi[16];
@@ -544,6 +545,11 @@ struct campaign {
 struct scn_state {
 	struct { uint32_t sub, port; } shield[SHIELD_RING];
 	unsigned nshield, shield_pos;
+	/* every (subscriber, port) whose "00000" went on the wire, for the
+	 * truth of later deliveries from that port (open addressing, key
+	 * sub << 32 | port, + 1 so that 0 is free; grown at half full) */
+	uint64_t *shielded;
+	size_t shielded_cap, shielded_n;
 	uint32_t camp_ids;
 	struct campaign camp[3];	/* fanout, to_one, same_text */
 };
@@ -827,6 +833,7 @@ static int flow_setup(struct gen_ctx *g, struct gen_flow *f)
 	f->srr = f->flash = 0;
 	f->mt_oa_alnum = 0;
 	f->do_mo = f->do_mt = 0;
+	f->notice_port = 0;
 	f->c.force_ref8 = 0;
 	f->c.force_split = 0;
 	s = pick_scenario(g);
@@ -917,7 +924,7 @@ static int flow_setup(struct gen_ctx *g, struct gen_flow *f)
 	case SCN_NOTICE: {
 		unsigned r = rng_below(&g->rng, 100);
 
-		random_subscriber(g, &f->to, NULL);
+		random_subscriber(g, &f->to, &k);
 		f->do_mt = 1;
 		if (r < 35) {
 			const struct protected_sender *p = &protected_senders[rng_below(&g->rng, 6)];
@@ -928,9 +935,15 @@ static int flow_setup(struct gen_ctx *g, struct gen_flow *f)
 		} else {
 			char port[16];
 
+			uint32_t pi;
+
 			t = pick_text(g, POOL_OTP);
-			legit_port(rng_next(&g->rng) & 0xFFFF, port, sizeof(port));
+			pi = (uint32_t)(rng_next(&g->rng) & 0xFFFF) % 500;	/* legit_port's index */
+			legit_port(pi, port, sizeof(port));
 			set_mt_oa_service(f, port);
+			f->notice_port = 1;	/* a shield of it applies (shield_truth) */
+			f->shield_sub = k;
+			f->shield_port = pi;
 			route_mt_home(g, f, NODE_SMSC3);
 		}
 		break;
@@ -1337,6 +1350,73 @@ static void tcap_hdr_for(struct gen_flow *f, struct tcap_hdr *h, uint8_t type, i
 	}
 }
 
+static uint64_t shielded_slot(uint64_t key, size_t cap)
+{
+	return (key * 0x9E3779B97F4A7C15ull >> 17) & (cap - 1);
+}
+
+static int shielded_has(const struct scn_state *st, uint32_t sub, uint32_t port)
+{
+	uint64_t key = ((uint64_t)sub << 32 | port) + 1;
+
+	if (!st->shielded_cap)
+		return 0;
+	for (size_t i = shielded_slot(key, st->shielded_cap);; i = (i + 1) & (st->shielded_cap - 1)) {
+		if (st->shielded[i] == key)
+			return 1;
+		if (!st->shielded[i])
+			return 0;
+	}
+}
+
+/* 0, or -1 out of memory (the truth of later notices may then say pass) */
+static int shielded_add(struct scn_state *st, uint32_t sub, uint32_t port)
+{
+	uint64_t key = ((uint64_t)sub << 32 | port) + 1;
+	size_t i;
+
+	if (shielded_has(st, sub, port))
+		return 0;
+	if ((st->shielded_n + 1) * 2 > st->shielded_cap) {
+		size_t cap = st->shielded_cap ? st->shielded_cap * 2 : 1024;
+		uint64_t *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return -1;
+		for (size_t j = 0; j < st->shielded_cap; j++) {
+			if (!st->shielded[j])
+				continue;
+			for (i = shielded_slot(st->shielded[j], cap); t[i]; i = (i + 1) & (cap - 1))
+				;
+			t[i] = st->shielded[j];
+		}
+		free(st->shielded);
+		st->shielded = t;
+		st->shielded_cap = cap;
+	}
+	for (i = shielded_slot(key, st->shielded_cap); st->shielded[i]; i = (i + 1) & (st->shielded_cap - 1))
+		;
+	st->shielded[i] = key;
+	st->shielded_n++;
+	return 0;
+}
+
+/* Shields in the truth, in wire order as smsfw sees them: a "00000" takes
+ * effect when it goes out (DOMAIN.md: from then on that port's messages
+ * to that subscriber are dropped, whatever the SMSC answers), so a notice
+ * from a port its recipient shielded earlier is to be blocked. */
+static void shield_truth(struct gen_ctx *g, struct gen_flow *f, int mt)
+{
+	struct scn_state *st = g->scn_state;
+
+	if (!st)
+		return;
+	if (!mt && f->scn == SCN_SHIELD)
+		(void)shielded_add(st, f->shield_sub, f->shield_port);
+	else if (mt && f->scn == SCN_NOTICE && f->notice_port && shielded_has(st, f->shield_sub, f->shield_port))
+		f->tr.expected = "block";
+}
+
 /* The Invoke of the current part; fills the flow's truth record. */
 static size_t sm_invoke(struct gen_ctx *g, struct gen_flow *f, uint8_t *out, size_t cap)
 {
@@ -1367,12 +1447,14 @@ static size_t sm_invoke(struct gen_ctx *g, struct gen_flow *f, uint8_t *out, siz
 		a.oa = f->mt_gt;
 		fill_truth(f, 1, d->version, f->mt_gt, a.da,
 			   f->use_lmsi ? SF_DA_LMSI : SF_DA_IMSI, a.oa);
+		shield_truth(g, f, 1);
 	} else {
 		a.da_tag = SF_MAP_SM_RP_DA_SCA;
 		a.da = smsc_gt[f->mo_node];
 		a.oa_tag = SF_MAP_SM_RP_OA_MSISDN;
 		a.oa = f->from.msisdn;
 		fill_truth(f, 0, d->version, d->init_gt, a.da, SF_DA_SCA, a.oa);
+		shield_truth(g, f, 0);
 	}
 	gb_init(&ab, arg, sizeof(arg));
 	map_enc_forward_sm(&ab, &a);
@@ -1628,8 +1710,15 @@ int gen_run(struct gen_ctx *g)
 	g->mix_total = 0;
 	for (int i = 0; i < SCN__COUNT; i++)
 		g->mix_total += g->o.mix[i];
-	if (!g->mix_total)
+	if (!g->mix_total) {
+		free(g->memo);
+		g->memo = NULL;
+		g->flows = NULL;
+		g->scn_state = NULL;
+		free(flows);
+		free(st);
 		return -1;
+	}
 
 	pcap_write_header(&g->pcap, 65535);
 	assoc_setup(g);
@@ -1693,6 +1782,7 @@ int gen_run(struct gen_ctx *g)
 		g->memo = NULL;
 	}
 	free(flows);
+	free(st->shielded);
 	free(st);
 	return 0;
 }

@@ -50,6 +50,13 @@ def semantics(truth):
         elif s == "notice" and t["tp_oa"] in REAL_GT:
             if REAL_GT[t["tp_oa"]] != t["sccp_calling_gt"]:
                 fails.append("frame %d: notice from %s via %s" % (t["frame"], t["tp_oa"], t["sccp_calling_gt"]))
+        elif s == "notice":
+            # DOMAIN.md: once "00000" went to a port, its messages to that
+            # subscriber are dropped; every other notice passes
+            want = "block" if (t["recipient"], t["tp_oa"]) in shields else "pass"
+            if t["expected"] != want:
+                fails.append("frame %d: notice from %s to %s expected %s, not %s"
+                             % (t["frame"], t["tp_oa"], t["recipient"], want, t["expected"]))
         elif s == "report" and t["tp_da"] != "10086999":
             fails.append("frame %d: report to %s" % (t["frame"], t["tp_da"]))
         if t["direction"] == "mt" and t["op"] != "forwardSM" and t["sm_rp_da_type"] not in ("imsi", "lmsi"):
