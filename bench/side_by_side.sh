@@ -36,20 +36,19 @@ done
 ratios=""
 i=1
 while [ "$i" -le "$rounds" ]; do
-	# odd rounds: old on CPU 0 and started first; even: new
-	if [ $((i % 2)) -eq 1 ]; then
-		taskset -c 0 "$old" --workdir "$work/old" --pcap "$cap" --profile engine > "$work/old.txt" 2>&1 &
-		po=$!
-		taskset -c 1 "$new" --workdir "$work/new" --pcap "$cap" --profile engine > "$work/new.txt" 2>&1 &
-		pn=$!
-	else
-		taskset -c 0 "$new" --workdir "$work/new" --pcap "$cap" --profile engine > "$work/new.txt" 2>&1 &
-		pn=$!
-		taskset -c 1 "$old" --workdir "$work/old" --pcap "$cap" --profile engine > "$work/old.txt" 2>&1 &
-		po=$!
-	fi
-	wait "$po" || { echo "old build failed: $work/old.txt" >&2; exit 1; }
-	wait "$pn" || { echo "new build failed: $work/new.txt" >&2; exit 1; }
+	# odd rounds: old on CPU 0 and started first; even rounds: new
+	if [ $((i % 2)) -eq 1 ]; then first=old second=new; else first=new second=old; fi
+	for b in $first $second; do
+		eval bin=\$$b
+		cpu=0
+		[ "$b" = "$second" ] && cpu=1
+		taskset -c "$cpu" "$bin" --workdir "$work/$b" --pcap "$cap" --profile engine > "$work/$b.txt" 2>&1 &
+		eval p$b=\$!
+	done
+	for b in old new; do
+		eval pid=\$p$b
+		wait "$pid" || { echo "$b build failed: $work/$b.txt" >&2; exit 1; }
+	done
 	o=$(best "$work/old.txt")
 	n=$(best "$work/new.txt")
 	if [ -z "$o" ] || [ -z "$n" ]; then

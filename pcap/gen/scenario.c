@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "engine.h"
+#include "sf_hash.h"
 #include "sf_json.h"
 #include "sf_sms_json.h"
 #include "text/gsm7.h"
@@ -934,7 +935,6 @@ static int flow_setup(struct gen_ctx *g, struct gen_flow *f)
 			route_mt_home(g, f, p->node);
 		} else {
 			char port[16];
-
 			uint32_t pi;
 
 			t = pick_text(g, POOL_OTP);
@@ -1350,30 +1350,33 @@ static void tcap_hdr_for(struct gen_flow *f, struct tcap_hdr *h, uint8_t type, i
 	}
 }
 
-static uint64_t shielded_slot(uint64_t key, size_t cap)
+/* The shield set's slot for key in a table of cap (a power of 2) slots:
+ * the slot of key, or the free one where it goes. */
+static size_t shielded_probe(const uint64_t *tab, size_t cap, uint64_t key)
 {
-	return (key * 0x9E3779B97F4A7C15ull >> 17) & (cap - 1);
+	size_t i = sf_mix64(key) & (cap - 1);
+
+	while (tab[i] && tab[i] != key)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+static uint64_t shielded_key(uint32_t sub, uint32_t port)
+{
+	return ((uint64_t)sub << 32 | port) + 1;	/* never 0: 0 is a free slot */
 }
 
 static int shielded_has(const struct scn_state *st, uint32_t sub, uint32_t port)
 {
-	uint64_t key = ((uint64_t)sub << 32 | port) + 1;
+	uint64_t key = shielded_key(sub, port);
 
-	if (!st->shielded_cap)
-		return 0;
-	for (size_t i = shielded_slot(key, st->shielded_cap);; i = (i + 1) & (st->shielded_cap - 1)) {
-		if (st->shielded[i] == key)
-			return 1;
-		if (!st->shielded[i])
-			return 0;
-	}
+	return st->shielded_cap && st->shielded[shielded_probe(st->shielded, st->shielded_cap, key)] == key;
 }
 
 /* 0, or -1 out of memory (the truth of later notices may then say pass) */
 static int shielded_add(struct scn_state *st, uint32_t sub, uint32_t port)
 {
-	uint64_t key = ((uint64_t)sub << 32 | port) + 1;
-	size_t i;
+	uint64_t key = shielded_key(sub, port);
 
 	if (shielded_has(st, sub, port))
 		return 0;
@@ -1383,20 +1386,14 @@ static int shielded_add(struct scn_state *st, uint32_t sub, uint32_t port)
 
 		if (!t)
 			return -1;
-		for (size_t j = 0; j < st->shielded_cap; j++) {
-			if (!st->shielded[j])
-				continue;
-			for (i = shielded_slot(st->shielded[j], cap); t[i]; i = (i + 1) & (cap - 1))
-				;
-			t[i] = st->shielded[j];
-		}
+		for (size_t j = 0; j < st->shielded_cap; j++)
+			if (st->shielded[j])
+				t[shielded_probe(t, cap, st->shielded[j])] = st->shielded[j];
 		free(st->shielded);
 		st->shielded = t;
 		st->shielded_cap = cap;
 	}
-	for (i = shielded_slot(key, st->shielded_cap); st->shielded[i]; i = (i + 1) & (st->shielded_cap - 1))
-		;
-	st->shielded[i] = key;
+	st->shielded[shielded_probe(st->shielded, st->shielded_cap, key)] = key;
 	st->shielded_n++;
 	return 0;
 }

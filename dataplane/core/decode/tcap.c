@@ -408,44 +408,39 @@ static inline enum sf_err tcap_tid_element(struct tcap_cursor *c, unsigned el,
 static enum sf_err tcap_element(struct tcap_cursor *c, const struct ber_tlv *t,
 				struct tcap_view *out, struct tcap_memo *memo)
 {
-	unsigned el;
 	enum sf_err e;
 
 	switch (t->id) {
-	case SF_TCAP_OTID: return tcap_tid_element(c, EL_OTID, t, out);
-	case SF_TCAP_DTID: return tcap_tid_element(c, EL_DTID, t, out);
-	case SF_TCAP_PABORT_CAUSE: el = EL_PABORT; break;
-	case SF_TCAP_DIALOGUE_PORTION: el = EL_DIALOGUE; break;
-	case SF_TCAP_COMPONENT_PORTION: el = EL_COMPONENTS; break;
-	default:
-		return SF_E_TCAP_UNKNOWN_TAG;
-	}
-	e = tcap_order(c, el);
-	if (e)
-		return e;
-	switch (el) {
-	case EL_PABORT: {
+	case SF_TCAP_OTID:
+		return tcap_tid_element(c, EL_OTID, t, out);
+	case SF_TCAP_DTID:
+		return tcap_tid_element(c, EL_DTID, t, out);
+	case SF_TCAP_PABORT_CAUSE: {
 		/* Q.773 (Abort): P-AbortCause ::= [APPLICATION 10] IMPLICIT INTEGER (0..127) */
 		int32_t cause;
 
+		if ((e = tcap_order(c, EL_PABORT)))
+			return e;
 		if (ber_int32(t->value, &cause) != SF_OK || cause < 0 || cause > 127)
 			return SF_E_TCAP_PABORT_INVALID;
 		out->has_pabort = 1;
 		out->pabort_cause = (uint8_t)cause;
-		e = SF_OK;
-		break;
+		return SF_OK;
 	}
-	case EL_DIALOGUE:
+	case SF_TCAP_DIALOGUE_PORTION:
+		if ((e = tcap_order(c, EL_DIALOGUE)))
+			return e;
 		/* Abort: reason CHOICE { p-abortCause, u-abortCause } */
 		if (out->has_pabort)
 			return SF_E_TCAP_UNEXPECTED_ELEMENT;
-		e = memo ? tcap_dialogue_memo(t->value, out, memo) : tcap_dialogue(t->value, out);
-		break;
+		return memo ? tcap_dialogue_memo(t->value, out, memo) : tcap_dialogue(t->value, out);
+	case SF_TCAP_COMPONENT_PORTION:
+		if ((e = tcap_order(c, EL_COMPONENTS)))
+			return e;
+		return tcap_components(t->value, out);
 	default:
-		e = tcap_components(t->value, out);
-		break;
+		return SF_E_TCAP_UNKNOWN_TAG;
 	}
-	return e;
 }
 
 enum sf_err tcap_decode_ids(const uint8_t *p, size_t len, struct tcap_view *out,

@@ -47,10 +47,11 @@ struct ftable {
 	uint32_t head, tail, free_head;
 	struct ftable_stats st;
 	/* the hashes of the last two keys prefetched, so that the look-up
-	 * that follows does not hash them again */
+	 * that follows does not hash them again (both key 0 at first, with
+	 * its hash: an entry is always a true pair) */
 	uint64_t pf_key[2];
 	uint32_t pf_h[2];
-	uint8_t pf_ok[2], pf_next;
+	uint8_t pf_next;
 };
 
 static uint32_t ft_mix(uint64_t k)
@@ -63,9 +64,9 @@ static uint32_t ft_mix(uint64_t k)
 /* key's hash, from the prefetch memo when it was just prefetched */
 static inline uint32_t ft_hash(const struct ftable *t, uint64_t key)
 {
-	if (t->pf_ok[0] && t->pf_key[0] == key)
+	if (t->pf_key[0] == key)
 		return t->pf_h[0];
-	if (t->pf_ok[1] && t->pf_key[1] == key)
+	if (t->pf_key[1] == key)
 		return t->pf_h[1];
 	return ft_mix(key);
 }
@@ -98,6 +99,7 @@ struct ftable *ftable_create(unsigned capacity, size_t value_size)
 		t->ent[i].next = i + 1 < capacity ? i + 1 : FT_NIL;
 	t->free_head = 0;
 	t->head = t->tail = FT_NIL;
+	t->pf_h[0] = t->pf_h[1] = ft_mix(0);	/* pf_key[] = { 0, 0 } */
 	t->st.capacity = capacity;
 	return t;
 }
@@ -199,7 +201,6 @@ void ftable_prefetch(struct ftable *t, uint64_t key)
 	t->pf_next ^= 1;
 	t->pf_key[k] = key;
 	t->pf_h[k] = h;
-	t->pf_ok[k] = 1;
 	__builtin_prefetch(&t->slots[h & t->mask]);
 }
 
