@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* SCCP connectionless message decoder: UDT, UDTS, XUDT, XUDTS, LUDT, LUDTS
  * and ITU party addresses with global titles (ITU-T Q.713 §2-§4). */
+#include <stddef.h>
 #include <string.h>
 
 #include "decode/sccp.h"
@@ -61,13 +62,29 @@ void sccp_gt_fill(struct sccp_gt *gt)
 	gt->rendered = 1;
 }
 
+/* Every field zero and the digits "": the octets after the terminator are
+ * not part of the value, and clearing them was a tenth of the decode. */
+_Static_assert(offsetof(struct sccp_gt, digits) + sizeof(((struct sccp_gt *)0)->digits) +
+	       _Alignof(struct sccp_gt) > sizeof(struct sccp_gt), "sccp_gt: digits last");
+_Static_assert(offsetof(struct sccp_addr, gt) + sizeof(struct sccp_gt) == sizeof(struct sccp_addr),
+	       "sccp_addr: gt last");
+_Static_assert(offsetof(struct sccp_view, calling) > offsetof(struct sccp_view, called) &&
+	       offsetof(struct sccp_view, called) > offsetof(struct sccp_view, importance),
+	       "sccp_view: the addresses last");
+
+static void sccp_addr_clear(struct sccp_addr *a)
+{
+	memset(a, 0, offsetof(struct sccp_addr, gt) + offsetof(struct sccp_gt, digits));
+	a->gt.digits[0] = '\0';
+}
+
 static enum sf_err sccp_addr_decode_ex(const uint8_t *p, size_t len, struct sccp_addr *out,
 				       unsigned flags)
 {
 	size_t off = 1, hdr;
 	uint8_t ai;
 
-	memset(out, 0, sizeof(*out));
+	sccp_addr_clear(out);
 	/* Q.713 §3.4.1: at least the address indicator */
 	if (len < 1)
 		return SF_E_SCCP_ADDR_EMPTY;
@@ -224,7 +241,9 @@ enum sf_err sccp_decode_ex(const uint8_t *p, size_t len, struct sccp_view *out, 
 	enum sf_err e;
 	struct sf_bytes called, calling;
 
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, offsetof(struct sccp_view, called));
+	sccp_addr_clear(&out->called);
+	sccp_addr_clear(&out->calling);
 	if (len < 1)
 		return SF_E_TRUNCATED;
 	out->type = p[0];

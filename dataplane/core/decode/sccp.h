@@ -19,16 +19,18 @@
  * truncated is set (the message still decodes: a long GT must not make a
  * message unfilterable). raw is the whole address information (the digit
  * octets after the GT header). A decode told SCCP_DIGITS_LATER leaves
- * digits, n_digits and truncated 0 (rendered 0) for sccp_gt_render or
- * sccp_gt_fill to make when they are needed. */
+ * digits "", n_digits and truncated 0 (rendered 0) for sccp_gt_render
+ * or sccp_gt_fill to make when they are needed. digits is last: a decode
+ * clears the fields before it and the first character (the octets after
+ * the terminator are not part of the value). */
 struct sccp_gt {
 	uint8_t gti;		/* 0 none, 1-4 */
 	uint8_t tt, np, es, nai, odd;
 	uint8_t n_digits;
 	uint8_t truncated;
 	uint8_t rendered;	/* digits, n_digits and truncated are filled */
-	char digits[SF_DIGITS_MAX + 1];
 	struct sf_bytes raw;
+	char digits[SF_DIGITS_MAX + 1];
 };
 
 /* Party address (Q.713 §3.4, ITU format: 14-bit point code, LSB first). */
@@ -55,10 +57,10 @@ struct sccp_view {
 	uint8_t msg_handling;	/* high nibble of the protocol class octet */
 	uint8_t hop_counter;	/* XUDT(S), LUDT(S) */
 	uint8_t return_cause;	/* UDTS, XUDTS, LUDTS */
-	struct sccp_addr called, calling;
 	struct sf_bytes data;	/* user data (TCAP), long data for LUDT(S) */
 	struct sccp_segmentation seg;
 	uint8_t has_importance, importance;
+	struct sccp_addr called, calling;	/* last: see sccp_gt */
 };
 
 /* Decode one SCCP message. Other message types return

@@ -55,55 +55,55 @@ struct eval {
 	int care;
 	int allowed;		/* the scan's allow rule passed the content */
 	const char *imsi;	/* pp->imsi */
+	size_t reason_len;	/* strlen(v->reason) */
 };
 
 /* The reason text, appended as the steps find things: most parts' verdicts
  * carry one, so the formatting is on the hot path, and vsnprintf's
  * general machinery cost more than all the policy's own bookkeeping of a
  * part (issue 11: no snprintf per message). rsn_fmt knows what the
- * reasons use (%s, %u, %02u); the format attribute keeps the
- * compiler checking the arguments. The text is cut to fit exactly as
- * snprintf cuts it, and NUL-terminated. */
+ * reasons use (%s, %u, %02u); the format attribute keeps the compiler
+ * checking the arguments. The format's own characters are stored as it
+ * is walked, the arguments copied whole, and where the text ends is kept
+ * in the evaluation rather than found again. The text is cut to fit
+ * exactly as snprintf cuts it, and NUL-terminated. */
 struct rsn {
-	char *p;
-	size_t len, cap;
+	char *d;		/* the next character's place */
+	char *end;		/* the terminator's place when the text is full */
 };
 
-static void rsn_put(struct rsn *r, const char *s, size_t n)
+static inline void rsn_str(struct rsn *r, const char *s)
 {
-	size_t room = r->cap - 1 - r->len;	/* r->len < r->cap always */
+	size_t n = strnlen(s, (size_t)(r->end - r->d));
 
-	if (n > room)
-		n = room;
-	memcpy(r->p + r->len, s, n);
-	r->len += n;
-	r->p[r->len] = '\0';
+	memcpy(r->d, s, n);
+	r->d += n;
 }
 
 static void rsn_uint(struct rsn *r, unsigned u, unsigned width)
 {
 	char b[24];
-	size_t i = sizeof(b);
+	size_t i = sizeof(b) - 1;
 
+	b[i] = '\0';
 	do {
 		b[--i] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
-	while (sizeof(b) - i < width)
+	while (sizeof(b) - 1 - i < width)
 		b[--i] = '0';
-	rsn_put(r, b + i, sizeof(b) - i);
+	rsn_str(r, b + i);
 }
 
-static void rsn_fmt(struct rsn *r, const char *fmt, va_list ap)
+static void rsn_fmt(struct rsn *r, const char *f, va_list ap)
 {
-	const char *lit = fmt;
-
-	for (const char *f = fmt; *f; f++) {
+	for (; *f && r->d < r->end; f++) {
 		unsigned width = 0;
 
-		if (*f != '%')
+		if (*f != '%') {
+			*r->d++ = *f;
 			continue;
-		rsn_put(r, lit, (size_t)(f - lit));
+		}
 		f++;
 		if (f[0] == '0' && f[1] >= '1' && f[1] <= '9') {
 			width = (unsigned)(f[1] - '0');
@@ -113,9 +113,7 @@ static void rsn_fmt(struct rsn *r, const char *fmt, va_list ap)
 		case 's': {
 			const char *s = va_arg(ap, const char *);
 
-			if (!s)
-				s = "(null)";
-			rsn_put(r, s, strlen(s));
+			rsn_str(r, s ? s : "(null)");
 			break;
 		}
 		case 'u':
@@ -126,27 +124,28 @@ static void rsn_fmt(struct rsn *r, const char *fmt, va_list ap)
 			 * read an argument of a type we do not know */
 			return;
 		}
-		lit = f + 1;
 	}
-	rsn_put(r, lit, strlen(lit));
 }
 
-static void add_reason(struct policy_verdict *v, const char *fmt, ...)
+static void add_reason(struct eval *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void add_reason(struct policy_verdict *v, const char *fmt, ...)
+static void add_reason(struct eval *e, const char *fmt, ...)
 {
-	struct rsn r = { v->reason, strlen(v->reason), sizeof(v->reason) };
+	struct policy_verdict *v = e->v;
+	struct rsn r = { v->reason + e->reason_len, v->reason + sizeof(v->reason) - 1 };
 	va_list ap;
 
 	v->n_reasons++;		/* counted even when the text no longer fits */
-	if (r.len + 1 >= r.cap)
+	if (r.d >= r.end)
 		return;
 	if (v->n_reasons > 1)
-		rsn_put(&r, "; ", 2);
+		rsn_str(&r, "; ");
 	va_start(ap, fmt);
 	rsn_fmt(&r, fmt, ap);
 	va_end(ap);
+	*r.d = '\0';
+	e->reason_len = (size_t)(r.d - v->reason);
 }
 
 static void note_err(struct eval *e, enum sf_err err)
@@ -290,7 +289,7 @@ static int step_service(struct eval *e, struct policy_event *ev)
 			/* one part of a longer report: the engine assembles the
 			 * parts and parses the whole message once (a part alone
 			 * names nothing, whatever it starts with) */
-			add_reason(e->v, "report part %u/%u", sms->concat_seq, sms->concat_total);
+			add_reason(e, "report part %u/%u", sms->concat_seq, sms->concat_total);
 			return decide(e, SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_REPORT, 0,
 				      POLICY_STEP_SERVICE);
 		}
@@ -301,9 +300,9 @@ static int step_service(struct eval *e, struct policy_event *ev)
 			out->type = POLICY_EVENT_REPORT;
 			if (e->scan && (e->scan->action == SF_ACT_BLOCK || e->scan->action == SF_ACT_TAG))
 				out->class_id = e->scan->class_id;
-			add_reason(e->v, "report of %s", out->report.reported[0] ? out->report.reported : "text");
+			add_reason(e, "report of %s", out->report.reported[0] ? out->report.reported : "text");
 		} else {
-			add_reason(e->v, "report: %s", sf_err_name(err));
+			add_reason(e, "report: %s", sf_err_name(err));
 		}
 		return decide(e, SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_REPORT, 0,
 			      POLICY_STEP_SERVICE);
@@ -319,12 +318,12 @@ static int step_service(struct eval *e, struct policy_event *ev)
 				    out->shield.subscriber, out->shield.port, e->now_ns);
 		if (out->shield.type == POLICY_SHIELD_ADD) {
 			out->type = POLICY_EVENT_SHIELD;
-			add_reason(e->v, "shield %s", out->shield.port);
+			add_reason(e, "shield %s", out->shield.port);
 			return decide(e, SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_SHIELD, 0,
 				      POLICY_STEP_SERVICE);
 		}
 		out->type = POLICY_EVENT_UNSHIELD;
-		add_reason(e->v, "unshield %s", out->shield.port);
+		add_reason(e, "unshield %s", out->shield.port);
 		return decide(e, SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_UNSHIELD, 0,
 			      POLICY_STEP_SERVICE);
 	}
@@ -351,7 +350,7 @@ static int step_lists(struct eval *e, enum policy_list which)
 		hit = policy_lists_gt(l, which, e->sms->calling_gt, &m);
 	if (!hit)
 		return 0;
-	add_reason(e->v, "%s %s %s%s%s", allow ? "allow" : "block", list_type_name(m.type), m.key,
+	add_reason(e, "%s %s %s%s%s", allow ? "allow" : "block", list_type_name(m.type), m.key,
 		   m.reason ? ": " : "", m.reason ? m.reason : "");
 	return decide(e, allow ? SF_VERDICT_PASS : SF_VERDICT_BLOCK,
 		      allow ? SF_CLASS_ALLOW : SF_CLASS_NONE, base + m.type, 0, step);
@@ -367,14 +366,14 @@ static int step_shield(struct eval *e)
 		return 0;
 	local = policy_state_shielded(e->st, e->cfg, sub, snd, e->now_ns);
 	if (local > 0) {
-		add_reason(e->v, "shielded by %s (local)", sub);
+		add_reason(e, "shielded by %s (local)", sub);
 		return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL, 0,
 			      POLICY_STEP_SHIELD);
 	}
 	if (local < 0)
 		return 0;	/* cancelled on the wire after the last lists generation */
 	if (policy_lists_shielded(e->env->lists, sub, snd, &m)) {
-		add_reason(e->v, "shielded by %s", sub);
+		add_reason(e, "shielded by %s", sub);
 		return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LIST, 0,
 			      POLICY_STEP_SHIELD);
 	}
@@ -401,7 +400,7 @@ static int step_spoof(struct eval *e)
 		else if (sca[0] && !gt_allowed(p, sca))
 			bad = sca;
 		if (bad) {
-			add_reason(e->v, "spoof: %s from gt %s", p->sender, bad);
+			add_reason(e, "spoof: %s from gt %s", p->sender, bad);
 			if (finding(e, SF_CLASS_FAKE_BASE_STATION, SF_ACT_BLOCK,
 				    POLICY_ID_SPOOF_PROTECTED, 0, POLICY_STEP_SPOOF))
 				return 1;
@@ -416,7 +415,7 @@ static int step_spoof(struct eval *e)
 			       : strcmp(sms->calling_gt, sca) != 0;
 
 		if (differ) {
-			add_reason(e->v, "spoof: gt %s != sca %s", sms->calling_gt, sca);
+			add_reason(e, "spoof: gt %s != sca %s", sms->calling_gt, sca);
 			if (finding(e, SF_CLASS_FAKE_BASE_STATION, c->sca_mismatch_action,
 				    POLICY_ID_SPOOF_SCA, 0, POLICY_STEP_SPOOF))
 				return 1;
@@ -428,7 +427,7 @@ static int step_spoof(struct eval *e)
 
 		if (!policy_state_imsi(e->st, c, e->imsi, e->now_ns, &age, NULL, 0) ||
 		    age > (uint64_t)c->sri_window_s * NS) {
-			add_reason(e->v, "unsolicited: no sri-sm");
+			add_reason(e, "unsolicited: no sri-sm");
 			tag(e, SF_CLASS_NONE, POLICY_ID_UNSOLICITED, 0, POLICY_STEP_SPOOF);
 		}
 	}
@@ -445,11 +444,11 @@ static int step_content(struct eval *e)
 	if (s->failed) {
 		note_err(e, SF_E_POLICY_SCAN_FAILED);
 		if (e->cfg->fail_closed) {
-			add_reason(e->v, "scan failed (fail closed)");
+			add_reason(e, "scan failed (fail closed)");
 			return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_CONTENT_SCAN_FAILED,
 				      0, POLICY_STEP_CONTENT);
 		}
-		add_reason(e->v, "scan failed (fail open)");
+		add_reason(e, "scan failed (fail open)");
 		return 0;
 	}
 	act = s->action;
@@ -467,15 +466,15 @@ static int step_content(struct eval *e)
 		if (e->care) {
 			/* DOMAIN.md §2: the operator's own customer-care port is exempt
 			 * from the ad rules (but not from quiet hours) */
-			add_reason(e->v, "rule %u commercial_ad: care sender exempt", s->rule_id);
+			add_reason(e, "rule %u commercial_ad: care sender exempt", s->rule_id);
 			e->v->steps |= 1u << POLICY_STEP_CONTENT;
 			return 0;
 		}
 	}
 	if (s->rule_id)
-		add_reason(e->v, "rule %u %s", s->rule_id, sf_class_name(cls));
+		add_reason(e, "rule %u %s", s->rule_id, sf_class_name(cls));
 	else	/* the trained content model decided alone (scan_model_apply) */
-		add_reason(e->v, "model %s", sf_class_name(cls));
+		add_reason(e, "model %s", sf_class_name(cls));
 	return finding(e, cls, act, POLICY_ID_CONTENT_RULE, s->rule_id, POLICY_STEP_CONTENT);
 }
 
@@ -493,7 +492,7 @@ static int step_anomaly(struct eval *e)
 		return 0;
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (a & (1u << i))
-			add_reason(e->v, "anomaly %s", names[i]);
+			add_reason(e, "anomaly %s", names[i]);
 	if (act == SF_ACT_BLOCK)
 		return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_CONTENT_ANOMALY, 0,
 			      POLICY_STEP_CONTENT);
@@ -518,7 +517,7 @@ static int step_recipient(struct eval *e)
 	if (!policy_state_recipient_keys(e->st, e->cfg, &e->pp->keys, e->pp->kr_bomb, e->pp->bomb_channel,
 					 flags, e->now_ns, &b))
 		return 0;
-	add_reason(e->v, "%s %u > %u", policy_id_name(b.policy_id), b.count, b.limit);
+	add_reason(e, "%s %u > %u", policy_id_name(b.policy_id), b.count, b.limit);
 	return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, b.policy_id, 0, POLICY_STEP_BEHAVIOUR);
 }
 
@@ -573,12 +572,12 @@ static int step_behaviour(struct eval *e)
 		if (!e->cfg->fanout_suspect_max || b.fanout <= e->cfg->fanout_suspect_max ||
 		    !(content_suspect(e) || (e->scan && e->scan->action == SF_ACT_TAG)))
 			return 0;
-		add_reason(e->v, "%s %u > %u", policy_id_name(POLICY_ID_FANOUT_SUSPECT), b.fanout,
+		add_reason(e, "%s %u > %u", policy_id_name(POLICY_ID_FANOUT_SUSPECT), b.fanout,
 			   e->cfg->fanout_suspect_max);
 		return finding(e, SF_CLASS_HARASSMENT, SF_ACT_BLOCK, POLICY_ID_FANOUT_SUSPECT, 0,
 			       POLICY_STEP_BEHAVIOUR);
 	}
-	add_reason(e->v, "%s %u > %u", policy_id_name(b.policy_id), b.count, b.limit);
+	add_reason(e, "%s %u > %u", policy_id_name(b.policy_id), b.count, b.limit);
 	/* one text from many senders, or to many recipients, is a campaign
 	 * only if the text itself is suspect: then it blocks. A text that some
 	 * rule or the model found anything in is tagged for the analysts. A
@@ -606,7 +605,7 @@ static int step_quiet(struct eval *e)
 	if (!e->is_ad || c->class_action[SF_CLASS_COMMERCIAL_AD] == SF_ACT_NONE ||
 	    !policy_in_quiet_hours(c, e->now_ns))
 		return 0;
-	add_reason(e->v, "quiet hours %02u:%02u-%02u:%02u", c->quiet_start_min / 60,
+	add_reason(e, "quiet hours %02u:%02u-%02u:%02u", c->quiet_start_min / 60,
 		   c->quiet_start_min % 60, c->quiet_end_min / 60, c->quiet_end_min % 60);
 	return decide(e, SF_VERDICT_BLOCK, SF_CLASS_COMMERCIAL_AD, POLICY_ID_QUIET_HOURS,
 		      e->scan ? e->scan->rule_id : 0, POLICY_STEP_QUIET);
@@ -633,13 +632,13 @@ static int geo_one(struct eval *e, int family, const uint8_t *addr, int url)
 		return 0;
 	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, txt, sizeof(txt));
 	if (country_in(c->geo_blocked, c->n_geo_blocked, cc)) {
-		add_reason(e->v, "geo %s %s %s blocked", url ? "url" : "peer", txt, cc);
+		add_reason(e, "geo %s %s %s blocked", url ? "url" : "peer", txt, cc);
 		return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE,
 			      url ? POLICY_ID_GEO_URL_BLOCKED : POLICY_ID_GEO_PEER_BLOCKED, 0,
 			      POLICY_STEP_GEO);
 	}
 	if (country_in(c->geo_suspicious, c->n_geo_suspicious, cc)) {
-		add_reason(e->v, "geo %s %s %s suspicious", url ? "url" : "peer", txt, cc);
+		add_reason(e, "geo %s %s %s suspicious", url ? "url" : "peer", txt, cc);
 		tag(e, SF_CLASS_NONE, url ? POLICY_ID_GEO_URL_SUSPICIOUS : POLICY_ID_GEO_PEER_SUSPICIOUS,
 		    0, POLICY_STEP_GEO);
 	}
@@ -741,7 +740,7 @@ static int step_allowed(struct eval *e)
 {
 	if (!e->allowed)
 		return 0;
-	add_reason(e->v, "allow rule %u", e->scan->rule_id);
+	add_reason(e, "allow rule %u", e->scan->rule_id);
 	return decide(e, SF_VERDICT_PASS, SF_CLASS_ALLOW, POLICY_ID_ALLOW_RULE, e->scan->rule_id,
 		      POLICY_STEP_ALLOW);
 }
