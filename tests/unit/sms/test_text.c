@@ -700,6 +700,56 @@ static void test_ucs2_streams(void)
 	CHECK_INT(wrong, 0);
 }
 
+/* Streams of units of the three UTF-8 lengths in every mix (and, in one
+ * stream of four, a NUL or a surrogate somewhere), at every offset of
+ * the buffer: ucs2_decode's eight units at a time (each lane's octets
+ * packed by a shuffle chosen from which lanes are short) give the
+ * reference's UTF-8, whatever lengths a block mixes. */
+static void test_ucs2_blocks(void)
+{
+	uint64_t x = 0xD1B54A32D192ED03ull;
+	unsigned wrong = 0;
+
+	for (int n = 0; n < 20000; n++) {
+		uint8_t buf[8 + 192], *in;
+		char got[1024], want[1024];
+		uint32_t bg = 0, bw;
+		size_t len;
+		unsigned bias;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		in = buf + x % 8;
+		len = 2 * (8 + (x >> 3) % 88);
+		bias = (unsigned)(x >> 12) % 7;
+		for (size_t k = 0; k < len; k += 2) {
+			uint16_t u;
+			unsigned c;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			c = (unsigned)(x % 3);
+			if (bias < 3 && (x & 0x30))
+				c = bias;	/* runs of one length */
+			u = c == 0 ? (uint16_t)(1 + (x >> 8) % 0x7F) :
+			    c == 1 ? (uint16_t)(0x80 + (x >> 8) % 0x780) :
+				     (uint16_t)(0x800 + (x >> 8) % 0xF000);
+			if (u >= 0xD800 && u <= 0xDFFF && n % 4)
+				u = (uint16_t)(u + 0x800);	/* surrogates in one stream of four */
+			if (n % 4 == 0 && (x >> 40) % 61 == 0)
+				u = 0;
+			in[k] = (uint8_t)(u >> 8);
+			in[k + 1] = (uint8_t)u;
+		}
+		if (ucs2_decode(in, len, got, sizeof got, &bg) != ucs2_reference(in, len, want, sizeof want, &bw) ||
+		    bg != bw || strcmp(got, want))
+			wrong++;
+	}
+	CHECK_INT(wrong, 0);
+}
+
 /* 8-bit data read as text (issue 15 item 8) */
 static void test_data_text(void)
 {
@@ -749,6 +799,7 @@ int main(void)
 	RUN(test_ucs2_round_trip);
 	RUN(test_ucs2_invalid);
 	RUN(test_ucs2_every_unit);
+	RUN(test_ucs2_blocks);
 	RUN(test_ucs2_streams);
 	return TEST_SUMMARY();
 }
