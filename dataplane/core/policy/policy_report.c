@@ -171,13 +171,39 @@ static int fp_skip(uint32_t c)
 
 uint64_t policy_fingerprint(const char *text, size_t len)
 {
+	const uint8_t *t = (const uint8_t *)text;
 	uint64_t h = PU_FNV_OFFSET;
 	size_t i = 0, n = 0;
 
 	if (!text)
 		return 0;
 	while (i < len) {
-		uint32_t c = pu_fold_width(pu_utf8_next(text, len, &i));
+		uint32_t c;
+
+		/* the two kinds of nearly every character, taken without the
+		 * general steps and hashed alike: a letter or digit (ASCII:
+		 * octets 0, 0, c) and a CJK ideograph U+4000-U+9FFF (lead
+		 * octets E4-E9: never skipped, never folded, never overlong) */
+		if (t[i] < 0x80) {
+			c = t[i++];
+			if (!((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+				continue;
+			c |= (c >= 'A') ? 0x20 : 0;
+			h = (h * (PU_FNV_PRIME * PU_FNV_PRIME) ^ c) * PU_FNV_PRIME;
+			n++;
+			continue;
+		}
+		if (t[i] >= 0xE4 && t[i] <= 0xE9 && len - i >= 3 && (t[i + 1] & 0xC0) == 0x80 &&
+		    (t[i + 2] & 0xC0) == 0x80) {
+			c = (uint32_t)(t[i] & 0x0F) << 12 | (uint32_t)(t[i + 1] & 0x3F) << 6 |
+			    (t[i + 2] & 0x3F);
+			h = (h * PU_FNV_PRIME ^ (c >> 8)) * PU_FNV_PRIME;
+			h = (h ^ (c & 0xFF)) * PU_FNV_PRIME;
+			i += 3;
+			n++;
+			continue;
+		}
+		c = pu_fold_width(pu_utf8_next(text, len, &i));
 
 		if (fp_skip(c))
 			continue;

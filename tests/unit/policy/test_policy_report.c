@@ -279,6 +279,117 @@ static void fingerprint(void)
 	CHECK(policy_fingerprint("银 行", 7) == policy_fingerprint("银行", 6));
 }
 
+/* The fingerprint as policy_report.h defines it, step by step: each code
+ * point (RFC 3629, strict; anything else U+FFFD, one octet), full-width
+ * ASCII and U+3000 folded, spaces, ASCII punctuation, CJK punctuation
+ * U+3000-U+303F, U+FFFD and the invisible format characters skipped,
+ * ASCII lower-cased, three octets of each into FNV-1a, then splitmix64. */
+static uint64_t fp_reference(const char *s, size_t len)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i = 0, n = 0;
+
+	while (i < len) {
+		uint32_t c = p[i], min = 0;
+		size_t k = 0;
+
+		if (c >= 0x80) {
+			if ((c & 0xE0) == 0xC0) { k = 1; c &= 0x1F; min = 0x80; }
+			else if ((c & 0xF0) == 0xE0) { k = 2; c &= 0x0F; min = 0x800; }
+			else if ((c & 0xF8) == 0xF0) { k = 3; c &= 0x07; min = 0x10000; }
+			else { k = 9; }
+			if (k != 9 && len - i - 1 >= k) {
+				for (size_t j = 1; j <= k && k != 9; j++) {
+					if ((p[i + j] & 0xC0) != 0x80)
+						k = 9;
+					else
+						c = c << 6 | (p[i + j] & 0x3F);
+				}
+			} else {
+				k = 9;
+			}
+			if (k != 9 && (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)))
+				k = 9;
+			if (k == 9) {
+				c = 0xFFFD;
+				k = 0;
+			}
+		}
+		i += 1 + k;
+		if (c >= 0xFF01 && c <= 0xFF5E)
+			c -= 0xFEE0;
+		if (c == 0x3000)
+			c = ' ';
+		if (c < 0x80 ? !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) :
+		    c == 0xA0 || (c >= 0x3000 && c <= 0x303F) || c == 0xFFFD || (c >= 0x200B && c <= 0x200F) ||
+		    (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF)
+			continue;
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		for (int b = 16; b >= 0; b -= 8)
+			h = (h ^ ((c >> b) & 0xFF)) * 0x100000001b3ULL;
+		n++;
+	}
+	if (!n)
+		return 0;
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h ? h : 1;
+}
+
+/* Random texts from every kind of character the steps tell apart (ASCII
+ * letters, digits, punctuation and controls, CJK ideographs of each lead
+ * octet, full-width forms, CJK punctuation, Latin-1, invisible format
+ * characters, four-octet emoji, and broken sequences): the same
+ * fingerprint as the definition's. */
+static void fingerprint_streams(void)
+{
+	static const char *const pool[] = {
+		"a", "Z", "q", "7", "0", " ", "\t", ",", "@", "[", "`", "{", "~", "\x7f", "\x01",
+		"\xe4\xb8\x80", "\xe5\x8d\x8e", "\xe9\xbe\xa5", "\xe3\x80\x82", "\xe3\x80\x80",
+		"\xe3\x81\x82", "\xef\xbc\xa1", "\xef\xbd\x9a", "\xef\xbc\x90", "\xef\xbd\x9f",
+		"\xc3\xa9", "\xc2\xa0", "\xe2\x80\x8b", "\xe2\x81\xa0", "\xef\xbb\xbf",
+		"\xef\xbf\xbd", "\xf0\x9f\x98\x80", "\xe4\xb8", "\xe9", "\x80", "\xff",
+		"\xe0\x80\xaf", "\xed\xa0\x80", "\xc0\xaf",
+	};
+	uint64_t x = 0x0123456789ABCDEFull;
+	unsigned wrong = 0;
+
+	for (int r = 0; r < 20000; r++) {
+		char buf[512];
+		size_t len = 0, want;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		want = (size_t)(x % 120);
+		while (len < want) {
+			const char *c;
+			size_t cl;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* mostly ideographs and letters, as in messages */
+			c = (x & 1) ? pool[15 + (x >> 8) % 3] : pool[(x >> 8) % (sizeof(pool) / sizeof(pool[0]))];
+			cl = strlen(c);
+			memcpy(buf + len, c, cl);
+			len += cl;
+		}
+		if (policy_fingerprint(buf, len) != fp_reference(buf, len))
+			wrong++;
+	}
+	CHECK_INT(wrong, 0);
+	/* pinned: the fingerprints reports carry (events, Redis) must not
+	 * change from one version to the next */
+	CHECK(policy_fingerprint("恭喜您中奖 Ok", strlen("恭喜您中奖 Ok")) == 0xa2f3d87de9f6039dULL);
+	CHECK(policy_fingerprint("Hello World", 11) == 0xc721117ac81638afULL);
+}
+
 static void mask(void)
 {
 	char out[32];
@@ -361,6 +472,7 @@ int main(void)
 	RUN(report_text_cap);
 	RUN(canon);
 	RUN(fingerprint);
+	RUN(fingerprint_streams);
 	RUN(mask);
 	RUN(shield);
 	return TEST_SUMMARY();
