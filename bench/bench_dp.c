@@ -138,6 +138,7 @@ int bench_dp_init(const struct bench_capture *cap, unsigned lcores, char *err, s
 		pv->ts_ns = cap->ts_ns[i];
 		pv->in_port = 0;
 		pv->l3_done = 0;
+		pv->sctp_csum_good = 0;	/* no NIC: the CRC32c in software, as measured */
 		B.mbufs[i] = m;
 	}
 	for (unsigned q = 0; q < lcores; q++) {

@@ -36,6 +36,7 @@ struct dp_mbuf_priv {
 	 * first l3_len bytes of a one-segment mbuf; the worker's pipeline
 	 * starts from them (l3_done 0: it decodes them itself) */
 	uint8_t l3_done;
+	uint8_t sctp_csum_good;	/* the NIC verified the SCTP CRC32c (RX offload) */
 	uint32_t l3_len;
 	struct sf_l3_pre l3;
 };
@@ -107,6 +108,7 @@ struct dp_ctx {
 	uint16_t n_ports;
 	uint16_t port_ids[DP_MAX_PORTS];
 	uint16_t port_ntxq[DP_MAX_PORTS];	/* TX queues each port really has */
+	uint8_t port_sctp_csum[DP_MAX_PORTS];	/* the port verifies SCTP CRC32c on RX */
 	uint16_t n_ports_set;
 	struct rte_mempool *pool;	/* packet mbufs */
 	struct rte_mempool *log_pool;	/* struct dp_logrec */

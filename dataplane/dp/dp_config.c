@@ -37,6 +37,7 @@ void dp_config_defaults(struct dp_config *c)
 	c->concat_timeout_ns = 60ull * 1000000000ull;
 	c->scan_cache = 16384;
 	c->replay_guard_ns = 100000;	/* 100 µs */
+	c->nic_checksum = 1;
 	snprintf(c->out_dir, sizeof(c->out_dir), "out");
 	snprintf(c->verdicts, sizeof(c->verdicts), "verdicts.jsonl");
 	snprintf(c->events, sizeof(c->events), "events.jsonl");
@@ -229,6 +230,9 @@ int dp_config_set(struct dp_config *c, const char *sec, const char *key,
 		} else if (!strcmp(key, "verify_checksum")) {
 			if (parse_bool(v, &b)) FAIL("flow.verify_checksum: '%s' is not yes or no", v);
 			c->pipe.verify_checksum = b;
+		} else if (!strcmp(key, "nic_checksum")) {
+			if (parse_bool(v, &b)) FAIL("flow.nic_checksum: '%s' is not yes or no", v);
+			c->nic_checksum = b;
 		} else {
 			FAIL("unknown key '%s' in [flow]", key);
 		}

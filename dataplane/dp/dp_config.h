@@ -45,6 +45,7 @@ struct dp_config {
 	uint64_t concat_timeout_ns;
 	uint64_t replay_guard_ns;	/* offline causal replay window */
 	char paths_state[DP_PATH_MAX];	/* multi-homed associations kept across restarts; "" none */
+	int nic_checksum;		/* a port that verifies SCTP CRC32c on RX does it */
 	/* [output] */
 	char out_dir[DP_PATH_MAX];
 	char verdicts[DP_PATH_MAX];	/* file name in out_dir; "" = none */

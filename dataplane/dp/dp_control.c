@@ -456,6 +456,7 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 	U("packets", ps.packets);
 	U("sctp_packets", ps.sctp_packets);
 	U("bad_checksum", ps.bad_checksum);
+	U("nic_checksum", ps.nic_checksum);
 	U("chunks", ps.chunks);
 	U("data_chunks", ps.data_chunks);
 	U("data_retransmissions", ps.data_retransmissions);

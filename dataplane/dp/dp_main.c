@@ -172,6 +172,15 @@ static int port_setup(struct dp_ctx *ctx, uint16_t port, uint16_t ntx, char *err
 	}
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
+	/* a NIC that checks SCTP's CRC32c on receive (i40e, ice, ...) spares
+	 * every packet the software checksum; the mbuf then says whether it
+	 * held (flow.nic_checksum) */
+	if (ctx->cfg.nic_checksum && ctx->cfg.pipe.verify_checksum &&
+	    (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCTP_CKSUM)) {
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCTP_CKSUM;
+		ctx->port_sctp_csum[ctx->n_ports_set] = 1;
+		dp_msg(DP_MSG_INFO, "port %u: SCTP checksums verified by the NIC", port);
+	}
 	if (ntx > info.max_tx_queues)
 		ntx = info.max_tx_queues;
 	ctx->port_ntxq[ctx->n_ports_set++] = ntx;
@@ -256,6 +265,17 @@ static uint32_t rx_assoc_hash(const struct dp_ctx *ctx, const struct l2l3_view *
  * association never moves between workers; the least recently used is
  * evicted when full (64 B each: 4 MiB). */
 #define DP_RX_PATHS 65536
+
+/* The NIC's word on an SCTP packet's CRC32c, on a port where the offload
+ * is on: good only when it parsed the frame as SCTP over IP, not
+ * tunnelled and not a fragment (then the CRC32c it checked is the one the
+ * pipeline would check), and said the L4 checksum holds. Anything else
+ * (unknown, bad, not SCTP to it) is checked in software as before. */
+static int nic_sctp_csum_good(const struct rte_mbuf *m)
+{
+	return (m->packet_type & (RTE_PTYPE_L4_MASK | RTE_PTYPE_TUNNEL_MASK)) == RTE_PTYPE_L4_SCTP &&
+	       (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+}
 
 /* The distributor's frame buffer for a multi-segment mbuf (rare: jumbo
  * frames), as the workers have theirs. */
@@ -400,6 +420,8 @@ static void rx_loop(struct dp_ctx *ctx)
 					pv->ts_ns = live ? t : mbuf_ts(pkts[i]);
 					pv->in_port = pi;
 					pv->l3_done = 0;
+					pv->sctp_csum_good = ctx->port_sctp_csum[pi] &&
+							     nic_sctp_csum_good(pkts[i]);
 				}
 			}
 			if (ctx->n_workers == 0) {

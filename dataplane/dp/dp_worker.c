@@ -305,6 +305,7 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		uint8_t *flat = dp_flat;
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 		const struct sf_pkt_verdict *pkv;
+		const struct sf_l3_pre *pre;
 		int verdict, peer;
 
 		if (i + 1 < n)
@@ -319,11 +320,24 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		if (len > DP_PKT_MAX)
 			len = DP_PKT_MAX;
 		data = rte_pktmbuf_read(m, 0, len, flat);
+		/* L2/L3 as the distributor decoded them; decoded here instead
+		 * when there is none and the NIC verified the CRC32c, which
+		 * the pipeline learns through them */
+		pre = NULL;
+		if (data == rte_pktmbuf_mtod(m, const uint8_t *)) {
+			if (!pv->l3_done && pv->sctp_csum_good) {
+				pv->l3.err = l2l3_decode(data, len, ctx->linktype, &pv->l3.v);
+				pv->l3_len = len;
+				pv->l3_done = 1;
+			}
+			if (pv->l3_done && pv->l3_len == len) {
+				pv->l3.sctp_csum_good = pv->sctp_csum_good;
+				pre = &pv->l3;
+			}
+		}
 		/* decide (decode once, scan, policy), then act on the
 		 * returned records in one line: each part, the packet */
-		pkv = sf_worker_decide_l3(w->eng, w->gen, data, len, ctx->linktype,
-					  pv->l3_done && pv->l3_len == len &&
-					  data == rte_pktmbuf_mtod(m, const uint8_t *) ? &pv->l3 : NULL,
+		pkv = sf_worker_decide_l3(w->eng, w->gen, data, len, ctx->linktype, pre,
 					  pv->frame, pv->ts_ns, &sink);
 		for (unsigned k = 0; k < pkv->n_parts; k++)
 			note_part(&sc, &pkv->part[k]);

@@ -25,6 +25,8 @@ CASES = [
      "smsfw: {ini}:3: unknown section [nosuch]"),
     ("not a number", "[dataplane]\nworkers = many\n", [],
      "smsfw: {ini}:2: dataplane.workers: 'many' is not 0..64"),
+    ("NIC checksum not a yes or no", "[flow]\nverify_checksum = yes\nnic_checksum = sometimes\n", [],
+     "smsfw: {ini}:3: flow.nic_checksum: 'sometimes' is not yes or no"),
     ("negative threshold", "[policy]\nreport_number = 10086999\n[rates]\nfanout_max = -4\n", [],
      "smsfw: {ini}:4: rates.fanout_max: '-4' is not a whole number in 0..100000000"),
     ("bad quiet hours", "[policy]\nquiet_hours = 25:00-07:00\n", [],

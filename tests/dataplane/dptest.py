@@ -190,7 +190,7 @@ _NUM = re.compile(r"([a-zA-Z][a-zA-Z ()+-]*?)\s+(\d+)")
 
 def parse_summary(text):
     """The exit summary as a dict: received, forwarded, dropped, tx_failed,
-    bypassed, packets, sctp_packets, bad_checksum, sms_parts, pass, tag,
+    bypassed, packets, sctp_packets, bad_checksum, nic_checksum, sms_parts, pass, tag,
     block, reports, shields, unshields, reloads_ok, reloads_refused,
     errors {name: n}, tables {name: {used, capacity, evicted, expired,
     refused}}, scan_cache {hits, lookups, entries, replaced} and
@@ -205,9 +205,10 @@ def parse_summary(text):
         m = re.match(r"\s+packets\s+(\d+) \(non-IP (\d+), IP fragments (\d+), non-SCTP (\d+)\)", line)
         if m:
             s.update(zip(("packets", "non_ip", "ip_fragments", "non_sctp"), map(int, m.groups())))
-        m = re.match(r"\s+SCTP packets\s+(\d+) \(bad checksum (\d+)\)", line)
+        m = re.match(r"\s+SCTP packets\s+(\d+) \(bad checksum (\d+), checksum verified by the NIC (\d+)\)",
+                     line)
         if m:
-            s["sctp_packets"], s["bad_checksum"] = map(int, m.groups())
+            s["sctp_packets"], s["bad_checksum"], s["nic_checksum"] = map(int, m.groups())
         m = re.match(r"\s+SMS parts\s+(\d+)", line)
         if m:
             s["sms_parts"] = int(m.group(1))

@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		frame++;
 		sf_pipeline_packet(pl, pkt, n, lt, frame, frame * 1000000ull, &s);
 		{
-			struct sf_l3_pre pre;
+			struct sf_l3_pre pre = { 0 };
 
 			pre.err = l2l3_decode(pkt, n, lt, &pre.v);
 			tally_rec(&tb, sf_pipeline_decode_l3(pl2, pkt, n, lt, &pre, frame,

@@ -836,7 +836,7 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 	uint64_t ts_ns = pk->ts_ns;
 	enum sf_err e;
 	uint64_t key;
-	int r, asconf = 0;
+	int r, asconf = 0, nic;
 
 	pl->st.packets++;
 	if (pre) {
@@ -872,7 +872,11 @@ static void pl_decode(struct sf_pipeline *pl, const uint8_t *p, size_t len, int 
 			return;
 		rec->ip_reassembled = 1;
 	}
-	r = sf_pkt_rec_sctp(rec, l4, pl->cfg.verify_checksum, &sv);
+	/* the NIC's verdict on the CRC32c covers the frame it received, so
+	 * not a datagram put together from fragments */
+	nic = pl->cfg.verify_checksum && pre && pre->sctp_csum_good && !rec->ip_reassembled;
+	pl->st.nic_checksum += (uint64_t)nic;
+	r = sf_pkt_rec_sctp(rec, l4, pl->cfg.verify_checksum && !nic, &sv);
 	if (r < 0) {
 		pl_err(pl, r);
 		return;

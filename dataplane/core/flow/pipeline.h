@@ -80,6 +80,7 @@ struct sf_pipeline_sink {
 struct sf_pipeline_stats {
 	uint64_t packets, non_ip, ip_fragments, non_sctp;
 	uint64_t sctp_packets, bad_checksum, chunks, data_chunks;
+	uint64_t nic_checksum;		/* SCTP packets whose CRC32c the NIC verified */
 	uint64_t data_retransmissions, data_fragments, other_ppid;
 	uint64_t m3ua_messages, m3ua_data, m3ua_other_class, m3ua_non_sccp;
 	uint64_t sccp_messages, sccp_segments, sccp_other;
@@ -179,6 +180,10 @@ struct sf_pkt_rec {
 struct sf_l3_pre {
 	enum sf_err err;		/* l2l3_decode's result */
 	struct l2l3_view v;		/* points into the frame it was decoded from */
+	uint8_t sctp_csum_good;		/* the NIC verified this frame's SCTP
+					 * CRC32c (RX offload): not computed
+					 * again. Never for a reassembled IP
+					 * datagram, which no NIC saw whole */
 };
 
 /* Called with a full record in the middle of a packet (cold: more than

@@ -10,8 +10,9 @@ void sf_pipeline_stats_print(FILE *f, const struct sf_pipeline_stats *s)
 	fprintf(f, "  packets            %llu (non-IP %llu, IP fragments %llu, non-SCTP %llu)\n",
 		(unsigned long long)s->packets, (unsigned long long)s->non_ip,
 		(unsigned long long)s->ip_fragments, (unsigned long long)s->non_sctp);
-	fprintf(f, "  SCTP packets       %llu (bad checksum %llu)\n",
-		(unsigned long long)s->sctp_packets, (unsigned long long)s->bad_checksum);
+	fprintf(f, "  SCTP packets       %llu (bad checksum %llu, checksum verified by the NIC %llu)\n",
+		(unsigned long long)s->sctp_packets, (unsigned long long)s->bad_checksum,
+		(unsigned long long)s->nic_checksum);
 	fprintf(f, "  SCTP paths         %llu alternate paths of multi-homed associations (evicted %llu); "
 		"ASCONF: %llu added, %llu deleted, %llu refused, %llu of unseen set-ups\n",
 		(unsigned long long)s->sctp_paths, (unsigned long long)s->sctp_path_evictions,

@@ -169,7 +169,7 @@ static void test_record_from_pre_decoded_l3(void)
 	for (size_t i = 0; i < n_frames; i++) {
 		const struct frame *f = &frames[i];
 		const struct sf_pkt_rec *ra, *rb;
-		struct sf_l3_pre pre;
+		struct sf_l3_pre pre = { 0 };
 
 		pre.err = l2l3_decode(f->b, f->len, linktype, &pre.v);
 		ra = sf_pipeline_decode(a, f->b, f->len, linktype, i + 1, 0, NULL);
@@ -223,6 +223,68 @@ static int ipv4_split(const struct frame *f, size_t first, struct frame *f1, str
 	sf_wr16(f2->b + l3 + 2, (uint16_t)(ihl + pay - first));
 	sf_wr16(f2->b + l3 + 6, (uint16_t)(first / 8));
 	return 1;
+}
+
+/* A NIC that verified a frame's SCTP CRC32c (RX offload, sf_l3_pre
+ * sctp_csum_good) spares the pipeline its own: every SCTP frame of the
+ * sample, its checksum made wrong, gives with the NIC's word the parts
+ * the intact frame gives, counted as verified by the NIC; without it,
+ * each is dropped as a bad checksum. */
+static void test_nic_verified_checksum(void)
+{
+	struct sf_pipeline *a, *b, *c;
+	static char log_b[1 << 20], log_c[1 << 20];
+	static uint8_t copy[65536];
+	size_t len_b = 0, len_c = 0;
+	uint64_t corrupted = 0;
+
+	if (!two_pipelines(&a, &b))
+		return;
+	{
+		struct sf_pipeline_config cfg;
+
+		sf_pipeline_config_default(&cfg);
+		c = sf_pipeline_create(&cfg);
+		CHECK(c != NULL);
+		if (!c)
+			return;
+	}
+	for (size_t i = 0; i < n_frames; i++) {
+		const struct frame *f = &frames[i];
+		const struct sf_pkt_rec *rc, *rb;
+		struct sf_l3_pre pre = { 0 };
+
+		if (f->len > sizeof(copy))
+			continue;
+		rc = sf_pipeline_decode(c, f->b, f->len, linktype, i + 1, 0, NULL);
+		for (unsigned k = 0; k < rc->n_sms; k++)
+			log_sms(log_c, &len_c, &rc->sms[k]);
+		memcpy(copy, f->b, f->len);
+		if (rc->sctp_ok && !rc->ip_reassembled) {
+			copy[rc->l4_off + 8] ^= 0x01;	/* the CRC32c field (RFC 9260 §3.1) */
+			corrupted++;
+		}
+		pre.err = l2l3_decode(copy, f->len, linktype, &pre.v);
+		(void)sf_pipeline_decode_l3(a, copy, f->len, linktype, &pre, i + 1, 0, NULL);
+		pre.sctp_csum_good = 1;
+		rb = sf_pipeline_decode_l3(b, copy, f->len, linktype, &pre, i + 1, 0, NULL);
+		for (unsigned k = 0; k < rb->n_sms; k++)
+			log_sms(log_b, &len_b, &rb->sms[k]);
+	}
+	CHECK(corrupted > 100);
+	CHECK_INT(sf_pipeline_stats(c)->bad_checksum, 0);
+	CHECK_INT(sf_pipeline_stats(a)->bad_checksum, corrupted);
+	CHECK_INT(sf_pipeline_stats(a)->sms_parts, 0);
+	CHECK_INT(sf_pipeline_stats(a)->nic_checksum, 0);
+	CHECK_INT(sf_pipeline_stats(b)->bad_checksum, 0);
+	CHECK_INT(sf_pipeline_stats(b)->nic_checksum, sf_pipeline_stats(c)->sctp_packets);
+	CHECK_INT(sf_pipeline_stats(b)->sms_parts, sf_pipeline_stats(c)->sms_parts);
+	CHECK(sf_pipeline_stats(c)->sms_parts > 100);
+	CHECK_INT(len_b, len_c);
+	CHECK(memcmp(log_b, log_c, len_c) == 0);
+	sf_pipeline_destroy(a);
+	sf_pipeline_destroy(b);
+	sf_pipeline_destroy(c);
 }
 
 static void test_flow_hash_keeps_fragments_with_their_association(void)
@@ -342,6 +404,7 @@ int main(int argc, char **argv)
 	load_frames(cap_path);
 	RUN(test_record_matches_callbacks);
 	RUN(test_record_from_pre_decoded_l3);
+	RUN(test_nic_verified_checksum);
 	RUN(test_flow_hash_keeps_fragments_with_their_association);
 	RUN(test_record_flushes_when_full);
 	return TEST_SUMMARY();
