@@ -91,6 +91,15 @@ struct bench_run {
 	uint64_t assoc_evictions, dialogue_evictions;
 	unsigned lcores;
 	uint64_t tsc_hz;
+	/* full runs: what the slow bursts are made of. A burst's time is
+	 * every packet's latency in it (the histogram above); "scans" are
+	 * texts the scan cache did not answer (single parts missed or too
+	 * long for it, concatenated parts streamed) */
+	uint64_t bursts, bursts_noscan;
+	double burst_scans_mean, burst_parts_mean;	/* per burst, all bursts */
+	double tail_scans_mean, tail_parts_mean;	/* the bursts holding the slowest 1 % of packets */
+	double noscan_pkt_share;		/* packets in bursts that scanned nothing */
+	double noscan_lat_p99;			/* their p99 latency, µs */
 };
 
 enum bench_mode { BENCH_IO_FLOOR = 0, BENCH_FULL };

@@ -214,6 +214,20 @@ void bench_dp_fini(void)
 
 /* ---- one run ---- */
 
+struct burst_rec {
+	uint32_t ns;		/* RX to done */
+	uint16_t packets, parts, scans;
+};
+
+/* Texts the worker scanned so far (what its caches did not answer). */
+static uint64_t worker_scans(const struct sf_worker *eng)
+{
+	struct sf_scan_cache_stats cs;
+
+	sf_worker_scan_cache_stats(eng, &cs);
+	return cs.single.lookups - cs.single.hits + cs.concat_streamed;
+}
+
 struct lc_state {
 	struct dp_worker *w;
 	unsigned q, rcu_id;
@@ -222,6 +236,10 @@ struct lc_state {
 	 * read by the other lcores' causal gate */
 	volatile uint64_t next_ts __rte_cache_aligned;
 	uint64_t tsc_end, processed, gate_waits;
+	/* full runs: each burst's time and work (burst_summary) */
+	struct burst_rec *trace;
+	size_t n_trace, cap_trace;
+	uint64_t last_parts, last_scans;
 	uint64_t hist[BENCH_HIST_BUCKETS];
 	uint64_t windows[BENCH_WINDOWS];
 } __rte_cache_aligned;
@@ -323,6 +341,19 @@ static int lcore_loop(void *arg)
 		t_done = rte_rdtsc();
 		lat = (t_done - t_rx) * 1000000000ull / tsc_hz / BENCH_HIST_NS;
 		s->hist[lat < BENCH_HIST_BUCKETS ? lat : BENCH_HIST_BUCKETS - 1] += k - pp;
+		if (full && s->n_trace < s->cap_trace) {
+			/* read after the clock: not part of the burst's time */
+			uint64_t parts = sf_worker_stats(w->eng)->parts, scans = worker_scans(w->eng);
+			struct burst_rec *b = &s->trace[s->n_trace++];
+			uint64_t ns = (t_done - t_rx) * 1000000000ull / tsc_hz;
+
+			b->ns = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
+			b->packets = (uint16_t)(k - pp);
+			b->parts = (uint16_t)(parts - s->last_parts > UINT16_MAX ? UINT16_MAX : parts - s->last_parts);
+			b->scans = (uint16_t)(scans - s->last_scans > UINT16_MAX ? UINT16_MAX : scans - s->last_scans);
+			s->last_parts = parts;
+			s->last_scans = scans;
+		}
 		{
 			uint64_t wi = (t_done - R.tsc_start) / R.win_tsc;
 
@@ -402,6 +433,67 @@ static void refill(unsigned n)
 		rte_mbuf_refcnt_set(B.mbufs[i], 2);
 		rte_ring_sp_enqueue(B.rx[B.part_of[i]], B.mbufs[i]);
 	}
+}
+
+static int burst_by_ns(const void *a, const void *b)
+{
+	const struct burst_rec *x = a, *y = b;
+
+	return (x->ns > y->ns) - (x->ns < y->ns);
+}
+
+/* The bursts of every lcore: their mean work, the work of the bursts
+ * holding the slowest 1 % of packets, and the latency of packets in
+ * bursts that scanned no text (what the p99 would be without scans). */
+static void burst_summary(struct bench_run *out)
+{
+	size_t n = 0, k = 0;
+	uint64_t pk = 0, pk_noscan = 0, acc, sum_sc = 0, sum_pa = 0, tail_sc = 0, tail_pa = 0, tail_n = 0;
+	struct burst_rec *all;
+
+	for (unsigned i = 0; i < R.n; i++)
+		n += R.lc[i].n_trace;
+	if (!n || !(all = malloc(n * sizeof(*all))))
+		return;
+	for (unsigned i = 0; i < R.n; i++) {
+		memcpy(all + k, R.lc[i].trace, R.lc[i].n_trace * sizeof(*all));
+		k += R.lc[i].n_trace;
+	}
+	qsort(all, n, sizeof(*all), burst_by_ns);
+	for (size_t j = 0; j < n; j++) {
+		pk += all[j].packets;
+		sum_sc += all[j].scans;
+		sum_pa += all[j].parts;
+		if (!all[j].scans) {
+			pk_noscan += all[j].packets;
+			out->bursts_noscan++;
+		}
+	}
+	/* from the slowest down, until 1 % of the packets */
+	acc = 0;
+	for (size_t j = n; j-- > 0 && acc * 100 < pk;) {
+		acc += all[j].packets;
+		tail_sc += all[j].scans;
+		tail_pa += all[j].parts;
+		tail_n++;
+	}
+	out->bursts = n;
+	out->burst_scans_mean = (double)sum_sc / (double)n;
+	out->burst_parts_mean = (double)sum_pa / (double)n;
+	out->tail_scans_mean = tail_n ? (double)tail_sc / (double)tail_n : 0;
+	out->tail_parts_mean = tail_n ? (double)tail_pa / (double)tail_n : 0;
+	out->noscan_pkt_share = pk ? (double)pk_noscan / (double)pk : 0;
+	acc = 0;
+	for (size_t j = 0; j < n && pk_noscan; j++) {
+		if (all[j].scans)
+			continue;
+		acc += all[j].packets;
+		if (acc * 100 >= pk_noscan * 99) {
+			out->noscan_lat_p99 = all[j].ns / 1000.0;
+			break;
+		}
+	}
+	free(all);
 }
 
 int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *err, size_t errlen)
@@ -489,6 +581,13 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 		R.lc[i].q = i;
 		R.lc[i].rcu_id = i;
 		R.lc[i].expected = rte_ring_count(B.rx[i]);
+		if (rc->mode == BENCH_FULL) {
+			/* a burst holds one packet at least */
+			R.lc[i].cap_trace = R.lc[i].expected + 1;
+			R.lc[i].trace = malloc(R.lc[i].cap_trace * sizeof(*R.lc[i].trace));
+			if (!R.lc[i].trace)
+				R.lc[i].cap_trace = 0;
+		}
 	}
 	/* the first packet of each partition, for the gate's first look */
 	for (i = 0; i < n; i++)
@@ -567,6 +666,8 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 		out->n_windows = BENCH_WINDOWS;
 	out->lcores = n;
 	out->tsc_hz = hz;
+	if (rc->mode == BENCH_FULL)
+		burst_summary(out);
 	if (tx_in_rings != out->tx) {
 		snprintf(err, errlen, "%llu packets counted as sent, %llu in the TX rings",
 			 (unsigned long long)out->tx, (unsigned long long)tx_in_rings);
@@ -585,6 +686,8 @@ fail:
 	sf_gen_free(ctx->gen);
 	sf_gen_free(ctx->gen_prev);
 	ctx->gen = ctx->gen_prev = NULL;
+	for (i = 0; i < n; i++)
+		free(R.lc[i].trace);
 	rte_free(R.lc);
 	R.lc = NULL;
 	dp_global = NULL;

@@ -774,6 +774,15 @@ int main(int argc, char **argv)
 	fig("full.lat_p50", pct_us(full->hist, 0.50), "us", "per packet RX→TX by TSC, burst %u, full load", O.burst);
 	fig("full.lat_p99", pct_us(full->hist, 0.99), "us", NULL);
 	fig("full.lat_p999", pct_us(full->hist, 0.999), "us", NULL);
+	/* what the slow bursts are made of */
+	fig("full.burst_scans", full->burst_scans_mean, "texts", "texts scanned per burst (not answered by the "
+	    "scan caches), mean of %llu bursts; parts per burst %.1f", (unsigned long long)full->bursts,
+	    full->burst_parts_mean);
+	fig("full.tail_burst_scans", full->tail_scans_mean, "texts", "the same in the bursts that hold the slowest "
+	    "1 %% of packets; parts per burst there %.1f", full->tail_parts_mean);
+	fig("full.noscan_lat_p99", full->noscan_lat_p99, "us", "p99 of the packets in bursts that scanned no text "
+	    "(%.1f %% of packets, %llu bursts)", 100.0 * full->noscan_pkt_share,
+	    (unsigned long long)full->bursts_noscan);
 	fig("full.verdict_pass", (double)full->verdicts[0], "SMS", NULL);
 	fig("full.verdict_tag", (double)full->verdicts[1], "SMS", NULL);
 	fig("full.verdict_block", (double)full->verdicts[2], "SMS", NULL);
