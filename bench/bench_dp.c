@@ -219,13 +219,14 @@ struct burst_rec {
 	uint16_t packets, parts, scans;
 };
 
-/* Texts the worker scanned so far (what its caches did not answer). */
+/* Texts the worker scanned so far (what its caches did not answer):
+ * single parts missed, concatenated parts streamed and not answered. */
 static uint64_t worker_scans(const struct sf_worker *eng)
 {
 	struct sf_scan_cache_stats cs;
 
 	sf_worker_scan_cache_stats(eng, &cs);
-	return cs.single.lookups - cs.single.hits + cs.concat_streamed;
+	return cs.single.lookups - cs.single.hits + cs.concat_streamed - cs.concat_hits;
 }
 
 struct lc_state {
