@@ -100,6 +100,10 @@ struct bench_run {
 	double tail_scans_mean, tail_parts_mean;	/* the bursts holding the slowest 1 % of packets */
 	double noscan_pkt_share;		/* packets in bursts that scanned nothing */
 	double noscan_lat_p99;			/* their p99 latency, µs */
+	/* a burst's time fitted as us_pkt·packets + us_part·parts +
+	 * us_scan·scans (least squares): how much of its variance the work
+	 * explains, and the p99 (by packets) of what it leaves */
+	double fit_us_pkt, fit_us_part, fit_us_scan, fit_r2, fit_resid_p99;
 };
 
 enum bench_mode { BENCH_IO_FLOOR = 0, BENCH_FULL };

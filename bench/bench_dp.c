@@ -6,6 +6,7 @@
  * dp_worker_sync_gen, dp_reload, RCU) exactly as dataplane/dp/dp_main.c
  * does, with TSC stamps around each burst. Issue 7. */
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -436,6 +437,87 @@ static void refill(unsigned n)
 	}
 }
 
+static int by_double(const void *a, const void *b)
+{
+	const double *x = a, *y = b;
+
+	return (*x > *y) - (*x < *y);
+}
+
+/* Least squares without intercept: ns ~ c0·packets + c1·parts + c2·scans
+ * (normal equations, Gaussian elimination); the fit's R² and the p99 of
+ * its residuals, weighted by packets, into out. */
+static void burst_fit(const struct burst_rec *b, size_t n, struct bench_run *out)
+{
+	double a[3][4] = { { 0 } }, c[3], mean = 0, sst = 0, sse = 0, pk = 0, acc;
+	struct { double r, w; } *res;
+
+	for (size_t j = 0; j < n; j++) {
+		double x[3] = { b[j].packets, b[j].parts, b[j].scans }, y = b[j].ns;
+
+		for (int r = 0; r < 3; r++) {
+			for (int k = 0; k < 3; k++)
+				a[r][k] += x[r] * x[k];
+			a[r][3] += x[r] * y;
+		}
+		mean += y;
+	}
+	mean /= (double)n;
+	for (int p = 0; p < 3; p++) {
+		int best = p;
+
+		for (int r = p + 1; r < 3; r++)
+			if (fabs(a[r][p]) > fabs(a[best][p]))
+				best = r;
+		for (int k = 0; k < 4; k++) {
+			double t = a[p][k];
+
+			a[p][k] = a[best][k];
+			a[best][k] = t;
+		}
+		if (fabs(a[p][p]) < 1e-9)
+			return;	/* a column without variation (e.g. no scans at all) */
+		for (int r = p + 1; r < 3; r++) {
+			double f = a[r][p] / a[p][p];
+
+			for (int k = p; k < 4; k++)
+				a[r][k] -= f * a[p][k];
+		}
+	}
+	for (int p = 2; p >= 0; p--) {
+		c[p] = a[p][3];
+		for (int k = p + 1; k < 3; k++)
+			c[p] -= a[p][k] * c[k];
+		c[p] /= a[p][p];
+	}
+	res = malloc(n * sizeof(*res));
+	if (!res)
+		return;
+	for (size_t j = 0; j < n; j++) {
+		double y = b[j].ns, f = c[0] * b[j].packets + c[1] * b[j].parts + c[2] * b[j].scans;
+
+		sst += (y - mean) * (y - mean);
+		sse += (y - f) * (y - f);
+		res[j].r = y - f;
+		res[j].w = b[j].packets;
+		pk += b[j].packets;
+	}
+	qsort(res, n, sizeof(*res), by_double);	/* by r, the first member */
+	acc = 0;
+	for (size_t j = 0; j < n; j++) {
+		acc += res[j].w;
+		if (acc >= 0.99 * pk) {
+			out->fit_resid_p99 = res[j].r / 1000.0;
+			break;
+		}
+	}
+	free(res);
+	out->fit_us_pkt = c[0] / 1000.0;
+	out->fit_us_part = c[1] / 1000.0;
+	out->fit_us_scan = c[2] / 1000.0;
+	out->fit_r2 = sst > 0 ? 1.0 - sse / sst : 0;
+}
+
 static int burst_by_ns(const void *a, const void *b)
 {
 	const struct burst_rec *x = a, *y = b;
@@ -460,6 +542,7 @@ static void burst_summary(struct bench_run *out)
 		memcpy(all + k, R.lc[i].trace, R.lc[i].n_trace * sizeof(*all));
 		k += R.lc[i].n_trace;
 	}
+	burst_fit(all, n, out);
 	qsort(all, n, sizeof(*all), burst_by_ns);
 	for (size_t j = 0; j < n; j++) {
 		pk += all[j].packets;

@@ -787,6 +787,11 @@ int main(int argc, char **argv)
 	fig("full.noscan_lat_p99", full->noscan_lat_p99, "us", "p99 of the packets in bursts that scanned no text "
 	    "(%.1f %% of packets, %llu bursts)", 100.0 * full->noscan_pkt_share,
 	    (unsigned long long)full->bursts_noscan);
+	fig("full.burst_fit_r2", full->fit_r2, "", "a burst's time fitted by its work: %.2f us a packet + "
+	    "%.2f us a part + %.2f us a text scanned (least squares); the share of its variance that explains",
+	    full->fit_us_pkt, full->fit_us_part, full->fit_us_scan);
+	fig("full.burst_resid_p99", full->fit_resid_p99, "us", "p99 (by packets) of a burst's time beyond "
+	    "what that fit gives for its work");
 	fig("full.verdict_pass", (double)full->verdicts[0], "SMS", NULL);
 	fig("full.verdict_tag", (double)full->verdicts[1], "SMS", NULL);
 	fig("full.verdict_block", (double)full->verdicts[2], "SMS", NULL);
