@@ -8,17 +8,19 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include <pthread.h>
 
 /* Eight units at a time with AVX2 (checked at run time: the build
  * targets baseline x86-64): each unit's UTF-8 made in a 32-bit lane,
  * then each four lanes' 1, 2 or 3 octets packed by one byte shuffle,
  * from a table indexed by which lanes are ASCII (bits 0-3) and which are
  * below U+0800 (bits 4-7). A block with a NUL or a surrogate is left to
- * the unit-by-unit code. The table is made once, on first use, like the
- * CRC tables: every thread that makes it writes the same octets. */
+ * the unit-by-unit code. The table is made once, by the first call of
+ * any thread (pthread_once), before ucs2_simd says it is ready. */
 static uint8_t ucs2_shuf[256][16];
 static uint8_t ucs2_shuf_len[256];
 static int ucs2_simd = -1;	/* -1 not yet known, 0 no AVX2, 1 ready */
+static pthread_once_t ucs2_once = PTHREAD_ONCE_INIT;
 
 static void ucs2_simd_init(void)
 {
@@ -115,7 +117,7 @@ int ucs2_decode(const uint8_t *p, size_t len, char *out, size_t cap, uint32_t *r
 	int simd = __atomic_load_n(&ucs2_simd, __ATOMIC_ACQUIRE);
 
 	if (simd < 0) {
-		ucs2_simd_init();
+		pthread_once(&ucs2_once, ucs2_simd_init);
 		simd = __atomic_load_n(&ucs2_simd, __ATOMIC_ACQUIRE);
 	}
 #endif
