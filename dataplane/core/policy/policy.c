@@ -293,6 +293,7 @@ static int step_service(struct eval *e, struct policy_event *ev)
 			return decide(e, SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_REPORT, 0,
 				      POLICY_STEP_SERVICE);
 		}
+		memset(out, 0, sizeof(*out));
 		err = policy_parse_report(sms->text, sms->text ? sms->text_len : 0,
 					  e->v->sender, &out->report);
 		note_err(e, err);
@@ -310,6 +311,7 @@ static int step_service(struct eval *e, struct policy_event *ev)
 
 	/* DOMAIN.md §3: "00000" to an industry port (106…) shields it */
 	if (starts_with(da, c->industry_prefix) && sms->text && sms->text_len <= 64) {
+		memset(out, 0, sizeof(*out));
 		err = policy_parse_shield(sms->text, sms->text_len, e->v->sender, da, c, &out->shield);
 		note_err(e, err);
 		if (err != SF_OK || out->shield.type == POLICY_SHIELD_NONE)
@@ -863,7 +865,7 @@ enum sf_err policy_evaluate_parties(const struct policy_env *env, struct policy_
 	v->reason[0] = 0;
 	v->step = POLICY_STEP_NONE;
 	if (ev)
-		memset(ev, 0, sizeof(*ev));
+		ev->type = POLICY_EVENT_NONE;	/* the service step fills the rest of an event */
 	e.mo = pp->mo;
 	e.mt = pp->mt;
 	e.alnum = pp->alnum;

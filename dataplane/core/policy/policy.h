@@ -91,7 +91,8 @@ enum policy_event_type {
 };
 
 /* An event for the control plane (LISTS_SPEC.md "Events"); the dataplane
- * adds id, ts and dp and serialises it (policy_event_json). */
+ * adds id, ts and dp and serialises it (policy_event_json). After an
+ * evaluation only type is set when it is POLICY_EVENT_NONE. */
 struct policy_event {
 	uint8_t type;			/* enum policy_event_type */
 	uint8_t class_id;		/* report: the scan's class of the reported text, or 0 */
