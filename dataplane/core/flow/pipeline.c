@@ -207,7 +207,7 @@ static uint64_t assoc_key(struct sf_pipeline *pl, const uint8_t *src, const uint
 
 	*entry = &m->entry;
 	if (m->key && m->vtag == vtag && m->sport == sport && m->dport == dport &&
-	    !memcmp(m->src, src, 16) && !memcmp(m->dst, dst, 16))
+	    sf_eq16(m->src, src) && sf_eq16(m->dst, dst))
 		return m->key;
 	key = pl_hash(PL_HASH_INIT, src, 16);
 	key = pl_hash(key, dst, 16);

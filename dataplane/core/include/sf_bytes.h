@@ -89,4 +89,17 @@ static inline void sf_wr32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+/* The 16 octets at a and b are equal (an IPv6 or IPv4-mapped address):
+ * two 8-octet loads each, where gcc calls memcmp. */
+static inline int sf_eq16(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a0, a, 8);
+	memcpy(&a1, a + 8, 8);
+	memcpy(&b0, b, 8);
+	memcpy(&b1, b + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
 #endif
