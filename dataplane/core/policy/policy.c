@@ -281,7 +281,6 @@ static int step_service(struct eval *e, struct policy_event *ev)
 	const struct sf_sms *sms = e->sms;
 	const struct policy_config *c = e->cfg;
 	const char *da = e->pp->recipient;	/* MO: the canonical TP-DA */
-	char rn[POLICY_NUM_MAX + 4];
 	struct policy_event tmp, *out = ev ? ev : &tmp;
 	enum sf_err err;
 
@@ -289,8 +288,7 @@ static int step_service(struct eval *e, struct policy_event *ev)
 		return 0;
 
 	/* DOMAIN.md §3: MO to 10086999 is a spam report; it always goes through */
-	if (policy_canon_number(c->report_number, strlen(c->report_number), rn, sizeof(rn)) >= 0 &&
-	    strcmp(da, rn) == 0) {
+	if (c->report_canon[0] && strcmp(da, c->report_canon) == 0) {
 		if (sms->has_concat && sms->concat_total > 1) {
 			/* one part of a longer report: the engine assembles the
 			 * parts and parses the whole message once (a part alone

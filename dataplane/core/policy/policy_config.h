@@ -33,6 +33,8 @@ struct policy_config {
 	uint32_t n_protected;
 	struct policy_protected protected_senders[POLICY_PROTECTED_MAX];
 	char report_number[POLICY_NUM_MAX];	/* "10086999" */
+	char report_canon[POLICY_NUM_MAX + 4];	/* its canonical form ("" none), made
+						 * with it and by policy_config_renumber */
 	char shield_command[POLICY_NUM_MAX];	/* "00000" */
 	char unshield_command[POLICY_NUM_MAX];	/* "QX00000" (case-insensitive) */
 	char industry_prefix[POLICY_NUM_MAX];	/* "106" */
@@ -111,9 +113,9 @@ int policy_config_check(const struct policy_config *c, char *err, size_t errlen)
  * gives it: the canonical number, else the text upper-cased. */
 void policy_sender_canon(const char *in, char *out, size_t cap);
 
-/* Derive the protected senders' canonical forms again under the current
- * numbering plan (policy_numbering_set): the start-up configuration is
- * parsed before the plan it sets is in force. */
+/* Derive the protected senders' and the report number's canonical forms
+ * again under the current numbering plan (policy_numbering_set): the
+ * start-up configuration is parsed before the plan it sets is in force. */
 void policy_config_renumber(struct policy_config *c);
 
 /* Parse "HH:MM" → minutes, or -1. */
