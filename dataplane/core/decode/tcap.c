@@ -39,9 +39,11 @@ static enum sf_err tcap_tid(const struct ber_tlv *t, uint8_t *buf, uint8_t *blen
 
 	if (t->value.len < 1 || t->value.len > 4)
 		return SF_E_TCAP_TID_LEN;
-	memcpy(buf, t->value.p, t->value.len);
-	for (size_t i = 0; i < t->value.len; i++)
-		v = (v << 8) | t->value.p[i];
+	/* one to four octets: copied as they are read, no library call */
+	for (size_t i = 0; i < t->value.len; i++) {
+		buf[i] = t->value.p[i];
+		v = (v << 8) | buf[i];
+	}
 	*blen = (uint8_t)t->value.len;
 	*u = v;
 	return SF_OK;
@@ -282,10 +284,20 @@ static unsigned tcap_memo_set(const uint8_t *p, size_t len)
 	return (unsigned)(h & (TCAP_MEMO_SLOTS / TCAP_MEMO_WAYS - 1)) * TCAP_MEMO_WAYS;
 }
 
+/* The remembered octets are the portion's: eight at a time, the last
+ * word overlapping the one before (8..48 octets: no library call). */
 static int tcap_memo_holds(const struct tcap_memo_entry *me, struct sf_bytes portion, uint8_t type)
 {
-	return me->len == portion.len && me->type == type &&
-	       memcmp(me->bytes, portion.p, portion.len) == 0;
+	const uint8_t *a = me->bytes, *b = portion.p;
+	size_t len = portion.len, i;
+	uint64_t d;
+
+	if (me->len != len || me->type != type)
+		return 0;
+	d = sf_rd64le(a + len - 8) ^ sf_rd64le(b + len - 8);
+	for (i = 0; i + 8 < len; i += 8)
+		d |= sf_rd64le(a + i) ^ sf_rd64le(b + i);
+	return d == 0;
 }
 
 /* tcap_dialogue through the memo: a remembered portion's fields, or the

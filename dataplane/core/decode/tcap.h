@@ -110,19 +110,18 @@ enum sf_err tcap_decode_body(struct tcap_view *out, struct tcap_cursor *c, struc
 
 struct tcap_component {
 	uint8_t type;	/* SF_TCAP_INVOKE, RETURN_RESULT_LAST, RETURN_RESULT_NOT_LAST, RETURN_ERROR, REJECT */
-	uint8_t has_invoke_id;
-	int32_t invoke_id;
-	uint8_t has_linked_id;
-	int32_t linked_id;
+	uint8_t has_invoke_id, has_linked_id;
 	uint8_t has_opcode, opcode_is_global;
-	int32_t opcode;			/* Invoke, and ReturnResult's resultretres */
-	struct sf_bytes opcode_oid;
 	uint8_t has_error, error_is_global;
-	int32_t error_code;
-	struct sf_bytes error_oid;
 	uint8_t has_problem, problem_tag;	/* Reject: 0x80 general .. 0x83 returnError */
-	int32_t problem;
 	uint8_t has_param;
+	int32_t invoke_id;
+	int32_t linked_id;
+	int32_t opcode;			/* Invoke, and ReturnResult's resultretres */
+	int32_t error_code;
+	int32_t problem;
+	struct sf_bytes opcode_oid;
+	struct sf_bytes error_oid;
 	struct sf_bytes param;		/* the WHOLE parameter TLV, for the MAP decoder */
 };
 
