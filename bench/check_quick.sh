@@ -26,7 +26,8 @@ for key in $keys_tshark capture.frames capture.sms_parts full.sms_per_s full.pkt
     naive.posix.rules_skipped ratio.full_over_rawhs ratio.full_over_io \
     ratio.smsfw_over_naive_posix ratio.full_over_decode goal.2M_sms_1core goal.50pct_rawhs \
     goal.p99_50us tables.lost goal.tables_no_loss stage.verdicts_match stage.dp_overhead_ns \
-    truth.parts truth.pass_blocked truth.block_recall_pct truth.ham goal.ham_blocked_0 \
+    truth.parts truth.pass_blocked truth.ham_blocked truth.block_recall_pct truth.ham goal.ham_blocked_0 \
+    full.burst_scans full.tail_burst_scans full.noscan_lat_p99 full.burst_fit_r2 full.burst_resid_p99 \
     stage.scan_phased_ns stage.scan_single_part_ns stage.scan_concat_part_ns; do
 	line=$(grep -P "^\Q$key\E\t" "$tsv" || true)
 	if [ -z "$line" ]; then
