@@ -93,8 +93,9 @@ struct bench_run {
 	uint64_t tsc_hz;
 	/* full runs: what the slow bursts are made of. A burst's time is
 	 * every packet's latency in it (the histogram above); "scans" are
-	 * texts the scan cache did not answer (single parts missed or too
-	 * long for it, concatenated parts streamed) */
+	 * texts the scan caches did not answer (single parts missed or too
+	 * long for the cache, concatenated parts the cache of repeated
+	 * messages did not answer) */
 	uint64_t bursts, bursts_noscan;
 	double burst_scans_mean, burst_parts_mean;	/* per burst, all bursts */
 	double tail_scans_mean, tail_parts_mean;	/* the bursts holding the slowest 1 % of packets */

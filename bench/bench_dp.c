@@ -139,7 +139,7 @@ int bench_dp_init(const struct bench_capture *cap, unsigned lcores, char *err, s
 		pv->ts_ns = cap->ts_ns[i];
 		pv->in_port = 0;
 		pv->l3_done = 0;
-		pv->sctp_csum_good = 0;	/* no NIC: the CRC32c in software, as measured */
+		pv->l3.sctp_csum_good = 0;	/* no NIC: the CRC32c in software, as measured */
 		B.mbufs[i] = m;
 	}
 	for (unsigned q = 0; q < lcores; q++) {
@@ -437,11 +437,32 @@ static void refill(unsigned n)
 	}
 }
 
-static int by_double(const void *a, const void *b)
-{
-	const double *x = a, *y = b;
+/* A value and its weight (a burst's packets). */
+struct wv {
+	double v, w;
+};
 
-	return (*x > *y) - (*x < *y);
+static int wv_by_v(const void *a, const void *b)
+{
+	const struct wv *x = a, *y = b;
+
+	return (x->v > y->v) - (x->v < y->v);
+}
+
+/* The weighted 0.99 quantile of x[0..n) (sorted here); 0 when empty. */
+static double wv_p99(struct wv *x, size_t n)
+{
+	double total = 0, acc = 0;
+
+	qsort(x, n, sizeof(*x), wv_by_v);
+	for (size_t j = 0; j < n; j++)
+		total += x[j].w;
+	for (size_t j = 0; j < n; j++) {
+		acc += x[j].w;
+		if (acc >= 0.99 * total)
+			return x[j].v;
+	}
+	return 0;
 }
 
 /* Least squares without intercept: ns ~ c0·packets + c1·parts + c2·scans
@@ -449,8 +470,8 @@ static int by_double(const void *a, const void *b)
  * its residuals, weighted by packets, into out. */
 static void burst_fit(const struct burst_rec *b, size_t n, struct bench_run *out)
 {
-	double a[3][4] = { { 0 } }, c[3], mean = 0, sst = 0, sse = 0, pk = 0, acc;
-	struct { double r, w; } *res;
+	double a[3][4] = { { 0 } }, c[3], mean = 0, sst = 0, sse = 0;
+	struct wv *res;
 
 	for (size_t j = 0; j < n; j++) {
 		double x[3] = { b[j].packets, b[j].parts, b[j].scans }, y = b[j].ns;
@@ -498,19 +519,10 @@ static void burst_fit(const struct burst_rec *b, size_t n, struct bench_run *out
 
 		sst += (y - mean) * (y - mean);
 		sse += (y - f) * (y - f);
-		res[j].r = y - f;
+		res[j].v = (y - f) / 1000.0;
 		res[j].w = b[j].packets;
-		pk += b[j].packets;
 	}
-	qsort(res, n, sizeof(*res), by_double);	/* by r, the first member */
-	acc = 0;
-	for (size_t j = 0; j < n; j++) {
-		acc += res[j].w;
-		if (acc >= 0.99 * pk) {
-			out->fit_resid_p99 = res[j].r / 1000.0;
-			break;
-		}
-	}
+	out->fit_resid_p99 = wv_p99(res, n);
 	free(res);
 	out->fit_us_pkt = c[0] / 1000.0;
 	out->fit_us_part = c[1] / 1000.0;
@@ -530,14 +542,19 @@ static int burst_by_ns(const void *a, const void *b)
  * bursts that scanned no text (what the p99 would be without scans). */
 static void burst_summary(struct bench_run *out)
 {
-	size_t n = 0, k = 0;
+	size_t n = 0, k = 0, n_noscan = 0;
 	uint64_t pk = 0, pk_noscan = 0, acc, sum_sc = 0, sum_pa = 0, tail_sc = 0, tail_pa = 0, tail_n = 0;
 	struct burst_rec *all;
+	struct wv *noscan;
 
 	for (unsigned i = 0; i < R.n; i++)
 		n += R.lc[i].n_trace;
 	if (!n || !(all = malloc(n * sizeof(*all))))
 		return;
+	if (!(noscan = malloc(n * sizeof(*noscan)))) {
+		free(all);
+		return;
+	}
 	for (unsigned i = 0; i < R.n; i++) {
 		memcpy(all + k, R.lc[i].trace, R.lc[i].n_trace * sizeof(*all));
 		k += R.lc[i].n_trace;
@@ -550,7 +567,8 @@ static void burst_summary(struct bench_run *out)
 		sum_pa += all[j].parts;
 		if (!all[j].scans) {
 			pk_noscan += all[j].packets;
-			out->bursts_noscan++;
+			noscan[n_noscan].v = all[j].ns / 1000.0;
+			noscan[n_noscan++].w = all[j].packets;
 		}
 	}
 	/* from the slowest down, until 1 % of the packets */
@@ -567,16 +585,9 @@ static void burst_summary(struct bench_run *out)
 	out->tail_scans_mean = tail_n ? (double)tail_sc / (double)tail_n : 0;
 	out->tail_parts_mean = tail_n ? (double)tail_pa / (double)tail_n : 0;
 	out->noscan_pkt_share = pk ? (double)pk_noscan / (double)pk : 0;
-	acc = 0;
-	for (size_t j = 0; j < n && pk_noscan; j++) {
-		if (all[j].scans)
-			continue;
-		acc += all[j].packets;
-		if (acc * 100 >= pk_noscan * 99) {
-			out->noscan_lat_p99 = all[j].ns / 1000.0;
-			break;
-		}
-	}
+	out->bursts_noscan = n_noscan;
+	out->noscan_lat_p99 = wv_p99(noscan, n_noscan);
+	free(noscan);
 	free(all);
 }
 

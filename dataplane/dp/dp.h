@@ -36,9 +36,8 @@ struct dp_mbuf_priv {
 	 * first l3_len bytes of a one-segment mbuf; the worker's pipeline
 	 * starts from them (l3_done 0: it decodes them itself) */
 	uint8_t l3_done;
-	uint8_t sctp_csum_good;	/* the NIC verified the SCTP CRC32c (RX offload) */
 	uint32_t l3_len;
-	struct sf_l3_pre l3;
+	struct sf_l3_pre l3;	/* its sctp_csum_good is set at RX whatever l3_done says */
 };
 
 /* A record for the log writer, from a lcore's mempool. */

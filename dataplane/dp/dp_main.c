@@ -420,8 +420,8 @@ static void rx_loop(struct dp_ctx *ctx)
 					pv->ts_ns = live ? t : mbuf_ts(pkts[i]);
 					pv->in_port = pi;
 					pv->l3_done = 0;
-					pv->sctp_csum_good = ctx->port_sctp_csum[pi] &&
-							     nic_sctp_csum_good(pkts[i]);
+					pv->l3.sctp_csum_good = ctx->port_sctp_csum[pi] &&
+								nic_sctp_csum_good(pkts[i]);
 				}
 			}
 			if (ctx->n_workers == 0) {

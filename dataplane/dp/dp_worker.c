@@ -306,6 +306,7 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		uint32_t len = rte_pktmbuf_pkt_len(m);
 		const struct sf_pkt_verdict *pkv;
 		const struct sf_l3_pre *pre;
+		struct sf_l3_pre own;
 		int verdict, peer;
 
 		if (i + 1 < n)
@@ -320,20 +321,16 @@ void dp_process_burst(struct dp_ctx *ctx, struct dp_worker *w, struct rte_mbuf *
 		if (len > DP_PKT_MAX)
 			len = DP_PKT_MAX;
 		data = rte_pktmbuf_read(m, 0, len, flat);
-		/* L2/L3 as the distributor decoded them; decoded here instead
-		 * when there is none and the NIC verified the CRC32c, which
-		 * the pipeline learns through them */
-		pre = NULL;
-		if (data == rte_pktmbuf_mtod(m, const uint8_t *)) {
-			if (!pv->l3_done && pv->sctp_csum_good) {
-				pv->l3.err = l2l3_decode(data, len, ctx->linktype, &pv->l3.v);
-				pv->l3_len = len;
-				pv->l3_done = 1;
-			}
-			if (pv->l3_done && pv->l3_len == len) {
-				pv->l3.sctp_csum_good = pv->sctp_csum_good;
-				pre = &pv->l3;
-			}
+		/* L2/L3 as the distributor decoded them, else decoded here (one
+		 * worker, or a frame of several segments), with the NIC's word
+		 * on the CRC32c that RX put beside them: the pipeline starts
+		 * there */
+		if (pv->l3_done && pv->l3_len == len && data == rte_pktmbuf_mtod(m, const uint8_t *)) {
+			pre = &pv->l3;
+		} else {
+			own.err = l2l3_decode(data, len, ctx->linktype, &own.v);
+			own.sctp_csum_good = pv->l3.sctp_csum_good;
+			pre = &own;
 		}
 		/* decide (decode once, scan, policy), then act on the
 		 * returned records in one line: each part, the packet */

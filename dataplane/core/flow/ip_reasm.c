@@ -60,7 +60,7 @@ void ip_reasm_destroy(struct ip_reasm *r)
 static int same(const struct ip_dgram *d, const struct l2l3_view *v)
 {
 	return d->used && d->version == v->ip_version && d->proto == v->l4_proto && d->id == v->frag_id &&
-	       memcmp(d->src, v->src, 16) == 0 && memcmp(d->dst, v->dst, 16) == 0;
+	       sf_eq16(d->src, v->src) && sf_eq16(d->dst, v->dst);
 }
 
 static void release(struct ip_dgram *d)

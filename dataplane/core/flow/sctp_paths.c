@@ -121,7 +121,7 @@ static uint64_t pending_key(const uint8_t *src, const uint8_t *dst, uint16_t spo
 static void list_add(struct sctp_paths *t, struct addr_list *l, const uint8_t a[16])
 {
 	for (unsigned i = 0; i < l->n; i++)
-		if (!memcmp(l->a[i], a, 16))
+		if (sf_eq16(l->a[i], a))
 			return;
 	if (l->n == SCTP_PATHS_ADDR_MAX) {
 		t->st.addrs_ignored++;
@@ -190,7 +190,7 @@ static void map_pair(struct sctp_paths *t, const uint8_t *src, const uint8_t *ds
 {
 	struct path *p;
 
-	if (!memcmp(src, psrc, 16) && !memcmp(dst, pdst, 16))
+	if (sf_eq16(src, psrc) && sf_eq16(dst, pdst))
 		return;	/* the INIT's own pair maps to itself */
 	p = ftable_upsert(t->paths, pair_key(src, dst), now_ns, NULL);
 	memcpy(p->src, src, 16);
@@ -216,7 +216,7 @@ static void unmap_pair(struct sctp_paths *t, const uint8_t *src, const uint8_t *
 	uint64_t k = pair_key(src, dst);
 	struct path *p = ftable_find(t->paths, k);
 
-	if (p && !memcmp(p->src, src, 16) && !memcmp(p->dst, dst, 16))
+	if (p && sf_eq16(p->src, src) && sf_eq16(p->dst, dst))
 		ftable_remove(t->paths, k);
 }
 
@@ -230,12 +230,12 @@ static struct assoc *assoc_of(struct sctp_paths *t, const uint8_t *src, const ui
 
 	sctp_paths_map(t, src, dst, &ps, &pd, now_ns);
 	as = ftable_find(t->assocs, pair_key(ps, pd));
-	if (as && !memcmp(as->a1, ps, 16) && !memcmp(as->b1, pd, 16)) {
+	if (as && sf_eq16(as->a1, ps) && sf_eq16(as->b1, pd)) {
 		*from_init = 1;
 		return as;
 	}
 	as = ftable_find(t->assocs, pair_key(pd, ps));
-	if (as && !memcmp(as->a1, pd, 16) && !memcmp(as->b1, ps, 16)) {
+	if (as && sf_eq16(as->a1, pd) && sf_eq16(as->b1, ps)) {
 		*from_init = 0;
 		return as;
 	}
@@ -303,7 +303,7 @@ static void asconf(struct sctp_paths *t, const uint8_t *src, const uint8_t *dst,
 			r->corr = sf_rd32(q + 4);
 			r->add = type == PARAM_ADD_IP;
 			/* the wildcard address: the packet's source (§4.2.1) */
-			if (!memcmp(r->addr, zero16, 16))
+			if (sf_eq16(r->addr, zero16))
 				memcpy(r->addr, src, 16);
 			pa.n++;
 		}
@@ -315,7 +315,7 @@ static void asconf(struct sctp_paths *t, const uint8_t *src, const uint8_t *dst,
 
 		k = asconf_key(src, dst, pa.serial);
 		old = ftable_find(t->asconfs, k);
-		if (old && old->serial == pa.serial && !memcmp(old->src, src, 16) && !memcmp(old->dst, dst, 16))
+		if (old && old->serial == pa.serial && sf_eq16(old->src, src) && sf_eq16(old->dst, dst))
 			return;
 		*(struct pend_asconf *)ftable_upsert(t->asconfs, k, now_ns, NULL) = pa;
 	}
@@ -324,7 +324,7 @@ static void asconf(struct sctp_paths *t, const uint8_t *src, const uint8_t *dst,
 static void list_del(struct addr_list *l, const uint8_t a[16])
 {
 	for (unsigned i = 0; i < l->n; i++)
-		if (!memcmp(l->a[i], a, 16)) {
+		if (sf_eq16(l->a[i], a)) {
 			memmove(l->a[i], l->a[i + 1], (size_t)(l->n - i - 1) * 16);
 			l->n--;
 			return;
@@ -361,7 +361,7 @@ static void asconf_ack(struct sctp_paths *t, const uint8_t *src, const uint8_t *
 	 * back to the ASCONF's source) */
 	k = asconf_key(dst, src, sf_rd32(b));
 	pa = ftable_find(t->asconfs, k);
-	if (!pa || pa->serial != sf_rd32(b) || memcmp(pa->src, dst, 16) || memcmp(pa->dst, src, 16)) {
+	if (!pa || pa->serial != sf_rd32(b) || !sf_eq16(pa->src, dst) || !sf_eq16(pa->dst, src)) {
 		t->st.asconf_unknown++;
 		return;
 	}
@@ -463,7 +463,7 @@ void sctp_paths_learn(struct sctp_paths *t, const uint8_t src[16], const uint8_t
 		t->st.init_acks++;
 		memset(&init, 0, sizeof(init));
 		memset(&resp, 0, sizeof(resp));
-		if (pe && !memcmp(pe->src, dst, 16) && !memcmp(pe->dst, src, 16) &&
+		if (pe && sf_eq16(pe->src, dst) && sf_eq16(pe->dst, src) &&
 		    pe->sport == dport && pe->dport == sport)
 			init = pe->init;
 		else
@@ -494,7 +494,7 @@ int sctp_paths_map(struct sctp_paths *t, const uint8_t src[16], const uint8_t ds
 	if (!t || !ftable_oldest(t->paths))
 		return 0;	/* no multi-homed association: nothing to look up */
 	p = ftable_find(t->paths, pair_key(src, dst));
-	if (!p || memcmp(p->src, src, 16) || memcmp(p->dst, dst, 16))
+	if (!p || !sf_eq16(p->src, src) || !sf_eq16(p->dst, dst))
 		return 0;
 	ftable_touch(t->paths, p, now_ns);
 	*psrc = p->psrc;

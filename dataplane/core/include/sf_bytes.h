@@ -93,13 +93,7 @@ static inline void sf_wr32(uint8_t *p, uint32_t v)
  * two 8-octet loads each, where gcc calls memcmp. */
 static inline int sf_eq16(const uint8_t *a, const uint8_t *b)
 {
-	uint64_t a0, a1, b0, b1;
-
-	memcpy(&a0, a, 8);
-	memcpy(&a1, a + 8, 8);
-	memcpy(&b0, b, 8);
-	memcpy(&b1, b + 8, 8);
-	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+	return ((sf_rd64le(a) ^ sf_rd64le(b)) | (sf_rd64le(a + 8) ^ sf_rd64le(b + 8))) == 0;
 }
 
 #endif

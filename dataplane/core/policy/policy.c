@@ -429,11 +429,8 @@ static int step_spoof(struct eval *e)
 	}
 	/* an MT addressed by IMSI normally follows an SRI-SM for that IMSI */
 	if (c->unsolicited_action == SF_ACT_TAG && sms->da_type == SF_DA_IMSI && e->imsi[0]) {
-		uint64_t age = e->pp->imsi_age_ns;
-		int learned = e->pp->imsi_looked ? e->pp->imsi_learned :
-			      policy_state_imsi(e->st, c, e->imsi, e->now_ns, &age, NULL, 0);
-
-		if (!learned || age > (uint64_t)c->sri_window_s * NS) {
+		/* the parties' look-up of the IMSI */
+		if (!e->pp->imsi_learned || e->pp->imsi_age_ns > (uint64_t)c->sri_window_s * NS) {
 			add_reason(e, "unsolicited: no sri-sm");
 			tag(e, SF_CLASS_NONE, POLICY_ID_UNSOLICITED, 0, POLICY_STEP_SPOOF);
 		}
@@ -781,7 +778,7 @@ void policy_parties(const struct policy_env *env, struct policy_state *st, const
 
 	pp->alnum = 0;
 	pp->sender[0] = pp->recipient[0] = pp->imsi[0] = 0;
-	pp->imsi_looked = pp->imsi_learned = 0;
+	pp->imsi_learned = 0;
 	pp->imsi_age_ns = 0;
 	/* the MAP layer's direction; for forwardSM (v1/v2) without one, the
 	 * TPDU type: SMS-SUBMIT is MO, SMS-DELIVER is MT (TS 23.040 §9.2.3.1) */
@@ -812,12 +809,10 @@ void policy_parties(const struct policy_env *env, struct policy_state *st, const
 			memcpy(pp->imsi, imsi, il + 1);
 			rcp = NULL;
 			/* one look-up for the recipient and the "unsolicited" check */
-			if (st) {
-				pp->imsi_looked = 1;
+			if (st)
 				pp->imsi_learned = (uint8_t)policy_state_imsi(st, env->cfg, pp->imsi, now_ns,
 									     &pp->imsi_age_ns, learned,
 									     sizeof(learned));
-			}
 			if (pp->imsi_learned)
 				rcp = learned;
 			if (!rcp)

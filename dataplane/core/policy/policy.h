@@ -130,9 +130,9 @@ struct policy_parties {
 	char recipient[SF_TPADDR_MAX + 1];	/* canonical (MO: TP-DA; MT: the MSISDN of
 						 * the IMSI learned or listed), "" unknown */
 	char imsi[SF_DIGITS_MAX + 1];		/* MT addressed by IMSI (or LMSI resolved) */
-	uint8_t imsi_looked;			/* imsi was looked up in the learned map: */
-	uint8_t imsi_learned;			/* found (an SRI-SM answer within the TTL), */
-	uint64_t imsi_age_ns;			/* that long ago */
+	uint8_t imsi_learned;			/* imsi is in the learned map (an SRI-SM
+						 * answer within the TTL), */
+	uint64_t imsi_age_ns;			/* learned that long ago */
 	const struct policy_protected *protected;	/* the sender's entry in the
 							 * config's protected senders */
 	struct policy_keys keys;		/* sender/recipient table keys */

@@ -14,7 +14,7 @@
 
 /* The report number as policy_parties gives a recipient, so that a part
  * is compared with it and not canonicalised again per part. */
-static void report_canon(struct policy_config *c)
+static void set_report_canon(struct policy_config *c)
 {
 	if (policy_canon_number(c->report_number, strlen(c->report_number), c->report_canon,
 				sizeof(c->report_canon)) < 0)
@@ -25,7 +25,7 @@ void policy_config_defaults(struct policy_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	strcpy(c->report_number, "10086999");
-	report_canon(c);
+	set_report_canon(c);
 	strcpy(c->shield_command, "00000");
 	strcpy(c->unshield_command, "QX00000");
 	strcpy(c->industry_prefix, "106");
@@ -156,7 +156,7 @@ void policy_sender_canon(const char *in, char *out, size_t cap)
 
 void policy_config_renumber(struct policy_config *c)
 {
-	report_canon(c);
+	set_report_canon(c);
 	for (uint32_t i = 0; i < c->n_protected; i++)
 		policy_sender_canon(c->protected_senders[i].sender, c->protected_senders[i].canon,
 				    sizeof(c->protected_senders[i].canon));
@@ -485,7 +485,7 @@ int policy_config_set(struct policy_config *c, const char *section,
 		if (strcmp(key, "report_number") == 0) {
 			int r = set_short(c->report_number, name, value, 1, err, errlen);
 
-			report_canon(c);
+			set_report_canon(c);
 			return r;
 		}
 		if (strcmp(key, "shield_command") == 0)
