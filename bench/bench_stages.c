@@ -172,7 +172,7 @@ static void st_on_map_event(void *arg, const struct sf_map_event *ev)
 
 	if (c->st == ST_POLICY && ev->kind == SF_MAP_EV_SRI_SM_RES && ev->imsi[0] && ev->msisdn[0] &&
 	    !ev->retransmission)
-		policy_learn_sri(c->pst, ev->imsi, ev->msisdn, ev->ts_ns);
+		policy_learn_sri(c->pst, ev->imsi, ev->msisdn, ev->msisdn_ton, ev->ts_ns);
 }
 
 int bench_stage_run(const struct bench_capture *cap, enum bench_stage st, const struct sf_gen *g,

@@ -9,6 +9,7 @@
 
 #include "ctl_apply.h"
 #include "ctl_keys.h"
+#include "ctl_lists.h"
 #include "ctl_log.h"
 #include "ctl_redis.h"
 
@@ -125,7 +126,8 @@ static const char rep_num_lua[] = STEP_PRELUDE("'string','hash','zset','list','h
  * 7 lists rev, 8 alerts, 9 lists change log. ARGV: 1 ev ttl, 2 ts ms,
  * 3 reported, 4 kind, 5 fp, 6 step 1 result, 7 step 3 result ("" none),
  * 8 threshold, 9 block ttl s, 10 "1" when an earlier attempt had done
- * some steps (stats events_resumed). */
+ * some steps (stats events_resumed), 11 reported as the lists text writes
+ * it (policy_canon_export). */
 static const char rep_ctl_lua[] =
 	"local T = {'string','hash','zset','zset','hash','hash','string','stream','stream'}\n"
 	"for i = 2, #KEYS do\n"
@@ -189,24 +191,25 @@ static const char rep_ctl_lua[] =
 	"local val = 'reason=reports source=auto expires=' .. exp\n"
 	"redis.call('HSET', KEYS[5], fld, val)\n"
 	"if not cur then redis.call('HINCRBY', KEYS[2], 'blocks_auto', 1) end\n"
-	"logchg(KEYS[7], KEYS[9], 'add', 'block ' .. fld .. ' ' .. val)\n"
+	"logchg(KEYS[7], KEYS[9], 'add', 'block ' .. ARGV[4] .. ' ' .. ARGV[11] .. ' ' .. val)\n"
 	"return {1, 'autoblock'}\n";
 
 /* KEYS: 1 ev marker, 2 stats, 3 shield hash, 4 lists rev, 5 lists change log.
- * ARGV: 1 ev ttl, 2 ts ms, 3 "subscriber port", 4 "1" add / "0" remove */
+ * ARGV: 1 ev ttl, 2 ts ms, 3 "subscriber port", 4 "1" add / "0" remove,
+ * 5 "subscriber port" as the lists text writes them (policy_canon_export) */
 static const char shield_lua[] = LUA_PRELUDE("'string','hash','hash','string','stream'")
 	CTL_LOG_LUA
 	"if ARGV[4] == '1' then\n"
 	"  local v = 'source=auto added=' .. math.floor(tonumber(ARGV[2]) / 1000)\n"
 	"  if redis.call('HSETNX', KEYS[3], ARGV[3], v) == 1 then\n"
-	"    logchg(KEYS[4], KEYS[5], 'add', 'shield ' .. ARGV[3] .. ' ' .. v)\n"
+	"    logchg(KEYS[4], KEYS[5], 'add', 'shield ' .. ARGV[5] .. ' ' .. v)\n"
 	"    redis.call('HINCRBY', KEYS[2], 'shields_added', 1)\n"
 	"    return {1, 'added'}\n"
 	"  end\n"
 	"  return {1, 'exists'}\n"
 	"end\n"
 	"if redis.call('HDEL', KEYS[3], ARGV[3]) == 1 then\n"
-	"  logchg(KEYS[4], KEYS[5], 'del', 'shield ' .. ARGV[3])\n"
+	"  logchg(KEYS[4], KEYS[5], 'del', 'shield ' .. ARGV[5])\n"
 	"  redis.call('HINCRBY', KEYS[2], 'shields_removed', 1)\n"
 	"  return {1, 'removed'}\n"
 	"end\n"
@@ -403,13 +406,22 @@ int ctl_apply_append(redisContext *c, const struct ctl_apply *a, const struct ct
 		AN(cfg->block_threshold);
 		AN(cfg->block_ttl_s);
 		A(j->resumed ? "1" : "0");
+		ctl_list_export(ev->reported, num[nargs], sizeof(num[0]));
+		A(num[nargs]);
 		break;
-	case S_SHIELD:
+	case S_SHIELD: {
+		char xs[64], xp[64];
+
 		AN(ev->ts_ms);
 		snprintf(num[nargs], sizeof(num[0]), "%s %s", ev->subscriber, ev->port);
 		A(num[nargs]);
 		A(ev->type == CTL_EV_SHIELD ? "1" : "0");
+		ctl_list_export(ev->subscriber, xs, sizeof(xs));
+		ctl_list_export(ev->port, xp, sizeof(xp));
+		snprintf(num[nargs], sizeof(num[0]), "%s %s", xs, xp);
+		A(num[nargs]);
 		break;
+	}
 	default:
 		AN(ev->ts_ms);
 		A(ev->sender);

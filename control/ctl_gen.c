@@ -27,12 +27,13 @@ static const char publish_lua[] =
 	"return tonumber(ARGV[2])\n";
 
 /* Delete an expired entry only if nobody refreshed it meanwhile, with its
- * change log entry. KEYS: hash, lists rev, log. ARGV: field, value, word. */
+ * change log entry. KEYS: hash, lists rev, log. ARGV: field, value, word,
+ * the field as the lists text writes it. */
 static const char cad_lua[] =
 	CTL_LOG_LUA
 	"if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then\n"
 	"  redis.call('HDEL', KEYS[1], ARGV[1])\n"
-	"  logchg(KEYS[2], KEYS[3], 'del', ARGV[3] .. ' ' .. ARGV[1])\n"
+	"  logchg(KEYS[2], KEYS[3], 'del', ARGV[3] .. ' ' .. ARGV[4])\n"
 	"  return 1\n"
 	"end\n"
 	"return 0\n";
@@ -72,20 +73,29 @@ static int cmp_str(const void *a, const void *b)
 static void expire_entry(redisContext *c, const char *key, const char *word, const char *field,
 			 const char *val)
 {
-	redisReply *r = redisCommand(c, "EVAL %s 3 %s %s %s %s %s %s", cad_lua, key, CTL_K_REV,
-				     CTL_K_LISTS_LOG, field, val, word);
+	char xf[192];
+	redisReply *r;
+
+	if (!strcmp(word, "imsi"))
+		snprintf(xf, sizeof(xf), "%s", field);
+	else
+		ctl_list_field_export(!strcmp(word, "shield"), field, xf, sizeof(xf));
+	r = redisCommand(c, "EVAL %s 3 %s %s %s %s %s %s %s", cad_lua, key, CTL_K_REV, CTL_K_LISTS_LOG,
+			 field, val, word, xf);
 
 	if (r)
 		freeReplyObject(r);
 }
 
-/* One hash → lines; kind: 0 block/allow, 1 shield, 2 imsi. */
+/* One hash → lines; kind: 0 block/allow, 1 shield, 2 imsi. Fields and
+ * values hold canonical numbers; the lines hold them as exported. */
 static int add_hash(redisContext *c, const redisReply *h, const char *word, const char *key, int kind,
 		    long long now_s, struct ctl_gen_body *b, struct lines *l, size_t *count)
 {
 	for (size_t i = 0; i + 1 < h->elements; i += 2) {
 		const redisReply *f = h->element[i], *v = h->element[i + 1];
-		char field[96], val[256], sub[64], port[64], tmp[96], e[64];
+		char field[96], val[256], sub[64], port[64], tmp[96], e[64], x[72], line[192];
+		const char *lf = field, *lv = val;
 		long long exp;
 		int ok = f->type == REDIS_REPLY_STRING && v->type == REDIS_REPLY_STRING &&
 			 !ctl_reply_str(f, field, sizeof(field)) && !ctl_reply_str(v, val, sizeof(val));
@@ -95,16 +105,29 @@ static int add_hash(redisContext *c, const redisReply *h, const char *word, cons
 
 			ok = sp && ctl_valid_attrs(val);
 			if (ok) {
+				/* a field is what ctl_list_field makes of its value
+				 * as the line writes it */
+				ctl_list_field_export(0, field, line, sizeof(line));
+				lf = line;
 				*sp = 0;
-				ok = !ctl_list_field(field, sp + 1, tmp, sizeof(tmp), e, sizeof(e)) &&
+				ok = !ctl_list_field(field, strchr(line, ' ') + 1, tmp, sizeof(tmp), e,
+						     sizeof(e)) &&
 				     (*sp = ' ', !strcmp(tmp, field));
 			}
 		} else if (ok && kind == 1) {
 			ok = sscanf(field, "%63s %63s", sub, port) == 2 &&
 			     ctl_valid_digits(sub) && ctl_valid_digits(port) &&
 			     strlen(sub) + strlen(port) + 1 == strlen(field) && ctl_valid_attrs(val);
+			if (ok) {
+				ctl_list_field_export(1, field, line, sizeof(line));
+				lf = line;
+			}
 		} else if (ok) {
 			ok = ctl_valid_digits(field) && ctl_valid_digits(val);
+			if (ok) {
+				ctl_list_export(val, x, sizeof(x));
+				lv = x;
+			}
 		}
 		if (!ok) {
 			b->n_invalid++;
@@ -118,7 +141,7 @@ static int add_hash(redisContext *c, const redisReply *h, const char *word, cons
 		}
 		if (exp && (!b->next_expiry || exp < b->next_expiry))
 			b->next_expiry = exp;
-		if (lines_add(l, word, field, val) < 0)
+		if (lines_add(l, word, lf, lv) < 0)
 			return -1;
 		(*count)++;
 	}

@@ -210,6 +210,36 @@ int ctl_list_field(const char *kind, const char *value, char *field, size_t cap,
 	return 0;
 }
 
+void ctl_list_export(const char *canon, char *out, size_t cap)
+{
+	if (policy_canon_export(canon, out, cap) < 0)
+		snprintf(out, cap, "%s", canon);
+}
+
+void ctl_list_field_export(int shield, const char *field, char *out, size_t cap)
+{
+	char a[72], b[72], xa[80], xb[80];
+	const char *sp = strchr(field, ' ');
+	size_t n = sp ? (size_t)(sp - field) : 0;
+
+	if (!sp || n >= sizeof(a) || strlen(sp + 1) >= sizeof(b)) {
+		snprintf(out, cap, "%s", field);
+		return;
+	}
+	memcpy(a, field, n);
+	a[n] = 0;
+	snprintf(b, sizeof(b), "%s", sp + 1);
+	if (shield)
+		ctl_list_export(a, xa, sizeof(xa));
+	else
+		snprintf(xa, sizeof(xa), "%s", a);
+	if (shield || !strcmp(a, "number"))
+		ctl_list_export(b, xb, sizeof(xb));
+	else
+		snprintf(xb, sizeof(xb), "%s", b);
+	snprintf(out, cap, "%s %s", xa, xb);
+}
+
 long long ctl_attr_expires(const char *attrs)
 {
 	const char *p = attrs;

@@ -27,6 +27,17 @@ int ctl_reason_words(const char *in, char *out, size_t cap);
  * attributes; words without '=' after reason= continue the reason */
 int ctl_valid_attrs(const char *s);
 
+/* A canonical number as the lists text and the lists change log write it
+ * (policy_canon_export): the dataplane canonicalises what it reads, and
+ * canonicalising a canonical number again may change it ("14155551234"
+ * is +1 415…, which read alone is a Chinese mobile). Anything else (a
+ * sender id, a prefix that reads back as itself) is copied as it is. */
+void ctl_list_export(const char *canon, char *out, size_t cap);
+/* A list hash's field as a lists line writes it: "number N" with N
+ * exported (other kinds as they are), or for a shield (shield != 0)
+ * "SUBSCRIBER PORT" with both exported. */
+void ctl_list_field_export(int shield, const char *field, char *out, size_t cap);
+
 /* Normalise a block/allow entry into its hash field "<kind> <value>".
  * kind NULL: inferred (digits → number, otherwise sender). A leading '+'
  * on numbers is dropped. 0, or -1 with a message in err. */

@@ -75,12 +75,12 @@ static int check(struct ctl *x, redisReply *r)
 
 static void mask_number(const char *in, char *out, size_t cap, int mask)
 {
-	size_t n = strlen(in);
+	size_t p = in[0] == '+', n = strlen(in);	/* "+1415…": the '+' is kept */
 
 	snprintf(out, cap, "%s", in);
-	if (!mask || !ctl_valid_digits(in) || n < 7)
+	if (!mask || !ctl_valid_digits(in + p) || n - p < 7)
 		return;
-	for (size_t i = 3; i + 2 < n && i < cap - 1; i++)
+	for (size_t i = p + 3; i + 2 < n && i < cap - 1; i++)
 		out[i] = '*';
 }
 
@@ -174,22 +174,26 @@ static int hash_edit(struct ctl *x, const char *key, const char *field, const ch
 {
 	static const char add_lua[] = CTL_LOG_LUA
 		"redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
-		"local line = ARGV[3] .. ' ' .. ARGV[1]\n"
+		"local line = ARGV[3] .. ' ' .. ARGV[4]\n"
 		"if ARGV[2] ~= '' then line = line .. ' ' .. ARGV[2] end\n"
 		"return logchg(KEYS[2], KEYS[3], 'add', line)\n";
 	static const char del_lua[] = CTL_LOG_LUA
 		"if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end\n"
-		"return logchg(KEYS[2], KEYS[3], 'del', ARGV[3] .. ' ' .. ARGV[1])\n";
+		"return logchg(KEYS[2], KEYS[3], 'del', ARGV[3] .. ' ' .. ARGV[4])\n";
 	const char *word = !strcmp(key, CTL_K_BLOCK) ? "block" : !strcmp(key, CTL_K_ALLOW) ? "allow" : "shield";
+	char xf[192];
 	redisReply *r;
 	int rc;
 
+	/* the change log's line holds the numbers as the dataplane reads them
+	 * back (ctl_list_field_export) */
+	ctl_list_field_export(word[0] == 's', field, xf, sizeof(xf));
 	if (attrs)
-		r = redisCommand(x->c, "EVAL %s 3 %s %s %s %s %s %s", add_lua, key, CTL_K_REV, CTL_K_LISTS_LOG,
-				 field, attrs, word);
+		r = redisCommand(x->c, "EVAL %s 3 %s %s %s %s %s %s %s", add_lua, key, CTL_K_REV,
+				 CTL_K_LISTS_LOG, field, attrs, word, xf);
 	else
-		r = redisCommand(x->c, "EVAL %s 3 %s %s %s %s %s %s", del_lua, key, CTL_K_REV, CTL_K_LISTS_LOG,
-				 field, "", word);
+		r = redisCommand(x->c, "EVAL %s 3 %s %s %s %s %s %s %s", del_lua, key, CTL_K_REV,
+				 CTL_K_LISTS_LOG, field, "", word, xf);
 	if ((rc = check(x, r)))
 		return rc;
 	rc = r->type == REDIS_REPLY_INTEGER && r->integer == 0 ? EX_NOT_FOUND : EX_OK;
@@ -202,7 +206,7 @@ static int hash_edit(struct ctl *x, const char *key, const char *field, const ch
 static int list_cmd(struct ctl *x, const char *list, int argc, char **argv)
 {
 	const char *key = !strcmp(list, "block") ? CTL_K_BLOCK : CTL_K_ALLOW;
-	char field[96], err[160], attrs[160];
+	char field[96], err[160], attrs[160], xf[112];
 	redisReply *r;
 	int rc;
 
@@ -218,11 +222,15 @@ static int list_cmd(struct ctl *x, const char *list, int argc, char **argv)
 			return rc;
 		for (size_t i = 0; i + 1 < r->elements; i += 2) {
 			const char *f = r->element[i]->str, *v = r->element[i + 1]->str, *sp = strchr(f, ' ');
-			char shown[64];
+			char shown[96];
 			long long exp = ctl_attr_expires(v);
 
 			if (!sp || (exp && exp <= now_s()))
 				continue;	/* malformed or expired: not in the lists */
+			/* numbers as they are written back ("+1415…") */
+			ctl_list_field_export(0, f, xf, sizeof(xf));
+			sp = strchr(xf, ' ');
+			f = xf;
 			mask_number(sp + 1, shown, sizeof(shown), x->mask);
 			if (x->json) {
 				sf_json_obj_begin(&j, NULL);
@@ -274,6 +282,7 @@ static int list_cmd(struct ctl *x, const char *list, int argc, char **argv)
 	}
 	if (rc)
 		return rc;
+	ctl_list_field_export(0, field, xf, sizeof(xf));	/* as it is written back */
 	if (x->json) {
 		char buf[512];
 		struct sf_json j;
@@ -283,11 +292,11 @@ static int list_cmd(struct ctl *x, const char *list, int argc, char **argv)
 		sf_json_bool(&j, "ok", 1);
 		sf_json_str(&j, "list", list);
 		sf_json_str(&j, "action", argv[0]);
-		sf_json_str(&j, "entry", field);
+		sf_json_str(&j, "entry", xf);
 		sf_json_end(&j);
 		puts(buf);
 	} else {
-		printf("%s %s: %s\n", list, argv[0], field);
+		printf("%s %s: %s\n", list, argv[0], xf);
 	}
 	return EX_OK;
 }
@@ -296,7 +305,7 @@ static int list_cmd(struct ctl *x, const char *list, int argc, char **argv)
 
 static int shield_cmd(struct ctl *x, int argc, char **argv)
 {
-	char field[64], attrs[64], csub[32], cport[32];
+	char field[64], attrs[64], csub[32], cport[32], xs[40], xp[40];
 	redisReply *r;
 	int rc;
 
@@ -311,21 +320,24 @@ static int shield_cmd(struct ctl *x, int argc, char **argv)
 		if ((rc = hash_fetch(x, CTL_K_SHIELD, "shield", &r, &j, &buf)))
 			return rc;
 		for (size_t i = 0; i + 1 < r->elements; i += 2) {
-			char sub[32], port[32], shown[32];
+			char sub[32], port[32], shown[40];
 
 			if (sscanf(r->element[i]->str, "%31s %31s", sub, port) != 2)
 				continue;
 			if (argc == 2 && strcmp(sub, want))
 				continue;
-			mask_number(sub, shown, sizeof(shown), x->mask);
+			/* numbers as they are written back ("+1415…") */
+			ctl_list_export(sub, xs, sizeof(xs));
+			ctl_list_export(port, xp, sizeof(xp));
+			mask_number(xs, shown, sizeof(shown), x->mask);
 			if (x->json) {
 				sf_json_obj_begin(&j, NULL);
 				sf_json_str(&j, "subscriber", shown);
-				sf_json_str(&j, "port", port);
+				sf_json_str(&j, "port", xp);
 				json_attrs(&j, r->element[i + 1]->str);
 				sf_json_obj_end(&j);
 			} else {
-				printf("%s %s %s\n", shown, port, r->element[i + 1]->str);
+				printf("%s %s %s\n", shown, xp, r->element[i + 1]->str);
 			}
 		}
 		freeReplyObject(r);
@@ -351,6 +363,9 @@ static int shield_cmd(struct ctl *x, int argc, char **argv)
 	}
 	if (rc)
 		return rc;
+	/* as they are written back ("+1415…") */
+	ctl_list_export(csub, xs, sizeof(xs));
+	ctl_list_export(cport, xp, sizeof(xp));
 	if (x->json) {
 		char buf[256];
 		struct sf_json j;
@@ -360,12 +375,12 @@ static int shield_cmd(struct ctl *x, int argc, char **argv)
 		sf_json_bool(&j, "ok", 1);
 		sf_json_str(&j, "list", "shield");
 		sf_json_str(&j, "action", argv[0]);
-		sf_json_str(&j, "subscriber", csub);
-		sf_json_str(&j, "port", cport);
+		sf_json_str(&j, "subscriber", xs);
+		sf_json_str(&j, "port", xp);
 		sf_json_end(&j);
 		puts(buf);
 	} else {
-		printf("shield %s: %s\n", argv[0], field);
+		printf("shield %s: %s %s\n", argv[0], xs, xp);
 	}
 	return EX_OK;
 }

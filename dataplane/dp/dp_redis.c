@@ -653,6 +653,7 @@ void dp_redis_event(struct dp_ctx *ctx, unsigned worker_index, const struct poli
 		    const struct sf_sms *sms)
 {
 	struct sfdp_producer *p;
+	char a[SF_TPADDR_MAX + 2], b[SF_TPADDR_MAX + 2];
 
 	(void)sms;
 	if (!ctx->redis || (ev->type != POLICY_EVENT_REPORT && ev->type != POLICY_EVENT_SHIELD &&
@@ -663,14 +664,19 @@ void dp_redis_event(struct dp_ctx *ctx, unsigned worker_index, const struct poli
 		return;
 	/* ts 0: the wall clock, as Redis windows and block TTLs are wall
 	 * time (a replayed capture's timestamps may be months old) */
+	/* numbers leave in the form controld reads back as the canonical one
+	 * (policy_canon_export; a and b hold it: one '+' more than a number) */
 	if (ev->type == POLICY_EVENT_REPORT) {
 		const char *klass = ev->class_id ? sf_class_name(ev->class_id) : "";
 
-		sfdp_report(p, 0, ev->report.reporter, ev->report.reported,
-			    ev->report.fp ? &ev->report.fp : NULL, ev->report.text, ev->report.text_len,
-			    klass ? klass : "");
+		policy_canon_export(ev->report.reporter, a, sizeof(a));
+		policy_canon_export(ev->report.reported, b, sizeof(b));
+		sfdp_report(p, 0, a, b, ev->report.fp ? &ev->report.fp : NULL, ev->report.text,
+			    ev->report.text_len, klass ? klass : "");
 	} else {
-		sfdp_shield(p, 0, ev->shield.subscriber, ev->shield.port, ev->type == POLICY_EVENT_SHIELD);
+		policy_canon_export(ev->shield.subscriber, a, sizeof(a));
+		policy_canon_export(ev->shield.port, b, sizeof(b));
+		sfdp_shield(p, 0, a, b, ev->type == POLICY_EVENT_SHIELD);
 	}
 }
 

@@ -461,6 +461,72 @@ static void unshield_and_delete(void)
 	CHECK_INT(h_hget_ll(rc, "{smsfw}:stats", "shields_removed"), 1);
 }
 
+/* A +1 number (11 digits 1[3-9]…, which alone reads as a Chinese
+ * mobile) through every hop: the dataplane's event, smsfwctl, the Redis
+ * hashes (canonical), the generation and the change log (with the '+'
+ * that keeps it international), and the dataplane's parser. */
+/* Is a line starting with needle among the change log's last ones? */
+static int log_has(const char *needle)
+{
+	redisReply *r = redisCommand(rc, "XREVRANGE {smsfw}:lists:log + - COUNT 8");
+	int has = 0;
+
+	for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+		const redisReply *kv = r->element[i]->element[1];
+
+		for (size_t k = 0; k + 1 < kv->elements; k += 2)
+			has |= !strcmp(kv->element[k]->str, "line") &&
+			       !strncmp(kv->element[k + 1]->str, needle, strlen(needle));
+	}
+	if (r)
+		freeReplyObject(r);
+	return has;
+}
+
+static void international_round_trip(void)
+{
+	char out[512], err[256], got[1024], reason[64];
+	redisReply *r;
+
+	CHECK_INT(sfdp_shield(dpa.p, (uint64_t)ts0 + 20, "8613911112222", "+14155550100", 1), 0);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "--user", "smsfw", "block", "add",
+			"+1 876 555 0123", NULL), 0);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "--user", "smsfw", "shield", "add",
+			"139-3333-4444", "+14155550199", NULL), 0);
+	CHECK_STR(out, "shield add: 8613933334444 +14155550199\n");	/* as it is written back */
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "--user", "smsfw", "block", "list", NULL), 0);
+	CHECK_STR(out, "number +18765550123 reason=manual source=manual\n");
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "--user", "smsfw", "--mask", "shield", "list",
+			"13933334444", NULL), 0);
+	CHECK(!strncmp(out, "861********44 +14155550199 source=manual ", 41));
+	CHECK(wait_gen(&dpb, "block number +18765550123 reason=manual source=manual\n", 0));
+	CHECK(wait_gen(&dpb, "shield 8613911112222 +14155550100 source=auto", 0));
+	CHECK(wait_gen(&dpb, "shield 8613933334444 +14155550199 source=manual", 0));
+	r = redisCommand(rc, "HEXISTS {smsfw}:shield %s", "8613911112222 14155550100");
+	CHECK(r && r->type == REDIS_REPLY_INTEGER && r->integer == 1);	/* canonical in Redis */
+	if (r)
+		freeReplyObject(r);
+	CHECK(log_has("shield 8613911112222 +14155550100 source=auto added="));
+	CHECK(log_has("shield 8613933334444 +14155550199 source=manual added="));
+	CHECK(log_has("block number +18765550123 reason=manual source=manual"));
+	dp_gen(&dpb, got, sizeof(got));
+	WANT_POLICY(policy_blocks(got, "+18765550123", reason, sizeof(reason)), 1);
+	WANT_POLICY(policy_blocks(got, "18765550123", reason, sizeof(reason)), 0);	/* a Chinese mobile */
+	WANT_POLICY(policy_shielded(got, "8613911112222", "+14155550100"), 1);
+	WANT_POLICY(policy_shielded(got, "8613911112222", "14155550100"), 0);
+	WANT_POLICY(policy_shielded(got, "13933334444", "+14155550199"), 1);
+	/* the deletes reach the change log in the same form */
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "--user", "smsfw", "block", "del",
+			"+18765550123", NULL), 0);
+	CHECK(log_has("block number +18765550123"));
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "--user", "smsfw", "shield", "del",
+			"+8613933334444", "+14155550199", NULL), 0);
+	CHECK(log_has("shield 8613933334444 +14155550199"));
+	CHECK_INT(sfdp_shield(dpa.p, (uint64_t)ts0 + 30, "8613911112222", "+14155550100", 0), 0);
+	CHECK(wait_gen(&dpb, "+1415555", 1));
+	CHECK(wait_gen(&dpb, "+1876", 1));
+}
+
 static void auth_required(void)
 {
 	char out[256], err[256];
@@ -497,6 +563,7 @@ static int scenario_shield(void)
 	ts0 = h_now_ms();
 	RUN(shields_event_and_cli);
 	RUN(unshield_and_delete);
+	RUN(international_round_trip);
 	RUN(auth_required);
 	dp_stop(&dpa);
 	dp_stop(&dpb);

@@ -72,6 +72,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = policy_canon_number(t, size, out, sizeof(out));
 	if (n >= 0 && (size_t)n != strlen(out))
 		abort();
+	if (n >= 0) {
+		/* a canonical number leaves in a form that reads back as itself */
+		char x[72], back[64];
+		int m = policy_canon_export(out, x, sizeof(x));
+
+		if (m < n || m > n + 1 || policy_canon_number(x, (size_t)m, back, sizeof(back)) != n ||
+		    strcmp(back, out) != 0)
+			abort();
+	}
 	policy_fingerprint(t, size);
 
 	z = malloc(size + 1);

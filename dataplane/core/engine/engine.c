@@ -375,10 +375,15 @@ static void report_emit(void *arg, const struct eng_report_msg *m)
 	struct sf_worker *w = arg;
 	struct policy_report_opts o = { m->head_missing, report_sender_delivered, w->reports };
 	struct policy_event ev;
+	char reporter[SF_TPADDR_MAX + 2];
 	enum sf_err e;
 
 	memset(&ev, 0, sizeof(ev));
-	e = policy_parse_report_ex(m->text, m->text_len, m->reporter, &o, &ev.report);
+	/* the parser reads numbers as written: the canonical reporter in the
+	 * form that reads back as itself */
+	if (policy_canon_export(m->reporter, reporter, sizeof(reporter)) < 0)
+		reporter[0] = 0;
+	e = policy_parse_report_ex(m->text, m->text_len, reporter, &o, &ev.report);
 	if (e) {
 		w->st.policy_errors++;
 		return;
@@ -397,7 +402,7 @@ static void report_emit(void *arg, const struct eng_report_msg *m)
 static void command_emit(void *arg, const struct eng_report_msg *m)
 {
 	struct sf_worker *w = arg;
-	char sub[SF_TPADDR_MAX + 1];
+	char sub[SF_TPADDR_MAX + 1], xs[SF_TPADDR_MAX + 2], xp[SF_TPADDR_MAX + 2];
 	const char *bar = strchr(m->reporter, '|');
 	struct policy_event ev;
 	enum sf_err e;
@@ -407,7 +412,10 @@ static void command_emit(void *arg, const struct eng_report_msg *m)
 	memcpy(sub, m->reporter, (size_t)(bar - m->reporter));
 	sub[bar - m->reporter] = 0;
 	memset(&ev, 0, sizeof(ev));
-	e = policy_parse_shield(m->text, m->text_len, sub, bar + 1, &w->gen->policy, &ev.shield);
+	/* both canonical: as written back, for the parser (policy_canon_export) */
+	if (policy_canon_export(sub, xs, sizeof(xs)) < 0 || policy_canon_export(bar + 1, xp, sizeof(xp)) < 0)
+		return;
+	e = policy_parse_shield(m->text, m->text_len, xs, xp, &w->gen->policy, &ev.shield);
 	if (e) {
 		w->st.policy_errors++;
 		return;
@@ -589,7 +597,7 @@ static void handle_map_event(struct sf_worker *w, const struct sf_map_event *ev)
 		w->sink->on_fact(w->sink->ctx, &f);
 	}
 	if (ev->kind == SF_MAP_EV_SRI_SM_RES && ev->imsi[0] && ev->msisdn[0] && !ev->retransmission) {
-		policy_learn_sri(w->pst, ev->imsi, ev->msisdn, ev->ts_ns);
+		policy_learn_sri(w->pst, ev->imsi, ev->msisdn, ev->msisdn_ton, ev->ts_ns);
 		/* the IMSI table is in the shared policy state when the workers
 		 * share one (every dataplane): nothing to tell the others */
 		if (!w->cfg.policy_shared && w->sink && w->sink->on_fact) {
@@ -600,6 +608,7 @@ static void handle_map_event(struct sf_worker *w, const struct sf_map_event *ev)
 			f.ts_ns = ev->ts_ns;
 			snprintf(f.a, sizeof(f.a), "%s", ev->imsi);
 			snprintf(f.b, sizeof(f.b), "%s", ev->msisdn);
+			f.ton = ev->msisdn_ton;
 			w->st.facts_sent++;
 			w->sink->on_fact(w->sink->ctx, &f);
 		}
@@ -624,7 +633,7 @@ void sf_worker_apply_fact(struct sf_worker *w, const struct sf_fact *f)
 		return;
 	}
 	if (f->kind == SF_FACT_IMSI)
-		policy_learn_sri(w->pst, f->a, f->b, f->ts_ns);
+		policy_learn_sri(w->pst, f->a, f->b, f->ton, f->ts_ns);
 	else
 		policy_state_shield(w->pst, f->kind == SF_FACT_SHIELD, f->a, f->b, f->ts_ns);
 }

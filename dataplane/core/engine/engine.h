@@ -129,6 +129,7 @@ struct sf_fact {
 	uint64_t key;			/* concat: the message's stream key */
 	uint8_t kind;
 	uint8_t seq, total;		/* concat part */
+	uint8_t ton;			/* SF_FACT_IMSI: the MSISDN's nature of address */
 	uint16_t len;			/* concat: bytes in text */
 	uint8_t lmsi[4];		/* SF_FACT_LMSI */
 	char a[SF_TPADDR_MAX + 1];	/* IMSI, the shielding subscriber, or the concat sender */

@@ -42,6 +42,7 @@ struct pl_dialogue {
 		int32_t id, opcode;
 	} inv[PL_DLG_INVOKES];
 	char sri_msisdn[SF_DIGITS_MAX + 1];	/* the SRI-SM asked about, for its result */
+	uint8_t sri_msisdn_ton;			/* and its nature of address */
 	char dest_imsi[SF_DIGITS_MAX + 1];	/* MAP-OPEN destination reference (an IMSI) */
 };
 
@@ -428,6 +429,7 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	s->oa_type = fs.oa_type;
 	COPY_DIGITS(s->sm_rp_da, fs.da);
 	COPY_DIGITS(s->sm_rp_oa, fs.oa);
+	s->sm_rp_oa_ton = (fs.oa_ton_npi >> 4) & 7;
 	if (fs.da_type == SF_DA_LMSI)
 		resolve_lmsi(pl, d, &fs, s->da_imsi, sizeof(s->da_imsi));
 
@@ -537,9 +539,12 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		ev->kind = SF_MAP_EV_SRI_SM_ARG;
 		if (!e) {
 			COPY_DIGITS(ev->msisdn, a.msisdn.digits);
+			ev->msisdn_ton = (a.msisdn.ton_npi >> 4) & 7;
 			COPY_DIGITS(ev->sca, a.sca.digits);
-			if (d && !pk->retrans)
+			if (d && !pk->retrans) {
 				COPY_DIGITS(d->sri_msisdn, a.msisdn.digits);
+				d->sri_msisdn_ton = ev->msisdn_ton;
+			}
 		}
 	} else if (opcode == SF_MAP_OP_SRI_SM) {
 		struct map_sri_sm_res r;
@@ -555,8 +560,10 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 				if (!pk->retrans)
 					sf_pipeline_learn_lmsi(pl, r.lmsi, r.imsi, pk->ts_ns);
 			}
-			if (d)	/* the result does not repeat the MSISDN: the invoke had it */
+			if (d) {	/* the result does not repeat the MSISDN: the invoke had it */
 				COPY_DIGITS(ev->msisdn, d->sri_msisdn);
+				ev->msisdn_ton = d->sri_msisdn_ton;
+			}
 		}
 	} else if (opcode == SF_MAP_OP_REPORT_SM_DELIVERY && !is_result) {
 		struct map_report_sm_ds_arg a;
@@ -565,6 +572,7 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		ev->kind = SF_MAP_EV_REPORT_SM_DS;
 		if (!e) {
 			COPY_DIGITS(ev->msisdn, a.msisdn.digits);
+			ev->msisdn_ton = (a.msisdn.ton_npi >> 4) & 7;
 			COPY_DIGITS(ev->sca, a.sca.digits);
 		}
 	} else if (opcode == SF_MAP_OP_ALERT_SC && !is_result) {
@@ -574,6 +582,7 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		ev->kind = SF_MAP_EV_ALERT_SC;
 		if (!e) {
 			COPY_DIGITS(ev->msisdn, a.msisdn.digits);
+			ev->msisdn_ton = (a.msisdn.ton_npi >> 4) & 7;
 			COPY_DIGITS(ev->sca, a.sca.digits);
 		}
 	} else {

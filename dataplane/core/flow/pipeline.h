@@ -41,6 +41,7 @@ struct sf_map_event {
 	uint8_t kind;
 	uint64_t frame, ts_ns, assoc_id;
 	uint8_t retransmission;
+	uint8_t msisdn_ton;		/* its nature of address (POLICY_TON_INTERNATIONAL: 1) */
 	char msisdn[SF_DIGITS_MAX + 1];
 	char imsi[SF_DIGITS_MAX + 1];
 	char sca[SF_DIGITS_MAX + 1];	/* service centre / network node number */

@@ -73,6 +73,7 @@ struct sf_sms {
 	uint8_t oa_type;		/* enum sf_oa_type */
 	char sm_rp_da[SF_DIGITS_MAX + 1];	/* IMSI, SCA digits, or LMSI in hex */
 	char sm_rp_oa[SF_DIGITS_MAX + 1];	/* MSISDN or SCA digits */
+	uint8_t sm_rp_oa_ton;			/* its nature of address (TS 29.002 §17.7.8) */
 	char da_imsi[SF_DIGITS_MAX + 1];	/* LMSI sm-RP-DA: the IMSI behind it (MAP-OPEN
 						 * destination reference or an SRI-SM result), else "" */
 

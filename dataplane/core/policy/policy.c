@@ -297,9 +297,15 @@ static int step_service(struct eval *e, struct policy_event *ev)
 			return decide(e, SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_REPORT, 0,
 				      POLICY_STEP_SERVICE);
 		}
+		char reporter[SF_TPADDR_MAX + 2];
+
 		memset(out, 0, sizeof(*out));
-		err = policy_parse_report(sms->text, sms->text ? sms->text_len : 0,
-					  e->v->sender, &out->report);
+		/* the parser reads numbers as written: give it the sender in the
+		 * form that reads back as its canonical one */
+		if (policy_canon_export(e->v->sender, reporter, sizeof(reporter)) < 0)
+			reporter[0] = 0;
+		err = policy_parse_report(sms->text, sms->text ? sms->text_len : 0, reporter,
+					  &out->report);
 		note_err(e, err);
 		if (err == SF_OK) {
 			out->type = POLICY_EVENT_REPORT;
@@ -315,8 +321,14 @@ static int step_service(struct eval *e, struct policy_event *ev)
 
 	/* DOMAIN.md §3: "00000" to an industry port (106…) shields it */
 	if (starts_with(da, c->industry_prefix) && sms->text && sms->text_len <= 64) {
+		char subscriber[SF_TPADDR_MAX + 2], port[SF_TPADDR_MAX + 2];
+
 		memset(out, 0, sizeof(*out));
-		err = policy_parse_shield(sms->text, sms->text_len, e->v->sender, da, c, &out->shield);
+		if (policy_canon_export(e->v->sender, subscriber, sizeof(subscriber)) < 0)
+			subscriber[0] = 0;
+		if (policy_canon_export(da, port, sizeof(port)) < 0)
+			port[0] = 0;
+		err = policy_parse_shield(sms->text, sms->text_len, subscriber, port, c, &out->shield);
 		note_err(e, err);
 		if (err != SF_OK || out->shield.type == POLICY_SHIELD_NONE)
 			return 0;
@@ -351,7 +363,7 @@ static int step_lists(struct eval *e, enum policy_list which)
 		return 0;
 	if (sender[0])
 		hit = e->alnum ? policy_lists_sender(l, which, sender, &m)
-			       : policy_lists_number(l, which, sender, &m);
+			       : policy_lists_number_canon(l, which, sender, &m);
 	if (!hit && e->sms->calling_gt[0])
 		hit = policy_lists_gt(l, which, e->sms->calling_gt, &m);
 	if (!hit)
@@ -378,7 +390,7 @@ static int step_shield(struct eval *e)
 	}
 	if (local < 0)
 		return 0;	/* cancelled on the wire after the last lists generation */
-	if (policy_lists_shielded(e->env->lists, sub, snd, &m)) {
+	if (policy_lists_shielded_canon(e->env->lists, sub, snd, &m)) {
 		add_reason(e, "shielded by %s", sub);
 		return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LIST, 0,
 			      POLICY_STEP_SHIELD);
@@ -774,7 +786,8 @@ void policy_parties(const struct policy_env *env, struct policy_state *st, const
 {
 	const char *snd = "", *rcp = "";
 	char learned[SF_TPADDR_MAX + 1];
-	int sl, rl;
+	unsigned snd_ton = 0, rcp_ton = 0;
+	int sl, rl, rcp_canonical = 0;
 
 	pp->alnum = 0;
 	pp->sender[0] = pp->recipient[0] = pp->imsi[0] = 0;
@@ -793,12 +806,18 @@ void policy_parties(const struct policy_env *env, struct policy_state *st, const
 	pp->wire_sender = sms->direction == SF_DIR_MO ? sms->sm_rp_oa : sms->tp_oa;
 	pp->wire_recipient = sms->direction == SF_DIR_MO ? sms->tp_da :
 			     sms->da_type == SF_DA_LMSI && sms->da_imsi[0] ? sms->da_imsi : sms->sm_rp_da;
+	/* each address read with its own type of number: the TPDU's for
+	 * TP-DA/TP-OA, the MAP AddressString's for sm-RP-OA */
 	if (pp->mo) {
-		if (sms->oa_type == SF_OA_MSISDN || sms->oa_type == SF_OA_NONE)
+		if (sms->oa_type == SF_OA_MSISDN || sms->oa_type == SF_OA_NONE) {
 			snd = sms->sm_rp_oa;
+			snd_ton = sms->sm_rp_oa_ton;
+		}
 		rcp = sms->tp_da;
+		rcp_ton = sms->tp_addr_ton;
 	} else if (pp->mt) {
 		snd = sms->tp_oa;
+		snd_ton = sms->tp_addr_ton;
 		pp->alnum = sms->tp_addr_alnum;
 		/* an LMSI-addressed MT whose IMSI the signalling gave (sf_sms.da_imsi) */
 		const char *imsi = sms->da_type == SF_DA_IMSI ? sms->sm_rp_da :
@@ -817,6 +836,8 @@ void policy_parties(const struct policy_env *env, struct policy_state *st, const
 				rcp = learned;
 			if (!rcp)
 				rcp = policy_lists_imsi(env->lists, pp->imsi);
+			/* both are canonical already */
+			rcp_canonical = 1;
 			if (!rcp)
 				rcp = "";
 		}
@@ -825,11 +846,15 @@ void policy_parties(const struct policy_env *env, struct policy_state *st, const
 		for (sl = 0; snd[sl] && sl < (int)sizeof(pp->sender) - 1; sl++)
 			pp->sender[sl] = (char)pu_upper((unsigned char)snd[sl]);
 		pp->sender[sl] = 0;
-	} else if ((sl = policy_canon_number(snd, strlen(snd), pp->sender, sizeof(pp->sender))) < 0) {
+	} else if ((sl = policy_canon_addr(snd, snd_ton, pp->sender, sizeof(pp->sender))) < 0) {
 		pp->sender[0] = 0;
 		sl = 0;
 	}
-	if ((rl = policy_canon_number(rcp, strlen(rcp), pp->recipient, sizeof(pp->recipient))) < 0) {
+	if (rcp_canonical) {
+		rl = (int)strnlen(rcp, sizeof(pp->recipient) - 1);
+		memcpy(pp->recipient, rcp, (size_t)rl);
+		pp->recipient[rl] = 0;
+	} else if ((rl = policy_canon_addr(rcp, rcp_ton, pp->recipient, sizeof(pp->recipient))) < 0) {
 		pp->recipient[0] = 0;
 		rl = 0;
 	}

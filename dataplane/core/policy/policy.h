@@ -157,9 +157,9 @@ enum sf_err policy_evaluate_parties(const struct policy_env *env, struct policy_
 /* An SRI-SM exchange seen on the wire resolved imsi ↔ msisdn: remember it
  * for IMSI-addressed MT (shields) and for the "unsolicited" check. */
 static inline void policy_learn_sri(struct policy_state *st, const char *imsi,
-				    const char *msisdn, uint64_t now_ns)
+				    const char *msisdn, unsigned ton, uint64_t now_ns)
 {
-	policy_state_learn_imsi(st, imsi, msisdn, now_ns);
+	policy_state_learn_imsi(st, imsi, msisdn, ton, now_ns);
 }
 
 /* 1 if sender is one of cfg's protected senders (same canonical number or

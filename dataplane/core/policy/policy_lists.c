@@ -344,8 +344,8 @@ static int parse_line(struct pl_ctx *b, unsigned line, char *s, uint64_t now_s, 
 	}
 
 	if (strcmp(tok[0], "shield") == 0) {
-		char sub[NUMBER_DIGITS_MAX + 4];
-		int sl;
+		char sub[NUMBER_DIGITS_MAX + 4], port[NUMBER_DIGITS_MAX + 4];
+		int sl, pl;
 
 		if (n < 3)
 			return berr(b, line, "shield: expected SUBSCRIBER PORT");
@@ -353,7 +353,11 @@ static int parse_line(struct pl_ctx *b, unsigned line, char *s, uint64_t now_s, 
 		if (sl < 0 || sl > NUMBER_DIGITS_MAX)
 			return berr(b, line, "shield: subscriber '%.64s' is not a number (1-%d digits)",
 				    tok[1], NUMBER_DIGITS_MAX);
-		if (!digits_only(tok[2], 1, NUMBER_DIGITS_MAX))
+		/* the port as the senders it matches are written: canonical (a
+		 * full number such as "13900000000" is "8613900000000"; a port
+		 * prefix such as "10657" stays as it is) */
+		pl = policy_canon_number(tok[2], strlen(tok[2]), port, sizeof(port));
+		if (pl < 0 || pl > NUMBER_DIGITS_MAX)
 			return berr(b, line, "shield: port '%.64s' is not a number prefix (1-%d digits)",
 				    tok[2], NUMBER_DIGITS_MAX);
 		if (parse_attrs(b, line, tok, n, 3, &a))
@@ -361,8 +365,8 @@ static int parse_line(struct pl_ctx *b, unsigned line, char *s, uint64_t now_s, 
 		e->expired = a.has_expires && a.expires <= now_s;
 		snprintf(e->value, sizeof(e->value), "%s", a.reason);
 		e->set = SET_SHIELD;
-		e->masklen = (unsigned)strlen(tok[2]);
-		key_shield(&e->k, sub, (size_t)sl, tok[2], e->masklen);
+		e->masklen = (unsigned)pl;
+		key_shield(&e->k, sub, (size_t)sl, port, e->masklen);
 		return LINE_ENTRY;
 	}
 
@@ -703,22 +707,29 @@ int policy_lists_number(const struct policy_lists *l, enum policy_list which,
 			const char *number, struct policy_list_match *m)
 {
 	char canon[NUMBER_DIGITS_MAX + 4];
+
+	if (!l || !number || policy_canon_number(number, strlen(number), canon, sizeof(canon)) < 0)
+		return 0;
+	return policy_lists_number_canon(l, which, canon, m);
+}
+
+int policy_lists_number_canon(const struct policy_lists *l, enum policy_list which,
+			      const char *canon, struct policy_list_match *m)
+{
 	struct pl_key k, k2;
 	void *d, *d2;
 	const char *nat;
-	int cl, a, b = 0;
+	size_t cl;
+	int a, b = 0;
 
-	if (!l || !number)
+	if (!l || !canon || !(cl = strlen(canon)) || cl > NUMBER_DIGITS_MAX)
 		return 0;
-	cl = policy_canon_number(number, strlen(number), canon, sizeof(canon));
-	if (cl < 0 || cl > NUMBER_DIGITS_MAX)
-		return 0;
-	key_digits(&k, which * 4 + POLICY_ENTRY_NUMBER, canon, (size_t)cl);
+	key_digits(&k, which * 4 + POLICY_ENTRY_NUMBER, canon, cl);
 	if (lookup(l, &k, NULL, &d)) {
 		fill_digits(m, which, POLICY_ENTRY_NUMBER, &k, d);
 		return 1;
 	}
-	a = longest_prefix(l, which * 4 + POLICY_ENTRY_PREFIX, canon, (size_t)cl, &k, &d);
+	a = longest_prefix(l, which * 4 + POLICY_ENTRY_PREFIX, canon, cl, &k, &d);
 	nat = policy_national(canon);
 	if (nat)
 		b = longest_prefix(l, which * 4 + POLICY_ENTRY_PREFIX, nat, strlen(nat), &k2, &d2);
@@ -795,24 +806,36 @@ int policy_lists_shielded(const struct policy_lists *l, const char *subscriber,
 			  const char *sender, struct policy_list_match *m)
 {
 	char sub[NUMBER_DIGITS_MAX + 4], snd[NUMBER_DIGITS_MAX + 4];
+
+	if (!l || !subscriber || !sender ||
+	    !__atomic_load_n(&l->lenmask[SET_SHIELD], __ATOMIC_ACQUIRE) ||
+	    policy_canon_number(subscriber, strlen(subscriber), sub, sizeof(sub)) < 0 ||
+	    policy_canon_number(sender, strlen(sender), snd, sizeof(snd)) < 0)
+		return 0;
+	return policy_lists_shielded_canon(l, sub, snd, m);
+}
+
+int policy_lists_shielded_canon(const struct policy_lists *l, const char *subscriber,
+				const char *sender, struct policy_list_match *m)
+{
 	uint64_t mask;
 	struct pl_key k;
 	void *d;
-	int sl, nl;
+	size_t sl, nl;
 
 	if (!l || !subscriber || !sender)
 		return 0;
 	mask = __atomic_load_n(&l->lenmask[SET_SHIELD], __ATOMIC_ACQUIRE);
 	if (!mask)
 		return 0;
-	sl = policy_canon_number(subscriber, strlen(subscriber), sub, sizeof(sub));
-	nl = policy_canon_number(sender, strlen(sender), snd, sizeof(snd));
-	if (sl < 0 || nl < 0 || sl > NUMBER_DIGITS_MAX || nl > NUMBER_DIGITS_MAX)
+	sl = strlen(subscriber);
+	nl = strlen(sender);
+	if (!sl || !nl || sl > NUMBER_DIGITS_MAX || nl > NUMBER_DIGITS_MAX)
 		return 0;
-	for (int n = nl; n >= 1; n--) {
+	for (size_t n = nl; n >= 1; n--) {
 		if (!(mask & (1ULL << n)))
 			continue;
-		key_shield(&k, sub, (size_t)sl, snd, (size_t)n);
+		key_shield(&k, subscriber, sl, sender, n);
 		if (lookup(l, &k, NULL, &d)) {
 			fill_digits(m, POLICY_LIST_BLOCK, POLICY_ENTRY_SHIELD, &k, d);
 			return 1;

@@ -78,20 +78,29 @@ void policy_lists_counts(const struct policy_lists *l, struct policy_lists_count
 
 /* Lookups (all lock-free reads; l may be NULL → no match). Each returns 1
  * and fills m (may be NULL) on a match, else 0. */
-/* number: exact match on its canonical form, else the longest prefix
- * entry matching the canonical or the national form. */
+/* number (any written form, canonicalised here): exact match on its
+ * canonical form, else the longest prefix entry matching the canonical
+ * or the national form. */
 int policy_lists_number(const struct policy_lists *l, enum policy_list which,
 			const char *number, struct policy_list_match *m);
+/* The same for a number that is canonical already (the policy's parties),
+ * used as it is: canonicalising a canonical number again may change it
+ * ("14155551234", +1 415…, would read as a Chinese mobile). */
+int policy_lists_number_canon(const struct policy_lists *l, enum policy_list which,
+			      const char *canon, struct policy_list_match *m);
 /* alphanumeric sender id, ASCII case-insensitive */
 int policy_lists_sender(const struct policy_lists *l, enum policy_list which,
 			const char *sender, struct policy_list_match *m);
 /* SCCP global title: longest prefix entry */
 int policy_lists_gt(const struct policy_lists *l, enum policy_list which,
 		    const char *gt, struct policy_list_match *m);
-/* Is sender (a port or any number, as in TP-OA) shielded for subscriber
- * (canonical MSISDN)? Entries are port prefixes. */
+/* Is sender (a port or any number) shielded for subscriber? Both in any
+ * written form, canonicalised here. Entries are port prefixes. */
 int policy_lists_shielded(const struct policy_lists *l, const char *subscriber,
 			  const char *sender, struct policy_list_match *m);
+/* The same for a subscriber and sender that are canonical already. */
+int policy_lists_shielded_canon(const struct policy_lists *l, const char *subscriber,
+				const char *sender, struct policy_list_match *m);
 /* Provisioned IMSI → MSISDN (canonical), or NULL. */
 const char *policy_lists_imsi(const struct policy_lists *l, const char *imsi);
 

@@ -53,11 +53,13 @@ static int national_mobile(const char *s, size_t n)
 	return num_cn && n == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9';
 }
 
-int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
+/* policy_canon_number, with plus set when the number is known to be in
+ * international form already (an address whose TON says so). */
+static int canon_core(const char *in, size_t len, int plus, char *out, size_t cap)
 {
 	char d[CANON_DIGITS_MAX + 1];
 	size_t nd = 0, i = 0, ccl = num_ccl, npl = num_npl;
-	int plus = 0, last_digit = 0;
+	int last_digit = 0, saw_plus = 0;
 	const char *s = d;
 
 	if (!in)
@@ -96,8 +98,8 @@ int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
 			continue;
 		}
 		c = pu_fold_width(pu_utf8_next(in, len, &i));
-		if (c == '+' && nd == 0 && !plus) {
-			plus = 1;
+		if (c == '+' && nd == 0 && !saw_plus) {	/* one, in front */
+			plus = saw_plus = 1;
 			last_digit = 0;
 			continue;
 		}
@@ -148,6 +150,41 @@ digits:
 	memmove(out, s, nd);
 	out[nd] = 0;
 	return (int)nd;
+}
+
+int policy_canon_number(const char *in, size_t len, char *out, size_t cap)
+{
+	return canon_core(in, len, 0, out, cap);
+}
+
+int policy_canon_addr(const char *digits, unsigned ton, char *out, size_t cap)
+{
+	if (!digits)
+		return -1;
+	return canon_core(digits, strlen(digits), ton == POLICY_TON_INTERNATIONAL, out, cap);
+}
+
+int policy_canon_export(const char *cn, char *out, size_t cap)
+{
+	char again[CANON_DIGITS_MAX + 1];
+	size_t n = cn ? strlen(cn) : 0, i = 0;
+	int plus = 0;
+
+	while (i < n && cn[i] >= '0' && cn[i] <= '9')
+		i++;
+	/* a number reads back as written, or (an international number that
+	 * reads as a national one: "+1 415…" is "14155551234", which alone is
+	 * a Chinese mobile) with the '+' that says it is international */
+	if (i == n && n > 0 && n <= CANON_DIGITS_MAX)
+		plus = canon_core(cn, n, 0, again, sizeof(again)) != (int)n || memcmp(again, cn, n) != 0;
+	if (cap < n + (size_t)plus + 1)
+		return -1;
+	if (n)
+		memmove(out + plus, cn, n);
+	out[n + (size_t)plus] = 0;
+	if (plus)
+		out[0] = '+';
+	return (int)n + plus;
 }
 
 const char *policy_national(const char *canon)

@@ -30,6 +30,30 @@
  * does not fit. */
 int policy_canon_number(const char *in, size_t len, char *out, size_t cap);
 
+/* Type of number of an address on the wire: TP-OA/TP-DA (TS 23.040
+ * §9.1.2.5, bits 7-5 of the type-of-address octet) and the nature of
+ * address of a MAP AddressString (TS 29.002 §17.7.8, same bits) share
+ * the values; 1 is international (the digits start with the country
+ * code). */
+#define POLICY_TON_INTERNATIONAL 1
+
+/* The canonical form of an address from the wire: its digits as
+ * policy_canon_number reads them, except that an international one (ton
+ * POLICY_TON_INTERNATIONAL) is never taken for a national number
+ * ("14155551234" with TON international is +1 415…, not a Chinese
+ * mobile). Same return as policy_canon_number. */
+int policy_canon_addr(const char *digits, unsigned ton, char *out, size_t cap);
+
+/* A canonical number written so that policy_canon_number reads it back
+ * unchanged: as it is, or with a '+' in front when it is an international
+ * number that would otherwise read as a national one ("14155551234" →
+ * "+14155551234"); anything that is not digits (a sender id, "") is
+ * copied as it is. Canonical numbers are canonicalised once, where they
+ * enter; this is the form they take when they leave the process (lists
+ * text, events), whose readers canonicalise what they read. Returns the
+ * length, or -1 if out (cap bytes) is too small. */
+int policy_canon_export(const char *canon, char *out, size_t cap);
+
 /* The numbering plan of policy_canon_number: country code (1-3 digits,
  * default "86") and national prefix (1-2 digits, default "0"). Call once
  * at start-up before any other thread runs; 0 or -1 (invalid, unchanged). */

@@ -120,18 +120,18 @@ static uint64_t shield_key(const char *sub, size_t sl, const char *port, size_t 
 void policy_state_shield(struct policy_state *st, int add, const char *subscriber,
 			 const char *port, uint64_t now_ns)
 {
-	char sub[SF_TPADDR_MAX + 1], p[SF_TPADDR_MAX + 1];
 	struct shield_ent *e;
 	uint64_t key;
-	int sl, pl, created;
+	size_t sl, pl;
+	int created;
 
 	if (!subscriber || !port)
 		return;
-	sl = policy_canon_number(subscriber, strlen(subscriber), sub, sizeof(sub));
-	pl = policy_canon_number(port, strlen(port), p, sizeof(p));
-	if (sl < 0 || pl < 0 || pl >= 64)
+	sl = strlen(subscriber);
+	pl = strlen(port);
+	if (!sl || !pl || sl > SF_TPADDR_MAX || pl >= 64)
 		return;
-	key = shield_key(sub, (size_t)sl, p, (size_t)pl);
+	key = shield_key(subscriber, sl, port, pl);
 	e = ftable_find(st->shields, key);
 	if (!e && ftable_full(st->shields)) {
 		/* room from a timed-out shield (the oldest first), never a live one */
@@ -152,21 +152,20 @@ void policy_state_shield(struct policy_state *st, int add, const char *subscribe
 int policy_state_shielded(struct policy_state *st, const struct policy_config *c,
 			  const char *subscriber, const char *sender, uint64_t now_ns)
 {
-	char sub[SF_TPADDR_MAX + 1], snd[SF_TPADDR_MAX + 1];
-	int sl, nl;
+	size_t sl, nl;
 
 	if (!st->shield_lenmask || !subscriber || !sender)
 		return 0;
-	sl = policy_canon_number(subscriber, strlen(subscriber), sub, sizeof(sub));
-	nl = policy_canon_number(sender, strlen(sender), snd, sizeof(snd));
-	if (sl < 0 || nl < 0)
+	sl = strlen(subscriber);
+	nl = strlen(sender);
+	if (!sl || !nl || sl > SF_TPADDR_MAX || nl > SF_TPADDR_MAX)
 		return 0;
-	for (int k = nl; k >= 1; k--) {
+	for (int k = (int)nl; k >= 1; k--) {
 		struct shield_ent *e;
 
 		if (k >= 64 || !(st->shield_lenmask & (1ULL << k)))
 			continue;
-		e = ftable_find(st->shields, shield_key(sub, (size_t)sl, snd, (size_t)k));
+		e = ftable_find(st->shields, shield_key(subscriber, sl, sender, (size_t)k));
 		if (e && now_ns >= e->set_ns && now_ns - e->set_ns <= (uint64_t)c->shield_ttl_s * NS)
 			return e->state;
 	}
@@ -436,7 +435,7 @@ static struct islot *islot_pick(struct policy_shared *sh, uint64_t key, uint64_t
 }
 
 void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const char *msisdn,
-			     uint64_t now_ns)
+			     unsigned ton, uint64_t now_ns)
 {
 	char canon[SF_TPADDR_MAX + 1];
 	struct policy_shared *sh;
@@ -446,7 +445,7 @@ void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const ch
 
 	if (!imsi || !msisdn || !(key = pack_number(imsi, strlen(imsi))))
 		return;
-	if ((cl = policy_canon_number(msisdn, strlen(msisdn), canon, sizeof(canon))) < 0 ||
+	if ((cl = policy_canon_addr(msisdn, ton, canon, sizeof(canon))) < 0 ||
 	    !(m = pack_number(canon, (size_t)cl)))
 		return;
 	sh = shared_of(st);

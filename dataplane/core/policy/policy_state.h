@@ -54,10 +54,11 @@ struct policy_state *policy_state_create(const struct policy_config *c, char *er
 void policy_state_free(struct policy_state *st);
 void policy_state_stats(const struct policy_state *st, struct policy_state_stats *out);
 
-/* An SRI-SM exchange mapped imsi to msisdn (any number form) at now_ns:
- * kept in the table shared by every lcore (policy_shared). */
+/* An SRI-SM exchange mapped imsi to msisdn (its digits and nature of
+ * address ton, read by policy_canon_addr) at now_ns: kept in the table
+ * shared by every lcore (policy_shared). */
 void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const char *msisdn,
-			     uint64_t now_ns);
+			     unsigned ton, uint64_t now_ns);
 /* 1 when an MSISDN was learned for imsi within c->imsi_ttl_s: its
  * canonical digits into msisdn (cap bytes, may be NULL) and the time since
  * it was learned into *age_ns (may be NULL); else 0. */
@@ -65,11 +66,14 @@ int policy_state_imsi(struct policy_state *st, const struct policy_config *c, co
 		      uint64_t now_ns, uint64_t *age_ns, char *msisdn, size_t cap);
 
 /* Apply a shield (add != 0) or cancel it, seen on the wire, until the
- * control plane's next lists generation carries it (c->shield_ttl_s). */
+ * control plane's next lists generation carries it (c->shield_ttl_s).
+ * subscriber and port are canonical (policy_canon_number) and used as
+ * they are: canonicalising a canonical number again may change it. */
 void policy_state_shield(struct policy_state *st, int add, const char *subscriber,
 			 const char *port, uint64_t now_ns);
-/* Local overlay for (subscriber, sender), longest port prefix first:
- * 1 shielded, -1 shield cancelled locally, 0 no live local entry. */
+/* Local overlay for (subscriber, sender), both canonical, longest port
+ * prefix first: 1 shielded, -1 shield cancelled locally, 0 no live local
+ * entry. */
 int policy_state_shielded(struct policy_state *st, const struct policy_config *c,
 			  const char *subscriber, const char *sender, uint64_t now_ns);
 

@@ -69,7 +69,7 @@ static struct sf_sms mt(const char *oa, const char *msisdn, const char *text, ui
 	s.tp_addr_alnum = oa[0] < '0' || oa[0] > '9';
 	s.text = text;
 	s.text_len = strlen(text);
-	policy_learn_sri(st, imsi, msisdn, now);
+	policy_learn_sri(st, imsi, msisdn, POLICY_TON_INTERNATIONAL, now);
 	return s;
 }
 

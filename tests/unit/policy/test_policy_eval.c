@@ -35,7 +35,9 @@ static const char lists_text[] =
 	"block number 8613922222222\n"
 	"shield 8613700000001 106575\n"
 	"imsi 460000000000002 8613700000002\n"
-	"shield 8613700000002 106575\n";
+	"shield 8613700000002 106575\n"
+	"block number +18765550123 reason=lottery\n"	/* +1 876: reads as a Chinese mobile without '+' */
+	"shield 8613700000001 +14155550100\n";
 
 static void setup(void)
 {
@@ -193,7 +195,7 @@ static void shields(void)
 
 	setup();
 	/* the MT is addressed by IMSI; an SRI-SM taught us its MSISDN */
-	policy_learn_sri(st, "460000000000001", "+8613700000001", T0 - 5 * NS);
+	policy_learn_sri(st, "460000000000001", "+8613700000001", POLICY_TON_INTERNATIONAL, T0 - 5 * NS);
 	s = mt("1065751234", "460000000000001", "8613800000001", "8613800000001");
 	eval(&s, NULL, T0);
 	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LIST);
@@ -221,6 +223,68 @@ static void shields(void)
 	CHECK(v.verdict != SF_VERDICT_BLOCK);
 }
 
+/* Every address is read with its own type of number, once: an
+ * international "18765550123" (+1 876, Jamaica) is not the Chinese mobile
+ * 187 6555 0123, and lists entries and shields for one never catch the
+ * other. */
+static void international_numbers(void)
+{
+	struct sf_sms s;
+	struct policy_event ev;
+
+	setup();
+	/* the +1 number is blocked when the TPDU says it is international */
+	s = mt("18765550123", "460000000000009", "8613800000001", "8613800000001");
+	s.tp_addr_ton = POLICY_TON_INTERNATIONAL;
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_BLOCK_NUMBER);
+	CHECK_STR(v.sender, "18765550123");
+	CHECK_STR(v.reason, "block number 18765550123: lottery");
+	/* the same digits as a national number are a Chinese mobile: not blocked */
+	s.tp_addr_ton = 2;
+	eval(&s, NULL, T0);
+	CHECK_STR(v.sender, "8618765550123");
+	CHECK(v.policy_id != POLICY_ID_BLOCK_NUMBER);
+	/* and a block of a Chinese mobile does not catch the +1 number with
+	 * the same national digits */
+	s = mo("13911111111", "8613800000000", "hi");
+	s.sm_rp_oa_ton = POLICY_TON_INTERNATIONAL;
+	eval(&s, NULL, T0);
+	CHECK_STR(v.sender, "13911111111");
+	CHECK(v.policy_id != POLICY_ID_BLOCK_NUMBER);
+	s.sm_rp_oa_ton = 2;
+	eval(&s, NULL, T0);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_BLOCK_NUMBER);
+	/* a listed shield of a +1 port */
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, T0);
+	s = mt("14155550100", "460000000000001", "8613800000001", "8613800000001");
+	s.tp_addr_ton = POLICY_TON_INTERNATIONAL;
+	eval(&s, NULL, T0 + NS);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LIST);
+	s.tp_addr_ton = 0;	/* unknown: read as written, a Chinese mobile */
+	eval(&s, NULL, T0 + NS);
+	CHECK_STR(v.sender, "8614155550100");
+	CHECK(v.policy_id != POLICY_ID_SHIELD_LIST);
+	/* a roaming +1 subscriber learned from SRI-SM, who shields a port */
+	policy_learn_sri(st, "310150000000001", "14155550111", POLICY_TON_INTERNATIONAL, T0);
+	s = mo("14155550111", "1069000", "00000");
+	s.sm_rp_oa_ton = POLICY_TON_INTERNATIONAL;
+	CHECK_INT(policy_evaluate(&env, st, &s, NULL, T0 + 2 * NS, &v, &ev), SF_OK);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_SHIELD);
+	CHECK_INT(ev.type, POLICY_EVENT_SHIELD);
+	CHECK_STR(ev.shield.subscriber, "14155550111");
+	s = mt("1069000", "310150000000001", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0 + 3 * NS);
+	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL);
+	CHECK_STR(v.recipient, "14155550111");
+	/* ... and not the Chinese mobile with the same national digits */
+	policy_learn_sri(st, "460000000000077", "14155550111", 2, T0);
+	s = mt("1069000", "460000000000077", "8613800000001", "8613800000001");
+	eval(&s, NULL, T0 + 3 * NS);
+	CHECK_STR(v.recipient, "8614155550111");
+	CHECK(v.policy_id != POLICY_ID_SHIELD_LOCAL);
+}
+
 static void shields_on_the_wire(void)
 {
 	struct sf_sms s;
@@ -230,7 +294,7 @@ static void shields_on_the_wire(void)
 	struct sf_json j;
 
 	setup();
-	policy_learn_sri(st, "460000000000005", "8613700000005", T0);
+	policy_learn_sri(st, "460000000000005", "8613700000005", POLICY_TON_INTERNATIONAL, T0);
 	/* before: the port's MT passes */
 	s = mt("1069000", "460000000000005", "8613800000001", "8613800000001");
 	eval(&s, NULL, T0 + NS);
@@ -261,7 +325,7 @@ static void shields_on_the_wire(void)
 	eval(&s, NULL, T0 + 3 * NS);
 	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL);
 	/* to another subscriber it passes */
-	policy_learn_sri(st, "460000000000006", "8613700000006", T0);
+	policy_learn_sri(st, "460000000000006", "8613700000006", POLICY_TON_INTERNATIONAL, T0);
 	s = mt("1069000", "460000000000006", "8613800000001", "8613800000001");
 	eval(&s, NULL, T0 + 3 * NS);
 	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
@@ -274,7 +338,7 @@ static void shields_on_the_wire(void)
 	eval(&s, NULL, T0 + 5 * NS);
 	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
 	/* a local cancel also overrides the published list's shield */
-	policy_learn_sri(st, "460000000000001", "8613700000001", T0);
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, T0);
 	s = mo("8613700000001", "106575", "QX00000");
 	policy_evaluate(&env, st, &s, NULL, T0 + 6 * NS, &v, &ev);
 	s = mt("106575", "460000000000001", "8613800000001", "8613800000001");
@@ -329,7 +393,7 @@ static void spoofing(void)
 	struct sf_sms s;
 
 	setup();
-	policy_learn_sri(st, "460000000000001", "8613700000001", T0);
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, T0);
 	/* 95588 from a GT that is not one of its SMSCs */
 	s = mt("95588", "460000000000001", "8613555000001", "8613555000001");
 	eval(&s, NULL, T0);
@@ -364,7 +428,7 @@ static void gt_sca_mismatch(void)
 	char err[128];
 
 	setup();
-	policy_learn_sri(st, "460000000000001", "8613700000001", T0);
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, T0);
 	s = mt("8613633333333", "460000000000001", "8613800000111", "8613800000222");
 	eval(&s, NULL, T0);
 	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_FAKE_BASE_STATION, POLICY_ID_SPOOF_SCA);
@@ -392,7 +456,7 @@ static void unsolicited(void)
 	VERDICT(SF_VERDICT_TAG, SF_CLASS_NONE, POLICY_ID_UNSOLICITED);
 	CHECK_STR(v.reason, "unsolicited: no sri-sm");
 	/* SRI-SM 60 s before (tables.sri_window_s): solicited */
-	policy_learn_sri(st, "460000000000001", "8613700000001", T0);
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, T0);
 	eval(&s, NULL, T0 + 60 * NS);
 	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
 	eval(&s, NULL, T0 + 60 * NS + 1);
@@ -738,39 +802,39 @@ static void quiet_hours(void)
 	struct sf_sms s;
 
 	setup();
-	policy_learn_sri(st, "460000000000001", "8613700000001", AT(21, 0));
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, AT(21, 0));
 	s = mt("10657000001", "460000000000001", "8613800000001", "8613800000001");
 	CHECK(!policy_in_quiet_hours(&cfg, AT(21, 59)));
 	CHECK(policy_in_quiet_hours(&cfg, AT(22, 0)));
 	CHECK(policy_in_quiet_hours(&cfg, AT(6, 59)));
 	CHECK(!policy_in_quiet_hours(&cfg, AT(7, 0)));
 
-	policy_learn_sri(st, "460000000000001", "8613700000001", AT(21, 59));
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, AT(21, 59));
 	eval(&s, &ad, AT(21, 59));
 	VERDICT(SF_VERDICT_TAG, SF_CLASS_COMMERCIAL_AD, POLICY_ID_CONTENT_RULE);
 	CHECK_STR(v.reason, "rule 6001 commercial_ad");
-	policy_learn_sri(st, "460000000000001", "8613700000001", AT(22, 0));
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, AT(22, 0));
 	eval(&s, &ad, AT(22, 0));
 	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_COMMERCIAL_AD, POLICY_ID_QUIET_HOURS);
 	CHECK_STR(v.reason, "rule 6001 commercial_ad; quiet hours 22:00-07:00");
 	CHECK_INT(v.rule_id, 6001);
-	policy_learn_sri(st, "460000000000001", "8613700000001", AT(6, 59));
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, AT(6, 59));
 	eval(&s, &ad, AT(6, 59));
 	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_COMMERCIAL_AD, POLICY_ID_QUIET_HOURS);
-	policy_learn_sri(st, "460000000000001", "8613700000001", AT(7, 0));
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, AT(7, 0));
 	eval(&s, &ad, AT(7, 0));
 	VERDICT(SF_VERDICT_TAG, SF_CLASS_COMMERCIAL_AD, POLICY_ID_CONTENT_RULE);
 	/* other classes are not affected by quiet hours */
-	policy_learn_sri(st, "460000000000001", "8613700000001", AT(23, 0));
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, AT(23, 0));
 	eval(&s, &fraud, AT(23, 0));
 	VERDICT(SF_VERDICT_TAG, SF_CLASS_FAKE_OFFER, POLICY_ID_CONTENT_RULE);
 	/* 10086 customer care: exempt from the ad rules, not from quiet hours */
 	s = mt("10086", "460000000000001", "8613800000001", "8613800000001");
-	policy_learn_sri(st, "460000000000001", "8613700000001", AT(21, 59));
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, AT(21, 59));
 	eval(&s, &ad, AT(21, 59));
 	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_NONE);
 	CHECK_STR(v.reason, "rule 6001 commercial_ad: care sender exempt");
-	policy_learn_sri(st, "460000000000001", "8613700000001", AT(22, 0));
+	policy_learn_sri(st, "460000000000001", "8613700000001", POLICY_TON_INTERNATIONAL, AT(22, 0));
 	eval(&s, &ad, AT(22, 0));
 	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_COMMERCIAL_AD, POLICY_ID_QUIET_HOURS);
 	/* a 10086 notice that is not an ad passes at night */
@@ -802,7 +866,7 @@ static void eviction(void)
 		snprintf(from, sizeof(from), "86136000003%02d", i);
 		send_n(1, from, "8613500000001", T0 + (uint64_t)i * NS, NS, NULL);
 		snprintf(imsi, sizeof(imsi), "4600000000001%02d", i);
-		policy_learn_sri(st, imsi, from, T0 + (uint64_t)i * NS);
+		policy_learn_sri(st, imsi, from, POLICY_TON_INTERNATIONAL, T0 + (uint64_t)i * NS);
 	}
 	policy_state_stats(st, &ss);
 	/* senders and pairs are shared by all lcores (at least 64 slots each)
@@ -830,7 +894,7 @@ static void eviction(void)
 		/* too small a buffer: not found rather than cut */
 		CHECK_INT(policy_state_imsi(st, &cfg, "460000000000109", T0 + 10 * NS, NULL, m, 13), 0);
 		/* not digits: never learned, never found */
-		policy_learn_sri(st, "46000000000010x", "8613600000310", T0 + 10 * NS);
+		policy_learn_sri(st, "46000000000010x", "8613600000310", POLICY_TON_INTERNATIONAL, T0 + 10 * NS);
 		CHECK_INT(policy_state_imsi(st, &cfg, "46000000000010x", T0 + 10 * NS, NULL, m, sizeof(m)), 0);
 	}
 	/* 200 more senders in one minute: the shared table fills and takes
@@ -922,7 +986,7 @@ static void shield_never_evicted(void)
 	CHECK_INT(ss.shields.refused, 13);
 	CHECK_INT(policy_state_shielded(st, &cfg, "8613700000009", "10657001234", T0 + 30 * NS), 1);
 	/* and the verdict: the victim's MT from the shielded port is blocked */
-	policy_learn_sri(st, "460000000000009", "8613700000009", T0 + 30 * NS);
+	policy_learn_sri(st, "460000000000009", "8613700000009", POLICY_TON_INTERNATIONAL, T0 + 30 * NS);
 	s = mt("10657001234", "460000000000009", "8613800000001", "8613800000001");
 	eval(&s, NULL, T0 + 30 * NS);
 	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL);
@@ -1000,7 +1064,7 @@ static void *imsi_churn(void *arg)
 		i = (t->seed >> 8) % 3000;	/* 3,000 subscribers in 1,024 slots: evictions */
 		imsi_pair(i, imsi, sizeof(imsi), msisdn, sizeof(msisdn));
 		if (n & 1) {
-			policy_state_learn_imsi(t->st, imsi, msisdn, T0 + n);
+			policy_state_learn_imsi(t->st, imsi, msisdn, POLICY_TON_INTERNATIONAL, T0 + n);
 		} else if (policy_state_imsi(t->st, &cfg, imsi, T0 + n, NULL, got, sizeof(got))) {
 			t->found++;
 			t->bad += strcmp(got, msisdn) != 0;
@@ -1031,7 +1095,7 @@ static void imsi_shared(void)
 	policy_state_attach_shared(lc[1], sh);
 	/* learned on lcore 0, used on lcore 1: the MT is not unsolicited and
 	 * reaches the subscriber's shield */
-	policy_learn_sri(lc[0], "460000000000001", "+8613700000001", T0 - 5 * NS);
+	policy_learn_sri(lc[0], "460000000000001", "+8613700000001", POLICY_TON_INTERNATIONAL, T0 - 5 * NS);
 	CHECK_INT(policy_state_imsi(lc[1], &cfg, "460000000000001", T0, NULL, m, sizeof(m)), 1);
 	CHECK_STR(m, "8613700000001");
 	policy_state_free(st);
@@ -1156,6 +1220,7 @@ int main(void)
 	RUN(block_lists);
 	RUN(shields);
 	RUN(shields_on_the_wire);
+	RUN(international_numbers);
 	RUN(shields_fill);
 	RUN(imsi_shared);
 	RUN(reports);

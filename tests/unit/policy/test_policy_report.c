@@ -266,6 +266,79 @@ static void canon(void)
 	CHECK_INT(policy_canon_number("13800000000", 11, out, sizeof(out)), 13);
 }
 
+/* Addresses from the wire are read with their type of number, and a
+ * canonical number leaves the process in a form that reads back as
+ * itself: canon(export(canon(x))) == canon(x) for every x, in both
+ * numbering plans where that is not trivially so. */
+static void canon_addr_export(void)
+{
+	static const char *const plans[][2] = { { "86", "0" }, { "44", "0" }, { "1", "1" } };
+	char out[40], x[40], again[40];
+	uint64_t seed = 0x5eed;
+
+	CHECK_INT(policy_canon_addr("14155551234", POLICY_TON_INTERNATIONAL, out, sizeof(out)), 11);
+	CHECK_STR(out, "14155551234");
+	CHECK_INT(policy_canon_addr("14155551234", 0, out, sizeof(out)), 13);
+	CHECK_STR(out, "8614155551234");
+	CHECK_INT(policy_canon_addr("14155551234", 2, out, sizeof(out)), 13);
+	CHECK_INT(policy_canon_addr("8613800000000", POLICY_TON_INTERNATIONAL, out, sizeof(out)), 13);
+	CHECK_STR(out, "8613800000000");
+	CHECK_INT(policy_canon_addr("0086138", POLICY_TON_INTERNATIONAL, out, sizeof(out)), 7);
+	CHECK_STR(out, "0086138");	/* international: no prefix to drop */
+	CHECK_INT(policy_canon_addr("", POLICY_TON_INTERNATIONAL, out, sizeof(out)), -1);
+	CHECK_INT(policy_canon_addr("1380*", POLICY_TON_INTERNATIONAL, out, sizeof(out)), -1);
+	CHECK_INT(policy_canon_addr(NULL, 0, out, sizeof(out)), -1);
+	/* a written '+' is still one '+' */
+	CHECK_INT(policy_canon_addr("+8613800000000", POLICY_TON_INTERNATIONAL, out, sizeof(out)), 13);
+	CHECK_INT(policy_canon_addr("++8613800000000", 0, out, sizeof(out)), -1);
+
+	CHECK_INT(policy_canon_export("14155551234", out, sizeof(out)), 12);
+	CHECK_STR(out, "+14155551234");
+	CHECK_INT(policy_canon_export("8613800000000", out, sizeof(out)), 13);
+	CHECK_STR(out, "8613800000000");
+	CHECK_INT(policy_canon_export("10086", out, sizeof(out)), 5);
+	CHECK_STR(out, "10086");
+	CHECK_INT(policy_canon_export("BANK-SMS", out, sizeof(out)), 8);
+	CHECK_STR(out, "BANK-SMS");	/* not a number: as it is */
+	CHECK_INT(policy_canon_export("", out, sizeof(out)), 0);
+	CHECK_STR(out, "");
+	CHECK_INT(policy_canon_export("14155551234", out, 12), -1);	/* needs 13 */
+	strcpy(x, "14155551234");
+	CHECK_INT(policy_canon_export(x, x, sizeof(x)), 12);	/* in place */
+	CHECK_STR(x, "+14155551234");
+
+	for (size_t p = 0; p < sizeof(plans) / sizeof(plans[0]); p++) {
+		CHECK_INT(policy_numbering_set(plans[p][0], plans[p][1]), 0);
+		for (int i = 0; i < 200000; i++) {
+			size_t len, k = 0;
+			int n, m;
+
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			len = 1 + (seed >> 33) % 20;
+			switch ((seed >> 40) & 3) {
+			case 0: x[k++] = '+'; break;
+			case 1: x[k++] = '0'; x[k++] = '0'; break;
+			default: break;
+			}
+			for (size_t d = 0; d < len && k < 22; d++) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				/* digits biased to what the rules look at: 0, 1, 3-9 */
+				x[k++] = (char)('0' + (seed >> 59 < 6 ? (seed >> 59) % 2 : (seed >> 33) % 10));
+			}
+			x[k] = 0;
+			if ((n = policy_canon_number(x, k, out, sizeof(out))) < 0)
+				continue;
+			m = policy_canon_export(out, again, sizeof(again));
+			CHECK(m == n || (m == n + 1 && again[0] == '+'));
+			CHECK_INT(policy_canon_number(again, (size_t)m, x, sizeof(x)), n);
+			CHECK_STR(x, out);
+			if (policy_canon_number(out, (size_t)n, x, sizeof(x)) == n && !strcmp(x, out))
+				CHECK_INT(m, n);	/* a '+' only where it is needed */
+		}
+	}
+	CHECK_INT(policy_numbering_set("86", "0"), 0);
+}
+
 static void fingerprint(void)
 {
 	uint64_t a = policy_fingerprint("Hello World", 11);
@@ -471,6 +544,7 @@ int main(void)
 	RUN(report_opts);
 	RUN(report_text_cap);
 	RUN(canon);
+	RUN(canon_addr_export);
 	RUN(fingerprint);
 	RUN(fingerprint_streams);
 	RUN(mask);
