@@ -698,7 +698,7 @@ void dp_redis_blocked(struct dp_ctx *ctx, unsigned worker_index, const struct sf
 {
 	struct sfdp_producer *p;
 	const char *klass;
-	char rule[40], reason[65];
+	char rule[40], reason[65], snd[SF_TPADDR_MAX + 2], rcp[SF_TPADDR_MAX + 2];
 
 	if (!ctx->redis || v->pv.verdict != SF_VERDICT_BLOCK || v->sms->retransmission || !v->pv.sender[0])
 		return;
@@ -711,8 +711,10 @@ void dp_redis_blocked(struct dp_ctx *ctx, unsigned worker_index, const struct sf
 	else
 		snprintf(rule, sizeof(rule), "%s", policy_id_name(v->pv.policy_id) ? policy_id_name(v->pv.policy_id) : "");
 	copy_utf8(reason, sizeof(reason), v->pv.reason);	/* dpclient keeps 64 bytes */
-	sfdp_blocked(p, 0, v->pv.sender, v->pv.recipient, klass ? klass : "none", rule, reason,
-		     v->text_fp ? &v->text_fp : NULL);
+	/* numbers as controld reads them back (policy_canon_export) */
+	policy_canon_export(v->pv.sender, snd, sizeof(snd));
+	policy_canon_export(v->pv.recipient, rcp, sizeof(rcp));
+	sfdp_blocked(p, 0, snd, rcp, klass ? klass : "none", rule, reason, v->text_fp ? &v->text_fp : NULL);
 }
 
 void dp_redis_delivered(struct dp_ctx *ctx, unsigned worker_index, const struct sf_part_verdict *v)
