@@ -126,8 +126,11 @@ static int canon_core(const char *in, size_t len, int plus, char *out, size_t ca
 	if (nd == 0 || !last_digit)
 		return -1;
 digits:
-	/* ITU-T E.164 international prefix "00" in front of a country code */
-	if (!plus && nd >= 9 && s[0] == '0' && s[1] == '0') {
+	/* ITU-T E.164 international prefix "00" in front of a country code;
+	 * also after a '+' or an international TON ("+0086…": no country code
+	 * starts with 0), and as often as it is repeated, so that no canonical
+	 * number of 9 digits or more starts with "00" */
+	while (nd >= 9 && s[0] == '0' && s[1] == '0') {
 		s += 2;
 		nd -= 2;
 		plus = 1;

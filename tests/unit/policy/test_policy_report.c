@@ -284,7 +284,15 @@ static void canon_addr_export(void)
 	CHECK_INT(policy_canon_addr("8613800000000", POLICY_TON_INTERNATIONAL, out, sizeof(out)), 13);
 	CHECK_STR(out, "8613800000000");
 	CHECK_INT(policy_canon_addr("0086138", POLICY_TON_INTERNATIONAL, out, sizeof(out)), 7);
-	CHECK_STR(out, "0086138");	/* international: no prefix to drop */
+	CHECK_STR(out, "0086138");	/* too short for a prefix and a number */
+	/* an international prefix where the TON or a '+' says international
+	 * already: no country code starts with 0, so it is one */
+	CHECK_INT(policy_canon_addr("008613800000000", POLICY_TON_INTERNATIONAL, out, sizeof(out)), 13);
+	CHECK_STR(out, "8613800000000");
+	CHECK_INT(policy_canon_number("+00 86 138 0000 0000", 20, out, sizeof(out)), 13);
+	CHECK_STR(out, "8613800000000");
+	CHECK_INT(policy_canon_number("00008613800000000", 17, out, sizeof(out)), 13);
+	CHECK_STR(out, "8613800000000");
 	CHECK_INT(policy_canon_addr("", POLICY_TON_INTERNATIONAL, out, sizeof(out)), -1);
 	CHECK_INT(policy_canon_addr("1380*", POLICY_TON_INTERNATIONAL, out, sizeof(out)), -1);
 	CHECK_INT(policy_canon_addr(NULL, 0, out, sizeof(out)), -1);
