@@ -82,9 +82,9 @@ def address_string(digits, ton_npi=0x91):
     return bytes([ton_npi]) + tbcd(digits)
 
 
-def mo_fsm_arg(sca, msisdn, ui_tlv):
+def mo_fsm_arg(sca, msisdn, ui_tlv, ton_npi=0x91):
     """MO-ForwardSM-Arg: sm-RP-DA serviceCentreAddressDA [4], sm-RP-OA msisdn [2], sm-RP-UI."""
-    return tlv(0x30, tlv(0x84, address_string(sca)) + tlv(0x82, address_string(msisdn)) + ui_tlv)
+    return tlv(0x30, tlv(0x84, address_string(sca)) + tlv(0x82, address_string(msisdn, ton_npi)) + ui_tlv)
 
 
 def mt_fsm_arg(da_tlv, sca, ui_tlv):
