@@ -37,11 +37,13 @@ LISTS = ("# smsfw lists v1\nversion 1\n"
          "block number +18765550123 reason=lottery\n"
          "block number 13911111111 reason=reported\n")
 
-# (frame kind, digits, TON/nature octet, verdict, sender as logged)
+# (frame kind, digits, TON/nature octet, verdict, sender as logged: an
+# international number that would read as a national one with its '+',
+# masked when the message passed)
 CASES = [
-    ("mt", "18765550123", 0x91, "block", "18765550123"),
+    ("mt", "18765550123", 0x91, "block", "+18765550123"),
     ("mt", "18765550123", 0xA1, "tag", "861********23"),	# only "unsolicited": no SRI-SM
-    ("mo", "13911111111", 0x91, "pass", "139******11"),
+    ("mo", "13911111111", 0x91, "pass", "+13*******11"),
     ("mo", "13911111111", 0xA1, "block", "8613911111111"),
     ("mo", "008613911111111", 0x91, "block", "8613911111111"),
 ]

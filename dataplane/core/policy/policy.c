@@ -354,6 +354,7 @@ static int step_lists(struct eval *e, enum policy_list which)
 	const struct policy_lists *l = e->env->lists;
 	struct policy_list_match m;
 	const char *sender = e->v->sender;
+	char key[sizeof(m.keybuf) + 1];
 	int allow = which == POLICY_LIST_ALLOW;
 	enum policy_step step = allow ? POLICY_STEP_ALLOW : POLICY_STEP_BLOCK;
 	uint32_t base = allow ? POLICY_ID_ALLOW_NUMBER : POLICY_ID_BLOCK_NUMBER;
@@ -368,7 +369,10 @@ static int step_lists(struct eval *e, enum policy_list which)
 		hit = policy_lists_gt(l, which, e->sms->calling_gt, &m);
 	if (!hit)
 		return 0;
-	add_reason(e, "%s %s %s%s%s", allow ? "allow" : "block", list_type_name(m.type), m.key,
+	/* a number entry as its lists line writes it ("+18765550123") */
+	if (m.type != POLICY_ENTRY_NUMBER || policy_canon_export(m.key, key, sizeof(key)) < 0)
+		snprintf(key, sizeof(key), "%s", m.key);
+	add_reason(e, "%s %s %s%s%s", allow ? "allow" : "block", list_type_name(m.type), key,
 		   m.reason ? ": " : "", m.reason ? m.reason : "");
 	return decide(e, allow ? SF_VERDICT_PASS : SF_VERDICT_BLOCK,
 		      allow ? SF_CLASS_ALLOW : SF_CLASS_NONE, base + m.type, 0, step);
@@ -378,20 +382,23 @@ static int step_shield(struct eval *e)
 {
 	struct policy_list_match m;
 	const char *sub = e->v->recipient, *snd = e->v->sender;
+	char xs[SF_TPADDR_MAX + 2];
 	int local;
 
 	if (!e->mt || !sub[0] || !snd[0] || e->alnum)
 		return 0;
 	local = policy_state_shielded(e->st, e->cfg, sub, snd, e->now_ns);
 	if (local > 0) {
-		add_reason(e, "shielded by %s (local)", sub);
+		policy_canon_export(sub, xs, sizeof(xs));	/* fits: one '+' more */
+		add_reason(e, "shielded by %s (local)", xs);
 		return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL, 0,
 			      POLICY_STEP_SHIELD);
 	}
 	if (local < 0)
 		return 0;	/* cancelled on the wire after the last lists generation */
 	if (policy_lists_shielded_canon(e->env->lists, sub, snd, &m)) {
-		add_reason(e, "shielded by %s", sub);
+		policy_canon_export(sub, xs, sizeof(xs));
+		add_reason(e, "shielded by %s", xs);
 		return decide(e, SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LIST, 0,
 			      POLICY_STEP_SHIELD);
 	}
@@ -896,6 +903,7 @@ enum sf_err policy_evaluate_parties(const struct policy_env *env, struct policy_
 	e.imsi = pp->imsi;
 	memcpy(v->sender, pp->sender, sizeof(v->sender));
 	memcpy(v->recipient, pp->recipient, sizeof(v->recipient));
+	v->sender_alnum = pp->alnum;
 	if (!v->sender[0])
 		note_err(&e, SF_E_POLICY_NO_SENDER);
 	e.care = v->sender[0] && !e.alnum && strcmp(v->sender, e.cfg->care_sender) == 0;
@@ -929,7 +937,8 @@ enum sf_err policy_evaluate(const struct policy_env *env, struct policy_state *s
 
 void policy_verdict_json(struct sf_json *j, const struct policy_verdict *v, int mask)
 {
-	char ms[SF_TPADDR_MAX + 1], mr[SF_TPADDR_MAX + 1];
+	char ms[SF_TPADDR_MAX + 2], mr[SF_TPADDR_MAX + 2], xs[SF_TPADDR_MAX + 2], xr[SF_TPADDR_MAX + 2];
+	const char *snd = v->sender, *rcp = xr;
 
 	sf_json_str(j, "verdict", sf_verdict_name(v->verdict));
 	sf_json_str(j, "class", sf_class_name(v->class_id));
@@ -937,13 +946,19 @@ void policy_verdict_json(struct sf_json *j, const struct policy_verdict *v, int 
 	sf_json_uint(j, "policy", v->policy_id);
 	sf_json_str(j, "policy_name", policy_id_name(v->policy_id));
 	sf_json_str(j, "reason", v->reason);
-	if (mask && policy_mask_number(v->sender, ms, sizeof(ms)) >= 0 &&
-	    policy_mask_number(v->recipient, mr, sizeof(mr)) >= 0) {
+	/* numbers as an analyst may write them back: "+18765550123" is +1 876,
+	 * where "18765550123" would read as a Chinese mobile */
+	if (!v->sender_alnum && policy_canon_export(v->sender, xs, sizeof(xs)) >= 0)
+		snd = xs;
+	if (policy_canon_export(v->recipient, xr, sizeof(xr)) < 0)
+		rcp = v->recipient;
+	if (mask && policy_mask_number(snd, ms, sizeof(ms)) >= 0 &&
+	    policy_mask_number(rcp, mr, sizeof(mr)) >= 0) {
 		sf_json_str(j, "sender", ms);
 		sf_json_str(j, "recipient", mr);
 	} else {
-		sf_json_str(j, "sender", v->sender);
-		sf_json_str(j, "recipient", v->recipient);
+		sf_json_str(j, "sender", snd);
+		sf_json_str(j, "recipient", rcp);
 	}
 }
 

@@ -75,6 +75,7 @@ struct policy_verdict {
 	uint8_t class_id;	/* enum sf_class; SF_CLASS_ALLOW for allow-list/rule passes */
 	uint8_t step;		/* enum policy_step that decided (first tag if only tags) */
 	uint8_t n_reasons;	/* contributing reasons in reason[] */
+	uint8_t sender_alnum;	/* sender is an alphanumeric id, not a number */
 	uint32_t rule_id;	/* content rule id when a rule decided, else 0 */
 	uint32_t policy_id;	/* enum policy_id of the deciding check */
 	uint32_t steps;		/* bitmask (1 << step) of every contributing step */

@@ -239,7 +239,23 @@ static void international_numbers(void)
 	eval(&s, NULL, T0);
 	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_BLOCK_NUMBER);
 	CHECK_STR(v.sender, "18765550123");
-	CHECK_STR(v.reason, "block number 18765550123: lottery");
+	/* what an analyst reads is what an analyst may write back */
+	CHECK_STR(v.reason, "block number +18765550123: lottery");
+	{
+		char buf[512];
+		struct sf_json j;
+
+		sf_json_init(&j, buf, sizeof(buf));
+		sf_json_begin(&j);
+		policy_verdict_json(&j, &v, 0);
+		sf_json_end(&j);
+		CHECK(strstr(buf, "\"sender\":\"+18765550123\"") != NULL);
+		sf_json_init(&j, buf, sizeof(buf));
+		sf_json_begin(&j);
+		policy_verdict_json(&j, &v, 1);
+		sf_json_end(&j);
+		CHECK(strstr(buf, "\"sender\":\"+18*******23\"") != NULL);
+	}
 	/* the same digits as a national number are a Chinese mobile: not blocked */
 	s.tp_addr_ton = 2;
 	eval(&s, NULL, T0);
@@ -277,6 +293,7 @@ static void international_numbers(void)
 	eval(&s, NULL, T0 + 3 * NS);
 	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL);
 	CHECK_STR(v.recipient, "14155550111");
+	CHECK_STR(v.reason, "shielded by +14155550111 (local)");
 	/* ... and not the Chinese mobile with the same national digits */
 	policy_learn_sri(st, "460000000000077", "14155550111", 2, T0);
 	s = mt("1069000", "460000000000077", "8613800000001", "8613800000001");
