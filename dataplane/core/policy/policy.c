@@ -962,6 +962,14 @@ void policy_verdict_json(struct sf_json *j, const struct policy_verdict *v, int 
 	}
 }
 
+/* A canonical number as it leaves the process (policy_canon_export). */
+static void json_number(struct sf_json *j, const char *name, const char *canon)
+{
+	char x[SF_TPADDR_MAX + 2];
+
+	sf_json_str(j, name, policy_canon_export(canon, x, sizeof(x)) >= 0 ? x : canon);
+}
+
 void policy_event_json(struct sf_json *j, const struct policy_event *ev)
 {
 	char fp[17];
@@ -969,8 +977,11 @@ void policy_event_json(struct sf_json *j, const struct policy_event *ev)
 	sf_json_str(j, "type", policy_event_type_name(ev->type));
 	if (ev->type == POLICY_EVENT_REPORT) {
 		snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)ev->report.fp);
-		sf_json_str(j, "reporter", ev->report.reporter);
-		sf_json_str(j, "reported", ev->report.reported);
+		json_number(j, "reporter", ev->report.reporter);
+		if (ev->report.reported_kind == POLICY_REPORTED_NUMBER)
+			json_number(j, "reported", ev->report.reported);
+		else
+			sf_json_str(j, "reported", ev->report.reported);
 		sf_json_str(j, "fp", fp);
 		sf_json_strn(j, "text", ev->report.text ? ev->report.text : "", ev->report.text_len);
 		sf_json_str(j, "class", ev->class_id ? sf_class_name(ev->class_id) : "");
@@ -981,7 +992,7 @@ void policy_event_json(struct sf_json *j, const struct policy_event *ev)
 		if (ev->incomplete)
 			sf_json_bool(j, "incomplete", 1);
 	} else if (ev->type == POLICY_EVENT_SHIELD || ev->type == POLICY_EVENT_UNSHIELD) {
-		sf_json_str(j, "subscriber", ev->shield.subscriber);
-		sf_json_str(j, "port", ev->shield.port);
+		json_number(j, "subscriber", ev->shield.subscriber);
+		json_number(j, "port", ev->shield.port);
 	}
 }

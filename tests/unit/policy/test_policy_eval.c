@@ -289,6 +289,16 @@ static void international_numbers(void)
 	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_SHIELD);
 	CHECK_INT(ev.type, POLICY_EVENT_SHIELD);
 	CHECK_STR(ev.shield.subscriber, "14155550111");
+	{
+		char buf[256];
+		struct sf_json j;
+
+		sf_json_init(&j, buf, sizeof(buf));
+		sf_json_begin(&j);
+		policy_event_json(&j, &ev);
+		sf_json_end(&j);
+		CHECK_STR(buf, "{\"type\":\"shield\",\"subscriber\":\"+14155550111\",\"port\":\"1069000\"}");
+	}
 	s = mt("1069000", "310150000000001", "8613800000001", "8613800000001");
 	eval(&s, NULL, T0 + 3 * NS);
 	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL);
