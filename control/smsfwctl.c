@@ -429,7 +429,7 @@ static int reports_top(struct ctl *x, int argc, char **argv)
 		sf_json_arr_begin(&j, "reports");
 	}
 	for (size_t i = 0; i < r->elements && shown_n < n; i++) {
-		char shown[64], key[128];
+		char shown[72], key[128], xr[72];
 		redisReply *h;
 
 		snprintf(key, sizeof(key), CTL_KF_REP, r->element[i]->str);
@@ -441,7 +441,8 @@ static int reports_top(struct ctl *x, int argc, char **argv)
 			freeReplyObject(h);
 			continue;
 		}
-		mask_number(r->element[i]->str, shown, sizeof(shown), x->mask);
+		ctl_list_export(r->element[i]->str, xr, sizeof(xr));	/* "+1415…" */
+		mask_number(xr, shown, sizeof(shown), x->mask);
 		if (x->json) {
 			sf_json_obj_begin(&j, NULL);
 			sf_json_str(&j, "reported", shown);
@@ -468,7 +469,7 @@ static int reports_top(struct ctl *x, int argc, char **argv)
 
 static int reports_show(struct ctl *x, int argc, char **argv)
 {
-	char num[64], field[96], err[128], shown[64], key[128];
+	char num[64], field[96], err[128], shown[72], key[128], xr[72];
 	redisReply *h, *s, *b, *f;
 	int rc;
 	long long exp;
@@ -499,7 +500,8 @@ static int reports_show(struct ctl *x, int argc, char **argv)
 		return fail(EX_UNAVAILABLE, "redis: %s", x->c->errstr);
 	}
 	exp = b->type == REDIS_REPLY_STRING ? ctl_attr_expires(b->str) : 0;
-	mask_number(num, shown, sizeof(shown), x->mask);
+	ctl_list_export(num, xr, sizeof(xr));	/* as it is written back: "+1415…" */
+	mask_number(xr, shown, sizeof(shown), x->mask);
 	if (x->json) {
 		size_t cap = 1024;
 		struct sf_json j;

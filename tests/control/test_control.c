@@ -381,6 +381,44 @@ static void reports_cli(void)
 	CHECK_STR(out, want);
 }
 
+/* Is a line starting with needle among the change log's last ones? */
+static int log_has(const char *needle)
+{
+	redisReply *r = redisCommand(rc, "XREVRANGE {smsfw}:lists:log + - COUNT 8");
+	int has = 0;
+
+	for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
+		const redisReply *kv = r->element[i]->element[1];
+
+		for (size_t k = 0; k + 1 < kv->elements; k += 2)
+			has |= !strcmp(kv->element[k]->str, "line") &&
+			       !strncmp(kv->element[k + 1]->str, needle, strlen(needle));
+	}
+	if (r)
+		freeReplyObject(r);
+	return has;
+}
+
+/* Three reporters of a +1 number: the automatic block's lists line and
+ * change log entry keep its '+', the dataplane's parser blocks that number
+ * and not the Chinese mobile with its digits, smsfwctl shows it as +1. */
+static void reports_international(void)
+{
+	char out[1024], err[256], got[4096], reason[64];
+
+	report(&dpa, ts0 + 300, "8613900000031", "+18765550999", "fraud");
+	report(&dpa, ts0 + 301, "8613900000032", "+18765550999", "fraud");
+	report(&dpa, ts0 + 302, "8613900000033", "+18765550999", "fraud");
+	CHECK(wait_gen(&dpa, "block number +18765550999 reason=reports source=auto", 0));
+	CHECK(log_has("block number +18765550999 reason=reports source=auto"));
+	dp_gen(&dpa, got, sizeof(got));
+	WANT_POLICY(policy_blocks(got, "+18765550999", reason, sizeof(reason)), 1);
+	WANT_POLICY(policy_blocks(got, "18765550999", reason, sizeof(reason)), 0);
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "reports", "show", "+1 876 555 0999", NULL), 0);
+	CHECK(!strncmp(out, "reported +18765550999\ndistinct 3\n", 33));
+	CHECK_INT(h_ctl(&redis, out, sizeof(out), err, sizeof(err), "reports", "show", "18765550999", NULL), 1);
+}
+
 static int scenario_reports(void)
 {
 	const char *cfg = write_config("reports.ini", NULL);
@@ -399,6 +437,7 @@ static int scenario_reports(void)
 	RUN(bot_reporter_ignored);
 	RUN(fingerprint_campaign);
 	RUN(reports_cli);
+	RUN(reports_international);
 	dp_stop(&dpa);
 	dp_stop(&dpb);
 	return TEST_SUMMARY();
@@ -465,24 +504,6 @@ static void unshield_and_delete(void)
  * mobile) through every hop: the dataplane's event, smsfwctl, the Redis
  * hashes (canonical), the generation and the change log (with the '+'
  * that keeps it international), and the dataplane's parser. */
-/* Is a line starting with needle among the change log's last ones? */
-static int log_has(const char *needle)
-{
-	redisReply *r = redisCommand(rc, "XREVRANGE {smsfw}:lists:log + - COUNT 8");
-	int has = 0;
-
-	for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements; i++) {
-		const redisReply *kv = r->element[i]->element[1];
-
-		for (size_t k = 0; k + 1 < kv->elements; k += 2)
-			has |= !strcmp(kv->element[k]->str, "line") &&
-			       !strncmp(kv->element[k + 1]->str, needle, strlen(needle));
-	}
-	if (r)
-		freeReplyObject(r);
-	return has;
-}
-
 static void international_round_trip(void)
 {
 	char out[512], err[256], got[1024], reason[64];
