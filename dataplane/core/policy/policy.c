@@ -311,7 +311,12 @@ static int step_service(struct eval *e, struct policy_event *ev)
 			out->type = POLICY_EVENT_REPORT;
 			if (e->scan && (e->scan->action == SF_ACT_BLOCK || e->scan->action == SF_ACT_TAG))
 				out->class_id = e->scan->class_id;
-			add_reason(e, "report of %s", out->report.reported[0] ? out->report.reported : "text");
+			/* the reporter's buffer is free again: the reported number
+			 * as it is written back ("+18765550123") */
+			if (out->report.reported_kind != POLICY_REPORTED_NUMBER ||
+			    policy_canon_export(out->report.reported, reporter, sizeof(reporter)) < 0)
+				snprintf(reporter, sizeof(reporter), "%s", out->report.reported);
+			add_reason(e, "report of %s", reporter[0] ? reporter : "text");
 		} else {
 			add_reason(e, "report: %s", sf_err_name(err));
 		}

@@ -305,6 +305,14 @@ static void international_numbers(void)
 	CHECK_STR(v.recipient, "14155550111");
 	CHECK_STR(v.reason, "shielded by +14155550111 (local)");
 	/* ... and not the Chinese mobile with the same national digits */
+	/* a +1 roaming subscriber's report of a +1 number */
+	s = mo("14155550111", "10086999", "+1 876 555 0123*恭喜您中奖");
+	s.sm_rp_oa_ton = POLICY_TON_INTERNATIONAL;
+	CHECK_INT(policy_evaluate(&env, st, &s, NULL, T0 + 3 * NS, &v, &ev), SF_OK);
+	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_REPORT);
+	CHECK_STR(ev.report.reporter, "14155550111");
+	CHECK_STR(ev.report.reported, "18765550123");
+	CHECK_STR(v.reason, "report of +18765550123");
 	policy_learn_sri(st, "460000000000077", "14155550111", 2, T0);
 	s = mt("1069000", "460000000000077", "8613800000001", "8613800000001");
 	eval(&s, NULL, T0 + 3 * NS);
