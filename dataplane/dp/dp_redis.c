@@ -714,8 +714,12 @@ void dp_redis_blocked(struct dp_ctx *ctx, unsigned worker_index, const struct sf
 	else
 		snprintf(rule, sizeof(rule), "%s", policy_id_name(v->pv.policy_id) ? policy_id_name(v->pv.policy_id) : "");
 	copy_utf8(reason, sizeof(reason), v->pv.reason);	/* dpclient keeps 64 bytes */
-	/* numbers as controld reads them back (policy_canon_export) */
-	policy_canon_export(v->pv.sender, snd, sizeof(snd));
+	/* numbers as controld reads them back (policy_canon_export); an
+	 * alphanumeric id as it is, even one of digits only */
+	if (v->pv.sender_alnum)
+		snprintf(snd, sizeof(snd), "%s", v->pv.sender);
+	else
+		policy_canon_export(v->pv.sender, snd, sizeof(snd));
 	policy_canon_export(v->pv.recipient, rcp, sizeof(rcp));
 	sfdp_blocked(p, 0, snd, rcp, klass ? klass : "none", rule, reason, v->text_fp ? &v->text_fp : NULL);
 }
