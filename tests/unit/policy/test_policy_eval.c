@@ -104,6 +104,30 @@ static struct sf_sms mo(const char *msisdn, const char *da, const char *text)
 
 static struct policy_verdict v;
 
+/* The event's JSON object, in buf. */
+static const char *json_of_event(const struct policy_event *ev, char *buf, size_t cap)
+{
+	struct sf_json j;
+
+	sf_json_init(&j, buf, cap);
+	sf_json_begin(&j);
+	policy_event_json(&j, ev);
+	sf_json_end(&j);
+	return buf;
+}
+
+/* The verdict's JSON fields, numbers masked or not, in buf. */
+static const char *json_of_verdict(const struct policy_verdict *pv, int mask, char *buf, size_t cap)
+{
+	struct sf_json j;
+
+	sf_json_init(&j, buf, cap);
+	sf_json_begin(&j);
+	policy_verdict_json(&j, pv, mask);
+	sf_json_end(&j);
+	return buf;
+}
+
 static void eval(const struct sf_sms *s, const struct policy_scan *scan, uint64_t now)
 {
 	policy_evaluate(&env, st, s, scan, now, &v, NULL);
@@ -231,6 +255,7 @@ static void international_numbers(void)
 {
 	struct sf_sms s;
 	struct policy_event ev;
+	char buf[512];
 
 	setup();
 	/* the +1 number is blocked when the TPDU says it is international */
@@ -241,21 +266,8 @@ static void international_numbers(void)
 	CHECK_STR(v.sender, "18765550123");
 	/* what an analyst reads is what an analyst may write back */
 	CHECK_STR(v.reason, "block number +18765550123: lottery");
-	{
-		char buf[512];
-		struct sf_json j;
-
-		sf_json_init(&j, buf, sizeof(buf));
-		sf_json_begin(&j);
-		policy_verdict_json(&j, &v, 0);
-		sf_json_end(&j);
-		CHECK(strstr(buf, "\"sender\":\"+18765550123\"") != NULL);
-		sf_json_init(&j, buf, sizeof(buf));
-		sf_json_begin(&j);
-		policy_verdict_json(&j, &v, 1);
-		sf_json_end(&j);
-		CHECK(strstr(buf, "\"sender\":\"+18*******23\"") != NULL);
-	}
+	CHECK(strstr(json_of_verdict(&v, 0, buf, sizeof(buf)), "\"sender\":\"+18765550123\"") != NULL);
+	CHECK(strstr(json_of_verdict(&v, 1, buf, sizeof(buf)), "\"sender\":\"+18*******23\"") != NULL);
 	/* the same digits as a national number are a Chinese mobile: not blocked */
 	s.tp_addr_ton = 2;
 	eval(&s, NULL, T0);
@@ -289,16 +301,8 @@ static void international_numbers(void)
 	VERDICT(SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_SHIELD);
 	CHECK_INT(ev.type, POLICY_EVENT_SHIELD);
 	CHECK_STR(ev.shield.subscriber, "14155550111");
-	{
-		char buf[256];
-		struct sf_json j;
-
-		sf_json_init(&j, buf, sizeof(buf));
-		sf_json_begin(&j);
-		policy_event_json(&j, &ev);
-		sf_json_end(&j);
-		CHECK_STR(buf, "{\"type\":\"shield\",\"subscriber\":\"+14155550111\",\"port\":\"1069000\"}");
-	}
+	CHECK_STR(json_of_event(&ev, buf, sizeof(buf)),
+		  "{\"type\":\"shield\",\"subscriber\":\"+14155550111\",\"port\":\"1069000\"}");
 	s = mt("1069000", "310150000000001", "8613800000001", "8613800000001");
 	eval(&s, NULL, T0 + 3 * NS);
 	VERDICT(SF_VERDICT_BLOCK, SF_CLASS_NONE, POLICY_ID_SHIELD_LOCAL);
@@ -326,7 +330,6 @@ static void shields_on_the_wire(void)
 	struct policy_event ev;
 	struct policy_scan ad = { .action = SF_ACT_BLOCK, .class_id = SF_CLASS_COMMERCIAL_AD, .rule_id = 7 };
 	char buf[512];
-	struct sf_json j;
 
 	setup();
 	policy_learn_sri(st, "460000000000005", "8613700000005", POLICY_TON_INTERNATIONAL, T0);
@@ -346,11 +349,8 @@ static void shields_on_the_wire(void)
 	CHECK_INT(ev.type, POLICY_EVENT_SHIELD);
 	CHECK_STR(ev.shield.subscriber, "8613700000005");
 	CHECK_STR(ev.shield.port, "1069000");
-	sf_json_init(&j, buf, sizeof(buf));
-	sf_json_begin(&j);
-	policy_event_json(&j, &ev);
-	sf_json_end(&j);
-	CHECK_STR(buf, "{\"type\":\"shield\",\"subscriber\":\"8613700000005\",\"port\":\"1069000\"}");
+	CHECK_STR(json_of_event(&ev, buf, sizeof(buf)),
+		  "{\"type\":\"shield\",\"subscriber\":\"8613700000005\",\"port\":\"1069000\"}");
 	/* after: MT from the port (and its sub-ports) to that subscriber is dropped */
 	s = mt("1069000", "460000000000005", "8613800000001", "8613800000001");
 	eval(&s, NULL, T0 + 3 * NS);
@@ -392,7 +392,6 @@ static void reports(void)
 	struct policy_event ev;
 	struct policy_scan sc = { .action = SF_ACT_BLOCK, .class_id = SF_CLASS_FAKE_OFFER, .rule_id = 4001 };
 	char buf[512], want[512];
-	struct sf_json j;
 
 	setup();
 	/* the reporter is on the block list: the report still goes through */
@@ -404,10 +403,7 @@ static void reports(void)
 	CHECK_STR(ev.report.reporter, "8613911111111");
 	CHECK_STR(ev.report.reported, "8613800000000");
 	CHECK_INT(ev.class_id, SF_CLASS_FAKE_OFFER);
-	sf_json_init(&j, buf, sizeof(buf));
-	sf_json_begin(&j);
-	policy_event_json(&j, &ev);
-	sf_json_end(&j);
+	json_of_event(&ev, buf, sizeof(buf));
 	snprintf(want, sizeof(want), "{\"type\":\"report\",\"reporter\":\"8613911111111\","
 		 "\"reported\":\"8613800000000\",\"fp\":\"%016llx\",\"text\":\"恭喜您中奖\","
 		 "\"class\":\"fake_offer\"}",
@@ -1200,24 +1196,17 @@ static void verdict_json(void)
 {
 	struct sf_sms s;
 	char buf[512];
-	struct sf_json j;
 
 	setup();
 	s = mo("8613633333333", "8613500000001", "hi");
 	eval(&s, NULL, T0);
-	sf_json_init(&j, buf, sizeof(buf));
-	sf_json_begin(&j);
-	policy_verdict_json(&j, &v, 1);
-	sf_json_end(&j);
+	json_of_verdict(&v, 1, buf, sizeof(buf));
 	CHECK_STR(buf, "{\"verdict\":\"pass\",\"class\":\"none\",\"rule\":0,\"policy\":0,"
 		  "\"policy_name\":\"none\",\"reason\":\"\",\"sender\":\"861********33\","
 		  "\"recipient\":\"861********01\"}");
 	s = mo("8613911111111", "8613500000001", "hi");
 	eval(&s, NULL, T0);
-	sf_json_init(&j, buf, sizeof(buf));
-	sf_json_begin(&j);
-	policy_verdict_json(&j, &v, 0);
-	sf_json_end(&j);
+	json_of_verdict(&v, 0, buf, sizeof(buf));
 	CHECK_STR(buf, "{\"verdict\":\"block\",\"class\":\"none\",\"rule\":0,\"policy\":2001,"
 		  "\"policy_name\":\"block.number\",\"reason\":\"block number 8613911111111\","
 		  "\"sender\":\"8613911111111\",\"recipient\":\"8613500000001\"}");
