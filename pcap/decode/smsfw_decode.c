@@ -66,6 +66,11 @@ static void on_sms(void *ctx, const struct sf_sms *s)
 	if (o->extra) {
 		sf_json_bool(&j, "retransmission", s->retransmission);
 		sf_json_str(&j, "charset", sf_charset_name((enum sf_charset)s->charset));
+		/* the types of number the policy reads the parties with */
+		if (s->tp_oa[0] || s->tp_da[0])
+			sf_json_uint(&j, "tp_addr_ton", s->tp_addr_ton);
+		if (s->sm_rp_oa[0])
+			sf_json_uint(&j, "sm_rp_oa_ton", s->sm_rp_oa_ton);
 		sf_json_str(&j, "sccp_called_gt", s->called_gt);
 		sf_json_uint(&j, "opc", s->opc);
 		sf_json_uint(&j, "dpc", s->dpc);
@@ -161,7 +166,8 @@ static void usage(FILE *f)
 		"Prints one JSON object per SMS part on stdout and a summary on stderr.\n"
 		"  --tcap         print one JSON object per TCAP message instead of SMS parts\n"
 		"  --events       also print sendRoutingInfoForSM, reportSM-DeliveryStatus, alertServiceCentre\n"
-		"  --extra        add retransmission, charset, point codes, TSN, stream, ports\n"
+		"  --extra        add retransmission, charset, types of number, point codes, TSN,\n"
+		"                 stream, ports\n"
 		"  --no-checksum  decode SCTP packets whose CRC32c is wrong (skipped by default)\n"
 		"  --quiet        no summary\n"
 		"  -h, --help     this text\n");

@@ -120,17 +120,24 @@ def check_sms(args, ck):
               collections.Counter(values(kv, "gsm_sms.tp-oa")))
         ck.eq(frame, "TP-DA", collections.Counter(p["tp_da"] for p in parts if p["tp_da"] is not None),
               collections.Counter(values(kv, "gsm_sms.tp-da")))
+        # the type of number of each TPDU's address, which the policy
+        # reads the parties with
+        ck.eq(frame, "TP address type of number",
+              collections.Counter(p["tp_addr_ton"] for p in parts if "tp_addr_ton" in p),
+              collections.Counter(int(v, 0) for v in values(kv, "gsm_sms.dis_field_addr.num_type")))
         ck.eq(frame, "TP-DCS", collections.Counter(p["dcs"] for p in parts),
               collections.Counter(int(v, 0) for v in values(kv, "gsm_sms.tp-dcs")))
         addrs = values(kv, "e164.msisdn") + values(kv, "e212.imsi") + values(kv, "gsm_map.sm.lmsi")
         ops = [int(v) for v in values(kv, "gsm_old.localValue")]
         gts = values(kv, "sccp.calling.digits")
+        natures = [int(v, 0) for v in values(kv, "gsm_map.nature_of_number")]
         for p in parts:
             ck.within(frame, "MAP operation", OPCODE[p["op"]], ops)
             if p["sm_rp_da_type"] != "noSM-RP-DA" and p["sm_rp_da_type"] != "lmsi":
                 ck.within(frame, "sm-RP-DA", p["sm_rp_da"], addrs)
             if p["sm_rp_oa"]:
                 ck.within(frame, "sm-RP-OA", p["sm_rp_oa"], addrs)
+                ck.within(frame, "sm-RP-OA nature of address", p.get("sm_rp_oa_ton"), natures)
             ck.within(frame, "SCCP calling GT", p["sccp_calling_gt"], gts)
     return n_parts
 
