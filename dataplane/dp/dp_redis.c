@@ -670,10 +670,7 @@ void dp_redis_event(struct dp_ctx *ctx, unsigned worker_index, const struct poli
 		const char *klass = ev->class_id ? sf_class_name(ev->class_id) : "";
 
 		policy_canon_export(ev->report.reporter, a, sizeof(a));
-		if (ev->report.reported_kind == POLICY_REPORTED_NUMBER)
-			policy_canon_export(ev->report.reported, b, sizeof(b));
-		else
-			snprintf(b, sizeof(b), "%s", ev->report.reported);	/* a sender id */
+		policy_reported_export(&ev->report, b);
 		sfdp_report(p, 0, a, b, ev->report.fp ? &ev->report.fp : NULL, ev->report.text,
 			    ev->report.text_len, klass ? klass : "");
 	} else {

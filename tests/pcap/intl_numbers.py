@@ -95,13 +95,11 @@ def main():
     if shutil.which(a.tshark):
         tons = tshark_tons(a.tshark, cap)
         for (kind, _, toa, _, _), (tp, nat) in zip(CASES, tons):
-            want = str((toa >> 4) & 7)
+            want = (toa >> 4) & 7
             # MT: the TPDU's TON; MO: the sm-RP-OA's nature (the second
             # AddressString, after the service centre's)
             got = tp if kind == "mt" else (nat[1] if len(nat) > 1 else "")
-            if got and str(int(got, 0)) == want:
-                continue
-            if got != want:
+            if not got or int(got, 0) != want:
                 fails.append("tshark: %s type of number %r, built %s" % (kind, got, want))
     else:
         print("tshark not found: the wire's types of number are not cross-checked")

@@ -20,6 +20,13 @@ struct map_address {
 	char digits[SF_DIGITS_MAX + 1];
 };
 
+/* The nature of address of an AddressString's first octet (§17.7.8: ext,
+ * nature of address in bits 7-5, numbering plan); 1 is international. */
+static inline uint8_t map_nature(uint8_t ton_npi)
+{
+	return (ton_npi >> 4) & 7;
+}
+
 /* TBCD-STRING (§17.7.8) → "4600...": low nibble first; 0..9, '*' (A),
  * '#' (B), 'a'..'c' (C..E); a filler F ends the string. Returns the digit
  * count or SF_E_NO_SPACE (cap must hold the digits and a NUL). */

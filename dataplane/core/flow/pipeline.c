@@ -429,7 +429,7 @@ static void emit_sms(struct sf_pipeline *pl, struct pl_pkt *pk,
 	s->oa_type = fs.oa_type;
 	COPY_DIGITS(s->sm_rp_da, fs.da);
 	COPY_DIGITS(s->sm_rp_oa, fs.oa);
-	s->sm_rp_oa_ton = (fs.oa_ton_npi >> 4) & 7;
+	s->sm_rp_oa_ton = map_nature(fs.oa_ton_npi);
 	if (fs.da_type == SF_DA_LMSI)
 		resolve_lmsi(pl, d, &fs, s->da_imsi, sizeof(s->da_imsi));
 
@@ -539,7 +539,7 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		ev->kind = SF_MAP_EV_SRI_SM_ARG;
 		if (!e) {
 			COPY_DIGITS(ev->msisdn, a.msisdn.digits);
-			ev->msisdn_ton = (a.msisdn.ton_npi >> 4) & 7;
+			ev->msisdn_ton = map_nature(a.msisdn.ton_npi);
 			COPY_DIGITS(ev->sca, a.sca.digits);
 			if (d && !pk->retrans) {
 				COPY_DIGITS(d->sri_msisdn, a.msisdn.digits);
@@ -572,7 +572,7 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		ev->kind = SF_MAP_EV_REPORT_SM_DS;
 		if (!e) {
 			COPY_DIGITS(ev->msisdn, a.msisdn.digits);
-			ev->msisdn_ton = (a.msisdn.ton_npi >> 4) & 7;
+			ev->msisdn_ton = map_nature(a.msisdn.ton_npi);
 			COPY_DIGITS(ev->sca, a.sca.digits);
 		}
 	} else if (opcode == SF_MAP_OP_ALERT_SC && !is_result) {
@@ -582,7 +582,7 @@ static void emit_map_event(struct sf_pipeline *pl, struct pl_pkt *pk,
 		ev->kind = SF_MAP_EV_ALERT_SC;
 		if (!e) {
 			COPY_DIGITS(ev->msisdn, a.msisdn.digits);
-			ev->msisdn_ton = (a.msisdn.ton_npi >> 4) & 7;
+			ev->msisdn_ton = map_nature(a.msisdn.ton_npi);
 			COPY_DIGITS(ev->sca, a.sca.digits);
 		}
 	} else {

@@ -289,6 +289,8 @@ static int step_service(struct eval *e, struct policy_event *ev)
 
 	/* DOMAIN.md §3: MO to 10086999 is a spam report; it always goes through */
 	if (c->report_canon[0] && strcmp(da, c->report_canon) == 0) {
+		char reporter[SF_TPADDR_MAX + 2], reported[SF_TPADDR_MAX + 2];
+
 		if (sms->has_concat && sms->concat_total > 1) {
 			/* one part of a longer report: the engine assembles the
 			 * parts and parses the whole message once (a part alone
@@ -297,8 +299,6 @@ static int step_service(struct eval *e, struct policy_event *ev)
 			return decide(e, SF_VERDICT_PASS, SF_CLASS_NONE, POLICY_ID_SERVICE_REPORT, 0,
 				      POLICY_STEP_SERVICE);
 		}
-		char reporter[SF_TPADDR_MAX + 2];
-
 		memset(out, 0, sizeof(*out));
 		/* the parser reads numbers as written: give it the sender in the
 		 * form that reads back as its canonical one */
@@ -311,12 +311,9 @@ static int step_service(struct eval *e, struct policy_event *ev)
 			out->type = POLICY_EVENT_REPORT;
 			if (e->scan && (e->scan->action == SF_ACT_BLOCK || e->scan->action == SF_ACT_TAG))
 				out->class_id = e->scan->class_id;
-			/* the reporter's buffer is free again: the reported number
-			 * as it is written back ("+18765550123") */
-			if (out->report.reported_kind != POLICY_REPORTED_NUMBER ||
-			    policy_canon_export(out->report.reported, reporter, sizeof(reporter)) < 0)
-				snprintf(reporter, sizeof(reporter), "%s", out->report.reported);
-			add_reason(e, "report of %s", reporter[0] ? reporter : "text");
+			/* as it is written back ("+18765550123") */
+			policy_reported_export(&out->report, reported);
+			add_reason(e, "report of %s", reported[0] ? reported : "text");
 		} else {
 			add_reason(e, "report: %s", sf_err_name(err));
 		}
@@ -977,16 +974,14 @@ static void json_number(struct sf_json *j, const char *name, const char *canon)
 
 void policy_event_json(struct sf_json *j, const struct policy_event *ev)
 {
-	char fp[17];
+	char fp[17], reported[SF_TPADDR_MAX + 2];
 
 	sf_json_str(j, "type", policy_event_type_name(ev->type));
 	if (ev->type == POLICY_EVENT_REPORT) {
 		snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)ev->report.fp);
+		policy_reported_export(&ev->report, reported);
 		json_number(j, "reporter", ev->report.reporter);
-		if (ev->report.reported_kind == POLICY_REPORTED_NUMBER)
-			json_number(j, "reported", ev->report.reported);
-		else
-			sf_json_str(j, "reported", ev->report.reported);
+		sf_json_str(j, "reported", reported);
 		sf_json_str(j, "fp", fp);
 		sf_json_strn(j, "text", ev->report.text ? ev->report.text : "", ev->report.text_len);
 		sf_json_str(j, "class", ev->class_id ? sf_class_name(ev->class_id) : "");

@@ -528,6 +528,13 @@ static size_t try_sender(const char *t, size_t len, size_t i, const struct polic
  * "号码：138…"); skipped only when a valid number follows. */
 static const char *const lead_words[] = { "举报号码", "投诉号码", "举报", "投诉", "号码" };
 
+void policy_reported_export(const struct policy_report *r, char out[SF_TPADDR_MAX + 2])
+{
+	if (r->reported_kind != POLICY_REPORTED_NUMBER ||
+	    policy_canon_export(r->reported, out, SF_TPADDR_MAX + 2) < 0)
+		memcpy(out, r->reported, sizeof(r->reported));
+}
+
 enum sf_err policy_parse_report(const char *text, size_t len, const char *reporter,
 				struct policy_report *out)
 {

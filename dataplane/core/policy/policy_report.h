@@ -108,6 +108,10 @@ struct policy_report {
  * reporter is the sender's MSISDN (sm-RP-OA), canonicalised into out.
  * SF_OK; SF_E_POLICY_REPORT_NO_REPORTER if reporter is not a number;
  * SF_E_POLICY_REPORT_EMPTY if the text holds neither a number nor text. */
+/* r's reported number as it leaves the process (policy_canon_export), a
+ * sender id as it is; out holds SF_TPADDR_MAX + 2 bytes. */
+void policy_reported_export(const struct policy_report *r, char out[SF_TPADDR_MAX + 2]);
+
 enum sf_err policy_parse_report(const char *text, size_t len, const char *reporter,
 				struct policy_report *out);
 
