@@ -50,30 +50,30 @@ const char *sf_charset_name(enum sf_charset c)
 
 void sf_sms_json_fields(struct sf_json *j, const struct sf_sms *s)
 {
-	sf_json_uint(j, "frame", s->frame);
-	sf_json_str(j, "op", sf_sms_op_name((enum sf_sms_op)s->op));
-	sf_json_str(j, "direction", sf_dir_name((enum sf_dir)s->direction));
-	sf_json_int(j, "map_version", s->map_version);
-	sf_json_str(j, "sm_rp_da_type", sf_da_type_name((enum sf_da_type)s->da_type));
-	sf_json_str(j, "sm_rp_da", s->sm_rp_da);
-	sf_json_str(j, "sm_rp_oa", s->sm_rp_oa);
-	sf_json_str(j, "tp_oa", s->mti == SF_TP_MTI_DELIVER && s->direction == SF_DIR_MT ? s->tp_oa : NULL);
-	sf_json_str(j, "tp_da", s->mti == SF_TP_MTI_SUBMIT && s->direction == SF_DIR_MO ? s->tp_da : NULL);
-	sf_json_int(j, "dcs", s->tp_dcs);
+	sf_json_k_uint(j, "frame", s->frame);
+	sf_json_k_str(j, "op", sf_sms_op_name((enum sf_sms_op)s->op));
+	sf_json_k_str(j, "direction", sf_dir_name((enum sf_dir)s->direction));
+	sf_json_k_int(j, "map_version", s->map_version);
+	sf_json_k_str(j, "sm_rp_da_type", sf_da_type_name((enum sf_da_type)s->da_type));
+	sf_json_k_str(j, "sm_rp_da", s->sm_rp_da);
+	sf_json_k_str(j, "sm_rp_oa", s->sm_rp_oa);
+	sf_json_k_str(j, "tp_oa", s->mti == SF_TP_MTI_DELIVER && s->direction == SF_DIR_MT ? s->tp_oa : NULL);
+	sf_json_k_str(j, "tp_da", s->mti == SF_TP_MTI_SUBMIT && s->direction == SF_DIR_MO ? s->tp_da : NULL);
+	sf_json_k_int(j, "dcs", s->tp_dcs);
 	if (s->text) {
-		sf_json_strn(j, "text", s->text, s->text_len);
+		sf_json_k_strn(j, "text", s->text, s->text_len);
 	} else {
-		sf_json_null(j, "text");
-		sf_json_hex(j, "data_hex", s->data, s->data_len);
+		sf_json_k_null(j, "text");
+		sf_json_k_hex(j, "data_hex", s->data, s->data_len);
 	}
 	if (s->has_concat) {
-		sf_json_obj_begin(j, "concat");
-		sf_json_uint(j, "ref", s->concat_ref);
-		sf_json_uint(j, "total", s->concat_total);
-		sf_json_uint(j, "seq", s->concat_seq);
+		sf_json_k_obj_begin(j, "concat");
+		sf_json_k_uint(j, "ref", s->concat_ref);
+		sf_json_k_uint(j, "total", s->concat_total);
+		sf_json_k_uint(j, "seq", s->concat_seq);
 		sf_json_obj_end(j);
 	} else {
-		sf_json_null(j, "concat");
+		sf_json_k_null(j, "concat");
 	}
-	sf_json_str(j, "sccp_calling_gt", s->calling_gt);
+	sf_json_k_str(j, "sccp_calling_gt", s->calling_gt);
 }

@@ -18,7 +18,6 @@ int sf_engine_verdict_json(const struct sf_part_verdict *v, int mask, char *buf,
 	const struct sf_sms *s = v->sms;
 	struct sf_sms masked;
 	struct sf_json j;
-	char hex[17];
 
 	if (mask) {
 		masked = *s;
@@ -38,55 +37,86 @@ int sf_engine_verdict_json(const struct sf_part_verdict *v, int mask, char *buf,
 	sf_json_begin(&j);
 	sf_sms_json_fields(&j, s);
 	if (mask)
-		sf_json_bool(&j, "redacted", 1);
-	sf_json_uint(&j, "ts_ns", s->ts_ns);
-	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)s->assoc_id);
-	sf_json_str(&j, "assoc", hex);
-	sf_json_uint(&j, "tsn", s->tsn);
-	sf_json_bool(&j, "retransmission", s->retransmission);
+		sf_json_k_bool(&j, "redacted", 1);
+	sf_json_k_uint(&j, "ts_ns", s->ts_ns);
+	sf_json_k_hex_u64(&j, "assoc", s->assoc_id, 16);
+	sf_json_k_uint(&j, "tsn", s->tsn);
+	sf_json_k_bool(&j, "retransmission", s->retransmission);
 	if (s->data_text)
-		sf_json_strn(&j, "data_text", s->data_text, s->data_text_len);
+		sf_json_k_strn(&j, "data_text", s->data_text, s->data_text_len);
 	policy_verdict_json(&j, &v->pv, mask);
-	sf_json_arr_begin(&j, "hits");
+	sf_json_k_arr_begin(&j, "hits");
 	for (unsigned i = 0; i < v->scan.n_hits; i++)
 		sf_json_uint(&j, NULL, v->scan.hits[i]);
 	sf_json_arr_end(&j);
 	if (v->scan.score)
-		sf_json_int(&j, "score", v->scan.score);
+		sf_json_k_int(&j, "score", v->scan.score);
 	if (v->scan.model_version) {	/* the trained content model's opinion */
-		snprintf(hex, sizeof(hex), "%08x", (unsigned)v->scan.model_version);
-		sf_json_str(&j, "model", hex);
-		sf_json_str(&j, "model_class", sf_class_name(v->scan.model_class));
-		sf_json_int(&j, "model_score", v->scan.model_score);
+		sf_json_k_hex_u64(&j, "model", v->scan.model_version, 8);
+		sf_json_k_str(&j, "model_class", sf_class_name(v->scan.model_class));
+		sf_json_k_int(&j, "model_score", v->scan.model_score);
 		if (v->scan.flags & SCAN_F_MODEL)
-			sf_json_bool(&j, "model_decided", 1);
+			sf_json_k_bool(&j, "model_decided", 1);
 	}
-	if (!mask && v->text_fp) {
-		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)v->text_fp);
-		sf_json_str(&j, "fp", hex);
-	}
+	if (!mask && v->text_fp)
+		sf_json_k_hex_u64(&j, "fp", v->text_fp, 16);
 	sf_json_end(&j);
 	return j.overflow ? -1 : (int)j.len;
+}
+
+/* Appends to a bounded comment: 0, or -1 when it did not fit. */
+struct comment {
+	char *d;
+	size_t len, cap;
+};
+
+static int comment_put(struct comment *c, const char *s, size_t n)
+{
+	if (c->cap - c->len <= n)
+		return -1;
+	memcpy(c->d + c->len, s, n);
+	c->len += n;
+	return 0;
+}
+
+static int comment_str(struct comment *c, const char *s)
+{
+	return comment_put(c, s, strlen(s));
+}
+
+static int comment_u32(struct comment *c, uint32_t v)
+{
+	char t[10];
+	size_t i = sizeof(t);
+
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return comment_put(c, t + i, sizeof(t) - i);
 }
 
 int sf_engine_verdict_comment(const struct sf_part_verdict *v, char *buf, size_t cap)
 {
 	const char *cls = sf_class_name(v->pv.class_id);
-	int n = snprintf(buf, cap, "%s %s rule %u policy %u: %s",
-			 sf_verdict_name(v->pv.verdict), cls ? cls : "?",
-			 v->pv.rule_id, v->pv.policy_id, v->pv.reason);
+	struct comment c = { buf, 0, cap };
 
-	if (n < 0 || (size_t)n >= cap) {
+	/* "<verdict> <class> rule <id> policy <id>: <reason>; " (as
+	 * snprintf would write it; nothing if it does not fit whole) */
+	if (comment_str(&c, sf_verdict_name(v->pv.verdict)) || comment_put(&c, " ", 1) ||
+	    comment_str(&c, cls ? cls : "?") || comment_put(&c, " rule ", 6) ||
+	    comment_u32(&c, v->pv.rule_id) || comment_put(&c, " policy ", 8) ||
+	    comment_u32(&c, v->pv.policy_id) || comment_put(&c, ": ", 2) || comment_str(&c, v->pv.reason)) {
 		if (cap)
 			buf[0] = 0;
 		return 0;
 	}
-	if ((size_t)n + 2 < cap) {
-		buf[n++] = ';';
-		buf[n++] = ' ';
-		buf[n] = 0;
+	if (c.len + 2 < cap) {
+		buf[c.len++] = ';';
+		buf[c.len++] = ' ';
 	}
-	return n;
+	buf[c.len] = 0;
+	return (int)c.len;
 }
 
 int sf_engine_event_json(const struct policy_event *ev, const struct sf_sms *sms,

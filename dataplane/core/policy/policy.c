@@ -942,12 +942,12 @@ void policy_verdict_json(struct sf_json *j, const struct policy_verdict *v, int 
 	char ms[SF_TPADDR_MAX + 2], mr[SF_TPADDR_MAX + 2], xs[SF_TPADDR_MAX + 2], xr[SF_TPADDR_MAX + 2];
 	const char *snd = v->sender, *rcp = xr;
 
-	sf_json_str(j, "verdict", sf_verdict_name(v->verdict));
-	sf_json_str(j, "class", sf_class_name(v->class_id));
-	sf_json_uint(j, "rule", v->rule_id);
-	sf_json_uint(j, "policy", v->policy_id);
-	sf_json_str(j, "policy_name", policy_id_name(v->policy_id));
-	sf_json_str(j, "reason", v->reason);
+	sf_json_k_str(j, "verdict", sf_verdict_name(v->verdict));
+	sf_json_k_str(j, "class", sf_class_name(v->class_id));
+	sf_json_k_uint(j, "rule", v->rule_id);
+	sf_json_k_uint(j, "policy", v->policy_id);
+	sf_json_k_str(j, "policy_name", policy_id_name(v->policy_id));
+	sf_json_k_str(j, "reason", v->reason);
 	/* numbers as an analyst may write them back: "+18765550123" is +1 876,
 	 * where "18765550123" would read as a Chinese mobile */
 	if (!v->sender_alnum && policy_canon_export(v->sender, xs, sizeof(xs)) >= 0)
@@ -956,11 +956,11 @@ void policy_verdict_json(struct sf_json *j, const struct policy_verdict *v, int 
 		rcp = v->recipient;
 	if (mask && policy_mask_number(snd, ms, sizeof(ms)) >= 0 &&
 	    policy_mask_number(rcp, mr, sizeof(mr)) >= 0) {
-		sf_json_str(j, "sender", ms);
-		sf_json_str(j, "recipient", mr);
+		sf_json_k_str(j, "sender", ms);
+		sf_json_k_str(j, "recipient", mr);
 	} else {
-		sf_json_str(j, "sender", snd);
-		sf_json_str(j, "recipient", rcp);
+		sf_json_k_str(j, "sender", snd);
+		sf_json_k_str(j, "recipient", rcp);
 	}
 }
 
@@ -974,15 +974,14 @@ static void json_number(struct sf_json *j, const char *name, const char *canon)
 
 void policy_event_json(struct sf_json *j, const struct policy_event *ev)
 {
-	char fp[17], reported[SF_TPADDR_MAX + 2];
+	char reported[SF_TPADDR_MAX + 2];
 
 	sf_json_str(j, "type", policy_event_type_name(ev->type));
 	if (ev->type == POLICY_EVENT_REPORT) {
-		snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)ev->report.fp);
 		policy_reported_export(&ev->report, reported);
 		json_number(j, "reporter", ev->report.reporter);
 		sf_json_str(j, "reported", reported);
-		sf_json_str(j, "fp", fp);
+		sf_json_hex_u64(j, "fp", ev->report.fp, 16);
 		sf_json_strn(j, "text", ev->report.text ? ev->report.text : "", ev->report.text_len);
 		sf_json_str(j, "class", ev->class_id ? sf_class_name(ev->class_id) : "");
 		if (ev->parts_total > 1) {
