@@ -116,10 +116,21 @@ scan:
 static void put_escaped(struct sf_json *j, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i = 0, k;
+	size_t i = 0, k = next_escape(s, 0, n);
 
+	if (k == n && !j->overflow && j->cap - j->len >= n + 3) {
+		/* nothing to escape (nearly every value): "s" at once */
+		char *d = j->buf + j->len;
+
+		d[0] = '"';
+		memcpy(d + 1, s, n);
+		d[n + 1] = '"';
+		d[n + 2] = 0;
+		j->len += n + 2;
+		return;
+	}
 	putc1(j, '"');
-	while ((k = next_escape(s, i, n)) < n) {
+	for (; k < n; k = next_escape(s, i, n)) {
 		unsigned char c = (unsigned char)s[k];
 
 		/* the plain bytes before this one in one go */
