@@ -430,7 +430,10 @@ int dp_config_load(struct dp_config *c, const char *path, char *err, size_t errl
 		return -1;
 	}
 
-	cf = rte_cfgfile_load_with_params(path, 0, &params);
+	/* "key =" is a value: the empty string, which CONFIG.md gives a
+	 * meaning where one exists ("verdicts =": no verdict log) and which
+	 * every number, switch and name refuses with its line */
+	cf = rte_cfgfile_load_with_params(path, CFG_FLAG_EMPTY_VALUES, &params);
 	if (!cf) {
 		/* rte_cfgfile refuses lines it cannot parse without saying which:
 		 * find the first line that is neither blank, comment, [section]

@@ -57,6 +57,12 @@ CASES = [
      "smsfw: {work}/absent.ini: No such file or directory"),
     ("missing bundle", "[rules]\nbundle = {work}/absent.bundle\n", [],
      "smsfw: rule bundle {work}/absent.bundle: {work}/absent.bundle: No such file or directory"),
+    ("empty number", "[flow]\nconcat =\n", [],
+     "smsfw: {ini}:2: flow.concat: '' is not 16..16777216"),
+    ("empty switch", "[output]\nlog_pass =\n", [],
+     "smsfw: {ini}:2: output.log_pass: '' is not yes or no"),
+    ("empty id", "[dataplane]\nid =\n", [],
+     "smsfw: {ini}:2: dataplane.id: empty or longer than 63"),
     ("bad lists line", "[rules]\nlists = {work}/bad.lists\n", [],
      "smsfw: {work}/bad.lists:2: block: expected number, prefix, sender or gt, got 'bogus'"),
 ]
@@ -93,9 +99,24 @@ def main():
         T.check_eq(p.returncode, 1, name + ": exit code")
         T.check_eq(err, [want.format(ini=ini, work=work)], name + ": message")
         T.check(not os.path.exists(os.path.join(out, "verdicts.jsonl")), name + ": no output written")
-    rules_defaults(a, work, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                         "pcap", "samples", "sample.pcap"))
+    sample = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                          "pcap", "samples", "sample.pcap")
+    empty_outputs(a, work, sample)
+    rules_defaults(a, work, sample)
     T.finish("dp-config-errors")
+
+
+def empty_outputs(a, work, pcap):
+    """CONFIG.md "[output]": an empty file name is no such output. The
+    verdict log and the pcapng are left out; the events file is kept."""
+    ini = os.path.join(work, "empty-outputs.ini")
+    out = os.path.join(work, "empty-outputs-out")
+    with open(ini, "w") as f:
+        f.write("[output]\nverdicts =\npcapng =\n")
+    p = subprocess.run([a.smsfw, "--offline", pcap, "--config", ini, "--out", out],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    T.check_eq(p.returncode, 0, "empty outputs: exit code (%s)" % p.stderr.decode("utf-8", "replace")[-300:])
+    T.check_eq(sorted(os.listdir(out)), ["events.jsonl"], "empty outputs: only the events file is written")
 
 
 def rules_defaults(a, work, pcap):
