@@ -117,6 +117,10 @@ struct bench_run_cfg {
 	const char *bundle;
 	unsigned reload_ms;		/* 0: no reload */
 	const char *config;		/* a dataplane INI applied first (NULL: defaults) */
+	const char *log_dir;		/* BENCH_FULL: write the configured outputs (verdict
+					 * log, events, pcapng) there through the log writer,
+					 * as smsfw does, waiting for it rather than losing a
+					 * record; NULL: no outputs */
 };
 
 /* bench_dp.c: EAL, ports and lcore runs. */

@@ -599,7 +599,7 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 	pthread_t rt;
 	unsigned n = rc->lcores ? rc->lcores : 1, lc, i;
 	uint64_t hz = rte_get_tsc_hz(), end = 0, tx_in_rings = 0;
-	int rc_ok = 0, reload_started = 0;
+	int rc_ok = 0, reload_started = 0, log_started = 0;
 
 	if (n > B.nq) {
 		snprintf(err, errlen, "%u lcores asked, %u set up", n, B.nq);
@@ -612,7 +612,16 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 	if (rc->config && dp_config_load(&ctx->cfg, rc->config, err, errlen) < 0)
 		return -1;
 	ctx->cfg.mode = DP_MODE_OFFLINE;
-	ctx->cfg.verdicts[0] = ctx->cfg.events[0] = ctx->cfg.pcapng[0] = 0;
+	if (rc->mode == BENCH_FULL && rc->log_dir) {
+		/* the outputs as configured, into log_dir, whole: rotation
+		 * and retention leave nothing out of the measure */
+		snprintf(ctx->cfg.out_dir, sizeof(ctx->cfg.out_dir), "%s", rc->log_dir);
+		ctx->cfg.rotate_bytes = UINT64_MAX / 2;
+		ctx->cfg.retain_days = 0;
+		ctx->log_backpressure = 1;
+	} else {
+		ctx->cfg.verdicts[0] = ctx->cfg.events[0] = ctx->cfg.pcapng[0] = 0;
+	}
 	ctx->cfg.burst = rc->burst;
 	if (rc->bundle)
 		snprintf(ctx->cfg.bundle, sizeof(ctx->cfg.bundle), "%s", rc->bundle);
@@ -658,6 +667,11 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 		if (!ctx->pshared)
 			goto fail;
 		ec.policy_shared = ctx->pshared;
+	}
+	if (rc->mode == BENCH_FULL && rc->log_dir) {
+		if (dp_log_start(ctx, err, errlen))
+			goto fail;
+		log_started = 1;
 	}
 	for (i = 0; i < n; i++) {
 		struct dp_worker *w = n > 1 ? &ctx->workers[i] : &ctx->main_w;
@@ -770,6 +784,14 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 	}
 	rc_ok = 1;
 fail:
+	if (log_started) {
+		/* the records still queued are written before it returns */
+		dp_log_stop(ctx);
+	}
+	rte_mempool_free(ctx->log_pool);
+	rte_ring_free(ctx->log_ring);
+	ctx->log_pool = NULL;
+	ctx->log_ring = NULL;
 	for (i = 0; i < n; i++) {
 		struct dp_worker *w = n > 1 ? &ctx->workers[i] : &ctx->main_w;
 

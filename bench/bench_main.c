@@ -343,6 +343,32 @@ static void truth_figs(const struct bench_truth *t)
 	}
 }
 
+/* The files of an outputs directory deleted (the directory stays);
+ * returns their bytes. */
+static uint64_t remove_outputs(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	uint64_t bytes = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char path[PATH_MAX + 300];
+		struct stat st;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			bytes += (uint64_t)st.st_size;
+			unlink(path);
+		}
+	}
+	closedir(d);
+	return bytes;
+}
+
 static void run_or_die(const struct bench_run_cfg *rc, struct bench_run *r, const char *what)
 {
 	char err[512];
@@ -799,6 +825,27 @@ int main(int argc, char **argv)
 	fig("full.vmhwm", (double)status_kb("VmHWM") / 1024.0, "MiB", "peak so far");
 	fig("full.assoc_evictions", (double)full->assoc_evictions, "", "pipeline table pressure");
 	fig("full.dialogue_evictions", (double)full->dialogue_evictions, "", NULL);
+	/* 5b. the full path as smsfw runs by default: verdict log (every part,
+	 * log_pass), events and pcapng written by the log writer thread */
+	{
+		char dir[PATH_MAX + 16];
+		uint64_t bytes;
+
+		snprintf(dir, sizeof(dir), "%s/bench-outputs", O.workdir);
+		remove_outputs(dir);
+		rc.log_dir = dir;
+		note("full path with the default outputs, 1 lcore");
+		run_or_die(&rc, r, "full path with outputs");
+		rc.log_dir = NULL;
+		bytes = remove_outputs(dir);
+		fig("full.logged_sms_per_s", (double)r->parts / r->secs, "SMS/s", "1 lcore, as smsfw runs by "
+		    "default: verdict log of every part, events, pcapng (%.0f MB written, then deleted)",
+		    (double)bytes / 1e6);
+		fig("full.logged_over_full", (double)r->parts / r->secs / full_sms_s, "x",
+		    "the cost of the outputs: the logged run's rate over the full path's");
+		fig("full.logged_verdicts_equal", memcmp(r->verdicts, full->verdicts, sizeof(r->verdicts)) == 0,
+		    "bool", "writing the outputs changes no verdict");
+	}
 	fig("io.pkts_per_s", io_pps, "pkt/s", "baseline 1: RX→TX through the same net_ring port");
 	fig("io.gbit_per_s", (double)cap.bytes * 8 / io->secs / 1e9, "Gbit/s", NULL);
 	fig("io.ns_per_pkt", io->secs * 1e9 / (double)io->rx, "ns", NULL);

@@ -28,7 +28,8 @@ for key in $keys_tshark capture.frames capture.sms_parts full.sms_per_s full.pkt
     goal.p99_50us tables.lost goal.tables_no_loss stage.verdicts_match stage.dp_overhead_ns \
     truth.parts truth.pass_blocked truth.ham_blocked truth.block_recall_pct truth.ham goal.ham_blocked_0 \
     full.burst_scans full.tail_burst_scans full.noscan_lat_p99 full.burst_fit_r2 full.burst_resid_p99 \
-    stage.scan_phased_ns stage.scan_single_part_ns stage.scan_concat_part_ns; do
+    stage.scan_phased_ns stage.scan_single_part_ns stage.scan_concat_part_ns \
+    full.logged_sms_per_s full.logged_over_full full.logged_verdicts_equal; do
 	line=$(grep -P "^\Q$key\E\t" "$tsv" || true)
 	if [ -z "$line" ]; then
 		echo "missing figure: $key"; fail=1; continue
@@ -46,6 +47,9 @@ reloads=$(grep -P '^reload\.count\t' "$tsv" | cut -f2)
 # the staged replica and the engine agree with the full path
 m=$(grep -P '^stage\.verdicts_match\t' "$tsv" | cut -f2)
 [ "$m" = "1" ] || { echo "stage verdicts differ from the full path: $(grep -P '^stage\.verdicts_match' "$tsv")"; fail=1; }
+# writing the outputs changes no verdict
+eq=$(grep -P '^full\.logged_verdicts_equal\t' "$tsv" | cut -f2)
+[ "$eq" = "1" ] || { echo "the run with outputs gave other verdicts"; fail=1; }
 # every decided part found its truth line, and none is left over
 parts=$(grep -P '^capture\.sms_parts\t' "$tsv" | cut -f2)
 matched=$(grep -P '^truth\.parts\t' "$tsv" | cut -f2)
