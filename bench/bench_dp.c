@@ -5,9 +5,11 @@
  * run, and lcore loops that drive the real lcore code (dp_process_burst,
  * dp_worker_sync_gen, dp_reload, RCU) exactly as dataplane/dp/dp_main.c
  * does, with TSC stamps around each burst. Issue 7. */
+#define _GNU_SOURCE	/* CPU_SET, pthread_setaffinity_np */
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -591,6 +593,30 @@ static void burst_summary(struct bench_run *out)
 	free(all);
 }
 
+/* The log writer on the CPUs that no lcore of this run uses, as smsfw's
+ * runs on the CPUs its lcores leave (DPDK gives a control thread the
+ * CPUs of no lcore, or, when the bench has claimed every CPU as an lcore,
+ * the main lcore's: the writer would then take the worker's time). */
+static void place_writer(unsigned n_lcores)
+{
+	cpu_set_t cs;
+	unsigned lc, i = 0, set = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	CPU_ZERO(&cs);
+	for (long c = 0; c < ncpu && c < CPU_SETSIZE; c++)
+		CPU_SET((int)c, &cs);
+	RTE_LCORE_FOREACH(lc) {
+		if (i++ >= n_lcores)
+			break;
+		CPU_CLR((int)rte_lcore_to_cpu_id((int)lc), &cs);
+	}
+	for (long c = 0; c < ncpu && c < CPU_SETSIZE; c++)
+		set += CPU_ISSET((int)c, &cs) ? 1 : 0;
+	if (set)
+		pthread_setaffinity_np(dp_log_writer(), sizeof(cs), &cs);
+}
+
 int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *err, size_t errlen)
 {
 	struct dp_ctx *ctx = &ctx_s;
@@ -672,6 +698,7 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 		if (dp_log_start(ctx, err, errlen))
 			goto fail;
 		log_started = 1;
+		place_writer(n);
 	}
 	for (i = 0; i < n; i++) {
 		struct dp_worker *w = n > 1 ? &ctx->workers[i] : &ctx->main_w;

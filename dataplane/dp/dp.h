@@ -156,6 +156,8 @@ void dp_msg(enum dp_msg_level level, const char *fmt, ...) __attribute__((format
 void dp_msg_prefix(enum dp_msg_level level, char *buf, size_t len);
 int dp_log_start(struct dp_ctx *ctx, char *err, size_t errlen);
 void dp_log_stop(struct dp_ctx *ctx);
+/* The log writer thread (after dp_log_start), for a caller that places it. */
+pthread_t dp_log_writer(void);
 void dp_log_submit(struct dp_ctx *ctx, struct dp_lcore_stats *st, struct dp_logrec *rec);
 struct dp_logrec *dp_log_get(struct dp_ctx *ctx, struct dp_lcore_stats *st);
 

@@ -320,6 +320,11 @@ int dp_log_start(struct dp_ctx *ctx, char *err, size_t errlen)
 	return 0;
 }
 
+pthread_t dp_log_writer(void)
+{
+	return log_thread;
+}
+
 void dp_log_stop(struct dp_ctx *ctx)
 {
 	(void)ctx;
