@@ -222,25 +222,12 @@ void sf_json_key(struct sf_json *j, const char *key)
 	putc1(j, ':');
 }
 
-void sf_json_qkey(struct sf_json *j, const char *qk, size_t qn)
+void sf_json_qkey_slow(struct sf_json *j, const char *qk, size_t qn)
 {
-	char *d;
-
-	if (j->overflow)
-		return;
-	if (j->cap - j->len < qn + 2) {
-		/* as sep() and put() would: the comma if it fits, then stop */
-		sep(j);
-		put(j, qk, qn);
-		return;
-	}
-	d = j->buf + j->len;
-	if (j->need_comma)
-		*d++ = ',';
-	memcpy(d, qk, qn);
-	d[qn] = 0;
-	j->len = (size_t)(d + qn - j->buf);
-	j->need_comma = 1;
+	/* as sep() and put() would: the comma if it fits, then the key whole
+	 * or not at all */
+	sep(j);
+	put(j, qk, qn);
 }
 
 void sf_json_begin(struct sf_json *j)

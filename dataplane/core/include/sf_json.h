@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct sf_json {
 	char *buf;
@@ -48,7 +49,26 @@ void sf_json_raw(struct sf_json *j, const char *key, const char *raw);
  * not compile for a pointer. The line is that of the forms above (on an
  * overflow, a key is left out whole rather than in part). */
 #define SF_JK(lit) "\"" lit "\":", sizeof(lit) + 2
-void sf_json_qkey(struct sf_json *j, const char *qk, size_t qn);	/* separator and qk */
+void sf_json_qkey_slow(struct sf_json *j, const char *qk, size_t qn);
+
+/* The separator and qk ("\"key\":"); inline, so that the copy of a
+ * literal's known length is a few moves. */
+static inline void sf_json_qkey(struct sf_json *j, const char *qk, size_t qn)
+{
+	char *d;
+
+	if (j->overflow || j->cap - j->len < qn + 2) {
+		sf_json_qkey_slow(j, qk, qn);
+		return;
+	}
+	d = j->buf + j->len;
+	if (j->need_comma)
+		*d++ = ',';
+	memcpy(d, qk, qn);
+	d[qn] = 0;
+	j->len = (size_t)(d + qn - j->buf);
+	j->need_comma = 1;
+}
 /* values alone, after sf_json_qkey or sf_json_key */
 void sf_json_val_str(struct sf_json *j, const char *s, size_t n);	/* NULL → null */
 void sf_json_val_cstr(struct sf_json *j, const char *s);	/* NUL-terminated; NULL → null */
