@@ -102,37 +102,40 @@ static void test_values_and_keys(void)
 	CHECK(bad == 0);
 }
 
-static void test_overflow_prefix(void)
+/* A short line with every kind of escape, into buf[0..cap). */
+static int short_line(char *buf, size_t cap, size_t *len)
 {
-	char want[512], got[512];
 	const char *text = "\xe4\xb8\xad\xe5\x9b\xbd \"quoted\" back\\slash\x01 tab\t \xe6\x96\x87\xe5\xad\x97";
 	struct sf_json j;
-	size_t wl;
-	unsigned bad = 0;
 
-	sf_json_init(&j, want, sizeof(want));
+	sf_json_init(&j, buf, cap);
 	sf_json_begin(&j);
 	sf_json_str(&j, "text", text);
 	sf_json_uint(&j, "n", 1234567890123ull);
 	sf_json_int(&j, "neg", -42);
 	sf_json_bool(&j, "b", 1);
 	sf_json_end(&j);
-	CHECK(!j.overflow);
-	wl = j.len;
+	*len = j.len;
+	return j.overflow;
+}
+
+static void test_overflow_prefix(void)
+{
+	char want[512], got[512];
+	size_t wl, gl;
+	unsigned bad = 0;
+
+	CHECK(!short_line(want, sizeof(want), &wl));
 	CHECK(strcmp(want, "{\"text\":\"\xe4\xb8\xad\xe5\x9b\xbd \\\"quoted\\\" back\\\\slash\\u0001 tab\\t "
 			   "\xe6\x96\x87\xe5\xad\x97\",\"n\":1234567890123,\"neg\":-42,\"b\":true}") == 0);
 	for (size_t cap = 1; cap <= wl + 1; cap++) {
+		int overflow;
+
 		memset(got, 'Z', sizeof(got));
-		sf_json_init(&j, got, cap);
-		sf_json_begin(&j);
-		sf_json_str(&j, "text", text);
-		sf_json_uint(&j, "n", 1234567890123ull);
-		sf_json_int(&j, "neg", -42);
-		sf_json_bool(&j, "b", 1);
-		sf_json_end(&j);
+		overflow = short_line(got, cap, &gl);
 		/* the whole line needs wl + 1 octets; anything less overflows,
 		 * and what was written is a terminated prefix of the line */
-		if (j.overflow != (cap < wl + 1) || strlen(got) >= cap || strncmp(got, want, strlen(got)) != 0 ||
+		if (overflow != (cap < wl + 1) || strlen(got) >= cap || strncmp(got, want, strlen(got)) != 0 ||
 		    got[cap] != 'Z')
 			bad++;
 	}
@@ -185,6 +188,27 @@ static void test_numbers(void)
 	}
 }
 
+/* One line of every kind of field; P is the prefix of the forms that
+ * write it: sf_json_ (run-time keys) or sf_json_k_ (compiled keys). */
+#define WRITE_LINE(P, j, text, u, i, data, dn) do { \
+	P##uint(j, "frame", u); \
+	P##str(j, "text", text); \
+	P##str(j, "none", NULL); \
+	P##int(j, "dcs", i); \
+	P##obj_begin(j, "concat"); \
+	P##uint(j, "ref", (u) & 0xFFFF); \
+	P##bool(j, "last", (int)((u) & 1)); \
+	sf_json_obj_end(j); \
+	P##null(j, "nothing"); \
+	P##hex(j, "data_hex", data, dn); \
+	P##arr_begin(j, "hits"); \
+	sf_json_uint(j, NULL, (u) % 7); \
+	sf_json_uint(j, NULL, (u) % 11); \
+	sf_json_arr_end(j); \
+	P##hex_u64(j, "fp", u, 16); \
+	P##strn(j, "prefix", text, strlen(text) / 2); \
+} while (0)
+
 /* One line written with run-time keys and with compiled ones. */
 static size_t line(char *buf, size_t cap, int compiled, const char *text, uint64_t u, int64_t i,
 		   const uint8_t *data, size_t dn, int *overflow)
@@ -193,41 +217,10 @@ static size_t line(char *buf, size_t cap, int compiled, const char *text, uint64
 
 	sf_json_init(&j, buf, cap);
 	sf_json_begin(&j);
-	if (compiled) {
-		sf_json_k_uint(&j, "frame", u);
-		sf_json_k_str(&j, "text", text);
-		sf_json_k_str(&j, "none", NULL);
-		sf_json_k_int(&j, "dcs", i);
-		sf_json_k_obj_begin(&j, "concat");
-		sf_json_k_uint(&j, "ref", u & 0xFFFF);
-		sf_json_k_bool(&j, "last", (int)(u & 1));
-		sf_json_obj_end(&j);
-		sf_json_k_null(&j, "nothing");
-		sf_json_k_hex(&j, "data_hex", data, dn);
-		sf_json_k_arr_begin(&j, "hits");
-		sf_json_uint(&j, NULL, u % 7);
-		sf_json_uint(&j, NULL, u % 11);
-		sf_json_arr_end(&j);
-		sf_json_k_hex_u64(&j, "fp", u, 16);
-		sf_json_k_strn(&j, "prefix", text, strlen(text) / 2);
-	} else {
-		sf_json_uint(&j, "frame", u);
-		sf_json_str(&j, "text", text);
-		sf_json_str(&j, "none", NULL);
-		sf_json_int(&j, "dcs", i);
-		sf_json_obj_begin(&j, "concat");
-		sf_json_uint(&j, "ref", u & 0xFFFF);
-		sf_json_bool(&j, "last", (int)(u & 1));
-		sf_json_obj_end(&j);
-		sf_json_null(&j, "nothing");
-		sf_json_hex(&j, "data_hex", data, dn);
-		sf_json_arr_begin(&j, "hits");
-		sf_json_uint(&j, NULL, u % 7);
-		sf_json_uint(&j, NULL, u % 11);
-		sf_json_arr_end(&j);
-		sf_json_hex_u64(&j, "fp", u, 16);
-		sf_json_strn(&j, "prefix", text, strlen(text) / 2);
-	}
+	if (compiled)
+		WRITE_LINE(sf_json_k_, &j, text, u, i, data, dn);
+	else
+		WRITE_LINE(sf_json_, &j, text, u, i, data, dn);
 	sf_json_end(&j);
 	*overflow = j.overflow;
 	return j.len;
