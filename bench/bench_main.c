@@ -45,6 +45,7 @@
 
 #define STAGE_REPS 2
 #define FULL_REPS 2	/* shared machines: the best of a few runs is the least disturbed */
+#define PAIR_REPS 3	/* pairs (full path, then the baselines) for the goals' ratios */
 
 static struct bench_figure figs[BENCH_MAX_FIGURES];
 static unsigned n_figs;
@@ -341,6 +342,38 @@ static void truth_figs(const struct bench_truth *t)
 			    "of %llu ham parts (people's and businesses' messages) to pass: blocked (goal 0)",
 			    (unsigned long long)want[0]);
 	}
+}
+
+/* tshark over the slice and over a one-frame file (its start-up), wall
+ * seconds each; the slice's texts to out. Non-zero if tshark failed. */
+static int tshark_time(const char *slicep, const char *one, const char *out, double *ts, double *tstart)
+{
+	char *ta[] = { "tshark", "-n", "-r", (char *)slicep, "-Y", "gsm_sms", "-T", "fields", "-e",
+		       "gsm_sms.sms_text", NULL };
+	char *tb[] = { "tshark", "-n", "-r", (char *)one, "-Y", "gsm_sms", "-T", "fields", "-e",
+		       "gsm_sms.sms_text", NULL };
+	double t1 = now_s();
+	int st = run_prog(tb, "/dev/null", 1);
+
+	*tstart = now_s() - t1;
+	t1 = now_s();
+	st |= run_prog(ta, out, 1);
+	*ts = now_s() - t1;
+	return st;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median of v[0..n) (n >= 1), sorting v. */
+static double median(double *v, unsigned n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* The files of an outputs directory deleted (the directory stays);
@@ -671,6 +704,8 @@ int main(int argc, char **argv)
 	struct policy_config pol;
 	char err[1024], path[1100], bundle[1100], cmdline[4096];
 	double t0, full_sms_s, full_pps, io_pps, rawhs_s = 0, secs;
+	char tshark_slice[1100] = "", tshark_one[1100] = "";
+	uint64_t tshark_parts = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned lcores;
 	size_t off = 0;
@@ -1223,9 +1258,7 @@ int main(int argc, char **argv)
 		struct bench_capture slice = cap;
 		struct bench_stage_result ds;
 		char one[1100], slicep[1100];
-		char *ta[] = { "tshark", "-n", "-r", slicep, "-Y", "gsm_sms", "-T", "fields", "-e", "gsm_sms.sms_text", NULL };
-		char *tb[] = { "tshark", "-n", "-r", one, "-Y", "gsm_sms", "-T", "fields", "-e", "gsm_sms.sms_text", NULL };
-		double ts, t1, tstart;
+		double ts, tstart;
 		int st;
 
 		snprintf(slicep, sizeof(slicep), "%s/slice-%zu.pcap", O.workdir, k);
@@ -1236,13 +1269,8 @@ int main(int argc, char **argv)
 		slice.n = k;
 		if (bench_stage_run(&slice, ST_DECODE, gen, NULL, &ds, err, sizeof(err)))
 			die("%s", err);
-		t1 = now_s();
-		st = run_prog(tb, "/dev/null", 1);
-		tstart = now_s() - t1;
 		snprintf(path, sizeof(path), "%s/tshark-texts.txt", O.workdir);
-		t1 = now_s();
-		st |= run_prog(ta, path, 1);
-		ts = now_s() - t1;
+		st = tshark_time(slicep, one, path, &ts, &tstart);
 		if (st) {
 			note("tshark failed (status %d): no tshark figures", st);
 		} else {
@@ -1255,6 +1283,9 @@ int main(int argc, char **argv)
 				lines += ch == '\n';
 			if (f)
 				fclose(f);
+			tshark_parts = ds.parts;
+			snprintf(tshark_slice, sizeof(tshark_slice), "%s", slicep);
+			snprintf(tshark_one, sizeof(tshark_one), "%s", one);
 			fig("tshark.secs", ts, "s", "tshark -r (first %zu frames) -Y gsm_sms -T fields -e gsm_sms.sms_text; start-up %.2f s", k, tstart);
 			fig("tshark.sms_per_s", tsh, "SMS/s", "%llu SMS in the slice (tshark printed %ld lines), start-up subtracted",
 			    (unsigned long long)ds.parts, lines);
@@ -1287,8 +1318,53 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* 13. ratios and goals */
-	fig("ratio.full_over_rawhs", full_sms_s / val("rawhs.texts_per_s"), "x", "goal >= 0.5");
+	/* 13. ratios and goals. The baselines above ran minutes apart from
+	 * the full path, and a shared host's load between them moved the
+	 * ratios by half within an hour (RESULTS.md). The goals' ratios are
+	 * therefore measured in pairs: the full path, then raw Hyperscan and
+	 * tshark right after it, PAIR_REPS times; each figure is the median of
+	 * the pairs' ratios. */
+	{
+		double rr[PAIR_REPS], rt[PAIR_REPS];
+		char list_r[160] = "", list_t[160] = "";
+		unsigned nt = 0;
+
+		struct bench_run_cfg pc = rc;
+
+		pc.mode = BENCH_FULL;
+		pc.lcores = 1;
+		pc.causal_gate = 0;
+		pc.bundle = O.bundle;
+		pc.reload_ms = 0;
+		pc.log_dir = NULL;
+		note("ratios side by side: %d pairs", PAIR_REPS);
+		for (int rep = 0; rep < PAIR_REPS; rep++) {
+			double x, ts, tstart, sms_s;
+			uint64_t m;
+			size_t l;
+
+			run_or_die(&pc, r, "full path (pair)");
+			sms_s = (double)r->parts / r->secs;
+			if (bench_raw_hs(O.bundle, &texts, &x, &m, err, sizeof(err)))
+				die("raw hyperscan: %s", err);
+			rr[rep] = sms_s / ((double)texts.n / x);
+			l = strlen(list_r);
+			snprintf(list_r + l, sizeof(list_r) - l, "%s%.3f", rep ? ", " : "", rr[rep]);
+			if (tshark_parts && !tshark_time(tshark_slice, tshark_one, "/dev/null", &ts, &tstart)) {
+				rt[nt] = sms_s / ((double)tshark_parts / (ts - tstart > 0 ? ts - tstart : ts));
+				l = strlen(list_t);
+				snprintf(list_t + l, sizeof(list_t) - l, "%s%.1f", nt ? ", " : "", rt[nt]);
+				nt++;
+			}
+		}
+		fig("ratio.full_over_rawhs", median(rr, PAIR_REPS), "x",
+		    "goal >= 0.5; median of %d pairs measured one after the other (%s)", PAIR_REPS, list_r);
+		fig("ratio.full_over_rawhs_apart", full_sms_s / val("rawhs.texts_per_s"), "x",
+		    "the best full run over the best raw Hyperscan run, minutes apart");
+		if (nt)
+			fig("ratio.smsfw_over_tshark_paired", median(rt, nt), "x",
+			    "goal >= 100 (start-up subtracted); median of %u pairs (%s)", nt, list_t);
+	}
 	fig("ratio.full_over_io", full_pps / io_pps, "x", "packets/s, full path / I/O floor");
 	fig("ratio.full_over_decode", full_sms_s / val("decode.sms_per_s"), "x", NULL);
 	if (get("tshark.sms_per_s")) {
@@ -1304,9 +1380,9 @@ int main(int argc, char **argv)
 	if (get("naive.pcre2jit.texts_per_s"))
 		fig("ratio.smsfw_over_naive_pcre2jit", full_sms_s / val("naive.pcre2jit.texts_per_s"), "x", NULL);
 	fig("goal.2M_sms_1core", full_sms_s >= 2e6, "bool", "%.2f M SMS/s", full_sms_s / 1e6);
-	fig("goal.50pct_rawhs", full_sms_s / val("rawhs.texts_per_s") >= 0.50, "bool", NULL);
-	if (get("tshark.sms_per_s"))
-		fig("goal.100x_tshark", full_sms_s / val("tshark.sms_per_s") >= 100, "bool", NULL);
+	fig("goal.50pct_rawhs", val("ratio.full_over_rawhs") >= 0.50, "bool", "the paired median");
+	if (get("ratio.smsfw_over_tshark_paired"))
+		fig("goal.100x_tshark", val("ratio.smsfw_over_tshark_paired") >= 100, "bool", "the paired median");
 	fig("goal.p99_50us", val("full.lat_p99") <= 50.0, "bool", "per packet at burst 32, one lcore");
 	for (unsigned n = 2; n <= 64; n++) {
 		char key[64];

@@ -15,7 +15,7 @@ tsv="$out/results.tsv"
 fail=0
 keys_tshark=""
 if command -v tshark > /dev/null 2>&1; then
-	keys_tshark="tshark.sms_per_s tshark.secs_capture_est ratio.smsfw_over_tshark ratio.tshark_time_over_smsfw"
+	keys_tshark="tshark.sms_per_s tshark.secs_capture_est ratio.smsfw_over_tshark ratio.tshark_time_over_smsfw ratio.smsfw_over_tshark_paired"
 fi
 for key in $keys_tshark capture.frames capture.sms_parts full.sms_per_s full.pkts_per_s full.gbit_per_s \
     full.ns_per_sms full.lat_p50 full.lat_p99 full.lat_p999 full.vmrss full.vmhwm \
@@ -23,7 +23,7 @@ for key in $keys_tshark capture.frames capture.sms_parts full.sms_per_s full.pkt
     stage.scan_ns stage.policy_ns stage.engine_ns tables.senders rawhs.texts_per_s \
     scanblock.texts_per_s scale.1.sms_per_s rules.30.sms_per_s rules.100.sms_per_s \
     reload.count reload.lost reload.dip_pct naive.posix.texts_per_s \
-    naive.posix.rules_skipped ratio.full_over_rawhs ratio.full_over_io \
+    naive.posix.rules_skipped ratio.full_over_rawhs ratio.full_over_rawhs_apart ratio.full_over_io \
     ratio.smsfw_over_naive_posix ratio.full_over_decode goal.2M_sms_1core goal.50pct_rawhs \
     goal.p99_50us tables.lost goal.tables_no_loss stage.verdicts_match stage.dp_overhead_ns \
     truth.parts truth.pass_blocked truth.ham_blocked truth.block_recall_pct truth.ham goal.ham_blocked_0 \
