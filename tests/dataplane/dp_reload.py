@@ -76,8 +76,11 @@ def main():
     img[len(img) // 2] ^= 0xFF		# one flipped byte: the checksum must catch it
     with open(bad_bundle, "wb") as f:
         f.write(img)
+    # long enough that the replay still runs when the SIGHUPs start (the
+    # first verdict lines on disk): 20,000 messages gave 21 reloads with
+    # the verdict log of 88aa7f7 and 2-3 once it was written faster
     pcap, truth = T.gen(a.gen, os.path.join(work, "big"),
-                        ["--messages", "20000", "--seed", "31", "--rate", "20000"])
+                        ["--messages", "40000", "--seed", "31", "--rate", "20000"])
     frames = len(T.read_pcap(pcap)[1])
     ini = os.path.join(work, "smsfw.ini")
 
