@@ -600,7 +600,7 @@ static void burst_summary(struct bench_run *out)
 static void place_writer(unsigned n_lcores)
 {
 	cpu_set_t cs;
-	unsigned lc, i = 0, set = 0;
+	unsigned lc, i = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
 	CPU_ZERO(&cs);
@@ -611,9 +611,7 @@ static void place_writer(unsigned n_lcores)
 			break;
 		CPU_CLR((int)rte_lcore_to_cpu_id((int)lc), &cs);
 	}
-	for (long c = 0; c < ncpu && c < CPU_SETSIZE; c++)
-		set += CPU_ISSET((int)c, &cs) ? 1 : 0;
-	if (set)
+	if (CPU_COUNT(&cs))
 		pthread_setaffinity_np(dp_log_writer(), sizeof(cs), &cs);
 }
 

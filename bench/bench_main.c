@@ -345,8 +345,10 @@ static void truth_figs(const struct bench_truth *t)
 }
 
 /* tshark over the slice and over a one-frame file (its start-up), wall
- * seconds each; the slice's texts to out. Non-zero if tshark failed. */
-static int tshark_time(const char *slicep, const char *one, const char *out, double *ts, double *tstart)
+ * seconds each, and its rate on the slice's parts with the start-up
+ * subtracted; the slice's texts to out. Non-zero if tshark failed. */
+static int tshark_time(const char *slicep, const char *one, const char *out, uint64_t parts,
+		       double *ts, double *tstart, double *rate)
 {
 	char *ta[] = { "tshark", "-n", "-r", (char *)slicep, "-Y", "gsm_sms", "-T", "fields", "-e",
 		       "gsm_sms.sms_text", NULL };
@@ -359,6 +361,7 @@ static int tshark_time(const char *slicep, const char *one, const char *out, dou
 	t1 = now_s();
 	st |= run_prog(ta, out, 1);
 	*ts = now_s() - t1;
+	*rate = (double)parts / (*ts - *tstart > 0 ? *ts - *tstart : *ts);
 	return st;
 }
 
@@ -1258,7 +1261,7 @@ int main(int argc, char **argv)
 		struct bench_capture slice = cap;
 		struct bench_stage_result ds;
 		char one[1100], slicep[1100];
-		double ts, tstart;
+		double ts, tstart, tsh;
 		int st;
 
 		snprintf(slicep, sizeof(slicep), "%s/slice-%zu.pcap", O.workdir, k);
@@ -1270,11 +1273,10 @@ int main(int argc, char **argv)
 		if (bench_stage_run(&slice, ST_DECODE, gen, NULL, &ds, err, sizeof(err)))
 			die("%s", err);
 		snprintf(path, sizeof(path), "%s/tshark-texts.txt", O.workdir);
-		st = tshark_time(slicep, one, path, &ts, &tstart);
+		st = tshark_time(slicep, one, path, ds.parts, &ts, &tstart, &tsh);
 		if (st) {
 			note("tshark failed (status %d): no tshark figures", st);
 		} else {
-			double tsh = (double)ds.parts / (ts - tstart > 0 ? ts - tstart : ts);
 			long lines = 0;
 			int ch;
 
@@ -1328,7 +1330,6 @@ int main(int argc, char **argv)
 		double rr[PAIR_REPS], rt[PAIR_REPS];
 		char list_r[160] = "", list_t[160] = "";
 		unsigned nt = 0;
-
 		struct bench_run_cfg pc = rc;
 
 		pc.mode = BENCH_FULL;
@@ -1339,7 +1340,7 @@ int main(int argc, char **argv)
 		pc.log_dir = NULL;
 		note("ratios side by side: %d pairs", PAIR_REPS);
 		for (int rep = 0; rep < PAIR_REPS; rep++) {
-			double x, ts, tstart, sms_s;
+			double x, ts, tstart, tsh, sms_s;
 			uint64_t m;
 			size_t l;
 
@@ -1350,8 +1351,9 @@ int main(int argc, char **argv)
 			rr[rep] = sms_s / ((double)texts.n / x);
 			l = strlen(list_r);
 			snprintf(list_r + l, sizeof(list_r) - l, "%s%.3f", rep ? ", " : "", rr[rep]);
-			if (tshark_parts && !tshark_time(tshark_slice, tshark_one, "/dev/null", &ts, &tstart)) {
-				rt[nt] = sms_s / ((double)tshark_parts / (ts - tstart > 0 ? ts - tstart : ts));
+			if (tshark_parts &&
+			    !tshark_time(tshark_slice, tshark_one, "/dev/null", tshark_parts, &ts, &tstart, &tsh)) {
+				rt[nt] = sms_s / tsh;
 				l = strlen(list_t);
 				snprintf(list_t + l, sizeof(list_t) - l, "%s%.1f", nt ? ", " : "", rt[nt]);
 				nt++;

@@ -32,6 +32,8 @@ static void putc1(struct sf_json *j, char c)
 	j->buf[j->len] = 0;
 }
 
+static const char hex[] = "0123456789abcdef";
+
 /* Bytes that need escaping (RFC 8259 §7): controls, '"', '\\', DEL. */
 static const uint8_t needs_escape[256] = {
 	[0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1, [0x7F] = 1,
@@ -115,7 +117,6 @@ scan:
 
 static void put_escaped(struct sf_json *j, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t i = 0, k = next_escape(s, 0, n);
 
 	if (k == n && !j->overflow && j->cap - j->len >= n + 3) {
@@ -154,15 +155,13 @@ static void put_escaped(struct sf_json *j, const char *s, size_t n)
 	putc1(j, '"');
 }
 
-/* Decimal digits of v into the end of t[24], two at a time; returns
- * where they start. */
-static char *fmt_u64(char t[24], uint64_t v)
+char *sf_dec_u64(char t[SF_DEC_U64], uint64_t v)
 {
 	static const char d2[201] =
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
-	char *p = t + 24;
+	char *p = t + SF_DEC_U64;
 
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);
@@ -200,26 +199,11 @@ static void sep(struct sf_json *j)
 
 void sf_json_key(struct sf_json *j, const char *key)
 {
-	size_t n;
-
 	sep(j);
-	if (!key)
-		return;
-	n = strlen(key);
-	if (next_escape(key, 0, n) == n && !j->overflow && j->cap - j->len >= n + 4) {
-		/* a plain key: "key": at once */
-		char *d = j->buf + j->len;
-
-		d[0] = '"';
-		memcpy(d + 1, key, n);
-		d[n + 1] = '"';
-		d[n + 2] = ':';
-		d[n + 3] = 0;
-		j->len += n + 3;
-		return;
+	if (key) {
+		put_escaped(j, key, strlen(key));
+		putc1(j, ':');
 	}
-	put_escaped(j, key, n);
-	putc1(j, ':');
 }
 
 void sf_json_qkey_slow(struct sf_json *j, const char *qk, size_t qn)
@@ -259,18 +243,18 @@ void sf_json_val_cstr(struct sf_json *j, const char *s)
 
 void sf_json_val_int(struct sf_json *j, int64_t v)
 {
-	char t[24], *p = fmt_u64(t, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+	char t[SF_DEC_U64], *p = sf_dec_u64(t, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
 
 	if (v < 0)
 		*--p = '-';
-	put(j, p, (size_t)(t + 24 - p));
+	put(j, p, (size_t)(t + SF_DEC_U64 - p));
 }
 
 void sf_json_val_uint(struct sf_json *j, uint64_t v)
 {
-	char t[24], *p = fmt_u64(t, v);
+	char t[SF_DEC_U64], *p = sf_dec_u64(t, v);
 
-	put(j, p, (size_t)(t + 24 - p));
+	put(j, p, (size_t)(t + SF_DEC_U64 - p));
 }
 
 void sf_json_val_bool(struct sf_json *j, int v)
@@ -280,7 +264,6 @@ void sf_json_val_bool(struct sf_json *j, int v)
 
 void sf_json_val_hex(struct sf_json *j, const uint8_t *p, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 
 	putc1(j, '"');
 	for (size_t i = 0; i < n; i++) {
@@ -292,7 +275,6 @@ void sf_json_val_hex(struct sf_json *j, const uint8_t *p, size_t n)
 
 void sf_json_val_hex_u64(struct sf_json *j, uint64_t v, unsigned digits)
 {
-	static const char hex[] = "0123456789abcdef";
 	char t[18];
 
 	if (digits == 0 || digits > 16)

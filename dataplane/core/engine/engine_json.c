@@ -86,14 +86,9 @@ static int comment_str(struct comment *c, const char *s)
 
 static int comment_u32(struct comment *c, uint32_t v)
 {
-	char t[10];
-	size_t i = sizeof(t);
+	char t[SF_DEC_U64], *p = sf_dec_u64(t, v);
 
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return comment_put(c, t + i, sizeof(t) - i);
+	return comment_put(c, p, (size_t)(t + SF_DEC_U64 - p));
 }
 
 int sf_engine_verdict_comment(const struct sf_part_verdict *v, char *buf, size_t cap)

@@ -40,6 +40,12 @@ void sf_json_arr_end(struct sf_json *j);
 /* Raw, already-valid JSON text as the value of key. */
 void sf_json_raw(struct sf_json *j, const char *key, const char *raw);
 
+/* The decimal digits of v into the end of t, two at a time (the
+ * writer's numbers, and other bounded text that wants them); returns
+ * where they start. */
+#define SF_DEC_U64 24
+char *sf_dec_u64(char t[SF_DEC_U64], uint64_t v);
+
 /* ---- keys fixed when the program is compiled ----
  * The dataplane's own lines (a verdict line has some 35 fields, one for
  * every part) have only keys of plain characters written as string
