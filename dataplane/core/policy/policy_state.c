@@ -22,6 +22,17 @@
 #define SALT_RECIPIENTS 0x1f83d9abfb41bd6bULL
 #define SALT_CHANNEL 0x6a09e667f3bcc909ULL	/* a recipient's SMS-bombing channels */
 
+/* The shared tables' counters (policy_table_stats), one set for each
+ * policy_state attached, summed when read: an insert then adds to its own
+ * lcore's cache line with plain stores instead of a locked add on a line
+ * every lcore writes. COUNT_SLOTS covers RTE_MAX_LCORE (128 in Debian's
+ * DPDK); states attached beyond it share the last set, with atomic adds. */
+enum { T_SENDERS, T_PAIRS, T_RECIPIENTS, T_IMSI, T_N };
+#define COUNT_SLOTS 128
+struct table_counts {
+	struct policy_table_stats t[T_N];
+} __attribute__((aligned(64)));
+
 /* Tables of population size (a 10 M-subscriber network: 2.2 GiB) come
  * from sf_big_alloc (sf_mem.h): huge pages, faulted in when they are made. */
 
@@ -73,6 +84,8 @@ struct policy_state {
 	uint64_t content_win;		/* window index + 1 (for the rollover count) */
 	uint64_t content_windows;
 	uint64_t imsi_ttl_ns, shield_ttl_ns;	/* reuse of timed-out entries (create-time config) */
+	struct policy_table_stats *cnt;	/* this state's counters of the shared tables [T_N] */
+	int cnt_atomic;			/* cnt is the last, shared set */
 };
 
 struct policy_state *policy_state_create(const struct policy_config *c, char *err, size_t errlen)
@@ -210,11 +223,14 @@ struct policy_shared {
 	struct pslot *p;
 	struct rslot *r;
 	uint64_t smask, pmask, rmask;
-	uint64_t *cms, *nov;		/* SKETCH_DEPTH rows each, (window << 32) | count */
+	uint64_t *cms;			/* SKETCH_DEPTH rows, (window << 32) | count */
+	uint32_t *nov;			/* SKETCH_DEPTH rows, the window a cell was last marked in */
 	uint64_t cms_mask, nov_mask;
 	struct ibucket *im;		/* IMSI → MSISDN, two buckets per key */
 	uint64_t ibmask;		/* IMSI buckets - 1 */
-	struct policy_table_stats sst, pst, rst, ist;	/* atomic adds */
+	uint64_t capacity[T_N];
+	struct table_counts *cnt;	/* COUNT_SLOTS sets */
+	uint32_t n_cnt;			/* sets handed out (atomic) */
 };
 
 static uint64_t pow2_at_least(uint64_t n, uint64_t max)
@@ -250,18 +266,21 @@ struct policy_shared *policy_shared_create(const struct policy_config *c, char *
 		sh->p = sf_big_alloc(np, sizeof(*sh->p));
 		sh->r = sf_big_alloc(nr, sizeof(*sh->r));
 		sh->cms = sf_big_alloc(SKETCH_DEPTH * w, sizeof(uint64_t));
-		sh->nov = sf_big_alloc(SKETCH_DEPTH * nw, sizeof(uint64_t));
+		sh->nov = sf_big_alloc(SKETCH_DEPTH * nw, sizeof(uint32_t));
+		sh->cnt = aligned_alloc(64, COUNT_SLOTS * sizeof(struct table_counts));
+		if (sh->cnt)
+			memset(sh->cnt, 0, COUNT_SLOTS * sizeof(struct table_counts));
 	}
-	if (!sh || !sh->s || !sh->p || !sh->r || !sh->cms || !sh->nov || !sh->im) {
+	if (!sh || !sh->s || !sh->p || !sh->r || !sh->cms || !sh->nov || !sh->im || !sh->cnt) {
 		if (err && errlen)
 			snprintf(err, errlen, "policy shared state: out of memory");
 		policy_shared_free(sh);
 		return NULL;
 	}
-	sh->sst.capacity = ns;
-	sh->pst.capacity = np;
-	sh->rst.capacity = nr;
-	sh->ist.capacity = ib * WAYS;
+	sh->capacity[T_SENDERS] = ns;
+	sh->capacity[T_PAIRS] = np;
+	sh->capacity[T_RECIPIENTS] = nr;
+	sh->capacity[T_IMSI] = ib * WAYS;
 	return sh;
 }
 
@@ -273,25 +292,56 @@ void policy_shared_free(struct policy_shared *sh)
 	sf_big_free(sh->p, sh->pmask + 1, sizeof(*sh->p));
 	sf_big_free(sh->r, sh->rmask + 1, sizeof(*sh->r));
 	sf_big_free(sh->cms, SKETCH_DEPTH * (sh->cms_mask + 1), sizeof(uint64_t));
-	sf_big_free(sh->nov, SKETCH_DEPTH * (sh->nov_mask + 1), sizeof(uint64_t));
+	sf_big_free(sh->nov, SKETCH_DEPTH * (sh->nov_mask + 1), sizeof(uint32_t));
 	sf_big_free(sh->im, sh->ibmask + 1, sizeof(*sh->im));
+	free(sh->cnt);
 	free(sh);
 }
 
-static void stat_add(uint64_t *x)
+/* One more in a counter of this state's set (plain stores: one writer). */
+static void stat_add(const struct policy_state *st, uint64_t *x)
 {
-	__atomic_fetch_add(x, 1, __ATOMIC_RELAXED);
+	if (st->cnt_atomic)
+		__atomic_fetch_add(x, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_store_n(x, __atomic_load_n(x, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
+/* Hands st a set of counters of sh. */
+static void counts_attach(struct policy_state *st, struct policy_shared *sh)
+{
+	uint32_t i = __atomic_fetch_add(&sh->n_cnt, 1, __ATOMIC_RELAXED);
+
+	st->cnt_atomic = i >= COUNT_SLOTS - 1;
+	st->cnt = sh->cnt[st->cnt_atomic ? COUNT_SLOTS - 1 : i].t;
+}
+
+/* Table t's counters, every set summed (each word read atomically; the
+ * sum is of moments a few nanoseconds apart). */
+static struct policy_table_stats counts_sum(const struct policy_shared *sh, unsigned t, size_t esz)
+{
+	struct policy_table_stats r = { .capacity = sh->capacity[t] };
+	uint32_t n = __atomic_load_n(&sh->n_cnt, __ATOMIC_RELAXED);
+
+	for (uint32_t i = 0; i < n && i < COUNT_SLOTS; i++) {
+		const struct policy_table_stats *c = &sh->cnt[i].t[t];
+
+		r.used += __atomic_load_n(&c->used, __ATOMIC_RELAXED);
+		r.inserts += __atomic_load_n(&c->inserts, __ATOMIC_RELAXED);
+		r.evictions += __atomic_load_n(&c->evictions, __ATOMIC_RELAXED);
+		r.expired += __atomic_load_n(&c->expired, __ATOMIC_RELAXED);
+		r.refused += __atomic_load_n(&c->refused, __ATOMIC_RELAXED);
+	}
+	r.bytes = r.capacity * esz;
+	return r;
 }
 
 void policy_shared_stats(const struct policy_shared *sh, struct policy_table_stats *senders,
 			 struct policy_table_stats *pairs, struct policy_table_stats *recipients)
 {
-	*senders = sh->sst;
-	*pairs = sh->pst;
-	*recipients = sh->rst;
-	senders->bytes = senders->capacity * sizeof(struct sslot);
-	pairs->bytes = pairs->capacity * sizeof(struct pslot);
-	recipients->bytes = recipients->capacity * sizeof(struct rslot);
+	*senders = counts_sum(sh, T_SENDERS, sizeof(struct sslot));
+	*pairs = counts_sum(sh, T_PAIRS, sizeof(struct pslot));
+	*recipients = counts_sum(sh, T_RECIPIENTS, sizeof(struct rslot));
 }
 
 void policy_state_stats(const struct policy_state *st, struct policy_state_stats *out)
@@ -311,9 +361,10 @@ void policy_state_stats(const struct policy_state *st, struct policy_state_stats
 		const struct policy_shared *sh = st->shared;
 
 		policy_shared_stats(sh, &out->senders, &out->pairs, &out->recipients);
-		out->imsi = sh->ist;
+		out->imsi = counts_sum(sh, T_IMSI, 0);
 		out->imsi.bytes = (sh->ibmask + 1) * sizeof(struct ibucket);
-		out->sketch_bytes = SKETCH_DEPTH * (sh->cms_mask + 1 + sh->nov_mask + 1) * sizeof(uint64_t);
+		out->sketch_bytes = SKETCH_DEPTH * ((sh->cms_mask + 1) * sizeof(uint64_t) +
+						    (sh->nov_mask + 1) * sizeof(uint32_t));
 	}
 	out->content_windows = st->content_windows;
 }
@@ -325,6 +376,8 @@ static struct policy_shared *shared_of(struct policy_state *st)
 	if (!st->shared) {
 		st->shared = policy_shared_create(&st->shared_cfg, NULL, 0);
 		st->own_shared = st->shared != NULL;
+		if (st->shared)
+			counts_attach(st, st->shared);
 	}
 	return st->shared;
 }
@@ -335,6 +388,8 @@ void policy_state_attach_shared(struct policy_state *st, struct policy_shared *s
 		policy_shared_free(st->shared);
 	st->own_shared = 0;
 	st->shared = sh;
+	if (sh)
+		counts_attach(st, sh);
 }
 
 #define PACK_MAX_DIGITS 17	/* 10^17 < 2^59: five bits left for the length */
@@ -454,18 +509,18 @@ void policy_state_learn_imsi(struct policy_state *st, const char *imsi, const ch
 	s = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
 	if ((s & 1) || !__atomic_compare_exchange_n(&e->seq, &s, s + 1, 0, __ATOMIC_ACQUIRE,
 						    __ATOMIC_RELAXED)) {
-		stat_add(&sh->ist.refused);	/* another lcore is filling it */
+		stat_add(st, &st->cnt[T_IMSI].refused);	/* another lcore is filling it */
 		return;
 	}
 	k0 = __atomic_load_n(&e->key, __ATOMIC_RELAXED);
 	if (k0 != key) {
-		stat_add(&sh->ist.inserts);
+		stat_add(st, &st->cnt[T_IMSI].inserts);
 		if (k0 == 0)
-			stat_add(&sh->ist.used);
+			stat_add(st, &st->cnt[T_IMSI].used);
 		else if (now_ns >= e->learned_ns && now_ns - e->learned_ns > st->imsi_ttl_ns)
-			stat_add(&sh->ist.expired);
+			stat_add(st, &st->cnt[T_IMSI].expired);
 		else
-			stat_add(&sh->ist.evictions);
+			stat_add(st, &st->cnt[T_IMSI].evictions);
 	}
 	__atomic_store_n(&e->key, key, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->msisdn, m, __ATOMIC_RELAXED);
@@ -547,12 +602,13 @@ static int mark_once(uint64_t *cell, uint32_t win)
  * when another lcore took the chosen slot in the same instant (counted as
  * refused). An lcore still adding to a slot that was just taken over adds
  * one count to the new key at most. */
-static void *slot_get(void *base, size_t esz, uint64_t mask, uint64_t key, uint32_t stale_before,
-		      struct policy_table_stats *ts)
+static void *slot_get(const struct policy_state *st, void *base, size_t esz, uint64_t mask,
+		      uint64_t key, uint32_t stale_before, unsigned t)
 {
 	uint64_t home = key & mask;
 	uint64_t *stale = NULL, *lru = NULL;
 	uint64_t stale_key = 0, lru_key = 0, lru_age = UINT64_MAX;
+	struct policy_table_stats *ts = &st->cnt[t];
 
 	for (uint64_t i = 0; i < PROBE; i++) {
 		uint64_t *k = (uint64_t *)(void *)((uint8_t *)base + ((home + i) & mask) * esz);
@@ -562,8 +618,8 @@ static void *slot_get(void *base, size_t esz, uint64_t mask, uint64_t key, uint3
 			return k;
 		if (cur == 0) {
 			if (__atomic_compare_exchange_n(k, &zero, key, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-				stat_add(&ts->used);
-				stat_add(&ts->inserts);
+				stat_add(st, &ts->used);
+				stat_add(st, &ts->inserts);
 				return k;
 			}
 			if (zero == key)
@@ -589,11 +645,11 @@ static void *slot_get(void *base, size_t esz, uint64_t mask, uint64_t key, uint3
 						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		for (size_t j = 1; j < esz / sizeof(uint64_t); j++)
 			__atomic_store_n(stale + j, 0, __ATOMIC_RELAXED);
-		stat_add(&ts->inserts);
-		stat_add(stale == lru && lru_age >> 32 >= stale_before ? &ts->evictions : &ts->expired);
+		stat_add(st, &ts->inserts);
+		stat_add(st, stale == lru && lru_age >> 32 >= stale_before ? &ts->evictions : &ts->expired);
 		return stale;
 	}
-	stat_add(&ts->refused);
+	stat_add(st, &ts->refused);
 	return NULL;
 }
 
@@ -607,35 +663,66 @@ static uint64_t mix2(uint64_t a, uint64_t b)
 	return nz(pu_mix64(a ^ (b * 0x9e3779b97f4a7c15ULL) ^ (b >> 29)));
 }
 
+/* The cell of row r for x in rows of mask + 1 cells. */
+static size_t sketch_cell(uint64_t mask, uint64_t x, uint32_t r)
+{
+	return (size_t)r * (mask + 1) + (pu_mix64(x + (r + 1) * 0x9e3779b97f4a7c15ULL) & mask);
+}
+
 /* Windowed count-min sketch (Cormode & Muthukrishnan 2005) with epoch
  * cells: add 1 in window win (if add) and return the minimum over the rows
- * of this window's counts; *before (may be NULL) gets the minimum before
- * the add (0: x was new in this window). */
-static uint32_t ecms(uint64_t *rows, uint64_t mask, uint64_t x, uint32_t win, int add, uint32_t *before)
+ * of this window's counts. */
+static uint32_t ecms(uint64_t *rows, uint64_t mask, uint64_t x, uint32_t win, int add)
 {
-	uint32_t min = UINT32_MAX, bmin = UINT32_MAX;
+	uint32_t min = UINT32_MAX;
 
 	for (uint32_t r = 0; r < SKETCH_DEPTH; r++) {
-		uint64_t *cell = rows + (size_t)r * (mask + 1) +
-				 (pu_mix64(x + (r + 1) * 0x9e3779b97f4a7c15ULL) & mask);
+		uint64_t *cell = rows + sketch_cell(mask, x, r);
 		uint32_t v = add ? cell_inc(cell, win) : cell_get(cell, win);
-		uint32_t b = add && v != UINT32_MAX ? v - 1 : v;
 
 		if (v < min)
 			min = v;
-		if (b < bmin)
-			bmin = b;
 	}
-	if (before)
-		*before = bmin;
 	return min;
+}
+
+/* The novelty sketch, a Bloom filter whose cells hold the window they were
+ * last set in: 1 if the (text, party) pair x had not been seen in window
+ * win (one of its cells holds an older window), and sets it. Loads only
+ * for a pair seen before, and plain stores for a new one: marking is
+ * idempotent, so it needs no locked instruction (a compare-and-swap
+ * would be a full barrier, with a cache miss in it, four times a pair).
+ * Two lcores seeing one new pair at once may both count it, as they could
+ * with counting cells; a store that lands after another lcore has moved
+ * the cell into the next window takes it back, which can count a pair
+ * once more in a window that has just begun. */
+static int novel(uint32_t *rows, uint64_t mask, uint64_t x, uint32_t win)
+{
+	uint32_t *cell[SKETCH_DEPTH], v[SKETCH_DEPTH];
+	int fresh = 0;
+
+	for (uint32_t r = 0; r < SKETCH_DEPTH; r++) {
+		cell[r] = rows + sketch_cell(mask, x, r);
+		v[r] = __atomic_load_n(cell[r], __ATOMIC_RELAXED);
+		fresh |= v[r] != win;
+	}
+	if (fresh)
+		for (uint32_t r = 0; r < SKETCH_DEPTH; r++)
+			if (v[r] < win)
+				__atomic_store_n(cell[r], win, __ATOMIC_RELAXED);
+	return fresh;
 }
 
 static void sketch_prefetch(const uint64_t *rows, uint64_t mask, uint64_t x)
 {
 	for (uint32_t r = 0; r < SKETCH_DEPTH; r++)
-		__builtin_prefetch(rows + (size_t)r * (mask + 1) +
-				   (pu_mix64(x + (r + 1) * 0x9e3779b97f4a7c15ULL) & mask), 1);
+		__builtin_prefetch(rows + sketch_cell(mask, x, r), 1);
+}
+
+static void novel_prefetch(const uint32_t *rows, uint64_t mask, uint64_t x)
+{
+	for (uint32_t r = 0; r < SKETCH_DEPTH; r++)
+		__builtin_prefetch(rows + sketch_cell(mask, x, r), 1);
 }
 
 /* The recipient slot of a channel: the channel of services keeps the
@@ -669,10 +756,10 @@ void policy_state_prefetch_text(struct policy_state *st, const struct policy_key
 
 	if (!sh || !fp || !k->ks)
 		return;
-	sketch_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_SENDERS, k->ks_stable));
+	novel_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_SENDERS, k->ks_stable));
 	sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_SENDERS);
 	if (k->kr) {
-		sketch_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_RECIPIENTS, k->kr_stable));
+		novel_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_RECIPIENTS, k->kr_stable));
 		sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_RECIPIENTS);
 	}
 }
@@ -762,7 +849,7 @@ uint32_t policy_state_behaviour_keys(struct policy_state *st, const struct polic
 
 	/* per sender: token bucket, hour and local-day windows; a sender idle
 	 * for a day has nothing left to count */
-	s = slot_get(sh->s, sizeof(*sh->s), sh->smask, ks, now_min > 1441 ? now_min - 1441 : 0, &sh->sst);
+	s = slot_get(st, sh->s, sizeof(*sh->s), sh->smask, ks, now_min > 1441 ? now_min - 1441 : 0, T_SENDERS);
 	if (s) {
 		__atomic_store_n(&s->touched, (uint64_t)now_min << 32, __ATOMIC_RELAXED);
 		if (c->sender_burst) {
@@ -781,8 +868,8 @@ uint32_t policy_state_behaviour_keys(struct policy_state *st, const struct polic
 		if (kr) {
 			uint32_t pair_win = (uint32_t)(now_s / pair_w) + 1;
 			uint32_t ttl_min = (pair_w > fan_w ? pair_w : fan_w) / 60 + 2;
-			struct pslot *p = slot_get(sh->p, sizeof(*sh->p), sh->pmask, mix2(ks, kr),
-						   now_min > ttl_min ? now_min - ttl_min : 0, &sh->pst);
+			struct pslot *p = slot_get(st, sh->p, sizeof(*sh->p), sh->pmask, mix2(ks, kr),
+						   now_min > ttl_min ? now_min - ttl_min : 0, T_PAIRS);
 			uint32_t pair_n = 0;
 
 			fan_n = cell_get(&s->fan, fan_win);
@@ -815,18 +902,19 @@ uint32_t policy_state_behaviour_keys(struct policy_state *st, const struct polic
 	 * distinct (text, party) pairs says whether this party is new for the
 	 * text, a second one counts the new ones per text */
 	if (fp) {
-		uint32_t win = (uint32_t)(now_s / content_w) + 1, before, senders_n, recipients_n = 0;
+		uint32_t win = (uint32_t)(now_s / content_w) + 1, senders_n, recipients_n = 0;
+		int fresh;
 
 		if (st->content_win != win) {
 			if (st->content_win)
 				st->content_windows++;
 			st->content_win = win;
 		}
-		ecms(sh->nov, sh->nov_mask, mix2(fp ^ SALT_SENDERS, ks_stable), win, 1, &before);
-		senders_n = ecms(sh->cms, sh->cms_mask, fp ^ SALT_SENDERS, win, before == 0, NULL);
+		fresh = novel(sh->nov, sh->nov_mask, mix2(fp ^ SALT_SENDERS, ks_stable), win);
+		senders_n = ecms(sh->cms, sh->cms_mask, fp ^ SALT_SENDERS, win, fresh);
 		if (kr) {
-			ecms(sh->nov, sh->nov_mask, mix2(fp ^ SALT_RECIPIENTS, kr_stable), win, 1, &before);
-			recipients_n = ecms(sh->cms, sh->cms_mask, fp ^ SALT_RECIPIENTS, win, before == 0, NULL);
+			fresh = novel(sh->nov, sh->nov_mask, mix2(fp ^ SALT_RECIPIENTS, kr_stable), win);
+			recipients_n = ecms(sh->cms, sh->cms_mask, fp ^ SALT_RECIPIENTS, win, fresh);
 		}
 		over(c->content_senders_max, senders_n, POLICY_ID_CONTENT_SENDERS, out);
 		over(c->content_recipients_max, recipients_n, POLICY_ID_CONTENT_RECIPIENTS, out);
@@ -861,7 +949,7 @@ uint32_t policy_state_recipient_keys(struct policy_state *st, const struct polic
 	memset(out, 0, sizeof(*out));
 	if (!kr || !sh)
 		return 0;
-	r = slot_get(sh->r, sizeof(*sh->r), sh->rmask, rslot_key(kr, channel), win, &sh->rst);
+	r = slot_get(st, sh->r, sizeof(*sh->r), sh->rmask, rslot_key(kr, channel), win, T_RECIPIENTS);
 	if (!r)
 		return 0;
 	if (flags & POLICY_RCPT_NEW_MESSAGE) {
@@ -876,8 +964,8 @@ uint32_t policy_state_recipient_keys(struct policy_state *st, const struct polic
 	senders = cell_get(&r->senders, win);
 	if (k->ks) {
 		uint64_t ks = k->ks;
-		struct pslot *p = slot_get(sh->p, sizeof(*sh->p), sh->pmask, mix2(ks, kr),
-					   now_min > ttl_min ? now_min - ttl_min : 0, &sh->pst);
+		struct pslot *p = slot_get(st, sh->p, sizeof(*sh->p), sh->pmask, mix2(ks, kr),
+					   now_min > ttl_min ? now_min - ttl_min : 0, T_PAIRS);
 
 		if (p) {
 			__atomic_store_n(&p->touched, (uint64_t)now_min << 32, __ATOMIC_RELAXED);

@@ -130,7 +130,9 @@ void policy_state_prefetch_parties(struct policy_state *st, const struct policy_
 void policy_state_prefetch_text(struct policy_state *st, const struct policy_keys *k, uint64_t fp);
 
 /* Behaviour shared by every lcore (lock-free: atomic counters with their
- * window in the word, exact keys, open addressing over 32 slots), so that
+ * window in the word, exact keys, open addressing over 32 slots; each
+ * attached state counts the tables' inserts and evictions in its own set
+ * of counters, summed by the stats calls), so that
  * the verdicts do not depend on how packets are spread over lcores. Sized
  * by [tables]: senders_max (48 B each), pairs_max (40 B), recipients_max
  * (32 B), sketch_width and sketch_bloom_bits. A policy_state makes its own

@@ -1155,6 +1155,87 @@ static void imsi_shared(void)
 	policy_shared_free(sh);
 }
 
+/* The content sketches shared by three lcores' states: a sender is new
+ * for a text once, whichever lcore sees it, and the fourth distinct sender
+ * goes over content_senders_max 3 on any of them; the next content window
+ * counts afresh. Every state attached counts the tables' inserts in its
+ * own set (the last of the 128 sets shared, with atomic adds, by the
+ * states attached beyond them), and the stats are their sum. */
+static void shared_sketch_and_counters(void)
+{
+	struct policy_scan sc = { .fp = 0x5eed5eed5eedULL };
+	struct policy_table_stats ts, tp, tr;
+	struct policy_state *lc[200];
+	struct policy_shared *sh;
+	struct policy_state_stats ss;
+	char err[128];
+
+	setup();
+	cfg.content_senders_max = 3;
+	sh = policy_shared_create(&cfg, err, sizeof(err));
+	CHECK(sh != NULL);
+	if (!sh)
+		return;
+	for (int i = 0; i < 200; i++) {
+		lc[i] = policy_state_create(&cfg, err, sizeof(err));
+		CHECK(lc[i] != NULL);
+		if (!lc[i])
+			return;
+		policy_state_attach_shared(lc[i], sh);
+	}
+	policy_state_free(st);
+	for (int i = 0; i < 4; i++) {
+		char from[32];
+		struct sf_sms s;
+
+		snprintf(from, sizeof(from), "86136000002%02d", i);
+		s = mo(from, "8613500000001", "same");
+		/* the sender on one lcore, then again on the two others */
+		for (int k = 0; k < 3; k++) {
+			st = lc[(i + k) % 3];
+			eval(&s, &sc, T0 + (uint64_t)(3 * i + k) * NS);
+			if (i < 3)
+				CHECK_INT(v.policy_id, POLICY_ID_NONE);
+			else
+				CHECK_INT(v.policy_id, POLICY_ID_CONTENT_SENDERS);
+		}
+	}
+	CHECK_STR(v.reason, "behaviour.same_text_senders 4 > 3");
+	{
+		struct sf_sms s = mo("8613600000299", "8613500000001", "same");
+
+		st = lc[1];
+		eval(&s, &sc, T0 + 600 * NS);	/* the next window */
+		CHECK_INT(v.policy_id, POLICY_ID_NONE);
+	}
+	/* a new sender and recipient on each of the 200 states: 128 sets,
+	 * the last one shared by 73 states */
+	for (int i = 0; i < 200; i++) {
+		char from[32], to[32];
+		struct sf_sms s;
+
+		snprintf(from, sizeof(from), "8613700%06d", i);
+		snprintf(to, sizeof(to), "8613510%06d", i);
+		s = mo(from, to, "hi");
+		st = lc[i];
+		eval(&s, NULL, T0 + 700 * NS);
+	}
+	policy_shared_stats(sh, &ts, &tp, &tr);
+	CHECK_INT(ts.inserts, 5 + 200);
+	CHECK_INT(ts.used, 5 + 200);
+	CHECK_INT(ts.evictions + ts.expired + ts.refused, 0);
+	CHECK_INT(tp.inserts, 5 + 200);
+	CHECK_INT(ts.capacity, cfg.senders_max);
+	policy_state_stats(lc[199], &ss);
+	CHECK_INT(ss.senders.inserts, 205);
+	CHECK_INT(ss.recipients.inserts, tr.inserts);
+	CHECK(ss.sketch_bytes == 4 * ((uint64_t)cfg.sketch_width * 8 + cfg.sketch_bloom_bits / 64 * 4));	/* counts of 64 bits, marks of 32 */
+	st = NULL;
+	for (int i = 0; i < 200; i++)
+		policy_state_free(lc[i]);
+	policy_shared_free(sh);
+}
+
 /* Same messages, two secrets: the same verdicts (keyed hashes only place
  * exact keys; the sketches use secret-free hashes). */
 static void verdicts_independent_of_secret(void)
@@ -1247,6 +1328,7 @@ int main(void)
 	RUN(international_numbers);
 	RUN(shields_fill);
 	RUN(imsi_shared);
+	RUN(shared_sketch_and_counters);
 	RUN(reports);
 	RUN(spoofing);
 	RUN(gt_sca_mismatch);
