@@ -155,26 +155,46 @@ static void put_escaped(struct sf_json *j, const char *s, size_t n)
 	putc1(j, '"');
 }
 
+static const char d2[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Eight digits of v < 10^8 ending at p, leading zeros kept: four pairs in
+ * 32-bit arithmetic. */
+static void dec8(char *p, uint32_t v)
+{
+	uint32_t hi = v / 10000, lo = v % 10000;
+
+	memcpy(p - 8, d2 + 2 * (hi / 100), 2);
+	memcpy(p - 6, d2 + 2 * (hi % 100), 2);
+	memcpy(p - 4, d2 + 2 * (lo / 100), 2);
+	memcpy(p - 2, d2 + 2 * (lo % 100), 2);
+}
+
 char *sf_dec_u64(char t[SF_DEC_U64], uint64_t v)
 {
-	static const char d2[201] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
 	char *p = t + SF_DEC_U64;
+	uint32_t w;
 
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-
-		v /= 100;
-		p -= 2;
-		memcpy(p, d2 + 2 * r, 2);
+	/* whole groups of eight while the number is longer (a time in ns
+	 * has nineteen digits), then the rest two at a time */
+	while (v >= 100000000) {
+		dec8(p, (uint32_t)(v % 100000000));
+		v /= 100000000;
+		p -= 8;
 	}
-	if (v >= 10) {
+	w = (uint32_t)v;
+	while (w >= 100) {
 		p -= 2;
-		memcpy(p, d2 + 2 * v, 2);
+		memcpy(p, d2 + 2 * (w % 100), 2);
+		w /= 100;
+	}
+	if (w >= 10) {
+		p -= 2;
+		memcpy(p, d2 + 2 * w, 2);
 	} else {
-		*--p = (char)('0' + v);
+		*--p = (char)('0' + w);
 	}
 	return p;
 }
@@ -239,6 +259,28 @@ void sf_json_val_str(struct sf_json *j, const char *s, size_t n)
 void sf_json_val_cstr(struct sf_json *j, const char *s)
 {
 	sf_json_val_str(j, s, s ? strlen(s) : 0);
+}
+
+void sf_json_val_name(struct sf_json *j, const char *s)
+{
+	size_t n;
+	char *d;
+
+	if (!s) {
+		put(j, "null", 4);
+		return;
+	}
+	n = strlen(s);
+	if (j->overflow || j->cap - j->len < n + 3) {
+		put_escaped(j, s, n);	/* the overflow, as for any string */
+		return;
+	}
+	d = j->buf + j->len;
+	d[0] = '"';
+	memcpy(d + 1, s, n);
+	d[n + 1] = '"';
+	d[n + 2] = 0;
+	j->len += n + 2;
 }
 
 void sf_json_val_int(struct sf_json *j, int64_t v)

@@ -51,10 +51,10 @@ const char *sf_charset_name(enum sf_charset c)
 void sf_sms_json_fields(struct sf_json *j, const struct sf_sms *s)
 {
 	sf_json_k_uint(j, "frame", s->frame);
-	sf_json_k_str(j, "op", sf_sms_op_name((enum sf_sms_op)s->op));
-	sf_json_k_str(j, "direction", sf_dir_name((enum sf_dir)s->direction));
+	sf_json_k_name(j, "op", sf_sms_op_name((enum sf_sms_op)s->op));
+	sf_json_k_name(j, "direction", sf_dir_name((enum sf_dir)s->direction));
 	sf_json_k_int(j, "map_version", s->map_version);
-	sf_json_k_str(j, "sm_rp_da_type", sf_da_type_name((enum sf_da_type)s->da_type));
+	sf_json_k_name(j, "sm_rp_da_type", sf_da_type_name((enum sf_da_type)s->da_type));
 	sf_json_k_str(j, "sm_rp_da", s->sm_rp_da);
 	sf_json_k_str(j, "sm_rp_oa", s->sm_rp_oa);
 	sf_json_k_str(j, "tp_oa", s->mti == SF_TP_MTI_DELIVER && s->direction == SF_DIR_MT ? s->tp_oa : NULL);

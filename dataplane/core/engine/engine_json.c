@@ -53,7 +53,7 @@ int sf_engine_verdict_json(const struct sf_part_verdict *v, int mask, char *buf,
 		sf_json_k_int(&j, "score", v->scan.score);
 	if (v->scan.model_version) {	/* the trained content model's opinion */
 		sf_json_k_hex_u64(&j, "model", v->scan.model_version, 8);
-		sf_json_k_str(&j, "model_class", sf_class_name(v->scan.model_class));
+		sf_json_k_name(&j, "model_class", sf_class_name(v->scan.model_class));
 		sf_json_k_int(&j, "model_score", v->scan.model_score);
 		if (v->scan.flags & SCAN_F_MODEL)
 			sf_json_k_bool(&j, "model_decided", 1);

@@ -78,6 +78,10 @@ static inline void sf_json_qkey(struct sf_json *j, const char *qk, size_t qn)
 /* values alone, after sf_json_qkey or sf_json_key */
 void sf_json_val_str(struct sf_json *j, const char *s, size_t n);	/* NULL → null */
 void sf_json_val_cstr(struct sf_json *j, const char *s);	/* NUL-terminated; NULL → null */
+/* A name from the program's own tables (an operation, class, verdict or
+ * check: plain characters, which the lower/json test checks for every one):
+ * copied without looking for characters to escape. NULL → null. */
+void sf_json_val_name(struct sf_json *j, const char *s);
 void sf_json_val_int(struct sf_json *j, int64_t v);
 void sf_json_val_uint(struct sf_json *j, uint64_t v);
 void sf_json_val_bool(struct sf_json *j, int v);
@@ -86,6 +90,7 @@ void sf_json_val_hex_u64(struct sf_json *j, uint64_t v, unsigned digits);
 void sf_json_val_open(struct sf_json *j, char c);	/* '{' or '[' */
 
 #define sf_json_k_str(j, lit, s) (sf_json_qkey((j), SF_JK(lit)), sf_json_val_cstr((j), (s)))
+#define sf_json_k_name(j, lit, s) (sf_json_qkey((j), SF_JK(lit)), sf_json_val_name((j), (s)))
 #define sf_json_k_strn(j, lit, s, n) (sf_json_qkey((j), SF_JK(lit)), sf_json_val_str((j), (s), (n)))
 #define sf_json_k_int(j, lit, v) (sf_json_qkey((j), SF_JK(lit)), sf_json_val_int((j), (v)))
 #define sf_json_k_uint(j, lit, v) (sf_json_qkey((j), SF_JK(lit)), sf_json_val_uint((j), (v)))

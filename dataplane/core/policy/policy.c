@@ -942,11 +942,11 @@ void policy_verdict_json(struct sf_json *j, const struct policy_verdict *v, int 
 	char ms[SF_TPADDR_MAX + 2], mr[SF_TPADDR_MAX + 2], xs[SF_TPADDR_MAX + 2], xr[SF_TPADDR_MAX + 2];
 	const char *snd = v->sender, *rcp = xr;
 
-	sf_json_k_str(j, "verdict", sf_verdict_name(v->verdict));
-	sf_json_k_str(j, "class", sf_class_name(v->class_id));
+	sf_json_k_name(j, "verdict", sf_verdict_name(v->verdict));
+	sf_json_k_name(j, "class", sf_class_name(v->class_id));
 	sf_json_k_uint(j, "rule", v->rule_id);
 	sf_json_k_uint(j, "policy", v->policy_id);
-	sf_json_k_str(j, "policy_name", policy_id_name(v->policy_id));
+	sf_json_k_name(j, "policy_name", policy_id_name(v->policy_id));
 	sf_json_k_str(j, "reason", v->reason);
 	/* numbers as an analyst may write them back: "+18765550123" is +1 876,
 	 * where "18765550123" would read as a Chinese mobile */

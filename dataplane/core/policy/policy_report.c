@@ -53,13 +53,25 @@ static int national_mobile(const char *s, size_t n)
 	return num_cn && n == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9';
 }
 
+/* The national forms that get the country code: mobiles as written (0
+ * digits dropped), fixed lines with the national prefix dropped (E.164
+ * §6: NSN; num_npl digits dropped); -1 for any other digits. */
+static int national_form(const char *s, size_t n)
+{
+	if (national_mobile(s, n))
+		return 0;
+	if (n >= 10 && n <= 12 && !strncmp(s, num_np, num_npl) && s[num_npl] != '0')
+		return (int)num_npl;
+	return -1;
+}
+
 /* policy_canon_number, with plus set when the number is known to be in
  * international form already (an address whose TON says so). */
 static int canon_core(const char *in, size_t len, int plus, char *out, size_t cap)
 {
 	char d[CANON_DIGITS_MAX + 1];
-	size_t nd = 0, i = 0, ccl = num_ccl, npl = num_npl;
-	int last_digit = 0, saw_plus = 0;
+	size_t nd = 0, i = 0, ccl = num_ccl;
+	int last_digit = 0, saw_plus = 0, skip;
 	const char *s = d;
 
 	if (!in)
@@ -135,18 +147,14 @@ digits:
 		nd -= 2;
 		plus = 1;
 	}
-	/* national forms get the country code: mobiles as written, fixed
-	 * lines with the national prefix dropped (E.164 §6: NSN) */
-	if (!plus && (national_mobile(s, nd) ||
-		      (nd >= 10 && nd <= 12 && !strncmp(s, num_np, npl) && s[npl] != '0'))) {
-		size_t skip = national_mobile(s, nd) ? 0 : npl;
-
-		if (cap < ccl + nd - skip + 1)
+	/* national forms get the country code */
+	if (!plus && (skip = national_form(s, nd)) >= 0) {
+		if (cap < ccl + nd - (size_t)skip + 1)
 			return -1;
 		memcpy(out, num_cc, ccl);
-		memmove(out + ccl, s + skip, nd - skip);
-		out[ccl + nd - skip] = 0;
-		return (int)(ccl + nd - skip);
+		memmove(out + ccl, s + skip, nd - (size_t)skip);
+		out[ccl + nd - (size_t)skip] = 0;
+		return (int)(ccl + nd - (size_t)skip);
 	}
 	if (cap < nd + 1)
 		return -1;
@@ -167,9 +175,24 @@ int policy_canon_addr(const char *digits, unsigned ton, char *out, size_t cap)
 	return canon_core(digits, strlen(digits), ton == POLICY_TON_INTERNATIONAL, out, cap);
 }
 
+/* 1 if the digits cn[0..n) are what canon_core makes of them without a
+ * '+': no "00" it would take for the international prefix, and no
+ * national form it would give the country code (unless that only puts
+ * back the digits it drops: a country code that is its national prefix,
+ * such as "1" and "1"). */
+static int reads_back(const char *cn, size_t n)
+{
+	int skip;
+
+	if (n >= 9 && cn[0] == '0' && cn[1] == '0')
+		return 0;
+	if ((skip = national_form(cn, n)) < 0)
+		return 1;
+	return (size_t)skip == num_ccl && !memcmp(cn, num_cc, num_ccl);
+}
+
 int policy_canon_export(const char *cn, char *out, size_t cap)
 {
-	char again[CANON_DIGITS_MAX + 1];
 	size_t n = cn ? strlen(cn) : 0, i = 0;
 	int plus = 0;
 
@@ -179,7 +202,7 @@ int policy_canon_export(const char *cn, char *out, size_t cap)
 	 * reads as a national one: "+1 415…" is "14155551234", which alone is
 	 * a Chinese mobile) with the '+' that says it is international */
 	if (i == n && n > 0 && n <= CANON_DIGITS_MAX)
-		plus = canon_core(cn, n, 0, again, sizeof(again)) != (int)n || memcmp(again, cn, n) != 0;
+		plus = !reads_back(cn, n);
 	if (cap < n + (size_t)plus + 1)
 		return -1;
 	if (n)

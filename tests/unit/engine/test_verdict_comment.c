@@ -2,11 +2,15 @@
 /* The pcapng comment of a flagged part (sf_engine_verdict_comment) against
  * snprintf's rendering of "<verdict> <class> rule <id> policy <id>:
  * <reason>; " for every buffer size: written whole, or not at all (an
- * empty string). */
+ * empty string). And the names of the program's tables that the verdict
+ * line writes without looking for characters to escape (sf_json_val_name):
+ * every one plain. */
 #include <stdio.h>
 #include <string.h>
 
 #include "engine/engine_json.h"
+#include "policy/policy_ids.h"
+#include "sf_sms.h"
 #include "sf_test.h"
 
 static int reference(const struct sf_part_verdict *v, char *buf, size_t cap)
@@ -67,8 +71,36 @@ static void test_every_size(void)
 	CHECK(bad == 0);
 }
 
+/* 1 if s needs nothing escaped in a JSON string (RFC 8259 §7), or is NULL. */
+static int plain(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == '"' || *s == '\\' || *s == 0x7F)
+			return 0;
+	return 1;
+}
+
+static void test_names_plain(void)
+{
+	int bad = 0, named = 0;
+
+	for (unsigned i = 0; i < 16; i++) {
+		bad += !plain(sf_sms_op_name((enum sf_sms_op)i)) + !plain(sf_dir_name((enum sf_dir)i)) +
+		       !plain(sf_da_type_name((enum sf_da_type)i)) + !plain(sf_verdict_name(i));
+	}
+	for (unsigned i = 0; i < 256; i++)
+		bad += !plain(sf_class_name(i));
+	for (unsigned i = 0; i < 100000; i++) {
+		bad += !plain(policy_id_name(i));
+		named += policy_id_name(i) != NULL;
+	}
+	CHECK_INT(bad, 0);
+	CHECK(named > 20);
+}
+
 int main(void)
 {
 	RUN(test_every_size);
+	RUN(test_names_plain);
 	return TEST_SUMMARY();
 }

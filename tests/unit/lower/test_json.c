@@ -186,6 +186,35 @@ static void test_numbers(void)
 			 -(long long)(u[i] >> 1));
 		CHECK(strcmp(got, want) == 0);
 	}
+	/* every length: the powers of ten and their neighbours (zeros and
+	 * nines inside the groups of eight), and random numbers of every
+	 * length, against printf */
+	{
+		uint64_t p10 = 1;
+		int bad = 0;
+
+		for (int d = 0; d < 20; d++, p10 *= 10) {
+			uint64_t c[] = { p10 - 1, p10, p10 + 1, p10 * 9 + (p10 - 1), p10 + p10 / 2 };
+
+			for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+				char t[SF_DEC_U64], *q = sf_dec_u64(t, c[k]);
+
+				snprintf(want, sizeof(want), "%llu", (unsigned long long)c[k]);
+				bad += (size_t)(t + SF_DEC_U64 - q) != strlen(want) ||
+				       memcmp(q, want, strlen(want)) != 0;
+			}
+		}
+		for (int n = 0; n < 200000; n++) {
+			uint64_t v = ((uint64_t)rnd(1u << 31) << 33 ^ (uint64_t)rnd(1u << 31) << 2 ^ rnd(4)) >>
+				     rnd(64);
+			char t[SF_DEC_U64], *q = sf_dec_u64(t, v);
+
+			snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+			bad += (size_t)(t + SF_DEC_U64 - q) != strlen(want) ||
+			       memcmp(q, want, strlen(want)) != 0;
+		}
+		CHECK(bad == 0);
+	}
 }
 
 /* One line of every kind of field; P is the prefix of the forms that

@@ -306,6 +306,12 @@ static void canon_addr_export(void)
 	CHECK_STR(out, "8613800000000");
 	CHECK_INT(policy_canon_export("10086", out, sizeof(out)), 5);
 	CHECK_STR(out, "10086");
+	/* not canonical (canonical numbers of 9 digits or more never start
+	 * with "00"): the '+' keeps it from reading as prefix and number */
+	CHECK_INT(policy_canon_export("0014155551234", out, sizeof(out)), 14);
+	CHECK_STR(out, "+0014155551234");
+	CHECK_INT(policy_canon_export("00141555", out, sizeof(out)), 8);
+	CHECK_STR(out, "00141555");
 	CHECK_INT(policy_canon_export("BANK-SMS", out, sizeof(out)), 8);
 	CHECK_STR(out, "BANK-SMS");	/* not a number: as it is */
 	CHECK_INT(policy_canon_export("", out, sizeof(out)), 0);
