@@ -81,7 +81,12 @@ struct bench_run {
 	uint64_t cache_lookups, cache_hits, cache_replaced, cache_bytes;	/* single-part texts */
 	uint64_t concat_streamed, concat_cache_hits;
 	uint64_t gate_waits;
-	uint64_t hist[BENCH_HIST_BUCKETS];	/* per-packet RX→TX latency */
+	/* per-packet RX→TX latency: full runs, each packet from its burst's
+	 * RX to the TX call that sends it (dataplane.tx_batch: a burst's
+	 * first packets leave while its last are decided); other runs, the
+	 * burst's time */
+	uint64_t hist[BENCH_HIST_BUCKETS];
+	uint64_t burst_hist[BENCH_HIST_BUCKETS];	/* full runs: each packet's burst's time */
 	uint64_t windows[BENCH_WINDOWS];	/* packets finished per window */
 	double window_ms;
 	unsigned n_windows;
@@ -90,6 +95,7 @@ struct bench_run {
 	double reload_load_ms_max;
 	uint64_t assoc_evictions, dialogue_evictions;
 	unsigned lcores;
+	unsigned tx_batch;		/* the run's [dataplane] tx_batch */
 	uint64_t tsc_hz;
 	/* full runs: what the slow bursts are made of. A burst's time is
 	 * every packet's latency in it (the histogram above); "scans" are

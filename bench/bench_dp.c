@@ -246,6 +246,9 @@ struct lc_state {
 	uint64_t last_parts, last_scans;
 	uint64_t hist[BENCH_HIST_BUCKETS];
 	uint64_t windows[BENCH_WINDOWS];
+	/* full runs: the TX callback's clock (tx_latency) */
+	uint64_t t_rx, tsc_hz;
+	uint64_t txhist[BENCH_HIST_BUCKETS];
 } __rte_cache_aligned;
 
 static struct {
@@ -272,6 +275,23 @@ static inline uint64_t pkt_ts(struct rte_mbuf *m)
 {
 	return ((struct dp_mbuf_priv *)rte_mbuf_to_priv(m))->ts_ns;
 }
+
+/* Full runs, called by rte_eth_tx_burst on the lcore that sends: each
+ * packet's own RX→TX time, from its burst's RX to the TX call that hands
+ * it to the port. */
+static uint16_t tx_latency(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb, void *arg)
+{
+	struct lc_state *s = arg;
+	uint64_t lat = (rte_rdtsc() - s->t_rx) * 1000000000ull / s->tsc_hz / BENCH_HIST_NS;
+
+	(void)port;
+	(void)queue;
+	(void)pkts;
+	s->txhist[lat < BENCH_HIST_BUCKETS ? lat : BENCH_HIST_BUCKETS - 1] += nb;
+	return nb;
+}
+
+static const struct rte_eth_rxtx_callback *txcb[RTE_MAX_LCORE];
 
 static int lcore_loop(void *arg)
 {
@@ -300,6 +320,7 @@ static int lcore_loop(void *arg)
 			np = rte_eth_rx_burst(B.port, (uint16_t)s->q, pend, (uint16_t)burst);
 			pp = 0;
 			t_rx = rte_rdtsc();
+			s->t_rx = t_rx;
 			if (!np)
 				break;	/* preloaded: an empty ring means the partition is done */
 			for (unsigned i = 0; i < np; i++)
@@ -716,6 +737,12 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 		R.lc[i].rcu_id = i;
 		R.lc[i].expected = rte_ring_count(B.rx[i]);
 		if (rc->mode == BENCH_FULL) {
+			R.lc[i].tsc_hz = rte_get_tsc_hz();
+			txcb[i] = rte_eth_add_tx_callback(B.port, w->txq, tx_latency, &R.lc[i]);
+			if (!txcb[i]) {
+				snprintf(err, errlen, "TX callback: %s", rte_strerror(rte_errno));
+				goto fail;
+			}
 			/* a burst holds one packet at least */
 			R.lc[i].cap_trace = R.lc[i].expected + 1;
 			R.lc[i].trace = malloc(R.lc[i].cap_trace * sizeof(*R.lc[i].trace));
@@ -764,8 +791,14 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 		out->dropped += w->st.dropped;
 		out->facts_lost += w->facts_lost;
 		out->gate_waits += R.lc[i].gate_waits;
-		for (unsigned b = 0; b < BENCH_HIST_BUCKETS; b++)
-			out->hist[b] += R.lc[i].hist[b];
+		for (unsigned b = 0; b < BENCH_HIST_BUCKETS; b++) {
+			if (rc->mode == BENCH_FULL) {
+				out->hist[b] += R.lc[i].txhist[b];
+				out->burst_hist[b] += R.lc[i].hist[b];
+			} else {
+				out->hist[b] += R.lc[i].hist[b];
+			}
+		}
 		for (unsigned b = 0; b < BENCH_WINDOWS; b++)
 			out->windows[b] += R.lc[i].windows[b];
 		if (w->eng) {
@@ -799,6 +832,7 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 	if (out->n_windows > BENCH_WINDOWS)
 		out->n_windows = BENCH_WINDOWS;
 	out->lcores = n;
+	out->tx_batch = ctx->cfg.tx_batch;
 	out->tsc_hz = hz;
 	if (rc->mode == BENCH_FULL)
 		burst_summary(out);
@@ -828,8 +862,13 @@ fail:
 	sf_gen_free(ctx->gen);
 	sf_gen_free(ctx->gen_prev);
 	ctx->gen = ctx->gen_prev = NULL;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(R.lc[i].trace);
+		/* every lcore has returned: no callback is in flight */
+		if (txcb[i] && rte_eth_remove_tx_callback(B.port, (uint16_t)i, txcb[i]) == 0)
+			rte_free((void *)(uintptr_t)txcb[i]);
+		txcb[i] = NULL;
+	}
 	rte_free(R.lc);
 	R.lc = NULL;
 	dp_global = NULL;

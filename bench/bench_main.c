@@ -839,9 +839,13 @@ int main(int argc, char **argv)
 	fig("full.gbit_per_s", (double)cap.bytes * 8 / full->secs / 1e9, "Gbit/s", "frame bytes");
 	fig("full.ns_per_sms", full->secs * 1e9 / (double)full->parts, "ns", "all packets' cost / SMS parts");
 	fig("full.ns_per_pkt", full->secs * 1e9 / (double)full->rx, "ns", NULL);
-	fig("full.lat_p50", pct_us(full->hist, 0.50), "us", "per packet RX→TX by TSC, burst %u, full load", O.burst);
+	fig("full.lat_p50", pct_us(full->hist, 0.50), "us", "per packet RX→TX by TSC: from its burst's RX "
+	    "to the TX call that sends it, burst %u, full load, [dataplane] tx_batch %u", O.burst, full->tx_batch);
 	fig("full.lat_p99", pct_us(full->hist, 0.99), "us", NULL);
 	fig("full.lat_p999", pct_us(full->hist, 0.999), "us", NULL);
+	fig("full.burst_lat_p50", pct_us(full->burst_hist, 0.50), "us", "the same with every packet given its "
+	    "whole burst's time (the figure before tx_batch: an upper bound)");
+	fig("full.burst_lat_p99", pct_us(full->burst_hist, 0.99), "us", NULL);
 	/* what the slow bursts are made of */
 	fig("full.burst_scans", full->burst_scans_mean, "texts", "texts scanned per burst (not answered by the "
 	    "scan caches), mean of %llu bursts; parts per burst %.1f", (unsigned long long)full->bursts,

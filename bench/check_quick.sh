@@ -18,7 +18,7 @@ if command -v tshark > /dev/null 2>&1; then
 	keys_tshark="tshark.sms_per_s tshark.secs_capture_est ratio.smsfw_over_tshark ratio.tshark_time_over_smsfw ratio.smsfw_over_tshark_paired"
 fi
 for key in $keys_tshark capture.frames capture.sms_parts full.sms_per_s full.pkts_per_s full.gbit_per_s \
-    full.ns_per_sms full.lat_p50 full.lat_p99 full.lat_p999 full.vmrss full.vmhwm \
+    full.ns_per_sms full.lat_p50 full.lat_p99 full.lat_p999 full.burst_lat_p50 full.burst_lat_p99 full.vmrss full.vmhwm \
     io.pkts_per_s io.gbit_per_s decode.sms_per_s stage.decode_ns stage.normalise_ns \
     stage.scan_ns stage.policy_ns stage.engine_ns tables.senders rawhs.texts_per_s \
     scanblock.texts_per_s scale.1.sms_per_s rules.30.sms_per_s rules.100.sms_per_s \

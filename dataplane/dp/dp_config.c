@@ -26,6 +26,7 @@ void dp_config_defaults(struct dp_config *c)
 	c->enforcement = DP_ENFORCE_MONITOR;
 	c->workers = 0;
 	c->burst = 32;
+	c->tx_batch = 8;
 	c->idle_sleep_max_us = 100;
 	c->mbufs = 16383;
 	c->memory_mb = 1024;
@@ -133,6 +134,9 @@ int dp_config_set(struct dp_config *c, const char *sec, const char *key,
 		} else if (!strcmp(key, "burst")) {
 			if (parse_u64(v, 1, 512, &u)) FAIL("dataplane.burst: '%s' is not 1..512", v);
 			c->burst = (unsigned)u;
+		} else if (!strcmp(key, "tx_batch")) {
+			if (parse_u64(v, 1, 512, &u)) FAIL("dataplane.tx_batch: '%s' is not 1..512", v);
+			c->tx_batch = (unsigned)u;
 		} else if (!strcmp(key, "idle_sleep_max_us")) {
 			if (parse_u64(v, 0, 10000, &u)) FAIL("dataplane.idle_sleep_max_us: '%s' is not 0..10000", v);
 			c->idle_sleep_max_us = (unsigned)u;

@@ -25,6 +25,7 @@ struct dp_config {
 	enum dp_enforce enforcement;
 	unsigned workers;		/* worker lcores; 0 = run to completion on the main lcore */
 	unsigned burst;
+	unsigned tx_batch;		/* decided packets sent in groups of this many (at most) */
 	unsigned idle_sleep_max_us;	/* tap/inline: longest idle sleep (dp_idle.h); 0 = busy-poll */
 	unsigned mbufs;
 	unsigned memory_mb;

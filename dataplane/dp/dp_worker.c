@@ -232,9 +232,10 @@ static void tx_push(void *arg, uint16_t port, struct rte_mbuf *m)
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (tb->n[port] == RTE_DIM(tb->m[port]))
-		tx_flush_port(tb, port);
 	tb->m[port][tb->n[port]++] = m;
+	/* a group decided: on the wire now rather than at the burst's end */
+	if (tb->n[port] >= tb->ctx->cfg.tx_batch || tb->n[port] == RTE_DIM(tb->m[port]))
+		tx_flush_port(tb, port);
 }
 
 /* Enforcement tables of the main lcore (run to completion), whose

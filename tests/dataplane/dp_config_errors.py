@@ -53,6 +53,8 @@ CASES = [
      "No such device (in this network namespace)"),
     ("bad --set", None, ["--set", "dataplane.burst=0"],
      "smsfw: --set:1: dataplane.burst: '0' is not 1..512"),
+    ("TX batch of none", "[dataplane]\nburst = 64\ntx_batch = 0\n", [],
+     "smsfw: {ini}:3: dataplane.tx_batch: '0' is not 1..512"),
     ("missing config file", None, ["--config", "{work}/absent.ini"],
      "smsfw: {work}/absent.ini: No such file or directory"),
     ("missing bundle", "[rules]\nbundle = {work}/absent.bundle\n", [],
