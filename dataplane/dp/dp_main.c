@@ -558,6 +558,11 @@ int main(int argc, char **argv)
 		dp_msg(DP_MSG_ERR, "offline mode needs --offline CAPTURE (or set dataplane.mode)");
 		return 1;
 	}
+	/* a replay's output is a capture file, which net_pcap flushes at
+	 * every TX call (a write(2) each), and where a packet's latency means
+	 * nothing: a burst goes out whole */
+	if (ctx->cfg.mode == DP_MODE_OFFLINE)
+		ctx->cfg.tx_batch = 512;
 	if (!ctx->cfg.bundle[0] && !no_rules)
 		default_bundle(ctx->cfg.bundle, sizeof(ctx->cfg.bundle));
 	if (dp_config_check(&ctx->cfg, err, sizeof(err))) {
