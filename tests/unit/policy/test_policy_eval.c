@@ -102,6 +102,16 @@ static struct sf_sms mo(const char *msisdn, const char *da, const char *text)
 	return s;
 }
 
+/* mo() from the sender "<from><i>" to "<to><i>", i in width digits */
+static struct sf_sms mo_nth(const char *from, const char *to, int width, int i, const char *text)
+{
+	char f[32], t[32];
+
+	snprintf(f, sizeof(f), "%s%0*d", from, width, i);
+	snprintf(t, sizeof(t), "%s%0*d", to, width, i);
+	return mo(f, t, text);
+}
+
 static struct policy_verdict v;
 
 /* The event's JSON object, in buf. */
@@ -801,12 +811,8 @@ static void same_text(void)
 	cfg.content_senders_max = 0;
 	passed = 0;
 	for (int i = 0; i < 4; i++) {
-		char from[32], to[32];
-		struct sf_sms s;
+		struct sf_sms s = mo_nth("86136000002", "86135000002", 2, i, "same");
 
-		snprintf(from, sizeof(from), "86136000002%02d", i);
-		snprintf(to, sizeof(to), "86135000002%02d", i);
-		s = mo(from, to, "same");
 		eval(&s, &sc, T0 + (uint64_t)i * NS);
 		passed += v.verdict == SF_VERDICT_PASS;
 	}
@@ -1211,12 +1217,8 @@ static void shared_sketch_and_counters(void)
 	/* a new sender and recipient on each of the 200 states: 128 sets,
 	 * the last one shared by 73 states */
 	for (int i = 0; i < 200; i++) {
-		char from[32], to[32];
-		struct sf_sms s;
+		struct sf_sms s = mo_nth("8613700", "8613510", 6, i, "hi");
 
-		snprintf(from, sizeof(from), "8613700%06d", i);
-		snprintf(to, sizeof(to), "8613510%06d", i);
-		s = mo(from, to, "hi");
 		st = lc[i];
 		eval(&s, NULL, T0 + 700 * NS);
 	}
