@@ -79,7 +79,7 @@ static inline void sf_json_qkey(struct sf_json *j, const char *qk, size_t qn)
 void sf_json_val_str(struct sf_json *j, const char *s, size_t n);	/* NULL → null */
 void sf_json_val_cstr(struct sf_json *j, const char *s);	/* NUL-terminated; NULL → null */
 /* A name from the program's own tables (an operation, class, verdict or
- * check: plain characters, which the lower/json test checks for every one):
+ * check: plain characters; engine-verdict-comment checks every one):
  * copied without looking for characters to escape. NULL → null. */
 void sf_json_val_name(struct sf_json *j, const char *s);
 void sf_json_val_int(struct sf_json *j, int64_t v);

@@ -388,6 +388,7 @@ void policy_state_attach_shared(struct policy_state *st, struct policy_shared *s
 		policy_shared_free(st->shared);
 	st->own_shared = 0;
 	st->shared = sh;
+	st->cnt = NULL;
 	if (sh)
 		counts_attach(st, sh);
 }
