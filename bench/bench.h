@@ -95,6 +95,9 @@ struct bench_run {
 	double reload_load_ms_max;
 	uint64_t assoc_evictions, dialogue_evictions;
 	unsigned lcores;
+	/* the partition: the largest lcore's share of the packets, and the
+	 * shortest and longest lcore's time from the start to its last packet */
+	double part_max_share, lc_secs_min, lc_secs_max;
 	unsigned tx_batch;		/* the run's [dataplane] tx_batch */
 	uint64_t tsc_hz;
 	/* full runs: what the slow bursts are made of. A burst's time is

@@ -832,6 +832,18 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 	if (out->n_windows > BENCH_WINDOWS)
 		out->n_windows = BENCH_WINDOWS;
 	out->lcores = n;
+	out->lc_secs_min = out->secs;
+	for (i = 0; i < n; i++) {
+		double share = out->rx ? (double)R.lc[i].processed / (double)out->rx : 0;
+		double secs = (double)(R.lc[i].tsc_end - R.tsc_start) / (double)hz;
+
+		if (share > out->part_max_share)
+			out->part_max_share = share;
+		if (secs < out->lc_secs_min)
+			out->lc_secs_min = secs;
+		if (secs > out->lc_secs_max)
+			out->lc_secs_max = secs;
+	}
 	out->tx_batch = ctx->cfg.tx_batch;
 	out->tsc_hz = hz;
 	if (rc->mode == BENCH_FULL)

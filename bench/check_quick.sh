@@ -39,6 +39,10 @@ for key in $keys_tshark capture.frames capture.sms_parts full.sms_per_s full.pkt
 	*nan*|*inf*|"") echo "figure $key has no value: $v"; fail=1;;
 	esac
 done
+# a scaling run says how its partition split the packets
+if grep -qP '^scale\.2\.sms_per_s\t' "$tsv" && ! grep -qP '^scale\.2\.part_max_pct\t' "$tsv"; then
+	echo "missing figure: scale.2.part_max_pct"; fail=1
+fi
 # every run moved every packet: no loss, with or without reloads
 lost=$(grep -P '^reload\.lost\t' "$tsv" | cut -f2)
 [ "$lost" = "0" ] || { echo "reload lost $lost packets"; fail=1; }
