@@ -98,6 +98,7 @@ struct bench_run {
 	/* the partition: the largest lcore's share of the packets, and the
 	 * shortest and longest lcore's time from the start to its last packet */
 	double part_max_share, lc_secs_min, lc_secs_max;
+	double part_max_parts_share;	/* the same lcore's share of the SMS parts */
 	unsigned tx_batch;		/* the run's [dataplane] tx_batch */
 	uint64_t tsc_hz;
 	/* full runs: what the slow bursts are made of. A burst's time is

@@ -837,8 +837,11 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 		double share = out->rx ? (double)R.lc[i].processed / (double)out->rx : 0;
 		double secs = (double)(R.lc[i].tsc_end - R.tsc_start) / (double)hz;
 
-		if (share > out->part_max_share)
+		if (share > out->part_max_share) {
 			out->part_max_share = share;
+			out->part_max_parts_share = R.lc[i].w->eng && out->parts ?
+				(double)sf_worker_stats(R.lc[i].w->eng)->parts / (double)out->parts : 0;
+		}
 		if (secs < out->lc_secs_min)
 			out->lc_secs_min = secs;
 		if (secs > out->lc_secs_max)

@@ -1111,9 +1111,9 @@ int main(int argc, char **argv)
 			fig(key, freer, "SMS/s", "%.2fx of 1 lcore; association-hash partition (dp_main's), one RX queue "
 			    "per lcore", freer / full_sms_s);
 			snprintf(key, sizeof(key), "scale.%u.part_max_pct", n);
-			fig(key, 100.0 * r->part_max_share, "%", "the largest partition's share of the packets (the "
-			    "speed-up is at most 100 / this); lcores done after %.2f-%.2f s", r->lc_secs_min,
-			    r->lc_secs_max);
+			fig(key, 100.0 * r->part_max_share, "%", "the largest partition's share of the packets (%.1f %% "
+			    "of the SMS parts); lcores done after %.2f-%.2f s", 100.0 * r->part_max_parts_share,
+			    r->lc_secs_min, r->lc_secs_max);
 			scale_verdict_figs(n, "", r, full);
 			fprintf(dat, "%u %.0f %.0f %.0f\n", n, freer, gated, full_sms_s * n);
 		}
