@@ -249,6 +249,7 @@ struct lc_state {
 	/* full runs: the TX callback's clock (tx_latency) */
 	uint64_t t_rx, tsc_hz;
 	uint64_t txhist[BENCH_HIST_BUCKETS];
+	const struct rte_eth_rxtx_callback *txcb;
 } __rte_cache_aligned;
 
 static struct {
@@ -290,8 +291,6 @@ static uint16_t tx_latency(uint16_t port, uint16_t queue, struct rte_mbuf **pkts
 	s->txhist[lat < BENCH_HIST_BUCKETS ? lat : BENCH_HIST_BUCKETS - 1] += nb;
 	return nb;
 }
-
-static const struct rte_eth_rxtx_callback *txcb[RTE_MAX_LCORE];
 
 static int lcore_loop(void *arg)
 {
@@ -738,8 +737,8 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 		R.lc[i].expected = rte_ring_count(B.rx[i]);
 		if (rc->mode == BENCH_FULL) {
 			R.lc[i].tsc_hz = rte_get_tsc_hz();
-			txcb[i] = rte_eth_add_tx_callback(B.port, w->txq, tx_latency, &R.lc[i]);
-			if (!txcb[i]) {
+			R.lc[i].txcb = rte_eth_add_tx_callback(B.port, w->txq, tx_latency, &R.lc[i]);
+			if (!R.lc[i].txcb) {
 				snprintf(err, errlen, "TX callback: %s", rte_strerror(rte_errno));
 				goto fail;
 			}
@@ -791,12 +790,16 @@ int bench_dp_run(const struct bench_run_cfg *rc, struct bench_run *out, char *er
 		out->dropped += w->st.dropped;
 		out->facts_lost += w->facts_lost;
 		out->gate_waits += R.lc[i].gate_waits;
-		for (unsigned b = 0; b < BENCH_HIST_BUCKETS; b++) {
-			if (rc->mode == BENCH_FULL) {
-				out->hist[b] += R.lc[i].txhist[b];
-				out->burst_hist[b] += R.lc[i].hist[b];
-			} else {
-				out->hist[b] += R.lc[i].hist[b];
+		/* full runs time each packet at its TX call; the others, and the
+		 * full runs' burst times, by burst */
+		{
+			const uint64_t *lat = rc->mode == BENCH_FULL ? R.lc[i].txhist : R.lc[i].hist;
+			uint64_t *burst = rc->mode == BENCH_FULL ? out->burst_hist : NULL;
+
+			for (unsigned b = 0; b < BENCH_HIST_BUCKETS; b++) {
+				out->hist[b] += lat[b];
+				if (burst)
+					burst[b] += R.lc[i].hist[b];
 			}
 		}
 		for (unsigned b = 0; b < BENCH_WINDOWS; b++)
@@ -880,9 +883,8 @@ fail:
 	for (i = 0; i < n; i++) {
 		free(R.lc[i].trace);
 		/* every lcore has returned: no callback is in flight */
-		if (txcb[i] && rte_eth_remove_tx_callback(B.port, (uint16_t)i, txcb[i]) == 0)
-			rte_free((void *)(uintptr_t)txcb[i]);
-		txcb[i] = NULL;
+		if (R.lc[i].txcb && rte_eth_remove_tx_callback(B.port, (uint16_t)i, R.lc[i].txcb) == 0)
+			rte_free((void *)(uintptr_t)R.lc[i].txcb);
 	}
 	rte_free(R.lc);
 	R.lc = NULL;

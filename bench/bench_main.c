@@ -347,20 +347,24 @@ static void truth_figs(const struct bench_truth *t)
 /* tshark over the slice and over a one-frame file (its start-up), wall
  * seconds each, and its rate on the slice's parts with the start-up
  * subtracted; the slice's texts to out. Non-zero if tshark failed. */
+/* tshark's SMS texts of pcap to out; its wall seconds in *secs. */
+static int tshark_texts(const char *pcap, const char *out, double *secs)
+{
+	char *a[] = { "tshark", "-n", "-r", (char *)pcap, "-Y", "gsm_sms", "-T", "fields", "-e",
+		      "gsm_sms.sms_text", NULL };
+	double t1 = now_s();
+	int st = run_prog(a, out, 1);
+
+	*secs = now_s() - t1;
+	return st;
+}
+
 static int tshark_time(const char *slicep, const char *one, const char *out, uint64_t parts,
 		       double *ts, double *tstart, double *rate)
 {
-	char *ta[] = { "tshark", "-n", "-r", (char *)slicep, "-Y", "gsm_sms", "-T", "fields", "-e",
-		       "gsm_sms.sms_text", NULL };
-	char *tb[] = { "tshark", "-n", "-r", (char *)one, "-Y", "gsm_sms", "-T", "fields", "-e",
-		       "gsm_sms.sms_text", NULL };
-	double t1 = now_s();
-	int st = run_prog(tb, "/dev/null", 1);
+	int st = tshark_texts(one, "/dev/null", tstart);
 
-	*tstart = now_s() - t1;
-	t1 = now_s();
-	st |= run_prog(ta, out, 1);
-	*ts = now_s() - t1;
+	st |= tshark_texts(slicep, out, ts);
 	*rate = (double)parts / (*ts - *tstart > 0 ? *ts - *tstart : *ts);
 	return st;
 }

@@ -115,21 +115,30 @@ scan:
 	return n;
 }
 
+/* "s" at once, s known to need no escaping; 0 if it does not fit (the
+ * caller then writes it piece by piece, which flags the overflow). */
+static int put_quoted(struct sf_json *j, const char *s, size_t n)
+{
+	char *d;
+
+	if (j->overflow || j->cap - j->len < n + 3)
+		return 0;
+	d = j->buf + j->len;
+	d[0] = '"';
+	memcpy(d + 1, s, n);
+	d[n + 1] = '"';
+	d[n + 2] = 0;
+	j->len += n + 2;
+	return 1;
+}
+
 static void put_escaped(struct sf_json *j, const char *s, size_t n)
 {
 	size_t i = 0, k = next_escape(s, 0, n);
 
-	if (k == n && !j->overflow && j->cap - j->len >= n + 3) {
-		/* nothing to escape (nearly every value): "s" at once */
-		char *d = j->buf + j->len;
-
-		d[0] = '"';
-		memcpy(d + 1, s, n);
-		d[n + 1] = '"';
-		d[n + 2] = 0;
-		j->len += n + 2;
+	/* nothing to escape (nearly every value) */
+	if (k == n && put_quoted(j, s, n))
 		return;
-	}
 	putc1(j, '"');
 	for (; k < n; k = next_escape(s, i, n)) {
 		unsigned char c = (unsigned char)s[k];
@@ -264,23 +273,14 @@ void sf_json_val_cstr(struct sf_json *j, const char *s)
 void sf_json_val_name(struct sf_json *j, const char *s)
 {
 	size_t n;
-	char *d;
 
 	if (!s) {
 		put(j, "null", 4);
 		return;
 	}
 	n = strlen(s);
-	if (j->overflow || j->cap - j->len < n + 3) {
+	if (!put_quoted(j, s, n))
 		put_escaped(j, s, n);	/* the overflow, as for any string */
-		return;
-	}
-	d = j->buf + j->len;
-	d[0] = '"';
-	memcpy(d + 1, s, n);
-	d[n + 1] = '"';
-	d[n + 2] = 0;
-	j->len += n + 2;
 }
 
 void sf_json_val_int(struct sf_json *j, int64_t v)

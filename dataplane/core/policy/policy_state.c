@@ -714,16 +714,11 @@ static int novel(uint32_t *rows, uint64_t mask, uint64_t x, uint32_t win)
 	return fresh;
 }
 
-static void sketch_prefetch(const uint64_t *rows, uint64_t mask, uint64_t x)
+/* The cells of x in rows of cells of esz bytes (either sketch). */
+static void sketch_prefetch(const void *rows, size_t esz, uint64_t mask, uint64_t x)
 {
 	for (uint32_t r = 0; r < SKETCH_DEPTH; r++)
-		__builtin_prefetch(rows + sketch_cell(mask, x, r), 1);
-}
-
-static void novel_prefetch(const uint32_t *rows, uint64_t mask, uint64_t x)
-{
-	for (uint32_t r = 0; r < SKETCH_DEPTH; r++)
-		__builtin_prefetch(rows + sketch_cell(mask, x, r), 1);
+		__builtin_prefetch((const uint8_t *)rows + sketch_cell(mask, x, r) * esz, 1);
 }
 
 /* The recipient slot of a channel: the channel of services keeps the
@@ -757,11 +752,11 @@ void policy_state_prefetch_text(struct policy_state *st, const struct policy_key
 
 	if (!sh || !fp || !k->ks)
 		return;
-	novel_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_SENDERS, k->ks_stable));
-	sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_SENDERS);
+	sketch_prefetch(sh->nov, sizeof(*sh->nov), sh->nov_mask, mix2(fp ^ SALT_SENDERS, k->ks_stable));
+	sketch_prefetch(sh->cms, sizeof(*sh->cms), sh->cms_mask, fp ^ SALT_SENDERS);
 	if (k->kr) {
-		novel_prefetch(sh->nov, sh->nov_mask, mix2(fp ^ SALT_RECIPIENTS, k->kr_stable));
-		sketch_prefetch(sh->cms, sh->cms_mask, fp ^ SALT_RECIPIENTS);
+		sketch_prefetch(sh->nov, sizeof(*sh->nov), sh->nov_mask, mix2(fp ^ SALT_RECIPIENTS, k->kr_stable));
+		sketch_prefetch(sh->cms, sizeof(*sh->cms), sh->cms_mask, fp ^ SALT_RECIPIENTS);
 	}
 }
 
