@@ -78,9 +78,11 @@ def main():
         f.write(img)
     # long enough that the replay still runs when the SIGHUPs start (the
     # first verdict lines on disk): 20,000 messages gave 21 reloads with
-    # the verdict log of 88aa7f7 and 2-3 once it was written faster
+    # the verdict log of 88aa7f7 and 2-3 once it was written faster;
+    # 40,000 gave 3-14 of 70-81 signals once it was cheaper again (e6725d3),
+    # 80,000 give 72-86 of 126-142 (a 0.45 s replay)
     pcap, truth = T.gen(a.gen, os.path.join(work, "big"),
-                        ["--messages", "40000", "--seed", "31", "--rate", "20000"])
+                        ["--messages", "80000", "--seed", "31", "--rate", "20000"])
     frames = len(T.read_pcap(pcap)[1])
     ini = os.path.join(work, "smsfw.ini")
 
